@@ -1,0 +1,173 @@
+// Package catalog owns the one catalogue of codes and labels: the classification dimensions of domain.md
+// sections 2-3 (codes with Chinese and English labels and the spellings real exports use) and the user-facing
+// strings of reports, dashboards and the CLI. Other packages look labels up here and never hold Chinese or
+// English label literals of their own. It must not know warehouses, files or figures.
+package catalog
+
+import (
+	_ "embed"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/goccy/go-yaml"
+	"golang.org/x/text/width"
+)
+
+//go:embed taxonomy.yaml
+var taxonomyYAML []byte
+
+//go:embed labels.yaml
+var labelsYAML []byte
+
+// Code is one value of a dimension.
+type Code struct {
+	Code     string   `yaml:"code"`
+	ZH       string   `yaml:"zh"`
+	EN       string   `yaml:"en"`
+	Short    string   `yaml:"short,omitempty"`  // province short form used by map data
+	Parent   string   `yaml:"parent,omitempty"` // roll-up code in the same dimension (debit_card -> bank_card)
+	Class    string   `yaml:"class,omitempty"`  // complaint_type: general / complex
+	Synonyms []string `yaml:"synonyms,omitempty"`
+}
+
+// Label returns the code's label in lang ("zh" or "en"; anything else is Chinese).
+func (c Code) Label(lang string) string {
+	if lang == "en" && c.EN != "" {
+		return c.EN
+	}
+	return c.ZH
+}
+
+// Taxonomy holds every dimension, its codes in catalogue order.
+type Taxonomy struct {
+	Dimensions map[string][]Code `yaml:"dimensions"`
+}
+
+// Synonym is one spelling that maps to a code, as fed to the warehouse's mapping table.
+type Synonym struct {
+	Dimension string
+	Text      string // normalised with Normalize
+	Code      string
+}
+
+var (
+	loadOnce sync.Once
+	tax      Taxonomy
+	labels   map[string]map[string]string
+	loadErr  error
+)
+
+func load() {
+	loadOnce.Do(func() {
+		if err := yaml.Unmarshal(taxonomyYAML, &tax); err != nil {
+			loadErr = fmt.Errorf("catalog: embedded taxonomy.yaml: %w", err)
+			return
+		}
+		var l struct {
+			Labels map[string]map[string]string `yaml:"labels"`
+		}
+		if err := yaml.Unmarshal(labelsYAML, &l); err != nil {
+			loadErr = fmt.Errorf("catalog: embedded labels.yaml: %w", err)
+			return
+		}
+		labels = l.Labels
+	})
+	if loadErr != nil {
+		panic(loadErr) // embedded files are checked by tests; a broken one is a build defect
+	}
+}
+
+// Dimension returns the codes of a dimension in catalogue order (nil for an unknown dimension).
+func Dimension(name string) []Code {
+	load()
+	return tax.Dimensions[name]
+}
+
+// DimensionNames lists the dimensions, sorted.
+func DimensionNames() []string {
+	load()
+	names := make([]string, 0, len(tax.Dimensions))
+	for n := range tax.Dimensions {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Lookup finds a code of a dimension.
+func Lookup(dimension, code string) (Code, bool) {
+	for _, c := range Dimension(dimension) {
+		if c.Code == code {
+			return c, true
+		}
+	}
+	return Code{}, false
+}
+
+// Label is the label of a code in lang; an unknown code is shown as itself so nothing disappears from a table.
+func Label(dimension, code, lang string) string {
+	if c, ok := Lookup(dimension, code); ok {
+		return c.Label(lang)
+	}
+	if code == "unmapped" {
+		return Text("unmapped", lang)
+	}
+	return code
+}
+
+// Text is a user-facing string by key in lang; a missing key is returned as "?key" so a test can catch it.
+func Text(key, lang string) string {
+	load()
+	m, ok := labels[key]
+	if !ok {
+		return "?" + key
+	}
+	if lang == "en" {
+		if s := m["en"]; s != "" {
+			return s
+		}
+	}
+	return m["zh"]
+}
+
+// TextKeys lists every UI string key, sorted.
+func TextKeys() []string {
+	load()
+	keys := make([]string, 0, len(labels))
+	for k := range labels {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Synonyms lists every spelling of every code (code, labels and synonyms), normalised, for the warehouse's
+// mapping table. A spelling claimed by two codes of one dimension keeps the first in catalogue order.
+func Synonyms() []Synonym {
+	load()
+	var out []Synonym
+	for _, dim := range DimensionNames() {
+		seen := map[string]bool{}
+		for _, c := range tax.Dimensions[dim] {
+			for _, s := range append([]string{c.Code, c.ZH, c.EN, c.Short}, c.Synonyms...) {
+				n := Normalize(s)
+				if n == "" || seen[n] {
+					continue
+				}
+				seen[n] = true
+				out = append(out, Synonym{Dimension: dim, Text: n, Code: c.Code})
+			}
+		}
+	}
+	return out
+}
+
+// Normalize folds a raw category spelling for matching: full-width to half-width, trimmed, inner white space
+// collapsed, lower-case. The warehouse applies the same folding in SQL (transform/models), so both must agree.
+func Normalize(s string) string {
+	s = width.Narrow.String(s)
+	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
+	return s
+}

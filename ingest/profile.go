@@ -1,0 +1,34 @@
+package ingest
+
+// Profile describes one source system's export: where its files are, how to read them and how its columns map
+// to the landing fields. Profiles live in the config's `sources:` list (or in files it names); built-in header
+// synonyms map most exports with no `columns:` at all.
+type Profile struct {
+	// Name is the source system, e.g. "hotline"; it becomes landed_rows.source_system and part of a complaint's key.
+	Name string `yaml:"name"`
+	// Glob selects the source's files, relative to the config file's folder.
+	Glob string `yaml:"glob"`
+	// Format is csv, tsv, xlsx, json, ndjson or parquet; empty means detect from the content and extension.
+	Format string `yaml:"format,omitempty"`
+	// Encoding is utf-8, utf-8-bom, gb18030, gbk or utf-16; empty means detect.
+	Encoding string `yaml:"encoding,omitempty"`
+	// Delimiter for CSV; empty means sniff.
+	Delimiter string `yaml:"delimiter,omitempty"`
+	// Sheet for XLSX; empty means the first non-empty sheet.
+	Sheet string `yaml:"sheet,omitempty"`
+	// HeaderRow is the 1-based header row; 0 means find it below any title rows.
+	HeaderRow int `yaml:"header_row,omitempty"`
+	// DateFormats are extra Go time layouts tried before the built-in ones.
+	DateFormats []string `yaml:"date_formats,omitempty"`
+	// IntakeChannel is the channel every record of this source came by, when the export has no channel column.
+	IntakeChannel string `yaml:"intake_channel,omitempty"`
+	// AsOf is the export's as-of date (YYYY-MM-DD) when neither the file name nor a title row gives it.
+	AsOf string `yaml:"as_of,omitempty"`
+	// Snapshot is "incremental" (default: an id missing from a later export is not withdrawn) or "full".
+	Snapshot string `yaml:"snapshot,omitempty"`
+	// Columns maps a landing field (source_id, received_at, ..., and the personal fields customer_name,
+	// customer_phone, customer_id_number, customer_card) to the export's header text or, for JSON, a dotted path.
+	Columns map[string]string `yaml:"columns,omitempty"`
+	// Values maps raw values of a field to the value to land, e.g. status: {"1": 已办结}.
+	Values map[string]map[string]string `yaml:"values,omitempty"`
+}
