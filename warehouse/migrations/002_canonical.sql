@@ -62,9 +62,23 @@ CREATE TABLE complaints (
     is_major            BOOLEAN NOT NULL,
     referral_ref        VARCHAR,
     handling_days       INTEGER,              -- calendar days receipt -> reply minus paused days (closed only)
+    -- duplicates (domain.md section 5): figures count primaries only; duplicates are linked, never deleted
+    duplicate_of        VARCHAR,              -- complaint_key of the earlier record this one repeats, if any
+    primary_key         VARCHAR NOT NULL,     -- complaint_key of its group's primary (itself when primary)
+    is_primary          BOOLEAN NOT NULL,
+    group_regulator_referral BOOLEAN NOT NULL, -- its duplicate group holds a regulator referral
     -- narrative (scrubbed at ingest)
     summary             VARCHAR,
     narrative           VARCHAR
+);
+
+-- taxonomy_map: every spelling of every code of catalog/taxonomy.yaml, folded by norm_text; refreshed by
+-- transform on every normalise so a new catalogue version applies to data already landed.
+CREATE TABLE taxonomy_map (
+    dimension           VARCHAR NOT NULL,
+    synonym             VARCHAR NOT NULL,
+    code                VARCHAR NOT NULL,
+    PRIMARY KEY (dimension, synonym)
 );
 
 -- mart_category_month: one row per (month, business category) of complaints; the figures of domain.md section 6

@@ -1,0 +1,218 @@
+// Package config owns complaints.yaml: the typed, documented settings of a run (institution, warehouse,
+// sources, policy values, outputs), their defaults in one constructor, and validation whose errors name the
+// file, the key, the line and the allowed values. It must not open warehouses or read exports.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+
+	"complaints/ingest"
+)
+
+// DefaultFile is the config read when --config is not given and the file exists in the working folder.
+const DefaultFile = "complaints.yaml"
+
+// Config is the whole of complaints.yaml. Every field has a default (see Default), so an empty file works.
+type Config struct {
+	// Institution is the bank's name as it appears on report covers and dashboard headers.
+	Institution string `yaml:"institution"`
+	// Language of reports and dashboards: zh (default) or en.
+	Language string `yaml:"language"`
+	// Warehouse settings.
+	Warehouse WarehouseConfig `yaml:"warehouse"`
+	// OutputDir receives reports and dashboards (relative to the config file's folder).
+	OutputDir string `yaml:"output_dir"`
+	// Sources are the source profiles: one per export system.
+	Sources []ingest.Profile `yaml:"sources"`
+	// Ingest settings.
+	Ingest IngestConfig `yaml:"ingest"`
+	// Privacy settings: where the key for customer identifier hashes comes from.
+	Privacy PrivacyConfig `yaml:"privacy"`
+	// Policy values of domain.md section 4-5; the defaults are the regulation's and the seed procedure's.
+	Policy PolicyConfig `yaml:"policy"`
+	// Denominators for the regulator's bulletin rates (R3); zero means "not given" and the rates are left out.
+	Denominators DenominatorConfig `yaml:"denominators"`
+
+	// Dir is the folder relative paths are resolved against (the config file's folder); not read from YAML.
+	Dir string `yaml:"-"`
+	// File is the path the config was read from, "" for built-in defaults; not read from YAML.
+	File string `yaml:"-"`
+}
+
+// WarehouseConfig holds the DuckDB file and its settings.
+type WarehouseConfig struct {
+	// Path of the DuckDB file (relative to the config file's folder); --warehouse overrides it.
+	Path string `yaml:"path"`
+	// Threads DuckDB may use; 0 means all CPUs.
+	Threads int `yaml:"threads"`
+	// MemoryLimit such as 2GB.
+	MemoryLimit string `yaml:"memory_limit"`
+	// TempDirectory for spilling large sorts; empty means "<path>.tmp".
+	TempDirectory string `yaml:"temp_directory"`
+}
+
+// IngestConfig holds ingest settings.
+type IngestConfig struct {
+	// MaxRejectRate above which a file is not taken at all (almost always a wrong profile).
+	MaxRejectRate float64 `yaml:"max_reject_rate"`
+}
+
+// PrivacyConfig says where the HMAC key comes from.
+type PrivacyConfig struct {
+	// KeyEnv names the environment variable holding the HMAC key. When it is unset, a built-in demo key is
+	// used and a warning printed: never run real data with it.
+	KeyEnv string `yaml:"key_env"`
+}
+
+// PolicyConfig holds the time limits and windows (domain.md sections 4-5).
+type PolicyConfig struct {
+	// InternalDaysGeneral: working days to reply to a general complaint (seed 第三条: 3).
+	InternalDaysGeneral int `yaml:"internal_days_general"`
+	// InternalDaysComplex: working days to reply to a complex complaint (seed: 7 to 10; default 10).
+	InternalDaysComplex int `yaml:"internal_days_complex"`
+	// InternalWarningDays: the warning level for complex complaints (7).
+	InternalWarningDays int `yaml:"internal_warning_days"`
+	// RegulatoryDays: calendar days to a decision (办法 Art 18: 15).
+	RegulatoryDays int `yaml:"regulatory_days"`
+	// DuplicateWindowDays: a later record within this many days may be a duplicate (7).
+	DuplicateWindowDays int `yaml:"duplicate_window_days"`
+	// RepeatWindowDays: 2+ complaints by one customer within this many days make a repeat complainant (90).
+	RepeatWindowDays int `yaml:"repeat_window_days"`
+	// OnTimeTarget is the on-time rate the dashboards draw as a target line (0.95).
+	OnTimeTarget float64 `yaml:"on_time_target"`
+}
+
+// DenominatorConfig gives the bank's size for the regulator's rates.
+type DenominatorConfig struct {
+	// Branches is the number of branches (for complaints per 1,000 branches).
+	Branches int `yaml:"branches"`
+	// PersonalCustomers is the number of personal customers (for complaints per 10 million customers).
+	PersonalCustomers int64 `yaml:"personal_customers"`
+}
+
+// Default returns the built-in configuration.
+func Default() *Config {
+	return &Config{
+		Institution: "示例银行",
+		Language:    "zh",
+		Warehouse:   WarehouseConfig{Path: "complaints.duckdb", Threads: 0, MemoryLimit: "2GB"},
+		OutputDir:   "out",
+		Ingest:      IngestConfig{MaxRejectRate: 0.20},
+		Privacy:     PrivacyConfig{KeyEnv: "COMPLAINTS_HMAC_KEY"},
+		Policy: PolicyConfig{
+			InternalDaysGeneral: 3, InternalDaysComplex: 10, InternalWarningDays: 7,
+			RegulatoryDays: 15, DuplicateWindowDays: 7, RepeatWindowDays: 90, OnTimeTarget: 0.95,
+		},
+		Dir: ".",
+	}
+}
+
+// Load reads a config file over the defaults. Unknown keys are errors naming the key and its line.
+func Load(path string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	c, err := Parse(b, path)
+	if err != nil {
+		return nil, err
+	}
+	abs, _ := filepath.Abs(path)
+	c.File = path
+	c.Dir = filepath.Dir(abs)
+	return c, nil
+}
+
+// Parse decodes YAML over the defaults; name is used in error messages.
+func Parse(b []byte, name string) (*Config, error) {
+	c := Default()
+	if len(bytes.TrimSpace(b)) > 0 {
+		dec := yaml.NewDecoder(bytes.NewReader(b), yaml.DisallowUnknownField())
+		if err := dec.Decode(c); err != nil {
+			return nil, fmt.Errorf("config %s: %s", name, explainYAMLError(err))
+		}
+	}
+	if err := c.Validate(); err != nil {
+		return nil, fmt.Errorf("config %s: %w", name, err)
+	}
+	return c, nil
+}
+
+// explainYAMLError keeps goccy/go-yaml's position ("[3:1] unknown field \"x\"") but drops its source excerpt
+// so the message is one line a scheduler log can hold.
+func explainYAMLError(err error) string {
+	var yerr yaml.Error
+	msg := err.Error()
+	if errors.As(err, &yerr) {
+		msg = yerr.FormatError(false, false)
+	}
+	first, _, _ := strings.Cut(strings.TrimSpace(msg), "\n")
+	if strings.Contains(first, "unknown field") {
+		first += " (see complaints.example.yaml for the keys this version knows)"
+	}
+	return first
+}
+
+// Validate checks values and names the key and the allowed values.
+func (c *Config) Validate() error {
+	if c.Language != "zh" && c.Language != "en" {
+		return fmt.Errorf("language: %q is not allowed; use zh or en", c.Language)
+	}
+	if c.Ingest.MaxRejectRate < 0 || c.Ingest.MaxRejectRate > 1 {
+		return fmt.Errorf("ingest.max_reject_rate: %v is not a rate; use a number from 0 to 1", c.Ingest.MaxRejectRate)
+	}
+	p := c.Policy
+	for key, v := range map[string]int{
+		"policy.internal_days_general": p.InternalDaysGeneral, "policy.internal_days_complex": p.InternalDaysComplex,
+		"policy.internal_warning_days": p.InternalWarningDays, "policy.regulatory_days": p.RegulatoryDays,
+		"policy.duplicate_window_days": p.DuplicateWindowDays, "policy.repeat_window_days": p.RepeatWindowDays,
+	} {
+		if v <= 0 {
+			return fmt.Errorf("%s: %d is not allowed; use a positive number of days", key, v)
+		}
+	}
+	seen := map[string]bool{}
+	for i, s := range c.Sources {
+		if s.Name == "" {
+			return fmt.Errorf("sources[%d].name: missing; every source needs a name (it becomes the source system)", i)
+		}
+		if seen[s.Name] {
+			return fmt.Errorf("sources[%d].name: %q is used twice; source names must be unique", i, s.Name)
+		}
+		seen[s.Name] = true
+		switch s.Format {
+		case "", "csv", "tsv", "xlsx", "json", "ndjson", "parquet":
+		default:
+			return fmt.Errorf("sources[%d].format: %q is not allowed; use csv, tsv, xlsx, json, ndjson or parquet (or leave it out to detect)", i, s.Format)
+		}
+	}
+	return nil
+}
+
+// Resolve makes a path from the config relative to the config file's folder.
+func (c *Config) Resolve(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.Dir, p)
+}
+
+// DemoKey is the built-in HMAC key, used only when no key is configured; a warning is printed when it is.
+const DemoKey = "complaints-demo-key-do-not-use-for-real-data"
+
+// HMACKey returns the key for customer hashes and whether it is the built-in demo key.
+func (c *Config) HMACKey() (key []byte, demo bool) {
+	if c.Privacy.KeyEnv != "" {
+		if v := os.Getenv(c.Privacy.KeyEnv); v != "" {
+			return []byte(v), false
+		}
+	}
+	return []byte(DemoKey), true
+}

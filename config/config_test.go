@@ -1,0 +1,71 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestExampleConfigLoads(t *testing.T) {
+	c, err := Load("../complaints.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Institution != "示例银行股份有限公司" || c.Language != "zh" || c.Policy.RegulatoryDays != 15 ||
+		c.Ingest.MaxRejectRate != 0.2 || len(c.Sources) != 2 || c.Sources[0].Encoding != "gb18030" ||
+		c.Sources[0].Columns["received_at"] != "受理时间" {
+		t.Fatalf("example config read wrongly: %+v", c)
+	}
+}
+
+func TestDemoConfigLoads(t *testing.T) {
+	c, err := Load("../sample-data/complaints.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Sources) < 5 {
+		t.Fatalf("demo config has %d sources, want the five sample exports", len(c.Sources))
+	}
+}
+
+func TestEmptyConfigGivesDefaults(t *testing.T) {
+	c, err := Parse(nil, "empty")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Policy.InternalDaysGeneral != 3 || c.Policy.InternalDaysComplex != 10 || c.Warehouse.Path != "complaints.duckdb" {
+		t.Fatalf("defaults wrong: %+v", c)
+	}
+}
+
+func TestErrorsNameKeyAndLine(t *testing.T) {
+	cases := []struct{ name, yaml string; want []string }{
+		{"unknown top key", "institution: x\nlanguge: zh\n", []string{"languge", "[2:"}},
+		{"unknown nested key", "policy:\n  regulatory_days: 15\n  regulatroy_days: 30\n", []string{"regulatroy_days", "[3:"}},
+		{"unknown source key", "sources:\n  - name: a\n    globb: x\n", []string{"globb", "[3:"}},
+		{"bad language", "language: fr\n", []string{"language", "zh or en"}},
+		{"bad rate", "ingest:\n  max_reject_rate: 3\n", []string{"ingest.max_reject_rate", "0 to 1"}},
+		{"bad format", "sources:\n  - name: a\n    format: xls\n", []string{"sources[0].format", "xlsx"}},
+		{"duplicate source", "sources:\n  - name: a\n  - name: a\n", []string{"sources[1].name", "twice"}},
+		{"zero days", "policy:\n  regulatory_days: 0\n", []string{"policy.regulatory_days"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse([]byte(tc.yaml), "test.yaml")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			msg := err.Error()
+			if !strings.Contains(msg, "test.yaml") {
+				t.Errorf("%q does not name the file", msg)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("%q does not contain %q", msg, w)
+				}
+			}
+			if strings.Contains(msg, "\n") {
+				t.Errorf("message spans lines: %q", msg)
+			}
+		})
+	}
+}

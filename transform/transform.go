@@ -1,0 +1,147 @@
+// Package transform owns everything between landed rows and the marts: the embedded SQL models (staging,
+// canonical complaints, duplicates, marts) applied in a fixed order in one transaction, the taxonomy mapping
+// table, and the policy values the models use. It writes only the warehouse: never files, never reports.
+package transform
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+
+	"complaints/catalog"
+	"complaints/warehouse"
+)
+
+//go:embed models/*.sql
+var modelFS embed.FS
+
+// Options are the policy values the models use (config's policy section).
+type Options struct {
+	// DuplicateWindowDays: a later record within this many calendar days may be a duplicate (default 7).
+	DuplicateWindowDays int
+}
+
+// Result summarises a normalise run.
+type Result struct {
+	Versions     int64 // landed versions considered
+	Complaints   int64 // canonical records (all work-order types)
+	Countable    int64 // complaints that count (complaint work orders, accepted)
+	Duplicates   int64 // records linked to an earlier primary
+	Unmapped     int64 // distinct raw category/cause/channel values that map to no code
+	NonComplaint int64 // enquiries, suggestions, praise and other work orders
+}
+
+// Model is one embedded SQL file.
+type Model struct {
+	Name string
+	SQL  string
+}
+
+// Models lists the embedded models in the order they are applied (by file name).
+func Models() ([]Model, error) {
+	entries, err := fs.ReadDir(modelFS, "models")
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	out := make([]Model, 0, len(names))
+	for _, n := range names {
+		b, err := modelFS.ReadFile("models/" + n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Model{Name: strings.TrimSuffix(n, ".sql"), SQL: string(b)})
+	}
+	return out, nil
+}
+
+// Normalize rebuilds the canonical complaints and the marts from every landed row, in one transaction: a
+// failure leaves the previous tables as they were. Running it twice gives identical tables.
+func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, error) {
+	if opts.DuplicateWindowDays <= 0 {
+		opts.DuplicateWindowDays = 7
+	}
+	models, err := Models()
+	if err != nil {
+		return nil, err
+	}
+	conn, err := w.DB.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("normalize: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("normalize: begin: %w", err)
+	}
+	defer tx.Rollback() // no-op after Commit
+	if err := loadTaxonomy(ctx, tx); err != nil {
+		return nil, err
+	}
+	// Policy values reach the SQL as DuckDB variables; they are integers from the config, not input data.
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("SET VARIABLE duplicate_window_days = %d", opts.DuplicateWindowDays)); err != nil {
+		return nil, fmt.Errorf("normalize: set policy: %w", err)
+	}
+	for _, m := range models {
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			return nil, fmt.Errorf("normalize: model %s: %w", m.Name, err)
+		}
+	}
+	res := &Result{}
+	err = tx.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM landed_rows),
+		count(*),
+		count(*) FILTER (WHERE is_complaint AND status <> 'not_accepted'),
+		count(*) FILTER (WHERE NOT is_primary),
+		count(*) FILTER (WHERE NOT is_complaint)
+		FROM complaints`).Scan(&res.Versions, &res.Complaints, &res.Countable, &res.Duplicates, &res.NonComplaint)
+	if err != nil {
+		return nil, fmt.Errorf("normalize: summary: %w", err)
+	}
+	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM (
+		SELECT DISTINCT 'intake_channel', intake_channel_raw FROM complaints WHERE intake_channel = 'unmapped'
+		UNION SELECT DISTINCT 'business_channel', business_channel_raw FROM complaints WHERE business_channel = 'unmapped'
+		UNION SELECT DISTINCT 'business_category', business_category_raw FROM complaints WHERE business_category = 'unmapped'
+		UNION SELECT DISTINCT 'cause', cause_raw FROM complaints WHERE cause = 'unmapped')`).Scan(&res.Unmapped)
+	if err != nil {
+		return nil, fmt.Errorf("normalize: unmapped count: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("normalize: commit: %w", err)
+	}
+	return res, nil
+}
+
+// loadTaxonomy refreshes taxonomy_map from the catalogue.
+func loadTaxonomy(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM taxonomy_map"); err != nil {
+		return fmt.Errorf("normalize: taxonomy_map: %w", err)
+	}
+	syns := catalog.Synonyms()
+	const chunk = 200
+	for i := 0; i < len(syns); i += chunk {
+		end := min(i+chunk, len(syns))
+		var q strings.Builder
+		q.WriteString("INSERT INTO taxonomy_map VALUES ")
+		args := make([]any, 0, 3*(end-i))
+		for j, s := range syns[i:end] {
+			if j > 0 {
+				q.WriteString(",")
+			}
+			q.WriteString("(?,?,?)")
+			args = append(args, s.Dimension, s.Text, s.Code)
+		}
+		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+			return fmt.Errorf("normalize: taxonomy_map: %w", err)
+		}
+	}
+	return nil
+}
