@@ -1,0 +1,27 @@
+# The two set-up commands of the README are `make demo` and `make test`. Both fetch the pinned ECharts
+# script from the npm registry first (integrity-checked, not committed) because the dashboard embeds it.
+ECHARTS := dashboards/assets/echarts.min.js
+
+.PHONY: all assets demo test build bench clean
+
+all: build
+
+assets: $(ECHARTS)
+
+$(ECHARTS): dashboards/assets/fetch-echarts.sh
+	bash dashboards/assets/fetch-echarts.sh
+
+demo: assets
+	go run ./cmd/complaints demo
+
+test: assets
+	go test -count=1 -timeout 30m ./...
+
+build: assets
+	go build -o complaints ./cmd/complaints
+
+bench: assets
+	go test -run '^$$' -bench . -benchtime 1x ./...
+
+clean:
+	rm -rf out complaints

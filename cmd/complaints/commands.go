@@ -1,0 +1,301 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"complaints/ingest"
+	"complaints/pipeline"
+	"complaints/sample-data/generator"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func newIngestCmd(g *globals) *cobra.Command {
+	var profile string
+	var dryRun bool
+	c := &cobra.Command{
+		Use:   "ingest [FILE...]",
+		Short: "Land export files in the warehouse (every configured source when no file is given)",
+		Long: `ingest reads export files, maps their columns to the landing fields, replaces personal identifiers
+by keyed hashes and masks, and lands each file as one batch in one transaction. A file already ingested
+(same sha256) is skipped. Rows that cannot be complaint records are rejected with a reason; the summary
+shows read = accepted + rejected for every file.`,
+		Example: `  complaints ingest                                  # every source of complaints.yaml by its glob
+  complaints ingest exports/hotline_20261105.csv     # one file; its profile is found by glob
+  complaints ingest --profile hotline new.csv        # one file read with a named profile
+  complaints ingest --dry-run exports/*.xlsx         # read and report, land nothing`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			env, err := g.env()
+			if err != nil {
+				return err
+			}
+			w, err := env.OpenWarehouse(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			opts := env.IngestOptions(dryRun)
+			var res []ingest.FileResult
+			if len(args) > 0 {
+				res, err = ingest.IngestFiles(cmd.Context(), w, opts, args, profile)
+			} else {
+				res, err = ingest.IngestSources(cmd.Context(), w, opts)
+			}
+			pipeline.PrintIngest(cmd.OutOrStdout(), res)
+			if err != nil {
+				return err
+			}
+			if n := (&pipeline.Summary{Files: res}).Failed(); n > 0 {
+				return fmt.Errorf("%d of %d files failed", n, len(res))
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&profile, "profile", "", "source profile to read the files with (default: the profile whose glob matches)")
+	c.Flags().BoolVar(&dryRun, "dry-run", false, "read and report without landing anything")
+	return c
+}
+
+func newNormalizeCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "normalize",
+		Short: "Rebuild the canonical complaints and the marts from the landed rows",
+		Long: `normalize types the landed rows, maps categories to the catalogue's codes, keeps the newest version of
+each complaint, links probable duplicates to their primary and rebuilds the marts that reports and dashboards
+read, in one transaction. Running it twice gives identical tables.`,
+		Example: `  complaints normalize
+  complaints normalize --warehouse /data/complaints.duckdb`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			env, err := g.env()
+			if err != nil {
+				return err
+			}
+			w, err := env.OpenWarehouse(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			res, err := env.Normalize(cmd.Context(), w)
+			if err != nil {
+				return err
+			}
+			pipeline.PrintSummary(cmd.OutOrStdout(), &pipeline.Summary{Normalize: res})
+			return nil
+		},
+	}
+}
+
+func newReportCmd(g *globals) *cobra.Command {
+	var period, lang, out string
+	c := &cobra.Command{
+		Use:   "report",
+		Short: "Write the monthly regulator workbook (.xlsx) for a period",
+		Long: `report writes the Excel workbook for a month from the marts: a cover with the definitions of every
+figure, the summary with month-on-month and year-on-year changes, the table by business category (R1) and
+the data-quality sheet. Set SOURCE_DATE_EPOCH to fix the "generated at" time for byte-identical files.`,
+		Example: `  complaints report --period 2026-10
+  complaints report --period 2026-10 --lang en --out /reports/2026-10-en.xlsx`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			env, err := g.env()
+			if err != nil {
+				return err
+			}
+			if period == "" {
+				period = pipeline.PreviousMonth(time.Now())
+			}
+			if _, err := pipeline.ParseMonth(period); err != nil {
+				return usageError{err}
+			}
+			if err := checkLang(lang); err != nil {
+				return err
+			}
+			w, err := env.OpenWarehouse(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			path, err := env.Report(cmd.Context(), w, period, lang, out)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "report (%s): %s\n", period, path)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&period, "period", "", "month to report, YYYY-MM (default: the previous month)")
+	c.Flags().StringVar(&lang, "lang", "", "zh or en (default: the config's language)")
+	c.Flags().StringVar(&out, "out", "", "output file (default: <output_dir>/report-<period>.xlsx)")
+	return c
+}
+
+func newDashboardCmd(g *globals) *cobra.Command {
+	var from, to, lang, out string
+	c := &cobra.Command{
+		Use:   "dashboard",
+		Short: "Write the self-contained HTML dashboard (opens with no network)",
+		Long: `dashboard writes one HTML file with the ECharts library inlined: the monthly trend by business category
+and the Pareto of causes. It opens from a shared drive or an e-mail attachment with no network at all.`,
+		Example: `  complaints dashboard                                 # the 13 months ending last month
+  complaints dashboard --from 2025-11 --to 2026-10 --out /share/dashboard.html`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			env, err := g.env()
+			if err != nil {
+				return err
+			}
+			if to == "" {
+				to = pipeline.PreviousMonth(time.Now())
+			}
+			if from == "" {
+				from = pipeline.AddMonths(to, -12)
+			}
+			for _, p := range []string{from, to} {
+				if _, err := pipeline.ParseMonth(p); err != nil {
+					return usageError{err}
+				}
+			}
+			if from > to {
+				return usageError{fmt.Errorf("--from %s is after --to %s", from, to)}
+			}
+			if err := checkLang(lang); err != nil {
+				return err
+			}
+			w, err := env.OpenWarehouse(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			path, err := env.Dashboard(cmd.Context(), w, from, to, lang, out)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "dashboard (%s..%s): %s\n", from, to, path)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&from, "from", "", "first month, YYYY-MM (default: 12 months before --to)")
+	c.Flags().StringVar(&to, "to", "", "last month, YYYY-MM (default: the previous month)")
+	c.Flags().StringVar(&lang, "lang", "", "zh or en (default: the config's language)")
+	c.Flags().StringVar(&out, "out", "", "output file (default: <output_dir>/dashboard.html)")
+	return c
+}
+
+func newRunCmd(g *globals) *cobra.Command {
+	var period, lang string
+	c := &cobra.Command{
+		Use:   "run [FILE...]",
+		Short: "The monthly job: ingest, normalise, report and dashboard for a period",
+		Long: `run does the whole monthly job: ingests every configured source (or the files given), normalises, and
+writes the period's workbook and the 13-month dashboard, then prints a summary. --period defaults to the
+previous month, so a monthly cron line needs no date. The exit code is non-zero when any file failed.`,
+		Example: `  # crontab: 06:00 on the 3rd of every month
+  0 6 3 * * cd /data/complaints && complaints run --log-format json >> run.log 2>&1
+
+  complaints run --period 2026-10`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			env, err := g.env()
+			if err != nil {
+				return err
+			}
+			if period == "" {
+				period = pipeline.PreviousMonth(time.Now())
+			}
+			if _, err := pipeline.ParseMonth(period); err != nil {
+				return usageError{err}
+			}
+			if err := checkLang(lang); err != nil {
+				return err
+			}
+			w, err := env.OpenWarehouse(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			s, err := env.Run(cmd.Context(), w, pipeline.RunOptions{Period: period, Files: args, Lang: lang})
+			pipeline.PrintSummary(cmd.OutOrStdout(), s)
+			return err
+		},
+	}
+	c.Flags().StringVar(&period, "period", "", "month to report, YYYY-MM (default: the previous month)")
+	c.Flags().StringVar(&lang, "lang", "", "zh or en (default: the config's language)")
+	return c
+}
+
+func newSampleCmd(g *globals) *cobra.Command {
+	var seed int64
+	var months, rows int
+	var end, out string
+	c := &cobra.Command{
+		Use:   "sample",
+		Short: "Generate a realistic sample project (exports, config and the truth behind them)",
+		Long: `sample writes a demo bank's exports as real systems hand them over (GB18030 hotline CSV, NDJSON online
+platform, XLSX walk-in log with a merged title row, letters CSV with a BOM, referrals XLSX, and a later
+hotline export with changed statuses), a complaints.yaml to read them, and truth.json: the figures the
+generator planted, to check the pipeline against. The same seed gives the same bytes.`,
+		Example: `  complaints sample --out /tmp/bank
+  complaints sample --seed 7 --months 36 --rows 100000 --out /tmp/big
+  cd /tmp/bank && complaints run --period 2026-10`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usageError{fmt.Errorf("--out: give a folder to write the sample project to")}
+			}
+			endMonth, err := pipeline.ParseMonth(end)
+			if err != nil {
+				return usageError{err}
+			}
+			truth, err := generator.Generate(generator.Options{Seed: seed, Months: months, Rows: rows, End: endMonth}, out)
+			if err != nil {
+				return err
+			}
+			_ = truth
+			fmt.Fprintf(cmd.OutOrStdout(), "sample project written to %s (config: %s/complaints.yaml, truth: %s/truth.json)\n", out, out, out)
+			return nil
+		},
+	}
+	c.Flags().Int64Var(&seed, "seed", 20261031, "random seed (the same seed gives the same files)")
+	c.Flags().IntVar(&months, "months", 24, "months of data")
+	c.Flags().IntVar(&rows, "rows", 20000, "approximate number of complaints")
+	c.Flags().StringVar(&end, "end", "2026-10", "last month, YYYY-MM")
+	c.Flags().StringVar(&out, "out", "", "folder to write the project to (required)")
+	return c
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "version",
+		Short:   "Print the version of complaints and of its embedded DuckDB",
+		Example: "  complaints version",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			v := version
+			if bi, ok := debug.ReadBuildInfo(); ok && v == "dev" {
+				for _, s := range bi.Settings {
+					if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+						v = "dev+" + s.Value[:12]
+					}
+				}
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "complaints %s (%s, %s/%s, duckdb %s)\n", v, runtime.Version(), runtime.GOOS, runtime.GOARCH, duckdbVersion())
+			return nil
+		},
+	}
+}
+
+func checkLang(lang string) error {
+	if lang != "" && lang != "zh" && lang != "en" {
+		return usageError{fmt.Errorf("--lang %q: use zh or en", lang)}
+	}
+	return nil
+}
+
+func exists(p string) bool { _, err := os.Stat(p); return err == nil }

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+	"github.com/spf13/cobra"
+
+	"complaints/config"
+	"complaints/pipeline"
+)
+
+func newDemoCmd(g *globals) *cobra.Command {
+	var data, out string
+	c := &cobra.Command{
+		Use:   "demo",
+		Short: "Run the whole job on the bundled sample data",
+		Long: `demo ingests the bundled sample bank's exports (sample-data/), normalises them, and writes the latest
+complete month's workbook and the dashboard to the output folder, then prints what it read, accepted and
+rejected and where the outputs are. It starts from a fresh warehouse (<out>/demo.duckdb) every time.`,
+		Example: `  complaints demo
+  complaints demo --out /tmp/demo-out
+  complaints demo --data /tmp/bank      # a project made by 'complaints sample'`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			logger, err := g.logger()
+			if err != nil {
+				return err
+			}
+			cfgPath := filepath.Join(data, "complaints.yaml")
+			if !exists(cfgPath) {
+				return usageError{fmt.Errorf("demo: %s not found; run from the project folder or pass --data to a folder made by 'complaints sample'", cfgPath)}
+			}
+			cfg, err := config.Load(cfgPath)
+			if err != nil {
+				return usageError{err}
+			}
+			absOut, err := filepath.Abs(out)
+			if err != nil {
+				return err
+			}
+			cfg.OutputDir = absOut
+			wh := g.warehouse
+			if wh == "" {
+				wh = filepath.Join(absOut, "demo.duckdb")
+			}
+			for _, p := range []string{wh, wh + ".wal"} {
+				if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
+					return fmt.Errorf("demo: remove the previous demo warehouse %s: %w", p, err)
+				}
+			}
+			env := &pipeline.Env{Config: cfg, WarehousePath: wh, Logger: logger, Progress: stderrIsTerminal()}
+			w, err := env.OpenWarehouse(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			s, err := env.Run(cmd.Context(), w, pipeline.RunOptions{})
+			pipeline.PrintSummary(cmd.OutOrStdout(), s)
+			fmt.Fprintf(cmd.OutOrStdout(), "warehouse:      %s\n", wh)
+			return err
+		},
+	}
+	c.Flags().StringVar(&data, "data", "sample-data", "folder holding the sample project (complaints.yaml and exports/)")
+	c.Flags().StringVar(&out, "out", "out", "folder for the workbook, the dashboard and the demo warehouse")
+	return c
+}
+
+// duckdbVersion asks the embedded DuckDB library for its version.
+func duckdbVersion() string {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return "unknown"
+	}
+	defer db.Close()
+	var v string
+	if err := db.QueryRow("SELECT version()").Scan(&v); err != nil {
+		return "unknown"
+	}
+	return v
+}

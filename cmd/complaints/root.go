@@ -1,0 +1,97 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"complaints/config"
+	"complaints/pipeline"
+)
+
+// globals are the flags every command shares.
+type globals struct {
+	warehouse string
+	config    string
+	logFormat string
+	logLevel  string
+}
+
+func newRoot() *cobra.Command {
+	g := &globals{}
+	root := &cobra.Command{
+		Use:   "complaints",
+		Short: "Turn banks' consumer-complaint exports into regulator workbooks and offline dashboards",
+		Long: `complaints ingests the exports complaint systems and branches produce (CSV in GB18030 or UTF-8,
+XLSX with title rows, JSON, Parquet), normalises categories and time limits in an embedded DuckDB
+warehouse, and writes Excel regulator reports and self-contained HTML dashboards. Nothing reaches a network.
+
+A config file (complaints.yaml in the working folder, or --config) names the sources and policy values;
+see complaints.example.yaml. Without one, built-in defaults apply.`,
+		Example: `  # the whole job on the bundled sample data
+  complaints demo
+
+  # the monthly job (period defaults to the previous month)
+  complaints run --config /data/complaints/complaints.yaml`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&g.warehouse, "warehouse", "", "DuckDB warehouse file (default: the config's warehouse.path, ./complaints.duckdb)")
+	pf.StringVar(&g.config, "config", "", "config file (default: ./complaints.yaml if it exists, else built-in defaults)")
+	pf.StringVar(&g.logFormat, "log-format", "text", "log format on stderr: text or json (json for batch schedulers)")
+	pf.StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+
+	root.AddCommand(
+		newDemoCmd(g), newSampleCmd(g), newIngestCmd(g), newNormalizeCmd(g),
+		newReportCmd(g), newDashboardCmd(g), newRunCmd(g), newVersionCmd(),
+	)
+	return root
+}
+
+// env loads the config and builds the pipeline environment.
+func (g *globals) env() (*pipeline.Env, error) {
+	logger, err := g.logger()
+	if err != nil {
+		return nil, err
+	}
+	var cfg *config.Config
+	switch {
+	case g.config != "":
+		cfg, err = config.Load(g.config)
+	default:
+		if _, statErr := os.Stat(config.DefaultFile); statErr == nil {
+			cfg, err = config.Load(config.DefaultFile)
+		} else {
+			cfg = config.Default()
+		}
+	}
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return &pipeline.Env{Config: cfg, WarehousePath: g.warehouse, Logger: logger, Progress: stderrIsTerminal(), Now: time.Now}, nil
+}
+
+func (g *globals) logger() (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(g.logLevel)); err != nil {
+		return nil, usageError{fmt.Errorf("--log-level %q: use debug, info, warn or error", g.logLevel)}
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	switch g.logFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
+	}
+	return nil, usageError{fmt.Errorf("--log-format %q: use text or json", g.logFormat)}
+}
+
+func stderrIsTerminal() bool {
+	fi, err := os.Stderr.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

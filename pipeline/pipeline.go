@@ -1,0 +1,153 @@
+// Package pipeline owns the wiring of a run: it opens the warehouse a config names and drives the steps
+// (ingest, normalise, report, dashboard) in order, collecting what each did for the end-of-run summary. The CLI
+// is a thin shell over it, and tests drive the same calls. It holds no business rules: those live in ingest,
+// transform, reports and dashboards.
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"complaints/config"
+	"complaints/dashboards"
+	"complaints/ingest"
+	"complaints/reports"
+	"complaints/transform"
+	"complaints/warehouse"
+)
+
+// Env is what every step needs from the command line and the config.
+type Env struct {
+	Config *config.Config
+	// WarehousePath overrides the config's warehouse path when not empty (--warehouse).
+	WarehousePath string
+	Logger        *slog.Logger
+	// Progress shows progress bars (only when stderr is a terminal).
+	Progress bool
+	// Now is the clock; tests fix it.
+	Now func() time.Time
+}
+
+func (e *Env) now() time.Time {
+	if e.Now != nil {
+		return e.Now()
+	}
+	return time.Now()
+}
+
+func (e *Env) logger() *slog.Logger {
+	if e.Logger != nil {
+		return e.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// GeneratedAt is the time written on reports and dashboards: SOURCE_DATE_EPOCH when set (for byte-identical
+// rebuilds), else now.
+func (e *Env) GeneratedAt() time.Time {
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		if n, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return time.Unix(n, 0).In(warehouse.Beijing)
+		}
+	}
+	return e.now().In(warehouse.Beijing)
+}
+
+// WarehouseFile is the warehouse path in effect.
+func (e *Env) WarehouseFile() string {
+	if e.WarehousePath != "" {
+		return e.WarehousePath
+	}
+	return e.Config.Resolve(e.Config.Warehouse.Path)
+}
+
+// OpenWarehouse opens the warehouse with the config's settings.
+func (e *Env) OpenWarehouse(ctx context.Context, readOnly bool) (*warehouse.Warehouse, error) {
+	c := e.Config.Warehouse
+	return warehouse.Open(ctx, warehouse.Options{
+		Path: e.WarehouseFile(), Threads: c.Threads, MemoryLimit: c.MemoryLimit,
+		TempDirectory: e.Config.Resolve(c.TempDirectory), ReadOnly: readOnly,
+	})
+}
+
+// IngestOptions builds ingest options from the config; it warns when the demo key is in use.
+func (e *Env) IngestOptions(dryRun bool) ingest.Options {
+	key, demo := e.Config.HMACKey()
+	if demo {
+		e.logger().Warn("no privacy key configured: customer hashes use the built-in demo key; set the environment variable named by privacy.key_env before ingesting real data",
+			"env", e.Config.Privacy.KeyEnv)
+	}
+	return ingest.Options{
+		Profiles:      e.Config.Sources,
+		BaseDir:       e.Config.Dir,
+		HMACKey:       key,
+		MaxRejectRate: e.Config.Ingest.MaxRejectRate,
+		DryRun:        dryRun,
+		Progress:      e.Progress,
+		Logger:        e.logger(),
+		Now:           e.now,
+	}
+}
+
+// Normalize rebuilds the canonical table and marts.
+func (e *Env) Normalize(ctx context.Context, w *warehouse.Warehouse) (*transform.Result, error) {
+	start := time.Now()
+	res, err := transform.Normalize(ctx, w, transform.Options{DuplicateWindowDays: e.Config.Policy.DuplicateWindowDays})
+	if err != nil {
+		return nil, err
+	}
+	e.logger().Info("normalised", "complaints", res.Complaints, "countable", res.Countable, "duplicates", res.Duplicates,
+		"non_complaints", res.NonComplaint, "unmapped_values", res.Unmapped, "seconds", time.Since(start).Seconds())
+	return res, nil
+}
+
+// OutputPath resolves an output file: an explicit path as given, else name inside the config's output folder.
+func (e *Env) OutputPath(explicit, name string) string {
+	if explicit != "" {
+		return explicit
+	}
+	return filepath.Join(e.Config.Resolve(e.Config.OutputDir), name)
+}
+
+// Lang returns the language in effect: the flag when given, else the config's.
+func (e *Env) Lang(flag string) string {
+	if flag != "" {
+		return flag
+	}
+	return e.Config.Language
+}
+
+// Report writes the monthly workbook for period.
+func (e *Env) Report(ctx context.Context, w *warehouse.Warehouse, period, lang, out string) (string, error) {
+	out = e.OutputPath(out, "report-"+period+".xlsx")
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return "", fmt.Errorf("report: %w", err)
+	}
+	err := reports.WriteMonthly(ctx, w.DB, reports.Options{
+		Period: period, Lang: e.Lang(lang), Institution: e.Config.Institution, GeneratedAt: e.GeneratedAt(), Out: out,
+	})
+	if err != nil {
+		return "", err
+	}
+	return out, nil
+}
+
+// Dashboard writes the HTML dashboard for the months from..to.
+func (e *Env) Dashboard(ctx context.Context, w *warehouse.Warehouse, from, to, lang, out string) (string, error) {
+	out = e.OutputPath(out, "dashboard.html")
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return "", fmt.Errorf("dashboard: %w", err)
+	}
+	err := dashboards.Write(ctx, w.DB, dashboards.Options{
+		From: from, To: to, Lang: e.Lang(lang), Institution: e.Config.Institution, GeneratedAt: e.GeneratedAt(), Out: out,
+	})
+	if err != nil {
+		return "", err
+	}
+	return out, nil
+}

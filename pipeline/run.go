@@ -1,0 +1,154 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"complaints/ingest"
+	"complaints/transform"
+	"complaints/warehouse"
+)
+
+// Summary is what a run did, printed at its end.
+type Summary struct {
+	Files     []ingest.FileResult
+	Normalize *transform.Result
+	Period    string
+	Report    string
+	Dashboard string
+}
+
+// Failed counts the files that failed.
+func (s *Summary) Failed() int {
+	n := 0
+	for _, f := range s.Files {
+		if f.Err != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// RunOptions select what Run does.
+type RunOptions struct {
+	Period     string   // "YYYY-MM"; empty means the latest complete month in the data
+	Files      []string // explicit files; empty means every configured source
+	Lang       string
+	ReportOut  string
+	DashOut    string
+	Months     int // dashboard months ending at Period (default 13)
+	SkipIngest bool
+}
+
+// Run ingests, normalises, and writes the report and the dashboard for a period. Files that fail are listed in
+// the summary and make the returned error non-nil, after the outputs are written from what did land.
+func (e *Env) Run(ctx context.Context, w *warehouse.Warehouse, o RunOptions) (*Summary, error) {
+	s := &Summary{}
+	var ingestErr error
+	if !o.SkipIngest {
+		opts := e.IngestOptions(false)
+		var err error
+		if len(o.Files) > 0 {
+			s.Files, err = ingest.IngestFiles(ctx, w, opts, o.Files, "")
+		} else {
+			s.Files, err = ingest.IngestSources(ctx, w, opts)
+		}
+		if err != nil {
+			return s, err
+		}
+		if n := s.Failed(); n > 0 {
+			ingestErr = fmt.Errorf("%d of %d files failed to ingest (see the summary)", n, len(s.Files))
+		}
+	}
+	res, err := e.Normalize(ctx, w)
+	if err != nil {
+		return s, err
+	}
+	s.Normalize = res
+	s.Period = o.Period
+	if s.Period == "" {
+		p, ok, err := LatestCompleteMonth(ctx, w.DB)
+		if err != nil {
+			return s, err
+		}
+		if !ok {
+			return s, errors.Join(ingestErr, errors.New("the warehouse holds no complaints yet: ingest some exports first"))
+		}
+		s.Period = p
+	}
+	if _, err := ParseMonth(s.Period); err != nil {
+		return s, err
+	}
+	if s.Report, err = e.Report(ctx, w, s.Period, o.Lang, o.ReportOut); err != nil {
+		return s, err
+	}
+	months := o.Months
+	if months <= 0 {
+		months = 13
+	}
+	if s.Dashboard, err = e.Dashboard(ctx, w, AddMonths(s.Period, -(months-1)), s.Period, o.Lang, o.DashOut); err != nil {
+		return s, err
+	}
+	return s, ingestErr
+}
+
+// PrintIngest writes the per-file table: read = accepted + rejected, and what happened to each file.
+func PrintIngest(out io.Writer, files []ingest.FileResult) {
+	if len(files) == 0 {
+		fmt.Fprintln(out, "no files to ingest")
+		return
+	}
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "file\tsource\tformat\tread\taccepted\trejected\tresult\t")
+	var read, acc, rej int
+	for _, f := range files {
+		result := "landed"
+		switch {
+		case f.Err != nil:
+			result = "FAILED: " + oneLine(f.Err.Error())
+		case f.Skipped:
+			result = "skipped: " + f.SkipReason
+		case f.BatchID > 0:
+			result = fmt.Sprintf("landed as batch %d", f.BatchID)
+		}
+		enc := f.Format
+		if f.Encoding != "" {
+			enc += "/" + f.Encoding
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t\n", f.Path, f.Source, enc, f.Read, f.Accepted, f.Rejected, result)
+		read += f.Read
+		acc += f.Accepted
+		rej += f.Rejected
+	}
+	fmt.Fprintf(tw, "total\t\t\t%d\t%d\t%d\t\t\n", read, acc, rej)
+	tw.Flush()
+}
+
+// PrintSummary writes the end-of-run summary.
+func PrintSummary(out io.Writer, s *Summary) {
+	if s.Files != nil {
+		PrintIngest(out, s.Files)
+	}
+	if r := s.Normalize; r != nil {
+		fmt.Fprintf(out, "\nnormalised: %d records (%d complaints that count, %d duplicates linked, %d non-complaint work orders); %d unmapped values\n",
+			r.Complaints, r.Countable, r.Duplicates, r.NonComplaint, r.Unmapped)
+	}
+	if s.Report != "" {
+		fmt.Fprintf(out, "report (%s): %s\n", s.Period, s.Report)
+	}
+	if s.Dashboard != "" {
+		fmt.Fprintf(out, "dashboard:      %s\n", s.Dashboard)
+	}
+}
+
+func oneLine(s string) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if len(s) > 160 {
+		s = s[:157] + "..."
+	}
+	return s
+}
