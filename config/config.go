@@ -37,6 +37,9 @@ type Config struct {
 	Privacy PrivacyConfig `yaml:"privacy"`
 	// Policy values of domain.md section 4-5; the defaults are the regulation's and the seed procedure's.
 	Policy PolicyConfig `yaml:"policy"`
+	// CalendarFiles add or correct years of the working-day calendar (holiday-cn JSON shape, one year a file);
+	// the built-in schedules come from lunar-go.
+	CalendarFiles []string `yaml:"calendar_files"`
 	// Denominators for the regulator's bulletin rates (R3); zero means "not given" and the rates are left out.
 	Denominators DenominatorConfig `yaml:"denominators"`
 

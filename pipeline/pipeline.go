@@ -18,6 +18,7 @@ import (
 	"complaints/ingest"
 	"complaints/reports"
 	"complaints/transform"
+	"complaints/transform/calendar"
 	"complaints/warehouse"
 )
 
@@ -97,7 +98,17 @@ func (e *Env) IngestOptions(dryRun bool) ingest.Options {
 // Normalize rebuilds the canonical table and marts.
 func (e *Env) Normalize(ctx context.Context, w *warehouse.Warehouse) (*transform.Result, error) {
 	start := time.Now()
-	res, err := transform.Normalize(ctx, w, transform.Options{DuplicateWindowDays: e.Config.Policy.DuplicateWindowDays})
+	cal := calendar.New()
+	for _, f := range e.Config.CalendarFiles {
+		if err := cal.LoadFile(e.Config.Resolve(f)); err != nil {
+			return nil, err
+		}
+	}
+	p := e.Config.Policy
+	res, err := transform.Normalize(ctx, w, transform.Options{
+		DuplicateWindowDays: p.DuplicateWindowDays, InternalDaysGeneral: p.InternalDaysGeneral,
+		InternalDaysComplex: p.InternalDaysComplex, RegulatoryDays: p.RegulatoryDays, Calendar: cal,
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"complaints/catalog"
+	"complaints/transform/calendar"
 	"complaints/warehouse"
 )
 
@@ -23,6 +24,30 @@ var modelFS embed.FS
 type Options struct {
 	// DuplicateWindowDays: a later record within this many calendar days may be a duplicate (default 7).
 	DuplicateWindowDays int
+	// InternalDaysGeneral and InternalDaysComplex: working days to reply (defaults 3 and 10).
+	InternalDaysGeneral, InternalDaysComplex int
+	// RegulatoryDays: calendar days to a decision without an extension (default 15).
+	RegulatoryDays int
+	// Calendar is the working-day calendar (default calendar.New(): lunar-go's schedules).
+	Calendar *calendar.Calendar
+}
+
+func (o *Options) defaults() {
+	if o.DuplicateWindowDays <= 0 {
+		o.DuplicateWindowDays = 7
+	}
+	if o.InternalDaysGeneral <= 0 {
+		o.InternalDaysGeneral = 3
+	}
+	if o.InternalDaysComplex <= 0 {
+		o.InternalDaysComplex = 10
+	}
+	if o.RegulatoryDays <= 0 {
+		o.RegulatoryDays = 15
+	}
+	if o.Calendar == nil {
+		o.Calendar = calendar.New()
+	}
 }
 
 // Result summarises a normalise run.
@@ -66,9 +91,7 @@ func Models() ([]Model, error) {
 // Normalize rebuilds the canonical complaints and the marts from every landed row, in one transaction: a
 // failure leaves the previous tables as they were. Running it twice gives identical tables.
 func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, error) {
-	if opts.DuplicateWindowDays <= 0 {
-		opts.DuplicateWindowDays = 7
-	}
+	opts.defaults()
 	models, err := Models()
 	if err != nil {
 		return nil, err
@@ -86,9 +109,17 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 	if err := loadTaxonomy(ctx, tx); err != nil {
 		return nil, err
 	}
+	if err := loadCalendar(ctx, tx, opts.Calendar); err != nil {
+		return nil, err
+	}
 	// Policy values reach the SQL as DuckDB variables; they are integers from the config, not input data.
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("SET VARIABLE duplicate_window_days = %d", opts.DuplicateWindowDays)); err != nil {
-		return nil, fmt.Errorf("normalize: set policy: %w", err)
+	for name, v := range map[string]int{
+		"duplicate_window_days": opts.DuplicateWindowDays, "internal_days_general": opts.InternalDaysGeneral,
+		"internal_days_complex": opts.InternalDaysComplex, "regulatory_days": opts.RegulatoryDays,
+	} {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("SET VARIABLE %s = %d", name, v)); err != nil {
+			return nil, fmt.Errorf("normalize: set policy %s: %w", name, err)
+		}
 	}
 	for _, m := range models {
 		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
@@ -141,6 +172,59 @@ func loadTaxonomy(ctx context.Context, tx *sql.Tx) error {
 		}
 		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 			return fmt.Errorf("normalize: taxonomy_map: %w", err)
+		}
+	}
+	return nil
+}
+
+// loadCalendar fills calendar_days for every year a complaint was received in, plus the following years the
+// calendar covers (deadlines run past year end). A receipt year without a schedule is an error naming it.
+func loadCalendar(ctx context.Context, tx *sql.Tx, cal *calendar.Calendar) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM calendar_days"); err != nil {
+		return fmt.Errorf("normalize: calendar_days: %w", err)
+	}
+	var minY, maxY sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT min(year(d)), max(year(d)) FROM (
+		SELECT TRY_CAST(received_at AS DATE) AS d FROM landed_rows) WHERE d IS NOT NULL`).Scan(&minY, &maxY)
+	if err != nil {
+		return fmt.Errorf("normalize: receipt years: %w", err)
+	}
+	if !minY.Valid {
+		return nil
+	}
+	last := int(maxY.Int64)
+	for y := int(minY.Int64); y <= last; y++ {
+		if !cal.Covers(y) {
+			_, err := cal.IsWorkday(calendar.D(y, 1, 1))
+			return fmt.Errorf("normalize: complaints were received in %d: %w", y, err)
+		}
+	}
+	for cal.Covers(last+1) && last < int(maxY.Int64)+2 {
+		last++
+	}
+	var rows []any
+	n := 0
+	for d := calendar.D(int(minY.Int64), 1, 1); d.Year() <= last; d = d.AddDate(0, 0, 1) {
+		work, err := cal.IsWorkday(d)
+		if err != nil {
+			return fmt.Errorf("normalize: %w", err)
+		}
+		if work {
+			n++
+		}
+		var name any
+		if h := cal.HolidayName(d); h != "" {
+			name = h
+		}
+		rows = append(rows, d.Format("2006-01-02"), work, n, name)
+	}
+	const per = 4
+	const chunk = 250
+	for i := 0; i < len(rows); i += per * chunk {
+		end := min(i+per*chunk, len(rows))
+		q := "INSERT INTO calendar_days VALUES " + strings.TrimSuffix(strings.Repeat("(CAST(? AS DATE),?,?,?),", (end-i)/per), ",")
+		if _, err := tx.ExecContext(ctx, q, rows[i:end]...); err != nil {
+			return fmt.Errorf("normalize: calendar_days: %w", err)
 		}
 	}
 	return nil

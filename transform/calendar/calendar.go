@@ -187,3 +187,6 @@ func (c *Calendar) WorkingDaysBetween(from, to Date) (int, error) {
 func (c *Calendar) WorkdaysIn(year int) (int, error) {
 	return c.WorkingDaysBetween(D(year-1, 12, 31), D(year, 12, 31))
 }
+
+// HolidayName is the listed name of a date (春节, 国庆节 ...), "" for an ordinary day.
+func (c *Calendar) HolidayName(d Date) string { return c.names[DateOf(d)] }

@@ -2,7 +2,7 @@
 -- ordered by the record's own updated-at, else the export's as-of date, else ingest time (domain.md section 5).
 DELETE FROM complaints;
 
-INSERT INTO complaints
+INSERT INTO complaints BY NAME
 WITH ranked AS (
     SELECT s.*,
         count(*) OVER (PARTITION BY complaint_key) AS version_count,
@@ -36,17 +36,17 @@ SELECT
     reply_invalid AS reply_date_invalid,
     paused_days, extension_tier, extension_approved, outcome, satisfaction, compensation,
     CASE WHEN coalesce(reply_facts, reply_accountability, reply_remediation, reply_satisfaction, reply_time, reply_handler_contact) IS NULL
-         THEN NULL ELSE element_present(reply_facts) END,
+         THEN NULL ELSE element_present(reply_facts) END AS reply_facts,
     CASE WHEN coalesce(reply_facts, reply_accountability, reply_remediation, reply_satisfaction, reply_time, reply_handler_contact) IS NULL
-         THEN NULL ELSE element_present(reply_accountability) END,
+         THEN NULL ELSE element_present(reply_accountability) END AS reply_accountability,
     CASE WHEN coalesce(reply_facts, reply_accountability, reply_remediation, reply_satisfaction, reply_time, reply_handler_contact) IS NULL
-         THEN NULL ELSE element_present(reply_remediation) END,
+         THEN NULL ELSE element_present(reply_remediation) END AS reply_remediation,
     CASE WHEN coalesce(reply_facts, reply_accountability, reply_remediation, reply_satisfaction, reply_time, reply_handler_contact) IS NULL
-         THEN NULL ELSE element_present(reply_satisfaction) END,
+         THEN NULL ELSE element_present(reply_satisfaction) END AS reply_satisfaction,
     CASE WHEN coalesce(reply_facts, reply_accountability, reply_remediation, reply_satisfaction, reply_time, reply_handler_contact) IS NULL
-         THEN NULL ELSE element_present(reply_time) END,
+         THEN NULL ELSE element_present(reply_time) END AS reply_time,
     CASE WHEN coalesce(reply_facts, reply_accountability, reply_remediation, reply_satisfaction, reply_time, reply_handler_contact) IS NULL
-         THEN NULL ELSE element_present(reply_handler_contact) END,
+         THEN NULL ELSE element_present(reply_handler_contact) END AS reply_handler_contact,
     handler,
     intake_channel = 'regulator_referral' AS is_regulator_referral,
     is_major, referral_ref,
