@@ -81,8 +81,11 @@ CREATE TABLE taxonomy_map (
     PRIMARY KEY (dimension, synonym)
 );
 
--- mart_category_month: one row per (month, business category) of complaints; the figures of domain.md section 6
--- as far as they are built. Reports and dashboards read this, never landed rows.
+-- mart_category_month: one row per (month, business category); the figures of domain.md section 6. Flows
+-- (received, closed and their parts) add up over months; stocks (open at start/end, overdue at end) are as at
+-- the month's first or last day, so a quarter takes its first month's open_at_start and its last month's
+-- open_at_end. Rates are kept as numerator and denominator so any period sums them before dividing.
+-- Reports and dashboards read this, never landed rows.
 CREATE TABLE mart_category_month (
     month               DATE NOT NULL,        -- first day of the month
     business_category   VARCHAR NOT NULL,
@@ -90,6 +93,20 @@ CREATE TABLE mart_category_month (
     received_regulator  BIGINT NOT NULL,      -- of which regulator referrals
     received_major      BIGINT NOT NULL,      -- of which major
     closed              BIGINT NOT NULL,      -- valid reply date in the month
+    closed_0_15         BIGINT NOT NULL DEFAULT 0,      -- of which handling days 0-15 (calendar days minus paused days)
+    closed_16_30        BIGINT NOT NULL DEFAULT 0,
+    closed_31_60        BIGINT NOT NULL DEFAULT 0,
+    closed_over_60      BIGINT NOT NULL DEFAULT 0,
+    closed_regulatory_on_time BIGINT NOT NULL DEFAULT 0, -- replied on or before the regulatory deadline
+    closed_internal_on_time   BIGINT NOT NULL DEFAULT 0, -- replied on or before the internal deadline
+    handling_days_sum   BIGINT NOT NULL DEFAULT 0,      -- average handling days = sum / closed
+    satisfaction_recorded BIGINT NOT NULL DEFAULT 0,    -- closed with satisfaction recorded
+    satisfied           BIGINT NOT NULL DEFAULT 0,      -- satisfied + basically satisfied
+    reply_elements_recorded BIGINT NOT NULL DEFAULT 0,  -- closed whose export records reply elements at all
+    reply_complete      BIGINT NOT NULL DEFAULT 0,      -- of those, all six elements present
+    open_at_start       BIGINT NOT NULL DEFAULT 0,      -- received before the month, not replied to before it
+    open_at_end         BIGINT NOT NULL DEFAULT 0,      -- received by its last day, not replied to by it
+    overdue_at_end      BIGINT NOT NULL DEFAULT 0,      -- open at end, regulatory deadline before the last day
     PRIMARY KEY (month, business_category)
 );
 
