@@ -28,6 +28,8 @@ type Options struct {
 	InternalDaysGeneral, InternalDaysComplex int
 	// RegulatoryDays: calendar days to a decision without an extension (default 15).
 	RegulatoryDays int
+	// RepeatWindowDays: two or more complaints by one customer within this many days make a repeat complainant (90).
+	RepeatWindowDays int
 	// Calendar is the working-day calendar (default calendar.New(): lunar-go's schedules).
 	Calendar *calendar.Calendar
 }
@@ -45,6 +47,9 @@ func (o *Options) defaults() {
 	if o.RegulatoryDays <= 0 {
 		o.RegulatoryDays = 15
 	}
+	if o.RepeatWindowDays <= 0 {
+		o.RepeatWindowDays = 90
+	}
 	if o.Calendar == nil {
 		o.Calendar = calendar.New()
 	}
@@ -58,6 +63,11 @@ type Result struct {
 	Duplicates   int64 // records linked to an earlier primary
 	Unmapped     int64 // distinct raw category/cause/channel values that map to no code
 	NonComplaint int64 // enquiries, suggestions, praise and other work orders
+}
+
+// goSteps run right after the model they are keyed by: work that is clearer in Go than in SQL.
+var goSteps = map[string]func(context.Context, *sql.Tx) error{
+	"20_complaints": linkCustomers, // customers before duplicates: duplicates need "the same customer"
 }
 
 // Model is one embedded SQL file.
@@ -116,6 +126,7 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 	for name, v := range map[string]int{
 		"duplicate_window_days": opts.DuplicateWindowDays, "internal_days_general": opts.InternalDaysGeneral,
 		"internal_days_complex": opts.InternalDaysComplex, "regulatory_days": opts.RegulatoryDays,
+		"repeat_window_days": opts.RepeatWindowDays,
 	} {
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf("SET VARIABLE %s = %d", name, v)); err != nil {
 			return nil, fmt.Errorf("normalize: set policy %s: %w", name, err)
@@ -124,6 +135,11 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 	for _, m := range models {
 		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 			return nil, fmt.Errorf("normalize: model %s: %w", m.Name, err)
+		}
+		if step := goSteps[m.Name]; step != nil {
+			if err := step(ctx, tx); err != nil {
+				return nil, err
+			}
 		}
 	}
 	res := &Result{}

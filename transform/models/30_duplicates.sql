@@ -1,15 +1,13 @@
 -- 30_duplicates: probable duplicates (合并重复, domain.md section 5). A later complaint repeats an earlier one
--- when they share a customer key (ID, phone or card), share the business category, and the later one was
+-- when they are the same customer (customer_key: records linked by any shared ID, phone or card key), share the business category, and the later one was
 -- received within the duplicate window (calendar days) of the earlier and before the earlier was replied to.
 -- Each duplicate links to the earliest such record; the group's primary is the head of that chain. A group with
 -- a regulator referral in it counts as regulator-referred. Nothing is deleted.
 CREATE OR REPLACE TEMP TABLE dup_links AS
 WITH countable AS (
-    SELECT complaint_key, received_at, received_date, replied_at, business_category,
-           customer_id_key, customer_phone_key, customer_card_key
+    SELECT complaint_key, received_at, received_date, replied_at, business_category, customer_key
     FROM complaints
-    WHERE is_complaint AND status <> 'not_accepted'
-      AND coalesce(customer_id_key, customer_phone_key, customer_card_key) IS NOT NULL
+    WHERE is_complaint AND status <> 'not_accepted' AND customer_key IS NOT NULL
 ), pairs AS (
     SELECT b.complaint_key AS later_key, a.complaint_key AS earlier_key, a.received_at AS earlier_received
     FROM countable b
@@ -18,8 +16,7 @@ WITH countable AS (
      AND (a.received_at < b.received_at OR (a.received_at = b.received_at AND a.complaint_key < b.complaint_key))
      AND date_diff('day', a.received_date, b.received_date) <= getvariable('duplicate_window_days')
      AND (a.replied_at IS NULL OR b.received_at < a.replied_at)
-     AND (a.customer_id_key = b.customer_id_key OR a.customer_phone_key = b.customer_phone_key
-          OR a.customer_card_key = b.customer_card_key)
+     AND a.customer_key = b.customer_key
 )
 SELECT later_key, arg_min(earlier_key, (earlier_received, earlier_key)) AS earlier_key
 FROM pairs GROUP BY later_key;

@@ -78,3 +78,17 @@ DELETE FROM mart_cause_month;
 INSERT INTO mart_cause_month
 SELECT date_trunc('month', received_date)::DATE, cause, count(*)
 FROM mart_base GROUP BY ALL;
+
+DELETE FROM mart_month;
+INSERT INTO mart_month BY NAME
+SELECT date_trunc('month', received_date)::DATE AS month,
+       count(*) FILTER (WHERE is_complaint AND is_primary AND status <> 'not_accepted') AS received,
+       count(DISTINCT customer_key) FILTER (WHERE is_complaint AND is_primary AND status <> 'not_accepted' AND repeat_complainant) AS repeat_customers,
+       count(*) FILTER (WHERE is_complaint AND is_primary AND status <> 'not_accepted' AND repeat_complainant) AS repeat_complaints,
+       count(*) FILTER (WHERE is_complaint AND NOT is_primary) AS duplicates_linked,
+       count(*) FILTER (WHERE NOT is_complaint) AS non_complaints,
+       count(*) FILTER (WHERE is_complaint AND status = 'not_accepted') AS not_accepted,
+       count(*) FILTER (WHERE is_complaint AND status = 'withdrawn') AS withdrawn,
+       count(*) FILTER (WHERE is_complaint AND reply_date_invalid) AS reply_date_invalid,
+       count(*) FILTER (WHERE is_complaint AND complaint_type IS NULL) AS type_missing
+FROM complaints GROUP BY ALL;

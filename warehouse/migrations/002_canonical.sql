@@ -29,7 +29,7 @@ CREATE TABLE complaints (
     branch              VARCHAR,              -- org unit code (or raw name while no branch master maps it)
     province            VARCHAR,              -- GB/T 2260 province code, e.g. 440000
     -- who (keys only; never names, phones, IDs or card numbers in clear)
-    customer_key        VARCHAR,              -- first non-null of id/phone/card keys (linking uses all three)
+    customer_key        VARCHAR,              -- the customer: smallest key of the records linked by any shared id/phone/card key
     customer_id_key     VARCHAR,
     customer_phone_key  VARCHAR,
     customer_card_key   VARCHAR,

@@ -16,3 +16,22 @@ ALTER TABLE complaints ADD COLUMN working_days_to_reply INTEGER;    -- working d
 ALTER TABLE complaints ADD COLUMN calendar_days_to_reply INTEGER;   -- calendar days receipt -> reply date (closed only, pauses not removed)
 ALTER TABLE complaints ADD COLUMN internal_on_time BOOLEAN;         -- replied on or before the internal deadline (closed only)
 ALTER TABLE complaints ADD COLUMN regulatory_on_time BOOLEAN;       -- replied on or before the regulatory deadline (closed only)
+
+-- Repeat complainants (domain.md section 5): this primary complaint's customer has another primary complaint
+-- received within the repeat window (90 days by default).
+ALTER TABLE complaints ADD COLUMN repeat_complainant BOOLEAN;
+
+-- mart_month: one row per month, figures that are not sums over categories (distinct customers) and the
+-- data-quality counts of the records received in the month.
+CREATE TABLE mart_month (
+    month                   DATE PRIMARY KEY,
+    received                BIGINT NOT NULL,   -- primaries received (as in mart_category_month)
+    repeat_customers        BIGINT NOT NULL,   -- distinct customers with a complaint received this month that is a repeat
+    repeat_complaints       BIGINT NOT NULL,   -- complaints received this month by repeat complainants
+    duplicates_linked       BIGINT NOT NULL,   -- records received this month linked to an earlier primary
+    non_complaints          BIGINT NOT NULL,   -- enquiries, suggestions, praise and other work orders
+    not_accepted            BIGINT NOT NULL,
+    withdrawn               BIGINT NOT NULL,
+    reply_date_invalid      BIGINT NOT NULL,   -- "closed, reply date invalid"
+    type_missing            BIGINT NOT NULL    -- held to the general limit
+);

@@ -1,0 +1,52 @@
+package transform
+
+import (
+	"context"
+	"testing"
+)
+
+// TestCustomersLinkAndRepeat: a hotline record with only a phone, a referral with that phone and an ID, and a
+// letter with only that ID are one customer; two of their primaries within 90 days make a repeat complainant;
+// a merged duplicate is not a repeat.
+func TestCustomersLinkAndRepeat(t *testing.T) {
+	rows := []landed{
+		{batch: 1, source: "hotline", id: "H", received: "2026-03-01 10:00:00", category: "信用卡", status: "已办结", replied: "2026-03-03 10:00:00", phoneKey: "p5"},
+		{batch: 1, source: "referral", id: "R", received: "2026-04-10 10:00:00", category: "贷款", status: "已办结", replied: "2026-04-12 10:00:00", phoneKey: "p5", idKey: "i5"},
+		{batch: 1, source: "letter", id: "L", received: "2026-09-01 10:00:00", category: "借记卡", status: "处理中", idKey: "i5"},
+		// another customer: two complaints 2 days apart in one category before a reply: a duplicate, not a repeat
+		{batch: 1, source: "hotline", id: "X1", received: "2026-05-01 10:00:00", category: "信用卡", status: "处理中", phoneKey: "p7"},
+		{batch: 1, source: "hotline", id: "X2", received: "2026-05-03 10:00:00", category: "信用卡", status: "处理中", phoneKey: "p7"},
+	}
+	w := setup(t, rows)
+	if _, err := Normalize(context.Background(), w, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][2]any{}
+	rs, _ := w.DB.Query("SELECT source_id, customer_key, repeat_complainant FROM complaints")
+	for rs.Next() {
+		var id, ck string
+		var rep bool
+		rs.Scan(&id, &ck, &rep)
+		got[id] = [2]any{ck, rep}
+	}
+	rs.Close()
+	if got["H"][0] != got["R"][0] || got["R"][0] != got["L"][0] {
+		t.Fatalf("H, R, L not linked as one customer: %v", got)
+	}
+	if got["H"][0] == got["X1"][0] {
+		t.Fatal("different customers linked")
+	}
+	// H (03-01) and R (04-10) are 40 days apart: both repeats; L (09-01) is 144 days after R: not a repeat.
+	want := map[string]bool{"H": true, "R": true, "L": false, "X1": false, "X2": false}
+	for id, rep := range want {
+		if got[id][1] != rep {
+			t.Errorf("%s repeat_complainant = %v, want %v", id, got[id][1], rep)
+		}
+	}
+	var repeatCustomersMarch, dupMay int
+	w.DB.QueryRow("SELECT repeat_customers FROM mart_month WHERE month = DATE '2026-03-01'").Scan(&repeatCustomersMarch)
+	w.DB.QueryRow("SELECT duplicates_linked FROM mart_month WHERE month = DATE '2026-05-01'").Scan(&dupMay)
+	if repeatCustomersMarch != 1 || dupMay != 1 {
+		t.Fatalf("mart_month: repeat customers in March %d (want 1), duplicates in May %d (want 1)", repeatCustomersMarch, dupMay)
+	}
+}
