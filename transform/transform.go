@@ -153,12 +153,7 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 	if err != nil {
 		return nil, fmt.Errorf("normalize: summary: %w", err)
 	}
-	err = tx.QueryRowContext(ctx, `SELECT count(*) FROM (
-		SELECT DISTINCT 'intake_channel', intake_channel_raw FROM complaints WHERE intake_channel = 'unmapped'
-		UNION SELECT DISTINCT 'business_channel', business_channel_raw FROM complaints WHERE business_channel = 'unmapped'
-		UNION SELECT DISTINCT 'business_category', business_category_raw FROM complaints WHERE business_category = 'unmapped'
-		UNION SELECT DISTINCT 'cause', cause_raw FROM complaints WHERE cause = 'unmapped')`).Scan(&res.Unmapped)
-	if err != nil {
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM unmapped_values").Scan(&res.Unmapped); err != nil {
 		return nil, fmt.Errorf("normalize: unmapped count: %w", err)
 	}
 	if err := tx.Commit(); err != nil {

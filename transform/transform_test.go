@@ -149,6 +149,14 @@ func TestNormalizeRules(t *testing.T) {
 		}
 	}
 
+	// Consistency checks and unmapped values are listed.
+	var check, unmappedRaw string
+	w.DB.QueryRow("SELECT check_code FROM consistency_issues WHERE complaint_key = 'hotline:B1'").Scan(&check)
+	w.DB.QueryRow("SELECT raw_value FROM unmapped_values WHERE dimension = 'business_category'").Scan(&unmappedRaw)
+	if check != "reply_before_receipt" || unmappedRaw != "神秘业务" {
+		t.Errorf("consistency check %q (want reply_before_receipt), unmapped %q (want 神秘业务)", check, unmappedRaw)
+	}
+
 	// Idempotent: a second run gives identical tables.
 	before := dump(t, w)
 	if _, err := Normalize(context.Background(), w, Options{}); err != nil {

@@ -35,3 +35,22 @@ CREATE TABLE mart_month (
     reply_date_invalid      BIGINT NOT NULL,   -- "closed, reply date invalid"
     type_missing            BIGINT NOT NULL    -- held to the general limit
 );
+
+-- consistency_issues: the consistency checks of domain.md section 6, one row per (complaint, check); the
+-- records stay in every figure they belong to, and these are counted and listed on the data-quality sheet.
+CREATE TABLE consistency_issues (
+    complaint_key   VARCHAR NOT NULL,
+    check_code      VARCHAR NOT NULL,   -- reply_before_receipt, reply_in_future, reply_unparseable, closed_without_reply,
+                                        -- extension_without_approval, late_without_extension, type_missing
+    detail          VARCHAR,
+    PRIMARY KEY (complaint_key, check_code)
+);
+
+-- unmapped_values: every raw value that maps to no catalogue code, with its count and sources; never dropped.
+CREATE TABLE unmapped_values (
+    dimension       VARCHAR NOT NULL,
+    raw_value       VARCHAR NOT NULL,
+    records         BIGINT NOT NULL,
+    sources         VARCHAR NOT NULL,   -- source systems it came from, comma-separated
+    PRIMARY KEY (dimension, raw_value)
+);

@@ -1,0 +1,41 @@
+-- 45_quality: consistency checks (domain.md section 6) and unmapped values. Nothing here changes a figure; it
+-- lists what a person should look at.
+CREATE OR REPLACE TEMP TABLE current_raw AS
+SELECT c.complaint_key, l.replied_at AS replied_raw, c.received_date, b.ingested_at, b.export_as_of
+FROM complaints c
+JOIN landed_rows l ON l.batch_id = c.batch_id AND l.row_number = c.row_number
+JOIN batches b ON b.batch_id = c.batch_id
+WHERE c.reply_date_invalid;
+
+DELETE FROM consistency_issues;
+INSERT INTO consistency_issues
+SELECT complaint_key,
+       CASE WHEN TRY_CAST(replied_raw AS TIMESTAMP) IS NULL THEN 'reply_unparseable'
+            WHEN CAST(TRY_CAST(replied_raw AS TIMESTAMP) AS DATE) < received_date THEN 'reply_before_receipt'
+            ELSE 'reply_in_future' END,
+       'reply ' || replied_raw || ', received ' || strftime(received_date, '%Y-%m-%d')
+FROM current_raw
+UNION ALL
+SELECT complaint_key, 'closed_without_reply', 'status closed, no reply date'
+FROM complaints WHERE is_complaint AND status = 'closed' AND replied_date IS NULL AND NOT reply_date_invalid
+UNION ALL
+SELECT complaint_key, 'extension_without_approval', 'extension to ' || extension_tier || ' days, approval not recorded'
+FROM complaints WHERE is_complaint AND extension_tier > 0 AND NOT coalesce(extension_approved, false)
+UNION ALL
+SELECT complaint_key, 'late_without_extension',
+       'replied ' || strftime(replied_date, '%Y-%m-%d') || ', deadline ' || strftime(regulatory_deadline, '%Y-%m-%d')
+FROM complaints WHERE is_complaint AND extension_tier = 0 AND replied_date > regulatory_deadline
+UNION ALL
+SELECT complaint_key, 'type_missing', 'no complaint type recognised; held to the general limit'
+FROM complaints WHERE is_complaint AND complaint_type IS NULL;
+
+DELETE FROM unmapped_values;
+INSERT INTO unmapped_values
+SELECT dimension, raw_value, count(*), string_agg(DISTINCT source_system, ',' ORDER BY source_system)
+FROM (
+    SELECT 'intake_channel' AS dimension, intake_channel_raw AS raw_value, source_system FROM complaints WHERE intake_channel = 'unmapped'
+    UNION ALL SELECT 'business_channel', business_channel_raw, source_system FROM complaints WHERE business_channel = 'unmapped'
+    UNION ALL SELECT 'business_category', business_category_raw, source_system FROM complaints WHERE business_category = 'unmapped'
+    UNION ALL SELECT 'cause', cause_raw, source_system FROM complaints WHERE cause = 'unmapped'
+)
+GROUP BY ALL;
