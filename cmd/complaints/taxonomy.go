@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"complaints/catalog"
+)
+
+func newTaxonomyCmd(g *globals) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "taxonomy",
+		Short: "Inspect the classification catalogue and the values that map to nothing",
+		Example: `  complaints taxonomy unmapped
+  complaints taxonomy codes business_category`,
+	}
+	c.AddCommand(&cobra.Command{
+		Use:   "unmapped",
+		Short: "List every raw category, cause or channel value that maps to no code, with the closest codes",
+		Long: `unmapped lists the values of the last normalise that matched no code of the catalogue (value, records,
+sources, closest codes). Such records are kept as 'unmapped' in every figure, never dropped; add the spelling
+as a synonym to map them.`,
+		Example: "  complaints taxonomy unmapped --warehouse /data/complaints.duckdb",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			env, err := g.env()
+			if err != nil {
+				return err
+			}
+			w, err := env.OpenWarehouse(cmd.Context(), false)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			rows, err := w.DB.QueryContext(cmd.Context(), "SELECT dimension, raw_value, records, sources FROM unmapped_values ORDER BY dimension, records DESC, raw_value")
+			if err != nil {
+				return fmt.Errorf("read unmapped values: %w", err)
+			}
+			defer rows.Close()
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "dimension\tvalue\trecords\tsources\tclosest codes")
+			n := 0
+			for rows.Next() {
+				var dim, raw, src string
+				var count int64
+				if err := rows.Scan(&dim, &raw, &count, &src); err != nil {
+					return err
+				}
+				var near []string
+				for _, m := range catalog.Closest(dim, raw, 3) {
+					near = append(near, fmt.Sprintf("%s (%s)", m.Code, m.Spelling))
+				}
+				fmt.Fprintf(tw, "%s\t%q\t%d\t%s\t%s\n", dim, raw, count, src, strings.Join(near, ", "))
+				n++
+			}
+			tw.Flush()
+			if n == 0 {
+				fmt.Fprintln(cmd.OutOrStdout(), "every value maps to a code")
+			}
+			return rows.Err()
+		},
+	}, &cobra.Command{
+		Use:     "codes DIMENSION",
+		Short:   "List a dimension's codes with their Chinese and English labels",
+		Example: "  complaints taxonomy codes cause",
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			codes := catalog.Dimension(args[0])
+			if codes == nil {
+				return usageError{fmt.Errorf("no dimension %q; use one of %s", args[0], strings.Join(catalog.DimensionNames(), ", "))}
+			}
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+			for _, c := range codes {
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", c.Code, c.ZH, c.EN)
+			}
+			return tw.Flush()
+		},
+	})
+	return c
+}
