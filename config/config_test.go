@@ -38,7 +38,10 @@ func TestEmptyConfigGivesDefaults(t *testing.T) {
 }
 
 func TestErrorsNameKeyAndLine(t *testing.T) {
-	cases := []struct{ name, yaml string; want []string }{
+	cases := []struct {
+		name, yaml string
+		want       []string
+	}{
 		{"unknown top key", "institution: x\nlanguge: zh\n", []string{"languge", "[2:"}},
 		{"unknown nested key", "policy:\n  regulatory_days: 15\n  regulatroy_days: 30\n", []string{"regulatroy_days", "[3:"}},
 		{"unknown source key", "sources:\n  - name: a\n    globb: x\n", []string{"globb", "[3:"}},

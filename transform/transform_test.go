@@ -84,8 +84,8 @@ func TestNormalizeRules(t *testing.T) {
 	}
 	type row struct {
 		status, category, cause, channel, primary string
-		isPrimary, invalid, regulatorGroup       bool
-		versions                                 int
+		isPrimary, invalid, regulatorGroup        bool
+		versions                                  int
 	}
 	got := map[string]row{}
 	rs, err := w.DB.Query(`SELECT complaint_key, status, business_category, cause, intake_channel, primary_key, is_primary,

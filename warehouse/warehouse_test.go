@@ -166,4 +166,3 @@ func TestSecondProcessGetsOneClearSentence(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
-
