@@ -1,0 +1,63 @@
+package reports
+
+import (
+	"fmt"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// styles are the workbook's cell styles, created once per workbook.
+type styles struct {
+	title, subtitle, section, header, label, text, wrap int
+	count, ratio, noFigure                                int
+	totalText, totalCount, totalRatio, totalNoFigure      int
+}
+
+const (
+	numFmtCount = "#,##0"
+	numFmtRatio = "0.0%"
+)
+
+func newStyles(f *excelize.File) (*styles, error) {
+	thin := []excelize.Border{
+		{Type: "left", Color: "A6A6A6", Style: 1}, {Type: "right", Color: "A6A6A6", Style: 1},
+		{Type: "top", Color: "A6A6A6", Style: 1}, {Type: "bottom", Color: "A6A6A6", Style: 1},
+	}
+	totalBorder := []excelize.Border{
+		{Type: "left", Color: "A6A6A6", Style: 1}, {Type: "right", Color: "A6A6A6", Style: 1},
+		{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 6},
+	}
+	count, ratio := numFmtCount, numFmtRatio
+	totalFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}
+	s := &styles{}
+	all := []struct {
+		dst *int
+		s   excelize.Style
+	}{
+		{&s.title, excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}, Alignment: &excelize.Alignment{Vertical: "center"}}},
+		{&s.subtitle, excelize.Style{Font: &excelize.Font{Color: "595959"}}},
+		{&s.section, excelize.Style{Font: &excelize.Font{Bold: true, Size: 12}}},
+		{&s.header, excelize.Style{Font: &excelize.Font{Bold: true}, Border: thin,
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}}},
+		{&s.label, excelize.Style{Font: &excelize.Font{Bold: true}, Border: thin, Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{&s.text, excelize.Style{Border: thin}},
+		{&s.wrap, excelize.Style{Border: thin, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
+		{&s.count, excelize.Style{Border: thin, CustomNumFmt: &count}},
+		{&s.ratio, excelize.Style{Border: thin, CustomNumFmt: &ratio}},
+		{&s.noFigure, excelize.Style{Border: thin, Alignment: &excelize.Alignment{Horizontal: "right"}}},
+		{&s.totalText, excelize.Style{Font: &excelize.Font{Bold: true}, Border: totalBorder, Fill: totalFill}},
+		{&s.totalCount, excelize.Style{Font: &excelize.Font{Bold: true}, Border: totalBorder, Fill: totalFill, CustomNumFmt: &count}},
+		{&s.totalRatio, excelize.Style{Font: &excelize.Font{Bold: true}, Border: totalBorder, Fill: totalFill, CustomNumFmt: &ratio}},
+		{&s.totalNoFigure, excelize.Style{Font: &excelize.Font{Bold: true}, Border: totalBorder, Fill: totalFill, Alignment: &excelize.Alignment{Horizontal: "right"}}},
+	}
+	for _, x := range all {
+		st := x.s
+		id, err := f.NewStyle(&st)
+		if err != nil {
+			return nil, fmt.Errorf("workbook style: %w", err)
+		}
+		*x.dst = id
+	}
+	return s, nil
+}
