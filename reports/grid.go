@@ -58,7 +58,9 @@ func (g *grid) put(r, c int, x cell) {
 }
 
 // Text writes a string; whatever it starts with, it stays a string.
-func (g *grid) Text(r, c int, s string, style int) { g.put(r, c, cell{kind: cellText, text: s, style: style, shown: s}) }
+func (g *grid) Text(r, c int, s string, style int) {
+	g.put(r, c, cell{kind: cellText, text: s, style: style, shown: s})
+}
 
 // Int writes a count.
 func (g *grid) Int(r, c int, v int64, style int) {

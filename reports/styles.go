@@ -9,8 +9,8 @@ import (
 // styles are the workbook's cell styles, created once per workbook.
 type styles struct {
 	title, subtitle, section, header, label, text, wrap int
-	count, ratio, noFigure                                int
-	totalText, totalCount, totalRatio, totalNoFigure      int
+	count, ratio, noFigure                              int
+	totalText, totalCount, totalRatio, totalNoFigure    int
 }
 
 const (

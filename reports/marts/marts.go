@@ -104,7 +104,9 @@ func ParsePeriod(s string) (Period, error) {
 func (p Period) End() Month { return p.Start + Month(p.Len-1) }
 
 // Previous is the period of the same length just before (the base of MoM, 环比).
-func (p Period) Previous() Period { return Period{Kind: p.Kind, Start: p.Start - Month(p.Len), Len: p.Len} }
+func (p Period) Previous() Period {
+	return Period{Kind: p.Kind, Start: p.Start - Month(p.Len), Len: p.Len}
+}
 
 // YearEarlier is the same period a year earlier (the base of YoY, 同比).
 func (p Period) YearEarlier() Period { return Period{Kind: p.Kind, Start: p.Start - 12, Len: p.Len} }

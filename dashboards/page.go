@@ -1,0 +1,110 @@
+package dashboards
+
+import "html/template"
+
+// The page loads nothing: the Content-Security-Policy forbids every source but the inline script and style, so even
+// a mistake that added a URL would not reach a network.
+var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
+<html lang="{{.HTMLLang}}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="complaints">
+<title>{{.Title}} · {{.Institution}} · {{.Period}}</title>
+<style>{{.CSS}}</style>
+</head>
+<body>
+<header>
+<h1>{{.Title}}</h1>
+<dl class="meta">
+<div><dt>{{.LabelInstitution}}</dt><dd>{{.Institution}}</dd></div>
+<div><dt>{{.LabelPeriod}}</dt><dd>{{.Period}}</dd></div>
+<div><dt>{{.LabelGenerated}}</dt><dd>{{.Generated}}</dd></div>
+</dl>
+</header>
+<main>
+<section class="kpis">
+{{- range .KPIs}}
+<div class="kpi"><div class="kpi-label">{{.Label}}</div><div class="kpi-value">{{.Value}}</div><div class="kpi-change"><span>{{.MoMLabel}} {{.MoM}}</span><span>{{.YoYLabel}} {{.YoY}}</span></div></div>
+{{- end}}
+</section>
+{{- range .Charts}}
+<section class="panel">
+<h2>{{.Title}}</h2>
+<div class="chart" id="chart-{{.ID}}" role="img" aria-label="{{.Title}}"></div>
+{{- if .Note}}<p class="note">{{.Note}}</p>{{end}}
+{{- if .Table}}{{if .Table.Rows}}
+<details><summary>{{$.DataTable}}</summary>
+<table><thead><tr>{{range .Table.Header}}<th>{{.}}</th>{{end}}</tr></thead>
+<tbody>{{range .Table.Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</tbody></table>
+</details>
+{{- else}}<p class="note">{{$.NoData}}</p>{{end}}{{end}}
+</section>
+{{- end}}
+</main>
+<script>{{.ECharts}}</script>
+<script type="application/json" id="dashboard-data">{{.Data}}</script>
+<script>{{.Init}}</script>
+</body>
+</html>
+`))
+
+// initScript is the page's only code: it reads the chart options (data, never code) and hands them to ECharts.
+const initScript = `(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("dashboard-data").textContent);
+  var charts = [];
+  Object.keys(data.charts).forEach(function (id) {
+    var el = document.getElementById("chart-" + id);
+    if (!el || typeof echarts === "undefined") { return; }
+    var chart = echarts.init(el, null, { locale: data.locale, renderer: "canvas" });
+    chart.setOption(data.charts[id]);
+    charts.push(chart);
+  });
+  function resize() { charts.forEach(function (c) { c.resize(); }); }
+  window.addEventListener("resize", resize);
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+    resize();
+  });
+  window.addEventListener("afterprint", resize);
+})();`
+
+// stylesheet uses only fonts installed on the reader's machine.
+const stylesheet = `
+:root { --ink: #222; --muted: #666; --line: #ddd; --bg: #f6f7f9; }
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--ink);
+  font-family: "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", system-ui, sans-serif; }
+header { padding: 20px 28px 12px; background: #fff; border-bottom: 1px solid var(--line); }
+h1 { margin: 0 0 8px; font-size: 22px; }
+h2 { margin: 0 0 8px; font-size: 16px; }
+.meta { display: flex; flex-wrap: wrap; gap: 4px 28px; margin: 0; color: var(--muted); font-size: 13px; }
+.meta div { display: flex; gap: 6px; } .meta dt { font-weight: 600; } .meta dd { margin: 0; }
+main { padding: 16px 28px 28px; display: grid; gap: 16px; }
+.kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 16px; }
+.kpi, .panel { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: 14px 16px; }
+.kpi-label { color: var(--muted); font-size: 13px; }
+.kpi-value { font-size: 28px; font-weight: 600; margin: 4px 0; font-variant-numeric: tabular-nums; }
+.kpi-change { display: flex; gap: 16px; color: var(--muted); font-size: 13px; }
+.chart { width: 100%; height: 460px; }
+#chart-categories { height: 420px; }
+.note { color: var(--muted); font-size: 12px; margin: 6px 0 0; }
+details { margin-top: 8px; font-size: 13px; }
+table { border-collapse: collapse; margin-top: 6px; }
+th, td { border: 1px solid var(--line); padding: 3px 8px; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+th { background: #eef3fa; }
+@media print {
+  @page { size: A4 landscape; margin: 12mm; }
+  body { background: #fff; font-size: 11px; }
+  header { padding: 0 0 6px; border: 0; }
+  main { padding: 0; display: block; }
+  .kpis { grid-template-columns: repeat(3, 1fr); margin-bottom: 8px; }
+  .kpi, .panel { border: 1px solid #bbb; border-radius: 0; break-inside: avoid; page-break-inside: avoid; margin-bottom: 8px; }
+  .panel { break-before: page; page-break-before: always; }
+  .chart { width: 100%; height: 120mm; }
+  details > summary { display: none; }
+}
+`
