@@ -92,3 +92,10 @@ SELECT date_trunc('month', received_date)::DATE AS month,
        count(*) FILTER (WHERE is_complaint AND reply_date_invalid) AS reply_date_invalid,
        count(*) FILTER (WHERE is_complaint AND complaint_type IS NULL) AS type_missing
 FROM complaints GROUP BY ALL;
+
+DELETE FROM mart_dimension_month;
+INSERT INTO mart_dimension_month
+SELECT date_trunc('month', received_date)::DATE, intake_channel, business_channel, business_category, cause,
+       coalesce(complaint_class, 'missing'), coalesce(branch, ''), coalesce(province, ''),
+       count(*), count(*) FILTER (WHERE status = 'closed' AND replied_date IS NOT NULL)
+FROM mart_base GROUP BY ALL;

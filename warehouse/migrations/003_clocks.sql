@@ -54,3 +54,19 @@ CREATE TABLE unmapped_values (
     sources         VARCHAR NOT NULL,   -- source systems it came from, comma-separated
     PRIMARY KEY (dimension, raw_value)
 );
+
+-- mart_dimension_month: primaries received per month by every dimension the root-cause views slice by; a
+-- treemap, a Sankey, a heatmap or a regional table is a sum over some of these columns.
+CREATE TABLE mart_dimension_month (
+    month               DATE NOT NULL,
+    intake_channel      VARCHAR NOT NULL,
+    business_channel    VARCHAR NOT NULL,
+    business_category   VARCHAR NOT NULL,
+    cause               VARCHAR NOT NULL,
+    complaint_class     VARCHAR NOT NULL,   -- general / complex / missing
+    branch              VARCHAR NOT NULL,   -- '' when the export has none
+    province            VARCHAR NOT NULL,   -- GB/T 2260 code, or the raw text, '' when none
+    received            BIGINT NOT NULL,
+    closed              BIGINT NOT NULL,    -- of these, closed (any month) — for shares; closed-in-month figures are in mart_category_month
+    PRIMARY KEY (month, intake_channel, business_channel, business_category, cause, complaint_class, branch, province)
+);
