@@ -5,7 +5,7 @@
 package catalog
 
 import (
-	_ "embed"
+	"embed"
 	"fmt"
 	"sort"
 	"strings"
@@ -18,8 +18,11 @@ import (
 //go:embed taxonomy.yaml
 var taxonomyYAML []byte
 
-//go:embed labels.yaml
-var labelsYAML []byte
+// Labels may be split over several files (labels.yaml, labels_reports.yaml ...) so that layers can add their
+// strings without editing one shared file; a key defined twice is a build defect caught by the tests.
+//
+//go:embed labels*.yaml
+var labelFS embed.FS
 
 // Code is one value of a dimension.
 type Code struct {
@@ -65,14 +68,25 @@ func load() {
 			loadErr = fmt.Errorf("catalog: embedded taxonomy.yaml: %w", err)
 			return
 		}
-		var l struct {
-			Labels map[string]map[string]string `yaml:"labels"`
+		labels = map[string]map[string]string{}
+		entries, _ := labelFS.ReadDir(".")
+		for _, e := range entries {
+			b, _ := labelFS.ReadFile(e.Name())
+			var l struct {
+				Labels map[string]map[string]string `yaml:"labels"`
+			}
+			if err := yaml.Unmarshal(b, &l); err != nil {
+				loadErr = fmt.Errorf("catalog: embedded %s: %w", e.Name(), err)
+				return
+			}
+			for k, v := range l.Labels {
+				if _, dup := labels[k]; dup {
+					loadErr = fmt.Errorf("catalog: label %q is defined twice (again in %s)", k, e.Name())
+					return
+				}
+				labels[k] = v
+			}
 		}
-		if err := yaml.Unmarshal(labelsYAML, &l); err != nil {
-			loadErr = fmt.Errorf("catalog: embedded labels.yaml: %w", err)
-			return
-		}
-		labels = l.Labels
 	})
 	if loadErr != nil {
 		panic(loadErr) // embedded files are checked by tests; a broken one is a build defect
