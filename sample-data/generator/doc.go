@@ -1,0 +1,13 @@
+// Package generator owns the sample bank: a deterministic generator of realistic complaint exports (the
+// hotline's GB18030 CSV with a later incremental export, the online platform's NDJSON, the branches' XLSX
+// walk-in log, the letters and comment-box CSV with a BOM, and the referrals XLSX), the demo configuration that
+// reads them (complaints.yaml), and truth.json: the figures the generator planted, computed by the definitions of
+// docs/domain.md sections 5-6 independently of the pipeline, so the pipeline's reports can be tested against it.
+//
+// It also owns the committed demo set in sample-data/ (exports/, branches.csv, complaints.yaml, truth.json,
+// README.md), which TestCommittedDemoSetIsCurrent keeps byte-identical to what Generate writes for the demo options
+// (DemoOptions).
+//
+// Production code must not import this package, except the `complaints sample` and `complaints demo`
+// commands; tests of other packages may load truth.json with LoadTruth.
+package generator
