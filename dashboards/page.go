@@ -16,22 +16,40 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 </head>
 <body>
 <header>
-<h1>{{.Title}}</h1>
+<h1>{{.Title}}{{if .Branch}} · {{.Branch}}{{end}}</h1>
 <dl class="meta">
 <div><dt>{{.LabelInstitution}}</dt><dd>{{.Institution}}</dd></div>
+{{- if .Branch}}
+<div><dt>{{.LabelBranch}}</dt><dd>{{.Branch}}</dd></div>
+{{- end}}
 <div><dt>{{.LabelPeriod}}</dt><dd>{{.Period}}</dd></div>
+<div><dt>{{.LabelAsOf}}</dt><dd>{{.AsOf}}</dd></div>
 <div><dt>{{.LabelGenerated}}</dt><dd>{{.Generated}}</dd></div>
 </dl>
+<nav aria-label="{{.LabelContents}}">
+{{- range .Sections}}<a href="#{{.ID}}">{{.Title}}</a>{{end -}}
+</nav>
+{{- if .BranchNote}}
+<p class="branch-note">{{.BranchNote}}</p>
+{{- end}}
 </header>
 <main>
-<section class="kpis">
+{{- range .Sections}}
+<section class="section" id="{{.ID}}">
+<h2>{{.Title}}</h2>
+{{- if .Note}}
+<p class="note omitted">{{.Note}}</p>
+{{- end}}
+{{- if .KPIs}}
+<div class="kpis">
 {{- range .KPIs}}
 <div class="kpi"><div class="kpi-label">{{.Label}}</div><div class="kpi-value">{{.Value}}</div><div class="kpi-change"><span>{{.MoMLabel}} {{.MoM}}</span><span>{{.YoYLabel}} {{.YoY}}</span></div></div>
 {{- end}}
-</section>
+</div>
+{{- end}}
 {{- range .Charts}}
-<section class="panel">
-<h2>{{.Title}}</h2>
+<div class="panel">
+<h3>{{.Title}}</h3>
 <div class="chart" id="chart-{{.ID}}" role="img" aria-label="{{.Title}}"></div>
 {{- if .Note}}<p class="note">{{.Note}}</p>{{end}}
 {{- if .Table}}{{if .Table.Rows}}
@@ -40,6 +58,8 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <tbody>{{range .Table.Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</tbody></table>
 </details>
 {{- else}}<p class="note">{{$.NoData}}</p>{{end}}{{end}}
+</div>
+{{- end}}
 </section>
 {{- end}}
 </main>
@@ -69,6 +89,7 @@ const initScript = `(function () {
     resize();
   });
   window.addEventListener("afterprint", resize);
+  document.body.setAttribute("data-charts", String(charts.length));
 })();`
 
 // stylesheet uses only fonts installed on the reader's machine.
@@ -79,7 +100,13 @@ body { margin: 0; background: var(--bg); color: var(--ink);
   font-family: "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", system-ui, sans-serif; }
 header { padding: 20px 28px 12px; background: #fff; border-bottom: 1px solid var(--line); }
 h1 { margin: 0 0 8px; font-size: 22px; }
-h2 { margin: 0 0 8px; font-size: 16px; }
+h2 { margin: 0 0 10px; font-size: 18px; }
+h3 { margin: 0 0 8px; font-size: 15px; }
+nav { display: flex; flex-wrap: wrap; gap: 6px 18px; margin-top: 10px; font-size: 14px; }
+nav a { color: #2f4554; text-decoration: none; border-bottom: 2px solid #c6dbef; }
+.branch-note { margin: 10px 0 0; padding: 6px 10px; background: #fff7e6; border: 1px solid #f5d38a; font-size: 13px; }
+.section { display: grid; gap: 16px; scroll-margin-top: 8px; }
+.section > h2 { margin: 8px 0 0; }
 .meta { display: flex; flex-wrap: wrap; gap: 4px 28px; margin: 0; color: var(--muted); font-size: 13px; }
 .meta div { display: flex; gap: 6px; } .meta dt { font-weight: 600; } .meta dd { margin: 0; }
 main { padding: 16px 28px 28px; display: grid; gap: 16px; }
@@ -89,7 +116,8 @@ main { padding: 16px 28px 28px; display: grid; gap: 16px; }
 .kpi-value { font-size: 28px; font-weight: 600; margin: 4px 0; font-variant-numeric: tabular-nums; }
 .kpi-change { display: flex; gap: 16px; color: var(--muted); font-size: 13px; }
 .chart { width: 100%; height: 460px; }
-#chart-categories { height: 420px; }
+#chart-categories, #chart-provinces { height: 420px; }
+#chart-sankey, #chart-heatmap { height: 560px; }
 .note { color: var(--muted); font-size: 12px; margin: 6px 0 0; }
 details { margin-top: 8px; font-size: 13px; }
 table { border-collapse: collapse; margin-top: 6px; }
@@ -103,6 +131,8 @@ th { background: #eef3fa; }
   main { padding: 0; display: block; }
   .kpis { grid-template-columns: repeat(3, 1fr); margin-bottom: 8px; }
   .kpi, .panel { border: 1px solid #bbb; border-radius: 0; break-inside: avoid; page-break-inside: avoid; margin-bottom: 8px; }
+  nav { display: none; }
+  .section { display: block; }
   .panel { break-before: page; page-break-before: always; }
   .chart { width: 100%; height: 120mm; }
   details > summary { display: none; }

@@ -145,21 +145,61 @@ func Share(row, total int64) (ratio float64, ok bool) {
 	return float64(row) / float64(total), true
 }
 
-// CategoryFigures are the flow figures of mart_category_month that add up over months.
+// CategoryFigures are the figures of one mart_category_month row (or a sum of rows). Flows (received, closed and
+// their parts, the numerators and denominators of the rates) add up over months; the stocks (OpenAtStart,
+// OpenAtEnd, OverdueAtEnd) are as at a month's first or last day and never add up over months: CategoryMonths.Sum
+// takes a period's first month's OpenAtStart and its last month's OpenAtEnd and OverdueAtEnd.
 type CategoryFigures struct {
 	Received          int64
 	ReceivedRegulator int64
 	ReceivedMajor     int64
 	Closed            int64
+
+	Closed0to15, Closed16to30, Closed31to60, ClosedOver60 int64 // closed by handling days
+	RegulatoryOnTime, InternalOnTime                    int64 // closed on or before each deadline
+	HandlingDaysSum                                     int64 // average handling days = HandlingDaysSum / Closed
+	SatisfactionRecorded, Satisfied                     int64 // Satisfied counts satisfied + basically satisfied
+	ReplyElementsRecorded, ReplyComplete                int64
+
+	OpenAtStart, OpenAtEnd, OverdueAtEnd int64 // stocks
 }
 
-// Add returns the sum of two rows.
+// Add returns the sum of two rows of the same dates (e.g. two categories of one period): every field, stocks
+// included, adds up. Months of one category are combined by CategoryMonths.Sum, not by Add.
 func (a CategoryFigures) Add(b CategoryFigures) CategoryFigures {
-	return CategoryFigures{a.Received + b.Received, a.ReceivedRegulator + b.ReceivedRegulator, a.ReceivedMajor + b.ReceivedMajor, a.Closed + b.Closed}
+	return CategoryFigures{
+		Received: a.Received + b.Received, ReceivedRegulator: a.ReceivedRegulator + b.ReceivedRegulator,
+		ReceivedMajor: a.ReceivedMajor + b.ReceivedMajor, Closed: a.Closed + b.Closed,
+		Closed0to15: a.Closed0to15 + b.Closed0to15, Closed16to30: a.Closed16to30 + b.Closed16to30,
+		Closed31to60: a.Closed31to60 + b.Closed31to60, ClosedOver60: a.ClosedOver60 + b.ClosedOver60,
+		RegulatoryOnTime: a.RegulatoryOnTime + b.RegulatoryOnTime, InternalOnTime: a.InternalOnTime + b.InternalOnTime,
+		HandlingDaysSum:      a.HandlingDaysSum + b.HandlingDaysSum,
+		SatisfactionRecorded: a.SatisfactionRecorded + b.SatisfactionRecorded, Satisfied: a.Satisfied + b.Satisfied,
+		ReplyElementsRecorded: a.ReplyElementsRecorded + b.ReplyElementsRecorded, ReplyComplete: a.ReplyComplete + b.ReplyComplete,
+		OpenAtStart: a.OpenAtStart + b.OpenAtStart, OpenAtEnd: a.OpenAtEnd + b.OpenAtEnd, OverdueAtEnd: a.OverdueAtEnd + b.OverdueAtEnd,
+	}
+}
+
+// flows is the row with its stocks zeroed.
+func (a CategoryFigures) flows() CategoryFigures {
+	a.OpenAtStart, a.OpenAtEnd, a.OverdueAtEnd = 0, 0, 0
+	return a
 }
 
 // IsZero reports whether every figure is 0.
 func (a CategoryFigures) IsZero() bool { return a == CategoryFigures{} }
+
+// Rate is numerator / denominator; ok is false when the denominator is 0 (no figure, never 0%).
+func Rate(num, den int64) (ratio float64, ok bool) { return Share(num, den) }
+
+// PointChange is the difference of two rates in percentage points (MoM/YoY of a rate, section 6); ok is false
+// when either rate has no figure.
+func PointChange(current float64, currentOK bool, base float64, baseOK bool) (points float64, ok bool) {
+	if !currentOK || !baseOK {
+		return 0, false
+	}
+	return (current - base) * 100, true
+}
 
 // CategoryMonths holds mart_category_month rows by month and business category.
 type CategoryMonths map[Month]map[string]CategoryFigures
@@ -167,7 +207,10 @@ type CategoryMonths map[Month]map[string]CategoryFigures
 // LoadCategoryMonths reads mart_category_month for the months from..to (inclusive).
 func LoadCategoryMonths(ctx context.Context, db *sql.DB, from, to Month) (CategoryMonths, error) {
 	rows, err := db.QueryContext(ctx, `
-		SELECT strftime(month, '%Y-%m'), business_category, received, received_regulator, received_major, closed
+		SELECT strftime(month, '%Y-%m'), business_category, received, received_regulator, received_major, closed,
+		       closed_0_15, closed_16_30, closed_31_60, closed_over_60, closed_regulatory_on_time, closed_internal_on_time,
+		       handling_days_sum, satisfaction_recorded, satisfied, reply_elements_recorded, reply_complete,
+		       open_at_start, open_at_end, overdue_at_end
 		FROM mart_category_month
 		WHERE month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
 		ORDER BY month, business_category`, from.FirstDay(), to.FirstDay())
@@ -179,7 +222,10 @@ func LoadCategoryMonths(ctx context.Context, db *sql.DB, from, to Month) (Catego
 	for rows.Next() {
 		var month, code string
 		var f CategoryFigures
-		if err := rows.Scan(&month, &code, &f.Received, &f.ReceivedRegulator, &f.ReceivedMajor, &f.Closed); err != nil {
+		if err := rows.Scan(&month, &code, &f.Received, &f.ReceivedRegulator, &f.ReceivedMajor, &f.Closed,
+			&f.Closed0to15, &f.Closed16to30, &f.Closed31to60, &f.ClosedOver60, &f.RegulatoryOnTime, &f.InternalOnTime,
+			&f.HandlingDaysSum, &f.SatisfactionRecorded, &f.Satisfied, &f.ReplyElementsRecorded, &f.ReplyComplete,
+			&f.OpenAtStart, &f.OpenAtEnd, &f.OverdueAtEnd); err != nil {
 			return nil, fmt.Errorf("read mart_category_month: %w", err)
 		}
 		m, err := ParseMonth(month)
@@ -197,13 +243,24 @@ func LoadCategoryMonths(ctx context.Context, db *sql.DB, from, to Month) (Catego
 	return out, nil
 }
 
-// Sum adds each category's rows over the period's months.
+// Sum combines each category's rows over the period's months: flows add up; OpenAtStart is the first month's,
+// OpenAtEnd and OverdueAtEnd the last month's (a month without a row has none open).
 func (c CategoryMonths) Sum(p Period) map[string]CategoryFigures {
 	out := map[string]CategoryFigures{}
 	for m := p.Start; m <= p.End(); m++ {
 		for code, f := range c[m] {
-			out[code] = out[code].Add(f)
+			out[code] = out[code].Add(f.flows())
 		}
+	}
+	for code, f := range c[p.Start] {
+		x := out[code]
+		x.OpenAtStart = f.OpenAtStart
+		out[code] = x
+	}
+	for code, f := range c[p.End()] {
+		x := out[code]
+		x.OpenAtEnd, x.OverdueAtEnd = f.OpenAtEnd, f.OverdueAtEnd
+		out[code] = x
 	}
 	return out
 }

@@ -1,0 +1,415 @@
+package dashboards
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"complaints/catalog"
+	"complaints/reports/marts"
+	"complaints/warehouse"
+)
+
+// Options of a dashboard run.
+type Options struct {
+	// From and To are the first and last months shown, "YYYY-MM". An empty To is the newest month in the marts;
+	// an empty From is 12 months before To (13 months in all).
+	From, To string
+	// Lang is "zh" (default) or "en"; it also picks ECharts' built-in locale (ZH or EN).
+	Lang string
+	// Institution is shown in the header.
+	Institution string
+	// AsOf is the data's as-of shown in the header (the run's --as-of); empty shows the newest ingest time.
+	AsOf string
+	// GeneratedAt is shown in the header; the caller passes time.Now() or the SOURCE_DATE_EPOCH time.
+	GeneratedAt time.Time
+	// Branch, when set, makes a branch page: every chart shows that branch's rows of mart_dimension_month only,
+	// and charts whose figures only exist without a branch are left out (the page says so).
+	Branch string
+	// OnTimeTarget is the on-time rate drawn as the target line, a fraction (0.95 when 0).
+	OnTimeTarget float64
+	// Out is the .html path written (through a temporary file beside it).
+	Out string
+}
+
+// DefaultMonths is how many months the dashboard shows when From is not given.
+const DefaultMonths = 13
+
+// DefaultOnTimeTarget is the on-time target line when Options.OnTimeTarget is 0.
+const DefaultOnTimeTarget = 0.95
+
+// maxMonths bounds the range a page holds.
+const maxMonths = 240
+
+// topBranches is how many branches the heatmap shows.
+const topBranches = 20
+
+// data is everything read from the marts for one page. On a branch page cats holds received only (from
+// mart_dimension_month) and months and repeats are nil.
+type data struct {
+	from, to  marts.Month
+	branch    *string
+	cats      marts.CategoryMonths
+	causes    map[string]int64 // received by cause over from..to
+	months    map[marts.Month]marts.DashMonthFigures
+	repeats   map[marts.Month]marts.DashRepeatFigures
+	catCause  []marts.DashDimensionSum // business_category, cause
+	flow      []marts.DashDimensionSum // intake_channel, business_category, cause
+	branchCau []marts.DashDimensionSum // branch, cause
+	provinces []marts.DashDimensionSum // province
+	asOf      string
+}
+
+// Write writes the dashboard for the months From..To.
+func Write(ctx context.Context, db *sql.DB, opts Options) error {
+	if opts.Out == "" {
+		return errors.New("dashboard: no output path")
+	}
+	if opts.OnTimeTarget < 0 || opts.OnTimeTarget > 1 {
+		return fmt.Errorf("dashboard: on-time target %v is not a fraction between 0 and 1", opts.OnTimeTarget)
+	}
+	js, err := echartsScript()
+	if err != nil {
+		return fmt.Errorf("dashboard: %w", err)
+	}
+	lang := opts.Lang
+	if lang != "en" {
+		lang = "zh"
+	}
+	from, to, err := monthRange(ctx, db, opts.From, opts.To)
+	if err != nil {
+		return fmt.Errorf("dashboard: %w", err)
+	}
+	d, err := load(ctx, db, opts, from, to)
+	if err != nil {
+		return fmt.Errorf("dashboard %s..%s: %w", from, to, err)
+	}
+	p := build(lang, opts, d)
+	page, err := render(p, js)
+	if err != nil {
+		return fmt.Errorf("dashboard %s..%s: %w", from, to, err)
+	}
+	return writeFileAtomic(opts.Out, page)
+}
+
+func load(ctx context.Context, db *sql.DB, opts Options, from, to marts.Month) (*data, error) {
+	d := &data{from: from, to: to}
+	// The last month's MoM and YoY need the 12 months before it too.
+	early := min(from, to-12)
+	var err error
+	if opts.Branch != "" {
+		ok, err := marts.DashBranchExists(ctx, db, opts.Branch)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, fmt.Errorf("branch %q has no rows in mart_dimension_month", opts.Branch)
+		}
+		b := opts.Branch
+		d.branch = &b
+		rows, err := marts.DashSumDimensions(ctx, db, early, to, d.branch, "month", "business_category")
+		if err != nil {
+			return nil, err
+		}
+		d.cats = marts.CategoryMonths{}
+		for _, r := range rows {
+			m, err := marts.ParseMonth(r.Keys[0])
+			if err != nil {
+				return nil, err
+			}
+			if d.cats[m] == nil {
+				d.cats[m] = map[string]marts.CategoryFigures{}
+			}
+			d.cats[m][r.Keys[1]] = marts.CategoryFigures{Received: r.Received}
+		}
+		causes, err := marts.DashSumDimensions(ctx, db, from, to, d.branch, "cause")
+		if err != nil {
+			return nil, err
+		}
+		d.causes = map[string]int64{}
+		for _, r := range causes {
+			d.causes[r.Keys[0]] += r.Received
+		}
+	} else {
+		if d.cats, err = marts.LoadCategoryMonths(ctx, db, early, to); err != nil {
+			return nil, err
+		}
+		causes, err := marts.LoadCauseMonths(ctx, db, from, to)
+		if err != nil {
+			return nil, err
+		}
+		d.causes = causes.Sum(from, to)
+		if d.months, err = marts.LoadDashMonthFigures(ctx, db, early, to); err != nil {
+			return nil, err
+		}
+		if d.repeats, err = marts.LoadDashRepeats(ctx, db, from, to); err != nil {
+			return nil, err
+		}
+	}
+	if d.catCause, err = marts.DashSumDimensions(ctx, db, from, to, d.branch, "business_category", "cause"); err != nil {
+		return nil, err
+	}
+	if d.flow, err = marts.DashSumDimensions(ctx, db, from, to, d.branch, "intake_channel", "business_category", "cause"); err != nil {
+		return nil, err
+	}
+	if d.branchCau, err = marts.DashSumDimensions(ctx, db, from, to, d.branch, "branch", "cause"); err != nil {
+		return nil, err
+	}
+	if d.provinces, err = marts.DashSumDimensions(ctx, db, from, to, d.branch, "province"); err != nil {
+		return nil, err
+	}
+	d.asOf = opts.AsOf
+	if d.asOf == "" {
+		batches, err := marts.LoadBatches(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		var latest time.Time
+		for _, b := range batches {
+			if b.IngestedAt.After(latest) {
+				latest = b.IngestedAt
+			}
+		}
+		if !latest.IsZero() {
+			d.asOf = latest.Format("2006-01-02 15:04:05")
+		}
+	}
+	return d, nil
+}
+
+func monthRange(ctx context.Context, db *sql.DB, fromText, toText string) (from, to marts.Month, err error) {
+	if toText == "" {
+		latest, ok, err := marts.LatestMonth(ctx, db)
+		if err != nil {
+			return 0, 0, err
+		}
+		if !ok {
+			return 0, 0, errors.New("mart_category_month is empty: ingest and normalise first, or give --to")
+		}
+		to = latest
+	} else if to, err = marts.ParseMonth(toText); err != nil {
+		return 0, 0, fmt.Errorf("--to: %w", err)
+	}
+	if fromText == "" {
+		from = to - DefaultMonths + 1
+	} else if from, err = marts.ParseMonth(fromText); err != nil {
+		return 0, 0, fmt.Errorf("--from: %w", err)
+	}
+	if from > to {
+		return 0, 0, fmt.Errorf("from %s is after to %s", from, to)
+	}
+	if int(to-from)+1 > maxMonths {
+		return 0, 0, fmt.Errorf("%s..%s is %d months; at most %d fit a page", from, to, int(to-from)+1, maxMonths)
+	}
+	return from, to, nil
+}
+
+// page is everything the template shows. Charts are plain data: the template inlines them as JSON.
+type page struct {
+	Lang, HTMLLang, Locale, Title  string
+	Institution, Period, Generated string
+	AsOf, Branch                   string
+	LabelInstitution, LabelPeriod  string
+	LabelGenerated, LabelAsOf      string
+	LabelBranch, LabelContents     string
+	BranchNote                     string
+	Sections                       []section
+	DataTable, NoData              string
+	HasCauses                      bool
+	chartOptions                   map[string]any
+}
+
+type section struct {
+	ID, Title, Note string
+	KPIs            []kpi
+	Charts          []chartBlock
+}
+
+type kpi struct{ Label, Value, MoM, YoY, MoMLabel, YoYLabel string }
+
+type chartBlock struct {
+	ID, Title, Note, Class string
+	Table                  *table
+}
+
+type table struct {
+	Header []string
+	Rows   [][]string
+}
+
+func build(lang string, opts Options, d *data) *page {
+	t := func(key string) string { return catalog.Text(key, lang) }
+	from, to := d.from, d.to
+	p := &page{
+		Lang: lang, HTMLLang: "zh-CN", Locale: "ZH",
+		Title:            t("dashboard_title"),
+		Institution:      opts.Institution,
+		Period:           from.String() + " – " + to.String(),
+		Generated:        warehouse.WallClockText(opts.GeneratedAt) + " (" + t("beijing_time") + ")",
+		AsOf:             t("dash_as_of_unknown"),
+		LabelInstitution: t("institution"), LabelPeriod: t("period_range"), LabelGenerated: t("generated_at"),
+		LabelAsOf: t("as_of"), LabelBranch: t("dash_branch"), LabelContents: t("dash_contents"),
+		DataTable: t("data_table"), NoData: t("no_data"),
+		chartOptions: map[string]any{},
+	}
+	if lang == "en" {
+		p.HTMLLang, p.Locale = "en", "EN"
+	}
+	if d.asOf != "" {
+		p.AsOf = d.asOf
+		if len(d.asOf) > 10 {
+			p.AsOf += " (" + t("beijing_time") + ")"
+		}
+	}
+	if d.branch != nil {
+		p.Branch = branchLabel(*d.branch, lang)
+		p.BranchNote = t("dash_branch_omitted")
+	}
+	col := newColours(d)
+	add := func(s *section, id, title, note string, opt map[string]any, tbl *table) {
+		p.chartOptions[id] = opt
+		s.Charts = append(s.Charts, chartBlock{ID: id, Title: title, Note: note, Table: tbl})
+	}
+
+	// Overview: KPI tiles of the last month and the trend.
+	overview := section{ID: "overview", Title: t("dash_section_overview")}
+	overview.KPIs = kpis(lang, d)
+	trend, trendTable := trendChart(lang, from, to, d.cats, col, d.branch == nil)
+	add(&overview, "trend", t("trend_title"), t("def_trend"), trend, &trendTable)
+	add(&overview, "categories", t("category_breakdown_title")+" · "+to.String(), "", categoryChart(lang, to, d.cats, col), nil)
+
+	causes := section{ID: "causes", Title: t("dash_section_causes")}
+	pareto, paretoTable := paretoChart(lang, from, to, d.causes)
+	p.HasCauses = len(paretoTable.Rows) > 0
+	add(&causes, "pareto", t("pareto_title"), t("def_vital_few"), pareto, &paretoTable)
+	add(&causes, "treemap", t("dash_treemap_title"), t("dash_def_dimensions"), treemapChart(lang, from, to, d.catCause, col), nil)
+	add(&causes, "sankey", t("dash_sankey_title"), t("dash_def_dimensions"), sankeyChart(lang, from, to, d.flow, col), nil)
+	heatTitle := t("dash_heatmap_title")
+	if d.branch != nil {
+		heatTitle = t("dash_heatmap_branch_title")
+	}
+	heat, heatTable := heatmapChart(lang, heatTitle, from, to, d.branchCau)
+	add(&causes, "heatmap", heatTitle, t("dash_def_dimensions"), heat, &heatTable)
+
+	timeliness := section{ID: "timeliness", Title: t("dash_section_timeliness")}
+	recurring := section{ID: "recurring", Title: t("dash_section_recurring")}
+	if d.branch == nil {
+		bands, bandsTable := bandsChart(lang, from, to, d.months)
+		add(&timeliness, "bands", t("dash_bands_title"), t("dash_def_bands"), bands, &bandsTable)
+		target := opts.OnTimeTarget
+		if target == 0 {
+			target = DefaultOnTimeTarget
+		}
+		ontime, ontimeTable := onTimeChart(lang, from, to, d.months, target)
+		add(&timeliness, "ontime", t("dash_ontime_title"), t("dash_def_ontime"), ontime, &ontimeTable)
+		overdue, overdueTable := overdueChart(lang, from, to, d.months)
+		add(&timeliness, "overdue", t("dash_overdue_title"), t("dash_def_overdue"), overdue, &overdueTable)
+		repeats, repeatsTable := repeatsChart(lang, from, to, d.repeats)
+		add(&recurring, "repeats", t("dash_repeats_title"), t("dash_def_repeats"), repeats, &repeatsTable)
+	} else {
+		timeliness.Note = t("dash_section_omitted")
+		recurring.Note = t("dash_section_omitted")
+	}
+
+	geography := section{ID: "geography", Title: t("dash_section_geography")}
+	prov, provTable := provinceChart(lang, from, to, d.provinces)
+	add(&geography, "provinces", t("dash_province_title"), t("dash_def_province"), prov, &provTable)
+
+	p.Sections = []section{overview, causes, timeliness, geography, recurring}
+	return p
+}
+
+// kpis are the tiles of the last month: received, and on a bank-wide page the figures mart_category_month holds.
+func kpis(lang string, d *data) []kpi {
+	t := func(key string) string { return catalog.Text(key, lang) }
+	to := d.to
+	suffix := " · " + to.String()
+	count := func(key string, cur, prev, yago int64) kpi {
+		return kpi{Label: t(key) + suffix, Value: strconv.FormatInt(cur, 10),
+			MoMLabel: t("mom"), MoM: pctChange(lang, cur, prev), YoYLabel: t("yoy"), YoY: pctChange(lang, cur, yago)}
+	}
+	rate := func(key string, f func(marts.DashMonthFigures) (num, den int64)) kpi {
+		cur, ok := ratio(f(d.months[to]))
+		prev, okPrev := ratio(f(d.months[to-1]))
+		yago, okYago := ratio(f(d.months[to-12]))
+		k := kpi{Label: t(key) + suffix, Value: t("no_base"), MoMLabel: t("mom"), MoM: t("no_base"), YoYLabel: t("yoy"), YoY: t("no_base")}
+		if ok {
+			k.Value = formatPct(cur)
+			if okPrev {
+				k.MoM = formatPP(lang, cur-prev)
+			}
+			if okYago {
+				k.YoY = formatPP(lang, cur-yago)
+			}
+		}
+		return k
+	}
+	if d.months == nil {
+		last := marts.Period{Kind: marts.Monthly, Start: to, Len: 1}
+		cur, prev, yago := d.cats.Total(last), d.cats.Total(last.Previous()), d.cats.Total(last.YearEarlier())
+		return []kpi{count("received", cur.Received, prev.Received, yago.Received)}
+	}
+	m := func(o marts.Month) marts.DashMonthFigures { return d.months[o] }
+	return []kpi{
+		count("received", m(to).Received, m(to-1).Received, m(to-12).Received),
+		count("received_regulator", m(to).ReceivedRegulator, m(to-1).ReceivedRegulator, m(to-12).ReceivedRegulator),
+		count("closed", m(to).Closed, m(to-1).Closed, m(to-12).Closed),
+		rate("dash_ontime_regulatory", func(f marts.DashMonthFigures) (int64, int64) { return f.RegulatoryOnTime, f.Closed }),
+		rate("dash_ontime_internal", func(f marts.DashMonthFigures) (int64, int64) { return f.InternalOnTime, f.Closed }),
+		count("dash_overdue_at_end", m(to).OverdueAtEnd, m(to-1).OverdueAtEnd, m(to-12).OverdueAtEnd),
+		rate("dash_satisfaction_rate", func(f marts.DashMonthFigures) (int64, int64) { return f.Satisfied, f.SatisfactionRecorded }),
+	}
+}
+
+func ratio(num, den int64) (float64, bool) { return marts.Share(num, den) }
+
+func pctChange(lang string, cur, base int64) string {
+	if r, ok := marts.Change(cur, base); ok {
+		return signed(r*100) + "%"
+	}
+	return catalog.Text("no_base", lang)
+}
+
+func formatPct(r float64) string { return strconv.FormatFloat(r*100, 'f', 1, 64) + "%" }
+
+func formatPP(lang string, diff float64) string {
+	return signed(diff*100) + " " + catalog.Text("dash_pp", lang)
+}
+
+// signed formats to one decimal with an explicit + for positive values; -0.0 reads 0.0.
+func signed(x float64) string {
+	s := strconv.FormatFloat(x, 'f', 1, 64)
+	if s == "-0.0" {
+		s = "0.0"
+	}
+	if x > 0 && s != "0.0" {
+		s = "+" + s
+	}
+	return s
+}
+
+// rate1 is num/den as a percentage rounded to one decimal, nil when den is 0 (ECharts leaves a gap).
+func rate1(num, den int64) *float64 {
+	if den == 0 {
+		return nil
+	}
+	v := roundTo1(float64(num) * 100 / float64(den))
+	return &v
+}
+
+func branchLabel(code, lang string) string {
+	if code == "" {
+		return catalog.Text("dash_no_branch", lang)
+	}
+	return code
+}
+
+func provinceLabel(code, lang string) string {
+	if code == "" {
+		return catalog.Text("dash_no_province", lang)
+	}
+	return catalog.Label("province", code, lang)
+}

@@ -1,0 +1,123 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// CheckReport is what `sources check FILE` shows: how the file would be read and mapped, five sample landed
+// rows and the problems foreseen. Nothing is written.
+type CheckReport struct {
+	Path      string
+	Source    string // profile or derived source name
+	Profile   string // the profile used ("" = header synonyms only)
+	Format    string
+	Encoding  string
+	Delimiter string
+	Sheet     string
+	HeaderRow int
+	Header    []string
+	// Mapping is landing field -> header text, with how it was found (profile or synonym) in MappedBy.
+	Mapping  map[string]string
+	MappedBy map[string]string
+	// Unmapped are header texts that map to no field (not landed).
+	Unmapped []string
+	AsOf     string
+	// Samples are the first five rows as they would land (landing column -> value; NULLs left out).
+	Samples []map[string]string
+	// Rows read, accepted and rejected in the whole file, and the first rejects.
+	Read, Accepted, Rejected int
+	Rejects                  []Reject
+	// Problems foreseen: missing required columns, a reject rate above the limit, unmapped headers.
+	Problems []string
+}
+
+// Check inspects a file with profile p (nil: the profile is found as IngestFiles would, by header) and
+// reports its format, encoding, delimiter, sheet, header row, mapping, five sample landed rows and foreseen
+// problems. It reads the whole file to count rejects, and writes nothing.
+func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckReport, error) {
+	opts.defaults()
+	if len(opts.HMACKey) == 0 {
+		opts.HMACKey = []byte("check") // keys are not shown; any key gives the same report
+	}
+	display := displayPath(opts.BaseDir, path)
+	if p == nil {
+		p = profileByGlob(opts, path)
+	}
+	rep := &CheckReport{Path: display, Mapping: map[string]string{}, MappedBy: map[string]string{}}
+	o, err := openFile(ctx, path, display, p, opts.HMACKey, nil)
+	if err != nil {
+		if errors.Is(err, ErrMissingColumns) {
+			rep.Problems = append(rep.Problems, err.Error())
+			return rep, nil
+		}
+		return nil, err
+	}
+	defer o.table.Close()
+	t := o.table
+	rep.Source, rep.Format, rep.Encoding, rep.Delimiter, rep.Sheet = o.source, t.Format, t.Encoding, t.Delimiter, t.Sheet
+	rep.HeaderRow, rep.Header = t.HeaderRow, t.Header
+	if o.profile != nil {
+		rep.Profile = o.profile.Name
+	}
+	if o.asOf != nil {
+		rep.AsOf = o.asOf.Format("2006-01-02")
+	}
+	mappedCols := map[int]bool{}
+	for f, i := range o.mapper.cols.Index {
+		rep.Mapping[f] = t.Header[i]
+		rep.MappedBy[f] = o.mapper.cols.By[f]
+		mappedCols[i] = true
+	}
+	for i, h := range t.Header {
+		if !mappedCols[i] && h != "" {
+			rep.Unmapped = append(rep.Unmapped, h)
+		}
+	}
+	st, err := o.mapper.mapTable(ctx, func(rec arrow.RecordBatch) error {
+		for r := 0; r < int(rec.NumRows()) && len(rep.Samples) < 5; r++ {
+			row := map[string]string{"row_number": fmt.Sprint(rec.Column(0).(*array.Int64).Value(r))}
+			for i, c := range landingColumns {
+				col := rec.Column(i + 1).(*array.String)
+				if !col.IsNull(r) {
+					row[c] = col.Value(r)
+				}
+			}
+			rep.Samples = append(rep.Samples, row)
+		}
+		return nil
+	}, func(r Reject) error {
+		if len(rep.Rejects) < keepRejects {
+			rep.Rejects = append(rep.Rejects, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("file %q: %w", display, err)
+	}
+	rep.Read, rep.Accepted, rep.Rejected = st.Read, st.Accepted, st.Rejected
+	if st.Read > 0 && float64(st.Rejected)/float64(st.Read) > opts.MaxRejectRate {
+		rep.Problems = append(rep.Problems, rejectRateError(st, opts.MaxRejectRate, rep.Rejects).Error())
+	}
+	if st.Read == 0 {
+		rep.Problems = append(rep.Problems, "no data rows below the header")
+	}
+	reasons := map[string]int{}
+	for _, r := range rep.Rejects {
+		reasons[r.Reason]++
+	}
+	keys := make([]string, 0, len(reasons))
+	for k := range reasons {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		rep.Problems = append(rep.Problems, fmt.Sprintf("rejects: %s (%d among the first %d)", k, reasons[k], len(rep.Rejects)))
+	}
+	return rep, nil
+}

@@ -1,0 +1,10 @@
+// Package ingest owns the boundary between the banks' export files and the warehouse: format detection,
+// character encodings, one reader per format (registered in one list, see reader.go), source profiles and
+// the built-in header synonyms, the privacy boundary (keyed hashes, masks, scrubbing of free text), lineage,
+// rejects and idempotency. A file is landed as one batch in one DuckDB transaction, or not at all.
+//
+// It must not know categories, deadlines or figures: every mapped field lands as text, and typing and
+// classification happen in transform's staging SQL. Readers know nothing of DuckDB; they yield raw strings
+// with their physical row numbers, the mapping step turns them into Arrow record batches of the landing
+// schema, and land.go appends those batches to the warehouse.
+package ingest

@@ -1,0 +1,472 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
+
+	"complaints/warehouse"
+)
+
+// Options are the settings of an ingest run.
+type Options struct {
+	// Profiles from the config; may be empty (header synonyms and built-in profiles then map the file).
+	Profiles []Profile
+	// BaseDir is the folder globs are relative to; landed file paths are relative to it when inside it.
+	BaseDir string
+	// HMACKey is the secret key for customer identifier hashes (HMAC-SHA256). Required.
+	HMACKey []byte
+	// MaxRejectRate: a file rejecting a larger share of its rows is not taken at all. 0 means the default 0.20.
+	MaxRejectRate float64
+	// DryRun reads and maps every file and reports counts, landing nothing.
+	DryRun bool
+	// Progress shows an mpb bar per file on stderr (the caller passes false when stderr is not a terminal).
+	Progress bool
+	// Logger receives one line per file; nil discards.
+	Logger *slog.Logger
+	// Now is the ingest time (tests fix it); nil means time.Now.
+	Now func() time.Time
+}
+
+// DefaultMaxRejectRate is the reject rate above which a file is not taken.
+const DefaultMaxRejectRate = 0.20
+
+func (o *Options) defaults() {
+	if o.MaxRejectRate <= 0 {
+		o.MaxRejectRate = DefaultMaxRejectRate
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+}
+
+// FileResult says what happened to one file.
+type FileResult struct {
+	Path, Source, Format, Encoding, Sheet string
+	SHA256                                string
+	BatchID                               int64
+	Read, Accepted, Rejected              int
+	// Skipped with SkipReason: e.g. already ingested (same sha256).
+	Skipped    bool
+	SkipReason string
+	// AsOf is the export's as-of date (YYYY-MM-DD) if one was found.
+	AsOf string
+	// Rejects are the first rejected rows (at most 20), for the summary.
+	Rejects []Reject
+	Err     error
+}
+
+const keepRejects = 20
+
+// job is one file with the profile that reads it (nil: synonyms and built-in profiles).
+type job struct {
+	path    string
+	profile *Profile
+}
+
+// IngestSources ingests every file matched by the profiles' globs, in sorted, deterministic order. A file
+// matched by two profiles is read with the first. Per-file failures are in the results; the error is for the
+// run as a whole (a bad glob, a cancelled context).
+func IngestSources(ctx context.Context, w *warehouse.Warehouse, opts Options) ([]FileResult, error) {
+	var jobs []job
+	seen := map[string]bool{}
+	for i := range opts.Profiles {
+		p := &opts.Profiles[i]
+		if p.Glob == "" {
+			continue
+		}
+		pattern := p.Glob
+		if !filepath.IsAbs(pattern) {
+			pattern = filepath.Join(opts.BaseDir, pattern)
+		}
+		matches, err := filepath.Glob(pattern)
+		if err != nil {
+			return nil, fmt.Errorf("source %q: glob %q: %w", p.Name, p.Glob, err)
+		}
+		sort.Strings(matches)
+		for _, m := range matches {
+			if st, err := os.Stat(m); err != nil || st.IsDir() {
+				continue
+			}
+			key := filepath.Clean(m)
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			jobs = append(jobs, job{m, p})
+		}
+	}
+	sort.SliceStable(jobs, func(i, j int) bool { return jobs[i].path < jobs[j].path })
+	return run(ctx, w, opts, jobs)
+}
+
+// IngestFiles ingests the given files. Each file's profile is the one named (profileName, when given), else the
+// profile whose glob matches the file, else a built-in profile recognised by the header, else none (header
+// synonyms map the file).
+func IngestFiles(ctx context.Context, w *warehouse.Warehouse, opts Options, paths []string, profileName string) ([]FileResult, error) {
+	var named *Profile
+	if profileName != "" {
+		var names []string
+		for i := range opts.Profiles {
+			names = append(names, opts.Profiles[i].Name)
+			if opts.Profiles[i].Name == profileName {
+				named = &opts.Profiles[i]
+			}
+		}
+		if named == nil {
+			for _, b := range builtinProfiles {
+				names = append(names, b.Name)
+				if b.Name == profileName {
+					p := b.Profile
+					named = &p
+				}
+			}
+		}
+		if named == nil {
+			return nil, fmt.Errorf("profile %q not found (profiles: %s)", profileName, strings.Join(names, ", "))
+		}
+	}
+	var jobs []job
+	for _, p := range paths {
+		j := job{path: p, profile: named}
+		if j.profile == nil {
+			j.profile = profileByGlob(opts, p)
+		}
+		jobs = append(jobs, j)
+	}
+	return run(ctx, w, opts, jobs)
+}
+
+// profileByGlob returns the first profile whose glob matches path (relative to BaseDir, or by file name).
+func profileByGlob(opts Options, path string) *Profile {
+	abs, _ := filepath.Abs(path)
+	for i := range opts.Profiles {
+		p := &opts.Profiles[i]
+		if p.Glob == "" {
+			continue
+		}
+		pattern := p.Glob
+		if !filepath.IsAbs(pattern) {
+			pattern = filepath.Join(opts.BaseDir, pattern)
+		}
+		if absPat, err := filepath.Abs(pattern); err == nil {
+			if ok, _ := filepath.Match(absPat, abs); ok {
+				return p
+			}
+		}
+		if ok, _ := filepath.Match(filepath.Base(p.Glob), filepath.Base(path)); ok {
+			return p
+		}
+	}
+	return nil
+}
+
+func run(ctx context.Context, w *warehouse.Warehouse, opts Options, jobs []job) ([]FileResult, error) {
+	opts.defaults()
+	if len(opts.HMACKey) == 0 {
+		return nil, errors.New("ingest: no privacy key: customer identifiers cannot be hashed (set the key named by privacy.key_env)")
+	}
+	if w == nil && !opts.DryRun {
+		return nil, errors.New("ingest: no warehouse")
+	}
+	var progress *mpb.Progress
+	if opts.Progress {
+		progress = mpb.NewWithContext(ctx, mpb.WithOutput(os.Stderr), mpb.WithWidth(40))
+	}
+	var results []FileResult
+	for _, j := range jobs {
+		if err := ctx.Err(); err != nil {
+			return results, err
+		}
+		res := ingestFile(ctx, w, opts, j, progress)
+		results = append(results, res)
+		if res.Err != nil && ctx.Err() != nil {
+			break
+		}
+	}
+	if progress != nil {
+		progress.Wait()
+	}
+	return results, ctx.Err()
+}
+
+// displayPath is the path as landed: relative to BaseDir when the file is inside it, with forward slashes.
+func displayPath(base, path string) string {
+	if base != "" {
+		ab, err1 := filepath.Abs(base)
+		ap, err2 := filepath.Abs(path)
+		if err1 == nil && err2 == nil {
+			if rel, err := filepath.Rel(ab, ap); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				return filepath.ToSlash(rel)
+			}
+		}
+	}
+	return filepath.ToSlash(path)
+}
+
+// fileFacts is what one pass over the bytes tells: sha256, size, whether it is UTF-8 throughout, the head.
+type fileFacts struct {
+	SHA256 string
+	Size   int64
+	UTF8   bool
+	Head   []byte
+}
+
+func scanFile(path string) (fileFacts, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return fileFacts{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	buf := make([]byte, 256<<10)
+	var ff fileFacts
+	ff.UTF8 = true
+	var carry []byte
+	for {
+		n, err := f.Read(buf)
+		if n > 0 {
+			h.Write(buf[:n])
+			ff.Size += int64(n)
+			if len(ff.Head) < 8192 {
+				ff.Head = append(ff.Head, buf[:min(n, 8192-len(ff.Head))]...)
+			}
+			if ff.UTF8 {
+				chunk := append(carry, buf[:n]...)
+				// Keep an incomplete rune at the end for the next chunk.
+				cut := len(chunk)
+				for k := 1; k <= 3 && k <= len(chunk); k++ {
+					b := chunk[len(chunk)-k]
+					if b >= 0xC0 { // a lead byte: is its sequence complete?
+						need := 2
+						if b >= 0xE0 {
+							need = 3
+						}
+						if b >= 0xF0 {
+							need = 4
+						}
+						if need > k {
+							cut = len(chunk) - k
+						}
+						break
+					}
+					if b < 0x80 {
+						break
+					}
+				}
+				if !utf8.Valid(chunk[:cut]) {
+					ff.UTF8 = false
+				}
+				carry = append([]byte(nil), chunk[cut:]...)
+			}
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return ff, err
+		}
+	}
+	if len(carry) > 0 && !utf8.Valid(carry) {
+		ff.UTF8 = false
+	}
+	ff.SHA256 = hex.EncodeToString(h.Sum(nil))
+	return ff, nil
+}
+
+var nameTail = regexp.MustCompile(`[-_. ]*(\d{4}[-_.]?\d{2}[-_.]?\d{2}|\d+)?$`)
+
+// sourceFromName derives a source name from a file name when no profile names it: hotline_20261020.csv ->
+// hotline.
+func sourceFromName(path string) string {
+	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	s := nameTail.ReplaceAllString(base, "")
+	if s == "" {
+		s = base
+	}
+	return strings.ToLower(s)
+}
+
+// opened is a file opened and mapped, ready to land.
+type opened struct {
+	in      *input
+	facts   fileFacts
+	table   *table
+	mapper  *mapper
+	profile *Profile
+	source  string
+	asOf    *time.Time
+}
+
+// openFile reads a file's facts, opens it with its reader and resolves its mapping.
+func openFile(ctx context.Context, path, display string, p *Profile, key []byte, count func(int)) (*opened, error) {
+	facts, err := scanFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %q: %w", display, err)
+	}
+	return openWithFacts(ctx, path, display, facts, p, key, count)
+}
+
+func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p *Profile, key []byte, count func(int)) (*opened, error) {
+	in := &input{Path: path, Name: display, Size: facts.Size, Head: facts.Head, UTF8: facts.UTF8, Profile: p, count: count}
+	rd, err := pickReader(in)
+	if err != nil {
+		return nil, err
+	}
+	t, err := rd.Open(ctx, in)
+	if err != nil {
+		return nil, fmt.Errorf("read %q: %w", display, err)
+	}
+	if p == nil {
+		if b := detectBuiltin(t.Header); b != nil {
+			p = b
+		}
+	}
+	m, err := newMapper(display, t, p, key)
+	if err != nil {
+		t.Close()
+		return nil, err
+	}
+	o := &opened{in: in, facts: facts, table: t, mapper: m, profile: p}
+	switch {
+	case p != nil && p.Name != "":
+		o.source = p.Name
+	default:
+		o.source = sourceFromName(path)
+	}
+	if p != nil && p.AsOf != "" {
+		d, err := time.ParseInLocation("2006-01-02", p.AsOf, warehouse.Beijing)
+		if err != nil {
+			t.Close()
+			return nil, fmt.Errorf("profile %q: as_of %q is not a date YYYY-MM-DD: %w", p.Name, p.AsOf, err)
+		}
+		o.asOf = &d
+	} else if d, ok := asOfFromName(filepath.Base(path)); ok {
+		o.asOf = &d
+	} else {
+		for _, s := range t.Titles {
+			if d, ok := asOfFromTitle(s); ok {
+				o.asOf = &d
+				break
+			}
+		}
+	}
+	return o, nil
+}
+
+func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job, progress *mpb.Progress) (res FileResult) {
+	display := displayPath(opts.BaseDir, j.path)
+	res.Path = display
+	if j.profile != nil {
+		res.Source = j.profile.Name
+	}
+	log := opts.Logger.With("file", display)
+	defer func() {
+		switch {
+		case res.Err != nil:
+			log.Error("ingest failed", "err", res.Err)
+		case res.Skipped:
+			log.Info("skipped", "reason", res.SkipReason)
+		default:
+			log.Info("ingested", "source", res.Source, "batch", res.BatchID, "read", res.Read, "accepted", res.Accepted, "rejected", res.Rejected, "dry_run", opts.DryRun)
+		}
+	}()
+	facts, err := scanFile(j.path)
+	if err != nil {
+		res.Err = fmt.Errorf("read %q: %w", display, err)
+		return res
+	}
+	res.SHA256 = facts.SHA256
+	if w != nil {
+		var id int64
+		var at time.Time
+		err := w.DB.QueryRowContext(ctx, "SELECT batch_id, ingested_at FROM batches WHERE file_sha256 = ?", facts.SHA256).Scan(&id, &at)
+		switch {
+		case err == nil:
+			res.Skipped, res.BatchID = true, id
+			res.SkipReason = fmt.Sprintf("already ingested as batch %d on %s", id, at.Format("2006-01-02"))
+			return res
+		case !errors.Is(err, sql.ErrNoRows):
+			res.Err = fmt.Errorf("file %q: look up its sha256 in batches: %w", display, err)
+			return res
+		}
+	}
+	var bar *mpb.Bar
+	var count func(int)
+	if progress != nil {
+		bar = progress.AddBar(facts.Size,
+			mpb.PrependDecorators(decor.Name(display, decor.WCSyncSpaceR)),
+			mpb.AppendDecorators(decor.Percentage(decor.WCSyncSpace)))
+		count = func(n int) { bar.IncrBy(n) }
+		defer func() {
+			if res.Err != nil {
+				bar.Abort(false)
+			} else {
+				bar.SetTotal(-1, true)
+			}
+		}()
+	}
+	o, err := openWithFacts(ctx, j.path, display, facts, j.profile, opts.HMACKey, count)
+	if err != nil {
+		res.Err = err
+		return res
+	}
+	defer o.table.Close()
+	res.Source, res.Format, res.Encoding, res.Sheet = o.source, o.table.Format, o.table.Encoding, o.table.Sheet
+	if o.asOf != nil {
+		res.AsOf = o.asOf.Format("2006-01-02")
+	}
+	where := func(err error) error {
+		if res.Sheet != "" {
+			return fmt.Errorf("file %q sheet %q: %w", display, res.Sheet, err)
+		}
+		return fmt.Errorf("file %q: %w", display, err)
+	}
+	if opts.DryRun {
+		st, err := o.mapper.mapTable(ctx, func(arrow.RecordBatch) error { return nil }, func(r Reject) error {
+			if len(res.Rejects) < keepRejects {
+				res.Rejects = append(res.Rejects, r)
+			}
+			return nil
+		})
+		res.Read, res.Accepted, res.Rejected = st.Read, st.Accepted, st.Rejected
+		if err != nil {
+			res.Err = where(err)
+		} else if st.Read > 0 && float64(st.Rejected)/float64(st.Read) > opts.MaxRejectRate {
+			res.Err = where(rejectRateError(st, opts.MaxRejectRate, res.Rejects))
+		}
+		return res
+	}
+	info := batchInfo{Source: o.source, FilePath: display, SHA256: facts.SHA256, Size: facts.Size, Format: o.table.Format,
+		Encoding: o.table.Encoding, Sheet: o.table.Sheet, AsOf: o.asOf, IngestedAt: opts.Now()}
+	id, st, rejects, err := landFile(ctx, w, info, func(emit func(arrow.RecordBatch) error, reject func(Reject) error) (mapStats, error) {
+		return o.mapper.mapTable(ctx, emit, reject)
+	}, opts.MaxRejectRate)
+	res.Read, res.Accepted, res.Rejected = st.Read, st.Accepted, st.Rejected
+	res.Rejects = rejects[:min(len(rejects), keepRejects)]
+	if err != nil {
+		res.Err = where(err)
+		return res
+	}
+	res.BatchID = id
+	return res
+}

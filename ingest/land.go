@@ -1,0 +1,256 @@
+package ingest
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"complaints/warehouse"
+)
+
+// batchInfo is the lineage of one file, the same for each of its rows.
+type batchInfo struct {
+	Source     string
+	FilePath   string
+	SHA256     string
+	Size       int64
+	Format     string
+	Encoding   string
+	Sheet      string
+	AsOf       *time.Time // Beijing date, or nil
+	IngestedAt time.Time
+}
+
+// recordSource produces a file's mapped rows as Arrow record batches (emit) and its rejects (reject); the
+// landing step never holds more than one batch.
+type recordSource func(emit func(arrow.RecordBatch) error, reject func(Reject) error) (mapStats, error)
+
+// landedLineage are the landed_rows columns the landing step fills from batchInfo.
+var landedLineage = []string{"batch_id", "source_system", "file_path", "file_sha256", "sheet", "ingested_at", "row_number"}
+
+// errRejectRate is wrapped when a file rejects more rows than allowed.
+var errRejectRate = errors.New("too many rejected rows")
+
+// hookAfterBatch, when set (tests), runs after each appended record batch.
+var hookAfterBatch func(n int)
+
+// landFile lands one file as one batch in one transaction on a dedicated connection: BEGIN, the next batch id,
+// the rows through a DuckDB Appender on that same connection, the rejects, the batches row, COMMIT. Any error,
+// cancellation or a reject rate above maxRate rolls everything back, so no row of the file remains.
+//
+// The Appender writes into the connection's open transaction: its rows become visible only at COMMIT and
+// vanish at ROLLBACK (TestCancelMidFileLeavesNothing pins this).
+func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produce recordSource, maxRate float64) (int64, mapStats, []Reject, error) {
+	conn, err := w.DB.Conn(ctx)
+	if err != nil {
+		return 0, mapStats{}, nil, fmt.Errorf("warehouse connection: %w", err)
+	}
+	defer conn.Close()
+	var (
+		batchID int64
+		st      mapStats
+		rejects []Reject
+	)
+	err = conn.Raw(func(dc any) error {
+		c, ok := dc.(driver.Conn)
+		if !ok {
+			return fmt.Errorf("warehouse connection is not a database/sql driver connection")
+		}
+		ex, ok := dc.(driver.ExecerContext)
+		if !ok {
+			return fmt.Errorf("warehouse connection cannot execute statements")
+		}
+		q, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return fmt.Errorf("warehouse connection cannot query")
+		}
+		if _, err := ex.ExecContext(ctx, "BEGIN TRANSACTION", nil); err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		committed := false
+		var app *duckdb.Appender
+		defer func() {
+			if app != nil {
+				app.Close()
+			}
+			if !committed {
+				ex.ExecContext(context.Background(), "ROLLBACK", nil)
+			}
+		}()
+		batchID, err = nextBatchID(ctx, q)
+		if err != nil {
+			return err
+		}
+		cols := append(append([]string{}, landedLineage...), landingColumns...)
+		app, err = duckdb.NewAppenderWithColumns(c, "", "", "landed_rows", cols)
+		if err != nil {
+			return fmt.Errorf("appender for landed_rows: %w", err)
+		}
+		var sheet any
+		if info.Sheet != "" {
+			sheet = info.Sheet
+		}
+		ingested := warehouse.WallClock(info.IngestedAt)
+		args := make([]driver.Value, len(cols))
+		batches := 0
+		emit := func(rec arrow.RecordBatch) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			rows := rec.Column(0).(*array.Int64)
+			strs := make([]*array.String, len(landingColumns))
+			for i := range landingColumns {
+				strs[i] = rec.Column(i + 1).(*array.String)
+			}
+			n := len(landedLineage)
+			for r := 0; r < int(rec.NumRows()); r++ {
+				args[0], args[1], args[2], args[3], args[4], args[5] = batchID, info.Source, info.FilePath, info.SHA256, sheet, ingested
+				args[6] = rows.Value(r)
+				for i, s := range strs {
+					if s.IsNull(r) {
+						args[n+i] = nil
+					} else {
+						args[n+i] = s.Value(r)
+					}
+				}
+				if err := app.AppendRow(args...); err != nil {
+					return fmt.Errorf("row %d: append: %w", rows.Value(r), err)
+				}
+			}
+			batches++
+			if hookAfterBatch != nil {
+				hookAfterBatch(batches)
+			}
+			return nil
+		}
+		reject := func(r Reject) error {
+			rejects = append(rejects, r)
+			return nil
+		}
+		st, err = produce(emit, reject)
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		err = app.Close()
+		app = nil
+		if err != nil {
+			return fmt.Errorf("append landed rows: %w", err)
+		}
+		if st.Read > 0 && float64(st.Rejected)/float64(st.Read) > maxRate {
+			return rejectRateError(st, maxRate, rejects)
+		}
+		if err := insertRejects(c, batchID, info, rejects); err != nil {
+			return err
+		}
+		var asOf any
+		if info.AsOf != nil {
+			asOf = warehouse.WallClock(*info.AsOf)
+		}
+		var enc any
+		if info.Encoding != "" {
+			enc = info.Encoding
+		}
+		_, err = ex.ExecContext(ctx, `INSERT INTO batches (batch_id, source_system, file_path, file_sha256, file_size, format,
+			encoding, sheet, export_as_of, rows_read, rows_accepted, rows_rejected, ingested_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, namedValues(batchID, info.Source, info.FilePath, info.SHA256, info.Size,
+			info.Format, enc, sheet, asOf, int64(st.Read), int64(st.Accepted), int64(st.Rejected), ingested))
+		if err != nil {
+			return fmt.Errorf("record batch %d: %w", batchID, err)
+		}
+		if _, err := ex.ExecContext(ctx, "COMMIT", nil); err != nil {
+			return fmt.Errorf("commit: %w", err)
+		}
+		committed = true
+		return nil
+	})
+	if err != nil {
+		return 0, st, rejects, err
+	}
+	return batchID, st, rejects, nil
+}
+
+func rejectRateError(st mapStats, maxRate float64, rejects []Reject) error {
+	var ex []string
+	for i, r := range rejects {
+		if i == 3 {
+			break
+		}
+		s := fmt.Sprintf("row %d", r.Row)
+		if r.Column != "" {
+			s += fmt.Sprintf(" column %q", r.Column)
+		}
+		s += ": " + r.Reason
+		if r.RawValue != "" {
+			s += fmt.Sprintf(" (%q)", r.RawValue)
+		}
+		ex = append(ex, s)
+	}
+	return fmt.Errorf("%d of %d rows rejected (%.1f%%, more than the %.1f%% allowed), so the file was not taken: the profile is probably wrong for it (check columns, date_formats, delimiter, encoding, header_row); first rejects: %s: %w",
+		st.Rejected, st.Read, 100*float64(st.Rejected)/float64(st.Read), 100*maxRate, strings.Join(ex, "; "), errRejectRate)
+}
+
+func namedValues(vals ...any) []driver.NamedValue {
+	out := make([]driver.NamedValue, len(vals))
+	for i, v := range vals {
+		out[i] = driver.NamedValue{Ordinal: i + 1, Value: v}
+	}
+	return out
+}
+
+func nextBatchID(ctx context.Context, q driver.QueryerContext) (int64, error) {
+	rows, err := q.QueryContext(ctx, "SELECT coalesce(max(batch_id), 0) + 1 FROM batches", nil)
+	if err != nil {
+		return 0, fmt.Errorf("next batch id: %w", err)
+	}
+	defer rows.Close()
+	dest := make([]driver.Value, 1)
+	if err := rows.Next(dest); err != nil && err != io.EOF {
+		return 0, fmt.Errorf("next batch id: %w", err)
+	}
+	switch v := dest[0].(type) {
+	case int64:
+		return v, nil
+	case int32:
+		return int64(v), nil
+	}
+	return 0, fmt.Errorf("next batch id: unexpected %T", dest[0])
+}
+
+func insertRejects(c driver.Conn, batchID int64, info batchInfo, rejects []Reject) error {
+	if len(rejects) == 0 {
+		return nil
+	}
+	app, err := duckdb.NewAppenderWithColumns(c, "", "", "rejects",
+		[]string{"batch_id", "source_system", "file_path", "row_number", "column_name", "raw_value", "reason"})
+	if err != nil {
+		return fmt.Errorf("appender for rejects: %w", err)
+	}
+	for _, r := range rejects {
+		var col, raw any
+		if r.Column != "" {
+			col = r.Column
+		}
+		if r.RawValue != "" {
+			raw = r.RawValue
+		}
+		if err := app.AppendRow(batchID, info.Source, info.FilePath, int64(r.Row), col, raw, r.Reason); err != nil {
+			app.Close()
+			return fmt.Errorf("reject of row %d: %w", r.Row, err)
+		}
+	}
+	if err := app.Close(); err != nil {
+		return fmt.Errorf("append rejects: %w", err)
+	}
+	return nil
+}

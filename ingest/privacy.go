@@ -1,0 +1,291 @@
+package ingest
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// The privacy boundary (domain.md section 5): names, phones, ID and card numbers and e-mail addresses never
+// reach the warehouse in clear. Each identifier is normalised and replaced by an HMAC-SHA256 key (hex), so
+// records of one customer share a key across sources and months while the key cannot be reversed without the
+// secret; display masks keep what staff need to recognise a case (张*, 138****5678).
+
+// halfWidth maps full-width digits, letters and the few symbols that make up identifiers to ASCII, leaving
+// other full-width punctuation (，。：) of Chinese text alone.
+func halfWidth(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r >= 0xFF01 && r <= 0xFF5E || r == 0x3000 }) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= '０' && r <= '９', r >= 'Ａ' && r <= 'Ｚ', r >= 'ａ' && r <= 'ｚ', r == '＠', r == '＋', r == '－', r == '．', r == '＿':
+			b.WriteRune(r - 0xFEE0)
+		case r == 0x3000:
+			b.WriteRune(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func digitsOnly(s string) string {
+	var b strings.Builder
+	for _, r := range halfWidth(s) {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// NormalizeIDNumber normalises a resident ID number: full-width digits to ASCII, spaces and dashes removed,
+// upper-case X, and a 15-digit first-generation number converted to 18 digits (century 19 inserted, check
+// digit computed by GB 11643).
+func NormalizeIDNumber(s string) string {
+	var b strings.Builder
+	for _, r := range halfWidth(s) {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == 'x' || r == 'X':
+			b.WriteRune('X')
+		case r == ' ' || r == '-':
+		default:
+			b.WriteRune(r)
+		}
+	}
+	id := b.String()
+	if len(id) == 15 && isDigits(id) {
+		body := id[:6] + "19" + id[6:]
+		id = body + idCheckDigit(body)
+	}
+	return id
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// idCheckDigit is the GB 11643-1999 check character of a 17-digit body.
+func idCheckDigit(body17 string) string {
+	weights := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		sum += int(body17[i]-'0') * weights[i]
+	}
+	return string("10X98765432"[sum%11])
+}
+
+// NormalizePhone keeps the digits of a phone number and removes a +86 / 0086 / 86 country prefix.
+func NormalizePhone(s string) string {
+	d := digitsOnly(s)
+	switch {
+	case strings.HasPrefix(d, "0086") && len(d) > 11:
+		d = d[4:]
+	case strings.HasPrefix(d, "86") && len(d) == 13:
+		d = d[2:]
+	}
+	return d
+}
+
+// NormalizeCard keeps the digits of a card or account number.
+func NormalizeCard(s string) string { return digitsOnly(s) }
+
+// CustomerKey is the HMAC-SHA256 (hex) of a normalised identifier; "" for an empty identifier. The same key
+// and identifier give the same hash in every source, which is what links a customer's records.
+func CustomerKey(key []byte, normalised string) string {
+	if normalised == "" {
+		return ""
+	}
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(normalised))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// MaskName keeps the first character: 张三 -> 张*, 欧阳娜娜 -> 欧***.
+func MaskName(s string) string {
+	s = strings.TrimSpace(s)
+	n := utf8.RuneCountInString(s)
+	if n == 0 {
+		return ""
+	}
+	r, _ := utf8.DecodeRuneInString(s)
+	return string(r) + strings.Repeat("*", max(n-1, 1))
+}
+
+// MaskPhone shows the first three and last four digits of a mobile number (138****5678); shorter numbers
+// keep only their last two digits.
+func MaskPhone(normalised string) string {
+	d := normalised
+	switch {
+	case d == "":
+		return ""
+	case len(d) >= 11:
+		return d[:3] + strings.Repeat("*", len(d)-7) + d[len(d)-4:]
+	case len(d) > 4:
+		return strings.Repeat("*", len(d)-2) + d[len(d)-2:]
+	default:
+		return strings.Repeat("*", len(d))
+	}
+}
+
+// maskRaw masks a personal field's raw value for the rejects table.
+func maskRaw(field, raw string) string {
+	switch field {
+	case "customer_name":
+		return MaskName(raw)
+	case "customer_phone":
+		return MaskPhone(NormalizePhone(raw))
+	case "":
+		return raw
+	default:
+		d := NormalizeIDNumber(raw)
+		if len(d) <= 4 {
+			return strings.Repeat("*", len(d))
+		}
+		return strings.Repeat("*", len(d)-4) + d[len(d)-4:]
+	}
+}
+
+// Scrub masks.
+const (
+	maskPhone    = "[手机号]"
+	maskLandline = "[电话]"
+	maskID       = "[证件号]"
+	maskCard     = "[卡号]"
+	maskEmail    = "[邮箱]"
+	maskName     = "[姓名]"
+)
+
+var (
+	emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+\s?@\s?[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
+	// digitRun finds digits (and an X check character) possibly separated by single spaces or dashes, with an
+	// optional + before: the shapes phones, IDs and cards are written in.
+	digitRun = regexp.MustCompile(`\+?[0-9](?:[ \-]?[0-9])*(?:[ \-]?[Xx])?`)
+	groupSep = regexp.MustCompile(`[ \-]`)
+)
+
+// Scrub removes phone numbers, ID numbers, card numbers and e-mail addresses from free text (also written with
+// full-width digits, spaces or dashes between digits), and the customer's own names where the export has them.
+func Scrub(text string, names ...string) string {
+	if text == "" {
+		return text
+	}
+	s := halfWidth(text)
+	s = emailPattern.ReplaceAllString(s, maskEmail)
+	s = digitRun.ReplaceAllStringFunc(s, scrubDigits)
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if utf8.RuneCountInString(n) >= 2 {
+			s = strings.ReplaceAll(s, n, maskName)
+		}
+	}
+	if s == halfWidth(text) {
+		return text // nothing personal: keep the original characters
+	}
+	return s
+}
+
+// scrubDigits classifies a run of digit groups, masking the longest sequences of groups that form a phone,
+// ID or card number and keeping the rest (such as a date written beside a phone number).
+func scrubDigits(run string) string {
+	plus := strings.HasPrefix(run, "+")
+	body := strings.TrimPrefix(run, "+")
+	groups := groupSep.Split(body, -1)
+	seps := groupSep.FindAllString(body, -1)
+	var b strings.Builder
+	if plus {
+		b.WriteString("+")
+	}
+	for i := 0; i < len(groups); {
+		matched := false
+		for j := len(groups); j > i; j-- {
+			if m := classifyGroups(groups[i:j]); m != "" {
+				if plus && i == 0 {
+					// "+86 138..." : the + belongs to the masked number.
+					s := b.String()
+					b.Reset()
+					b.WriteString(strings.TrimSuffix(s, "+"))
+				}
+				b.WriteString(m)
+				if j < len(groups) {
+					b.WriteString(seps[j-1])
+				}
+				i, matched = j, true
+				break
+			}
+		}
+		if !matched {
+			b.WriteString(groups[i])
+			if i < len(seps) {
+				b.WriteString(seps[i])
+			}
+			i++
+		}
+	}
+	return b.String()
+}
+
+// classifyGroups says which mask a sequence of digit groups needs, or "" when it is not personal. A card
+// number written in groups has groups of four or more (6222 0212 3456 7890 123); a date beside a number
+// (2025-10-03 138...) does not, so it is not swallowed into a "card".
+func classifyGroups(groups []string) string {
+	m := classifyDigits(strings.Join(groups, ""))
+	if m == maskCard {
+		for _, g := range groups[:len(groups)-1] {
+			if len(g) < 4 {
+				return ""
+			}
+		}
+	}
+	return m
+}
+
+// classifyDigits says which mask a digit string needs, or "" when it is not personal.
+func classifyDigits(d string) string {
+	x := strings.ToUpper(d)
+	n := len(x)
+	if strings.HasSuffix(x, "X") {
+		if (n == 18 || n == 15) && isDigits(x[:n-1]) {
+			return maskID
+		}
+		return ""
+	}
+	switch {
+	case n == 11 && x[0] == '1' && x[1] >= '3' && x[1] <= '9':
+		return maskPhone
+	case n == 13 && strings.HasPrefix(x, "861") && x[3] >= '3':
+		return maskPhone
+	case n == 15 && strings.HasPrefix(x, "00861"):
+		return maskPhone
+	case n == 18 && plausibleID18(x):
+		return maskID
+	case n == 15 && plausibleID15(x):
+		return maskID
+	case n >= 13 && n <= 19:
+		return maskCard
+	case (n == 11 || n == 12) && x[0] == '0':
+		return maskLandline
+	}
+	return ""
+}
+
+func plausibleID18(x string) bool {
+	y := x[6:10]
+	return (y >= "1900" && y <= "2099") && x[10:12] >= "01" && x[10:12] <= "12" && x[12:14] >= "01" && x[12:14] <= "31"
+}
+
+func plausibleID15(x string) bool {
+	return x[8:10] >= "01" && x[8:10] <= "12" && x[10:12] >= "01" && x[10:12] <= "31"
+}

@@ -1,0 +1,160 @@
+package pipeline
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"complaints/catalog"
+	"complaints/config"
+	"complaints/sample-data/generator"
+)
+
+// TestDemoEndToEnd runs the whole job on the committed sample bank and reads the workbook back: every figure
+// checked here comes from the sample generator's own truth (truth.json), never from the warehouse.
+func TestDemoEndToEnd(t *testing.T) {
+	ctx := context.Background()
+	cfg, err := config.Load("../sample-data/complaints.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth, err := generator.LoadTruth("../sample-data/truth.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	cfg.OutputDir = out
+	env := &Env{Config: cfg, WarehousePath: filepath.Join(out, "demo.duckdb"),
+		Now: func() time.Time { return time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC) }}
+	w, err := env.OpenWarehouse(ctx, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	s, err := env.Run(ctx, w, RunOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Every file: read = accepted + rejected, as the generator wrote it.
+	byFile := map[string]generator.FileTruth{}
+	for _, f := range truth.Files {
+		byFile[filepath.Base(f.File)] = f
+	}
+	if len(s.Files) != len(truth.Files) {
+		t.Fatalf("ingested %d files, truth has %d", len(s.Files), len(truth.Files))
+	}
+	for _, f := range s.Files {
+		ft, ok := byFile[filepath.Base(f.Path)]
+		if !ok {
+			t.Errorf("unexpected file %s", f.Path)
+			continue
+		}
+		if f.Err != nil || f.Read != ft.DataRows || f.Accepted != ft.Accepted || f.Rejected != ft.Rejected {
+			t.Errorf("%s: read %d accepted %d rejected %d (err %v); truth %d = %d + %d",
+				f.Path, f.Read, f.Accepted, f.Rejected, f.Err, ft.DataRows, ft.Accepted, ft.Rejected)
+		}
+	}
+
+	// The period is the last complete month, the truth window's last month.
+	if s.Period != truth.Window.LastMonth {
+		t.Fatalf("demo reported %s, want %s", s.Period, truth.Window.LastMonth)
+	}
+	if _, err := os.Stat(s.Dashboard); err != nil {
+		t.Fatalf("dashboard not written: %v", err)
+	}
+
+	// R1 read back: received (primaries) and closed per business category, and the total row.
+	wantRecv, wantClosed := map[string]int{}, map[string]int{}
+	totalRecv, totalClosed := 0, 0
+	for _, m := range truth.ByMonthCategory {
+		if m.Month != s.Period {
+			continue
+		}
+		wantRecv[m.BusinessCategory] += m.ReceivedPrimary
+		wantClosed[m.BusinessCategory] += m.ClosedPrimary
+		totalRecv += m.ReceivedPrimary
+		totalClosed += m.ClosedPrimary
+	}
+	if totalRecv == 0 {
+		t.Fatal("truth has no complaints in the period")
+	}
+	f, err := excelize.OpenFile(s.Report)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(catalog.Text("sheet_r1", "zh"), excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recvCol, closedCol := -1, -1
+	body := 0
+	for i, r := range rows {
+		for j, c := range r {
+			if c == catalog.Text("received", "zh") && recvCol < 0 {
+				recvCol = j
+			}
+			if c == catalog.Text("closed", "zh") && closedCol < 0 {
+				closedCol = j
+			}
+		}
+		if recvCol >= 0 && closedCol >= 0 {
+			body = i + 1
+			break
+		}
+	}
+	if recvCol < 0 || closedCol < 0 {
+		t.Fatalf("R1 has no received/closed header: %v", rows[:min(5, len(rows))])
+	}
+	cell := func(r []string, c int) int {
+		if c >= len(r) {
+			return 0
+		}
+		n, err := strconv.ParseFloat(strings.TrimSpace(r[c]), 64)
+		if err != nil {
+			return 0
+		}
+		return int(n)
+	}
+	seen := map[string]bool{}
+	for _, r := range rows[body:] {
+		if len(r) == 0 {
+			continue
+		}
+		label := strings.TrimSpace(r[0])
+		if label == catalog.Text("total", "zh") {
+			// The total row is a formula; its cached value is what a reader sees first.
+			seen["total"] = true
+			if cell(r, recvCol) != totalRecv || cell(r, closedCol) != totalClosed {
+				t.Errorf("R1 total: received %d closed %d; truth %d and %d", cell(r, recvCol), cell(r, closedCol), totalRecv, totalClosed)
+			}
+			continue
+		}
+		for _, c := range catalog.Dimension("business_category") {
+			if label == c.ZH {
+				seen[c.Code] = true
+				if got := cell(r, recvCol); got != wantRecv[c.Code] {
+					t.Errorf("R1 %s received = %d, truth %d", c.Code, got, wantRecv[c.Code])
+				}
+				if got := cell(r, closedCol); got != wantClosed[c.Code] {
+					t.Errorf("R1 %s closed = %d, truth %d", c.Code, got, wantClosed[c.Code])
+				}
+			}
+		}
+	}
+	if !seen["total"] {
+		t.Error("R1 has no total row")
+	}
+	for code, n := range wantRecv {
+		if n > 0 && !seen[code] {
+			t.Errorf("R1 lacks a row for %s (truth: %d received)", code, n)
+		}
+	}
+}

@@ -1,0 +1,167 @@
+package marts
+
+// Readers of the marts that only the dashboards use. Every identifier here starts with Dash so that this file can
+// grow beside the reports' readers without name clashes.
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// DashMonthFigures are mart_category_month's figures of one month summed over business categories: flows
+// (received ... satisfied) and the month-end stocks (open and overdue at end), which add up over categories
+// because every category's stock is taken on the same day.
+type DashMonthFigures struct {
+	Received, Closed                                      int64
+	ReceivedRegulator                                     int64
+	Closed0To15, Closed16To30, Closed31To60, ClosedOver60 int64
+	RegulatoryOnTime, InternalOnTime                      int64
+	HandlingDaysSum                                       int64
+	SatisfactionRecorded, Satisfied                       int64
+	OpenAtEnd, OverdueAtEnd                               int64
+}
+
+// LoadDashMonthFigures reads mart_category_month for the months from..to, summed over business categories.
+func LoadDashMonthFigures(ctx context.Context, db *sql.DB, from, to Month) (map[Month]DashMonthFigures, error) {
+	rows, err := db.QueryContext(ctx, `
+		SELECT strftime(month, '%Y-%m'), sum(received)::BIGINT, sum(closed)::BIGINT, sum(received_regulator)::BIGINT,
+		       sum(closed_0_15)::BIGINT, sum(closed_16_30)::BIGINT, sum(closed_31_60)::BIGINT, sum(closed_over_60)::BIGINT,
+		       sum(closed_regulatory_on_time)::BIGINT, sum(closed_internal_on_time)::BIGINT, sum(handling_days_sum)::BIGINT,
+		       sum(satisfaction_recorded)::BIGINT, sum(satisfied)::BIGINT, sum(open_at_end)::BIGINT, sum(overdue_at_end)::BIGINT
+		FROM mart_category_month
+		WHERE month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
+		GROUP BY month ORDER BY month`, from.FirstDay(), to.FirstDay())
+	if err != nil {
+		return nil, fmt.Errorf("read mart_category_month %s..%s: %w", from, to, err)
+	}
+	defer rows.Close()
+	out := map[Month]DashMonthFigures{}
+	for rows.Next() {
+		var month string
+		var f DashMonthFigures
+		if err := rows.Scan(&month, &f.Received, &f.Closed, &f.ReceivedRegulator, &f.Closed0To15, &f.Closed16To30,
+			&f.Closed31To60, &f.ClosedOver60, &f.RegulatoryOnTime, &f.InternalOnTime, &f.HandlingDaysSum,
+			&f.SatisfactionRecorded, &f.Satisfied, &f.OpenAtEnd, &f.OverdueAtEnd); err != nil {
+			return nil, fmt.Errorf("read mart_category_month: %w", err)
+		}
+		m, err := ParseMonth(month)
+		if err != nil {
+			return nil, fmt.Errorf("read mart_category_month: %w", err)
+		}
+		out[m] = f
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read mart_category_month: %w", err)
+	}
+	return out, nil
+}
+
+// DashRepeatFigures are mart_month's repeat-complainant figures of one month.
+type DashRepeatFigures struct {
+	Received, RepeatCustomers, RepeatComplaints int64
+}
+
+// LoadDashRepeats reads mart_month's repeat-complainant figures for the months from..to.
+func LoadDashRepeats(ctx context.Context, db *sql.DB, from, to Month) (map[Month]DashRepeatFigures, error) {
+	rows, err := db.QueryContext(ctx, `
+		SELECT strftime(month, '%Y-%m'), received, repeat_customers, repeat_complaints
+		FROM mart_month
+		WHERE month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
+		ORDER BY month`, from.FirstDay(), to.FirstDay())
+	if err != nil {
+		return nil, fmt.Errorf("read mart_month %s..%s: %w", from, to, err)
+	}
+	defer rows.Close()
+	out := map[Month]DashRepeatFigures{}
+	for rows.Next() {
+		var month string
+		var f DashRepeatFigures
+		if err := rows.Scan(&month, &f.Received, &f.RepeatCustomers, &f.RepeatComplaints); err != nil {
+			return nil, fmt.Errorf("read mart_month: %w", err)
+		}
+		m, err := ParseMonth(month)
+		if err != nil {
+			return nil, fmt.Errorf("read mart_month: %w", err)
+		}
+		out[m] = f
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read mart_month: %w", err)
+	}
+	return out, nil
+}
+
+// DashDimensionColumns are the columns of mart_dimension_month that DashSumDimensions groups by; "month" groups by
+// month ("YYYY-MM").
+var DashDimensionColumns = []string{"month", "intake_channel", "business_channel", "business_category", "cause",
+	"complaint_class", "branch", "province"}
+
+// DashDimensionSum is one group of mart_dimension_month: its keys in the order asked for and the sums.
+type DashDimensionSum struct {
+	Keys             []string
+	Received, Closed int64
+}
+
+// DashSumDimensions sums mart_dimension_month over the months from..to, grouped by the columns by (from
+// DashDimensionColumns); branch, when not nil, keeps only that branch's rows. Groups come in key order.
+func DashSumDimensions(ctx context.Context, db *sql.DB, from, to Month, branch *string, by ...string) ([]DashDimensionSum, error) {
+	if len(by) == 0 {
+		return nil, fmt.Errorf("mart_dimension_month: no grouping column")
+	}
+	cols := make([]string, len(by))
+	for i, c := range by {
+		ok := false
+		for _, known := range DashDimensionColumns {
+			ok = ok || c == known
+		}
+		if !ok {
+			return nil, fmt.Errorf("mart_dimension_month has no column %q to group by", c)
+		}
+		cols[i] = c
+		if c == "month" {
+			cols[i] = "strftime(month, '%Y-%m')"
+		}
+	}
+	list := strings.Join(cols, ", ")
+	q := `SELECT ` + list + `, sum(received)::BIGINT, sum(closed)::BIGINT FROM mart_dimension_month
+		WHERE month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)`
+	args := []any{from.FirstDay(), to.FirstDay()}
+	if branch != nil {
+		q += ` AND branch = ?`
+		args = append(args, *branch)
+	}
+	q += ` GROUP BY ` + list + ` ORDER BY ` + list
+	rows, err := db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read mart_dimension_month %s..%s: %w", from, to, err)
+	}
+	defer rows.Close()
+	var out []DashDimensionSum
+	for rows.Next() {
+		s := DashDimensionSum{Keys: make([]string, len(by))}
+		dest := make([]any, 0, len(by)+2)
+		for i := range s.Keys {
+			dest = append(dest, &s.Keys[i])
+		}
+		dest = append(dest, &s.Received, &s.Closed)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("read mart_dimension_month: %w", err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read mart_dimension_month: %w", err)
+	}
+	return out, nil
+}
+
+// DashBranchExists reports whether mart_dimension_month holds any row of the branch.
+func DashBranchExists(ctx context.Context, db *sql.DB, branch string) (bool, error) {
+	var n int64
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM mart_dimension_month WHERE branch = ?`, branch).Scan(&n); err != nil {
+		return false, fmt.Errorf("read mart_dimension_month: %w", err)
+	}
+	return n > 0, nil
+}
