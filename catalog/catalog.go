@@ -12,7 +12,6 @@ import (
 	"sync"
 
 	"github.com/goccy/go-yaml"
-	"golang.org/x/text/width"
 )
 
 //go:embed taxonomy.yaml
@@ -180,8 +179,18 @@ func Synonyms() []Synonym {
 
 // Normalize folds a raw category spelling for matching: full-width to half-width, trimmed, inner white space
 // collapsed, lower-case. The warehouse applies the same folding in SQL (transform/models), so both must agree.
+//
+// Only full-width ASCII (U+FF01-U+FF5E) and the ideographic space are folded: a general width folding would also
+// turn Chinese punctuation such as 、 into its half-width form ､, which the SQL side does not do.
 func Normalize(s string) string {
-	s = width.Narrow.String(s)
-	s = strings.ToLower(strings.Join(strings.Fields(s), " "))
-	return s
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			return r - 0xFF01 + 0x21
+		case r == 0x3000:
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
 }

@@ -164,6 +164,12 @@ func findHeader(next func() (rawRow, error), p *Profile) (header []string, heade
 			idx = 0
 		}
 	}
+	if p == nil || p.HeaderRow == 0 {
+		// The best row may be the second line of a two-line header: start at the first.
+		if idx > 0 && secondHeaderLine(buf[idx-1].Fields, buf[idx].Fields) {
+			idx--
+		}
+	}
 	for _, r := range buf[:idx] {
 		titles = append(titles, strings.Join(nonEmptyCells(r.Fields), " "))
 	}
@@ -174,31 +180,16 @@ func findHeader(next func() (rawRow, error), p *Profile) (header []string, heade
 	rest = buf[idx+1:]
 	// Two-line header: the next row repeats some header cells in place (vertical merges filled down) and its
 	// other cells are header words, not data.
-	if len(rest) > 0 {
-		r := rest[0].Fields
-		same, words := 0, 0
-		for i, c := range r {
+	if len(rest) > 0 && secondHeaderLine(header, rest[0].Fields) {
+		for i, c := range rest[0].Fields {
 			c = strings.TrimSpace(c)
-			if c == "" {
-				continue
-			}
-			if i < len(header) && c == header[i] {
-				same++
-			} else if _, ok := matchHeader(c); ok {
-				words++
+			if i < len(header) && c != "" {
+				header[i] = c
+			} else if i >= len(header) && c != "" {
+				header = append(header, c)
 			}
 		}
-		if same > 0 && words > 0 && same+words >= nonEmpty(r)-1 {
-			for i, c := range r {
-				c = strings.TrimSpace(c)
-				if i < len(header) && c != "" {
-					header[i] = c
-				} else if i >= len(header) && c != "" {
-					header = append(header, c)
-				}
-			}
-			rest = rest[1:]
-		}
+		rest = rest[1:]
 	}
 	return header, buf[idx].Num, titles, rest, nil
 }
@@ -245,4 +236,22 @@ func withHeader(t *table, p *Profile) error {
 		return inner()
 	}
 	return nil
+}
+
+// secondHeaderLine says whether lower continues the header upper: it repeats some of upper's cells in the
+// same columns (header cells merged over both rows) and its other cells are header words.
+func secondHeaderLine(upper, lower []string) bool {
+	same, words := 0, 0
+	for i, c := range lower {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if i < len(upper) && c == strings.TrimSpace(upper[i]) {
+			same++
+		} else if _, ok := matchHeader(c); ok {
+			words++
+		}
+	}
+	return same > 0 && words > 0 && same+words >= nonEmpty(lower)-1
 }

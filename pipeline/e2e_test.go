@@ -62,6 +62,14 @@ func TestDemoEndToEnd(t *testing.T) {
 		}
 	}
 
+	// The generator writes only spellings the catalogue knows (its own test checks that), so nothing may be unmapped.
+	if s.Normalize.Unmapped != 0 {
+		t.Errorf("%d raw values map to no code on the sample data", s.Normalize.Unmapped)
+	}
+	if want := truth.Totals.DuplicatesLinked; int(s.Normalize.Duplicates) != want {
+		t.Errorf("duplicates linked %d, truth %d", s.Normalize.Duplicates, want)
+	}
+
 	// The period is the last complete month, the truth window's last month.
 	if s.Period != truth.Window.LastMonth {
 		t.Fatalf("demo reported %s, want %s", s.Period, truth.Window.LastMonth)

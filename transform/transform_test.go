@@ -204,6 +204,12 @@ func TestSQLFoldingMatchesCatalog(t *testing.T) {
 	for _, s := range catalog.Synonyms() {
 		inputs = append(inputs, s.Text)
 	}
+	for _, dim := range catalog.DimensionNames() {
+		for _, c := range catalog.Dimension(dim) {
+			inputs = append(inputs, c.ZH, c.EN)
+			inputs = append(inputs, c.Synonyms...)
+		}
+	}
 	conn, _ := w.DB.Conn(context.Background())
 	defer conn.Close()
 	conn.ExecContext(context.Background(), models[0].SQL)
