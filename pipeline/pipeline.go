@@ -108,7 +108,7 @@ func (e *Env) Normalize(ctx context.Context, w *warehouse.Warehouse) (*transform
 	res, err := transform.Normalize(ctx, w, transform.Options{
 		DuplicateWindowDays: p.DuplicateWindowDays, InternalDaysGeneral: p.InternalDaysGeneral,
 		InternalDaysComplex: p.InternalDaysComplex, RegulatoryDays: p.RegulatoryDays, Calendar: cal,
-		RepeatWindowDays: p.RepeatWindowDays,
+		RepeatWindowDays: p.RepeatWindowDays, Logger: e.logger(),
 	})
 	if err != nil {
 		return nil, err

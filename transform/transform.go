@@ -9,8 +9,10 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"sort"
 	"strings"
+	"time"
 
 	"complaints/catalog"
 	"complaints/transform/calendar"
@@ -30,6 +32,8 @@ type Options struct {
 	RegulatoryDays int
 	// RepeatWindowDays: two or more complaints by one customer within this many days make a repeat complainant (90).
 	RepeatWindowDays int
+	// Logger receives per-model timings at debug level (nil: none).
+	Logger *slog.Logger
 	// Calendar is the working-day calendar (default calendar.New(): lunar-go's schedules).
 	Calendar *calendar.Calendar
 }
@@ -133,13 +137,18 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 		}
 	}
 	for _, m := range models {
+		t0 := time.Now()
 		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 			return nil, fmt.Errorf("normalize: model %s: %w", m.Name, err)
 		}
+		t1 := time.Now()
 		if step := goSteps[m.Name]; step != nil {
 			if err := step(ctx, tx); err != nil {
 				return nil, err
 			}
+		}
+		if opts.Logger != nil {
+			opts.Logger.Debug("model applied", "model", m.Name, "sql_seconds", t1.Sub(t0).Seconds(), "go_seconds", time.Since(t1).Seconds())
 		}
 	}
 	res := &Result{}

@@ -10,7 +10,12 @@ WITH typed AS (
         TRY_CAST(l.replied_at AS TIMESTAMP)                            AS replied_ts,
         norm_text(l.replied_at) IS NOT NULL                            AS replied_given,
         coalesce(TRY_CAST(norm_text(l.paused_days) AS INTEGER), 0)     AS paused_n,
-        TRY_CAST(regexp_replace(coalesce(l.compensation, ''), '[,，¥￥元\s]', '', 'g') AS DECIMAL(18,2)) AS compensation_n
+        TRY_CAST(regexp_replace(coalesce(l.compensation, ''), '[,，¥￥元\s]', '', 'g') AS DECIMAL(18,2)) AS compensation_n,
+        -- folded once here so the catalogue joins below are plain equi-joins
+        norm_text(l.record_type) AS n_record_type, norm_text(l.intake_channel) AS n_intake_channel,
+        norm_text(l.business_channel) AS n_business_channel, norm_text(l.business_category) AS n_business_category,
+        norm_text(l.cause) AS n_cause, norm_text(l.complaint_type) AS n_complaint_type, norm_text(l.demand) AS n_demand,
+        norm_text(l.province) AS n_province, norm_text(l.status) AS n_status, norm_text(l.satisfaction) AS n_satisfaction
     FROM landed_rows l
     JOIN batches b USING (batch_id)
 )
@@ -55,15 +60,15 @@ SELECT
     nullif(trim(t.referral_ref), '')                                   AS referral_ref,
     t.summary, t.narrative
 FROM typed t
-LEFT JOIN taxonomy_map rt  ON rt.dimension  = 'record_type'       AND rt.synonym  = norm_text(t.record_type)
-LEFT JOIN taxonomy_map ic  ON ic.dimension  = 'intake_channel'    AND ic.synonym  = norm_text(t.intake_channel)
-LEFT JOIN taxonomy_map bc  ON bc.dimension  = 'business_channel'  AND bc.synonym  = norm_text(t.business_channel)
-LEFT JOIN taxonomy_map cat ON cat.dimension = 'business_category' AND cat.synonym = norm_text(t.business_category)
-LEFT JOIN taxonomy_map ca  ON ca.dimension  = 'cause'             AND ca.synonym  = norm_text(t.cause)
-LEFT JOIN taxonomy_map ct  ON ct.dimension  = 'complaint_type'    AND ct.synonym  = norm_text(t.complaint_type)
-LEFT JOIN taxonomy_map cc  ON cc.dimension  = 'complaint_class'   AND cc.synonym  = norm_text(t.complaint_type)
-LEFT JOIN taxonomy_map dm  ON dm.dimension  = 'demand'            AND dm.synonym  = norm_text(t.demand)
-LEFT JOIN taxonomy_map pv  ON pv.dimension  = 'province'          AND pv.synonym  = norm_text(t.province)
-LEFT JOIN taxonomy_map st  ON st.dimension  = 'status'            AND st.synonym  = norm_text(t.status)
-LEFT JOIN taxonomy_map sa  ON sa.dimension  = 'satisfaction'      AND sa.synonym  = norm_text(t.satisfaction)
+LEFT JOIN taxonomy_map rt  ON rt.dimension  = 'record_type'       AND rt.synonym  = t.n_record_type
+LEFT JOIN taxonomy_map ic  ON ic.dimension  = 'intake_channel'    AND ic.synonym  = t.n_intake_channel
+LEFT JOIN taxonomy_map bc  ON bc.dimension  = 'business_channel'  AND bc.synonym  = t.n_business_channel
+LEFT JOIN taxonomy_map cat ON cat.dimension = 'business_category' AND cat.synonym = t.n_business_category
+LEFT JOIN taxonomy_map ca  ON ca.dimension  = 'cause'             AND ca.synonym  = t.n_cause
+LEFT JOIN taxonomy_map ct  ON ct.dimension  = 'complaint_type'    AND ct.synonym  = t.n_complaint_type
+LEFT JOIN taxonomy_map cc  ON cc.dimension  = 'complaint_class'   AND cc.synonym  = t.n_complaint_type
+LEFT JOIN taxonomy_map dm  ON dm.dimension  = 'demand'            AND dm.synonym  = t.n_demand
+LEFT JOIN taxonomy_map pv  ON pv.dimension  = 'province'          AND pv.synonym  = t.n_province
+LEFT JOIN taxonomy_map st  ON st.dimension  = 'status'            AND st.synonym  = t.n_status
+LEFT JOIN taxonomy_map sa  ON sa.dimension  = 'satisfaction'      AND sa.synonym  = t.n_satisfaction
 WHERE t.received_ts IS NOT NULL;
