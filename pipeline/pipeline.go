@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"complaints/config"
@@ -149,17 +150,32 @@ func (e *Env) Report(ctx context.Context, w *warehouse.Warehouse, period, lang, 
 	return out, nil
 }
 
-// Dashboard writes the HTML dashboard for the months from..to.
-func (e *Env) Dashboard(ctx context.Context, w *warehouse.Warehouse, from, to, lang, out string) (string, error) {
-	out = e.OutputPath(out, "dashboard.html")
+// Dashboard writes the HTML dashboard for the months from..to; branch, when set, makes one branch's page.
+func (e *Env) Dashboard(ctx context.Context, w *warehouse.Warehouse, from, to, lang, branch, out string) (string, error) {
+	name := "dashboard.html"
+	if branch != "" {
+		name = "dashboard-" + safeName(branch) + ".html"
+	}
+	out = e.OutputPath(out, name)
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return "", fmt.Errorf("dashboard: %w", err)
 	}
 	err := dashboards.Write(ctx, w.DB, dashboards.Options{
 		From: from, To: to, Lang: e.Lang(lang), Institution: e.Config.Institution, GeneratedAt: e.GeneratedAt(), Out: out,
+		Branch: branch, OnTimeTarget: e.Config.Policy.OnTimeTarget,
 	})
 	if err != nil {
 		return "", err
 	}
 	return out, nil
+}
+
+// safeName keeps a branch name usable in a file name.
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\:*?"<>| `, r) {
+			return '_'
+		}
+		return r
+	}, s)
 }

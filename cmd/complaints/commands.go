@@ -138,14 +138,15 @@ the data-quality sheet. Set SOURCE_DATE_EPOCH to fix the "generated at" time for
 }
 
 func newDashboardCmd(g *globals) *cobra.Command {
-	var from, to, lang, out string
+	var from, to, lang, branch, out string
 	c := &cobra.Command{
 		Use:   "dashboard",
 		Short: "Write the self-contained HTML dashboard (opens with no network)",
 		Long: `dashboard writes one HTML file with the ECharts library inlined: the monthly trend by business category
 and the Pareto of causes. It opens from a shared drive or an e-mail attachment with no network at all.`,
 		Example: `  complaints dashboard                                 # the 13 months ending last month
-  complaints dashboard --from 2025-11 --to 2026-10 --out /share/dashboard.html`,
+  complaints dashboard --from 2025-11 --to 2026-10 --out /share/dashboard.html
+  complaints dashboard --branch 广州天河支行          # one branch's page: no other branch's data`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			env, err := g.env()
@@ -174,7 +175,7 @@ and the Pareto of causes. It opens from a shared drive or an e-mail attachment w
 				return err
 			}
 			defer w.Close()
-			path, err := env.Dashboard(cmd.Context(), w, from, to, lang, out)
+			path, err := env.Dashboard(cmd.Context(), w, from, to, lang, branch, out)
 			if err != nil {
 				return err
 			}
@@ -185,7 +186,8 @@ and the Pareto of causes. It opens from a shared drive or an e-mail attachment w
 	c.Flags().StringVar(&from, "from", "", "first month, YYYY-MM (default: 12 months before --to)")
 	c.Flags().StringVar(&to, "to", "", "last month, YYYY-MM (default: the previous month)")
 	c.Flags().StringVar(&lang, "lang", "", "zh or en (default: the config's language)")
-	c.Flags().StringVar(&out, "out", "", "output file (default: <output_dir>/dashboard.html)")
+	c.Flags().StringVar(&branch, "branch", "", "show one branch's data only (as the exports name it)")
+	c.Flags().StringVar(&out, "out", "", "output file (default: <output_dir>/dashboard.html, or dashboard-<branch>.html)")
 	return c
 }
 
