@@ -56,16 +56,32 @@ var spaces = regexp.MustCompile(`\s+`)
 // parseDate reads a date or date-time as Beijing wall clock. xlsxSerials allows a plain number to be read as
 // an Excel serial date (only for workbooks, where the reader did not already convert a date-formatted cell).
 func parseDate(raw string, layouts []string, xlsxSerials, date1904 bool) (time.Time, bool) {
+	return parseDateHint(raw, layouts, xlsxSerials, date1904, nil)
+}
+
+// parseDateHint is parseDate trying first the layout that last succeeded for the same column (*hint), which
+// it updates: a column is almost always written one way.
+func parseDateHint(raw string, layouts []string, xlsxSerials, date1904 bool, hint *string) (time.Time, bool) {
 	s := strings.TrimSpace(fullWidthDigits.Replace(raw))
 	s = spaces.ReplaceAllString(s, " ")
 	if s == "" {
 		return time.Time{}, false
+	}
+	if hint != nil && *hint != "" {
+		if t, err := time.ParseInLocation(*hint, s, warehouse.Beijing); err == nil && t.Year() >= 1900 && t.Year() <= 2200 {
+			return t.In(warehouse.Beijing), true
+		}
 	}
 	for _, group := range [][]string{layouts, builtinDateLayouts} {
 		for _, l := range group {
 			if t, err := time.ParseInLocation(l, s, warehouse.Beijing); err == nil {
 				if t.Year() < 1900 || t.Year() > 2200 {
 					continue
+				}
+				// Remember the layout only when trying it first cannot change a result: it is the first
+				// layout there is to try anyway, or the profile gave none (the built-in ones do not overlap).
+				if hint != nil && (len(layouts) == 0 || l == layouts[0]) {
+					*hint = l
 				}
 				return t.In(warehouse.Beijing), true
 			}

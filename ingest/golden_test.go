@@ -37,20 +37,20 @@ func testOptions() Options {
 
 // expectedCase is a golden case's expected.json.
 type expectedCase struct {
-	Input         string              `json:"input"` // relative to the case folder; default: the one data file
-	Source        string              `json:"source"`
-	Format        string              `json:"format"`
-	Encoding      string              `json:"encoding"`
-	Delimiter     string              `json:"delimiter"`
-	Sheet         string              `json:"sheet"`
-	AsOf          string              `json:"as_of"`
-	HeaderRow     int                 `json:"header_row"`
-	MaxRejectRate float64             `json:"max_reject_rate"`
-	Accepted      int                 `json:"accepted"`
-	Rejected      int                 `json:"rejected"`
-	Rows          []map[string]any    `json:"rows"`
-	Rejects       []map[string]any    `json:"rejects"`
-	ErrorContains []string            `json:"error_contains"`
+	Input         string           `json:"input"` // relative to the case folder; default: the one data file
+	Source        string           `json:"source"`
+	Format        string           `json:"format"`
+	Encoding      string           `json:"encoding"`
+	Delimiter     string           `json:"delimiter"`
+	Sheet         string           `json:"sheet"`
+	AsOf          string           `json:"as_of"`
+	HeaderRow     int              `json:"header_row"`
+	MaxRejectRate float64          `json:"max_reject_rate"`
+	Accepted      int              `json:"accepted"`
+	Rejected      int              `json:"rejected"`
+	Rows          []map[string]any `json:"rows"`
+	Rejects       []map[string]any `json:"rejects"`
+	ErrorContains []string         `json:"error_contains"`
 }
 
 // TestGolden runs every folder of testdata/ as a case: the input file (with profile.yaml if present) is

@@ -77,6 +77,9 @@ type FileResult struct {
 
 const keepRejects = 20
 
+// progressOutput is where progress bars go (tests silence it).
+var progressOutput io.Writer = os.Stderr
+
 // job is one file with the profile that reads it (nil: synonyms and built-in profiles).
 type job struct {
 	path    string
@@ -190,7 +193,7 @@ func run(ctx context.Context, w *warehouse.Warehouse, opts Options, jobs []job) 
 	}
 	var progress *mpb.Progress
 	if opts.Progress {
-		progress = mpb.NewWithContext(ctx, mpb.WithOutput(os.Stderr), mpb.WithWidth(40))
+		progress = mpb.NewWithContext(ctx, mpb.WithOutput(progressOutput), mpb.WithWidth(40), mpb.WithAutoRefresh())
 	}
 	var results []FileResult
 	for _, j := range jobs {
@@ -414,7 +417,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	var count func(int)
 	if progress != nil {
 		bar = progress.AddBar(facts.Size,
-			mpb.PrependDecorators(decor.Name(display, decor.WCSyncSpaceR)),
+			mpb.PrependDecorators(decor.Name(filepath.Base(display), decor.WCSyncSpaceR)),
 			mpb.AppendDecorators(decor.Percentage(decor.WCSyncSpace)))
 		count = func(n int) { bar.IncrBy(n) }
 		defer func() {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"complaints/warehouse"
@@ -199,8 +200,8 @@ func TestCheckReport(t *testing.T) {
 
 // Personal data planted in every shape the domain reference names; none may reach any warehouse table.
 var (
-	plantedNames  = []string{"张伟", "欧阳娜娜", "Zhang Wei"}
-	plantedClear  = []string{"13812345678", "138 1234 5678", "138-1234-5678", "１３８１２３４５６７８", "+86 139 0000 1111", "0086-137-0000-2222",
+	plantedNames = []string{"张伟", "欧阳娜娜", "Zhang Wei"}
+	plantedClear = []string{"13812345678", "138 1234 5678", "138-1234-5678", "１３８１２３４５６７８", "+86 139 0000 1111", "0086-137-0000-2222",
 		"11010119900307123X", "11010119900307123x", "110101 19900307 123X", "１１０１０１１９９００３０７１２３Ｘ", "110101900307123",
 		"6222021234567890123", "6222 0212 3456 7890 123", "6222-0212-3456-7890", "4367422269176710",
 		"zhang.wei@example.com", "ZHANGWEI@EXAMPLE.CN", "ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ", "li_lei+bank@mail.qq.com"}
@@ -212,9 +213,9 @@ func TestPrivacyNothingInClear(t *testing.T) {
 	dir := t.TempDir()
 	textOf := func(name string) string {
 		return "客户" + name + "来电，手机13812345678，也可拨138 1234 5678或138-1234-5678、１３８１２３４５６７８；" +
-		"证件11010119900307123X / 11010119900307123x / 110101 19900307 123X / １１０１０１１９９００３０７１２３Ｘ / 旧证110101900307123；" +
-		"卡号6222021234567890123、6222 0212 3456 7890 123、6222-0212-3456-7890、4367422269176710；" +
-		"邮箱zhang.wei@example.com, ZHANGWEI@EXAMPLE.CN, ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ, li_lei+bank@mail.qq.com；" + name + "本人代办，+86 139 0000 1111，0086-137-0000-2222"
+			"证件11010119900307123X / 11010119900307123x / 110101 19900307 123X / １１０１０１１９９００３０７１２３Ｘ / 旧证110101900307123；" +
+			"卡号6222021234567890123、6222 0212 3456 7890 123、6222-0212-3456-7890、4367422269176710；" +
+			"邮箱zhang.wei@example.com, ZHANGWEI@EXAMPLE.CN, ｚｈａｎｇ＠ｅｘａｍｐｌｅ．ｃｏｍ, li_lei+bank@mail.qq.com；" + name + "本人代办，+86 139 0000 1111，0086-137-0000-2222"
 	}
 	text := textOf("张伟")
 	csvText := "工单编号,受理时间,客户姓名,联系电话,证件号码,卡号,投诉摘要,投诉内容,处理结果,经办人\n" +
@@ -320,4 +321,73 @@ func varcharColumns(t *testing.T, db *sql.DB, table string) []string {
 		t.Fatalf("table %s has no VARCHAR columns", table)
 	}
 	return out
+}
+
+func TestParquet(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "export.parquet")
+	w := openTestWarehouse(t)
+	if _, err := w.DB.Exec(`COPY (SELECT * FROM (VALUES
+		('PQ1', TIMESTAMP '2025-10-03 14:05:00', '13812345678', 12.5, NULL),
+		('PQ2', TIMESTAMP '2025-10-04 09:00:00', NULL, 3, 'ok'))
+		t(complaint_id, received_at, mobile, compensation, narrative)) TO '` + path + `' (FORMAT parquet)`); err != nil {
+		t.Fatal(err)
+	}
+	exp := expectedCase{Format: "parquet", Accepted: 2,
+		Rows: []map[string]any{{"row_number": float64(1), "source_id": "PQ1", "received_at": "2025-10-03 14:05:00", "customer_phone_masked": "138****5678", "compensation": "12.5"},
+			{"row_number": float64(2), "source_id": "PQ2", "narrative": "ok"}}}
+	checkGolden(t, path, testOptions(), "", exp)
+}
+
+func TestProgressBars(t *testing.T) {
+	var buf strings.Builder
+	progressOutput = &syncWriter{b: &buf}
+	defer func() { progressOutput = os.Stderr }()
+	w := openTestWarehouse(t)
+	dir := t.TempDir()
+	a := writeFile(t, dir, "a.csv", bigCSV(5000))
+	b := writeFile(t, dir, "b.json", `[{"id":"1","created_at":"2025-10-03"}]`)
+	opts := testOptions()
+	opts.Progress = true
+	res, err := IngestFiles(context.Background(), w, opts, []string{a, b}, "")
+	if err != nil || res[0].Err != nil || res[1].Err != nil || res[0].Accepted != 5000 || res[1].Accepted != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if !strings.Contains(buf.String(), "a.csv") {
+		t.Errorf("no progress bar drawn: %q", buf.String())
+	}
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	b  *strings.Builder
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// BenchmarkIngestCSV lands 100,000 hotline rows (one file, one transaction).
+func BenchmarkIngestCSV(b *testing.B) {
+	dir := b.TempDir()
+	p := filepath.Join(dir, "big.csv")
+	var sb strings.Builder
+	sb.WriteString("工单编号,受理时间,客户姓名,联系电话,业务类别,投诉原因,处理状态,回复时间,投诉内容\n")
+	for i := 0; i < 100000; i++ {
+		fmt.Fprintf(&sb, "HL%08d,2025/10/3 14:05,张三,1381234%04d,信用卡,服务态度差,已办结,2025/10/5 9:30,客户来电称柜员态度差，回拨电话1381234%04d\n", i, i%10000, i%10000)
+	}
+	os.WriteFile(p, []byte(sb.String()), 0o644)
+	for i := 0; i < b.N; i++ {
+		w, err := warehouse.Open(context.Background(), warehouse.Options{Path: filepath.Join(b.TempDir(), "w.duckdb")})
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := IngestFiles(context.Background(), w, testOptions(), []string{p}, "")
+		if err != nil || res[0].Err != nil || res[0].Accepted != 100000 {
+			b.Fatalf("%+v %v", res, err)
+		}
+		w.Close()
+	}
 }

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -9,9 +10,9 @@ import (
 	"strings"
 	"time"
 
-	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"complaints/warehouse"
 )
@@ -253,4 +254,62 @@ func insertRejects(c driver.Conn, batchID int64, info batchInfo, rejects []Rejec
 		return fmt.Errorf("append rejects: %w", err)
 	}
 	return nil
+}
+
+// parquetRows reads a Parquet file through DuckDB's read_parquet in a private in-memory database (never the
+// warehouse), every column cast to text: the one place outside landing where ingest runs DuckDB, because the
+// module has no other Parquet decoder. Rows are numbered 1, 2, ... in file order.
+func parquetRows(ctx context.Context, path string) (header []string, next func() (rawRow, error), closeFn func() error, err error) {
+	connector, err := duckdb.NewConnector("?threads=1&autoinstall_known_extensions=false&autoload_known_extensions=false", func(execer driver.ExecerContext) error {
+		_, err := execer.ExecContext(context.Background(), "SET TimeZone = 'Asia/Shanghai'", nil)
+		return err
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	db := sql.OpenDB(connector)
+	fail := func(err error) ([]string, func() (rawRow, error), func() error, error) {
+		db.Close()
+		connector.Close()
+		return nil, nil, nil, err
+	}
+	rows, err := db.QueryContext(ctx, "SELECT CAST(COLUMNS(*) AS VARCHAR) FROM read_parquet(?)", path)
+	if err != nil {
+		return fail(fmt.Errorf("read parquet: %w", err))
+	}
+	header, err = rows.Columns()
+	if err != nil {
+		rows.Close()
+		return fail(err)
+	}
+	num := 0
+	vals := make([]sql.NullString, len(header))
+	dst := make([]any, len(header))
+	for i := range vals {
+		dst[i] = &vals[i]
+	}
+	next = func() (rawRow, error) {
+		if !rows.Next() {
+			if err := rows.Err(); err != nil {
+				return rawRow{}, fmt.Errorf("row %d: %w", num+1, err)
+			}
+			return rawRow{}, io.EOF
+		}
+		num++
+		if err := rows.Scan(dst...); err != nil {
+			return rawRow{}, fmt.Errorf("row %d: %w", num, err)
+		}
+		f := make([]string, len(vals))
+		for i, v := range vals {
+			f[i] = v.String
+		}
+		return rawRow{Num: num, Fields: f}, nil
+	}
+	closeFn = func() error {
+		rows.Close()
+		err := db.Close()
+		connector.Close()
+		return err
+	}
+	return header, next, closeFn, nil
 }

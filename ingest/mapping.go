@@ -56,14 +56,14 @@ type Reject struct {
 
 // mapper turns a reader's raw rows into landing values.
 type mapper struct {
-	file     string
-	table    *table
-	profile  *Profile
-	cols     columnMap
-	key      []byte
-	layouts  []string
-	intake   string
-	personal bool // the file has a customer name column (for scrubbing)
+	file    string
+	table   *table
+	profile *Profile
+	cols    columnMap
+	key     []byte
+	layouts []string
+	intake  string
+	hints   map[string]*string // date field -> the layout that last parsed it
 }
 
 // missingColumnsError names the file, the missing fields, the headers found and the closest matches.
@@ -100,7 +100,12 @@ func newMapper(file string, t *table, p *Profile, key []byte) (*mapper, error) {
 	if len(missing) > 0 {
 		return nil, missingColumnsError(file, t, cm, missing)
 	}
-	m := &mapper{file: file, table: t, profile: p, cols: cm, key: key}
+	m := &mapper{file: file, table: t, profile: p, cols: cm, key: key, hints: map[string]*string{}}
+	for _, f := range inputFields {
+		if f.Kind == kindDate || f.Kind == kindRequired {
+			m.hints[f.Name] = new(string)
+		}
+	}
 	if p != nil {
 		m.layouts = p.DateFormats
 		m.intake = p.IntakeChannel
@@ -159,7 +164,7 @@ func (m *mapper) mapRow(r rawRow, out []string) *Reject {
 		return m.reject(r, "source_id", id, "source_id: empty")
 	}
 	recv, _ := m.get(r.Fields, "received_at")
-	t, ok := parseDate(recv, m.layouts, m.table.Serials, m.table.Date1904)
+	t, ok := parseDateHint(recv, m.layouts, m.table.Serials, m.table.Date1904, m.hints["received_at"])
 	if !ok {
 		return m.reject(r, "received_at", recv, "received_at: cannot parse date")
 	}
@@ -205,7 +210,7 @@ func (m *mapper) mapRow(r rawRow, out []string) *Reject {
 		case kindID:
 			out[li] = v
 		case kindDate:
-			if t, ok := parseDate(v, m.layouts, m.table.Serials, m.table.Date1904); ok {
+			if t, ok := parseDateHint(v, m.layouts, m.table.Serials, m.table.Date1904, m.hints[f.Name]); ok {
 				out[li] = warehouse.WallClockText(t)
 			} else {
 				out[li] = Scrub(v, name)

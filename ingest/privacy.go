@@ -183,8 +183,12 @@ func Scrub(text string, names ...string) string {
 		return text
 	}
 	s := halfWidth(text)
-	s = emailPattern.ReplaceAllString(s, maskEmail)
-	s = digitRun.ReplaceAllStringFunc(s, scrubDigits)
+	if strings.IndexByte(s, '@') >= 0 {
+		s = emailPattern.ReplaceAllString(s, maskEmail)
+	}
+	if countDigits(s) >= 10 { // the shortest number masked (a landline, 010-1234567) has 10 digits
+		s = digitRun.ReplaceAllStringFunc(s, scrubDigits)
+	}
 	for _, n := range names {
 		n = strings.TrimSpace(n)
 		if utf8.RuneCountInString(n) >= 2 {
@@ -242,6 +246,9 @@ func scrubDigits(run string) string {
 // (2025-10-03 138...) does not, so it is not swallowed into a "card".
 func classifyGroups(groups []string) string {
 	m := classifyDigits(strings.Join(groups, ""))
+	if m == "" && len(groups) == 3 && len(groups[0]) == 3 && len(groups[1]) == 3 && len(groups[2]) == 4 {
+		return maskLandline // a North American number, 555-867-5309 (CFPB narratives)
+	}
 	if m == maskCard {
 		for _, g := range groups[:len(groups)-1] {
 			if len(g) < 4 {
@@ -288,4 +295,14 @@ func plausibleID18(x string) bool {
 
 func plausibleID15(x string) bool {
 	return x[8:10] >= "01" && x[8:10] <= "12" && x[10:12] >= "01" && x[10:12] <= "31"
+}
+
+func countDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
 }

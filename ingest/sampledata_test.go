@@ -2,10 +2,12 @@ package ingest
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/goccy/go-yaml"
@@ -90,6 +92,23 @@ func TestSampleData(t *testing.T) {
 			}
 			if fmt.Sprint(got) != fmt.Sprint(rows) {
 				t.Errorf("%s: rejected rows %v, truth.json says %v", f.File, got, rows)
+			}
+		}
+	}
+	// No phone, ID, card number or e-mail address in clear anywhere in the landing tables.
+	for _, tbl := range []string{"batches", "landed_rows", "rejects"} {
+		for _, c := range varcharColumns(t, w.DB, tbl) {
+			if strings.HasSuffix(c, "_key") || c == "file_sha256" {
+				continue
+			}
+			var n int
+			var example sql.NullString
+			q := fmt.Sprintf(`SELECT count(*), any_value(%[1]q) FROM %[2]q WHERE regexp_matches(%[1]q, '(^|[^0-9])(1[3-9][0-9]{9}|[0-9]{17}[0-9Xx]|[0-9]{15,19})([^0-9]|$)|@[A-Za-z0-9-]+\.')`, c, tbl)
+			if err := w.DB.QueryRow(q).Scan(&n, &example); err != nil {
+				t.Fatal(err)
+			}
+			if n > 0 {
+				t.Errorf("%s.%s: %d values with a phone, ID, card or e-mail in clear, e.g. %q", tbl, c, n, example.String)
 			}
 		}
 	}
