@@ -1,0 +1,146 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"complaints/ingest"
+)
+
+func newSourcesCmd(g *globals) *cobra.Command {
+	c := &cobra.Command{
+		Use:     "sources",
+		Short:   "Inspect export files and source profiles before ingesting",
+		Example: "  complaints sources check exports/hotline_20261020.csv",
+	}
+	var profile string
+	check := &cobra.Command{
+		Use:   "check FILE",
+		Short: "Show how a file would be read and mapped, with sample rows and foreseen problems; writes nothing",
+		Long: `check prints the detected format, encoding, delimiter, sheet and header row, the column mapping (mapped,
+unmapped, missing required), five sample rows as they would land (personal data already keyed and masked),
+the rows that would be rejected and why, and the problems it foresees. It writes nothing.`,
+		Example: `  complaints sources check exports/hotline_20261020.csv
+  complaints sources check --profile hotline new_export.csv
+  complaints sources check ~/Downloads/complaints.csv          # a CFPB extract: the built-in cfpb profile`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			env, err := g.env()
+			if err != nil {
+				return err
+			}
+			opts := env.IngestOptions(true)
+			var p *ingest.Profile
+			if profile != "" {
+				for i := range opts.Profiles {
+					if opts.Profiles[i].Name == profile {
+						p = &opts.Profiles[i]
+					}
+				}
+				if p == nil {
+					for _, b := range ingest.BuiltinProfiles() {
+						if b.Name == profile {
+							b := b
+							p = &b
+						}
+					}
+				}
+				if p == nil {
+					return usageError{fmt.Errorf("--profile %q: no such source in the config or built in", profile)}
+				}
+			} else {
+				p = profileByGlob(opts, args[0])
+			}
+			rep, err := ingest.Check(cmd.Context(), args[0], p, opts)
+			if rep != nil {
+				printCheck(cmd.OutOrStdout(), rep)
+			}
+			return err
+		},
+	}
+	check.Flags().StringVar(&profile, "profile", "", "read the file with this source profile (default: the profile whose glob matches, else header synonyms)")
+	c.AddCommand(check)
+	return c
+}
+
+// profileByGlob finds the configured profile whose glob matches the file, as ingest does.
+func profileByGlob(opts ingest.Options, path string) *ingest.Profile {
+	abs, _ := filepath.Abs(path)
+	for i, p := range opts.Profiles {
+		if p.Glob == "" {
+			continue
+		}
+		pattern := p.Glob
+		if !filepath.IsAbs(pattern) {
+			pattern = filepath.Join(opts.BaseDir, pattern)
+		}
+		if ok, _ := filepath.Match(pattern, abs); ok {
+			return &opts.Profiles[i]
+		}
+	}
+	return nil
+}
+
+func printCheck(out io.Writer, r *ingest.CheckReport) {
+	fmt.Fprintf(out, "file:        %s\n", r.Path)
+	prof := r.Profile
+	if prof == "" {
+		prof = "(none: built-in header synonyms)"
+	}
+	fmt.Fprintf(out, "source:      %s   profile: %s\n", r.Source, prof)
+	fmt.Fprintf(out, "format:      %s   encoding: %s   delimiter: %q   sheet: %s   header row: %d\n", r.Format, r.Encoding, r.Delimiter, r.Sheet, r.HeaderRow)
+	if r.AsOf != "" {
+		fmt.Fprintf(out, "export as of: %s\n", r.AsOf)
+	}
+	fmt.Fprintf(out, "rows:        read %d = accepted %d + rejected %d\n\nmapping:\n", r.Read, r.Accepted, r.Rejected)
+	fields := make([]string, 0, len(r.Mapping))
+	for f := range r.Mapping {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	for _, f := range fields {
+		fmt.Fprintf(tw, "  %s\t<- %s\t(%s)\n", f, r.Mapping[f], r.MappedBy[f])
+	}
+	tw.Flush()
+	if len(r.Unmapped) > 0 {
+		fmt.Fprintf(out, "  not landed: %s\n", strings.Join(r.Unmapped, ", "))
+	}
+	for i, s := range r.Samples {
+		fmt.Fprintf(out, "\nsample row %d:\n", i+1)
+		keys := make([]string, 0, len(s))
+		for k := range s {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		for _, k := range keys {
+			v := s[k]
+			if len([]rune(v)) > 60 {
+				v = string([]rune(v)[:57]) + "..."
+			}
+			fmt.Fprintf(tw, "  %s\t%s\n", k, v)
+		}
+		tw.Flush()
+	}
+	if len(r.Rejects) > 0 {
+		fmt.Fprintln(out, "\nrows that would be rejected:")
+		for _, rj := range r.Rejects {
+			fmt.Fprintf(out, "  %+v\n", rj)
+		}
+	}
+	if len(r.Problems) > 0 {
+		fmt.Fprintln(out, "\nproblems foreseen:")
+		for _, p := range r.Problems {
+			fmt.Fprintf(out, "  - %s\n", p)
+		}
+	} else {
+		fmt.Fprintln(out, "\nno problems foreseen")
+	}
+}
