@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+func run(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	root := newRoot()
+	var out bytes.Buffer
+	root.SetOut(&out)
+	root.SetErr(&out)
+	root.SetArgs(args)
+	err := root.Execute()
+	return out.String(), err
+}
+
+// TestEveryCommandHasHelpWithExamples walks the command tree: users learn the tool from --help.
+func TestEveryCommandHasHelpWithExamples(t *testing.T) {
+	var walk func(c *cobra.Command)
+	n := 0
+	walk = func(c *cobra.Command) {
+		if c.Name() == "help" || c.Name() == "completion" {
+			return
+		}
+		n++
+		if c.Short == "" || c.Example == "" {
+			t.Errorf("%q lacks a short description or an example", c.CommandPath())
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(newRoot())
+	if n < 10 {
+		t.Fatalf("only %d commands", n)
+	}
+	for _, name := range []string{"demo", "sample", "ingest", "normalize", "report", "dashboard", "run", "version", "sources", "taxonomy"} {
+		out, err := run(t, name, "--help")
+		if err != nil || !strings.Contains(out, "Examples:") {
+			t.Errorf("%s --help: %v\n%s", name, err, out)
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	cases := [][]string{
+		{"report", "--period", "2026-13"},
+		{"report", "--lang", "fr"},
+		{"dashboard", "--from", "2026-10", "--to", "2026-01"},
+		{"ingest", "--no-such-flag"},
+		{"--log-format", "xml", "normalize"},
+		{"sample"},
+	}
+	for _, args := range cases {
+		_, err := run(t, args...)
+		var u usageError
+		if !errors.As(err, &u) {
+			t.Errorf("%v: error %v is not a usage error (exit 2)", args, err)
+		}
+	}
+}
+
+func TestBadConfigNamesKeyAndLine(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "c.yaml")
+	os.WriteFile(p, []byte("institution: x\npolicy:\n  regulatory_dayz: 15\n"), 0o644)
+	_, err := run(t, "--config", p, "--warehouse", filepath.Join(dir, "w.duckdb"), "normalize")
+	if err == nil || !strings.Contains(err.Error(), "regulatory_dayz") || !strings.Contains(err.Error(), "[3:") {
+		t.Fatalf("error %v: want the unknown key and its line", err)
+	}
+}
+
+func TestVersionNamesDuckDB(t *testing.T) {
+	out, err := run(t, "version")
+	if err != nil || !strings.Contains(out, "complaints") || !strings.Contains(out, "duckdb v") {
+		t.Fatalf("version: %v %q", err, out)
+	}
+}
+
+// TestSampleThenRun drives the CLI as a user would: generate a small project, run the monthly job on it, and
+// run it again: the second run skips every file and writes the same figures.
+func TestSampleThenRun(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := run(t, "sample", "--seed", "3", "--months", "9", "--rows", "2000", "--out", dir); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"--config", filepath.Join(dir, "complaints.yaml"), "--warehouse", filepath.Join(dir, "w.duckdb"), "run", "--period", "2026-10"}
+	out, err := run(t, args...)
+	if err != nil {
+		t.Fatalf("run: %v\n%s", err, out)
+	}
+	for _, want := range []string{"landed as batch", "normalised:", "report-2026-10.xlsx", "dashboard.html", "total"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	out2, err := run(t, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out2, "landed as batch") || !strings.Contains(out2, "skipped") {
+		t.Errorf("second run landed files again:\n%s", out2)
+	}
+	if a, b := tail(out, "normalised:"), tail(out2, "normalised:"); a != b {
+		t.Errorf("second run changed the figures:\n%s\n%s", a, b)
+	}
+}
+
+func tail(s, from string) string {
+	i := strings.Index(s, from)
+	if i < 0 {
+		return ""
+	}
+	line, _, _ := strings.Cut(s[i:], "\n")
+	return line
+}
