@@ -1,10 +1,15 @@
-// Package reports writes the regulator workbooks (Excel, excelize): the monthly report of domain.md section 7
-// with its cover (definitions and source files), summary, R1 by business category and data-quality sheets.
+// Package reports writes the regulator workbooks (Excel, excelize) of domain.md section 7 for a month, quarter,
+// half-year or year: cover (source files and the definition of every figure), summary (section 6 figures with
+// previous period, MoM, same period a year earlier, YoY, and a 13-month trend), R1 by business category, R2 cause x
+// business category, R3 by province and branch (with the regulator's per-branch and per-customer measures when the
+// bank supplies denominators), by intake channel, and data quality.
 //
 // It owns layouts, styles, number formats and the formulas of totals and shares; labels come from the catalogue
-// (catalog.Text, catalog.Label) in Chinese or English. It reads only marts and the batches/rejects tables
-// (through reports/marts) and never computes a figure a mart defines: it sums a mart's monthly rows over the
-// period and takes the ratios of section 6 (share, MoM, YoY).
+// (catalog.Text, catalog.Label) in Chinese or English. It reads only marts, the quality tables and the
+// batches/rejects tables (through reports/marts) and never computes a figure a mart defines: it sums a mart's
+// monthly rows over the period (flows add up; stocks are the first month's open at start and the last month's open
+// and overdue at end) and takes the ratios of section 6 (rates, share, MoM, YoY).
 //
 // Every text that comes from data (file names, codes, reasons) is written as a string cell, never a formula.
+// The same data and Options.GeneratedAt give byte-identical files (see canonicalPackage).
 package reports

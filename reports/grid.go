@@ -45,10 +45,11 @@ type grid struct {
 	freezeRow int // rows above this one are frozen (0: none)
 	freezeCol int // columns left of this one are frozen (0: none)
 	titleRows [2]int
+	hidden    map[int]bool // hidden columns (helpers that formulas read)
 }
 
 func newGrid(name string) *grid {
-	return &grid{name: name, cells: map[[2]int]cell{}, merged: map[[2]int]bool{}, widths: map[int]float64{}, heights: map[int]float64{}}
+	return &grid{name: name, cells: map[[2]int]cell{}, merged: map[[2]int]bool{}, widths: map[int]float64{}, heights: map[int]float64{}, hidden: map[int]bool{}}
 }
 
 func (g *grid) put(r, c int, x cell) {
@@ -86,6 +87,11 @@ func (g *grid) Formula(r, c int, formula string, cached any, style int) {
 		shown = strconv.FormatFloat(v*100, 'f', 1, 64) + "%"
 	}
 	g.put(r, c, cell{kind: cellFormula, formula: formula, cached: cached, style: style, shown: shown})
+}
+
+// Float writes a plain number (average days, percentage points) with the style's number format.
+func (g *grid) Float(r, c int, v float64, style int, shown string) {
+	g.put(r, c, cell{kind: cellFloat, num: v, style: style, shown: shown})
 }
 
 // Merge merges a range given by corners (1-based row, col).
@@ -188,6 +194,11 @@ func (g *grid) write(f *excelize.File) error {
 	for c := 1; c <= g.maxCol; c++ {
 		if err := sw.SetColWidth(c, c, widths[c]); err != nil {
 			return fmt.Errorf("sheet %q: column %d width: %w", g.name, c, err)
+		}
+		if g.hidden[c] {
+			if err := sw.SetColVisible(c, c, false); err != nil {
+				return fmt.Errorf("sheet %q: hide column %d: %w", g.name, c, err)
+			}
 		}
 	}
 	for r := 1; r <= g.maxRow; r++ {

@@ -119,12 +119,12 @@ func wantText(t *testing.T, f *excelize.File, sheet, cell, want string) {
 
 func TestMonthlySheetsAndLabels(t *testing.T) {
 	f, _ := writeReport(t, "zh", "2026-10")
-	want := []string{"封面", "总体情况", "业务类别", "数据质量"}
+	want := []string{"封面", "总体情况", "业务类别", "投诉原因", "地区机构", "受理渠道", "数据质量"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
 	fe, _ := writeReport(t, "en", "2026-10")
-	wantEN := []string{"Cover", "Summary", "By business category", "Data quality"}
+	wantEN := []string{"Cover", "Summary", "By business category", "Cause by category", "By region and branch", "By intake channel", "Data quality"}
 	if got := fe.GetSheetList(); strings.Join(got, ",") != strings.Join(wantEN, ",") {
 		t.Fatalf("sheets %v, want %v", got, wantEN)
 	}
@@ -175,10 +175,10 @@ func TestMonthlySummary(t *testing.T) {
 		t.Errorf("D4 shows %q, want 10.0%%", v)
 	}
 	// Trend: 13 months 2025-10 .. 2026-10.
-	wantText(t, f, s, "A11", "2025-10")
-	wantText(t, f, s, "A23", "2026-10")
+	wantText(t, f, s, "A26", "2025-10")
+	wantText(t, f, s, "A38", "2026-10")
 	for i := range 13 {
-		r := strconv.Itoa(11 + i)
+		r := strconv.Itoa(26 + i)
 		wantNumber(t, f, s, "B"+r, float64(loansReceived[i+1]+creditReceived[i+1]+map[bool]int64{true: 5}[i == 12]))
 		wantNumber(t, f, s, "C"+r, float64(loansClosed[i+1]+creditClosed[i+1]))
 	}
@@ -205,33 +205,34 @@ func TestMonthlyR1ByBusinessCategory(t *testing.T) {
 		}
 	}
 	// loans: 40 received, 3 regulator, 1 major, 33 closed; share 40/55; MoM (40-30)/30; YoY (40-11)/11.
-	wantNumber(t, f, s, "B7", 40)
-	wantNumber(t, f, s, "C7", 3)
-	wantNumber(t, f, s, "D7", 1)
-	wantNumber(t, f, s, "E7", 33)
-	wantNumber(t, f, s, "F7", 40.0/55)
-	wantNumber(t, f, s, "G7", 10.0/30)
-	wantNumber(t, f, s, "H7", 29.0/11)
+	wantNumber(t, f, s, "C7", 40)
+	wantNumber(t, f, s, "D7", 3)
+	wantNumber(t, f, s, "E7", 1)
+	wantNumber(t, f, s, "F7", 33)
+	wantNumber(t, f, s, "P7", 40.0/55)
+	wantNumber(t, f, s, "Q7", 10.0/30)
+	wantNumber(t, f, s, "R7", 29.0/11)
 	// credit card: 10 received, MoM (10-20)/20 = -50%, YoY against 0: no figure.
-	wantNumber(t, f, s, "B9", 10)
-	wantNumber(t, f, s, "G9", -0.5)
-	wantText(t, f, s, "H9", "—")
-	// a category with nothing: zeros, share 0, no MoM/YoY.
-	wantNumber(t, f, s, "B4", 0)
-	wantNumber(t, f, s, "F4", 0)
-	wantText(t, f, s, "G4", "—")
+	wantNumber(t, f, s, "C9", 10)
+	wantNumber(t, f, s, "Q9", -0.5)
+	wantText(t, f, s, "R9", "—")
+	// a category with nothing: zeros, share 0, no MoM/YoY, no rates (nothing closed).
+	wantNumber(t, f, s, "C4", 0)
+	wantNumber(t, f, s, "P4", 0)
+	wantText(t, f, s, "Q4", "—")
+	wantText(t, f, s, "K4", "—")
 	// the unknown code: 5 received, no bases.
-	wantNumber(t, f, s, "B19", 5)
-	wantText(t, f, s, "G19", "—")
+	wantNumber(t, f, s, "C19", 5)
+	wantText(t, f, s, "Q19", "—")
 	// Shares are formulas against the total row, cached.
-	if got := formula(t, f, s, "F7"); got != "B7/B$20" {
-		t.Errorf("F7 formula %q, want B7/B$20", got)
+	if got := formula(t, f, s, "P7"); got != "C7/C$20" {
+		t.Errorf("P7 formula %q, want C7/C$20", got)
 	}
-	if v, _ := f.GetCellValue(s, "F7"); v != "72.7%" {
-		t.Errorf("F7 shows %q, want 72.7%%", v)
+	if v, _ := f.GetCellValue(s, "P7"); v != "72.7%" {
+		t.Errorf("P7 shows %q, want 72.7%%", v)
 	}
 	// Total row: SUM formulas with their values cached, so the sheet reads right before any recalculation.
-	for col, want := range map[string]float64{"B": 55, "C": 4, "D": 1, "E": 45} {
+	for col, want := range map[string]float64{"C": 55, "D": 4, "E": 1, "F": 45} {
 		cell := col + "20"
 		if got, wantF := formula(t, f, s, cell), "SUM("+col+"4:"+col+"19)"; got != wantF {
 			t.Errorf("%s formula %q, want %q", cell, got, wantF)
@@ -243,16 +244,16 @@ func TestMonthlyR1ByBusinessCategory(t *testing.T) {
 			t.Errorf("%s recalculates to %q (%v), want %v", cell, calc, err, want)
 		}
 	}
-	if got := formula(t, f, s, "F20"); got != "B20/B$20" {
-		t.Errorf("F20 formula %q", got)
+	if got := formula(t, f, s, "P20"); got != "C20/C$20" {
+		t.Errorf("P20 formula %q", got)
 	}
-	wantNumber(t, f, s, "F20", 1)
-	wantNumber(t, f, s, "G20", 0.1)
-	wantNumber(t, f, s, "H20", 4)
+	wantNumber(t, f, s, "P20", 1)
+	wantNumber(t, f, s, "Q20", 0.1)
+	wantNumber(t, f, s, "R20", 4)
 	// Shares recalculate to the cached values too.
-	calc, err := f.CalcCellValue(s, "F9", excelize.Options{RawCellValue: true})
+	calc, err := f.CalcCellValue(s, "P9", excelize.Options{RawCellValue: true})
 	if n, _ := strconv.ParseFloat(calc, 64); err != nil || math.Abs(n-10.0/55) > 1e-9 {
-		t.Errorf("F9 recalculates to %q (%v)", calc, err)
+		t.Errorf("P9 recalculates to %q (%v)", calc, err)
 	}
 }
 
@@ -262,8 +263,8 @@ func TestMonthlyNoBaseWhenHistoryIsMissing(t *testing.T) {
 	wantNumber(t, f, "Summary", "B4", 10)
 	wantText(t, f, "Summary", "D4", "—")
 	wantText(t, f, "Summary", "F4", "—")
-	wantText(t, f, "By business category", "G7", "—")
-	wantText(t, f, "By business category", "H7", "—")
+	wantText(t, f, "By business category", "Q7", "—")
+	wantText(t, f, "By business category", "R7", "—")
 	// Nothing anywhere shows a division error or infinity.
 	for _, sheet := range f.GetSheetList() {
 		rows, _ := f.GetRows(sheet)
@@ -366,7 +367,7 @@ func TestMonthlyCoverAndDataQuality(t *testing.T) {
 // shares), and that data strings shaped like formulas stay strings.
 func TestMonthlyDataNeverBecomesAFormula(t *testing.T) {
 	f, _ := writeReport(t, "zh", "2026-10")
-	ours := regexp.MustCompile(`^(SUM\([A-Z]+\d+:[A-Z]+\d+\)|B\d+/B\$\d+)$`)
+	ours := regexp.MustCompile(`^(SUM\([A-Z]+\d+:[A-Z]+\d+\)|[A-Z]+\d+/[A-Z]+\$?\d+|B\$\d+/B\d+\*\d+)$`)
 	for _, sheet := range f.GetSheetList() {
 		rows, _ := f.GetRows(sheet)
 		for r := range rows {

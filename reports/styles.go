@@ -11,14 +11,21 @@ type styles struct {
 	title, subtitle, section, header, label, text, wrap int
 	count, ratio, noFigure                              int
 	totalText, totalCount, totalRatio, totalNoFigure    int
+	days, points, totalDays                             int
 }
 
 const (
 	numFmtCount = "#,##0"
 	numFmtRatio = "0.0%"
+	numFmtDays  = "0.0"
 )
 
-func newStyles(f *excelize.File) (*styles, error) {
+// numFmtPoints shows a difference of rates in percentage points, signed, with the unit word.
+func numFmtPoints(unit string) string {
+	return fmt.Sprintf(`+0.0"%[1]s";-0.0"%[1]s";0.0"%[1]s"`, unit)
+}
+
+func newStyles(f *excelize.File, pointsUnit string) (*styles, error) {
 	thin := []excelize.Border{
 		{Type: "left", Color: "A6A6A6", Style: 1}, {Type: "right", Color: "A6A6A6", Style: 1},
 		{Type: "top", Color: "A6A6A6", Style: 1}, {Type: "bottom", Color: "A6A6A6", Style: 1},
@@ -27,7 +34,7 @@ func newStyles(f *excelize.File) (*styles, error) {
 		{Type: "left", Color: "A6A6A6", Style: 1}, {Type: "right", Color: "A6A6A6", Style: 1},
 		{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 6},
 	}
-	count, ratio := numFmtCount, numFmtRatio
+	count, ratio, days, points := numFmtCount, numFmtRatio, numFmtDays, numFmtPoints(pointsUnit)
 	totalFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}
 	s := &styles{}
 	all := []struct {
@@ -49,6 +56,9 @@ func newStyles(f *excelize.File) (*styles, error) {
 		{&s.totalText, excelize.Style{Font: &excelize.Font{Bold: true}, Border: totalBorder, Fill: totalFill}},
 		{&s.totalCount, excelize.Style{Font: &excelize.Font{Bold: true}, Border: totalBorder, Fill: totalFill, CustomNumFmt: &count}},
 		{&s.totalRatio, excelize.Style{Font: &excelize.Font{Bold: true}, Border: totalBorder, Fill: totalFill, CustomNumFmt: &ratio}},
+		{&s.days, excelize.Style{Border: thin, CustomNumFmt: &days}},
+		{&s.points, excelize.Style{Border: thin, CustomNumFmt: &points}},
+		{&s.totalDays, excelize.Style{Font: &excelize.Font{Bold: true}, Border: totalBorder, Fill: totalFill, CustomNumFmt: &days}},
 		{&s.totalNoFigure, excelize.Style{Font: &excelize.Font{Bold: true}, Border: totalBorder, Fill: totalFill, Alignment: &excelize.Alignment{Horizontal: "right"}}},
 	}
 	for _, x := range all {

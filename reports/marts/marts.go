@@ -156,10 +156,10 @@ type CategoryFigures struct {
 	Closed            int64
 
 	Closed0to15, Closed16to30, Closed31to60, ClosedOver60 int64 // closed by handling days
-	RegulatoryOnTime, InternalOnTime                    int64 // closed on or before each deadline
-	HandlingDaysSum                                     int64 // average handling days = HandlingDaysSum / Closed
-	SatisfactionRecorded, Satisfied                     int64 // Satisfied counts satisfied + basically satisfied
-	ReplyElementsRecorded, ReplyComplete                int64
+	RegulatoryOnTime, InternalOnTime                      int64 // closed on or before each deadline
+	HandlingDaysSum                                       int64 // average handling days = HandlingDaysSum / Closed
+	SatisfactionRecorded, Satisfied                       int64 // Satisfied counts satisfied + basically satisfied
+	ReplyElementsRecorded, ReplyComplete                  int64
 
 	OpenAtStart, OpenAtEnd, OverdueAtEnd int64 // stocks
 }
