@@ -1,0 +1,114 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"complaints/pipeline"
+	"complaints/transform/rootcause"
+)
+
+func newRootcauseCmd(g *globals) *cobra.Command {
+	var period, lang, format, remediation string
+	var baseline, minCount, top int
+	var fdr float64
+	var exclude, store bool
+	c := &cobra.Command{
+		Use:   "rootcause",
+		Short: "Quality-team root-cause analytics: Pareto, control charts, recurrence, repeats, emerging issues, terms",
+		Long: `rootcause analyses one month against its baseline from the warehouse's marts (domain.md section 8) and
+prints the findings ranked, each with its evidence (counts by month, limits, the rule that fired, p-values).
+No customer key or personal data is printed: repeat complainants are counts only.
+
+  Emerging issues   a business category, cause, category x cause, branch or business channel whose count is far
+                    above the mean of the 6 previous months: exact Poisson upper tail p < 0.001, at least +50% and
+                    at least 10 complaints.
+  Control charts    c-charts per business category, cause, branch and business channel: centre = mean of the
+                    --baseline months before the period, limits = centre ± 3·sqrt(centre) (lower floored at 0);
+                    Western Electric rule 1 (beyond 3 sigma) and rule 4 (8 in a row on one side, ending at the
+                    period). Sparse series (baseline mean under 5 a month) are not charted: Poisson test only.
+                    Multiple comparisons: every series gets the period's p-value P(X >= count | centre) from the
+                    exact Poisson tail, Benjamini-Hochberg is applied at --fdr over all series tested, and only
+                    those passing it are flagged (rules 1 and 4 are shown as evidence).
+  Recurring         (branch, cause) and (business category, cause) with at least --min-count complaints in at least
+                    3 of the 6 months ending at the period; first seen, trend (last 3 vs previous 3 months, slope),
+                    and whether the 6 months are significantly above the earlier mean (Poisson, BH at --fdr).
+  Pareto            causes and category x cause in the period; the vital few reach 80% cumulative share.
+  Repeat            customers with 2+ primary complaints within 90 days: counts and shares, per branch.
+  Terms             narrative words and phrases whose share rises most against the baseline: smoothed log-ratio
+                    log((a+1)/(A+V)) - log((b+1)/(B+V)), at least 5 in the period, per business category.
+
+--remediation FILE (CSV or YAML: cause and/or business_category and/or branch, action, owner, status, due) shows
+the actions beside each recurring finding and marks findings with no action, or with one overdue (due before the
+period's last day and not done).`,
+		Example: `  complaints rootcause --period 2026-10
+  complaints rootcause --period 2026-07 --lang en --format csv > rootcause-2026-07.csv
+  complaints rootcause --period 2026-10 --remediation actions.yaml --store`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			env, err := g.env()
+			if err != nil {
+				return err
+			}
+			if period == "" {
+				period = pipeline.PreviousMonth(time.Now())
+			}
+			if _, err := pipeline.ParseMonth(period); err != nil {
+				return usageError{err}
+			}
+			if err := checkLang(lang); err != nil {
+				return err
+			}
+			switch format {
+			case "table", "csv", "json":
+			default:
+				return usageError{fmt.Errorf("--format %q: use table, csv or json", format)}
+			}
+			if fdr <= 0 || fdr >= 1 {
+				return usageError{fmt.Errorf("--fdr %v: give a rate between 0 and 1", fdr)}
+			}
+			if baseline < 8 {
+				return usageError{fmt.Errorf("--baseline %d: give at least 8 months (rule 4 needs 8 points)", baseline)}
+			}
+			var acts []rootcause.Action
+			if remediation != "" {
+				if acts, err = rootcause.LoadRemediation(remediation); err != nil {
+					return usageError{err}
+				}
+			}
+			w, err := env.OpenWarehouse(cmd.Context(), !store)
+			if err != nil {
+				return err
+			}
+			defer w.Close()
+			f, err := rootcause.Analyze(cmd.Context(), w.DB, rootcause.Options{Period: period, BaselineMonths: baseline,
+				ExcludeFlaggedFromBaseline: exclude, MinCount: minCount, FDR: fdr})
+			if err != nil {
+				return err
+			}
+			if remediation != "" {
+				rootcause.ApplyRemediation(f, acts)
+			}
+			if store {
+				if err := rootcause.WriteMart(cmd.Context(), w.DB, f); err != nil {
+					return err
+				}
+			}
+			return rootcause.Write(cmd.OutOrStdout(), f, env.Lang(lang), format, top)
+		},
+	}
+	fl := c.Flags()
+	fl.StringVar(&period, "period", "", "month to analyse, YYYY-MM (default: the previous month)")
+	fl.StringVar(&lang, "lang", "", "zh or en (default: the config's language)")
+	fl.StringVar(&format, "format", "table", "table, csv or json")
+	fl.StringVar(&remediation, "remediation", "", "remediation tracking file (CSV or YAML) to show beside recurring findings")
+	fl.IntVar(&baseline, "baseline", 12, "baseline months before the period for the control charts")
+	fl.BoolVar(&exclude, "exclude-flagged-baseline", false, "drop baseline months outside the limits and recompute them")
+	fl.IntVar(&minCount, "min-count", 3, "recurrence: minimum complaints in a month")
+	fl.Float64Var(&fdr, "fdr", 0.05, "Benjamini-Hochberg false discovery rate")
+	fl.IntVar(&top, "top", 20, "rows per section in table and csv output (0 = all)")
+	fl.BoolVar(&store, "store", false, "also store the control charts in the warehouse table mart_control_chart")
+	return c
+}

@@ -1,0 +1,187 @@
+package rootcause
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+
+	"complaints/catalog"
+)
+
+// Action is one remediation action (整改措施, Art 26) from the quality team's tracking file. Cause, Category and
+// Branch say which findings it answers (empty = any); at least one must be given.
+type Action struct {
+	Cause    string `json:"cause,omitempty" yaml:"cause"`
+	Category string `json:"business_category,omitempty" yaml:"business_category"`
+	Branch   string `json:"branch,omitempty" yaml:"branch"`
+	Action   string `json:"action" yaml:"action"`
+	Owner    string `json:"owner" yaml:"owner"`
+	Status   string `json:"status" yaml:"status"`
+	Due      string `json:"due,omitempty" yaml:"due"` // YYYY-MM-DD
+}
+
+// Done reports whether the action's status means finished.
+func (a Action) Done() bool {
+	switch strings.ToLower(strings.TrimSpace(a.Status)) {
+	case "done", "closed", "complete", "completed", "finished", "完成", "已完成", "已整改", "整改完成", "已办结", "关闭", "已关闭":
+		return true
+	}
+	return false
+}
+
+// LoadRemediation reads a remediation file: CSV with a header (cause, business_category, branch, action, owner,
+// status, due; Chinese headers 投诉原因, 业务类别, 机构, 整改措施, 责任人, 状态, 完成期限 also work) or YAML (a
+// list of actions, or a map with key actions). Cause and category may be codes or catalogue labels.
+func LoadRemediation(path string) ([]Action, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
+	var acts []Action
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yaml", ".yml":
+		var wrapped struct {
+			Actions []Action `yaml:"actions"`
+		}
+		if err := yaml.Unmarshal(b, &wrapped); err == nil && len(wrapped.Actions) > 0 {
+			acts = wrapped.Actions
+		} else if err := yaml.Unmarshal(b, &acts); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	default:
+		r := csv.NewReader(bytes.NewReader(b))
+		r.FieldsPerRecord = -1
+		recs, err := r.ReadAll()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if len(recs) == 0 {
+			return nil, nil
+		}
+		col := map[string]int{}
+		for i, h := range recs[0] {
+			col[headerName(h)] = i
+		}
+		get := func(rec []string, k string) string {
+			if i, ok := col[k]; ok && i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		for _, rec := range recs[1:] {
+			acts = append(acts, Action{Cause: get(rec, "cause"), Category: get(rec, "business_category"), Branch: get(rec, "branch"),
+				Action: get(rec, "action"), Owner: get(rec, "owner"), Status: get(rec, "status"), Due: get(rec, "due")})
+		}
+	}
+	for i := range acts {
+		a := &acts[i]
+		if a.Cause == "" && a.Category == "" && a.Branch == "" {
+			return nil, fmt.Errorf("%s: action %d (%q) names no cause, business category or branch", path, i+1, a.Action)
+		}
+		if a.Cause != "" {
+			a.Cause = resolveCode("cause", a.Cause)
+		}
+		if a.Category != "" {
+			a.Category = resolveCode("business_category", a.Category)
+		}
+		if a.Due != "" {
+			d, err := parseDue(a.Due)
+			if err != nil {
+				return nil, fmt.Errorf("%s: action %d: due %q: use YYYY-MM-DD", path, i+1, a.Due)
+			}
+			a.Due = d
+		}
+	}
+	return acts, nil
+}
+
+func headerName(h string) string {
+	h = strings.ToLower(strings.TrimSpace(h))
+	switch h {
+	case "投诉原因", "原因":
+		return "cause"
+	case "业务类别", "category":
+		return "business_category"
+	case "机构", "网点", "分支机构", "所属机构":
+		return "branch"
+	case "整改措施", "措施":
+		return "action"
+	case "责任人", "负责人", "责任部门":
+		return "owner"
+	case "状态", "进度":
+		return "status"
+	case "完成期限", "到期日", "截止日期", "due_date", "deadline":
+		return "due"
+	}
+	return h
+}
+
+func parseDue(s string) (string, error) {
+	for _, layout := range []string{"2006-01-02", "2006/01/02", "2006/1/2", "2006-1-2", "2006年1月2日"} {
+		if t, err := time.Parse(layout, strings.TrimSpace(s)); err == nil {
+			return t.Format("2006-01-02"), nil
+		}
+	}
+	return "", fmt.Errorf("bad date")
+}
+
+// resolveCode maps a code, label or synonym of a catalogue dimension to its code; an unknown text is kept.
+func resolveCode(dim, s string) string {
+	n := catalog.Normalize(s)
+	for _, syn := range catalog.Synonyms() {
+		if syn.Dimension == dim && syn.Text == n {
+			return syn.Code
+		}
+	}
+	return s
+}
+
+// matches reports whether an action answers a recurring finding.
+func (a Action) matches(k Key) bool {
+	var branch, category, cause string
+	switch k.Kind {
+	case KindBranchCause:
+		branch, cause = k.Parts[0], k.Parts[1]
+	case KindCategoryCause:
+		category, cause = k.Parts[0], k.Parts[1]
+	default:
+		return false
+	}
+	if a.Cause != "" && a.Cause != cause {
+		return false
+	}
+	if a.Category != "" && a.Category != category {
+		return false
+	}
+	if a.Branch != "" && a.Branch != branch {
+		return false
+	}
+	return true
+}
+
+// ApplyRemediation attaches the matching actions to every recurring finding and marks those with no action or
+// with an overdue one (due before the period's last day and not done).
+func ApplyRemediation(f *Findings, acts []Action) {
+	t, _ := time.Parse("2006-01", f.Period)
+	periodEnd := t.AddDate(0, 1, -1).Format("2006-01-02")
+	for i := range f.Recurring {
+		r := &f.Recurring[i]
+		r.Actions, r.Overdue = nil, false
+		for _, a := range acts {
+			if a.matches(r.Key) {
+				r.Actions = append(r.Actions, a)
+				if a.Due != "" && a.Due < periodEnd && !a.Done() {
+					r.Overdue = true
+				}
+			}
+		}
+		r.NoAction = len(r.Actions) == 0
+	}
+}

@@ -1,0 +1,656 @@
+// Package rootcause is the quality team's root-cause analytics (domain.md section 8): the Pareto of causes, c-chart
+// control charts with Western Electric rules 1 and 4, recurrence of (branch, cause) and (business category, cause)
+// pairs, repeat complainants, emerging issues and the narrative terms that rise in a period. It reads the marts
+// (mart_dimension_month) and the canonical complaints table; it never prints or stores a customer key.
+//
+// Statistical choices, stated once here and in the command's --help:
+//
+//   - Control charts are c-charts on monthly counts per business category, cause, branch and business channel.
+//     The centre is the mean of the BaselineMonths months before the period (default 12; months with no complaint
+//     count as 0); limits are centre ± 3·sqrt(centre), the lower one floored at 0. Rule 1 is a point beyond
+//     the limits; rule 4 is the 8 points ending at the period all on one side of the centre. With
+//     ExcludeFlaggedFromBaseline, baseline months outside the limits are dropped and the limits recomputed until
+//     none is left outside (the excluded months are listed).
+//   - Sparse series (baseline mean under 5 a month) are not charted alone (no limits shown); they are tested with
+//     the exact Poisson upper tail only. A series whose baseline is all zero is tested against a mean of
+//     0.5/BaselineMonths, so a new series is not given p = 0.
+//   - Every series (charted or sparse) gets the period's p-value P(X >= count | centre) from the exact Poisson
+//     upper tail. Benjamini-Hochberg is applied at FDR (default 5%) over all series tested in the period, and
+//     only the series passing it are flagged; rules 1 and 4 are shown as evidence. A dataset with no real
+//     signal therefore raises about FDR x (series with a real rise) false flags, not dozens.
+//   - Recurrence: a pair is recurring when it has at least MinCount (default 3) complaints in at least 3 of the 6
+//     months ending at the period. Its rise is tested by the Poisson tail of the 6 months' sum against 6 x the
+//     mean of the earlier loaded months, with Benjamini-Hochberg over all recurring pairs (Elevated).
+//   - Emerging issues: a series (category, cause, category x cause, branch, business channel) whose period count
+//     has a Poisson upper tail below 0.001 against the mean of the 6 previous months, is at least 50% above that
+//     mean and is at least 10 complaints.
+//   - Narrative terms: smoothed log-ratio log((a+1)/(A+V)) - log((b+1)/(B+V)) of a term's count in the period
+//     (a of A terms) against the baseline (b of B), V the vocabulary size; at least 5 occurrences in the period.
+//     Chinese text is cut at punctuation and stop words and counted as 2- to 4-character n-grams (no segmentation
+//     dictionary), keeping the longest n-gram where a shorter one occurs almost only inside it; English is
+//     counted as words and word pairs without stop words. Placeholders such as [手机号] are dropped.
+package rootcause
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Options of Analyze. Zero values take the defaults.
+type Options struct {
+	Period                     string  // YYYY-MM (required)
+	BaselineMonths             int     // months before the period that make the control-chart baseline (12)
+	ExcludeFlaggedFromBaseline bool    // drop out-of-control baseline months and recompute the limits
+	MinCount                   int     // recurrence: minimum complaints in a month for the pair to be present (3)
+	FDR                        float64 // Benjamini-Hochberg false discovery rate (0.05)
+	SparseMean                 float64 // baseline mean under which a series is not charted alone (5)
+	EmergingP                  float64 // emerging issues: Poisson upper-tail threshold (0.001)
+	EmergingRise               float64 // emerging issues: minimum rise over the trailing mean (0.5 = +50%)
+	EmergingMin                int     // emerging issues: minimum count in the period (10)
+	TermMinCount               int     // narrative terms: minimum occurrences in the period (5)
+	TermsPerCategory           int     // narrative terms kept per business category (10)
+}
+
+const (
+	recurrenceWindow    = 6
+	recurrenceMinMonths = 3
+	trailingMonths      = 6
+)
+
+func (o Options) withDefaults() Options {
+	if o.BaselineMonths <= 0 {
+		o.BaselineMonths = 12
+	}
+	if o.MinCount <= 0 {
+		o.MinCount = 3
+	}
+	if o.FDR <= 0 {
+		o.FDR = 0.05
+	}
+	if o.SparseMean <= 0 {
+		o.SparseMean = 5
+	}
+	if o.EmergingP <= 0 {
+		o.EmergingP = 0.001
+	}
+	if o.EmergingRise <= 0 {
+		o.EmergingRise = 0.5
+	}
+	if o.EmergingMin <= 0 {
+		o.EmergingMin = 10
+	}
+	if o.TermMinCount <= 0 {
+		o.TermMinCount = 5
+	}
+	if o.TermsPerCategory <= 0 {
+		o.TermsPerCategory = 10
+	}
+	return o
+}
+
+// Series kinds.
+const (
+	KindCategory      = "business_category"
+	KindCause         = "cause"
+	KindBranch        = "branch"
+	KindChannel       = "business_channel"
+	KindCategoryCause = "category_cause"
+	KindBranchCause   = "branch_cause"
+)
+
+// Key identifies a series: its kind and the codes (or branch names) of its parts, e.g. category_cause
+// [payment_settlement facilities_systems].
+type Key struct {
+	Kind  string   `json:"kind"`
+	Parts []string `json:"parts"`
+}
+
+func (k Key) String() string { return strings.Join(k.Parts, " x ") }
+func (k Key) id() string     { return k.Kind + "\x00" + strings.Join(k.Parts, "\x00") }
+
+// Findings are the results of Analyze for one period.
+type Findings struct {
+	Period         string       `json:"period"`
+	Options        Options      `json:"options"`
+	Months         []string     `json:"months"`          // the loaded months, oldest first; the last is the period
+	BaselineMonths []string     `json:"baseline_months"` // the control-chart baseline
+	Received       int          `json:"received"`        // primaries received in the period
+	ParetoCauses   Pareto       `json:"pareto_causes"`
+	ParetoCatCause Pareto       `json:"pareto_category_cause"`
+	Charts         []Chart      `json:"charts"` // every tested series, flagged first, then by p-value
+	Tested         int          `json:"tested"` // series tested in the period (the BH family)
+	Flagged        int          `json:"flagged"`
+	Recurring      []Recurrence `json:"recurring"`
+	Repeats        Repeats      `json:"repeats"`
+	Emerging       []Emerging   `json:"emerging"`
+	Terms          []Term       `json:"terms"`
+}
+
+// Pareto is a Pareto table for the period.
+type Pareto struct {
+	Total    int          `json:"total"`
+	VitalFew int          `json:"vital_few"` // smallest number of top items whose cumulative share reaches 80%
+	Items    []ParetoItem `json:"items"`
+}
+
+// ParetoItem is one bar.
+type ParetoItem struct {
+	Key        Key     `json:"key"`
+	Count      int     `json:"count"`
+	Share      float64 `json:"share"`
+	Cumulative float64 `json:"cumulative"`
+	Vital      bool    `json:"vital"`
+}
+
+// Chart is one series' control chart (or, when Sparse, its Poisson test only) for the period.
+type Chart struct {
+	Key            Key       `json:"key"`
+	Counts         []int     `json:"counts"` // by Findings.Months
+	Count          int       `json:"count"`  // the period's count
+	Centre         float64   `json:"centre"` // baseline mean
+	UCL            float64   `json:"ucl"`
+	LCL            float64   `json:"lcl"`
+	Sparse         bool      `json:"sparse"` // baseline mean < SparseMean: not charted, Poisson test only
+	Rule1          bool      `json:"rule1"`
+	Rule4          bool      `json:"rule4"`
+	PValue         float64   `json:"p_value"` // P(X >= count | centre)
+	QValue         float64   `json:"q_value"` // BH-adjusted
+	Flagged        bool      `json:"flagged"` // passes BH at FDR
+	Rule1Months    []bool    `json:"rule1_months"`
+	ExcludedMonths []string  `json:"excluded_months,omitempty"`
+	points         []float64 // baseline + period, as float
+}
+
+// Recurrence is a pair present in at least 3 of the 6 months ending at the period.
+type Recurrence struct {
+	Key           Key      `json:"key"`
+	Months        []string `json:"months"` // the 6 months
+	Counts        []int    `json:"counts"`
+	MonthsPresent int      `json:"months_present"`
+	FirstSeen     string   `json:"first_seen"` // first loaded month with at least MinCount
+	Slope         float64  `json:"slope"`      // least-squares complaints per month over the 6 months
+	Last3         int      `json:"last3"`
+	Prev3         int      `json:"prev3"`
+	Trend         string   `json:"trend"`      // rising / falling / stable (last 3 vs previous 3, ±20%)
+	PriorMean     float64  `json:"prior_mean"` // monthly mean of the loaded months before the 6
+	PValue        float64  `json:"p_value"`    // P(sum of 6 >= observed | 6 x prior mean)
+	QValue        float64  `json:"q_value"`
+	Elevated      bool     `json:"elevated"` // passes BH at FDR over the recurring pairs
+	Actions       []Action `json:"actions,omitempty"`
+	NoAction      bool     `json:"no_action"`
+	Overdue       bool     `json:"overdue"`
+}
+
+// Repeats are repeat complainants (domain.md section 5) as counts only.
+type Repeats struct {
+	Months   []RepeatRow `json:"months"`    // per loaded month
+	Period   RepeatRow   `json:"period"`    // the period
+	ByBranch []RepeatRow `json:"by_branch"` // the period, per branch (Branch set), most repeat complaints first
+}
+
+// RepeatRow counts primaries received and those of repeat complainants.
+type RepeatRow struct {
+	Month            string  `json:"month,omitempty"`
+	Branch           string  `json:"branch,omitempty"`
+	Received         int     `json:"received"`
+	Customers        int     `json:"customers"`         // distinct identified customers
+	RepeatCustomers  int     `json:"repeat_customers"`  // of which repeat complainants
+	RepeatComplaints int     `json:"repeat_complaints"` // complaints received by repeat complainants
+	ComplaintShare   float64 `json:"complaint_share"`   // repeat complaints / received
+	CustomerShare    float64 `json:"customer_share"`    // repeat customers / customers
+}
+
+// Emerging is a series far above its trailing mean in the period.
+type Emerging struct {
+	Key          Key     `json:"key"`
+	Counts       []int   `json:"counts"` // the 6 trailing months then the period
+	Count        int     `json:"count"`
+	TrailingMean float64 `json:"trailing_mean"`
+	Rise         float64 `json:"rise"` // count / trailing mean - 1 (+Inf when the mean is 0)
+	PValue       float64 `json:"p_value"`
+}
+
+// Term is a narrative word or phrase whose share rises in the period.
+type Term struct {
+	Category string  `json:"business_category"` // "" for all categories
+	Term     string  `json:"term"`
+	Period   int     `json:"period_count"`
+	Baseline int     `json:"baseline_count"`
+	Score    float64 `json:"log_ratio"`
+}
+
+// cell is one row of mart_dimension_month reduced to the dimensions used here.
+type cell struct {
+	month                               int // index into months
+	category, cause, branch, bizChannel string
+	n                                   int
+}
+
+// Analyze computes the findings for opts.Period.
+func Analyze(ctx context.Context, db *sql.DB, opts Options) (*Findings, error) {
+	opts = opts.withDefaults()
+	p, err := time.Parse("2006-01", opts.Period)
+	if err != nil {
+		return nil, fmt.Errorf("rootcause: period %q: use YYYY-MM", opts.Period)
+	}
+	hist := max(opts.BaselineMonths, recurrenceWindow+6, trailingMonths, 7)
+	months := make([]string, hist+1)
+	for i := range months {
+		months[i] = p.AddDate(0, i-hist, 0).Format("2006-01")
+	}
+	f := &Findings{Period: opts.Period, Options: opts, Months: months,
+		BaselineMonths: months[hist-opts.BaselineMonths : hist]}
+	cells, err := loadCells(ctx, db, months)
+	if err != nil {
+		return nil, err
+	}
+	series := buildSeries(cells, len(months))
+	for _, c := range cells {
+		if c.month == hist {
+			f.Received += c.n
+		}
+	}
+	f.ParetoCauses = pareto(series, KindCause, hist)
+	f.ParetoCatCause = pareto(series, KindCategoryCause, hist)
+	f.Charts = controlCharts(series, months, opts)
+	f.Tested = len(f.Charts)
+	for _, c := range f.Charts {
+		if c.Flagged {
+			f.Flagged++
+		}
+	}
+	f.Recurring = recurrences(series, months, opts)
+	f.Emerging = emerging(series, hist, opts)
+	if f.Repeats, err = repeats(ctx, db, months); err != nil {
+		return nil, err
+	}
+	if f.Terms, err = terms(ctx, db, months[hist-opts.BaselineMonths], opts.Period, opts); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func monthStart(m string) string { return m + "-01" }
+
+func nextMonth(m string) string {
+	t, _ := time.Parse("2006-01", m)
+	return t.AddDate(0, 1, 0).Format("2006-01")
+}
+
+func loadCells(ctx context.Context, db *sql.DB, months []string) ([]cell, error) {
+	idx := map[string]int{}
+	for i, m := range months {
+		idx[m] = i
+	}
+	rows, err := db.QueryContext(ctx, `
+SELECT strftime(month, '%Y-%m'), business_category, cause, branch, business_channel, sum(received)::BIGINT
+FROM mart_dimension_month
+WHERE month >= CAST(? AS DATE) AND month <= CAST(? AS DATE)
+GROUP BY ALL`, monthStart(months[0]), monthStart(months[len(months)-1]))
+	if err != nil {
+		return nil, fmt.Errorf("rootcause: reading mart_dimension_month: %w", err)
+	}
+	defer rows.Close()
+	var out []cell
+	for rows.Next() {
+		var m string
+		var c cell
+		if err := rows.Scan(&m, &c.category, &c.cause, &c.branch, &c.bizChannel, &c.n); err != nil {
+			return nil, err
+		}
+		c.month = idx[m]
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// seriesSet maps a series id to its key and monthly counts.
+type seriesSet map[string]*seriesData
+
+type seriesData struct {
+	key    Key
+	counts []int
+}
+
+func (s seriesSet) add(k Key, month, n, nMonths int) {
+	id := k.id()
+	d := s[id]
+	if d == nil {
+		d = &seriesData{key: k, counts: make([]int, nMonths)}
+		s[id] = d
+	}
+	d.counts[month] += n
+}
+
+// sorted lists the series of some kinds in a stable order.
+func (s seriesSet) sorted(kinds ...string) []*seriesData {
+	want := map[string]bool{}
+	for _, k := range kinds {
+		want[k] = true
+	}
+	var out []*seriesData
+	for _, d := range s {
+		if want[d.key.Kind] {
+			out = append(out, d)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].key.id() < out[j].key.id() })
+	return out
+}
+
+func buildSeries(cells []cell, nMonths int) seriesSet {
+	s := seriesSet{}
+	for _, c := range cells {
+		s.add(Key{KindCategory, []string{c.category}}, c.month, c.n, nMonths)
+		s.add(Key{KindCause, []string{c.cause}}, c.month, c.n, nMonths)
+		s.add(Key{KindChannel, []string{c.bizChannel}}, c.month, c.n, nMonths)
+		s.add(Key{KindCategoryCause, []string{c.category, c.cause}}, c.month, c.n, nMonths)
+		if c.branch != "" {
+			s.add(Key{KindBranch, []string{c.branch}}, c.month, c.n, nMonths)
+			s.add(Key{KindBranchCause, []string{c.branch, c.cause}}, c.month, c.n, nMonths)
+		}
+	}
+	return s
+}
+
+func pareto(s seriesSet, kind string, period int) Pareto {
+	var p Pareto
+	for _, d := range s.sorted(kind) {
+		if n := d.counts[period]; n > 0 {
+			p.Items = append(p.Items, ParetoItem{Key: d.key, Count: n})
+			p.Total += n
+		}
+	}
+	sort.SliceStable(p.Items, func(i, j int) bool { return p.Items[i].Count > p.Items[j].Count })
+	cum := 0
+	for i := range p.Items {
+		it := &p.Items[i]
+		cum += it.Count
+		it.Share = float64(it.Count) / float64(p.Total)
+		it.Cumulative = float64(cum) / float64(p.Total)
+		prev := 0.0
+		if i > 0 {
+			prev = p.Items[i-1].Cumulative
+		}
+		if prev < 0.8-1e-12 {
+			it.Vital = true
+			p.VitalFew = i + 1
+		}
+	}
+	return p
+}
+
+// VitalFew is the number of leading shares (sorted descending) whose cumulative sum first reaches 80%.
+func VitalFew(shares []float64) int {
+	cum := 0.0
+	for i, s := range shares {
+		cum += s
+		if cum >= 0.8-1e-12 {
+			return i + 1
+		}
+	}
+	return len(shares)
+}
+
+// chartKinds are the series charted (or Poisson-tested) in the period.
+var chartKinds = []string{KindCategory, KindCause, KindBranch, KindChannel}
+
+func controlCharts(s seriesSet, months []string, o Options) []Chart {
+	var charts []Chart
+	var ps []float64
+	for _, d := range s.sorted(chartKinds...) {
+		c := chartOf(d, months, o)
+		if c == nil {
+			continue
+		}
+		charts = append(charts, *c)
+		ps = append(ps, c.PValue)
+	}
+	flags, adj := BenjaminiHochberg(ps, o.FDR)
+	for i := range charts {
+		charts[i].Flagged, charts[i].QValue = flags[i], adj[i]
+	}
+	sort.SliceStable(charts, func(i, j int) bool {
+		if charts[i].Flagged != charts[j].Flagged {
+			return charts[i].Flagged
+		}
+		return charts[i].PValue < charts[j].PValue
+	})
+	return charts
+}
+
+// chartOf builds one series' chart; nil when the series has no complaint in the baseline or the period.
+func chartOf(d *seriesData, months []string, o Options) *Chart {
+	period := len(months) - 1
+	base := d.counts[period-o.BaselineMonths : period]
+	pts := make([]float64, 0, len(base)+1)
+	for _, n := range base {
+		pts = append(pts, float64(n))
+	}
+	pts = append(pts, float64(d.counts[period]))
+	c := &Chart{Key: d.key, Counts: d.counts, Count: d.counts[period], points: pts}
+	included := make([]bool, len(base))
+	for i := range included {
+		included[i] = true
+	}
+	for iter := 0; ; iter++ {
+		var xs []float64
+		for i, in := range included {
+			if in {
+				xs = append(xs, pts[i])
+			}
+		}
+		c.Centre, c.UCL, c.LCL = CLimits(mean(xs))
+		if !o.ExcludeFlaggedFromBaseline || iter > len(base) {
+			break
+		}
+		changed := false
+		for i, in := range included {
+			if in && Rule1(pts[i], c.UCL, c.LCL) && len(xs) > 1 {
+				included[i], changed = false, true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	hist := period - o.BaselineMonths
+	for i, in := range included {
+		if !in {
+			c.ExcludedMonths = append(c.ExcludedMonths, months[hist+i])
+		}
+	}
+	sum := 0
+	for _, n := range base {
+		sum += n
+	}
+	if sum == 0 && c.Count == 0 {
+		return nil
+	}
+	lambda := c.Centre
+	if lambda <= 0 {
+		lambda = 0.5 / float64(o.BaselineMonths)
+	}
+	c.PValue = PoissonUpperTail(c.Count, lambda)
+	c.Sparse = c.Centre < o.SparseMean
+	c.Rule1Months = make([]bool, len(d.counts))
+	if !c.Sparse {
+		for i := period - o.BaselineMonths; i <= period; i++ {
+			c.Rule1Months[i] = Rule1(float64(d.counts[i]), c.UCL, c.LCL)
+		}
+		c.Rule1 = c.Rule1Months[period]
+		c.Rule4 = Rule4(pts, c.Centre)
+	}
+	return c
+}
+
+func recurrences(s seriesSet, months []string, o Options) []Recurrence {
+	period := len(months) - 1
+	w0 := period - recurrenceWindow + 1
+	var out []Recurrence
+	var ps []float64
+	for _, d := range s.sorted(KindBranchCause, KindCategoryCause) {
+		present := 0
+		for i := w0; i <= period; i++ {
+			if d.counts[i] >= o.MinCount {
+				present++
+			}
+		}
+		if present < recurrenceMinMonths {
+			continue
+		}
+		r := Recurrence{Key: d.key, Months: months[w0:], Counts: d.counts[w0:], MonthsPresent: present}
+		for i, n := range d.counts {
+			if n >= o.MinCount {
+				r.FirstSeen = months[i]
+				break
+			}
+		}
+		ys := make([]float64, 0, recurrenceWindow)
+		sum := 0
+		for i, n := range r.Counts {
+			ys = append(ys, float64(n))
+			sum += n
+			if i < 3 {
+				r.Prev3 += n
+			} else {
+				r.Last3 += n
+			}
+		}
+		r.Slope = slope(ys)
+		switch {
+		case float64(r.Last3) > 1.2*float64(r.Prev3):
+			r.Trend = "rising"
+		case float64(r.Last3) < 0.8*float64(r.Prev3):
+			r.Trend = "falling"
+		default:
+			r.Trend = "stable"
+		}
+		prior := make([]float64, 0, w0)
+		for _, n := range d.counts[:w0] {
+			prior = append(prior, float64(n))
+		}
+		r.PriorMean = mean(prior)
+		lambda := math.Max(r.PriorMean, 0.5/float64(max(len(prior), 1))) * recurrenceWindow
+		r.PValue = PoissonUpperTail(sum, lambda)
+		out = append(out, r)
+		ps = append(ps, r.PValue)
+	}
+	flags, adj := BenjaminiHochberg(ps, o.FDR)
+	for i := range out {
+		out[i].Elevated, out[i].QValue = flags[i], adj[i]
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Elevated != b.Elevated {
+			return a.Elevated
+		}
+		if a.PValue != b.PValue {
+			return a.PValue < b.PValue
+		}
+		return a.Last3+a.Prev3 > b.Last3+b.Prev3
+	})
+	return out
+}
+
+// emergingKinds are the series tested for emerging issues.
+var emergingKinds = []string{KindCategory, KindCause, KindCategoryCause, KindBranch, KindChannel}
+
+func emerging(s seriesSet, period int, o Options) []Emerging {
+	var out []Emerging
+	for _, d := range s.sorted(emergingKinds...) {
+		x := d.counts[period]
+		if x < o.EmergingMin {
+			continue
+		}
+		trail := d.counts[period-trailingMonths : period]
+		tf := make([]float64, len(trail))
+		for i, n := range trail {
+			tf[i] = float64(n)
+		}
+		m := mean(tf)
+		lambda := math.Max(m, 0.5/trailingMonths)
+		pv := PoissonUpperTail(x, lambda)
+		if pv >= o.EmergingP || float64(x) < (1+o.EmergingRise)*m {
+			continue
+		}
+		rise := math.Inf(1)
+		if m > 0 {
+			rise = float64(x)/m - 1
+		}
+		out = append(out, Emerging{Key: d.key, Counts: d.counts[period-trailingMonths:], Count: x, TrailingMean: m, Rise: rise, PValue: pv})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].PValue != out[j].PValue {
+			return out[i].PValue < out[j].PValue
+		}
+		return out[i].Count > out[j].Count
+	})
+	return out
+}
+
+func repeats(ctx context.Context, db *sql.DB, months []string) (Repeats, error) {
+	var r Repeats
+	from, period := months[0], months[len(months)-1]
+	const base = `FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_accepted'
+  AND received_date >= CAST(? AS DATE) AND received_date < CAST(? AS DATE)`
+	const figs = `count(*)::BIGINT, count(DISTINCT customer_key)::BIGINT,
+  count(DISTINCT customer_key) FILTER (WHERE repeat_complainant)::BIGINT, count(*) FILTER (WHERE repeat_complainant)::BIGINT`
+	scan := func(q string, args []any, month bool) ([]RepeatRow, error) {
+		rows, err := db.QueryContext(ctx, q, args...)
+		if err != nil {
+			return nil, fmt.Errorf("rootcause: repeat complainants: %w", err)
+		}
+		defer rows.Close()
+		var out []RepeatRow
+		for rows.Next() {
+			var x RepeatRow
+			var label string
+			if err := rows.Scan(&label, &x.Received, &x.Customers, &x.RepeatCustomers, &x.RepeatComplaints); err != nil {
+				return nil, err
+			}
+			if month {
+				x.Month = label
+			} else {
+				x.Branch = label
+			}
+			x.shares()
+			out = append(out, x)
+		}
+		return out, rows.Err()
+	}
+	byMonth, err := scan(`SELECT strftime(received_date, '%Y-%m') AS m, `+figs+` `+base+` GROUP BY m`,
+		[]any{monthStart(from), monthStart(nextMonth(period))}, true)
+	if err != nil {
+		return r, err
+	}
+	got := map[string]RepeatRow{}
+	for _, x := range byMonth {
+		got[x.Month] = x
+	}
+	for _, m := range months {
+		x := got[m]
+		x.Month = m
+		r.Months = append(r.Months, x)
+	}
+	r.Period = r.Months[len(r.Months)-1]
+	if r.ByBranch, err = scan(`SELECT coalesce(branch, '') AS b, `+figs+` `+base+` GROUP BY b ORDER BY 5 DESC, 2 DESC, b`,
+		[]any{monthStart(period), monthStart(nextMonth(period))}, false); err != nil {
+		return r, err
+	}
+	return r, nil
+}
+
+func (x *RepeatRow) shares() {
+	if x.Received > 0 {
+		x.ComplaintShare = float64(x.RepeatComplaints) / float64(x.Received)
+	}
+	if x.Customers > 0 {
+		x.CustomerShare = float64(x.RepeatCustomers) / float64(x.Customers)
+	}
+}

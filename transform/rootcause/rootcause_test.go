@@ -1,0 +1,407 @@
+package rootcause
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"complaints/sample-data/generator"
+)
+
+func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
+
+func TestCLimitsByHand(t *testing.T) {
+	// baseline 4, 6, 5, 5 -> mean 5, UCL 5 + 3·sqrt(5) = 11.708, LCL 5 - 6.708 < 0 -> 0
+	c, u, l := CLimits(mean([]float64{4, 6, 5, 5}))
+	if c != 5 || !near(u, 11.7082, 1e-4) || l != 0 {
+		t.Errorf("limits %v %v %v, want 5 11.708 0", c, u, l)
+	}
+	// mean 25: 25 ± 15 -> 40, 10
+	if c, u, l := CLimits(25); c != 25 || u != 40 || l != 10 {
+		t.Errorf("limits(25) %v %v %v", c, u, l)
+	}
+	if !Rule1(41, 40, 10) || Rule1(40, 40, 10) || !Rule1(9, 40, 10) || Rule1(0, 11.7, 0) {
+		t.Error("rule 1")
+	}
+	if !Rule4([]float64{1, 9, 6, 6, 7, 8, 6, 6, 9, 6}, 5) || Rule4([]float64{6, 6, 6, 6, 6, 6, 6, 5}, 5) || Rule4([]float64{6, 6, 6}, 5) ||
+		!Rule4([]float64{4, 4, 4, 4, 4, 4, 4, 4}, 5) {
+		t.Error("rule 4")
+	}
+}
+
+func TestPoissonUpperTailByHand(t *testing.T) {
+	for _, c := range []struct {
+		x    int
+		mean float64
+		want float64
+	}{
+		{0, 3, 1},
+		{3, 1, 1 - 2.5*math.Exp(-1)}, // 1 - e^-1 (1 + 1 + 1/2) = 0.0803014
+		{1, 0.5, 1 - math.Exp(-0.5)},
+		{10, 5, 0.0318280573},
+		{12, 5, 0.0054530919},
+		{20, 5, 3.452135820536e-07},
+	} {
+		got := PoissonUpperTail(c.x, c.mean)
+		if !near(got, c.want, 1e-9*math.Max(1, 0)+1e-6*c.want) {
+			t.Errorf("P(X >= %d | %v) = %.12g, want %.12g", c.x, c.mean, got, c.want)
+		}
+	}
+	// far tail keeps precision: P(X >= 324 | 28.7) is tiny but positive
+	if p := PoissonUpperTail(324, 28.7); !(p > 0 && p < 1e-150) {
+		t.Errorf("far tail %g", p)
+	}
+}
+
+func TestBenjaminiHochbergByHand(t *testing.T) {
+	// m = 5, q = 0.05: sorted 0.005 <= .01, 0.01 <= .02, 0.03 <= .03, 0.04 <= .04, 0.2 > .05 -> the first four.
+	p := []float64{0.01, 0.04, 0.03, 0.005, 0.2}
+	flags, adj := BenjaminiHochberg(p, 0.05)
+	want := []bool{true, true, true, true, false}
+	wantAdj := []float64{0.025, 0.05, 0.05, 0.025, 0.2}
+	for i := range p {
+		if flags[i] != want[i] || !near(adj[i], wantAdj[i], 1e-12) {
+			t.Errorf("p=%v: flag %v adj %v, want %v %v", p[i], flags[i], adj[i], want[i], wantAdj[i])
+		}
+	}
+	// step-up: 0.04 alone would fail 0.04 <= 1/2*0.05 ... but the largest passing rank carries the smaller ones
+	flags, _ = BenjaminiHochberg([]float64{0.03, 0.04}, 0.05)
+	if !flags[0] || !flags[1] {
+		t.Errorf("step-up: %v", flags)
+	}
+	flags, _ = BenjaminiHochberg([]float64{0.03, 0.5}, 0.05)
+	if flags[0] || flags[1] {
+		t.Errorf("0.03 > 1/2·0.05 must not pass: %v", flags)
+	}
+}
+
+func TestVitalFew(t *testing.T) {
+	if n := VitalFew([]float64{0.45, 0.27, 0.14, 0.08, 0.06}); n != 3 {
+		t.Errorf("45%%,72%%,86%% -> %d, want 3", n)
+	}
+	s := seriesSet{}
+	for i, n := range []int{45, 27, 14, 8, 6} {
+		s.add(Key{KindCause, []string{string(rune('a' + i))}}, 0, n, 1)
+	}
+	p := pareto(s, KindCause, 0)
+	if p.Total != 100 || p.VitalFew != 3 || !p.Items[2].Vital || p.Items[3].Vital || !near(p.Items[1].Cumulative, 0.72, 1e-12) {
+		t.Errorf("pareto %+v", p)
+	}
+	// exactly 80% at the second item: two
+	if n := VitalFew([]float64{0.5, 0.3, 0.2}); n != 2 {
+		t.Errorf("50,80 -> %d", n)
+	}
+}
+
+func poisson(r *rand.Rand, lambda float64) int {
+	// Knuth, in chunks so a large mean does not underflow
+	n := 0
+	for lambda > 30 {
+		n += poisson(r, 30)
+		lambda -= 30
+	}
+	l, k, p := math.Exp(-lambda), 0, 1.0
+	for {
+		p *= r.Float64()
+		if p <= l {
+			return n + k
+		}
+		k++
+	}
+}
+
+// synthetic builds 200 branch series over 13 months with means 1..60; planted series get their period count
+// multiplied by factor.
+func synthetic(seed uint64, planted map[int]float64) (seriesSet, []string) {
+	r := rand.New(rand.NewPCG(seed, 7))
+	months := make([]string, 13)
+	for i := range months {
+		months[i] = "2026-" + string(rune('a'+i))
+	}
+	s := seriesSet{}
+	for j := 0; j < 200; j++ {
+		lambda := 1 + float64(j%60)
+		k := Key{KindBranch, []string{"b" + string(rune('A'+j/26)) + string(rune('a'+j%26))}}
+		for m := 0; m < 13; m++ {
+			l := lambda
+			if f, ok := planted[j]; ok && m == 12 {
+				l *= f
+			}
+			s.add(k, m, poisson(r, l), 13)
+		}
+	}
+	return s, months
+}
+
+func TestFalseFlagsStayWithinFDR(t *testing.T) {
+	o := Options{}.withDefaults()
+	total := 0
+	for seed := uint64(1); seed <= 20; seed++ {
+		s, months := synthetic(seed, nil)
+		charts := controlCharts(s, months, o)
+		n := 0
+		for _, c := range charts {
+			if c.Flagged {
+				n++
+			}
+		}
+		total += n
+		// without BH, p < 0.05 alone would flag about 10 of 200 series in every set
+		if n > 3 {
+			t.Errorf("seed %d: %d of %d null series flagged", seed, n, len(charts))
+		}
+	}
+	// With every null true, BH at 5% gives P(any flag) <= 5% (a little more with an estimated centre): over 20
+	// sets, a handful of flags at most.
+	if total > 6 {
+		t.Errorf("%d flags over 20 null sets of 200 series", total)
+	}
+}
+
+func TestPlantedSignalsAreFound(t *testing.T) {
+	o := Options{}.withDefaults()
+	planted := map[int]float64{5: 4, 25: 2.5, 47: 2, 59: 1.8, 110: 3, 170: 2.2}
+	for seed := uint64(1); seed <= 5; seed++ {
+		s, months := synthetic(seed, planted)
+		charts := controlCharts(s, months, o)
+		found, falses := 0, 0
+		for _, c := range charts {
+			var j int
+			name := c.Key.Parts[0]
+			j = int(name[1]-'A')*26 + int(name[2]-'a')
+			if _, ok := planted[j]; ok {
+				if c.Flagged {
+					found++
+				} else {
+					t.Errorf("seed %d: planted series %s (count %d, centre %.1f, p %.3g, q %.3g) not flagged", seed, name, c.Count, c.Centre, c.PValue, c.QValue)
+				}
+			} else if c.Flagged {
+				falses++
+			}
+		}
+		if falses > 2 {
+			t.Errorf("seed %d: %d false flags beside %d planted", seed, falses, found)
+		}
+	}
+}
+
+func TestTokens(t *testing.T) {
+	toks := Tokens("客户反映手机银行APP闪退，联系电话[手机号]，the mobile app crashed twice 123")
+	has := map[string]bool{}
+	for _, k := range toks {
+		has[k] = true
+	}
+	for _, w := range []string{"手机银行", "闪退", "app", "mobile", "mobile app", "crashed"} {
+		if !has[w] {
+			t.Errorf("missing %q in %v", w, toks)
+		}
+	}
+	for _, w := range []string{"手机号", "客户", "反映", "the", "123", "联系电话手"} {
+		if has[w] {
+			t.Errorf("unexpected %q in %v", w, toks)
+		}
+	}
+	// log((a+1)/(A+V)) - log((b+1)/(B+V)): a=9 of 100, b=0 of 200, V=50 -> log(10/150) - log(1/250)
+	if got, want := LogRatio(9, 100, 0, 200, 50), math.Log(10.0/150)-math.Log(1.0/250); !near(got, want, 1e-12) {
+		t.Errorf("log-ratio %v want %v", got, want)
+	}
+}
+
+func TestRemediation(t *testing.T) {
+	dir := t.TempDir()
+	csvPath := filepath.Join(dir, "actions.csv")
+	os.WriteFile(csvPath, []byte("\xef\xbb\xbf投诉原因,机构,整改措施,责任人,状态,完成期限\n服务态度,广州天河支行,柜员服务培训,天河支行行长,进行中,2026-09-30\n"), 0o644)
+	yamlPath := filepath.Join(dir, "actions.yaml")
+	os.WriteFile(yamlPath, []byte("actions:\n  - cause: facilities_systems\n    business_category: payment_settlement\n    action: 手机银行扩容\n    owner: 科技部\n    status: done\n    due: 2026-08-15\n"), 0o644)
+	a1, err := LoadRemediation(csvPath)
+	if err != nil || len(a1) != 1 || a1[0].Cause != "service_quality" || a1[0].Branch != "广州天河支行" {
+		t.Fatalf("csv: %+v %v", a1, err)
+	}
+	a2, err := LoadRemediation(yamlPath)
+	if err != nil || len(a2) != 1 || !a2[0].Done() {
+		t.Fatalf("yaml: %+v %v", a2, err)
+	}
+	f := &Findings{Period: "2026-10", Recurring: []Recurrence{
+		{Key: Key{KindBranchCause, []string{"广州天河支行", "service_quality"}}},
+		{Key: Key{KindCategoryCause, []string{"payment_settlement", "facilities_systems"}}},
+		{Key: Key{KindBranchCause, []string{"北京朝阳支行", "marketing"}}},
+	}}
+	ApplyRemediation(f, append(a1, a2...))
+	r := f.Recurring
+	if !r[0].Overdue || r[0].NoAction || r[1].Overdue || r[1].NoAction || !r[2].NoAction {
+		t.Errorf("marks: %+v", r)
+	}
+}
+
+// ---- the committed sample bank ----
+
+func TestSamplePlantedRecurringBranchCause(t *testing.T) {
+	db := sampleDB(t)
+	for _, period := range []string{"2026-06", "2026-08"} {
+		f, err := Analyze(context.Background(), db, Options{Period: period})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rank := 0
+		var hit *Recurrence
+		for i := range f.Recurring {
+			r := &f.Recurring[i]
+			if r.Key.Kind != KindBranchCause {
+				continue
+			}
+			rank++
+			if r.Key.Parts[0] == "广州天河支行" && r.Key.Parts[1] == "service_quality" {
+				hit = r
+				break
+			}
+		}
+		if hit == nil {
+			t.Fatalf("%s: (广州天河支行, service_quality) not recurring", period)
+		}
+		if !hit.Elevated || rank > 3 || hit.MonthsPresent < 3 {
+			t.Errorf("%s: planted pair rank %d among branch x cause, %+v", period, rank, *hit)
+		}
+	}
+}
+
+func TestSamplePlantedSpike(t *testing.T) {
+	db := sampleDB(t)
+	f, err := Analyze(context.Background(), db, Options{Period: "2026-07"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	em := map[string]Emerging{}
+	for _, e := range f.Emerging {
+		em[e.Key.id()] = e
+	}
+	cc := Key{KindCategoryCause, []string{"payment_settlement", "facilities_systems"}}
+	if e, ok := em[cc.id()]; !ok || e.Count != 324 {
+		t.Errorf("2026-07 spike not emerging with 324 complaints: %+v (found %v)", e, ok)
+	}
+	if len(f.Emerging) == 0 || f.Emerging[0].Key.id() != cc.id() {
+		t.Errorf("the spike should rank first among emerging issues: %+v", f.Emerging)
+	}
+	flagged := map[string]Chart{}
+	for _, c := range f.Charts {
+		if c.Flagged {
+			flagged[c.Key.id()] = c
+		}
+	}
+	for _, k := range []Key{{KindCategory, []string{"payment_settlement"}}, {KindCause, []string{"facilities_systems"}}, {KindChannel, []string{"mobile_app"}}} {
+		c, ok := flagged[k.id()]
+		if !ok || !c.Rule1 {
+			t.Errorf("2026-07: %v not flagged beyond 3 sigma: %+v", k, c)
+		}
+		if _, ok := em[k.id()]; !ok {
+			t.Errorf("2026-07: %v not emerging", k)
+		}
+	}
+	found := false
+	for _, tm := range f.Terms {
+		if tm.Category == "payment_settlement" && strings.Contains(tm.Term, "手机银行") && tm.Baseline < tm.Period {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("2026-07: no rising 手机银行 phrase for payment_settlement: %+v", f.Terms)
+	}
+	// a quiet month after the spike: the spike month is in the baseline, nothing flagged with BH
+	g, err := Analyze(context.Background(), db, Options{Period: "2026-10"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Flagged > 2 || len(g.Emerging) > 1 {
+		t.Errorf("2026-10: %d flagged, %d emerging", g.Flagged, len(g.Emerging))
+	}
+}
+
+func TestSamplePlantedRepeatComplainants(t *testing.T) {
+	db := sampleDB(t)
+	truth, err := generator.LoadTruth("../../sample-data/truth.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the month of each planted repeat complaint (the warehouse only dates them; counting is Analyze's)
+	planted := map[string]int{}
+	for _, cust := range truth.Planted.Repeat.Customers {
+		for _, ref := range cust {
+			var m string
+			err := db.QueryRow(`SELECT strftime(received_date, '%Y-%m') FROM complaints WHERE source_system = ? AND source_id = ? AND is_primary`, ref.Source, ref.ID).Scan(&m)
+			if err == nil {
+				planted[m]++
+			}
+		}
+	}
+	if len(planted) == 0 {
+		t.Fatal("no planted repeat complaint found")
+	}
+	f, err := Analyze(context.Background(), db, Options{Period: "2026-10", BaselineMonths: 23})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sumMonths := 0
+	for _, r := range f.Repeats.Months {
+		if r.RepeatComplaints < planted[r.Month] {
+			t.Errorf("%s: %d repeat complaints, %d planted", r.Month, r.RepeatComplaints, planted[r.Month])
+		}
+		sumMonths += r.RepeatCustomers
+	}
+	if sumMonths < truth.Planted.Repeat.RepeatCustomers {
+		t.Errorf("repeat customers over the months %d < %d", sumMonths, truth.Planted.Repeat.RepeatCustomers)
+	}
+	// output never carries customer keys
+	var buf bytes.Buffer
+	if err := Write(&buf, f, "zh", "json", 0); err != nil {
+		t.Fatal(err)
+	}
+	var key string
+	if err := db.QueryRow(`SELECT customer_key FROM complaints WHERE repeat_complainant LIMIT 1`).Scan(&key); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), key) || strings.Contains(buf.String(), "customer_key") {
+		t.Error("a customer key reached the output")
+	}
+}
+
+func TestSampleOutputAndMart(t *testing.T) {
+	db := sampleDB(t)
+	ctx := context.Background()
+	f, err := Analyze(ctx, db, Options{Period: "2026-07", ExcludeFlaggedFromBaseline: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"zh", "en"} {
+		for _, format := range []string{"table", "csv", "json"} {
+			var buf bytes.Buffer
+			if err := Write(&buf, f, lang, format, 10); err != nil {
+				t.Fatal(err)
+			}
+			if s := buf.String(); strings.Contains(s, "?rc_") || strings.Contains(s, "?cumulative") || len(s) < 500 {
+				t.Errorf("%s/%s output: missing label or empty:\n%s", lang, format, s)
+			}
+		}
+	}
+	if err := WriteMart(ctx, db, f); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteMart(ctx, db, f); err != nil { // replaces, no duplicate keys
+		t.Fatal(err)
+	}
+	var n int
+	var flagged bool
+	if err := db.QueryRow(`SELECT count(*) FROM mart_control_chart WHERE period = DATE '2026-07-01'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(f.Charts)*13 {
+		t.Errorf("mart rows %d, want %d", n, len(f.Charts)*13)
+	}
+	if err := db.QueryRow(`SELECT flagged FROM mart_control_chart WHERE period = DATE '2026-07-01' AND month = DATE '2026-07-01'
+		AND series_kind = 'business_channel' AND series_key = 'mobile_app'`).Scan(&flagged); err != nil || !flagged {
+		t.Errorf("mobile_app in the mart: flagged %v, %v", flagged, err)
+	}
+}

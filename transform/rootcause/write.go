@@ -1,0 +1,269 @@
+package rootcause
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"complaints/catalog"
+)
+
+// KeyLabel is a series key in lang: catalogue labels for codes, branch names as exported.
+func KeyLabel(k Key, lang string) string {
+	dims := map[string][]string{
+		KindCategory: {"business_category"}, KindCause: {"cause"}, KindChannel: {"business_channel"}, KindBranch: {""},
+		KindCategoryCause: {"business_category", "cause"}, KindBranchCause: {"", "cause"},
+	}[k.Kind]
+	parts := make([]string, len(k.Parts))
+	for i, p := range k.Parts {
+		if i < len(dims) && dims[i] != "" {
+			parts[i] = catalog.Label(dims[i], p, lang)
+		} else {
+			parts[i] = p
+		}
+	}
+	return strings.Join(parts, " × ")
+}
+
+// row is one printed finding.
+type row struct {
+	section, kind, key, label           string
+	count                               int
+	reference, ucl, lcl, pValue, qValue string
+	rule, flag, evidence, remediation   string
+}
+
+func ff(x float64, prec int) string {
+	if math.IsInf(x, 1) {
+		return "+Inf"
+	}
+	return strconv.FormatFloat(x, 'f', prec, 64)
+}
+
+func fp(p float64) string { return strconv.FormatFloat(p, 'g', 3, 64) }
+
+func evidence(months []string, counts []int) string {
+	var b strings.Builder
+	for i, n := range counts {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		fmt.Fprintf(&b, "%s:%d", months[i], n)
+	}
+	return b.String()
+}
+
+// rows ranks the findings for printing: emerging issues, control-chart flags, recurring pairs, then the Paretos,
+// repeat complainants and terms. top limits the rows of each section (0 = all).
+func rows(f *Findings, lang string, top int) []row {
+	T := func(k string) string { return catalog.Text(k, lang) }
+	var out []row
+	limit := func(n int) int {
+		if top > 0 && n > top {
+			return top
+		}
+		return n
+	}
+	trail := f.Months[len(f.Months)-1-trailingMonths:]
+	for _, e := range f.Emerging[:limit(len(f.Emerging))] {
+		out = append(out, row{section: "emerging", kind: e.Key.Kind, key: e.Key.String(), label: KeyLabel(e.Key, lang), count: e.Count,
+			reference: ff(e.TrailingMean, 1), pValue: fp(e.PValue), rule: "+" + ff(100*e.Rise, 0) + "%", evidence: evidence(trail, e.Counts)})
+	}
+	var flagged []Chart
+	for _, c := range f.Charts {
+		if c.Flagged {
+			flagged = append(flagged, c)
+		}
+	}
+	for _, c := range flagged[:limit(len(flagged))] {
+		var rules []string
+		if c.Sparse {
+			rules = append(rules, T("rc_sparse"))
+		}
+		if c.Rule1 {
+			rules = append(rules, T("rc_rule1"))
+		}
+		if c.Rule4 {
+			rules = append(rules, T("rc_rule4"))
+		}
+		rules = append(rules, T("rc_bh"))
+		r := row{section: "control", kind: c.Key.Kind, key: c.Key.String(), label: KeyLabel(c.Key, lang), count: c.Count,
+			reference: ff(c.Centre, 1), pValue: fp(c.PValue), qValue: fp(c.QValue), rule: strings.Join(rules, "; "), flag: "flagged",
+			evidence: evidence(f.Months[len(f.Months)-1-f.Options.BaselineMonths:], c.Counts[len(c.Counts)-1-f.Options.BaselineMonths:])}
+		if !c.Sparse {
+			r.ucl, r.lcl = ff(c.UCL, 1), ff(c.LCL, 1)
+		}
+		out = append(out, r)
+	}
+	for _, c := range f.Recurring[:limit(len(f.Recurring))] {
+		r := row{section: "recurring", kind: c.Key.Kind, key: c.Key.String(), label: KeyLabel(c.Key, lang), count: c.Counts[len(c.Counts)-1],
+			reference: ff(c.PriorMean, 1), pValue: fp(c.PValue), qValue: fp(c.QValue),
+			rule:     fmt.Sprintf("%d/6 %s %s, %s %s, slope %s", c.MonthsPresent, T("rc_months_present"), T("rc_trend_"+c.Trend), T("rc_first_seen"), c.FirstSeen, ff(c.Slope, 2)),
+			evidence: evidence(c.Months, c.Counts)}
+		if c.Elevated {
+			r.flag = "elevated"
+		}
+		var acts []string
+		for _, a := range c.Actions {
+			acts = append(acts, fmt.Sprintf("%s (%s, %s, %s)", a.Action, a.Owner, a.Status, a.Due))
+		}
+		switch {
+		case c.Overdue:
+			acts = append([]string{"[" + T("rc_overdue") + "]"}, acts...)
+		case c.NoAction:
+			acts = []string{"[" + T("rc_no_action") + "]"}
+		}
+		r.remediation = strings.Join(acts, "; ")
+		out = append(out, r)
+	}
+	for _, p := range []struct {
+		section string
+		p       Pareto
+	}{{"pareto_cause", f.ParetoCauses}, {"pareto_category_cause", f.ParetoCatCause}} {
+		for _, it := range p.p.Items[:limit(len(p.p.Items))] {
+			r := row{section: p.section, kind: it.Key.Kind, key: it.Key.String(), label: KeyLabel(it.Key, lang), count: it.Count,
+				reference: ff(100*it.Share, 1) + "%", rule: ff(100*it.Cumulative, 1) + "%"}
+			if it.Vital {
+				r.flag = "vital_few"
+			}
+			out = append(out, r)
+		}
+	}
+	rep := func(x RepeatRow, key string) row {
+		return row{section: "repeats", kind: "", key: key, label: key, count: x.RepeatCustomers,
+			reference: strconv.Itoa(x.RepeatComplaints) + "/" + strconv.Itoa(x.Received), rule: ff(100*x.ComplaintShare, 1) + "%",
+			evidence: fmt.Sprintf("%s %d/%d (%s%%)", T("rc_customers"), x.RepeatCustomers, x.Customers, ff(100*x.CustomerShare, 1))}
+	}
+	out = append(out, rep(f.Repeats.Period, f.Period))
+	var byBranch []RepeatRow
+	for _, b := range f.Repeats.ByBranch {
+		if b.RepeatComplaints > 0 {
+			byBranch = append(byBranch, b)
+		}
+	}
+	for _, b := range byBranch[:limit(len(byBranch))] {
+		r := rep(b, b.Branch)
+		r.kind = KindBranch
+		out = append(out, r)
+	}
+	for _, t := range f.Terms {
+		label := T("rc_all_categories")
+		if t.Category != "" {
+			label = catalog.Label("business_category", t.Category, lang)
+		}
+		out = append(out, row{section: "terms", kind: KindCategory, key: t.Category, label: label + ": " + t.Term, count: t.Period,
+			reference: strconv.Itoa(t.Baseline), rule: ff(t.Score, 2)})
+	}
+	return out
+}
+
+// Write prints the findings as table (sections of aligned columns), csv (one flat table) or json (the Findings).
+func Write(w io.Writer, f *Findings, lang, format string, top int) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(jsonSafe(f))
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write([]string{"section", "rank", "series_kind", "series_key", "label", "count", "reference", "ucl", "lcl",
+			"rule", "p_value", "q_value", "flag", "evidence", "remediation"})
+		rank := map[string]int{}
+		for _, r := range rows(f, lang, top) {
+			rank[r.section]++
+			cw.Write([]string{r.section, strconv.Itoa(rank[r.section]), r.kind, r.key, r.label, strconv.Itoa(r.count), r.reference,
+				r.ucl, r.lcl, r.rule, r.pValue, r.qValue, r.flag, r.evidence, r.remediation})
+		}
+		cw.Flush()
+		return cw.Error()
+	case "table", "":
+		return writeTable(w, f, lang, top)
+	}
+	return fmt.Errorf("format %q: use table, csv or json", format)
+}
+
+// jsonSafe replaces +Inf rises (a series new in the period) by -1 so the JSON encodes.
+func jsonSafe(f *Findings) *Findings {
+	g := *f
+	g.Emerging = append([]Emerging(nil), f.Emerging...)
+	for i := range g.Emerging {
+		if math.IsInf(g.Emerging[i].Rise, 0) {
+			g.Emerging[i].Rise = -1
+		}
+	}
+	return &g
+}
+
+func writeTable(w io.Writer, f *Findings, lang string, top int) error {
+	T := func(k string) string { return catalog.Text(k, lang) }
+	fmt.Fprintf(w, "%s %s — %s %d; %s %d; %s %d (FDR %s)\n", T("rc_title"), f.Period, T("rc_received"), f.Received,
+		T("rc_tested"), f.Tested, T("rc_flagged"), f.Flagged, ff(f.Options.FDR, 2))
+	heads := map[string]string{"emerging": "rc_section_emerging", "control": "rc_section_control", "recurring": "rc_section_recurring",
+		"pareto_cause": "rc_section_pareto", "pareto_category_cause": "rc_section_pareto_cc", "repeats": "rc_section_repeats", "terms": "rc_section_terms"}
+	cols := map[string][]string{
+		"emerging":              {"rc_rank", "rc_kind", "rc_key", "rc_count", "rc_trailing_mean", "rc_rise", "rc_p_value", "rc_evidence"},
+		"control":               {"rc_rank", "rc_kind", "rc_key", "rc_count", "rc_centre", "rc_ucl", "rc_lcl", "rc_rule", "rc_p_value", "rc_q_value", "rc_evidence"},
+		"recurring":             {"rc_rank", "rc_kind", "rc_key", "rc_count", "rc_prior_mean", "rc_trend", "rc_p_value", "rc_elevated", "rc_evidence", "rc_remediation"},
+		"pareto_cause":          {"rc_rank", "rc_key", "rc_count", "rc_share", "cumulative_share", "rc_vital"},
+		"pareto_category_cause": {"rc_rank", "rc_key", "rc_count", "rc_share", "cumulative_share", "rc_vital"},
+		"repeats":               {"rc_rank", "rc_key", "rc_repeat_customers", "rc_repeat_complaints", "rc_complaint_share", "rc_customers"},
+		"terms":                 {"rc_rank", "rc_term", "rc_count", "rc_baseline_count", "rc_log_ratio"},
+	}
+	all := rows(f, lang, top)
+	for _, sec := range []string{"emerging", "control", "recurring", "pareto_cause", "pareto_category_cause", "repeats", "terms"} {
+		fmt.Fprintf(w, "\n== %s\n", T(heads[sec]))
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		var hs []string
+		for _, c := range cols[sec] {
+			hs = append(hs, T(c))
+		}
+		fmt.Fprintln(tw, strings.Join(hs, "\t"))
+		n := 0
+		for _, r := range all {
+			if r.section != sec {
+				continue
+			}
+			n++
+			kind := T("rc_kind_" + r.kind)
+			if r.kind == "" {
+				kind = ""
+			}
+			var cells []string
+			switch sec {
+			case "emerging":
+				cells = []string{strconv.Itoa(n), kind, r.label, strconv.Itoa(r.count), r.reference, r.rule, r.pValue, r.evidence}
+			case "control":
+				cells = []string{strconv.Itoa(n), kind, r.label, strconv.Itoa(r.count), r.reference, r.ucl, r.lcl, r.rule, r.pValue, r.qValue, r.evidence}
+			case "recurring":
+				el := ""
+				if r.flag != "" {
+					el = "*"
+				}
+				cells = []string{strconv.Itoa(n), kind, r.label, strconv.Itoa(r.count), r.reference, r.rule, r.pValue, el, r.evidence, r.remediation}
+			case "pareto_cause", "pareto_category_cause":
+				v := ""
+				if r.flag != "" {
+					v = "*"
+				}
+				cells = []string{strconv.Itoa(n), r.label, strconv.Itoa(r.count), r.reference, r.rule, v}
+			case "repeats":
+				cells = []string{strconv.Itoa(n), r.label, strconv.Itoa(r.count), r.reference, r.rule, r.evidence}
+			case "terms":
+				cells = []string{strconv.Itoa(n), r.label, strconv.Itoa(r.count), r.reference, r.rule}
+			}
+			fmt.Fprintln(tw, strings.Join(cells, "\t"))
+		}
+		if n == 0 {
+			fmt.Fprintln(tw, T("rc_none"))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
