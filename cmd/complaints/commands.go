@@ -11,6 +11,7 @@ import (
 
 	"complaints/ingest"
 	"complaints/pipeline"
+	"complaints/reports/marts"
 	"complaints/sample-data/generator"
 )
 
@@ -97,11 +98,14 @@ func newReportCmd(g *globals) *cobra.Command {
 	var period, lang, out string
 	c := &cobra.Command{
 		Use:   "report",
-		Short: "Write the monthly regulator workbook (.xlsx) for a period",
+		Short: "Write the regulator workbook (.xlsx) for a month, quarter, half-year or year",
 		Long: `report writes the Excel workbook for a month from the marts: a cover with the definitions of every
 figure, the summary with month-on-month and year-on-year changes, the table by business category (R1) and
 the data-quality sheet. Set SOURCE_DATE_EPOCH to fix the "generated at" time for byte-identical files.`,
 		Example: `  complaints report --period 2026-10
+  complaints report --period 2026-Q3                 # quarterly: flows summed, stocks at the quarter's ends
+  complaints report --period 2026-H1
+  complaints report --period 2025                    # the year
   complaints report --period 2026-10 --lang en --out /reports/2026-10-en.xlsx`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -112,7 +116,7 @@ the data-quality sheet. Set SOURCE_DATE_EPOCH to fix the "generated at" time for
 			if period == "" {
 				period = pipeline.PreviousMonth(time.Now())
 			}
-			if _, err := pipeline.ParseMonth(period); err != nil {
+			if _, err := marts.ParsePeriod(period); err != nil {
 				return usageError{err}
 			}
 			if err := checkLang(lang); err != nil {
@@ -131,7 +135,7 @@ the data-quality sheet. Set SOURCE_DATE_EPOCH to fix the "generated at" time for
 			return nil
 		},
 	}
-	c.Flags().StringVar(&period, "period", "", "month to report, YYYY-MM (default: the previous month)")
+	c.Flags().StringVar(&period, "period", "", "period to report: 2026-10, 2026-Q3, 2026-H1 or 2026 (default: the previous month)")
 	c.Flags().StringVar(&lang, "lang", "", "zh or en (default: the config's language)")
 	c.Flags().StringVar(&out, "out", "", "output file (default: <output_dir>/report-<period>.xlsx)")
 	return c
