@@ -21,7 +21,7 @@ type Options struct {
 
 // DemoOptions are the options of the committed demo set in sample-data/.
 func DemoOptions() Options {
-	return Options{Seed: 20261031, Months: 24, Rows: 11000, End: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}
+	return Options{Seed: 20261031, Months: 24, Rows: 12500, End: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}
 }
 
 var bj = time.FixedZone("CST", 8*3600)
@@ -632,14 +632,14 @@ func (g *gen) fillText(r *record) {
 	if r.Kind != "complaint" {
 		switch r.Kind {
 		case "enquiry":
-			r.Summary = "咨询" + cw + "业务办理"
-			r.Narrative = "客户来电咨询" + cw + "业务的办理条件和所需材料。"
+			r.Summary = "咨询" + cw
+			r.Narrative = "咨询" + cw + "办理条件。"
 		case "suggestion":
-			r.Summary = "建议优化" + cw + "服务"
-			r.Narrative = "客户建议" + b.Name + "增加" + cw + "业务的办理窗口。"
+			r.Summary = "建议优化" + cw
+			r.Narrative = "建议" + b.Name + "增开" + cw + "窗口。"
 		default:
-			r.Summary = "表扬网点员工"
-			r.Narrative = "客户来电表扬" + b.Name + "员工办理" + cw + "业务耐心细致。"
+			r.Summary = "表扬员工"
+			r.Narrative = "表扬" + b.Name + "员工耐心。"
 		}
 		return
 	}
@@ -652,17 +652,17 @@ func (g *gen) fillText(r *record) {
 		}
 	}
 	n := fmt.Sprintf(g.pick(narrativeByCause[r.Cause]), place, cw)
-	if g.chance(0.25) {
+	if g.chance(0.2) {
 		n += g.pick(narrativeTail)
 	}
 	c := g.custs[r.Cust]
 	switch x := g.f(); {
 	case x < 0.06:
-		n += "客户留下联系电话" + phoneInText(c.Phone, g.n(4)) + "，请尽快回电。"
+		n += "请回电" + phoneInText(c.Phone, g.n(4)) + "。"
 	case x < 0.09:
-		n += "客户身份证号" + idInText(c.ID18, g.n(3)) + "。"
+		n += "身份证" + idInText(c.ID18, g.n(3)) + "。"
 	case x < 0.11:
-		n += "涉及卡号" + cardInText(c.Card, g.n(3)) + "。"
+		n += "卡号" + cardInText(c.Card, g.n(3)) + "。"
 	}
 	r.Narrative = n
 }
@@ -856,7 +856,7 @@ func (g *gen) plantSpike() {
 		r := g.newRecord(spec{Source: src, Received: t, Branch: -1, Cust: -1, Category: "payment_settlement",
 			Cause: "facilities_systems", BizChannel: "mobile_app", Type: "service_channel"})
 		r.Summary = "手机银行转账失败"
-		r.Narrative = g.pick([]string{"客户反映手机银行APP无法登录，转账一直失败。", "客户称手机银行转账提示系统繁忙，资金未到账。", "客户反映手机银行闪退，无法完成支付。"}) + g.pick(narrativeTail)
+		r.Narrative = g.pick([]string{"手机银行无法登录，转账失败。", "手机银行转账提示系统繁忙。", "手机银行闪退，无法支付。"}) + g.pick(narrativeTail)
 		r.Planted = "spike"
 		g.plant.spikeRecs = append(g.plant.spikeRecs, r)
 	}

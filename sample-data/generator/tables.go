@@ -257,27 +257,29 @@ var catWordZH = map[string]string{
 	"debt_collection": "欠款", "other_intermediary": "代缴费", "other": "账户",
 }
 
+// narrativeByCause holds short complaint sentences; %[1]s is the place (branch or electronic channel), %[2]s the
+// business word.
 var narrativeByCause = map[string][]string{
-	"service_quality":      {"%s柜员态度差，办理%s业务等候过久。", "%s员工办理%s业务时解释不耐心。"},
-	"facilities_systems":   {"通过%s办理%s业务时系统故障。", "%s无法登录，%s业务办不了。"},
-	"rules_processes":      {"%s办理%s业务要求材料过多。", "对%s的%s业务规则不认可。"},
-	"pricing_fees":         {"对%s收取的%s费用有异议。", "%s未经同意扣收%s手续费。"},
-	"marketing":            {"多次接到%s的%s营销电话。", "%s推销%s产品存在误导。"},
-	"disclosure":           {"%s办理%s时未告知费用风险。", "%s对%s产品条款告知不清。"},
-	"free_choice":          {"%s办理%s时被要求捆绑购买。", "%s在%s业务中限制自主选择。"},
-	"product_returns":      {"%s销售的%s产品收益不及预期。", "在%s购买的%s产品亏损。"},
-	"contract_terms":       {"对%s的%s合同条款有异议。", "认为%s的%s合同条款不公平。"},
-	"fund_safety":          {"%s开立的%s账户资金被盗刷。", "%s的%s账户出现不明交易。"},
-	"information_security": {"怀疑%s泄露其%s业务信息。", "办理%s%s业务后接到诈骗电话。"},
-	"collection_methods":   {"%s的%s催收人员频繁来电。", "%s委托的机构就%s联系其家人。"},
-	"other":                {"%s的%s业务存在其他问题。", "就%s%s业务提出意见。"},
+	"service_quality":      {"柜员态度差，%[2]s等候过久。", "员工办%[2]s时不耐心。"},
+	"facilities_systems":   {"%[1]s故障，%[2]s办不了。", "%[1]s无法登录。"},
+	"rules_processes":      {"办%[2]s要求材料过多。", "不认可%[2]s业务规则。"},
+	"pricing_fees":         {"对%[2]s收费有异议。", "未经同意扣%[2]s手续费。"},
+	"marketing":            {"多次接到%[2]s营销电话。", "推销%[2]s存在误导。"},
+	"disclosure":           {"办%[2]s未告知费用。", "%[2]s条款告知不清。"},
+	"free_choice":          {"办%[2]s被要求捆绑购买。", "%[2]s限制自主选择。"},
+	"product_returns":      {"%[2]s收益不及预期。", "所购%[2]s产品亏损。"},
+	"contract_terms":       {"对%[2]s合同条款有异议。", "认为%[2]s条款不公平。"},
+	"fund_safety":          {"%[2]s账户资金被盗刷。", "%[2]s账户有不明交易。"},
+	"information_security": {"怀疑%[2]s信息被泄露。", "办%[2]s后接到诈骗电话。"},
+	"collection_methods":   {"%[2]s催收频繁来电。", "催收人员联系其家人。"},
+	"other":                {"%[2]s业务有问题。", "对%[2]s业务提意见。"},
 }
 
-var narrativeTail = []string{"客户要求尽快处理。", "客户称已多次联系未果。", "客户表示将向监管部门反映。", "客户要求书面答复。"}
+var narrativeTail = []string{"要求尽快处理。", "多次联系未果。", "称将向监管反映。", "要求书面答复。"}
 
 var summaryByCause = map[string]string{
-	"service_quality": "服务态度差", "facilities_systems": "系统故障无法办理", "rules_processes": "业务流程繁琐",
-	"pricing_fees": "费用收取异议", "marketing": "营销电话骚扰", "disclosure": "信息告知不清", "free_choice": "捆绑销售",
-	"product_returns": "产品收益异议", "contract_terms": "合同条款异议", "fund_safety": "资金被盗刷", "information_security": "个人信息泄露",
-	"collection_methods": "催收方式不当", "other": "其他问题",
+	"service_quality": "态度差", "facilities_systems": "系统故障", "rules_processes": "流程繁琐",
+	"pricing_fees": "收费异议", "marketing": "营销骚扰", "disclosure": "告知不清", "free_choice": "捆绑销售",
+	"product_returns": "收益异议", "contract_terms": "条款异议", "fund_safety": "盗刷", "information_security": "信息泄露",
+	"collection_methods": "催收不当", "other": "其他问题",
 }

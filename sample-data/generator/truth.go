@@ -238,15 +238,94 @@ func LoadTruth(path string) (*Truth, error) {
 	return &t, nil
 }
 
+// writeTruth writes truth.json indented, except that every short element of a list is written on one line (and
+// a short list of plain values on the line of its key): the file stays readable and diffable but small.
 func writeTruth(t *Truth, path string) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	var raw bytes.Buffer
+	enc := json.NewEncoder(&raw)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
 	if err := enc.Encode(t); err != nil {
 		return err
 	}
-	return os.WriteFile(path, buf.Bytes(), 0o644)
+	var out bytes.Buffer
+	if err := writeJSONLines(&out, bytes.TrimSpace(raw.Bytes()), ""); err != nil {
+		return err
+	}
+	out.WriteByte('\n')
+	return os.WriteFile(path, out.Bytes(), 0o644)
+}
+
+func writeJSONLines(out *bytes.Buffer, v []byte, indent string) error {
+	if len(v) == 0 {
+		return fmt.Errorf("generator: empty JSON value")
+	}
+	switch v[0] {
+	case '{':
+		dec := json.NewDecoder(bytes.NewReader(v))
+		if _, err := dec.Token(); err != nil {
+			return err
+		}
+		if !dec.More() {
+			out.WriteString("{}")
+			return nil
+		}
+		out.WriteString("{\n")
+		first := true
+		for dec.More() {
+			k, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			var val json.RawMessage
+			if err := dec.Decode(&val); err != nil {
+				return err
+			}
+			if !first {
+				out.WriteString(",\n")
+			}
+			first = false
+			key, _ := json.Marshal(k)
+			out.WriteString(indent + "  " + string(key) + ": ")
+			if err := writeJSONLines(out, val, indent+"  "); err != nil {
+				return err
+			}
+		}
+		out.WriteString("\n" + indent + "}")
+	case '[':
+		var elems []json.RawMessage
+		if err := json.Unmarshal(v, &elems); err != nil {
+			return err
+		}
+		scalars := true
+		for _, e := range elems {
+			if len(e) > 0 && (e[0] == '{' || e[0] == '[') {
+				scalars = false
+			}
+		}
+		if len(elems) == 0 || (scalars && len(v) <= 100) {
+			out.Write(v)
+			return nil
+		}
+		out.WriteString("[\n")
+		for i, e := range elems {
+			out.WriteString(indent + "  ")
+			if len(e) > 300 && (e[0] == '{' || e[0] == '[') {
+				if err := writeJSONLines(out, e, indent+"  "); err != nil {
+					return err
+				}
+			} else {
+				out.Write(e)
+			}
+			if i < len(elems)-1 {
+				out.WriteByte(',')
+			}
+			out.WriteByte('\n')
+		}
+		out.WriteString(indent + "]")
+	default:
+		out.Write(v)
+	}
+	return nil
 }
 
 func ref(r *record) RecordRef { return RecordRef{r.Source, r.ID} }

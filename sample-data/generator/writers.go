@@ -177,10 +177,10 @@ func (g *gen) writeHotline(outDir, name string, first bool) (FileTruth, error) {
 		if r.Kind == "complaint" {
 			switch r.PhoneStyle {
 			case 7:
-				narr += `客户原话："转账一直失败, 钱到底去哪了?"`
+				narr += `原话："钱呢, 去哪了?"`
 			case 8:
 				if r.Received.Day()%3 == 0 {
-					narr += "\n补充说明：客户于次日再次来电催办，\"希望尽快回复\"。"
+					narr += "\n次日催办：\"尽快回复\"。"
 				}
 			}
 		}
@@ -229,12 +229,11 @@ func (g *gen) spellCategory(code string, r *record, en bool) string {
 type onlineCustomer struct {
 	Name   string  `json:"name"`
 	Mobile string  `json:"mobile"`
-	IDNo   *string `json:"id_no"`
+	IDNo   *string `json:"id_no,omitempty"`
 	CardNo string  `json:"card_no,omitempty"`
 }
 type onlineProduct struct {
 	Category string `json:"category"`
-	Sub      string `json:"sub"`
 	Channel  string `json:"channel"`
 }
 type onlineOrg struct {
@@ -252,16 +251,13 @@ type onlineRow struct {
 	Demand       string         `json:"demand"`
 	Org          onlineOrg      `json:"org"`
 	Status       string         `json:"status"`
-	ResolvedAt   *string        `json:"resolved_at"`
-	Satisfaction *string        `json:"satisfaction"`
-	Compensation json.Number    `json:"compensation"`
+	ResolvedAt   *string        `json:"resolved_at,omitempty"`
+	Satisfaction *string        `json:"satisfaction,omitempty"`
+	Compensation json.Number    `json:"compensation,omitempty"`
 	Summary      string         `json:"summary"`
 	Detail       string         `json:"detail"`
 	UpdatedAt    string         `json:"updated_at"`
 }
-
-var subProduct = map[string]string{"credit_card": "分期", "debit_card": "账户", "payment_settlement": "转账", "loans": "还款",
-	"wealth_management": "理财产品", "rmb_savings": "定期", "agency": "保险", "personal_information": "征信"}
 
 func (g *gen) writeOnline(outDir string) (FileTruth, error) {
 	name := "online_platform.ndjson"
@@ -287,7 +283,7 @@ func (g *gen) writeOnline(outDir string) (FileTruth, error) {
 		if r.ShowCard {
 			o.Customer.CardNo = c.Card
 		}
-		o.Product = onlineProduct{Category: g.spellCategory(r.Category, r, en), Sub: subProduct[r.Category], Channel: g.spell("business_channel", r.BizChannel, en)}
+		o.Product = onlineProduct{Category: g.spellCategory(r.Category, r, en), Channel: g.spell("business_channel", r.BizChannel, en)}
 		o.Reason = g.spell("cause", r.Cause, en)
 		o.Type = g.spell("complaint_type", r.Type, en)
 		o.Demand = g.spell("demand", r.Demand, en)
@@ -305,7 +301,10 @@ func (g *gen) writeOnline(outDir string) (FileTruth, error) {
 			s := g.spell("satisfaction", r.Satisf, en)
 			o.Satisfaction = &s
 		}
-		o.Compensation = json.Number("0")
+		// the platform writes a compensation only on closed tickets
+		if r.Status == "closed" {
+			o.Compensation = json.Number("0")
+		}
 		if r.CompCents > 0 {
 			o.Compensation = json.Number(fmt.Sprintf("%d.%02d", r.CompCents/100, r.CompCents%100))
 		}
