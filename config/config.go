@@ -42,6 +42,14 @@ type Config struct {
 	CalendarFiles []string `yaml:"calendar_files"`
 	// Denominators for the regulator's bulletin rates (R3); zero means "not given" and the rates are left out.
 	Denominators DenominatorConfig `yaml:"denominators"`
+	// Branches is the branch master CSV (code,name,aliases,parent,province_code,province_name and optionally
+	// valid_from,valid_to,successor), relative to the config file's folder. Normalise maps exported branch texts
+	// to codes with it and lists the texts it cannot map; empty (default) keeps branches as exported.
+	Branches string `yaml:"branches"`
+	// Corrections is the YAML file of manual corrections (reclassify, not_duplicate, duplicate_of, major,
+	// extension_approved, not_complaint; each with who, when and why), relative to the config file's folder,
+	// applied on every normalise and audited; empty (default) applies none.
+	Corrections string `yaml:"corrections"`
 
 	// Dir is the folder relative paths are resolved against (the config file's folder); not read from YAML.
 	Dir string `yaml:"-"`

@@ -27,6 +27,20 @@ func TestDemoConfigLoads(t *testing.T) {
 	}
 }
 
+func TestBranchesAndCorrectionsKeys(t *testing.T) {
+	c, err := Parse([]byte("branches: master/branches.csv\ncorrections: corrections.yaml\n"), "test.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Dir = "/data/bank"
+	if c.Resolve(c.Branches) != "/data/bank/master/branches.csv" || c.Resolve(c.Corrections) != "/data/bank/corrections.yaml" {
+		t.Fatalf("branches %q, corrections %q", c.Resolve(c.Branches), c.Resolve(c.Corrections))
+	}
+	if d := Default(); d.Branches != "" || d.Corrections != "" {
+		t.Fatalf("defaults: branches %q, corrections %q (want none)", d.Branches, d.Corrections)
+	}
+}
+
 func TestEmptyConfigGivesDefaults(t *testing.T) {
 	c, err := Parse(nil, "empty")
 	if err != nil {

@@ -109,13 +109,16 @@ func (e *Env) Normalize(ctx context.Context, w *warehouse.Warehouse) (*transform
 	res, err := transform.Normalize(ctx, w, transform.Options{
 		DuplicateWindowDays: p.DuplicateWindowDays, InternalDaysGeneral: p.InternalDaysGeneral,
 		InternalDaysComplex: p.InternalDaysComplex, RegulatoryDays: p.RegulatoryDays, Calendar: cal,
-		RepeatWindowDays: p.RepeatWindowDays, Logger: e.logger(),
+		RepeatWindowDays: p.RepeatWindowDays, Logger: e.logger(), Now: e.now,
+		BranchesFile: e.Config.Resolve(e.Config.Branches), CorrectionsFile: e.Config.Resolve(e.Config.Corrections),
 	})
 	if err != nil {
 		return nil, err
 	}
 	e.logger().Info("normalised", "complaints", res.Complaints, "countable", res.Countable, "duplicates", res.Duplicates,
-		"non_complaints", res.NonComplaint, "unmapped_values", res.Unmapped, "seconds", time.Since(start).Seconds())
+		"non_complaints", res.NonComplaint, "unmapped_values", res.Unmapped, "full", res.Full, "rederived", res.Rederived,
+		"unknown_branches", res.UnknownBranches, "corrections_applied", res.CorrectionsApplied,
+		"corrections_unmatched", res.CorrectionsUnmatched, "seconds", time.Since(start).Seconds())
 	return res, nil
 }
 

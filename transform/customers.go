@@ -76,15 +76,30 @@ func linkCustomers(ctx context.Context, tx *sql.Tx) error {
 		return fmt.Errorf("normalize: link customers: %w", err)
 	}
 	sort.Slice(recs, func(i, j int) bool { return recs[i].key < recs[j].key })
-	const chunk = 500
+	// The map goes back as text, "complaint_key US customer RS" per record (ASCII unit and record separators)
+	// and 50,000 records per statement, split in SQL: binding two parameters per row took most of normalise's
+	// time at a million rows. A key holding a separator itself (never seen) is bound on its own.
+	const chunk = 50000
+	var buf strings.Builder
 	for i := 0; i < len(recs); i += chunk {
 		end := min(i+chunk, len(recs))
-		args := make([]any, 0, 2*(end-i))
+		buf.Reset()
 		for _, r := range recs[i:end] {
-			args = append(args, r.key, strings.SplitN(find(r.first), ":", 2)[1])
+			cust := strings.SplitN(find(r.first), ":", 2)[1]
+			if strings.ContainsAny(r.key+cust, "\x1e\x1f") {
+				if _, err := tx.ExecContext(ctx, "INSERT INTO customer_map VALUES (?, ?)", r.key, cust); err != nil {
+					return fmt.Errorf("normalize: link customers: %w", err)
+				}
+				continue
+			}
+			buf.WriteString(r.key)
+			buf.WriteByte(0x1f)
+			buf.WriteString(cust)
+			buf.WriteByte(0x1e)
 		}
-		q := "INSERT INTO customer_map VALUES " + strings.TrimSuffix(strings.Repeat("(?,?),", end-i), ",")
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		q := `INSERT INTO customer_map SELECT split_part(l, chr(31), 1), split_part(l, chr(31), 2)
+			FROM (SELECT unnest(string_split(?, chr(30))) AS l) WHERE l <> ''`
+		if _, err := tx.ExecContext(ctx, q, buf.String()); err != nil {
 			return fmt.Errorf("normalize: link customers: %w", err)
 		}
 	}

@@ -5,8 +5,10 @@ package transform
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"embed"
+	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -36,6 +38,17 @@ type Options struct {
 	Logger *slog.Logger
 	// Calendar is the working-day calendar (default calendar.New(): lunar-go's schedules).
 	Calendar *calendar.Calendar
+	// BranchesFile is the branch master CSV (config `branches`, already resolved); "" leaves branches as exported.
+	BranchesFile string
+	// CorrectionsFile is the corrections YAML (config `corrections`, already resolved); "" applies none.
+	CorrectionsFile string
+	// Full rebuilds every complaint from every landed row (`normalize --full`). Otherwise only the complaints
+	// that appear in batches not yet normalised (and the corrected ones) are re-derived, unless anything they
+	// depend on changed since the last normalise (models, catalogue, calendar, branch master, policy values):
+	// then a full rebuild runs anyway.
+	Full bool
+	// Now stamps normalised_batches and corrections_applied (default time.Now).
+	Now func() time.Time
 }
 
 func (o *Options) defaults() {
@@ -57,16 +70,24 @@ func (o *Options) defaults() {
 	if o.Calendar == nil {
 		o.Calendar = calendar.New()
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 }
 
 // Result summarises a normalise run.
 type Result struct {
-	Versions     int64 // landed versions considered
-	Complaints   int64 // canonical records (all work-order types)
-	Countable    int64 // complaints that count (complaint work orders, accepted)
-	Duplicates   int64 // records linked to an earlier primary
-	Unmapped     int64 // distinct raw category/cause/channel values that map to no code
-	NonComplaint int64 // enquiries, suggestions, praise and other work orders
+	Versions             int64 // landed versions considered
+	Complaints           int64 // canonical records (all work-order types)
+	Countable            int64 // complaints that count (complaint work orders, accepted)
+	Duplicates           int64 // records linked to an earlier primary
+	Unmapped             int64 // distinct raw category/cause/channel values that map to no code
+	NonComplaint         int64 // enquiries, suggestions, praise and other work orders
+	Full                 bool  // the run rebuilt everything (asked for, first run, or something it depends on changed)
+	Rederived            int64 // complaints re-derived from their landed versions (all of them when Full)
+	UnknownBranches      int64 // distinct branch texts the branch master does not map
+	CorrectionsApplied   int64 // corrections in effect that changed a complaint this run
+	CorrectionsUnmatched int64 // corrections naming an unknown complaint or target, or an unmapped value
 }
 
 // goSteps run right after the model they are keyed by: work that is clearer in Go than in SQL.
@@ -102,8 +123,12 @@ func Models() ([]Model, error) {
 	return out, nil
 }
 
-// Normalize rebuilds the canonical complaints and the marts from every landed row, in one transaction: a
-// failure leaves the previous tables as they were. Running it twice gives identical tables.
+// Normalize brings the canonical complaints and the marts up to date with the landed rows, in one transaction: a
+// failure leaves the previous tables as they were. A full run (Options.Full, the first run, or after a change
+// of models, catalogue, calendar, branch master or policy) rebuilds every complaint from every landed row; an
+// incremental run re-derives only the complaints of batches not yet normalised and the corrected ones, then
+// recomputes customers, duplicates, repeats, marts and checks over all rows. Both give identical tables, and
+// running either twice gives identical tables.
 func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, error) {
 	opts.defaults()
 	models, err := Models()
@@ -126,14 +151,58 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 	if err := loadCalendar(ctx, tx, opts.Calendar); err != nil {
 		return nil, err
 	}
-	// Policy values reach the SQL as DuckDB variables; they are integers from the config, not input data.
-	for name, v := range map[string]int{
+	if err := loadBranches(ctx, tx, opts.BranchesFile); err != nil {
+		return nil, err
+	}
+	policy := map[string]int{
 		"duplicate_window_days": opts.DuplicateWindowDays, "internal_days_general": opts.InternalDaysGeneral,
 		"internal_days_complex": opts.InternalDaysComplex, "regulatory_days": opts.RegulatoryDays,
 		"repeat_window_days": opts.RepeatWindowDays,
-	} {
+	}
+	fp, err := fingerprint(ctx, tx, models, policy)
+	if err != nil {
+		return nil, err
+	}
+	full := opts.Full || !canIncrement(ctx, tx, fp)
+	// scope_keys: the complaints an incremental run re-derives: those in batches not yet normalised, and every
+	// complaint named by the corrections file before (a withdrawn correction must be undone) or now.
+	if _, err := tx.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE scope_keys (complaint_key VARCHAR)"); err != nil {
+		return nil, fmt.Errorf("normalize: scope: %w", err)
+	}
+	if !full {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO scope_keys
+			SELECT DISTINCT source_system || ':' || source_id FROM landed_rows
+			WHERE batch_id NOT IN (SELECT batch_id FROM normalised_batches)
+			UNION SELECT complaint_key FROM corrections`); err != nil {
+			return nil, fmt.Errorf("normalize: scope: %w", err)
+		}
+	}
+	if err := loadCorrections(ctx, tx, opts.CorrectionsFile); err != nil {
+		return nil, err
+	}
+	src := "CREATE TEMP VIEW src_rows AS SELECT * FROM landed_rows"
+	if !full {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO scope_keys SELECT complaint_key FROM corrections
+			EXCEPT SELECT complaint_key FROM scope_keys`); err != nil {
+			return nil, fmt.Errorf("normalize: scope: %w", err)
+		}
+		src += " WHERE source_system || ':' || source_id IN (SELECT complaint_key FROM scope_keys)"
+	}
+	for _, q := range []string{"DROP VIEW IF EXISTS src_rows", src} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return nil, fmt.Errorf("normalize: rows in scope: %w", err)
+		}
+	}
+	// Policy values reach the SQL as DuckDB variables; they are integers from the config, not input data.
+	for name, v := range policy {
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf("SET VARIABLE %s = %d", name, v)); err != nil {
 			return nil, fmt.Errorf("normalize: set policy %s: %w", name, err)
+		}
+	}
+	now := opts.Now().In(warehouse.Beijing).Format("2006-01-02 15:04:05")
+	for _, q := range []string{fmt.Sprintf("SET VARIABLE incremental = %v", !full), "SET VARIABLE normalise_at = '" + now + "'"} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return nil, fmt.Errorf("normalize: %w", err)
 		}
 	}
 	for _, m := range models {
@@ -151,7 +220,20 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 			opts.Logger.Debug("model applied", "model", m.Name, "sql_seconds", t1.Sub(t0).Seconds(), "go_seconds", time.Since(t1).Seconds())
 		}
 	}
-	res := &Result{}
+	// bookkeeping: the batches the tables now reflect, and what they were computed with
+	book := []string{
+		"INSERT INTO normalised_batches SELECT batch_id, CAST('" + now + "' AS TIMESTAMP) FROM batches WHERE batch_id NOT IN (SELECT batch_id FROM normalised_batches)",
+		"INSERT OR REPLACE INTO normalise_state VALUES ('fingerprint', '" + fp + "')",
+	}
+	if full {
+		book = append([]string{"DELETE FROM normalised_batches"}, book...)
+	}
+	for _, q := range book {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return nil, fmt.Errorf("normalize: bookkeeping: %w", err)
+		}
+	}
+	res := &Result{Full: full}
 	err = tx.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM landed_rows),
 		count(*),
@@ -162,13 +244,55 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 	if err != nil {
 		return nil, fmt.Errorf("normalize: summary: %w", err)
 	}
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM unmapped_values").Scan(&res.Unmapped); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM unmapped_values), (SELECT count(*) FROM unknown_branches),
+		(SELECT count(*) FROM corr_log), (SELECT count(*) FROM corrections_unmatched),
+		(SELECT count(*) FROM stg_versions)`).Scan(&res.Unmapped, &res.UnknownBranches,
+		&res.CorrectionsApplied, &res.CorrectionsUnmatched, &res.Rederived); err != nil {
 		return nil, fmt.Errorf("normalize: unmapped count: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("normalize: commit: %w", err)
 	}
 	return res, nil
+}
+
+// fingerprint digests everything the derived tables depend on besides the landed rows and the corrections:
+// the models, the catalogue mapping, the calendar, the branch master and the policy values.
+func fingerprint(ctx context.Context, tx *sql.Tx, models []Model, policy map[string]int) (string, error) {
+	h := sha256.New()
+	for _, m := range models {
+		fmt.Fprintf(h, "%s\n%s\n", m.Name, m.SQL)
+	}
+	keys := make([]string, 0, len(policy))
+	for k := range policy {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(h, "%s=%d\n", k, policy[k])
+	}
+	var data sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT md5(concat_ws('|',
+		(SELECT string_agg(concat_ws(',', day, is_workday, holiday), ';' ORDER BY day) FROM calendar_days),
+		(SELECT string_agg(concat_ws(',', dimension, synonym, code), ';' ORDER BY dimension, synonym) FROM taxonomy_map),
+		(SELECT string_agg(concat_ws(',', code, name, aliases, parent, province_code, province_name, valid_from, valid_to, successor), ';'
+			ORDER BY code, name, aliases, valid_from, valid_to) FROM branch_master)))`).Scan(&data)
+	if err != nil {
+		return "", fmt.Errorf("normalize: fingerprint: %w", err)
+	}
+	h.Write([]byte(data.String))
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// canIncrement says whether the tables may be updated in place: the last normalise used the same fingerprint,
+// and every batch it normalised is still landed.
+func canIncrement(ctx context.Context, tx *sql.Tx, fp string) bool {
+	var last sql.NullString
+	var done, gone int64
+	err := tx.QueryRowContext(ctx, `SELECT (SELECT value FROM normalise_state WHERE name = 'fingerprint'),
+		(SELECT count(*) FROM normalised_batches),
+		(SELECT count(*) FROM normalised_batches WHERE batch_id NOT IN (SELECT batch_id FROM batches))`).Scan(&last, &done, &gone)
+	return err == nil && last.Valid && last.String == fp && done > 0 && gone == 0
 }
 
 // loadTaxonomy refreshes taxonomy_map from the catalogue.

@@ -15,6 +15,8 @@ type landed struct {
 	batch                                                 int64
 	source, id, typ, received, updated, channel, category string
 	cause, status, replied, idKey, phoneKey, major        string
+	branch, province                                      string
+	reply                                                 []string // the six reply elements, when exported
 }
 
 func setup(t *testing.T, rows []landed) *warehouse.Warehouse {
@@ -25,9 +27,23 @@ func setup(t *testing.T, rows []landed) *warehouse.Warehouse {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
+	land(t, w, rows)
+	return w
+}
+
+// land inserts the rows (and their batches, once each) into a warehouse: a later call lands later batches.
+func land(t *testing.T, w *warehouse.Warehouse, rows []landed) {
+	t.Helper()
 	batches := map[int64]bool{}
+	var base int
+	if err := w.DB.QueryRow("SELECT count(*) FROM landed_rows").Scan(&base); err != nil {
+		t.Fatal(err)
+	}
 	for i, r := range rows {
-		if !batches[r.batch] {
+		i += base
+		var seen int
+		w.DB.QueryRow("SELECT count(*) FROM batches WHERE batch_id = ?", r.batch).Scan(&seen)
+		if !batches[r.batch] && seen == 0 {
 			batches[r.batch] = true
 			_, err := w.DB.Exec(`INSERT INTO batches VALUES (?, ?, ?, ?, 1, 'csv', 'utf-8', NULL, NULL, 0, 0, 0, ?)`,
 				r.batch, r.source, fmt.Sprintf("f%d.csv", r.batch), fmt.Sprintf("sha%d", r.batch), fmt.Sprintf("2026-11-0%d 09:00:00", r.batch))
@@ -41,17 +57,24 @@ func setup(t *testing.T, rows []landed) *warehouse.Warehouse {
 			}
 			return s
 		}
+		reply := make([]any, 6)
+		for j := range reply {
+			if j < len(r.reply) {
+				reply[j] = nul(r.reply[j])
+			}
+		}
 		_, err := w.DB.Exec(`INSERT INTO landed_rows (batch_id, source_system, file_path, file_sha256, row_number, ingested_at,
 			source_id, record_type, received_at, updated_at, intake_channel, business_category, cause, status, replied_at,
-			customer_id_key, customer_phone_key, major)
-			VALUES (?, ?, 'f.csv', 'sha', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.batch, r.source, i+2, fmt.Sprintf("2026-11-0%d 09:00:00", r.batch), r.id, nul(r.typ), r.received, nul(r.updated),
-			nul(r.channel), nul(r.category), nul(r.cause), nul(r.status), nul(r.replied), nul(r.idKey), nul(r.phoneKey), nul(r.major))
+			customer_id_key, customer_phone_key, major, branch, province, reply_facts, reply_accountability, reply_remediation,
+			reply_satisfaction, reply_time, reply_handler_contact)
+			VALUES (?, ?, 'f.csv', 'sha', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			append([]any{r.batch, r.source, i + 2, fmt.Sprintf("2026-11-0%d 09:00:00", r.batch), r.id, nul(r.typ), r.received, nul(r.updated),
+				nul(r.channel), nul(r.category), nul(r.cause), nul(r.status), nul(r.replied), nul(r.idKey), nul(r.phoneKey), nul(r.major),
+				nul(r.branch), nul(r.province)}, reply...)...)
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	return w
 }
 
 func TestNormalizeRules(t *testing.T) {

@@ -99,3 +99,14 @@ SELECT date_trunc('month', received_date)::DATE, intake_channel, business_channe
        coalesce(complaint_class, 'missing'), coalesce(branch, ''), coalesce(province, ''),
        count(*), count(*) FILTER (WHERE status = 'closed' AND replied_date IS NOT NULL)
 FROM mart_base GROUP BY ALL;
+
+-- reply completeness (domain.md section 6) per branch and month of reply: the closed figures of
+-- mart_category_month (reply_elements_recorded, reply_complete), by branch instead of category.
+DELETE FROM mart_reply_completeness;
+INSERT INTO mart_reply_completeness
+SELECT date_trunc('month', replied_date)::DATE, coalesce(branch, ''),
+       count(*),
+       count(*) FILTER (WHERE reply_facts IS NOT NULL),
+       count(*) FILTER (WHERE reply_facts AND reply_accountability AND reply_remediation
+                          AND reply_satisfaction AND reply_time AND reply_handler_contact)
+FROM mart_base WHERE status = 'closed' AND replied_date IS NOT NULL GROUP BY ALL;

@@ -39,3 +39,31 @@ FROM (
     UNION ALL SELECT 'cause', cause_raw, source_system FROM complaints WHERE cause = 'unmapped'
 )
 GROUP BY ALL;
+
+-- raw branch texts the branch master does not map (nothing to check against while the master is empty)
+DELETE FROM unknown_branches;
+INSERT INTO unknown_branches
+SELECT u.branch_raw, u.records, u.sources,
+       (SELECT string_agg(DISTINCT s.code, ',' ORDER BY s.code) FROM branch_spellings s WHERE s.spelling = norm_text(u.branch_raw)
+        HAVING count(DISTINCT s.code) > 1)
+FROM (
+    SELECT branch_raw, count(*) AS records, string_agg(DISTINCT source_system, ',' ORDER BY source_system) AS sources
+    FROM complaints
+    WHERE branch_raw IS NOT NULL AND branch NOT IN (SELECT code FROM branch_master)
+      AND EXISTS (SELECT 1 FROM branch_master)
+    GROUP BY branch_raw
+) u;
+
+-- corrections that could not be applied
+DELETE FROM corrections_unmatched;
+INSERT INTO corrections_unmatched
+SELECT k.seq, k.complaint_key, k.action, k.field, k.value,
+       CASE WHEN k.complaint_key NOT IN (SELECT complaint_key FROM complaints) THEN 'unknown_complaint'
+            WHEN k.action = 'duplicate_of' THEN 'unknown_target'
+            ELSE 'value_unmapped' END
+FROM corrections k
+WHERE k.complaint_key NOT IN (SELECT complaint_key FROM complaints)
+   OR (k.action = 'duplicate_of' AND (k.value IS NULL OR k.value = k.complaint_key
+                                      OR k.value NOT IN (SELECT complaint_key FROM complaints)))
+   OR (k.action = 'reclassify' AND NOT EXISTS (
+           SELECT 1 FROM taxonomy_map m WHERE m.dimension = k.field AND m.synonym = norm_text(k.value)));
