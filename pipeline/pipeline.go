@@ -31,6 +31,8 @@ type Env struct {
 	Logger        *slog.Logger
 	// Progress shows progress bars (only when stderr is a terminal).
 	Progress bool
+	// FullNormalize rebuilds every complaint from every landed row instead of only the new batches' (--full).
+	FullNormalize bool
 	// Now is the clock; tests fix it.
 	Now func() time.Time
 }
@@ -111,6 +113,7 @@ func (e *Env) Normalize(ctx context.Context, w *warehouse.Warehouse) (*transform
 		InternalDaysComplex: p.InternalDaysComplex, RegulatoryDays: p.RegulatoryDays, Calendar: cal,
 		RepeatWindowDays: p.RepeatWindowDays, Logger: e.logger(), Now: e.now,
 		BranchesFile: e.Config.Resolve(e.Config.Branches), CorrectionsFile: e.Config.Resolve(e.Config.Corrections),
+		Full: e.FullNormalize,
 	})
 	if err != nil {
 		return nil, err

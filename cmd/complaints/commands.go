@@ -65,14 +65,18 @@ shows read = accepted + rejected for every file.`,
 }
 
 func newNormalizeCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
+	var full bool
+	c := &cobra.Command{
 		Use:   "normalize",
 		Short: "Rebuild the canonical complaints and the marts from the landed rows",
 		Long: `normalize types the landed rows, maps categories to the catalogue's codes, keeps the newest version of
-each complaint, links probable duplicates to their primary and rebuilds the marts that reports and dashboards
-read, in one transaction. Running it twice gives identical tables.`,
+each complaint, applies the branch master and the corrections file, computes both deadlines, links customers,
+duplicates and repeat complainants, and rebuilds the marts that reports and dashboards read, in one
+transaction. By default only complaints in batches not yet normalised are re-derived (everything is rebuilt
+when the models, catalogue, calendar, branch master or policy changed); --full rebuilds from every landed row
+and gives identical tables.`,
 		Example: `  complaints normalize
-  complaints normalize --warehouse /data/complaints.duckdb`,
+  complaints normalize --full --warehouse /data/complaints.duckdb`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			env, err := g.env()
@@ -84,6 +88,7 @@ read, in one transaction. Running it twice gives identical tables.`,
 				return err
 			}
 			defer w.Close()
+			env.FullNormalize = full
 			res, err := env.Normalize(cmd.Context(), w)
 			if err != nil {
 				return err
@@ -92,6 +97,8 @@ read, in one transaction. Running it twice gives identical tables.`,
 			return nil
 		},
 	}
+	c.Flags().BoolVar(&full, "full", false, "rebuild every complaint from every landed row")
+	return c
 }
 
 func newReportCmd(g *globals) *cobra.Command {
