@@ -21,6 +21,7 @@ var version = "dev"
 func newIngestCmd(g *globals) *cobra.Command {
 	var profile string
 	var dryRun bool
+	var maxRejectRate float64
 	c := &cobra.Command{
 		Use:   "ingest [FILE...]",
 		Short: "Land export files in the warehouse (every configured source when no file is given)",
@@ -43,6 +44,12 @@ shows read = accepted + rejected for every file.`,
 			}
 			defer w.Close()
 			opts := env.IngestOptions(dryRun)
+			if cmd.Flags().Changed("max-reject-rate") {
+				if maxRejectRate < 0 || maxRejectRate > 1 {
+					return usageError{fmt.Errorf("--max-reject-rate %v: use a number from 0 to 1", maxRejectRate)}
+				}
+				opts.MaxRejectRate = maxRejectRate
+			}
 			var res []ingest.FileResult
 			if len(args) > 0 {
 				res, err = ingest.IngestFiles(cmd.Context(), w, opts, args, profile)
@@ -61,6 +68,7 @@ shows read = accepted + rejected for every file.`,
 	}
 	c.Flags().StringVar(&profile, "profile", "", "source profile to read the files with (default: the profile whose glob matches)")
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "read and report without landing anything")
+	c.Flags().Float64Var(&maxRejectRate, "max-reject-rate", 0.2, "a file rejecting more than this share of its rows is not taken at all (config: ingest.max_reject_rate)")
 	return c
 }
 
