@@ -42,6 +42,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the ingest time (tests fix it); nil means time.Now.
 	Now func() time.Time
+	// InboxSettle is IngestInbox's wait between its two looks at each file (a file whose size or mtime changes
+	// is still being written); 0 means DefaultInboxSettle (1 s), negative means no wait (tests).
+	InboxSettle time.Duration
 }
 
 // DefaultMaxRejectRate is the reject rate above which a file is not taken.
@@ -72,6 +75,11 @@ type FileResult struct {
 	AsOf string
 	// Rejects are the first rejected rows (at most 20), for the summary.
 	Rejects []Reject
+	// MissingFromSnapshot (profiles with snapshot: full) is how many ids of the source seen in earlier batches are
+	// not in this export; they are listed in missing_from_snapshot, never deleted.
+	MissingFromSnapshot int
+	// MovedTo (IngestInbox) is where the file was moved: <inbox>/done/... or <inbox>/failed/...; "" if it stayed.
+	MovedTo string
 	Err     error
 }
 
@@ -356,6 +364,14 @@ func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p
 	default:
 		o.source = sourceFromName(path)
 	}
+	if p != nil {
+		switch strings.ToLower(p.Snapshot) {
+		case "", "incremental", "full":
+		default:
+			t.Close()
+			return nil, fmt.Errorf("profile %q: snapshot %q: use incremental or full", p.Name, p.Snapshot)
+		}
+	}
 	if p != nil && p.AsOf != "" {
 		d, err := time.ParseInLocation("2006-01-02", p.AsOf, warehouse.Beijing)
 		if err != nil {
@@ -460,8 +476,9 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 		return res
 	}
 	info := batchInfo{Source: o.source, FilePath: display, SHA256: facts.SHA256, Size: facts.Size, Format: o.table.Format,
-		Encoding: o.table.Encoding, Sheet: o.table.Sheet, AsOf: o.asOf, IngestedAt: opts.Now()}
-	id, st, rejects, err := landFile(ctx, w, info, func(emit func(arrow.RecordBatch) error, reject func(Reject) error) (mapStats, error) {
+		Encoding: o.table.Encoding, Sheet: o.table.Sheet, AsOf: o.asOf, IngestedAt: opts.Now(),
+		Snapshot: o.profile != nil && strings.EqualFold(o.profile.Snapshot, "full"), Active: o.mapper.activeColumns()}
+	id, st, rejects, missing, err := landFile(ctx, w, info, func(emit func(arrow.RecordBatch) error, reject func(Reject) error) (mapStats, error) {
 		return o.mapper.mapTable(ctx, emit, reject)
 	}, opts.MaxRejectRate)
 	res.Read, res.Accepted, res.Rejected = st.Read, st.Accepted, st.Rejected
@@ -470,6 +487,6 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 		res.Err = where(err)
 		return res
 	}
-	res.BatchID = id
+	res.BatchID, res.MissingFromSnapshot = id, missing
 	return res
 }

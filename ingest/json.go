@@ -55,7 +55,8 @@ func openJSON(ctx context.Context, in *input) (*table, error) {
 		defer close(rows)
 		in2 := *in
 		in2.count = count
-		errc <- scanJSON(&in2, &enc, func(num int, rec []kv, problem string) error {
+		enc2 := "" // pass 1 already set enc; a private copy keeps this goroutine from writing it (data race)
+		errc <- scanJSON(&in2, &enc2, func(num int, rec []kv, problem string) error {
 			fields := make([]string, len(header))
 			for _, f := range rec {
 				if i, ok := index[f.k]; ok {

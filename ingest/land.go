@@ -28,6 +28,11 @@ type batchInfo struct {
 	Sheet      string
 	AsOf       *time.Time // Beijing date, or nil
 	IngestedAt time.Time
+	// Snapshot: the export is a full snapshot of the source (profile snapshot: full); ids of earlier batches
+	// missing from it are listed in missing_from_snapshot.
+	Snapshot bool
+	// Active marks the landing columns the file can fill (mapper.activeColumns); nil means all.
+	Active []bool
 }
 
 // recordSource produces a file's mapped rows as Arrow record batches (emit) and its rejects (reject); the
@@ -49,16 +54,17 @@ var hookAfterBatch func(n int)
 //
 // The Appender writes into the connection's open transaction: its rows become visible only at COMMIT and
 // vanish at ROLLBACK (TestCancelMidFileLeavesNothing pins this).
-func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produce recordSource, maxRate float64) (int64, mapStats, []Reject, error) {
+func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produce recordSource, maxRate float64) (int64, mapStats, []Reject, int, error) {
 	conn, err := w.DB.Conn(ctx)
 	if err != nil {
-		return 0, mapStats{}, nil, fmt.Errorf("warehouse connection: %w", err)
+		return 0, mapStats{}, nil, 0, fmt.Errorf("warehouse connection: %w", err)
 	}
 	defer conn.Close()
 	var (
 		batchID int64
 		st      mapStats
 		rejects []Reject
+		missing int
 	)
 	err = conn.Raw(func(dc any) error {
 		c, ok := dc.(driver.Conn)
@@ -90,7 +96,16 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		if err != nil {
 			return err
 		}
-		cols := append(append([]string{}, landedLineage...), landingColumns...)
+		// Only the columns this file can fill go through the Appender: the others get their default (NULL),
+		// and each value appended costs a cgo call.
+		cols := append([]string{}, landedLineage...)
+		var active []int // indexes into landingColumns
+		for i, name := range landingColumns {
+			if info.Active == nil || info.Active[i] {
+				active = append(active, i)
+				cols = append(cols, name)
+			}
+		}
 		app, err = duckdb.NewAppenderWithColumns(c, "", "", "landed_rows", cols)
 		if err != nil {
 			return fmt.Errorf("appender for landed_rows: %w", err)
@@ -112,6 +127,21 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 				strs[i] = rec.Column(i + 1).(*array.String)
 			}
 			n := len(landedLineage)
+			if len(active) < len(strs) {
+				for i := range strs {
+					if info.Active[i] {
+						continue
+					}
+					if strs[i].NullN() != strs[i].Len() {
+						return fmt.Errorf("internal error: column %s has values but the mapping said it cannot", landingColumns[i])
+					}
+				}
+				kept := strs[:0:0]
+				for _, i := range active {
+					kept = append(kept, strs[i])
+				}
+				strs = kept
+			}
 			for r := 0; r < int(rec.NumRows()); r++ {
 				args[0], args[1], args[2], args[3], args[4], args[5] = batchID, info.Source, info.FilePath, info.SHA256, sheet, ingested
 				args[6] = rows.Value(r)
@@ -136,9 +166,42 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 			rejects = append(rejects, r)
 			return nil
 		}
-		st, err = produce(emit, reject)
-		if err != nil {
-			return err
+		// Mapping (parsing, hashing, scrubbing) runs in its own goroutine while this one appends: the two
+		// costs overlap instead of adding up. Batches pass through a small channel, so memory stays bounded.
+		pctx, pcancel := context.WithCancel(ctx)
+		defer pcancel()
+		ch := make(chan arrow.RecordBatch, 4)
+		var prodErr error
+		prodDone := make(chan struct{})
+		go func() {
+			defer close(prodDone)
+			defer close(ch)
+			st, prodErr = produce(func(rec arrow.RecordBatch) error {
+				rec.Retain()
+				select {
+				case ch <- rec:
+					return nil
+				case <-pctx.Done():
+					rec.Release()
+					return pctx.Err()
+				}
+			}, reject)
+		}()
+		var appErr error
+		for rec := range ch {
+			if appErr == nil {
+				if appErr = emit(rec); appErr != nil {
+					pcancel()
+				}
+			}
+			rec.Release()
+		}
+		<-prodDone
+		if appErr != nil {
+			return appErr
+		}
+		if prodErr != nil {
+			return prodErr
 		}
 		if err := ctx.Err(); err != nil {
 			return err
@@ -153,6 +216,11 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		}
 		if err := insertRejects(c, batchID, info, rejects); err != nil {
 			return err
+		}
+		if info.Snapshot {
+			if missing, err = listMissing(ctx, c, ex, q, batchID, info, rejects); err != nil {
+				return err
+			}
 		}
 		var asOf any
 		if info.AsOf != nil {
@@ -176,9 +244,85 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		return nil
 	})
 	if err != nil {
-		return 0, st, rejects, err
+		return 0, st, rejects, 0, err
 	}
-	return batchID, st, rejects, nil
+	return batchID, st, rejects, missing, nil
+}
+
+// missingFromSnapshotDDL creates the table of ids a full snapshot lacks. The warehouse migration that owns it
+// must use the same definition (with IF NOT EXISTS, as warehouses landed before it already have the table).
+const missingFromSnapshotDDL = `CREATE TABLE IF NOT EXISTS missing_from_snapshot (
+    batch_id        BIGINT NOT NULL,   -- the full-snapshot batch the id is missing from
+    source_system   VARCHAR NOT NULL,
+    source_id       VARCHAR NOT NULL,
+    last_seen_batch BIGINT NOT NULL    -- the newest earlier batch that had the id
+)`
+
+// listMissing, for a full snapshot, lists the ids of the source present in earlier batches but not in this
+// one, in the open transaction: never deleting anything. Earlier batches are those with a smaller id whose
+// as-of date (when both are known) is not after this export's, so a late-ingested older export is not compared
+// with a newer one. A row of this export that was rejected still counts as present (its id was exported).
+func listMissing(ctx context.Context, c driver.Conn, ex driver.ExecerContext, q driver.QueryerContext, batchID int64, info batchInfo, rejects []Reject) (int, error) {
+	if _, err := ex.ExecContext(ctx, missingFromSnapshotDDL, nil); err != nil {
+		return 0, fmt.Errorf("missing_from_snapshot: %w", err)
+	}
+	query := `SELECT l.source_id, max(l.batch_id) FROM landed_rows l JOIN batches b USING (batch_id)
+		WHERE l.source_system = ? AND l.batch_id < ?`
+	args := []any{info.Source, batchID}
+	if info.AsOf != nil {
+		query += ` AND (b.export_as_of IS NULL OR b.export_as_of <= ?)`
+		args = append(args, warehouse.WallClock(*info.AsOf))
+	}
+	query += ` AND NOT EXISTS (SELECT 1 FROM landed_rows n WHERE n.batch_id = ? AND n.source_id = l.source_id)
+		GROUP BY l.source_id ORDER BY l.source_id`
+	args = append(args, batchID)
+	rows, err := q.QueryContext(ctx, query, namedValues(args...))
+	if err != nil {
+		return 0, fmt.Errorf("missing_from_snapshot: %w", err)
+	}
+	rejected := map[string]bool{}
+	for _, r := range rejects {
+		if r.sourceID != "" {
+			rejected[r.sourceID] = true
+		}
+	}
+	type gone struct {
+		id   string
+		last int64
+	}
+	var out []gone
+	dest := make([]driver.Value, 2)
+	for {
+		if err := rows.Next(dest); err == io.EOF {
+			break
+		} else if err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("missing_from_snapshot: %w", err)
+		}
+		id, _ := dest[0].(string)
+		last, _ := dest[1].(int64)
+		if !rejected[id] {
+			out = append(out, gone{id, last})
+		}
+	}
+	rows.Close()
+	if len(out) == 0 {
+		return 0, nil
+	}
+	app, err := duckdb.NewAppenderWithColumns(c, "", "", "missing_from_snapshot", []string{"batch_id", "source_system", "source_id", "last_seen_batch"})
+	if err != nil {
+		return 0, fmt.Errorf("appender for missing_from_snapshot: %w", err)
+	}
+	for _, g := range out {
+		if err := app.AppendRow(batchID, info.Source, g.id, g.last); err != nil {
+			app.Close()
+			return 0, fmt.Errorf("missing_from_snapshot: %w", err)
+		}
+	}
+	if err := app.Close(); err != nil {
+		return 0, fmt.Errorf("missing_from_snapshot: %w", err)
+	}
+	return len(out), nil
 }
 
 func rejectRateError(st mapStats, maxRate float64, rejects []Reject) error {

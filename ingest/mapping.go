@@ -52,6 +52,8 @@ type Reject struct {
 	Column   string // header text of the offending column, if one
 	RawValue string // masked when the column is personal
 	Reason   string
+	// sourceID is the row's id when it has one (a full snapshot does not list a rejected row's id as missing).
+	sourceID string
 }
 
 // mapper turns a reader's raw rows into landing values.
@@ -150,6 +152,16 @@ func (m *mapper) reject(r rawRow, field, raw, reason string) *Reject {
 
 // mapRow returns the landing values of one row (indexed like landingColumns; "" is NULL) or a reject.
 func (m *mapper) mapRow(r rawRow, out []string) *Reject {
+	rej := m.mapRowValues(r, out)
+	if rej != nil {
+		if id, _ := m.get(r.Fields, "source_id"); id != "" {
+			rej.sourceID = id
+		}
+	}
+	return rej
+}
+
+func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 	for i := range out {
 		out[i] = ""
 	}
@@ -223,6 +235,37 @@ func (m *mapper) mapRow(r rawRow, out []string) *Reject {
 		out[ic] = m.intake
 	}
 	return nil
+}
+
+// activeColumns says which landing columns (indexed like landingColumns) this file's mapping can fill; the
+// others are NULL in every row, and the landing step leaves them out of its Appender (fewer values per row).
+func (m *mapper) activeColumns() []bool {
+	act := make([]bool, len(landingColumns))
+	set := func(c string) { act[landingIndex[c]] = true }
+	set("source_id")
+	set("received_at")
+	for f := range m.cols.Index {
+		if _, ok := landingIndex[f]; ok {
+			set(f)
+		}
+	}
+	if _, ok := m.cols.Index["customer_name"]; ok {
+		set("customer_name_masked")
+	}
+	if _, ok := m.cols.Index["customer_phone"]; ok {
+		set("customer_phone_key")
+		set("customer_phone_masked")
+	}
+	if _, ok := m.cols.Index["customer_id_number"]; ok {
+		set("customer_id_key")
+	}
+	if _, ok := m.cols.Index["customer_card"]; ok {
+		set("customer_card_key")
+	}
+	if m.intake != "" {
+		set("intake_channel")
+	}
+	return act
 }
 
 // mapStats counts what the mapping step did.

@@ -214,7 +214,7 @@ func scanSheetLayout(file, sheet string) (*sheetLayout, error) {
 	dec := xml.NewDecoder(rc)
 	row, col := 0, 0
 	for {
-		tok, err := dec.Token()
+		tok, err := dec.RawToken() // no namespace bookkeeping: much cheaper on a large sheet
 		if err == io.EOF {
 			break
 		}

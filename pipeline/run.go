@@ -115,6 +115,12 @@ func PrintIngest(out io.Writer, files []ingest.FileResult) {
 		case f.BatchID > 0:
 			result = fmt.Sprintf("landed as batch %d", f.BatchID)
 		}
+		if f.MissingFromSnapshot > 0 {
+			result += fmt.Sprintf("; %d ids missing from this full snapshot (listed)", f.MissingFromSnapshot)
+		}
+		if f.MovedTo != "" {
+			result += "; moved to " + f.MovedTo
+		}
 		enc := f.Format
 		if f.Encoding != "" {
 			enc += "/" + f.Encoding

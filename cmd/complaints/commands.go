@@ -22,6 +22,7 @@ func newIngestCmd(g *globals) *cobra.Command {
 	var profile string
 	var dryRun bool
 	var maxRejectRate float64
+	var inbox string
 	c := &cobra.Command{
 		Use:   "ingest [FILE...]",
 		Short: "Land export files in the warehouse (every configured source when no file is given)",
@@ -32,7 +33,8 @@ shows read = accepted + rejected for every file.`,
 		Example: `  complaints ingest                                  # every source of complaints.yaml by its glob
   complaints ingest exports/hotline_20261105.csv     # one file; its profile is found by glob
   complaints ingest --profile hotline new.csv        # one file read with a named profile
-  complaints ingest --dry-run exports/*.xlsx         # read and report, land nothing`,
+  complaints ingest --dry-run exports/*.xlsx         # read and report, land nothing
+  complaints ingest --inbox /sftp/complaints         # every new file dropped there; moved to done/ or failed/`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			env, err := g.env()
 			if err != nil {
@@ -51,9 +53,14 @@ shows read = accepted + rejected for every file.`,
 				opts.MaxRejectRate = maxRejectRate
 			}
 			var res []ingest.FileResult
-			if len(args) > 0 {
+			switch {
+			case inbox != "" && len(args) > 0:
+				return usageError{fmt.Errorf("--inbox takes no FILE arguments")}
+			case inbox != "":
+				res, err = ingest.IngestInbox(cmd.Context(), w, opts, inbox)
+			case len(args) > 0:
 				res, err = ingest.IngestFiles(cmd.Context(), w, opts, args, profile)
-			} else {
+			default:
 				res, err = ingest.IngestSources(cmd.Context(), w, opts)
 			}
 			pipeline.PrintIngest(cmd.OutOrStdout(), res)
@@ -68,6 +75,7 @@ shows read = accepted + rejected for every file.`,
 	}
 	c.Flags().StringVar(&profile, "profile", "", "source profile to read the files with (default: the profile whose glob matches)")
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "read and report without landing anything")
+	c.Flags().StringVar(&inbox, "inbox", "", "take every new file dropped in DIR; landed ones move to DIR/done, failed ones to DIR/failed with a .reason.txt")
 	c.Flags().Float64Var(&maxRejectRate, "max-reject-rate", 0.2, "a file rejecting more than this share of its rows is not taken at all (config: ingest.max_reject_rate)")
 	return c
 }
