@@ -38,6 +38,8 @@ func TestMartStocksAndBands(t *testing.T) {
 		"2026-09": {received: 5, closed: 2, b0: 1, b31: 1, regOK: 1, daysSum: 39, satRec: 2, sat: 1, openStart: 1, openEnd: 2, overdue: 1},
 		// closed K4 (22 d, late); open at start K3 K4; open at end K3 (overdue).
 		"2026-10": {closed: 1, b16: 1, daysSum: 22, openStart: 2, openEnd: 1, overdue: 1},
+		// no activity in November, but the export (ingested 2026-11-01) is as of November: K3 is still open and overdue.
+		"2026-11": {openStart: 1, openEnd: 1, overdue: 1},
 	}
 	rs, err := w.DB.Query(`SELECT strftime(month, '%Y-%m'), received, closed, closed_0_15, closed_16_30, closed_31_60, closed_over_60,
 		closed_regulatory_on_time, handling_days_sum, satisfaction_recorded, satisfied, open_at_start, open_at_end, overdue_at_end

@@ -9,7 +9,10 @@ SELECT * FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_ac
 CREATE OR REPLACE TEMP TABLE mart_spine AS
 WITH bounds AS (
     SELECT date_trunc('month', min(received_date))::DATE AS first_month,
-           date_trunc('month', greatest(max(received_date), coalesce(max(replied_date), max(received_date))))::DATE AS last_month
+           -- up to the newest export's as-of month, so that the stocks of a month with no new activity (complaints
+           -- still open, overdue) are there for a report of that month
+           date_trunc('month', greatest(max(received_date), coalesce(max(replied_date), max(received_date)),
+               coalesce((SELECT CAST(max(coalesce(export_as_of, ingested_at)) AS DATE) FROM batches), max(received_date))))::DATE AS last_month
     FROM mart_base
 )
 SELECT m::DATE AS month, (m + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS month_end, c.business_category
