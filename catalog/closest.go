@@ -3,6 +3,8 @@ package catalog
 import (
 	"sort"
 	"strings"
+
+	"complaints/internal/editdist"
 )
 
 // Match is a code suggested for a raw spelling, with how far the nearest of its spellings is.
@@ -22,7 +24,7 @@ func Closest(dimension, raw string, n int) []Match {
 		if s.Dimension != dimension {
 			continue
 		}
-		d := editDistance(v, []rune(s.Text))
+		d := editdist.Runes(v, []rune(s.Text))
 		if strings.Contains(string(v), s.Text) || strings.Contains(s.Text, string(v)) {
 			d = min(d, abs(len([]rune(s.Text))-len(v)))
 		}
@@ -51,24 +53,4 @@ func abs(x int) int {
 		return -x
 	}
 	return x
-}
-
-func editDistance(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"complaints/catalog"
+	"complaints/internal/atomicfile"
 	"complaints/reports/marts"
 	"complaints/warehouse"
 )
@@ -92,7 +93,7 @@ func Write(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("dashboard %s..%s: %w", from, to, err)
 	}
-	return writeFileAtomic(opts.Out, page)
+	return atomicfile.Write(opts.Out, page)
 }
 
 func load(ctx context.Context, db *sql.DB, opts Options, from, to marts.Month) (*data, error) {

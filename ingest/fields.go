@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 
+	"complaints/internal/editdist"
+
 	"golang.org/x/text/width"
 )
 
@@ -295,7 +297,7 @@ func closestHeaders(field string, header []string, n int) []string {
 		best := 1e9
 		for _, s := range append([]string{field}, f.Synonyms...) {
 			ns := normHeader(s)
-			d := float64(levenshtein([]rune(nh), []rune(ns))) / float64(max(len([]rune(nh)), len([]rune(ns))))
+			d := float64(editdist.Runes([]rune(nh), []rune(ns))) / float64(max(len([]rune(nh)), len([]rune(ns))))
 			if strings.Contains(nh, ns) || strings.Contains(ns, nh) {
 				d /= 2
 			}
@@ -312,24 +314,4 @@ func closestHeaders(field string, header []string, n int) []string {
 		out = append(out, a.h)
 	}
 	return out
-}
-
-func levenshtein(a, b []rune) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -6,14 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"complaints/catalog"
+	"complaints/internal/atomicfile"
 	"complaints/reports/marts"
 	"complaints/warehouse"
 )
@@ -89,7 +88,7 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
-	return writeFileAtomic(opts.Out, b)
+	return atomicfile.Write(opts.Out, b)
 }
 
 type workbook struct {
@@ -228,28 +227,6 @@ func cellName(r, c int) string {
 func colName(c int) string {
 	s, _ := excelize.ColumnNumberToName(c)
 	return s
-}
-
-func writeFileAtomic(path string, b []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %q: %w", path, err)
-	}
-	return nil
 }
 
 // ---- Cover -----------------------------------------------------------------------------------------------
