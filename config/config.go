@@ -50,6 +50,9 @@ type Config struct {
 	// extension_approved, not_complaint; each with who, when and why), relative to the config file's folder,
 	// applied on every normalise and audited; empty (default) applies none.
 	Corrections string `yaml:"corrections"`
+	// Remediation (CSV or YAML: cause and/or branch, action, owner, status, due) records the actions taken on
+	// recurring findings (溯源整改, Art 26); the report's 根因 sheet shows them and marks findings with none.
+	Remediation string `yaml:"remediation"`
 
 	// Dir is the folder relative paths are resolved against (the config file's folder); not read from YAML.
 	Dir string `yaml:"-"`

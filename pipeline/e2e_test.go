@@ -165,4 +165,31 @@ func TestDemoEndToEnd(t *testing.T) {
 			t.Errorf("R1 lacks a row for %s (truth: %d received)", code, n)
 		}
 	}
+
+	// The July workbook's 根因 sheet names the planted outage and the planted recurring branch x cause.
+	july, err := env.Report(ctx, w, truth.Planted.Spike.Month, "zh", filepath.Join(out, "july.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fj, err := excelize.OpenFile(july)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fj.Close()
+	rc, err := fj.GetRows(catalog.Text("rpt_rc_sheet", "zh"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	for _, r := range rc {
+		text.WriteString(strings.Join(r, "|") + "\n")
+	}
+	spike := catalog.Label("business_category", truth.Planted.Spike.BusinessCategory, "zh") + " × " +
+		catalog.Label("cause", truth.Planted.Spike.Cause, "zh")
+	recurring := truth.Planted.Recurring.BranchName + " × " + catalog.Label("cause", truth.Planted.Recurring.Cause, "zh")
+	for _, want := range []string{spike, recurring} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("根因 sheet for %s does not name %q", truth.Planted.Spike.Month, want)
+		}
+	}
 }

@@ -150,6 +150,7 @@ func (e *Env) Report(ctx context.Context, w *warehouse.Warehouse, period, lang, 
 	err := reports.WriteMonthly(ctx, w.DB, reports.Options{
 		Period: period, Lang: e.Lang(lang), Institution: e.Config.Institution, GeneratedAt: e.GeneratedAt(), Out: out,
 		Branches: e.Config.Denominators.Branches, PersonalCustomers: e.Config.Denominators.PersonalCustomers,
+		RemediationFile: e.Config.Resolve(e.Config.Remediation),
 	})
 	if err != nil {
 		return "", err

@@ -14,6 +14,7 @@ import (
 	"complaints/catalog"
 	"complaints/internal/atomicfile"
 	"complaints/reports/marts"
+	"complaints/transform/rootcause"
 	"complaints/warehouse"
 )
 
@@ -34,6 +35,9 @@ type Options struct {
 	// (complaints per 1,000 branches, per 10 million personal customers) on the R3 sheet; 0 omits the measure.
 	Branches          int
 	PersonalCustomers int64
+	// RemediationFile (CSV or YAML, see transform/rootcause) records the actions taken on recurring findings;
+	// the 根因 sheet shows them beside each finding and marks findings with none or an overdue one.
+	RemediationFile string
 }
 
 // TrendMonths is how many months the summary's trend shows, ending with the period's last month.
@@ -82,8 +86,12 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
+	findings, err := loadFindings(ctx, db, p, opts.RemediationFile)
+	if err != nil {
+		return fmt.Errorf("report %s: %w", p, err)
+	}
 	w := &workbook{lang: lang, period: p, opts: opts, cats: cats, batches: batches, reasons: reasons,
-		months: months, dims: dims, checks: checks, unmapped: unmapped}
+		months: months, dims: dims, checks: checks, unmapped: unmapped, findings: findings}
 	b, err := w.build()
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
@@ -102,6 +110,7 @@ type workbook struct {
 	dims     marts.DimensionRows
 	checks   []marts.CheckCount
 	unmapped []marts.UnmappedValue
+	findings *rootcause.Findings // nil for periods longer than a month
 	st       *styles
 }
 
@@ -147,8 +156,17 @@ func (w *workbook) build() ([]byte, error) {
 		{w.r2(), "$3:$3"},
 		{w.r3(), "$4:$4"},
 		{w.channels(), "$3:$3"},
-		{w.quality(), "$3:$3"},
 	}
+	if w.findings != nil {
+		grids = append(grids, struct {
+			g           *grid
+			printTitles string
+		}{w.rootCauses(), ""})
+	}
+	grids = append(grids, struct {
+		g           *grid
+		printTitles string
+	}{w.quality(), "$3:$3"})
 	if err := f.SetSheetName("Sheet1", grids[0].g.name); err != nil {
 		return nil, err
 	}
