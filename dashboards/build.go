@@ -11,6 +11,7 @@ import (
 	"complaints/catalog"
 	"complaints/internal/atomicfile"
 	"complaints/reports/marts"
+	"complaints/transform/rootcause"
 	"complaints/warehouse"
 )
 
@@ -62,6 +63,7 @@ type data struct {
 	branchCau []marts.DashDimensionSum // branch, cause
 	provinces []marts.DashDimensionSum // province
 	asOf      string
+	findings  *rootcause.Findings // the last month's root causes (bank-wide pages only)
 }
 
 // Write writes the dashboard for the months From..To.
@@ -149,6 +151,9 @@ func load(ctx context.Context, db *sql.DB, opts Options, from, to marts.Month) (
 		if d.repeats, err = marts.LoadDashRepeats(ctx, db, from, to); err != nil {
 			return nil, err
 		}
+		if d.findings, err = rootcause.Analyze(ctx, db, rootcause.Options{Period: to.String()}); err != nil {
+			return nil, fmt.Errorf("root causes for %s: %w", to, err)
+		}
 	}
 	if d.catCause, err = marts.DashSumDimensions(ctx, db, from, to, d.branch, "business_category", "cause"); err != nil {
 		return nil, err
@@ -227,6 +232,12 @@ type section struct {
 	ID, Title, Note string
 	KPIs            []kpi
 	Charts          []chartBlock
+	Tables          []namedTable // tables with no chart, shown open
+}
+
+type namedTable struct {
+	Title string
+	Table table
 }
 
 type kpi struct{ Label, Value, MoM, YoY, MoMLabel, YoYLabel string }
@@ -310,6 +321,13 @@ func build(lang string, opts Options, d *data) *page {
 		add(&timeliness, "overdue", t("dash_overdue_title"), t("dash_def_overdue"), overdue, &overdueTable)
 		repeats, repeatsTable := repeatsChart(lang, from, to, d.repeats)
 		add(&recurring, "repeats", t("dash_repeats_title"), t("dash_def_repeats"), repeats, &repeatsTable)
+		if d.findings != nil {
+			if cc, ccTable, ok := controlChart(lang, d.findings); ok {
+				rec := recurringTable(lang, d.findings)
+				add(&recurring, "control", t("dash_cc_title"), t("dash_def_control"), cc, &ccTable)
+				recurring.Tables = append(recurring.Tables, namedTable{Title: t("dash_recurring_title"), Table: rec})
+			}
+		}
 	} else {
 		timeliness.Note = t("dash_section_omitted")
 		recurring.Note = t("dash_section_omitted")

@@ -60,6 +60,15 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 {{- else}}<p class="note">{{$.NoData}}</p>{{end}}{{end}}
 </div>
 {{- end}}
+{{- range .Tables}}
+<div class="panel">
+<h3>{{.Title}}</h3>
+{{- if .Table.Rows}}
+<table><thead><tr>{{range .Table.Header}}<th>{{.}}</th>{{end}}</tr></thead>
+<tbody>{{range .Table.Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</tbody></table>
+{{- else}}<p class="note">{{$.NoData}}</p>{{end}}
+</div>
+{{- end}}
 </section>
 {{- end}}
 </main>

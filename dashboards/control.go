@@ -1,0 +1,79 @@
+package dashboards
+
+import (
+	"strconv"
+	"strings"
+
+	"complaints/catalog"
+	"complaints/transform/rootcause"
+)
+
+// controlChart draws the c-chart of the series the root-cause analytics rank first for the last month (a
+// flagged series when there is one): monthly counts against the baseline centre line and 3-sigma limits, the
+// points beyond the limits in red. The statistics come from transform/rootcause; this only draws them.
+func controlChart(lang string, f *rootcause.Findings) (map[string]any, table, bool) {
+	t := func(key string) string { return catalog.Text(key, lang) }
+	var c *rootcause.Chart
+	for i := range f.Charts {
+		if !f.Charts[i].Sparse {
+			c = &f.Charts[i]
+			break
+		}
+	}
+	if c == nil || len(c.Counts) == 0 {
+		return nil, table{}, false
+	}
+	label := rootcause.KeyLabel(c.Key, lang)
+	counts := make([]any, len(c.Counts))
+	centre := make([]float64, len(c.Counts))
+	ucl := make([]float64, len(c.Counts))
+	lcl := make([]float64, len(c.Counts))
+	tbl := table{Header: []string{t("month"), t("rpt_rc_count"), t("rpt_rc_centre"), t("rpt_rc_ucl"), t("dash_cc_beyond")}}
+	for i, n := range c.Counts {
+		beyond := i < len(c.Rule1Months) && c.Rule1Months[i]
+		if beyond {
+			counts[i] = map[string]any{"value": n, "itemStyle": map[string]any{"color": "#c23531"}, "symbolSize": 10}
+		} else {
+			counts[i] = n
+		}
+		centre[i], ucl[i], lcl[i] = roundTo1(c.Centre), roundTo1(c.UCL), roundTo1(c.LCL)
+		mark := ""
+		if beyond {
+			mark = "●"
+		}
+		tbl.Rows = append(tbl.Rows, []string{f.Months[i], strconv.Itoa(n), strconv.FormatFloat(c.Centre, 'f', 1, 64),
+			strconv.FormatFloat(c.UCL, 'f', 1, 64), mark})
+	}
+	opt := baseOption(lang, "control", t("dash_cc_title")+" · "+label, t("dash_cc_subtext"))
+	opt["tooltip"] = map[string]any{"trigger": "axis"}
+	opt["legend"] = map[string]any{"bottom": 0}
+	opt["grid"] = map[string]any{"left": 24, "right": 24, "top": 80, "bottom": 50, "containLabel": true}
+	opt["xAxis"] = map[string]any{"type": "category", "name": t("month"), "nameLocation": "middle", "nameGap": 30, "data": f.Months}
+	opt["yAxis"] = map[string]any{"type": "value", "name": t("trend_axis_received"), "min": 0}
+	dashed := func(colour string) map[string]any { return map[string]any{"type": "dashed", "color": colour} }
+	opt["series"] = []any{
+		map[string]any{"name": label, "type": "line", "data": counts, "symbol": "circle", "itemStyle": map[string]any{"color": "#5470c6"}},
+		map[string]any{"name": t("rpt_rc_centre"), "type": "line", "data": centre, "symbol": "none", "lineStyle": dashed("#666")},
+		map[string]any{"name": t("rpt_rc_ucl"), "type": "line", "data": ucl, "symbol": "none", "lineStyle": dashed("#c23531")},
+		map[string]any{"name": t("dash_cc_lcl"), "type": "line", "data": lcl, "symbol": "none", "lineStyle": dashed("#91cc75")},
+	}
+	return opt, tbl, true
+}
+
+// recurringTable lists the recurring, elevated (branch or category, cause) pairs of the last month.
+func recurringTable(lang string, f *rootcause.Findings) table {
+	t := func(key string) string { return catalog.Text(key, lang) }
+	tbl := table{Header: []string{t("rpt_rc_dimension"), t("rpt_rc_object"), t("rpt_rc_months_present"), t("rpt_rc_trend"), t("rpt_rc_evidence")}}
+	for _, r := range f.Recurring {
+		if !r.Elevated {
+			continue
+		}
+		parts := make([]string, len(r.Counts))
+		for i, n := range r.Counts {
+			parts[i] = r.Months[i] + ":" + strconv.Itoa(n)
+		}
+		tbl.Rows = append(tbl.Rows, []string{t("rpt_rc_kind_" + r.Key.Kind), rootcause.KeyLabel(r.Key, lang),
+			strconv.Itoa(r.MonthsPresent), t("rpt_rc_trend_" + r.Trend), strings.Join(parts, " ")})
+	}
+	return tbl
+}
