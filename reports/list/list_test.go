@@ -1,0 +1,361 @@
+package list
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"complaints/transform"
+	"complaints/warehouse"
+)
+
+// landed is one hand-made landed row; empty strings land as NULL.
+type landed struct {
+	id, typ, received, category, cause, status, replied string
+	phoneKey, name, phone, branch, handler, summary     string
+}
+
+// setup lands the rows in one batch (the pattern of transform's tests) and normalises them.
+func setup(t *testing.T, rows []landed) *sql.DB {
+	t.Helper()
+	ctx := context.Background()
+	w, err := warehouse.Open(ctx, warehouse.Options{Path: ":memory:", Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	if _, err := w.DB.Exec(`INSERT INTO batches VALUES (1, 'hotline', 'f1.csv', 'sha1', 1, 'csv', 'utf-8', NULL, NULL, 0, 0, 0, '2026-11-01 09:00:00')`); err != nil {
+		t.Fatal(err)
+	}
+	nul := func(s string) any {
+		if s == "" {
+			return nil
+		}
+		return s
+	}
+	for i, r := range rows {
+		typ := r.typ
+		if typ == "" {
+			typ = "投诉"
+		}
+		_, err := w.DB.Exec(`INSERT INTO landed_rows (batch_id, source_system, file_path, file_sha256, row_number, ingested_at,
+			source_id, record_type, received_at, intake_channel, business_category, cause, status, replied_at,
+			customer_id_key, customer_phone_key, customer_name_masked, customer_phone_masked, branch, handler, summary)
+			VALUES (1, 'hotline', 'f1.csv', 'sha1', ?, '2026-11-01 09:00:00', ?, ?, ?, '电话', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			i+2, r.id, typ, r.received, nul(r.category), nul(r.cause), nul(r.status), nul(r.replied),
+			nul(r.phoneKey), nul(r.phoneKey), nul(r.name), nul(r.phone), nul(r.branch), nul(r.handler), nul(r.summary))
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := transform.Normalize(ctx, w, transform.Options{DuplicateWindowDays: 7}); err != nil {
+		t.Fatal(err)
+	}
+	return w.DB
+}
+
+const secret = "KEYSECRET" // in every customer key: must never reach a list
+
+func rows() []landed {
+	return []landed{
+		// K1: received in Aug, replied 09-25: closed in Sep, not received in Sep.
+		{id: "K1", received: "2026-08-20 10:00:00", category: "信用卡", cause: "态度差", status: "已办结", replied: "2026-09-25 10:00:00"},
+		// K2: received and closed in Sep.
+		{id: "K2", received: "2026-09-02 10:00:00", category: "信用卡", cause: "收费", status: "已办结", replied: "2026-09-05 10:00:00", branch: "B01"},
+		// K3: open; 09-10 + 15 days = 09-25, the Mid-Autumn Festival, rolled to 09-28 -> overdue at 09-30 by 2 days.
+		{id: "K3", received: "2026-09-10 10:00:00", category: "信用卡", cause: "收费", status: "处理中", branch: "B01", handler: "李四"},
+		// K4: replied 10-20: open at the end of Sep, deadline 10-13 not yet passed.
+		{id: "K4", received: "2026-09-28 10:00:00", category: "信用卡", status: "已办结", replied: "2026-10-20 10:00:00"},
+		// K5: withdrawn: received only.
+		{id: "K5", received: "2026-09-15 10:00:00", category: "信用卡", status: "撤诉"},
+		// K6: reply before receipt: received only.
+		{id: "K6", received: "2026-09-16 10:00:00", category: "信用卡", status: "已办结", replied: "2026-09-01 10:00:00"},
+		// D1: debit card, open since 09-03 (deadline 09-18: overdue by 12 days); a formula in the summary.
+		{id: "D1", received: "2026-09-03 10:00:00", category: "借记卡", status: "处理中", phoneKey: secret + "-p1",
+			name: "张*", phone: "138****5678", summary: `=HYPERLINK("http://evil.example","click")`, branch: "B02"},
+		// D3: the same customer, same category, two days later while D1 is open: a duplicate, never listed.
+		{id: "D3", received: "2026-09-05 10:00:00", category: "借记卡", status: "处理中", phoneKey: secret + "-p1"},
+		// D2: not accepted: in no figure.
+		{id: "D2", received: "2026-09-04 10:00:00", category: "借记卡", status: "不予受理"},
+		// E1: an enquiry: not a complaint.
+		{id: "E1", typ: "咨询", received: "2026-09-05 10:00:00", category: "借记卡", status: "已办结", replied: "2026-09-05 11:00:00"},
+		// L1: loans, received 09-29, open, not yet due.
+		{id: "L1", received: "2026-09-29 10:00:00", category: "贷款", status: "处理中", summary: "-1 leading minus", name: "+王*"},
+		// L2: loans, received in June (Q2), still open: overdue at the end of Sep and of Q3.
+		{id: "L2", received: "2026-06-10 10:00:00", category: "贷款", status: "处理中"},
+	}
+}
+
+func keys(t *testing.T, db *sql.DB, o Options) []string {
+	t.Helper()
+	rs, err := Rows(context.Background(), db, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var k []string
+	for _, r := range rs {
+		k = append(k, strings.TrimPrefix(r.Key, "hotline:"))
+	}
+	sort.Strings(k)
+	return k
+}
+
+func byCategory(t *testing.T, db *sql.DB, o Options) map[string]int64 {
+	t.Helper()
+	rs, err := Rows(context.Background(), db, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]int64{}
+	for _, r := range rs {
+		m[r.Category]++
+	}
+	return m
+}
+
+// mart reads a figure of mart_category_month by category: flows summed over the months, stocks at the last one.
+func mart(t *testing.T, db *sql.DB, col, from, to string) map[string]int64 {
+	t.Helper()
+	rs, err := db.Query(fmt.Sprintf(`SELECT business_category, sum(%s) FROM mart_category_month
+		WHERE month BETWEEN ?::DATE AND ?::DATE GROUP BY ALL HAVING sum(%s) > 0`, col, col), from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	m := map[string]int64{}
+	for rs.Next() {
+		var c string
+		var n int64
+		if err := rs.Scan(&c, &n); err != nil {
+			t.Fatal(err)
+		}
+		m[c] = n
+	}
+	return m
+}
+
+func same(a, b map[string]int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func TestListsMatchTheMarts(t *testing.T) {
+	db := setup(t, rows())
+	var dup bool
+	if err := db.QueryRow(`SELECT NOT is_primary FROM complaints WHERE source_id = 'D3'`).Scan(&dup); err != nil || !dup {
+		t.Fatalf("D3 should be a duplicate of D1 (err %v)", err)
+	}
+	cases := []struct {
+		status, period, from, to, col string
+		want                          map[string]int64 // worked by hand
+		keys                          string
+	}{
+		{Received, "2026-09", "2026-09-01", "2026-09-01", "received",
+			map[string]int64{"credit_card": 5, "debit_card": 1, "loans": 1}, "D1 K2 K3 K4 K5 K6 L1"},
+		{Closed, "2026-09", "2026-09-01", "2026-09-01", "closed",
+			map[string]int64{"credit_card": 2}, "K1 K2"},
+		{Open, "2026-09", "2026-09-01", "2026-09-01", "open_at_end",
+			map[string]int64{"credit_card": 2, "debit_card": 1, "loans": 2}, "D1 K3 K4 L1 L2"},
+		{Overdue, "2026-09", "2026-09-01", "2026-09-01", "overdue_at_end",
+			map[string]int64{"credit_card": 1, "debit_card": 1, "loans": 1}, "D1 K3 L2"},
+		// the quarter: flows over Jul-Sep, stocks at Sep's end
+		{Received, "2026-Q3", "2026-07-01", "2026-09-01", "received",
+			map[string]int64{"credit_card": 6, "debit_card": 1, "loans": 1}, "D1 K1 K2 K3 K4 K5 K6 L1"},
+		{Overdue, "2026-Q3", "2026-09-01", "2026-09-01", "overdue_at_end",
+			map[string]int64{"credit_card": 1, "debit_card": 1, "loans": 1}, "D1 K3 L2"},
+		{Closed, "2026-10", "2026-10-01", "2026-10-01", "closed",
+			map[string]int64{"credit_card": 1}, "K4"},
+	}
+	for _, c := range cases {
+		o := Options{Period: c.period, Status: c.status}
+		got := byCategory(t, db, o)
+		if !same(got, c.want) {
+			t.Errorf("%s %s: list by category %v, by hand %v", c.period, c.status, got, c.want)
+		}
+		if m := mart(t, db, c.col, c.from, c.to); !same(got, m) {
+			t.Errorf("%s %s: list by category %v, mart %s %v", c.period, c.status, got, c.col, m)
+		}
+		if k := strings.Join(keys(t, db, o), " "); k != c.keys {
+			t.Errorf("%s %s: keys %s, want %s", c.period, c.status, k, c.keys)
+		}
+	}
+	// filters
+	if k := strings.Join(keys(t, db, Options{Period: "2026-09", Category: "credit_card", Branch: "B01"}), " "); k != "K2 K3" {
+		t.Errorf("credit card at B01: %s", k)
+	}
+	if k := strings.Join(keys(t, db, Options{Period: "2026-09", Status: Overdue, Branch: "B02"}), " "); k != "D1" {
+		t.Errorf("overdue at B02: %s", k)
+	}
+	if k := strings.Join(keys(t, db, Options{Period: "2026-09", Cause: "pricing_fees"}), " "); k != "K2 K3" {
+		t.Errorf("cause pricing_fees: %s", k)
+	}
+	// days overdue, by hand: the period's end less the regulatory deadline
+	rs, err := Rows(context.Background(), db, Options{Period: "2026-09", Status: Open})
+	if err != nil {
+		t.Fatal(err)
+	}
+	days := map[string]int64{}
+	for _, r := range rs {
+		if !r.DaysOverdue.Valid {
+			t.Errorf("%s: open without days overdue", r.Key)
+		}
+		days[strings.TrimPrefix(r.Key, "hotline:")] = r.DaysOverdue.Int64
+	}
+	if days["K3"] != 2 || days["D1"] != 12 || days["K4"] != 0 || days["L1"] != 0 || days["L2"] < 90 {
+		t.Errorf("days overdue %v", days)
+	}
+	for _, bad := range []Options{{Period: "2026-13"}, {Period: "2026-09", Status: "late"}, {Period: "2026-09", Format: "pdf"},
+		{Period: "2026-09", Category: "nope"}} {
+		if _, err := Write(context.Background(), db, bad, &bytes.Buffer{}); err == nil {
+			t.Errorf("%+v: no error", bad)
+		}
+	}
+}
+
+func TestCSV(t *testing.T) {
+	db := setup(t, rows())
+	var buf bytes.Buffer
+	n, err := Write(context.Background(), db, Options{Period: "2026-09", Format: CSV, Lang: "en"}, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 7 {
+		t.Errorf("%d rows written, want 7", n)
+	}
+	b := buf.Bytes()
+	if !bytes.HasPrefix(b, []byte("\xEF\xBB\xBF")) {
+		t.Fatal("no UTF-8 BOM")
+	}
+	if bytes.Contains(b, []byte(secret)) {
+		t.Error("a customer key reached the CSV")
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 8 {
+		t.Fatalf("%d records, want header + 7", len(recs))
+	}
+	for _, h := range recs[0] {
+		if l := strings.ToLower(h); strings.Contains(l, "key") && l != "complaint key" {
+			t.Errorf("header %q looks like a customer key column", h)
+		}
+	}
+	var d1, l1 []string
+	for _, r := range recs[1:] {
+		switch r[0] {
+		case "hotline:D1":
+			d1 = r
+		case "hotline:L1":
+			l1 = r
+		}
+		for _, c := range r {
+			if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+				t.Errorf("cell %q not neutralised", c)
+			}
+		}
+	}
+	if d1 == nil || l1 == nil {
+		t.Fatal("D1 or L1 missing")
+	}
+	if d1[13] != `'=HYPERLINK("http://evil.example","click")` || d1[11] != "张*" || d1[12] != "138****5678" {
+		t.Errorf("D1 row %q", d1)
+	}
+	if d1[5] != "Debit card" || d1[9] != "12" || d1[8] != "2026-09-18" {
+		t.Errorf("D1 row %q", d1)
+	}
+	if l1[13] != "'-1 leading minus" || l1[11] != "'+王*" {
+		t.Errorf("L1 row %q", l1)
+	}
+}
+
+func TestXLSXSplitsSheets(t *testing.T) {
+	db := setup(t, rows())
+	old := MaxSheetRows
+	MaxSheetRows = 2
+	t.Cleanup(func() { MaxSheetRows = old })
+	var buf bytes.Buffer
+	n, err := Write(context.Background(), db, Options{Period: "2026-09", Format: XLSX, Lang: "zh"}, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 7 {
+		t.Errorf("%d rows written, want 7", n)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) != 4 {
+		t.Fatalf("sheets %v, want 4 (2+2+2+1 rows)", sheets)
+	}
+	var all []string
+	for i, s := range sheets {
+		rows, err := f.GetRows(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 3
+		if i == 3 {
+			want = 2
+		}
+		if len(rows) != want {
+			t.Errorf("sheet %s: %d rows, want %d", s, len(rows), want)
+		}
+		if rows[0][0] != "投诉编号" {
+			t.Errorf("sheet %s header %q", s, rows[0])
+		}
+		for _, r := range rows[1:] {
+			all = append(all, r[0])
+			for _, c := range r {
+				if strings.Contains(c, secret) {
+					t.Error("a customer key reached the workbook")
+				}
+			}
+		}
+		if p, err := f.GetPanes(s); err != nil || !p.Freeze || p.YSplit != 1 {
+			t.Errorf("sheet %s: header not frozen (%+v, %v)", s, p, err)
+		}
+		if tb, err := f.GetTables(s); err != nil || len(tb) != 1 {
+			t.Errorf("sheet %s: no autofilter table (%v, %v)", s, tb, err)
+		}
+	}
+	if len(all) != 7 {
+		t.Errorf("keys over the sheets %v", all)
+	}
+	// the formula-looking summary is a text cell, never a formula
+	for _, s := range sheets {
+		rows, _ := f.GetRows(s)
+		for i, r := range rows {
+			if r[0] != "hotline:D1" {
+				continue
+			}
+			cell := fmt.Sprintf("N%d", i+1)
+			if fm, _ := f.GetCellFormula(s, cell); fm != "" {
+				t.Errorf("D1 summary is a formula %q", fm)
+			}
+			if ty, _ := f.GetCellType(s, cell); ty != excelize.CellTypeInlineString && ty != excelize.CellTypeSharedString {
+				t.Errorf("D1 summary cell type %v", ty)
+			}
+			if v, _ := f.GetCellValue(s, cell); !strings.HasPrefix(v, "=HYPERLINK") {
+				t.Errorf("D1 summary %q", v)
+			}
+		}
+	}
+}
