@@ -36,11 +36,7 @@ shows read = accepted + rejected for every file.`,
   complaints ingest --dry-run exports/*.xlsx         # read and report, land nothing
   complaints ingest --inbox /sftp/complaints         # every new file dropped there; moved to done/ or failed/`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := g.env()
-			if err != nil {
-				return err
-			}
-			w, err := env.OpenWarehouse(cmd.Context(), false)
+			env, w, err := g.open(cmd, false)
 			if err != nil {
 				return err
 			}
@@ -95,11 +91,7 @@ and gives identical tables.`,
   complaints normalize --full --warehouse /data/complaints.duckdb`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := g.env()
-			if err != nil {
-				return err
-			}
-			w, err := env.OpenWarehouse(cmd.Context(), false)
+			env, w, err := g.open(cmd, false)
 			if err != nil {
 				return err
 			}
@@ -132,10 +124,6 @@ the data-quality sheet. Set SOURCE_DATE_EPOCH to fix the "generated at" time for
   complaints report --period 2026-10 --lang en --out /reports/2026-10-en.xlsx`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := g.env()
-			if err != nil {
-				return err
-			}
 			if period == "" {
 				period = pipeline.PreviousMonth(time.Now())
 			}
@@ -145,7 +133,7 @@ the data-quality sheet. Set SOURCE_DATE_EPOCH to fix the "generated at" time for
 			if err := checkLang(lang); err != nil {
 				return err
 			}
-			w, err := env.OpenWarehouse(cmd.Context(), false)
+			env, w, err := g.open(cmd, false)
 			if err != nil {
 				return err
 			}
@@ -176,10 +164,6 @@ and the Pareto of causes. It opens from a shared drive or an e-mail attachment w
   complaints dashboard --branch 广州天河支行          # one branch's page: no other branch's data`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := g.env()
-			if err != nil {
-				return err
-			}
 			if to == "" {
 				to = pipeline.PreviousMonth(time.Now())
 			}
@@ -197,7 +181,7 @@ and the Pareto of causes. It opens from a shared drive or an e-mail attachment w
 			if err := checkLang(lang); err != nil {
 				return err
 			}
-			w, err := env.OpenWarehouse(cmd.Context(), false)
+			env, w, err := g.open(cmd, false)
 			if err != nil {
 				return err
 			}
@@ -231,10 +215,6 @@ previous month, so a monthly cron line needs no date. The exit code is non-zero 
 
   complaints run --period 2026-10`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := g.env()
-			if err != nil {
-				return err
-			}
 			if period == "" {
 				period = pipeline.PreviousMonth(time.Now())
 			}
@@ -244,7 +224,7 @@ previous month, so a monthly cron line needs no date. The exit code is non-zero 
 			if err := checkLang(lang); err != nil {
 				return err
 			}
-			w, err := env.OpenWarehouse(cmd.Context(), false)
+			env, w, err := g.open(cmd, false)
 			if err != nil {
 				return err
 			}

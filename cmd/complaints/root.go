@@ -10,6 +10,7 @@ import (
 
 	"complaints/config"
 	"complaints/pipeline"
+	"complaints/warehouse"
 )
 
 // globals are the flags every command shares.
@@ -74,6 +75,19 @@ func (g *globals) env() (*pipeline.Env, error) {
 		return nil, usageError{err}
 	}
 	return &pipeline.Env{Config: cfg, WarehousePath: g.warehouse, Logger: logger, Progress: stderrIsTerminal(), Now: time.Now}, nil
+}
+
+// open loads the config and opens its warehouse for a command; the caller closes the warehouse.
+func (g *globals) open(cmd *cobra.Command, readOnly bool) (*pipeline.Env, *warehouse.Warehouse, error) {
+	env, err := g.env()
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := env.OpenWarehouse(cmd.Context(), readOnly)
+	if err != nil {
+		return nil, nil, err
+	}
+	return env, w, nil
 }
 
 func (g *globals) logger() (*slog.Logger, error) {

@@ -26,11 +26,7 @@ as a synonym to map them.`,
 		Example: "  complaints taxonomy unmapped --warehouse /data/complaints.duckdb",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := g.env()
-			if err != nil {
-				return err
-			}
-			w, err := env.OpenWarehouse(cmd.Context(), false)
+			_, w, err := g.open(cmd, false)
 			if err != nil {
 				return err
 			}
