@@ -118,18 +118,8 @@ func (g *gen) writeHotline(outDir, name string, first bool) (FileTruth, error) {
 		// changed records come in the order of their update, after nothing in particular: sort by update time
 		sort.SliceStable(rows, func(i, k int) bool { return rows[i].r.Updated.Before(rows[k].r.Updated) })
 	}
-	var out bytes.Buffer
-	line := 1
-	write := func(fields []string) {
-		var b bytes.Buffer
-		w := csv.NewWriter(&b)
-		w.UseCRLF = true
-		_ = w.Write(fields)
-		w.Flush()
-		out.Write(b.Bytes())
-		line += bytes.Count(b.Bytes(), []byte("\n"))
-	}
-	write(hotlineHeader)
+	cw := newCSVLines("")
+	cw.write(hotlineHeader)
 	for _, w := range rows {
 		r := w.r
 		status, replied, updated, category := r.Status, r.Replied, r.Updated, r.Category
@@ -201,10 +191,10 @@ func (g *gen) writeHotline(outDir, name string, first bool) (FileTruth, error) {
 				fields = fields[:10]
 			}
 		}
-		g.countRow(&ft, line, w)
-		write(fields)
+		g.countRow(&ft, cw.line, w)
+		cw.write(fields)
 	}
-	enc, err := simplifiedchinese.GB18030.NewEncoder().Bytes(out.Bytes())
+	enc, err := simplifiedchinese.GB18030.NewEncoder().Bytes(cw.out.Bytes())
 	if err != nil {
 		return ft, fmt.Errorf("generator: %s: %w", name, err)
 	}
@@ -490,19 +480,8 @@ func (g *gen) writeLetters(outDir string) (FileTruth, error) {
 	name := "letters_comment_box.csv"
 	ft := FileTruth{File: "exports/" + name, Source: srcLetters, Format: "csv", Encoding: "utf-8-bom", HeaderRow: 1, AsOf: fmtD(g.cutOther.AddDate(0, 0, -1))}
 	rows := g.rowsFor(srcLetters, func(*record) bool { return true }, func(*junk) bool { return true })
-	var out bytes.Buffer
-	out.WriteString("\ufeff")
-	line := 1
-	write := func(fields []string) {
-		var b bytes.Buffer
-		w := csv.NewWriter(&b)
-		w.UseCRLF = true
-		_ = w.Write(fields)
-		w.Flush()
-		out.Write(b.Bytes())
-		line += bytes.Count(b.Bytes(), []byte("\n"))
-	}
-	write(lettersHeader)
+	cw := newCSVLines("\ufeff")
+	cw.write(lettersHeader)
 	for _, w := range rows {
 		r := w.r
 		c := g.custs[r.Cust]
@@ -531,10 +510,10 @@ func (g *gen) writeLetters(outDir string) (FileTruth, error) {
 				fields[0] = ""
 			}
 		}
-		g.countRow(&ft, line, w)
-		write(fields)
+		g.countRow(&ft, cw.line, w)
+		cw.write(fields)
 	}
-	return ft, os.WriteFile(filepath.Join(outDir, "exports", name), out.Bytes(), 0o644)
+	return ft, os.WriteFile(filepath.Join(outDir, "exports", name), cw.out.Bytes(), 0o644)
 }
 
 // ---- referrals XLSX ----
@@ -619,4 +598,27 @@ func (g *gen) saveXLSX(f *excelize.File, path string) error {
 		return err
 	}
 	return os.WriteFile(path, b, 0o644)
+}
+
+// csvLines builds a CRLF CSV file in memory and counts physical lines, so that each record's row number (the line
+// it starts on, quoted newlines included) is known for the truth.
+type csvLines struct {
+	out  bytes.Buffer
+	line int // the line the next record starts on
+}
+
+func newCSVLines(prefix string) *csvLines {
+	c := &csvLines{line: 1}
+	c.out.WriteString(prefix)
+	return c
+}
+
+func (c *csvLines) write(fields []string) {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.UseCRLF = true
+	_ = w.Write(fields)
+	w.Flush()
+	c.out.Write(b.Bytes())
+	c.line += bytes.Count(b.Bytes(), []byte("\n"))
 }
