@@ -2,7 +2,7 @@
 # script from the npm registry first (integrity-checked, not committed) because the dashboard embeds it.
 ECHARTS := dashboards/assets/echarts.min.js
 
-.PHONY: all assets demo test build bench clean
+.PHONY: all assets demo test build bench bench-1m clean
 
 all: build
 
@@ -22,6 +22,10 @@ build: assets
 
 bench: assets
 	go test -run '^$$' -bench . -benchtime 1x ./...
+
+# The 1M-complaint end-to-end benchmark (report, dashboard, rootcause as whole processes); see the script.
+bench-1m: assets
+	bash scripts/bench-1m.sh
 
 clean:
 	rm -rf out complaints
