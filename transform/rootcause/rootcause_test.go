@@ -86,7 +86,7 @@ func TestVitalFew(t *testing.T) {
 	}
 	s := seriesSet{}
 	for i, n := range []int{45, 27, 14, 8, 6} {
-		s.add(Key{KindCause, []string{string(rune('a' + i))}}, 0, n, 1)
+		s.add(Key{Kind: KindCause, Parts: []string{string(rune('a' + i))}}, 0, n, 1)
 	}
 	p := pareto(s, KindCause, 0)
 	if p.Total != 100 || p.VitalFew != 3 || !p.Items[2].Vital || p.Items[3].Vital || !near(p.Items[1].Cumulative, 0.72, 1e-12) {
@@ -126,7 +126,7 @@ func synthetic(seed uint64, planted map[int]float64) (seriesSet, []string) {
 	s := seriesSet{}
 	for j := 0; j < 200; j++ {
 		lambda := 1 + float64(j%60)
-		k := Key{KindBranch, []string{"b" + string(rune('A'+j/26)) + string(rune('a'+j%26))}}
+		k := Key{Kind: KindBranch, Parts: []string{"b" + string(rune('A'+j/26)) + string(rune('a'+j%26))}}
 		for m := 0; m < 13; m++ {
 			l := lambda
 			if f, ok := planted[j]; ok && m == 12 {
@@ -227,9 +227,9 @@ func TestRemediation(t *testing.T) {
 		t.Fatalf("yaml: %+v %v", a2, err)
 	}
 	f := &Findings{Period: "2026-10", Recurring: []Recurrence{
-		{Key: Key{KindBranchCause, []string{"广州天河支行", "service_quality"}}},
-		{Key: Key{KindCategoryCause, []string{"payment_settlement", "facilities_systems"}}},
-		{Key: Key{KindBranchCause, []string{"北京朝阳支行", "marketing"}}},
+		{Key: Key{Kind: KindBranchCause, Parts: []string{"广州天河支行", "service_quality"}}},
+		{Key: Key{Kind: KindCategoryCause, Parts: []string{"payment_settlement", "facilities_systems"}}},
+		{Key: Key{Kind: KindBranchCause, Parts: []string{"北京朝阳支行", "marketing"}}},
 	}}
 	ApplyRemediation(f, append(a1, a2...))
 	r := f.Recurring
@@ -293,7 +293,7 @@ func TestSamplePlantedSpike(t *testing.T) {
 	if truth.Planted.Spike.Month != "2026-07" || want < 300 {
 		t.Fatalf("truth spike %s with %d complaints; this test expects the 2026-07 outage", truth.Planted.Spike.Month, want)
 	}
-	cc := Key{KindCategoryCause, []string{"payment_settlement", "facilities_systems"}}
+	cc := Key{Kind: KindCategoryCause, Parts: []string{"payment_settlement", "facilities_systems"}}
 	if e, ok := em[cc.id()]; !ok || e.Count != want {
 		t.Errorf("2026-07 spike not emerging with %d complaints: %+v (found %v)", want, e, ok)
 	}
@@ -306,7 +306,7 @@ func TestSamplePlantedSpike(t *testing.T) {
 			flagged[c.Key.id()] = c
 		}
 	}
-	for _, k := range []Key{{KindCategory, []string{"payment_settlement"}}, {KindCause, []string{"facilities_systems"}}, {KindChannel, []string{"mobile_app"}}} {
+	for _, k := range []Key{{Kind: KindCategory, Parts: []string{"payment_settlement"}}, {Kind: KindCause, Parts: []string{"facilities_systems"}}, {Kind: KindChannel, Parts: []string{"mobile_app"}}} {
 		c, ok := flagged[k.id()]
 		if !ok || !c.Rule1 {
 			t.Errorf("2026-07: %v not flagged beyond 3 sigma: %+v", k, c)
