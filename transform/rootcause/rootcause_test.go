@@ -3,6 +3,7 @@ package rootcause
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -241,7 +242,38 @@ func TestRemediation(t *testing.T) {
 // ---- the committed sample bank ----
 
 func TestSamplePlantedRecurringBranchCause(t *testing.T) {
-	db := sampleDB(t)
+	checkPlantedRecurring(t, sampleDB(t), sampleMaster)
+}
+
+// TestSampleOtherBranchMode checks the planted recurring pair and spike on the sample built the other way round
+// from the demo config: with the branch master when the config names none, without it when it names one.
+func TestSampleOtherBranchMode(t *testing.T) {
+	db, withMaster := otherModeDB(t)
+	checkPlantedRecurring(t, db, withMaster)
+	f, err := Analyze(context.Background(), db, Options{Period: "2026-07"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc := Key{Kind: KindCategoryCause, Parts: []string{"payment_settlement", "facilities_systems"}}
+	if len(f.Emerging) == 0 || f.Emerging[0].Key.id() != cc.id() {
+		t.Errorf("master %v: the spike should rank first among emerging issues: %+v", withMaster, f.Emerging)
+	}
+}
+
+// checkPlantedRecurring: the generator's recurring (branch, cause) is recurring, elevated and among the top 3 branch
+// x cause pairs; its key holds the master's code with a master (the exported name without one) and every output
+// names it by the branch's name.
+func checkPlantedRecurring(t *testing.T, db *sql.DB, withMaster bool) {
+	t.Helper()
+	truth, err := generator.LoadTruth("../../sample-data/truth.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := truth.Planted.Recurring
+	wantPart := pl.BranchName
+	if withMaster {
+		wantPart = pl.BranchCode
+	}
 	for _, period := range []string{"2026-06", "2026-08"} {
 		f, err := Analyze(context.Background(), db, Options{Period: period})
 		if err != nil {
@@ -255,18 +287,49 @@ func TestSamplePlantedRecurringBranchCause(t *testing.T) {
 				continue
 			}
 			rank++
-			if r.Key.Parts[0] == "广州天河支行" && r.Key.Parts[1] == "service_quality" {
+			if r.Key.Parts[0] == wantPart && r.Key.Parts[1] == pl.Cause {
 				hit = r
 				break
 			}
 		}
 		if hit == nil {
-			t.Fatalf("%s: (广州天河支行, service_quality) not recurring", period)
+			t.Fatalf("master %v, %s: (%s, %s) not recurring", withMaster, period, wantPart, pl.Cause)
 		}
 		if !hit.Elevated || rank > 3 || hit.MonthsPresent < 3 {
-			t.Errorf("%s: planted pair rank %d among branch x cause, %+v", period, rank, *hit)
+			t.Errorf("master %v, %s: planted pair rank %d among branch x cause, %+v", withMaster, period, rank, *hit)
+		}
+		if got := KeyLabel(hit.Key, "zh"); !strings.HasPrefix(got, pl.BranchName+" × ") {
+			t.Errorf("master %v, %s: label %q, want the branch name %s", withMaster, period, got, pl.BranchName)
+		}
+		// remediation recorded against the branch's name matches with or without the master
+		ApplyRemediation(f, []Action{{Branch: pl.BranchName, Cause: pl.Cause, Action: "培训", Status: "进行中"}})
+		if hit := findRecurring(f, hit.Key); hit == nil || hit.NoAction {
+			t.Errorf("master %v, %s: remediation by branch name not attached", withMaster, period)
+		}
+		var buf bytes.Buffer
+		if err := Write(&buf, f, "zh", "csv", 0); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), ","+pl.BranchName+" × ") {
+			t.Errorf("master %v, %s: csv does not name %s", withMaster, period, pl.BranchName)
+		}
+		if withMaster {
+			for _, b := range f.Repeats.ByBranch {
+				if b.Branch == pl.BranchCode && b.BranchName != pl.BranchName {
+					t.Errorf("repeat complainants of %s named %q", b.Branch, b.BranchName)
+				}
+			}
 		}
 	}
+}
+
+func findRecurring(f *Findings, k Key) *Recurrence {
+	for i := range f.Recurring {
+		if f.Recurring[i].Key.id() == k.id() {
+			return &f.Recurring[i]
+		}
+	}
+	return nil
 }
 
 func TestSamplePlantedSpike(t *testing.T) {
@@ -385,7 +448,8 @@ func TestSamplePlantedRepeatComplainants(t *testing.T) {
 func TestSampleOutputAndMart(t *testing.T) {
 	db := sampleDB(t)
 	ctx := context.Background()
-	f, err := Analyze(ctx, db, Options{Period: "2026-07", ExcludeFlaggedFromBaseline: true})
+	// 20,000,000 personal customers (2,000 in 10,000s): bank-wide series take u-charts, branches keep c-charts
+	f, err := Analyze(ctx, db, Options{Period: "2026-07", ExcludeFlaggedFromBaseline: true, Customers: Customers{Total: 20_000_000}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -400,6 +464,16 @@ func TestSampleOutputAndMart(t *testing.T) {
 			}
 		}
 	}
+	var buf bytes.Buffer
+	Write(&buf, f, "en", "csv", 0)
+	if !strings.Contains(buf.String(), ",mobile_app,") || !strings.Contains(buf.String(), "section,rank,series_kind,series_key,label,count,chart_type,rate,") {
+		t.Errorf("csv header or mobile_app row missing")
+	}
+	for _, line := range strings.Split(buf.String(), "\n") {
+		if strings.HasPrefix(line, "control,") && strings.Contains(line, ",business_channel,mobile_app,") && !strings.Contains(line, ",u,") {
+			t.Errorf("mobile_app control row does not say u-chart: %s", line)
+		}
+	}
 	if err := WriteMart(ctx, db, f); err != nil {
 		t.Fatal(err)
 	}
@@ -407,15 +481,23 @@ func TestSampleOutputAndMart(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int
-	var flagged bool
 	if err := db.QueryRow(`SELECT count(*) FROM mart_control_chart WHERE period = DATE '2026-07-01'`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	if n != len(f.Charts)*13 {
 		t.Errorf("mart rows %d, want %d", n, len(f.Charts)*13)
 	}
-	if err := db.QueryRow(`SELECT flagged FROM mart_control_chart WHERE period = DATE '2026-07-01' AND month = DATE '2026-07-01'
-		AND series_kind = 'business_channel' AND series_key = 'mobile_app'`).Scan(&flagged); err != nil || !flagged {
-		t.Errorf("mobile_app in the mart: flagged %v, %v", flagged, err)
+	var flagged bool
+	var typ string
+	var count int
+	var cust, rate float64
+	if err := db.QueryRow(`SELECT flagged, chart_type, count, customers_10k, rate FROM mart_control_chart WHERE period = DATE '2026-07-01'
+		AND month = DATE '2026-07-01' AND series_kind = 'business_channel' AND series_key = 'mobile_app'`).Scan(&flagged, &typ, &count, &cust, &rate); err != nil ||
+		!flagged || typ != "u" || cust != 2000 || !near(rate, float64(count)/2000, 1e-12) {
+		t.Errorf("mobile_app in the mart: flagged %v, type %s, n %v, rate %v (count %d), %v", flagged, typ, cust, rate, count, err)
+	}
+	var types string
+	if err := db.QueryRow(`SELECT string_agg(DISTINCT chart_type, ',') FROM mart_control_chart WHERE series_kind = 'branch'`).Scan(&types); err != nil || types != "c" {
+		t.Errorf("branch chart types %q (%v), want c: no branch denominators given", types, err)
 	}
 }
