@@ -43,17 +43,17 @@ import (
 
 // Options of Analyze. Zero values take the defaults.
 type Options struct {
-	Period                     string  // YYYY-MM (required)
-	BaselineMonths             int     // months before the period that make the control-chart baseline (12)
-	ExcludeFlaggedFromBaseline bool    // drop out-of-control baseline months and recompute the limits
-	MinCount                   int     // recurrence: minimum complaints in a month for the pair to be present (3)
-	FDR                        float64 // Benjamini-Hochberg false discovery rate (0.05)
-	SparseMean                 float64 // baseline mean under which a series is not charted alone (5)
-	EmergingP                  float64 // emerging issues: Poisson upper-tail threshold (0.001)
-	EmergingRise               float64 // emerging issues: minimum rise over the trailing mean (0.5 = +50%)
-	EmergingMin                int     // emerging issues: minimum count in the period (10)
-	TermMinCount               int     // narrative terms: minimum occurrences in the period (5)
-	TermsPerCategory           int     // narrative terms kept per business category (10)
+	Period                     string    // YYYY-MM (required)
+	BaselineMonths             int       // months before the period that make the control-chart baseline (12)
+	ExcludeFlaggedFromBaseline bool      // drop out-of-control baseline months and recompute the limits
+	MinCount                   int       // recurrence: minimum complaints in a month for the pair to be present (3)
+	FDR                        float64   // Benjamini-Hochberg false discovery rate (0.05)
+	SparseMean                 float64   // baseline mean under which a series is not charted alone (5)
+	EmergingP                  float64   // emerging issues: Poisson upper-tail threshold (0.001)
+	EmergingRise               float64   // emerging issues: minimum rise over the trailing mean (0.5 = +50%)
+	EmergingMin                int       // emerging issues: minimum count in the period (10)
+	TermMinCount               int       // narrative terms: minimum occurrences in the period (5)
+	TermsPerCategory           int       // narrative terms kept per business category (10)
 	Customers                  Customers // denominators for u-charts; none given: c-charts only
 }
 
@@ -205,9 +205,9 @@ const (
 // LCL are in the chart's units: complaints for a c-chart, complaints per 10,000 customers for a u-chart.
 type Chart struct {
 	Key            Key       `json:"key"`
-	Type           string    `json:"chart_type"` // ChartC or ChartU
-	Counts         []int     `json:"counts"`     // by Findings.Months
-	Count          int       `json:"count"`      // the period's count
+	Type           string    `json:"chart_type"`              // ChartC or ChartU
+	Counts         []int     `json:"counts"`                  // by Findings.Months
+	Count          int       `json:"count"`                   // the period's count
 	Customers      []float64 `json:"customers_10k,omitempty"` // u-chart: n_i, customers in units of 10,000, by month
 	Rates          []float64 `json:"rates,omitempty"`         // u-chart: complaints per 10,000 customers, by month
 	Rate           float64   `json:"rate,omitempty"`          // u-chart: the period's rate
