@@ -44,6 +44,8 @@ No customer key or personal data is printed: repeat complainants are counts only
   Repeat            customers with 2+ primary complaints within 90 days: counts and shares, per branch.
   Terms             narrative words and phrases whose share rises most against the baseline: smoothed log-ratio
                     log((a+1)/(A+V)) - log((b+1)/(B+V)), at least 5 in the period, per business category.
+                    Chinese is segmented with a built-in banking lexicon (words and runs of up to 4 words);
+                    stop words (Chinese and English) are removed.
 
 --remediation FILE (CSV or YAML: cause and/or business_category and/or branch, action, owner, status, due) shows
 the actions beside each recurring finding and marks findings with no action, or with one overdue (due before the

@@ -1,5 +1,5 @@
-// Package rootcause is the quality team's root-cause analytics (domain.md section 8): the Pareto of causes, c-chart
-// control charts with Western Electric rules 1 and 4, recurrence of (branch, cause) and (business category, cause)
+// Package rootcause is the quality team's root-cause analytics (domain.md section 8): the Pareto of causes, c- and
+// u-chart control charts with Western Electric rules 1 and 4, recurrence of (branch, cause) and (business category, cause)
 // pairs, repeat complainants, emerging issues and the narrative terms that rise in a period. It reads the marts
 // (mart_dimension_month) and the canonical complaints table; it never prints or stores a customer key.
 //
@@ -11,9 +11,13 @@
 //     the limits; rule 4 is the 8 points ending at the period all on one side of the centre. With
 //     ExcludeFlaggedFromBaseline, baseline months outside the limits are dropped and the limits recomputed until
 //     none is left outside (the excluded months are listed).
-//   - Sparse series (baseline mean under 5 a month) are not charted alone (no limits shown); they are tested with
-//     the exact Poisson upper tail only. A series whose baseline is all zero is tested against a mean of
-//     0.5/BaselineMonths, so a new series is not given p = 0.
+//   - Where Options.Customers gives a series a customer count for every month (bank-wide for categories, causes
+//     and channels; a branch's own for branches), it takes a u-chart of complaints per 10,000 customers instead:
+//     ū = Σcount/Σn over the baseline (n in 10,000s), limits ū ± 3·sqrt(ū/n_i) at each month. The c-chart is the
+//     same computation with n_i = 1. Chart.Type says which.
+//   - Sparse series (expected count in the period under 5) are not charted alone (no limits shown); they are
+//     tested with the exact Poisson upper tail only. A series whose baseline is all zero is tested against half a
+//     complaint over the baseline's exposure (0.5/BaselineMonths for a c-chart), so a new series is not given p = 0.
 //   - Every series (charted or sparse) gets the period's p-value P(X >= count | centre) from the exact Poisson
 //     upper tail. Benjamini-Hochberg is applied at FDR (default 5%) over all series tested in the period, and
 //     only the series passing it are flagged; rules 1 and 4 are shown as evidence. A dataset with no real
@@ -26,9 +30,11 @@
 //     mean and is at least 10 complaints.
 //   - Narrative terms: smoothed log-ratio log((a+1)/(A+V)) - log((b+1)/(B+V)) of a term's count in the period
 //     (a of A terms) against the baseline (b of B), V the vocabulary size; at least 5 occurrences in the period.
-//     Chinese text is cut at punctuation and stop words and counted as 2- to 4-character n-grams (no segmentation
-//     dictionary), keeping the longest n-gram where a shorter one occurs almost only inside it; English is
-//     counted as words and word pairs without stop words. Placeholders such as [手机号] are dropped.
+//     Chinese text is segmented by bidirectional maximum matching over an embedded banking lexicon, the catalogue's
+//     labels and the stop words (gse was measured and rejected: docs/decisions.md) and counted as words and runs
+//     of 2-4 words within a phrase; a term almost always inside a longer one is dropped. English is counted as
+//     words and word pairs without stop words. Placeholders such as [手机号] are dropped. Branches are shown by
+//     their branch master name (Key.Names).
 package rootcause
 
 import (
