@@ -70,7 +70,7 @@ func rateEvidence(months []string, counts []int, rates []float64) string {
 		if i > 0 {
 			b.WriteString(" ")
 		}
-		fmt.Fprintf(&b, "%s:%d(%s)", months[i], n, ff(rates[i], 2))
+		fmt.Fprintf(&b, "%s:%d(%s)", months[i], n, ff(rates[i], 3))
 	}
 	return b.String()
 }
