@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -394,6 +395,33 @@ func TestSamplePlantedSpike(t *testing.T) {
 	}
 	if g.Flagged > 2 || len(g.Emerging) > 1 {
 		t.Errorf("2026-10: %d flagged, %d emerging", g.Flagged, len(g.Emerging))
+	}
+	// the same with u-charts on a customer base growing 1% a month (20,000,000 in 2025-07)
+	cust := Customers{ByMonth: map[string]int64{}}
+	for i := 0; i < 24; i++ {
+		m := fmt.Sprintf("%d-%02d", 2025+(6+i)/12, (6+i)%12+1)
+		cust.ByMonth[m] = int64(20_000_000 * math.Pow(1.01, float64(i)))
+	}
+	u, err := Analyze(context.Background(), db, Options{Period: "2026-07", Customers: cust})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []Key{{Kind: KindCategory, Parts: []string{"payment_settlement"}}, {Kind: KindCause, Parts: []string{"facilities_systems"}}, {Kind: KindChannel, Parts: []string{"mobile_app"}}} {
+		found := false
+		for _, c := range u.Charts {
+			if c.Key.id() == k.id() {
+				found = true
+				if c.Type != ChartU || !c.Flagged || !c.Rule1 {
+					t.Errorf("2026-07 u-chart %v: type %s flagged %v rule1 %v", k, c.Type, c.Flagged, c.Rule1)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("2026-07 u-chart %v missing", k)
+		}
+	}
+	if g, err = Analyze(context.Background(), db, Options{Period: "2026-10", Customers: cust}); err != nil || g.Flagged > 2 {
+		t.Errorf("2026-10 with u-charts: %d flagged (%v)", g.Flagged, err)
 	}
 }
 
