@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/goccy/go-yaml"
 
@@ -109,6 +110,12 @@ type DenominatorConfig struct {
 	Branches int `yaml:"branches"`
 	// PersonalCustomers is the number of personal customers (for complaints per 10 million customers).
 	PersonalCustomers int64 `yaml:"personal_customers"`
+	// PersonalCustomersByMonth (YYYY-MM: count) overrides PersonalCustomers for the months it names, so the
+	// root-cause u-charts (complaints per 10,000 customers) follow a growing or shrinking customer base.
+	PersonalCustomersByMonth map[string]int64 `yaml:"personal_customers_by_month"`
+	// PersonalCustomersByBranch (branch code or name: count) gives a branch's own customers; only those branches
+	// get u-charts, the others keep c-charts of counts.
+	PersonalCustomersByBranch map[string]int64 `yaml:"personal_customers_by_branch"`
 }
 
 // Default returns the built-in configuration.
@@ -190,6 +197,16 @@ func (c *Config) Validate() error {
 	} {
 		if v <= 0 {
 			return fmt.Errorf("%s: %d is not allowed; use a positive number of days", key, v)
+		}
+	}
+	for m, n := range c.Denominators.PersonalCustomersByMonth {
+		if _, err := time.Parse("2006-01", m); err != nil || n <= 0 {
+			return fmt.Errorf("denominators.personal_customers_by_month: %q: %d is not allowed; use YYYY-MM: a positive count", m, n)
+		}
+	}
+	for b, n := range c.Denominators.PersonalCustomersByBranch {
+		if n <= 0 {
+			return fmt.Errorf("denominators.personal_customers_by_branch: %q: %d is not allowed; use a positive count", b, n)
 		}
 	}
 	seen := map[string]bool{}

@@ -20,6 +20,7 @@ import (
 	"complaints/reports"
 	"complaints/transform"
 	"complaints/transform/calendar"
+	"complaints/transform/rootcause"
 	"complaints/warehouse"
 )
 
@@ -125,6 +126,12 @@ func (e *Env) Normalize(ctx context.Context, w *warehouse.Warehouse) (*transform
 	return res, nil
 }
 
+// Customers are the config's personal-customer denominators for the root-cause u-charts.
+func (e *Env) Customers() rootcause.Customers {
+	d := e.Config.Denominators
+	return rootcause.Customers{Total: d.PersonalCustomers, ByMonth: d.PersonalCustomersByMonth, ByBranch: d.PersonalCustomersByBranch}
+}
+
 // OutputPath resolves an output file: an explicit path as given, else name inside the config's output folder.
 func (e *Env) OutputPath(explicit, name string) string {
 	if explicit != "" {
@@ -150,6 +157,7 @@ func (e *Env) Report(ctx context.Context, w *warehouse.Warehouse, period, lang, 
 	err := reports.WriteMonthly(ctx, w.DB, reports.Options{
 		Period: period, Lang: e.Lang(lang), Institution: e.Config.Institution, GeneratedAt: e.GeneratedAt(), Out: out,
 		Branches: e.Config.Denominators.Branches, PersonalCustomers: e.Config.Denominators.PersonalCustomers,
+		CustomersByMonth: e.Config.Denominators.PersonalCustomersByMonth, CustomersByBranch: e.Config.Denominators.PersonalCustomersByBranch,
 		RemediationFile: e.Config.Resolve(e.Config.Remediation),
 	})
 	if err != nil {

@@ -35,6 +35,9 @@ type Options struct {
 	// (complaints per 1,000 branches, per 10 million personal customers) on the R3 sheet; 0 omits the measure.
 	Branches          int
 	PersonalCustomers int64
+	// CustomersByMonth and CustomersByBranch refine PersonalCustomers for the 根因 sheet's u-charts (see
+	// rootcause.Customers).
+	CustomersByMonth, CustomersByBranch map[string]int64
 	// RemediationFile (CSV or YAML, see transform/rootcause) records the actions taken on recurring findings;
 	// the 根因 sheet shows them beside each finding and marks findings with none or an overdue one.
 	RemediationFile string
@@ -86,7 +89,8 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
-	findings, err := loadFindings(ctx, db, p, opts.RemediationFile)
+	findings, err := loadFindings(ctx, db, p, opts.RemediationFile, rootcause.Customers{Total: opts.PersonalCustomers,
+		ByMonth: opts.CustomersByMonth, ByBranch: opts.CustomersByBranch})
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}

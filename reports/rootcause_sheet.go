@@ -12,12 +12,12 @@ import (
 )
 
 // loadFindings runs the root-cause analytics for a monthly report (the analytics are defined per month); other
-// period kinds get no 根因 sheet. Remediation actions, when a file is given, are attached to recurring findings.
-func loadFindings(ctx context.Context, db *sql.DB, p marts.Period, remediationFile string) (*rootcause.Findings, error) {
+// period kinds get no 根因 sheet. customers (the config's denominators) give u-charts. Remediation actions, when a file is given, are attached to recurring findings.
+func loadFindings(ctx context.Context, db *sql.DB, p marts.Period, remediationFile string, customers rootcause.Customers) (*rootcause.Findings, error) {
 	if p.Kind != marts.Monthly {
 		return nil, nil
 	}
-	f, err := rootcause.Analyze(ctx, db, rootcause.Options{Period: p.String()})
+	f, err := rootcause.Analyze(ctx, db, rootcause.Options{Period: p.String(), Customers: customers})
 	if err != nil {
 		return nil, fmt.Errorf("root causes: %w", err)
 	}
@@ -81,7 +81,7 @@ func (w *workbook) rootCauses() *grid {
 		r++
 	}
 	r++
-	section(w.t("rpt_rc_flags"), w.t("rpt_rc_dimension"), w.t("rpt_rc_object"), w.t("rpt_rc_count"),
+	section(w.t("rpt_rc_flags_cu"), w.t("rpt_rc_dimension"), w.t("rpt_rc_object"), w.t("rpt_rc_count"),
 		w.t("rpt_rc_centre"), w.t("rpt_rc_ucl"), w.t("rpt_rc_q"), w.t("rpt_rc_rule"))
 	flagged := 0
 	for _, c := range f.Charts {
@@ -92,10 +92,18 @@ func (w *workbook) rootCauses() *grid {
 		g.Text(r, 1, kind(c.Key), st.text)
 		g.Text(r, 2, rootcause.KeyLabel(c.Key, w.lang), st.text)
 		g.Int(r, 3, int64(c.Count), st.count)
-		g.Float(r, 4, c.Centre, st.days, strconv.FormatFloat(c.Centre, 'f', 1, 64))
-		g.Float(r, 5, c.UCL, st.days, strconv.FormatFloat(c.UCL, 'f', 1, 64))
+		if c.Type == rootcause.ChartU { // per 10,000 customers: small numbers, 3 decimals (the rule column names the chart)
+			g.Text(r, 4, strconv.FormatFloat(c.Centre, 'f', 3, 64), st.text)
+			g.Text(r, 5, strconv.FormatFloat(c.UCL, 'f', 3, 64), st.text)
+		} else {
+			g.Float(r, 4, c.Centre, st.days, strconv.FormatFloat(c.Centre, 'f', 1, 64))
+			g.Float(r, 5, c.UCL, st.days, strconv.FormatFloat(c.UCL, 'f', 1, 64))
+		}
 		g.Text(r, 6, strconv.FormatFloat(c.QValue, 'g', 3, 64), st.text)
-		var rules []string
+		rules := []string{rootcause.ChartLabel(c, w.lang)}
+		if c.Type == rootcause.ChartU {
+			rules[0] += fmt.Sprintf(" %.3f", c.Rate)
+		}
 		if c.Rule1 {
 			rules = append(rules, w.t("rpt_rc_rule1"))
 		}
@@ -133,7 +141,7 @@ func (w *workbook) rootCauses() *grid {
 		none()
 	}
 	r++
-	g.Text(r, 1, w.t("rpt_rc_method"), st.wrap)
+	g.Text(r, 1, w.t("rpt_rc_method_cu"), st.wrap)
 	g.Merge(r, 1, r, 7)
 	g.heights[r] = 60
 	g.freezeRow = 3

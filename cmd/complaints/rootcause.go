@@ -25,13 +25,18 @@ No customer key or personal data is printed: repeat complainants are counts only
   Emerging issues   a business category, cause, category x cause, branch or business channel whose count is far
                     above the mean of the 6 previous months: exact Poisson upper tail p < 0.001, at least +50% and
                     at least 10 complaints.
-  Control charts    c-charts per business category, cause, branch and business channel: centre = mean of the
-                    --baseline months before the period, limits = centre ± 3·sqrt(centre) (lower floored at 0);
-                    Western Electric rule 1 (beyond 3 sigma) and rule 4 (8 in a row on one side, ending at the
-                    period). Sparse series (baseline mean under 5 a month) are not charted: Poisson test only.
-                    Multiple comparisons: every series gets the period's p-value P(X >= count | centre) from the
-                    exact Poisson tail, Benjamini-Hochberg is applied at --fdr over all series tested, and only
-                    those passing it are flagged (rules 1 and 4 are shown as evidence).
+  Control charts    per business category, cause, branch and business channel. c-chart of monthly counts:
+                    centre = mean of the --baseline months before the period, limits = centre ± 3·sqrt(centre)
+                    (lower floored at 0). u-chart of complaints per 10,000 personal customers where the config
+                    gives a denominator (denominators.personal_customers, personal_customers_by_month for the
+                    bank-wide series, personal_customers_by_branch for branches): centre ū = baseline complaints /
+                    baseline customers in 10,000s, limits at month i ū ± 3·sqrt(ū/n_i), n_i that month's customers
+                    in 10,000s. The output names each series' chart type. Western Electric rule 1 (beyond 3
+                    sigma) and rule 4 (8 in a row on one side, ending at the period). Sparse series (expected
+                    count in the period under 5) are not charted: Poisson test only. Multiple comparisons: every
+                    series gets the period's p-value P(X >= count | expected count) from the exact Poisson tail,
+                    Benjamini-Hochberg is applied at --fdr over all series tested, and only those passing it are
+                    flagged (rules 1 and 4 are shown as evidence). Branches are shown by their branch master name.
   Recurring         (branch, cause) and (business category, cause) with at least --min-count complaints in at least
                     3 of the 6 months ending at the period; first seen, trend (last 3 vs previous 3 months, slope),
                     and whether the 6 months are significantly above the earlier mean (Poisson, BH at --fdr).
@@ -39,6 +44,8 @@ No customer key or personal data is printed: repeat complainants are counts only
   Repeat            customers with 2+ primary complaints within 90 days: counts and shares, per branch.
   Terms             narrative words and phrases whose share rises most against the baseline: smoothed log-ratio
                     log((a+1)/(A+V)) - log((b+1)/(B+V)), at least 5 in the period, per business category.
+                    Chinese is segmented with a built-in banking lexicon (words and runs of up to 4 words);
+                    stop words (Chinese and English) are removed.
 
 --remediation FILE (CSV or YAML: cause and/or business_category and/or branch, action, owner, status, due) shows
 the actions beside each recurring finding and marks findings with no action, or with one overdue (due before the
@@ -84,7 +91,7 @@ period's last day and not done).`,
 			}
 			defer w.Close()
 			f, err := rootcause.Analyze(cmd.Context(), w.DB, rootcause.Options{Period: period, BaselineMonths: baseline,
-				ExcludeFlaggedFromBaseline: exclude, MinCount: minCount, FDR: fdr})
+				ExcludeFlaggedFromBaseline: exclude, MinCount: minCount, FDR: fdr, Customers: env.Customers()})
 			if err != nil {
 				return err
 			}

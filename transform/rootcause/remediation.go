@@ -143,12 +143,16 @@ func resolveCode(dim, s string) string {
 	return s
 }
 
-// matches reports whether an action answers a recurring finding.
+// matches reports whether an action answers a recurring finding. A branch matches by the code complaints.branch
+// holds or by the branch master's name.
 func (a Action) matches(k Key) bool {
-	var branch, category, cause string
+	var branch, branchName, category, cause string
 	switch k.Kind {
 	case KindBranchCause:
 		branch, cause = k.Parts[0], k.Parts[1]
+		if len(k.Names) > 0 {
+			branchName = k.Names[0]
+		}
 	case KindCategoryCause:
 		category, cause = k.Parts[0], k.Parts[1]
 	default:
@@ -160,7 +164,7 @@ func (a Action) matches(k Key) bool {
 	if a.Category != "" && a.Category != category {
 		return false
 	}
-	if a.Branch != "" && a.Branch != branch {
+	if a.Branch != "" && a.Branch != branch && (branchName == "" || a.Branch != branchName) {
 		return false
 	}
 	return true

@@ -1,5 +1,5 @@
-// Package rootcause is the quality team's root-cause analytics (domain.md section 8): the Pareto of causes, c-chart
-// control charts with Western Electric rules 1 and 4, recurrence of (branch, cause) and (business category, cause)
+// Package rootcause is the quality team's root-cause analytics (domain.md section 8): the Pareto of causes, c- and
+// u-chart control charts with Western Electric rules 1 and 4, recurrence of (branch, cause) and (business category, cause)
 // pairs, repeat complainants, emerging issues and the narrative terms that rise in a period. It reads the marts
 // (mart_dimension_month) and the canonical complaints table; it never prints or stores a customer key.
 //
@@ -11,9 +11,13 @@
 //     the limits; rule 4 is the 8 points ending at the period all on one side of the centre. With
 //     ExcludeFlaggedFromBaseline, baseline months outside the limits are dropped and the limits recomputed until
 //     none is left outside (the excluded months are listed).
-//   - Sparse series (baseline mean under 5 a month) are not charted alone (no limits shown); they are tested with
-//     the exact Poisson upper tail only. A series whose baseline is all zero is tested against a mean of
-//     0.5/BaselineMonths, so a new series is not given p = 0.
+//   - Where Options.Customers gives a series a customer count for every month (bank-wide for categories, causes
+//     and channels; a branch's own for branches), it takes a u-chart of complaints per 10,000 customers instead:
+//     ū = Σcount/Σn over the baseline (n in 10,000s), limits ū ± 3·sqrt(ū/n_i) at each month. The c-chart is the
+//     same computation with n_i = 1. Chart.Type says which.
+//   - Sparse series (expected count in the period under 5) are not charted alone (no limits shown); they are
+//     tested with the exact Poisson upper tail only. A series whose baseline is all zero is tested against half a
+//     complaint over the baseline's exposure (0.5/BaselineMonths for a c-chart), so a new series is not given p = 0.
 //   - Every series (charted or sparse) gets the period's p-value P(X >= count | centre) from the exact Poisson
 //     upper tail. Benjamini-Hochberg is applied at FDR (default 5%) over all series tested in the period, and
 //     only the series passing it are flagged; rules 1 and 4 are shown as evidence. A dataset with no real
@@ -26,9 +30,11 @@
 //     mean and is at least 10 complaints.
 //   - Narrative terms: smoothed log-ratio log((a+1)/(A+V)) - log((b+1)/(B+V)) of a term's count in the period
 //     (a of A terms) against the baseline (b of B), V the vocabulary size; at least 5 occurrences in the period.
-//     Chinese text is cut at punctuation and stop words and counted as 2- to 4-character n-grams (no segmentation
-//     dictionary), keeping the longest n-gram where a shorter one occurs almost only inside it; English is
-//     counted as words and word pairs without stop words. Placeholders such as [手机号] are dropped.
+//     Chinese text is segmented by bidirectional maximum matching over an embedded banking lexicon, the catalogue's
+//     labels and the stop words (gse was measured and rejected: docs/decisions.md) and counted as words and runs
+//     of 2-4 words within a phrase; a term almost always inside a longer one is dropped. English is counted as
+//     words and word pairs without stop words. Placeholders such as [手机号] are dropped. Branches are shown by
+//     their branch master name (Key.Names).
 package rootcause
 
 import (
@@ -43,17 +49,61 @@ import (
 
 // Options of Analyze. Zero values take the defaults.
 type Options struct {
-	Period                     string  // YYYY-MM (required)
-	BaselineMonths             int     // months before the period that make the control-chart baseline (12)
-	ExcludeFlaggedFromBaseline bool    // drop out-of-control baseline months and recompute the limits
-	MinCount                   int     // recurrence: minimum complaints in a month for the pair to be present (3)
-	FDR                        float64 // Benjamini-Hochberg false discovery rate (0.05)
-	SparseMean                 float64 // baseline mean under which a series is not charted alone (5)
-	EmergingP                  float64 // emerging issues: Poisson upper-tail threshold (0.001)
-	EmergingRise               float64 // emerging issues: minimum rise over the trailing mean (0.5 = +50%)
-	EmergingMin                int     // emerging issues: minimum count in the period (10)
-	TermMinCount               int     // narrative terms: minimum occurrences in the period (5)
-	TermsPerCategory           int     // narrative terms kept per business category (10)
+	Period                     string    // YYYY-MM (required)
+	BaselineMonths             int       // months before the period that make the control-chart baseline (12)
+	ExcludeFlaggedFromBaseline bool      // drop out-of-control baseline months and recompute the limits
+	MinCount                   int       // recurrence: minimum complaints in a month for the pair to be present (3)
+	FDR                        float64   // Benjamini-Hochberg false discovery rate (0.05)
+	SparseMean                 float64   // baseline mean under which a series is not charted alone (5)
+	EmergingP                  float64   // emerging issues: Poisson upper-tail threshold (0.001)
+	EmergingRise               float64   // emerging issues: minimum rise over the trailing mean (0.5 = +50%)
+	EmergingMin                int       // emerging issues: minimum count in the period (10)
+	TermMinCount               int       // narrative terms: minimum occurrences in the period (5)
+	TermsPerCategory           int       // narrative terms kept per business category (10)
+	Customers                  Customers // denominators for u-charts; none given: c-charts only
+}
+
+// Customers are the personal-customer counts behind the u-charts (complaints per 10,000 customers), from the
+// config's denominators. Business category, cause and business channel series use the bank-wide figure of each
+// month (ByMonth, else Total); branch series use the branch's own figure (ByBranch, by code or name). A series
+// without a figure for every month of its baseline and period keeps a c-chart.
+type Customers struct {
+	Total    int64            `json:"total,omitempty"`
+	ByMonth  map[string]int64 `json:"by_month,omitempty"`  // YYYY-MM -> bank-wide customers that month
+	ByBranch map[string]int64 `json:"by_branch,omitempty"` // branch code or name -> the branch's customers
+}
+
+// per10k is n_i for a series: its customers at months[from:] in units of 10,000 (0 before from), or nil when the
+// series takes a c-chart.
+func (c Customers) per10k(k Key, months []string, from int) []float64 {
+	out := make([]float64, len(months))
+	switch k.Kind {
+	case KindBranch:
+		n := c.ByBranch[k.Parts[0]]
+		if n <= 0 && len(k.Names) > 0 && k.Names[0] != "" {
+			n = c.ByBranch[k.Names[0]]
+		}
+		if n <= 0 {
+			return nil
+		}
+		for i := from; i < len(months); i++ {
+			out[i] = float64(n) / 10000
+		}
+	case KindCategory, KindCause, KindChannel:
+		for i := from; i < len(months); i++ {
+			n := c.ByMonth[months[i]]
+			if n <= 0 {
+				n = c.Total
+			}
+			if n <= 0 {
+				return nil
+			}
+			out[i] = float64(n) / 10000
+		}
+	default:
+		return nil
+	}
+	return out
 }
 
 const (
@@ -103,11 +153,14 @@ const (
 	KindBranchCause   = "branch_cause"
 )
 
-// Key identifies a series: its kind and the codes (or branch names) of its parts, e.g. category_cause
-// [payment_settlement facilities_systems].
+// Key identifies a series: its kind and the codes of its parts, e.g. category_cause [payment_settlement
+// facilities_systems]. A branch part is complaints.branch: the branch master's code (GD001) when the config names a
+// master, else the branch as exported. Names holds the display name of each part where the branch master gives one
+// ("" elsewhere); KeyLabel shows it.
 type Key struct {
 	Kind  string   `json:"kind"`
 	Parts []string `json:"parts"`
+	Names []string `json:"names,omitempty"`
 }
 
 func (k Key) String() string { return strings.Join(k.Parts, " x ") }
@@ -147,23 +200,36 @@ type ParetoItem struct {
 	Vital      bool    `json:"vital"`
 }
 
-// Chart is one series' control chart (or, when Sparse, its Poisson test only) for the period.
+// Chart types: a c-chart of monthly counts, or a u-chart of complaints per 10,000 customers when the options
+// give the series a denominator (Options.Customers).
+const (
+	ChartC = "c"
+	ChartU = "u"
+)
+
+// Chart is one series' control chart (or, when Sparse, its Poisson test only) for the period. Centre, UCL and
+// LCL are in the chart's units: complaints for a c-chart, complaints per 10,000 customers for a u-chart.
 type Chart struct {
 	Key            Key       `json:"key"`
-	Counts         []int     `json:"counts"` // by Findings.Months
-	Count          int       `json:"count"`  // the period's count
-	Centre         float64   `json:"centre"` // baseline mean
-	UCL            float64   `json:"ucl"`
+	Type           string    `json:"chart_type"`              // ChartC or ChartU
+	Counts         []int     `json:"counts"`                  // by Findings.Months
+	Count          int       `json:"count"`                   // the period's count
+	Customers      []float64 `json:"customers_10k,omitempty"` // u-chart: n_i, customers in units of 10,000, by month
+	Rates          []float64 `json:"rates,omitempty"`         // u-chart: complaints per 10,000 customers, by month
+	Rate           float64   `json:"rate,omitempty"`          // u-chart: the period's rate
+	Centre         float64   `json:"centre"`                  // c: baseline mean; u: baseline Σcount/Σn
+	UCL            float64   `json:"ucl"`                     // the period's limits
 	LCL            float64   `json:"lcl"`
-	Sparse         bool      `json:"sparse"` // baseline mean < SparseMean: not charted, Poisson test only
+	UCLs           []float64 `json:"ucl_by_month"` // limits by month over the baseline and the period (0 before)
+	LCLs           []float64 `json:"lcl_by_month"`
+	Sparse         bool      `json:"sparse"` // expected count in the period < SparseMean: not charted, Poisson test only
 	Rule1          bool      `json:"rule1"`
 	Rule4          bool      `json:"rule4"`
-	PValue         float64   `json:"p_value"` // P(X >= count | centre)
+	PValue         float64   `json:"p_value"` // P(X >= count | expected count)
 	QValue         float64   `json:"q_value"` // BH-adjusted
 	Flagged        bool      `json:"flagged"` // passes BH at FDR
 	Rule1Months    []bool    `json:"rule1_months"`
 	ExcludedMonths []string  `json:"excluded_months,omitempty"`
-	points         []float64 // baseline + period, as float
 }
 
 // Recurrence is a pair present in at least 3 of the 6 months ending at the period.
@@ -196,7 +262,8 @@ type Repeats struct {
 // RepeatRow counts primaries received and those of repeat complainants.
 type RepeatRow struct {
 	Month            string  `json:"month,omitempty"`
-	Branch           string  `json:"branch,omitempty"`
+	Branch           string  `json:"branch,omitempty"`      // complaints.branch (the master's code when there is one)
+	BranchName       string  `json:"branch_name,omitempty"` // the branch master's name, else Branch
 	Received         int     `json:"received"`
 	Customers        int     `json:"customers"`         // distinct identified customers
 	RepeatCustomers  int     `json:"repeat_customers"`  // of which repeat complainants
@@ -249,7 +316,11 @@ func Analyze(ctx context.Context, db *sql.DB, opts Options) (*Findings, error) {
 	if err != nil {
 		return nil, err
 	}
-	series := buildSeries(cells, len(months))
+	names, err := BranchNames(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	series := buildSeries(cells, len(months), names)
 	for _, c := range cells {
 		if c.month == hist {
 			f.Received += c.n
@@ -268,6 +339,13 @@ func Analyze(ctx context.Context, db *sql.DB, opts Options) (*Findings, error) {
 	f.Emerging = emerging(series, hist, opts)
 	if f.Repeats, err = repeats(ctx, db, months); err != nil {
 		return nil, err
+	}
+	for i := range f.Repeats.ByBranch {
+		b := &f.Repeats.ByBranch[i]
+		b.BranchName = b.Branch
+		if name := names[b.Branch]; name != "" {
+			b.BranchName = name
+		}
 	}
 	if f.Terms, err = terms(ctx, db, months[hist-opts.BaselineMonths], opts.Period, opts); err != nil {
 		return nil, err
@@ -343,19 +421,50 @@ func (s seriesSet) sorted(kinds ...string) []*seriesData {
 	return out
 }
 
-func buildSeries(cells []cell, nMonths int) seriesSet {
+// buildSeries sums the cells into series; branchNames (code -> name, may be nil) names the branch parts.
+func buildSeries(cells []cell, nMonths int, branchNames map[string]string) seriesSet {
 	s := seriesSet{}
 	for _, c := range cells {
-		s.add(Key{KindCategory, []string{c.category}}, c.month, c.n, nMonths)
-		s.add(Key{KindCause, []string{c.cause}}, c.month, c.n, nMonths)
-		s.add(Key{KindChannel, []string{c.bizChannel}}, c.month, c.n, nMonths)
-		s.add(Key{KindCategoryCause, []string{c.category, c.cause}}, c.month, c.n, nMonths)
+		s.add(Key{Kind: KindCategory, Parts: []string{c.category}}, c.month, c.n, nMonths)
+		s.add(Key{Kind: KindCause, Parts: []string{c.cause}}, c.month, c.n, nMonths)
+		s.add(Key{Kind: KindChannel, Parts: []string{c.bizChannel}}, c.month, c.n, nMonths)
+		s.add(Key{Kind: KindCategoryCause, Parts: []string{c.category, c.cause}}, c.month, c.n, nMonths)
 		if c.branch != "" {
-			s.add(Key{KindBranch, []string{c.branch}}, c.month, c.n, nMonths)
-			s.add(Key{KindBranchCause, []string{c.branch, c.cause}}, c.month, c.n, nMonths)
+			var names []string
+			if name := branchNames[c.branch]; name != "" && name != c.branch {
+				names = []string{name}
+			}
+			s.add(Key{Kind: KindBranch, Parts: []string{c.branch}, Names: names}, c.month, c.n, nMonths)
+			var bcNames []string
+			if names != nil {
+				bcNames = []string{names[0], ""}
+			}
+			s.add(Key{Kind: KindBranchCause, Parts: []string{c.branch, c.cause}, Names: bcNames}, c.month, c.n, nMonths)
 		}
 	}
 	return s
+}
+
+// BranchNames maps branch master codes to names (the name of the unit's latest validity when it has several
+// rows); empty without a branch master. Anything shown to a user names a branch by its name, falling back to
+// the code or the exported text.
+func BranchNames(ctx context.Context, db *sql.DB) (map[string]string, error) {
+	rows, err := db.QueryContext(ctx, `
+SELECT code, arg_max(name, coalesce(valid_to, DATE '9999-12-31'))
+FROM branch_master WHERE nullif(trim(name), '') IS NOT NULL GROUP BY code`)
+	if err != nil {
+		return nil, fmt.Errorf("rootcause: reading branch_master: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var code, name string
+		if err := rows.Scan(&code, &name); err != nil {
+			return nil, err
+		}
+		out[code] = strings.TrimSpace(name)
+	}
+	return out, rows.Err()
 }
 
 func pareto(s seriesSet, kind string, period int) Pareto {
@@ -425,63 +534,94 @@ func controlCharts(s seriesSet, months []string, o Options) []Chart {
 }
 
 // chartOf builds one series' chart; nil when the series has no complaint in the baseline or the period.
+//
+// A c-chart is the u-chart with every n_i = 1, so one computation serves both: the centre is ū = Σc/Σn over the
+// (included) baseline months, the limits at month i are ū ± 3·sqrt(ū/n_i), the plotted value is c_i/n_i, and the
+// period's Poisson test uses the expected count ū·n_period. For a u-chart n_i is the month's customers in units
+// of 10,000, so values and limits are complaints per 10,000 customers.
 func chartOf(d *seriesData, months []string, o Options) *Chart {
 	period := len(months) - 1
-	base := d.counts[period-o.BaselineMonths : period]
-	pts := make([]float64, 0, len(base)+1)
-	for _, n := range base {
-		pts = append(pts, float64(n))
+	first := period - o.BaselineMonths
+	den := o.Customers.per10k(d.key, months, first)
+	n := func(i int) float64 {
+		if den == nil {
+			return 1
+		}
+		return den[i]
 	}
-	pts = append(pts, float64(d.counts[period]))
-	c := &Chart{Key: d.key, Counts: d.counts, Count: d.counts[period], points: pts}
-	included := make([]bool, len(base))
-	for i := range included {
-		included[i] = true
+	value := func(i int) float64 { return float64(d.counts[i]) / n(i) }
+	c := &Chart{Key: d.key, Type: ChartC, Counts: d.counts, Count: d.counts[period]}
+	if den != nil {
+		c.Type, c.Customers = ChartU, den
+		c.Rates = make([]float64, len(months))
+		for i := first; i <= period; i++ {
+			c.Rates[i] = value(i)
+		}
+		c.Rate = c.Rates[period]
 	}
+	included := make([]bool, o.BaselineMonths)
+	for j := range included {
+		included[j] = true
+	}
+	c.UCLs, c.LCLs = make([]float64, len(months)), make([]float64, len(months))
 	for iter := 0; ; iter++ {
-		var xs []float64
-		for i, in := range included {
+		sumC, sumN, k := 0.0, 0.0, 0
+		for j, in := range included {
 			if in {
-				xs = append(xs, pts[i])
+				sumC += float64(d.counts[first+j])
+				sumN += n(first + j)
+				k++
 			}
 		}
-		c.Centre, c.UCL, c.LCL = CLimits(mean(xs))
-		if !o.ExcludeFlaggedFromBaseline || iter > len(base) {
+		c.Centre = 0
+		if sumN > 0 {
+			c.Centre = sumC / sumN
+		}
+		for i := first; i <= period; i++ {
+			c.UCLs[i], c.LCLs[i] = ULimits(c.Centre, n(i))
+		}
+		if !o.ExcludeFlaggedFromBaseline || iter > o.BaselineMonths {
 			break
 		}
 		changed := false
-		for i, in := range included {
-			if in && Rule1(pts[i], c.UCL, c.LCL) && len(xs) > 1 {
-				included[i], changed = false, true
+		for j, in := range included {
+			i := first + j
+			if in && Rule1(value(i), c.UCLs[i], c.LCLs[i]) && k > 1 {
+				included[j], changed = false, true
 			}
 		}
 		if !changed {
 			break
 		}
 	}
-	hist := period - o.BaselineMonths
-	for i, in := range included {
+	c.UCL, c.LCL = c.UCLs[period], c.LCLs[period]
+	for j, in := range included {
 		if !in {
-			c.ExcludedMonths = append(c.ExcludedMonths, months[hist+i])
+			c.ExcludedMonths = append(c.ExcludedMonths, months[first+j])
 		}
 	}
-	sum := 0
-	for _, n := range base {
-		sum += n
+	sum, exposure := 0, 0.0
+	for i := first; i < period; i++ {
+		sum += d.counts[i]
+		exposure += n(i)
 	}
 	if sum == 0 && c.Count == 0 {
 		return nil
 	}
-	lambda := c.Centre
+	// expected count in the period; a series with no baseline complaint is tested against half a complaint
+	// spread over the baseline's exposure, so a new series is not given p = 0
+	lambda := c.Centre * n(period)
 	if lambda <= 0 {
-		lambda = 0.5 / float64(o.BaselineMonths)
+		lambda = 0.5 / exposure * n(period)
 	}
 	c.PValue = PoissonUpperTail(c.Count, lambda)
-	c.Sparse = c.Centre < o.SparseMean
+	c.Sparse = c.Centre*n(period) < o.SparseMean
 	c.Rule1Months = make([]bool, len(d.counts))
 	if !c.Sparse {
-		for i := period - o.BaselineMonths; i <= period; i++ {
-			c.Rule1Months[i] = Rule1(float64(d.counts[i]), c.UCL, c.LCL)
+		pts := make([]float64, 0, o.BaselineMonths+1)
+		for i := first; i <= period; i++ {
+			c.Rule1Months[i] = Rule1(value(i), c.UCLs[i], c.LCLs[i])
+			pts = append(pts, value(i))
 		}
 		c.Rule1 = c.Rule1Months[period]
 		c.Rule4 = Rule4(pts, c.Centre)

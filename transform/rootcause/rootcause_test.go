@@ -3,6 +3,8 @@ package rootcause
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -86,7 +88,7 @@ func TestVitalFew(t *testing.T) {
 	}
 	s := seriesSet{}
 	for i, n := range []int{45, 27, 14, 8, 6} {
-		s.add(Key{KindCause, []string{string(rune('a' + i))}}, 0, n, 1)
+		s.add(Key{Kind: KindCause, Parts: []string{string(rune('a' + i))}}, 0, n, 1)
 	}
 	p := pareto(s, KindCause, 0)
 	if p.Total != 100 || p.VitalFew != 3 || !p.Items[2].Vital || p.Items[3].Vital || !near(p.Items[1].Cumulative, 0.72, 1e-12) {
@@ -126,7 +128,7 @@ func synthetic(seed uint64, planted map[int]float64) (seriesSet, []string) {
 	s := seriesSet{}
 	for j := 0; j < 200; j++ {
 		lambda := 1 + float64(j%60)
-		k := Key{KindBranch, []string{"b" + string(rune('A'+j/26)) + string(rune('a'+j%26))}}
+		k := Key{Kind: KindBranch, Parts: []string{"b" + string(rune('A'+j/26)) + string(rune('a'+j%26))}}
 		for m := 0; m < 13; m++ {
 			l := lambda
 			if f, ok := planted[j]; ok && m == 12 {
@@ -227,9 +229,9 @@ func TestRemediation(t *testing.T) {
 		t.Fatalf("yaml: %+v %v", a2, err)
 	}
 	f := &Findings{Period: "2026-10", Recurring: []Recurrence{
-		{Key: Key{KindBranchCause, []string{"广州天河支行", "service_quality"}}},
-		{Key: Key{KindCategoryCause, []string{"payment_settlement", "facilities_systems"}}},
-		{Key: Key{KindBranchCause, []string{"北京朝阳支行", "marketing"}}},
+		{Key: Key{Kind: KindBranchCause, Parts: []string{"广州天河支行", "service_quality"}}},
+		{Key: Key{Kind: KindCategoryCause, Parts: []string{"payment_settlement", "facilities_systems"}}},
+		{Key: Key{Kind: KindBranchCause, Parts: []string{"北京朝阳支行", "marketing"}}},
 	}}
 	ApplyRemediation(f, append(a1, a2...))
 	r := f.Recurring
@@ -241,7 +243,38 @@ func TestRemediation(t *testing.T) {
 // ---- the committed sample bank ----
 
 func TestSamplePlantedRecurringBranchCause(t *testing.T) {
-	db := sampleDB(t)
+	checkPlantedRecurring(t, sampleDB(t), sampleMaster)
+}
+
+// TestSampleOtherBranchMode checks the planted recurring pair and spike on the sample built the other way round
+// from the demo config: with the branch master when the config names none, without it when it names one.
+func TestSampleOtherBranchMode(t *testing.T) {
+	db, withMaster := otherModeDB(t)
+	checkPlantedRecurring(t, db, withMaster)
+	f, err := Analyze(context.Background(), db, Options{Period: "2026-07"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc := Key{Kind: KindCategoryCause, Parts: []string{"payment_settlement", "facilities_systems"}}
+	if len(f.Emerging) == 0 || f.Emerging[0].Key.id() != cc.id() {
+		t.Errorf("master %v: the spike should rank first among emerging issues: %+v", withMaster, f.Emerging)
+	}
+}
+
+// checkPlantedRecurring: the generator's recurring (branch, cause) is recurring, elevated and among the top 3 branch
+// x cause pairs; its key holds the master's code with a master (the exported name without one) and every output
+// names it by the branch's name.
+func checkPlantedRecurring(t *testing.T, db *sql.DB, withMaster bool) {
+	t.Helper()
+	truth, err := generator.LoadTruth("../../sample-data/truth.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pl := truth.Planted.Recurring
+	wantPart := pl.BranchName
+	if withMaster {
+		wantPart = pl.BranchCode
+	}
 	for _, period := range []string{"2026-06", "2026-08"} {
 		f, err := Analyze(context.Background(), db, Options{Period: period})
 		if err != nil {
@@ -255,18 +288,49 @@ func TestSamplePlantedRecurringBranchCause(t *testing.T) {
 				continue
 			}
 			rank++
-			if r.Key.Parts[0] == "广州天河支行" && r.Key.Parts[1] == "service_quality" {
+			if r.Key.Parts[0] == wantPart && r.Key.Parts[1] == pl.Cause {
 				hit = r
 				break
 			}
 		}
 		if hit == nil {
-			t.Fatalf("%s: (广州天河支行, service_quality) not recurring", period)
+			t.Fatalf("master %v, %s: (%s, %s) not recurring", withMaster, period, wantPart, pl.Cause)
 		}
 		if !hit.Elevated || rank > 3 || hit.MonthsPresent < 3 {
-			t.Errorf("%s: planted pair rank %d among branch x cause, %+v", period, rank, *hit)
+			t.Errorf("master %v, %s: planted pair rank %d among branch x cause, %+v", withMaster, period, rank, *hit)
+		}
+		if got := KeyLabel(hit.Key, "zh"); !strings.HasPrefix(got, pl.BranchName+" × ") {
+			t.Errorf("master %v, %s: label %q, want the branch name %s", withMaster, period, got, pl.BranchName)
+		}
+		// remediation recorded against the branch's name matches with or without the master
+		ApplyRemediation(f, []Action{{Branch: pl.BranchName, Cause: pl.Cause, Action: "培训", Status: "进行中"}})
+		if hit := findRecurring(f, hit.Key); hit == nil || hit.NoAction {
+			t.Errorf("master %v, %s: remediation by branch name not attached", withMaster, period)
+		}
+		var buf bytes.Buffer
+		if err := Write(&buf, f, "zh", "csv", 0); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(buf.String(), ","+pl.BranchName+" × ") {
+			t.Errorf("master %v, %s: csv does not name %s", withMaster, period, pl.BranchName)
+		}
+		if withMaster {
+			for _, b := range f.Repeats.ByBranch {
+				if b.Branch == pl.BranchCode && b.BranchName != pl.BranchName {
+					t.Errorf("repeat complainants of %s named %q", b.Branch, b.BranchName)
+				}
+			}
 		}
 	}
+}
+
+func findRecurring(f *Findings, k Key) *Recurrence {
+	for i := range f.Recurring {
+		if f.Recurring[i].Key.id() == k.id() {
+			return &f.Recurring[i]
+		}
+	}
+	return nil
 }
 
 func TestSamplePlantedSpike(t *testing.T) {
@@ -293,7 +357,7 @@ func TestSamplePlantedSpike(t *testing.T) {
 	if truth.Planted.Spike.Month != "2026-07" || want < 300 {
 		t.Fatalf("truth spike %s with %d complaints; this test expects the 2026-07 outage", truth.Planted.Spike.Month, want)
 	}
-	cc := Key{KindCategoryCause, []string{"payment_settlement", "facilities_systems"}}
+	cc := Key{Kind: KindCategoryCause, Parts: []string{"payment_settlement", "facilities_systems"}}
 	if e, ok := em[cc.id()]; !ok || e.Count != want {
 		t.Errorf("2026-07 spike not emerging with %d complaints: %+v (found %v)", want, e, ok)
 	}
@@ -306,7 +370,7 @@ func TestSamplePlantedSpike(t *testing.T) {
 			flagged[c.Key.id()] = c
 		}
 	}
-	for _, k := range []Key{{KindCategory, []string{"payment_settlement"}}, {KindCause, []string{"facilities_systems"}}, {KindChannel, []string{"mobile_app"}}} {
+	for _, k := range []Key{{Kind: KindCategory, Parts: []string{"payment_settlement"}}, {Kind: KindCause, Parts: []string{"facilities_systems"}}, {Kind: KindChannel, Parts: []string{"mobile_app"}}} {
 		c, ok := flagged[k.id()]
 		if !ok || !c.Rule1 {
 			t.Errorf("2026-07: %v not flagged beyond 3 sigma: %+v", k, c)
@@ -331,6 +395,33 @@ func TestSamplePlantedSpike(t *testing.T) {
 	}
 	if g.Flagged > 2 || len(g.Emerging) > 1 {
 		t.Errorf("2026-10: %d flagged, %d emerging", g.Flagged, len(g.Emerging))
+	}
+	// the same with u-charts on a customer base growing 1% a month (20,000,000 in 2025-07)
+	cust := Customers{ByMonth: map[string]int64{}}
+	for i := 0; i < 24; i++ {
+		m := fmt.Sprintf("%d-%02d", 2025+(6+i)/12, (6+i)%12+1)
+		cust.ByMonth[m] = int64(20_000_000 * math.Pow(1.01, float64(i)))
+	}
+	u, err := Analyze(context.Background(), db, Options{Period: "2026-07", Customers: cust})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []Key{{Kind: KindCategory, Parts: []string{"payment_settlement"}}, {Kind: KindCause, Parts: []string{"facilities_systems"}}, {Kind: KindChannel, Parts: []string{"mobile_app"}}} {
+		found := false
+		for _, c := range u.Charts {
+			if c.Key.id() == k.id() {
+				found = true
+				if c.Type != ChartU || !c.Flagged || !c.Rule1 {
+					t.Errorf("2026-07 u-chart %v: type %s flagged %v rule1 %v", k, c.Type, c.Flagged, c.Rule1)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("2026-07 u-chart %v missing", k)
+		}
+	}
+	if g, err = Analyze(context.Background(), db, Options{Period: "2026-10", Customers: cust}); err != nil || g.Flagged > 2 {
+		t.Errorf("2026-10 with u-charts: %d flagged (%v)", g.Flagged, err)
 	}
 }
 
@@ -385,7 +476,8 @@ func TestSamplePlantedRepeatComplainants(t *testing.T) {
 func TestSampleOutputAndMart(t *testing.T) {
 	db := sampleDB(t)
 	ctx := context.Background()
-	f, err := Analyze(ctx, db, Options{Period: "2026-07", ExcludeFlaggedFromBaseline: true})
+	// 20,000,000 personal customers (2,000 in 10,000s): bank-wide series take u-charts, branches keep c-charts
+	f, err := Analyze(ctx, db, Options{Period: "2026-07", ExcludeFlaggedFromBaseline: true, Customers: Customers{Total: 20_000_000}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -400,6 +492,16 @@ func TestSampleOutputAndMart(t *testing.T) {
 			}
 		}
 	}
+	var buf bytes.Buffer
+	Write(&buf, f, "en", "csv", 0)
+	if !strings.Contains(buf.String(), ",mobile_app,") || !strings.Contains(buf.String(), "section,rank,series_kind,series_key,label,count,chart_type,rate,") {
+		t.Errorf("csv header or mobile_app row missing")
+	}
+	for _, line := range strings.Split(buf.String(), "\n") {
+		if strings.HasPrefix(line, "control,") && strings.Contains(line, ",business_channel,mobile_app,") && !strings.Contains(line, ",u,") {
+			t.Errorf("mobile_app control row does not say u-chart: %s", line)
+		}
+	}
 	if err := WriteMart(ctx, db, f); err != nil {
 		t.Fatal(err)
 	}
@@ -407,15 +509,23 @@ func TestSampleOutputAndMart(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n int
-	var flagged bool
 	if err := db.QueryRow(`SELECT count(*) FROM mart_control_chart WHERE period = DATE '2026-07-01'`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	if n != len(f.Charts)*13 {
 		t.Errorf("mart rows %d, want %d", n, len(f.Charts)*13)
 	}
-	if err := db.QueryRow(`SELECT flagged FROM mart_control_chart WHERE period = DATE '2026-07-01' AND month = DATE '2026-07-01'
-		AND series_kind = 'business_channel' AND series_key = 'mobile_app'`).Scan(&flagged); err != nil || !flagged {
-		t.Errorf("mobile_app in the mart: flagged %v, %v", flagged, err)
+	var flagged bool
+	var typ string
+	var count int
+	var cust, rate float64
+	if err := db.QueryRow(`SELECT flagged, chart_type, count, customers_10k, rate FROM mart_control_chart WHERE period = DATE '2026-07-01'
+		AND month = DATE '2026-07-01' AND series_kind = 'business_channel' AND series_key = 'mobile_app'`).Scan(&flagged, &typ, &count, &cust, &rate); err != nil ||
+		!flagged || typ != "u" || cust != 2000 || !near(rate, float64(count)/2000, 1e-12) {
+		t.Errorf("mobile_app in the mart: flagged %v, type %s, n %v, rate %v (count %d), %v", flagged, typ, cust, rate, count, err)
+	}
+	var types string
+	if err := db.QueryRow(`SELECT string_agg(DISTINCT chart_type, ',') FROM mart_control_chart WHERE series_kind = 'branch'`).Scan(&types); err != nil || types != "c" {
+		t.Errorf("branch chart types %q (%v), want c: no branch denominators given", types, err)
 	}
 }

@@ -79,6 +79,17 @@ func CLimits(mean float64) (centre, ucl, lcl float64) {
 	return mean, mean + 3*s, math.Max(0, mean-3*s)
 }
 
+// ULimits are the u-chart limits at a month with n_i customers (in units of 10,000) around the baseline rate
+// ubar (complaints per 10,000 customers): ubar ± 3·sqrt(ubar/n_i), the lower limit floored at 0. With n_i = 1
+// they are the c-chart limits.
+func ULimits(ubar, n float64) (ucl, lcl float64) {
+	if n <= 0 {
+		return math.Inf(1), 0
+	}
+	s := math.Sqrt(math.Max(ubar, 0) / n)
+	return ubar + 3*s, math.Max(0, ubar-3*s)
+}
+
 // Rule1 is Western Electric rule 1: a point beyond the 3-sigma limits (below the lower limit only when that
 // limit is above 0).
 func Rule1(x float64, ucl, lcl float64) bool {

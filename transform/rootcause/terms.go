@@ -3,12 +3,17 @@ package rootcause
 import (
 	"context"
 	"database/sql"
+	_ "embed"
 	"fmt"
 	"math"
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
+	"unicode/utf8"
+
+	"complaints/catalog"
 )
 
 // placeholder matches the scrubbing placeholders ingest writes ([手机号], [证件号] ...) and any other bracketed tag.
@@ -36,16 +41,166 @@ customer customers said says reported report reports asked ask asks bank banks c
 	sort.Slice(zhStopWords, func(i, j int) bool { return len(zhStopWords[i]) > len(zhStopWords[j]) })
 }
 
-// Tokens lists the counted terms of a text: Chinese 2- to 4-character n-grams within the phrases left after
-// cutting at punctuation and stop words, and English words (3+ letters) and adjacent word pairs without stop
+//go:embed lexicon_zh.txt
+var lexiconFile string
+
+// lexicon is the segmenter's dictionary: lexicon_zh.txt, the catalogue's Chinese labels and synonyms (2 to 8
+// characters, all Chinese) and the stop words; maxWord is its longest entry in runes.
+var (
+	lexOnce sync.Once
+	lexicon map[string]bool
+	zhStop  map[string]bool
+	maxWord int
+)
+
+func loadLexicon() {
+	lexicon, zhStop = map[string]bool{}, map[string]bool{}
+	add := func(w string) {
+		w = strings.TrimSpace(w)
+		n := utf8.RuneCountInString(w)
+		if n < 1 || n > 8 {
+			return
+		}
+		for _, r := range w {
+			if !unicode.Is(unicode.Han, r) {
+				return
+			}
+		}
+		lexicon[w] = true
+		maxWord = max(maxWord, n)
+	}
+	for _, line := range strings.Split(lexiconFile, "\n") {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		for _, w := range strings.Fields(line) {
+			add(w)
+		}
+	}
+	for _, syn := range catalog.Synonyms() {
+		add(syn.Text)
+	}
+	for _, w := range zhStopWords {
+		delete(lexicon, w)
+		zhStop[w] = true
+		maxWord = max(maxWord, utf8.RuneCountInString(w))
+	}
+}
+
+// unit kinds of the segmenter
+const (
+	unitWord = iota // a lexicon word
+	unitStop        // a stop word: ends a phrase, never counted
+	unitOOV         // characters matching no entry, run together
+)
+
+type unit struct {
+	text string
+	kind int
+}
+
+// segment cuts a run of Chinese characters into lexicon words, stop words and unknown chunks by bidirectional
+// maximum matching: the forward and the backward cut are both made and the one with fewer unknown characters,
+// then fewer units, wins (the backward cut on a tie, which suits Chinese modifier-head order).
+func segment(run []rune) []unit {
+	lexOnce.Do(loadLexicon)
+	kindOf := func(w string) (int, bool) {
+		switch {
+		case zhStop[w]:
+			return unitStop, true
+		case lexicon[w]:
+			return unitWord, true
+		}
+		return unitOOV, false
+	}
+	var fwd []unit
+	for i := 0; i < len(run); {
+		n, k := 1, unitOOV
+		for l := min(maxWord, len(run)-i); l >= 1; l-- {
+			if kk, ok := kindOf(string(run[i : i+l])); ok {
+				n, k = l, kk
+				break
+			}
+		}
+		fwd = append(fwd, unit{string(run[i : i+n]), k})
+		i += n
+	}
+	var bwd []unit
+	for j := len(run); j > 0; {
+		n, k := 1, unitOOV
+		for l := min(maxWord, j); l >= 1; l-- {
+			if kk, ok := kindOf(string(run[j-l : j])); ok {
+				n, k = l, kk
+				break
+			}
+		}
+		bwd = append(bwd, unit{string(run[j-n : j]), k})
+		j -= n
+	}
+	for a, b := 0, len(bwd)-1; a < b; a, b = a+1, b-1 {
+		bwd[a], bwd[b] = bwd[b], bwd[a]
+	}
+	score := func(us []unit) (oov, n int) {
+		for _, u := range us {
+			if u.kind == unitOOV {
+				oov++
+			}
+		}
+		return oov, len(us)
+	}
+	fo, fn := score(fwd)
+	bo, bn := score(bwd)
+	best := bwd
+	if fo < bo || (fo == bo && fn < bn) {
+		best = fwd
+	}
+	// run unknown characters together
+	var out []unit
+	for _, u := range best {
+		if u.kind == unitOOV && len(out) > 0 && out[len(out)-1].kind == unitOOV {
+			out[len(out)-1].text += u.text
+			continue
+		}
+		out = append(out, u)
+	}
+	return out
+}
+
+// sep joins the units of a term key (a word, or a run of adjacent words); termText shows a key.
+const sep = "\x1f"
+
+func termText(key string) string {
+	parts := strings.Split(key, sep)
+	for _, p := range parts {
+		for _, r := range p {
+			if !unicode.Is(unicode.Han, r) {
+				return strings.Join(parts, " ")
+			}
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+// Tokens lists the counted terms of a text as shown: Chinese words (lexicon words and unknown chunks of 2 to 4
+// characters; a longer unknown chunk gives its 2- to 4-character n-grams) and runs of 2 to 4 words within a phrase
+// (stop words and punctuation end phrases), and English words (3+ letters) and adjacent word pairs without stop
 // words. Placeholders ([手机号] ...) and digits are dropped.
 func Tokens(text string) []string {
+	keys := tokenKeys(text)
+	for i, k := range keys {
+		keys[i] = termText(k)
+	}
+	return keys
+}
+
+// tokenKeys is Tokens with the words of a run joined by sep.
+func tokenKeys(text string) []string {
 	text = placeholder.ReplaceAllString(text, " ")
 	var out []string
 	var run []rune
 	flushHan := func() {
 		if len(run) > 0 {
-			out = append(out, hanGrams(string(run))...)
+			out = append(out, hanTerms(run)...)
 			run = run[:0]
 		}
 	}
@@ -57,7 +212,7 @@ func Tokens(text string) []string {
 			}
 			out = append(out, w)
 			if i+1 < len(words) && words[i+1] != "" {
-				out = append(out, w+" "+words[i+1])
+				out = append(out, w+sep+words[i+1])
 			}
 		}
 		words = words[:0]
@@ -100,20 +255,50 @@ func Tokens(text string) []string {
 	return out
 }
 
-// hanGrams cuts a run of Chinese characters at stop words and lists the 2- to 4-character n-grams of each piece.
-func hanGrams(run string) []string {
-	for _, sw := range zhStopWords {
-		run = strings.ReplaceAll(run, sw, "|")
-	}
+// maxUnits is the longest run of adjacent words counted as one Chinese term.
+const maxUnits = 4
+
+// hanTerms segments a run of Chinese characters and lists its terms: each word of 2+ characters (an unknown
+// chunk of 2 to 4 characters counts as a word; a longer one gives its 2- to 4-character n-grams) and each run of
+// 2 to maxUnits adjacent words within a phrase (a single-character word such as 差 counts only in a run: 态度差).
+func hanTerms(run []rune) []string {
 	var out []string
-	for _, piece := range strings.Split(run, "|") {
-		rs := []rune(piece)
-		for n := 2; n <= 4; n++ {
-			for i := 0; i+n <= len(rs); i++ {
-				out = append(out, string(rs[i:i+n]))
+	var phrase []string // the current phrase's units ("" for a unit that cannot be part of a pair)
+	flush := func() {
+		for i := range phrase {
+			for n := 2; n <= maxUnits && i+n <= len(phrase); n++ {
+				if phrase[i+n-1] == "" {
+					break
+				}
+				if phrase[i] != "" {
+					out = append(out, strings.Join(phrase[i:i+n], sep))
+				}
 			}
 		}
+		phrase = phrase[:0]
 	}
+	for _, u := range segment(run) {
+		rs := []rune(u.text)
+		switch {
+		case u.kind == unitStop:
+			flush()
+		case u.kind == unitOOV && len(rs) > 4:
+			flush()
+			for n := 2; n <= 4; n++ {
+				for i := 0; i+n <= len(rs); i++ {
+					out = append(out, string(rs[i:i+n]))
+				}
+			}
+		case u.kind == unitOOV && len(rs) == 1:
+			flush() // a stray character: not a word, and it would glue two words into a false pair
+		default:
+			if len(rs) >= 2 {
+				out = append(out, u.text)
+			}
+			phrase = append(phrase, u.text)
+		}
+	}
+	flush()
 	return out
 }
 
@@ -132,6 +317,13 @@ func LogRatio(a, A, b, B, V int) float64 {
 	return math.Log(float64(a+1)/float64(A+V)) - math.Log(float64(b+1)/float64(B+V))
 }
 
+// doc is one narrative for the term counts.
+type doc struct {
+	category string
+	inPeriod bool
+	text     string
+}
+
 func terms(ctx context.Context, db *sql.DB, baselineFrom, period string, o Options) ([]Term, error) {
 	rows, err := db.QueryContext(ctx, `
 SELECT business_category, strftime(received_date, '%Y-%m') = ? AS in_period,
@@ -143,21 +335,33 @@ FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_accepted'
 		return nil, fmt.Errorf("rootcause: reading narratives: %w", err)
 	}
 	defer rows.Close()
-	byCat := map[string]*termCounts{"": newTermCounts()}
+	var docs []doc
 	for rows.Next() {
-		var cat, text string
-		var inPeriod bool
-		if err := rows.Scan(&cat, &inPeriod, &text); err != nil {
+		var d doc
+		if err := rows.Scan(&d.category, &d.inPeriod, &d.text); err != nil {
 			return nil, err
 		}
-		tc := byCat[cat]
+		docs = append(docs, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return risingTerms(docs, o), nil
+}
+
+// risingTerms counts the terms of the period's and the baseline's narratives, for all categories ("") and per
+// business category, and keeps the TermsPerCategory rising most in each.
+func risingTerms(docs []doc, o Options) []Term {
+	byCat := map[string]*termCounts{"": newTermCounts()}
+	for _, d := range docs {
+		tc := byCat[d.category]
 		if tc == nil {
 			tc = newTermCounts()
-			byCat[cat] = tc
+			byCat[d.category] = tc
 		}
-		for _, tok := range Tokens(text) {
+		for _, tok := range tokenKeys(d.text) {
 			for _, c := range []*termCounts{tc, byCat[""]} {
-				if inPeriod {
+				if d.inPeriod {
 					c.period[tok]++
 					c.A++
 				} else {
@@ -166,9 +370,6 @@ FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_accepted'
 				}
 			}
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	cats := make([]string, 0, len(byCat))
 	for c := range byCat {
@@ -179,7 +380,17 @@ FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_accepted'
 	for _, cat := range cats {
 		out = append(out, topTerms(cat, byCat[cat], o)...)
 	}
-	return out, nil
+	return out
+}
+
+// within reports whether term key t lies inside key u at unit boundaries (a word inside a pair or phrase).
+func within(t, u string) bool {
+	return t != u && strings.Contains(sep+u+sep, sep+t+sep)
+}
+
+// similar: two counts of about the same occurrences (within 20% of each other).
+func similar(a, b int) bool {
+	return float64(a) >= 0.8*float64(b) && float64(b) >= 0.8*float64(a)
 }
 
 func topTerms(cat string, tc *termCounts, o Options) []Term {
@@ -194,7 +405,7 @@ func topTerms(cat string, tc *termCounts, o Options) []Term {
 		vocab[t] = true
 	}
 	V := len(vocab)
-	var cands []Term
+	var all []Term
 	for t, a := range tc.period {
 		if a < o.TermMinCount {
 			continue
@@ -204,7 +415,22 @@ func topTerms(cat string, tc *termCounts, o Options) []Term {
 		if s <= 0 {
 			continue
 		}
-		cands = append(cands, Term{Category: cat, Term: t, Period: a, Baseline: b, Score: s})
+		all = append(all, Term{Category: cat, Term: t, Period: a, Baseline: b, Score: s})
+	}
+	// Closed terms only: a word whose period occurrences are (almost) all inside one longer candidate is that
+	// candidate's substring, not a finding of its own (繁忙 only ever in 系统繁忙).
+	var cands []Term
+	for _, c := range all {
+		inside := false
+		for _, d := range all {
+			if within(c.Term, d.Term) && float64(d.Period) >= 0.8*float64(c.Period) {
+				inside = true
+				break
+			}
+		}
+		if !inside {
+			cands = append(cands, c)
+		}
 	}
 	sort.Slice(cands, func(i, j int) bool {
 		a, b := cands[i], cands[j]
@@ -219,46 +445,38 @@ func topTerms(cat string, tc *termCounts, o Options) []Term {
 		}
 		return a.Term < b.Term
 	})
-	// A phrase longer than 4 characters shows as overlapping 4-grams of about the same count (手机银行转, 机银行转账
-	// ...): chain those into the phrase, then skip every candidate inside or around a phrase already kept.
-	// a neighbouring 4-gram extends the phrase when it occurs at least about as often as the seed does
-	similar := func(neighbour, seed int) bool { return float64(neighbour) >= 0.8*float64(seed) }
+	// A phrase of more than maxUnits words shows as overlapping runs of maxUnits words with about the same count:
+	// chain those into the phrase (its count is the seed's), then skip candidates inside or around a kept term
+	// with about its count.
 	var out []Term
 	for _, c := range cands {
-		dup := false
-		for _, s := range out {
-			if strings.Contains(s.Term, c.Term) || strings.Contains(c.Term, s.Term) {
-				dup = true
-				break
-			}
-		}
-		if dup {
-			continue
-		}
-		phrase := []rune(c.Term)
-		if len(phrase) == 4 {
-			for grown := true; grown && len(phrase) < 16; {
+		units := strings.Split(c.Term, sep)
+		if len(units) == maxUnits {
+			used := map[string]bool{c.Term: true}
+			for grown := true; grown && len(units) < 4*maxUnits; {
 				grown = false
-				tail, head := string(phrase[len(phrase)-3:]), string(phrase[:3])
+				head, tail := strings.Join(units[:maxUnits-1], sep), strings.Join(units[len(units)-maxUnits+1:], sep)
 				for _, d := range cands {
-					r := []rune(d.Term)
-					if len(r) != 4 || !similar(d.Period, c.Period) {
+					du := strings.Split(d.Term, sep)
+					if len(du) != maxUnits || used[d.Term] || !similar(d.Period, c.Period) {
 						continue
 					}
-					if string(r[:3]) == tail && !strings.Contains(string(phrase), d.Term) {
-						phrase, grown = append(phrase, r[3]), true
-						break
+					if strings.Join(du[:maxUnits-1], sep) == tail {
+						units, grown = append(units, du[maxUnits-1]), true
+					} else if strings.Join(du[1:], sep) == head {
+						units, grown = append([]string{du[0]}, units...), true
 					}
-					if string(r[1:]) == head && !strings.Contains(string(phrase), d.Term) {
-						phrase, grown = append([]rune{r[0]}, phrase...), true
+					if grown {
+						used[d.Term] = true
 						break
 					}
 				}
 			}
 		}
-		c.Term = string(phrase)
-		for _, s := range out {
-			if strings.Contains(s.Term, c.Term) || strings.Contains(c.Term, s.Term) {
+		c.Term = strings.Join(units, sep)
+		dup := false
+		for _, k := range out {
+			if (k.Term == c.Term || within(c.Term, k.Term) || within(k.Term, c.Term)) && similar(k.Period, c.Period) {
 				dup = true
 				break
 			}
@@ -270,6 +488,9 @@ func topTerms(cat string, tc *termCounts, o Options) []Term {
 		if len(out) == o.TermsPerCategory {
 			break
 		}
+	}
+	for i := range out {
+		out[i].Term = termText(out[i].Term)
 	}
 	return out
 }

@@ -13,7 +13,8 @@ import (
 	"complaints/catalog"
 )
 
-// KeyLabel is a series key in lang: catalogue labels for codes, branch names as exported.
+// KeyLabel is a series key in lang: catalogue labels for codes; a branch by its name from the branch master
+// (Key.Names), else as complaints.branch holds it (the code, or the exported text without a master).
 func KeyLabel(k Key, lang string) string {
 	dims := map[string][]string{
 		KindCategory: {"business_category"}, KindCause: {"cause"}, KindChannel: {"business_channel"}, KindBranch: {""},
@@ -21,9 +22,12 @@ func KeyLabel(k Key, lang string) string {
 	}[k.Kind]
 	parts := make([]string, len(k.Parts))
 	for i, p := range k.Parts {
-		if i < len(dims) && dims[i] != "" {
+		switch {
+		case i < len(k.Names) && k.Names[i] != "":
+			parts[i] = k.Names[i]
+		case i < len(dims) && dims[i] != "":
 			parts[i] = catalog.Label(dims[i], p, lang)
-		} else {
+		default:
 			parts[i] = p
 		}
 	}
@@ -34,6 +38,7 @@ func KeyLabel(k Key, lang string) string {
 type row struct {
 	section, kind, key, label           string
 	count                               int
+	chart, rate                         string // control: chart type (c / u) and, for u, the period's rate
 	reference, ucl, lcl, pValue, qValue string
 	rule, flag, evidence, remediation   string
 }
@@ -56,6 +61,26 @@ func evidence(months []string, counts []int) string {
 		fmt.Fprintf(&b, "%s:%d", months[i], n)
 	}
 	return b.String()
+}
+
+// rateEvidence is evidence with each month's rate per 10,000 customers: 2026-07:321(2.68).
+func rateEvidence(months []string, counts []int, rates []float64) string {
+	var b strings.Builder
+	for i, n := range counts {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		fmt.Fprintf(&b, "%s:%d(%s)", months[i], n, ff(rates[i], 3))
+	}
+	return b.String()
+}
+
+// ChartLabel names a chart's type in lang: c-chart (counts) or u-chart (per 10,000 customers).
+func ChartLabel(c Chart, lang string) string {
+	if c.Type == ChartU {
+		return catalog.Text("rc_chart_u", lang)
+	}
+	return catalog.Text("rc_chart_c", lang)
 }
 
 // rows ranks the findings for printing: emerging issues, control-chart flags, recurring pairs, then the Paretos,
@@ -92,11 +117,19 @@ func rows(f *Findings, lang string, top int) []row {
 			rules = append(rules, T("rc_rule4"))
 		}
 		rules = append(rules, T("rc_bh"))
+		first := len(f.Months) - 1 - f.Options.BaselineMonths
 		r := row{section: "control", kind: c.Key.Kind, key: c.Key.String(), label: KeyLabel(c.Key, lang), count: c.Count,
-			reference: ff(c.Centre, 1), pValue: fp(c.PValue), qValue: fp(c.QValue), rule: strings.Join(rules, "; "), flag: "flagged",
-			evidence: evidence(f.Months[len(f.Months)-1-f.Options.BaselineMonths:], c.Counts[len(c.Counts)-1-f.Options.BaselineMonths:])}
+			chart: c.Type, reference: ff(c.Centre, 1), pValue: fp(c.PValue), qValue: fp(c.QValue), rule: strings.Join(rules, "; "), flag: "flagged",
+			evidence: evidence(f.Months[first:], c.Counts[first:])}
+		prec := 1
+		if c.Type == ChartU {
+			prec = 3 // rates per 10,000 customers are small numbers
+			r.rate = ff(c.Rate, prec)
+			r.reference = ff(c.Centre, prec)
+			r.evidence = rateEvidence(f.Months[first:], c.Counts[first:], c.Rates[first:])
+		}
 		if !c.Sparse {
-			r.ucl, r.lcl = ff(c.UCL, 1), ff(c.LCL, 1)
+			r.ucl, r.lcl = ff(c.UCL, prec), ff(c.LCL, prec)
 		}
 		out = append(out, r)
 	}
@@ -147,7 +180,8 @@ func rows(f *Findings, lang string, top int) []row {
 		}
 	}
 	for _, b := range byBranch[:limit(len(byBranch))] {
-		r := rep(b, b.Branch)
+		r := rep(b, b.BranchName)
+		r.key = b.Branch
 		r.kind = KindBranch
 		out = append(out, r)
 	}
@@ -171,12 +205,12 @@ func Write(w io.Writer, f *Findings, lang, format string, top int) error {
 		return enc.Encode(jsonSafe(f))
 	case "csv":
 		cw := csv.NewWriter(w)
-		cw.Write([]string{"section", "rank", "series_kind", "series_key", "label", "count", "reference", "ucl", "lcl",
+		cw.Write([]string{"section", "rank", "series_kind", "series_key", "label", "count", "chart_type", "rate", "reference", "ucl", "lcl",
 			"rule", "p_value", "q_value", "flag", "evidence", "remediation"})
 		rank := map[string]int{}
 		for _, r := range rows(f, lang, top) {
 			rank[r.section]++
-			cw.Write([]string{r.section, strconv.Itoa(rank[r.section]), r.kind, r.key, r.label, strconv.Itoa(r.count), r.reference,
+			cw.Write([]string{r.section, strconv.Itoa(rank[r.section]), r.kind, r.key, r.label, strconv.Itoa(r.count), r.chart, r.rate, r.reference,
 				r.ucl, r.lcl, r.rule, r.pValue, r.qValue, r.flag, r.evidence, r.remediation})
 		}
 		cw.Flush()
@@ -203,11 +237,20 @@ func writeTable(w io.Writer, f *Findings, lang string, top int) error {
 	T := func(k string) string { return catalog.Text(k, lang) }
 	fmt.Fprintf(w, "%s %s — %s %d; %s %d; %s %d (FDR %s)\n", T("rc_title"), f.Period, T("rc_received"), f.Received,
 		T("rc_tested"), f.Tested, T("rc_flagged"), f.Flagged, ff(f.Options.FDR, 2))
-	heads := map[string]string{"emerging": "rc_section_emerging", "control": "rc_section_control", "recurring": "rc_section_recurring",
+	nc, nu := 0, 0
+	for _, c := range f.Charts {
+		if c.Type == ChartU {
+			nu++
+		} else {
+			nc++
+		}
+	}
+	fmt.Fprintf(w, T("rc_chart_counts")+"\n", nc, nu)
+	heads := map[string]string{"emerging": "rc_section_emerging", "control": "rc_section_control_cu", "recurring": "rc_section_recurring",
 		"pareto_cause": "rc_section_pareto", "pareto_category_cause": "rc_section_pareto_cc", "repeats": "rc_section_repeats", "terms": "rc_section_terms"}
 	cols := map[string][]string{
 		"emerging":              {"rc_rank", "rc_kind", "rc_key", "rc_count", "rc_trailing_mean", "rc_rise", "rc_p_value", "rc_evidence"},
-		"control":               {"rc_rank", "rc_kind", "rc_key", "rc_count", "rc_centre", "rc_ucl", "rc_lcl", "rc_rule", "rc_p_value", "rc_q_value", "rc_evidence"},
+		"control":               {"rc_rank", "rc_kind", "rc_key", "rc_chart_type", "rc_count", "rc_rate", "rc_centre", "rc_ucl", "rc_lcl", "rc_rule", "rc_p_value", "rc_q_value", "rc_evidence"},
 		"recurring":             {"rc_rank", "rc_kind", "rc_key", "rc_count", "rc_prior_mean", "rc_trend", "rc_p_value", "rc_elevated", "rc_evidence", "rc_remediation"},
 		"pareto_cause":          {"rc_rank", "rc_key", "rc_count", "rc_share", "cumulative_share", "rc_vital"},
 		"pareto_category_cause": {"rc_rank", "rc_key", "rc_count", "rc_share", "cumulative_share", "rc_vital"},
@@ -238,7 +281,15 @@ func writeTable(w io.Writer, f *Findings, lang string, top int) error {
 			case "emerging":
 				cells = []string{strconv.Itoa(n), kind, r.label, strconv.Itoa(r.count), r.reference, r.rule, r.pValue, r.evidence}
 			case "control":
-				cells = []string{strconv.Itoa(n), kind, r.label, strconv.Itoa(r.count), r.reference, r.ucl, r.lcl, r.rule, r.pValue, r.qValue, r.evidence}
+				chart := T("rc_chart_c")
+				if r.chart == ChartU {
+					chart = T("rc_chart_u")
+				}
+				rate := r.rate
+				if rate == "" {
+					rate = "—"
+				}
+				cells = []string{strconv.Itoa(n), kind, r.label, chart, strconv.Itoa(r.count), rate, r.reference, r.ucl, r.lcl, r.rule, r.pValue, r.qValue, r.evidence}
 			case "recurring":
 				el := ""
 				if r.flag != "" {
