@@ -322,15 +322,35 @@ type doc struct {
 	category string
 	inPeriod bool
 	text     string
+	n        int // how many complaints carry this text (0 is read as 1)
 }
 
+// baselineSampleCap bounds the baseline narratives tokenised: above it, a fixed share of the baseline's
+// complaints is read, chosen by a hash of the complaint key (the same complaints every run), and their counts are
+// scaled back up. The period's narratives are always read in full. Shares, and so the log-ratios, are
+// unbiased estimates; the cap keeps a 1M-complaint warehouse's analysis to seconds (docs/decisions.md).
+const baselineSampleCap = 100_000
+
 func terms(ctx context.Context, db *sql.DB, baselineFrom, period string, o Options) ([]Term, error) {
+	const where = `FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_accepted'
+  AND received_date >= CAST(? AS DATE) AND received_date < CAST(? AS DATE)`
+	var baseN int64
+	if err := db.QueryRowContext(ctx, `SELECT count(*) `+where, monthStart(baselineFrom), monthStart(period)).Scan(&baseN); err != nil {
+		return nil, fmt.Errorf("rootcause: counting narratives: %w", err)
+	}
+	step := int64(1)
+	if baseN > baselineSampleCap {
+		step = (baseN + baselineSampleCap - 1) / baselineSampleCap
+	}
+	// Identical texts are tokenised once, weighted by how many complaints carry them.
 	rows, err := db.QueryContext(ctx, `
-SELECT business_category, strftime(received_date, '%Y-%m') = ? AS in_period,
-       coalesce(summary, '') || ' 。 ' || coalesce(narrative, '')
-FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_accepted'
-  AND received_date >= CAST(? AS DATE) AND received_date < CAST(? AS DATE)`,
-		period, monthStart(baselineFrom), monthStart(nextMonth(period)))
+SELECT business_category, in_period, text, count(*)::BIGINT FROM (
+  SELECT coalesce(business_category, '') AS business_category, strftime(received_date, '%Y-%m') = ? AS in_period,
+         coalesce(summary, '') || ' 。 ' || coalesce(narrative, '') AS text, complaint_key
+  `+where+`)
+WHERE in_period OR hash(complaint_key) % ? = 0
+GROUP BY ALL ORDER BY ALL`,
+		period, monthStart(baselineFrom), monthStart(nextMonth(period)), step)
 	if err != nil {
 		return nil, fmt.Errorf("rootcause: reading narratives: %w", err)
 	}
@@ -338,9 +358,14 @@ FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_accepted'
 	var docs []doc
 	for rows.Next() {
 		var d doc
-		if err := rows.Scan(&d.category, &d.inPeriod, &d.text); err != nil {
+		var n int64
+		if err := rows.Scan(&d.category, &d.inPeriod, &d.text, &n); err != nil {
 			return nil, err
 		}
+		if !d.inPeriod {
+			n *= step
+		}
+		d.n = int(n)
 		docs = append(docs, d)
 	}
 	if err := rows.Err(); err != nil {
@@ -359,14 +384,15 @@ func risingTerms(docs []doc, o Options) []Term {
 			tc = newTermCounts()
 			byCat[d.category] = tc
 		}
+		n := max(d.n, 1)
 		for _, tok := range tokenKeys(d.text) {
 			for _, c := range []*termCounts{tc, byCat[""]} {
 				if d.inPeriod {
-					c.period[tok]++
-					c.A++
+					c.period[tok] += n
+					c.A += n
 				} else {
-					c.base[tok]++
-					c.B++
+					c.base[tok] += n
+					c.B += n
 				}
 			}
 		}
