@@ -38,6 +38,10 @@ type Options struct {
 	// RemediationFile (CSV or YAML, see transform/rootcause) records the actions taken on recurring findings;
 	// the 根因 sheet shows them beside each finding and marks findings with none or an overdue one.
 	RemediationFile string
+	// Kind is monthly, quarterly or annual (default: DefaultKind of the period); annual adds the disclosure.
+	Kind string
+	// Format is xlsx (default) or csv: every sheet as a UTF-8-with-BOM CSV file (see CSVFiles).
+	Format string
 }
 
 // TrendMonths is how many months the summary's trend shows, ending with the period's last month.
@@ -50,6 +54,9 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	}
 	p, err := marts.ParsePeriod(opts.Period)
 	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if err := checkKind(&opts, p); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	lang := opts.Lang
@@ -90,11 +97,18 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
+	kd, err := loadKindData(ctx, db, p)
+	if err != nil {
+		return fmt.Errorf("report %s: %w", p, err)
+	}
 	w := &workbook{lang: lang, period: p, opts: opts, cats: cats, batches: batches, reasons: reasons,
-		months: months, dims: dims, checks: checks, unmapped: unmapped, findings: findings}
+		months: months, dims: dims, checks: checks, unmapped: unmapped, findings: findings, kd: kd}
 	b, err := w.build()
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
+	}
+	if opts.Format == FormatCSV {
+		return nil // build wrote the CSV files
 	}
 	return atomicfile.Write(opts.Out, b)
 }
@@ -111,6 +125,7 @@ type workbook struct {
 	checks   []marts.CheckCount
 	unmapped []marts.UnmappedValue
 	findings *rootcause.Findings // nil for periods longer than a month
+	kd       kindData
 	st       *styles
 }
 
@@ -156,7 +171,9 @@ func (w *workbook) build() ([]byte, error) {
 		{w.r2(), "$3:$3"},
 		{w.r3(), "$4:$4"},
 		{w.channels(), "$3:$3"},
+		{w.timeliness(), fmt.Sprintf("$%d:$%d", tlClassHeader, tlClassHeader)},
 	}
+	grids = w.withDisclosure(grids)
 	if w.findings != nil {
 		grids = append(grids, struct {
 			g           *grid
@@ -167,6 +184,9 @@ func (w *workbook) build() ([]byte, error) {
 		g           *grid
 		printTitles string
 	}{w.quality(), "$3:$3"})
+	if w.opts.Format == FormatCSV {
+		return nil, w.writeCSVs(grids)
+	}
 	if err := f.SetSheetName("Sheet1", grids[0].g.name); err != nil {
 		return nil, err
 	}
@@ -191,7 +211,7 @@ func (w *workbook) build() ([]byte, error) {
 			return nil, err
 		}
 	}
-	if err := w.trendChart(f2, grids[1].g); err != nil {
+	if err := w.trendChart(f2, findGrid(grids, w.t("sheet_summary"))); err != nil {
 		return nil, err
 	}
 	f2.SetActiveSheet(0)
@@ -210,6 +230,9 @@ func (w *workbook) build() ([]byte, error) {
 		Language:       language,
 	}); err != nil {
 		return nil, fmt.Errorf("document properties: %w", err)
+	}
+	if err := w.finishKinds(f2); err != nil {
+		return nil, err
 	}
 	out, err := f2.WriteToBuffer()
 	if err != nil {
