@@ -21,6 +21,7 @@ const disclosureCols = 5
 type shareRow struct {
 	label     string
 	cur, prev int64
+	none      bool // "not recorded": listed last, never named in the paragraph
 }
 
 func (w *workbook) disclosure() *grid {
@@ -45,16 +46,16 @@ func (w *workbook) disclosure() *grid {
 	catCur, catPrev := w.cats.Sum(p), w.cats.Sum(prevP)
 	var cats []shareRow
 	for _, code := range marts.OrderCodes("business_category", w.cats.Codes(), func(string) bool { return true }) {
-		if r := (shareRow{catalog.Label("business_category", code, w.lang), catCur[code].Received, catPrev[code].Received}); r.cur+r.prev > 0 {
+		if r := (shareRow{label: catalog.Label("business_category", code, w.lang), cur: catCur[code].Received, prev: catPrev[code].Received}); r.cur+r.prev > 0 {
 			cats = append(cats, r)
 		}
 	}
 	cause := func(d marts.DimensionRow) string { return d.Cause }
-	causes := w.distribution("cause", w.dims.Received(p, cause), w.dims.Received(prevP, cause), func(c string) string {
+	causes := w.distribution(w.dims.Received(p, cause), w.dims.Received(prevP, cause), func(c string) string {
 		return catalog.Label("cause", c, w.lang)
 	})
 	province := func(d marts.DimensionRow) string { return d.Province }
-	regions := w.distribution("province", w.dims.Received(p, province), w.dims.Received(prevP, province), func(c string) string {
+	regions := w.distribution(w.dims.Received(p, province), w.dims.Received(prevP, province), func(c string) string {
 		if c == "" {
 			return w.t("rpt_not_recorded")
 		}
@@ -110,13 +111,15 @@ func (w *workbook) disclosure() *grid {
 		g.Text(r, 1, w.t(sec.title), st.section)
 		r = w.shareSection(g, r+1, w.t(sec.first), year, strconv.Itoa(prevP.Start.Year()), sec.rows) + 2
 	}
-	g.Text(r, 1, w.t("rk_disclosure_note"), st.subtitle)
+	note := w.t("rk_disclosure_note")
+	g.Text(r, 1, note, st.note)
 	g.Merge(r, 1, r, disclosureCols)
+	g.heights[r] = 15 * math.Ceil(float64(displayWidth(note))/float64(30+14*(disclosureCols-1)-4))
 	return g
 }
 
 // distribution turns two maps of counts into rows (codes with a count in either year).
-func (w *workbook) distribution(dim string, cur, prev map[string]int64, label func(string) string) []shareRow {
+func (w *workbook) distribution(cur, prev map[string]int64, label func(string) string) []shareRow {
 	all := map[string]bool{}
 	for k := range cur {
 		all[k] = true
@@ -127,7 +130,7 @@ func (w *workbook) distribution(dim string, cur, prev map[string]int64, label fu
 	var out []shareRow
 	for _, k := range marts.Keys(all) {
 		if cur[k]+prev[k] > 0 {
-			out = append(out, shareRow{label(k), cur[k], prev[k]})
+			out = append(out, shareRow{label(k), cur[k], prev[k], k == ""})
 		}
 	}
 	return out
@@ -136,6 +139,9 @@ func (w *workbook) distribution(dim string, cur, prev map[string]int64, label fu
 // sortShares puts the largest first (this year's count, then last year's, then the label).
 func sortShares(rows []shareRow) {
 	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].none != rows[j].none {
+			return rows[j].none
+		}
 		if rows[i].cur != rows[j].cur {
 			return rows[i].cur > rows[j].cur
 		}
@@ -210,7 +216,7 @@ func (w *workbook) disclosureText(year string, cur, prev int64, cats, causes, re
 	top := func(key string, rows []shareRow, total int64) {
 		var names, shares []string
 		for _, x := range rows {
-			if len(names) == 3 || x.cur == 0 {
+			if len(names) == 3 || x.cur == 0 || x.none {
 				break
 			}
 			names = append(names, x.label)
