@@ -1,15 +1,20 @@
 package reports
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"complaints/reports/list"
 	"complaints/transform"
 	"complaints/warehouse"
 )
@@ -438,4 +443,188 @@ func TestFixtureWithoutBranchMaster(t *testing.T) {
 		}
 	}
 	wantText(t, f, "超期未结", "I2", "天河支行")
+}
+
+// TestFixtureAnnualDisclosure: the annual kind of 2026 (the fixture's 2026 complaints against its two of 2025).
+func TestFixtureAnnualDisclosure(t *testing.T) {
+	db := landFixture(t, true)
+	f, _ := writeE2E(t, db, "zh", "2026", Options{})
+	want := []string{"封面", "年度投诉情况", "总体情况", "业务类别", "投诉原因", "地区机构", "受理渠道", "时效", "数据质量", "超期未结"}
+	if got := f.GetSheetList(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("sheets %v, want %v", got, want)
+	}
+	s := "年度投诉情况"
+	// 2026 received: A1 A2 + September's 12 + October's 17 = 31; 2025: Y1 Y2. Merged duplicates S12 O4 (none in
+	// 2025): 33 records before merging.
+	wantCells(t, f, s, map[string]any{
+		"A1": "示例银行2026年度消费投诉情况",
+		"A7": "受理消费投诉（合并重复投诉后）", "B7": 31, "C7": 2, "D7": 14.5,
+		"A8": "合并重复投诉件数", "B8": 2, "C8": 0, "D8": dash,
+		"B9": 33, "C9": 2, "D9": 15.5,
+		// by business category, largest first: loans A1 S1 S5 S8 S10 + October's 8 = 13 (2025: Y1); credit card A2 S2
+		// S4 S9 S14 O2 O3 O20 = 8 (Y2); debit card S3 S13 O6 O16 O17 = 5; payment S11 O12 O13 = 3; then S15 and O19.
+		"A13": "贷款", "B13": 13, "C13": 13.0 / 31, "D13": 1, "E13": 12.0,
+		"A14": "信用卡", "B14": 8, "C14": 8.0 / 31, "D14": 1, "E14": 7.0,
+		"A15": "借记卡", "B15": 5, "D15": 0, "E15": dash,
+		"A16": "支付结算", "B16": 3,
+		"A19": "合计", "B19": 31, "C19": 1.0, "D19": 2, "E19": 14.5,
+		// by cause: pricing (收费) A2 S2 S4 S8 S13 S14 O2 O7 O12 O13 O14 O17 O20 O21 O22 = 15 (Y2); service (服务态度)
+		// A1 S1 S3 S5 S9 S10 S15 O1 O5 O6 O15 O16 O18 = 13 (Y1); fund safety (盗刷) S11 O3; unmapped O19.
+		"A23": "定价收费", "B23": 15, "D23": 1,
+		"A24": "服务态度及服务质量", "B24": 13,
+		"A25": "消费者资金安全", "B25": 2, "C25": 2.0 / 31,
+		"A26": "未映射", "B26": 1,
+		"B27": 31,
+		// by region (the record's province, else its branch's): 广东 GZ001's A1 S1 S4 S5 S14 O1 O3 O14 O18 O20 O22
+		// and S15 = 12 (Y1); 北京 BJ001's A2 S2 S8 S9 S11 O2 O5 O13 O15 = 9 (Y2); 上海 S3 S13 O6 O17 O19 = 5; 浙江
+		// S10 O12 = 2; not recorded O7 O16 O21 = 3, listed last.
+		"A31": "广东省", "B31": 12, "D31": 1, "E31": 11.0,
+		"A32": "北京市", "B32": 9,
+		"A33": "上海市", "B33": 5,
+		"A34": "浙江省", "B34": 2,
+		"A35": "未记录", "B35": 3, "C35": 3.0 / 31,
+		"A36": "合计", "B36": 31, "D36": 2,
+	})
+	para := get(t, f, s, "A3")
+	for _, part := range []string{"2026年，本行共受理消费投诉31件（合并重复投诉后，下同），同比上升1450.0%。",
+		"投诉主要集中在贷款、信用卡、借记卡，分别占41.9%、25.8%、16.1%", "主要涉及定价收费、服务态度及服务质量、消费者资金安全",
+		"投诉量居前的为广东省、北京市、上海市，分别占38.7%、29.0%、16.1%"} {
+		if !contains(para, part) {
+			t.Errorf("disclosure paragraph lacks %q:\n%s", part, para)
+		}
+	}
+	for cell, fm := range map[string]string{"B9": "SUM(B7:B8)", "B19": "SUM(B13:B18)", "C13": "B13/B$19", "D36": "SUM(D31:D35)"} {
+		if got := formula(t, f, s, cell); got != fm {
+			t.Errorf("%s formula %q, want %q", cell, got, fm)
+		}
+	}
+	pl, _ := f.GetPageLayout(s)
+	if *pl.Orientation != "portrait" || *pl.FitToWidth != 1 || *pl.Size != 9 {
+		t.Errorf("disclosure page layout %s %d %d", *pl.Orientation, *pl.FitToWidth, *pl.Size)
+	}
+	// The monthly kind of the same year has no disclosure.
+	g, _ := writeE2E(t, db, "zh", "2026", Options{Kind: KindMonthly})
+	if idx, _ := g.GetSheetIndex(s); idx >= 0 {
+		t.Error("the monthly kind of a year has the disclosure sheet")
+	}
+	// The annual kind needs a year.
+	err := WriteMonthly(context.Background(), db, Options{Period: "2026-10", Kind: KindAnnual, Out: filepath.Join(t.TempDir(), "x.xlsx")})
+	if err == nil || !contains(err.Error(), "not a year") {
+		t.Errorf("annual kind of a month: %v", err)
+	}
+}
+
+// TestFixtureCSV: --format csv writes every sheet and the open list as UTF-8-with-BOM CSV, neutralised.
+func TestFixtureCSV(t *testing.T) {
+	db := landFixture(t, true)
+	dir := filepath.Join(t.TempDir(), "report-2026-10")
+	err := WriteMonthly(context.Background(), db, Options{Period: "2026-10", Lang: "zh", Institution: "示例银行", GeneratedAt: generatedAt,
+		Out: dir, Format: FormatCSV})
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	want := []string{"01-封面.csv", "02-总体情况.csv", "03-业务类别.csv", "04-投诉原因.csv", "05-地区机构.csv", "06-受理渠道.csv",
+		"07-时效.csv", "08-根因.csv", "09-数据质量.csv", "10-超期未结.csv"}
+	if fmt.Sprint(names) != fmt.Sprint(want) {
+		t.Fatalf("files %v, want %v", names, want)
+	}
+	read := func(name string) [][]string {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasPrefix(b, []byte("\xEF\xBB\xBF")) {
+			t.Fatalf("%s has no byte-order mark", name)
+		}
+		recs, err := csv.NewReader(bytes.NewReader(b[3:])).ReadAll()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, r := range recs {
+			for _, c := range r {
+				if _, err := strconv.ParseFloat(c, 64); err == nil {
+					continue // a number (a negative change), written by us
+				}
+				if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+					t.Errorf("%s: cell %q not neutralised", name, c)
+				}
+			}
+		}
+		return recs
+	}
+	// R1: the loans row (sheet row 7) and the total row (21) read as the sheet does; ratios are fractions.
+	r1 := read("03-业务类别.csv")
+	if r1[6][0] != "贷款" || r1[6][2] != "8" || r1[20][0] != "合计" || r1[20][2] != "17" || r1[20][5] != "14" {
+		t.Errorf("R1 CSV rows %q / %q", r1[6], r1[20])
+	}
+	if r1[6][15] != fmt.Sprint(8.0/17) {
+		t.Errorf("loans share %q", r1[6][15])
+	}
+	tl := read("07-时效.csv")
+	if tl[7][0] != "合计" || tl[7][1] != "14" || tl[7][4] != "12" {
+		t.Errorf("timeliness total %q", tl[7])
+	}
+	open := read("10-超期未结.csv")
+	if len(open) != 9 || open[1][0] != "hotline:S4" || open[1][7] != "33" || open[1][6] != "2026-09-28" || open[8-1][13] != `'=HYPERLINK("http://x","y")` {
+		t.Errorf("open list CSV %q", open)
+	}
+	quality := read("09-数据质量.csv")
+	found := false
+	for _, r := range quality {
+		for _, c := range r {
+			found = found || c == "'=1+2"
+		}
+	}
+	if !found {
+		t.Error("the unmapped cause =1+2 is not on the quality CSV, neutralised")
+	}
+	// Named files beside an --out ending in .xlsx.
+	out := filepath.Join(t.TempDir(), "monthly.xlsx")
+	if err := WriteMonthly(context.Background(), db, Options{Period: "2026-10", Out: out, Format: FormatCSV, GeneratedAt: generatedAt}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(out), "monthly-07-时效.csv")); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestOpenListContinuesOnNextSheet: past list.MaxSheetRows rows the open list continues on "超期未结 (2)".
+func TestOpenListContinuesOnNextSheet(t *testing.T) {
+	db := landFixture(t, true)
+	old := list.MaxSheetRows
+	list.MaxSheetRows = 3
+	t.Cleanup(func() { list.MaxSheetRows = old })
+	f, _ := writeE2E(t, db, "zh", "2026-10", Options{})
+	sheets := f.GetSheetList()
+	tail := sheets[len(sheets)-3:]
+	if fmt.Sprint(tail) != "[超期未结 超期未结 (2) 超期未结 (3)]" {
+		t.Fatalf("sheets end %v, want the list over three sheets (3 + 3 + 2 rows)", tail)
+	}
+	var keys []string
+	for i, s := range tail {
+		rows, _ := f.GetRows(s)
+		if rows[0][0] != "投诉编号" {
+			t.Errorf("%s header %q", s, rows[0])
+		}
+		if n := len(rows) - 1; n != []int{3, 3, 2}[i] {
+			t.Errorf("%s: %d rows", s, n)
+		}
+		for _, r := range rows[1:] {
+			keys = append(keys, r[0])
+		}
+		if tb, err := f.GetTables(s); err != nil || len(tb) != 1 {
+			t.Errorf("%s: no autofilter", s)
+		}
+	}
+	if len(keys) != 8 || keys[0] != "hotline:S4" || keys[7] != "hotline:O22" {
+		t.Errorf("keys over the sheets %v", keys)
+	}
 }
