@@ -39,8 +39,8 @@ import (
 // "facts" = only the facts recorded (incomplete), "" = none recorded.
 type frow struct {
 	id, typ, received, replied, category, cause, channel, status, ctype string
-	cust, branch, province, paused, tier, approved, major, sat, el     string
-	handler, name, summary                                             string
+	cust, branch, province, paused, tier, approved, major, sat, el      string
+	handler, name, summary                                              string
 }
 
 var fixtureRows = []frow{
@@ -243,8 +243,8 @@ func TestFixtureSummary(t *testing.T) {
 	satOct, satSep := 6.0/7, 2.0/3
 	compOct := 4.0 / 6
 	for _, x := range []struct {
-		row                        int
-		label                      string
+		row                       int
+		label                     string
 		cur, prev, mom, yago, yoy any
 	}{
 		{4, "受理投诉量", 17, 12, 5.0 / 12, 2, 7.5},
@@ -252,9 +252,9 @@ func TestFixtureSummary(t *testing.T) {
 		{6, "其中：重大投诉", 1, 1, 0.0, 0, dash},       // O15; S11
 		{7, "办结量", 14, 4, 2.5, 2, 6.0},           // see above
 		{8, "其中：0-15天办结", 9, 3, 2.0, 2, 3.5},     // S13 S15 O1 O2 O12 O15 O16 O18 O19; S1 S2 S9; Y1 Y2
-		{9, "其中：16-30天办结", 3, 1, 2.0, 0, dash},    // S8 S10 S11; S3
-		{10, "其中：31-60天办结", 1, 0, dash, 0, dash},  // A1
-		{11, "其中：60天以上办结", 1, 0, dash, 0, dash},   // A2
+		{9, "其中：16-30天办结", 3, 1, 2.0, 0, dash},   // S8 S10 S11; S3
+		{10, "其中：31-60天办结", 1, 0, dash, 0, dash}, // A1
+		{11, "其中：60天以上办结", 1, 0, dash, 0, dash},  // A2
 		{12, "按时办结率（监管时限）", regOct, regSep, (regOct - regSep) * 100, 1.0, (regOct - 1) * 100},
 		{13, "按时办结率（内部时限）", intOct, intSep, (intOct - intSep) * 100, 0.5, (intOct - 0.5) * 100}, // Y2 late
 		// open at 10-01: A1 A2 S4 S8 S10 S11 S13 S15 (not S14, invalid; S5, withdrawn); at 09-01: A1 A2.
