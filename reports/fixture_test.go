@@ -628,3 +628,29 @@ func TestOpenListContinuesOnNextSheet(t *testing.T) {
 		t.Errorf("keys over the sheets %v", keys)
 	}
 }
+
+// TestTimelinessMatchesTheMart: the timeliness sheet reads complaints (no mart has the clocks by type and branch);
+// its totals must equal the summary's mart figures for any period.
+func TestTimelinessMatchesTheMart(t *testing.T) {
+	db := landFixture(t, true)
+	for _, period := range []string{"2026-08", "2026-09", "2026-10", "2026-Q3", "2026-Q4", "2026"} {
+		f, _ := writeE2E(t, db, "zh", period, Options{Kind: KindMonthly})
+		rows, _ := f.GetRows("时效")
+		total := 0
+		for i, r := range rows {
+			if len(r) > 0 && r[0] == "合计" {
+				total = i + 1
+				break
+			}
+		}
+		if total == 0 {
+			t.Fatalf("%s: no total row on the timeliness sheet", period)
+		}
+		for summary, col := range map[string]string{"B7": "B", "B12": "G", "B13": "D", "B15": "H", "B16": "J"} {
+			got, want := get(t, f, "时效", fmt.Sprintf("%s%d", col, total)), get(t, f, "总体情况", summary)
+			if !sameNumber(got, want) && got != want {
+				t.Errorf("%s: timeliness %s%d = %q, summary %s = %q", period, col, total, got, summary, want)
+			}
+		}
+	}
+}

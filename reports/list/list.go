@@ -115,8 +115,10 @@ func Bounds(period string) (first, last time.Time, err error) {
 // (named p_first and p_last in the query).
 func query(o Options) (string, []any) {
 	// open at the last day: the stock join of 40_marts.sql (withdrawn and invalid reply dates never open)
+	// and, as the mart, none for a month past the newest export's (the mart has no row for it)
 	const openAtEnd = `(received_date <= p_last AND (replied_date IS NULL OR replied_date > p_last)
-		AND status <> 'withdrawn' AND NOT reply_date_invalid)`
+		AND status <> 'withdrawn' AND NOT reply_date_invalid
+		AND EXISTS (SELECT 1 FROM mart_category_month WHERE month = date_trunc('month', p_last)))`
 	var where []string
 	where = append(where, `is_complaint AND is_primary AND status <> 'not_accepted'`)
 	switch o.Status {
