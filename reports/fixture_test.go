@@ -502,6 +502,22 @@ func TestFixtureAnnualDisclosure(t *testing.T) {
 	if *pl.Orientation != "portrait" || *pl.FitToWidth != 1 || *pl.Size != 9 {
 		t.Errorf("disclosure page layout %s %d %d", *pl.Orientation, *pl.FitToWidth, *pl.Size)
 	}
+	// In English every label is in the catalogue.
+	e, _ := writeE2E(t, db, "en", "2026", Options{})
+	wantText(t, e, "Annual disclosure", "A1", "示例银行 consumer complaints in 2026")
+	for _, sheet := range e.GetSheetList() {
+		rows, _ := e.GetRows(sheet)
+		for i, row := range rows {
+			for j, v := range row {
+				if strings.HasPrefix(v, "?") {
+					t.Errorf("%s row %d col %d: missing label %q", sheet, i+1, j+1, v)
+				}
+			}
+		}
+	}
+	if !contains(get(t, e, "Annual disclosure", "A3"), "In 2026 the bank received 31 consumer complaints") {
+		t.Errorf("English paragraph %q", get(t, e, "Annual disclosure", "A3"))
+	}
 	// The monthly kind of the same year has no disclosure.
 	g, _ := writeE2E(t, db, "zh", "2026", Options{Kind: KindMonthly})
 	if idx, _ := g.GetSheetIndex(s); idx >= 0 {
