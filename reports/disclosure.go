@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/xuri/excelize/v2"
+
 	"complaints/catalog"
 	"complaints/reports/marts"
 )
@@ -35,7 +37,6 @@ func (w *workbook) disclosure() *grid {
 	g.heights[1] = 30
 	g.Text(2, 1, w.t("unit"), st.subtitle)
 	g.Merge(2, 1, 2, disclosureCols)
-	g.widths[1] = 30
 	for c := 2; c <= disclosureCols; c++ {
 		g.widths[c] = 14
 	}
@@ -69,7 +70,6 @@ func (w *workbook) disclosure() *grid {
 	para := w.disclosureText(year, cur.Received, prev.Received, cats, causes, regions)
 	g.Text(3, 1, para, st.wrap)
 	g.Merge(3, 1, 3, disclosureCols)
-	g.heights[3] = 15 * math.Max(3, math.Ceil(float64(displayWidth(para))/float64(30+14*(disclosureCols-1)-4))+1)
 
 	// 一、总体情况
 	r := 5
@@ -109,12 +109,24 @@ func (w *workbook) disclosure() *grid {
 		{"rk_disclosure_by_region", "rpt_province", regions},
 	} {
 		g.Text(r, 1, w.t(sec.title), st.section)
-		r = w.shareSection(g, r+1, w.t(sec.first), year, strconv.Itoa(prevP.Start.Year()), sec.rows) + 2
+		total := w.shareSection(g, r+1, w.t(sec.first), year, strconv.Itoa(prevP.Start.Year()), sec.rows)
+		if sec.first == "business_category" {
+			w.discCats = [2]int{r + 2, total - 1}
+		}
+		r = total + 2
 	}
 	note := w.t("rk_disclosure_note")
 	g.Text(r, 1, note, st.note)
 	g.Merge(r, 1, r, disclosureCols)
-	g.heights[r] = 15 * math.Ceil(float64(displayWidth(note))/float64(30+14*(disclosureCols-1)-4))
+	// Merged cells do not grow with their text: give the paragraph and the note the lines they need.
+	var width float64
+	for _, x := range g.columnWidths() {
+		width += x
+	}
+	lines := func(s string) float64 { return math.Ceil(float64(displayWidth(s)) / math.Max(width-4, 10)) }
+	g.heights[3] = 15 * math.Max(3, lines(para)+1)
+	g.heights[r] = 15 * lines(note)
+	w.discChartRow = r + 2
 	return g
 }
 
@@ -159,6 +171,7 @@ func (w *workbook) shareSection(g *grid, header int, first, year, prevYear strin
 	for i, h := range []string{first, w.t("rk_complaints") + " " + year, w.t("share_of_received"), w.t("rk_complaints") + " " + prevYear, w.t("yoy")} {
 		g.Text(header, i+1, h, st.header)
 	}
+	g.heights[header] = 30
 	firstRow := header + 1
 	totalRow := firstRow + len(rows)
 	var tc, tp int64
@@ -240,4 +253,31 @@ func (w *workbook) disclosureText(year string, cur, prev int64, cats, causes, re
 	top("rk_disclosure_para_causes", causes, sum(causes))
 	top("rk_disclosure_para_regions", regions, sum(regions))
 	return strings.TrimSpace(b.String())
+}
+
+// disclosureChart draws the shares by business category as a pie below the tables (the picture a published
+// disclosure carries), from the category table's cells.
+func (w *workbook) disclosureChart(f *excelize.File) error {
+	first, last := w.discCats[0], w.discCats[1]
+	if last < first {
+		return nil
+	}
+	sheet := w.t("rk_sheet_disclosure")
+	q := quoteSheet(sheet)
+	err := f.AddChart(sheet, fmt.Sprintf("A%d", w.discChartRow), &excelize.Chart{
+		Type: excelize.Pie,
+		Series: []excelize.ChartSeries{{
+			Name:       fmt.Sprintf("%s!$B$%d", q, first-1),
+			Categories: fmt.Sprintf("%s!$A$%d:$A$%d", q, first, last),
+			Values:     fmt.Sprintf("%s!$B$%d:$B$%d", q, first, last),
+		}},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: w.t("rk_disclosure_by_category")}}},
+		Legend:    excelize.ChartLegend{Position: "right"},
+		PlotArea:  excelize.ChartPlotArea{ShowPercent: true},
+		Dimension: excelize.ChartDimension{Width: 560, Height: 320},
+	})
+	if err != nil {
+		return fmt.Errorf("disclosure chart: %w", err)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"database/sql"
@@ -448,7 +449,21 @@ func TestFixtureWithoutBranchMaster(t *testing.T) {
 // TestFixtureAnnualDisclosure: the annual kind of 2026 (the fixture's 2026 complaints against its two of 2025).
 func TestFixtureAnnualDisclosure(t *testing.T) {
 	db := landFixture(t, true)
-	f, _ := writeE2E(t, db, "zh", "2026", Options{})
+	f, out := writeE2E(t, db, "zh", "2026", Options{})
+	z, err := zip.OpenReader(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts := 0
+	for _, zf := range z.File {
+		if strings.HasPrefix(zf.Name, "xl/charts/chart") {
+			charts++
+		}
+	}
+	z.Close()
+	if charts != 2 {
+		t.Errorf("%d charts, want the summary's trend and the disclosure's pie", charts)
+	}
 	want := []string{"封面", "年度投诉情况", "总体情况", "业务类别", "投诉原因", "地区机构", "受理渠道", "时效", "数据质量", "超期未结"}
 	if got := f.GetSheetList(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("sheets %v, want %v", got, want)
@@ -524,7 +539,7 @@ func TestFixtureAnnualDisclosure(t *testing.T) {
 		t.Error("the monthly kind of a year has the disclosure sheet")
 	}
 	// The annual kind needs a year.
-	err := WriteMonthly(context.Background(), db, Options{Period: "2026-10", Kind: KindAnnual, Out: filepath.Join(t.TempDir(), "x.xlsx")})
+	err = WriteMonthly(context.Background(), db, Options{Period: "2026-10", Kind: KindAnnual, Out: filepath.Join(t.TempDir(), "x.xlsx")})
 	if err == nil || !contains(err.Error(), "not a year") {
 		t.Errorf("annual kind of a month: %v", err)
 	}

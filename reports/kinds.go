@@ -130,6 +130,9 @@ func (w *workbook) finishKinds(f *excelize.File) error {
 		if err := f.SetPageLayout(w.t("rk_sheet_disclosure"), &excelize.PageLayoutOptions{Size: &size, Orientation: &portrait, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
 			return fmt.Errorf("disclosure page layout: %w", err)
 		}
+		if err := w.disclosureChart(f); err != nil {
+			return err
+		}
 	}
 	return w.openList(f)
 }

@@ -126,7 +126,10 @@ type workbook struct {
 	unmapped []marts.UnmappedValue
 	findings *rootcause.Findings // nil for periods longer than a month
 	kd       kindData
-	st       *styles
+	// the disclosure's category rows (first, last) and the row its chart starts at
+	discCats     [2]int
+	discChartRow int
+	st           *styles
 }
 
 // title is the workbook's title for the period's kind.
