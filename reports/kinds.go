@@ -42,26 +42,39 @@ func DefaultKind(period string) string {
 	return KindMonthly
 }
 
-// checkKind fills the default kind and format and checks them against the period.
-func checkKind(opts *Options, p marts.Period) error {
-	if opts.Kind == "" {
-		opts.Kind = DefaultKind(opts.Period)
+// CheckKind checks a kind and a format ("" = the default) against a period: the annual kind needs a year.
+func CheckKind(period, kind, format string) error {
+	p, err := marts.ParsePeriod(period)
+	if err != nil {
+		return err
 	}
-	switch opts.Kind {
-	case KindMonthly, KindQuarterly:
+	switch kind {
+	case "", KindMonthly, KindQuarterly:
 	case KindAnnual:
 		if p.Kind != marts.Yearly {
 			return fmt.Errorf("kind annual: period %s is not a year (use YYYY, e.g. %d)", p, p.Start.Year())
 		}
 	default:
-		return fmt.Errorf("kind %q: use monthly, quarterly or annual", opts.Kind)
+		return fmt.Errorf("kind %q: use monthly, quarterly or annual", kind)
 	}
-	switch opts.Format {
-	case "":
-		opts.Format = FormatXLSX
-	case FormatXLSX, FormatCSV:
+	switch format {
+	case "", FormatXLSX, FormatCSV:
 	default:
-		return fmt.Errorf("format %q: use xlsx or csv", opts.Format)
+		return fmt.Errorf("format %q: use xlsx or csv", format)
+	}
+	return nil
+}
+
+// checkKind checks the options' kind and format and fills their defaults.
+func checkKind(opts *Options) error {
+	if err := CheckKind(opts.Period, opts.Kind, opts.Format); err != nil {
+		return err
+	}
+	if opts.Kind == "" {
+		opts.Kind = DefaultKind(opts.Period)
+	}
+	if opts.Format == "" {
+		opts.Format = FormatXLSX
 	}
 	return nil
 }

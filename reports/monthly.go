@@ -56,7 +56,7 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
-	if err := checkKind(&opts, p); err != nil {
+	if err := checkKind(&opts); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	lang := opts.Lang
