@@ -192,4 +192,5 @@ func TestDemoEndToEnd(t *testing.T) {
 			t.Errorf("根因 sheet for %s does not name %q", truth.Planted.Spike.Month, want)
 		}
 	}
+	checkAnnualAndCSV(t, ctx, env, w, truth, out)
 }

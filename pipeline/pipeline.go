@@ -149,17 +149,22 @@ func (e *Env) Lang(flag string) string {
 }
 
 // Report writes the monthly workbook for period.
-func (e *Env) Report(ctx context.Context, w *warehouse.Warehouse, period, lang, out string) (string, error) {
-	out = e.OutputPath(out, "report-"+period+".xlsx")
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return "", fmt.Errorf("report: %w", err)
-	}
-	err := reports.WriteMonthly(ctx, w.DB, reports.Options{
-		Period: period, Lang: e.Lang(lang), Institution: e.Config.Institution, GeneratedAt: e.GeneratedAt(), Out: out,
+func (e *Env) Report(ctx context.Context, w *warehouse.Warehouse, period, lang, out string, more ...ReportOption) (string, error) {
+	opts := reports.Options{
+		Period: period, Lang: e.Lang(lang), Institution: e.Config.Institution, GeneratedAt: e.GeneratedAt(),
 		Branches: e.Config.Denominators.Branches, PersonalCustomers: e.Config.Denominators.PersonalCustomers,
 		CustomersByMonth: e.Config.Denominators.PersonalCustomersByMonth, CustomersByBranch: e.Config.Denominators.PersonalCustomersByBranch,
 		RemediationFile: e.Config.Resolve(e.Config.Remediation),
-	})
+	}
+	for _, set := range more {
+		set(&opts)
+	}
+	out = e.OutputPath(out, reportName(period, opts.Format))
+	opts.Out = out
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return "", fmt.Errorf("report: %w", err)
+	}
+	err := reports.WriteMonthly(ctx, w.DB, opts)
 	if err != nil {
 		return "", err
 	}

@@ -27,19 +27,21 @@ func canonicalPackage(b []byte) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("canonical package: %s: %w", f.Name, err)
 		}
-		content, err := io.ReadAll(rc)
-		rc.Close()
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate})
 		if err != nil {
+			rc.Close()
 			return nil, fmt.Errorf("canonical package: %s: %w", f.Name, err)
 		}
 		if f.Name == "[Content_Types].xml" {
-			content = sortContentTypes(content)
+			var content []byte
+			if content, err = io.ReadAll(rc); err == nil {
+				_, err = w.Write(sortContentTypes(content))
+			}
+		} else {
+			_, err = io.Copy(w, rc) // a long list's sheet is copied through, never held whole
 		}
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.Name, Method: zip.Deflate})
+		rc.Close()
 		if err != nil {
-			return nil, fmt.Errorf("canonical package: %s: %w", f.Name, err)
-		}
-		if _, err := w.Write(content); err != nil {
 			return nil, fmt.Errorf("canonical package: %s: %w", f.Name, err)
 		}
 	}

@@ -2,7 +2,10 @@
 // half-year or year: cover (source files and the definition of every figure), summary (section 6 figures with
 // previous period, MoM, same period a year earlier, YoY, and a 13-month trend), R1 by business category, R2 cause x
 // business category, R3 by province and branch (with the regulator's per-branch and per-customer measures when the
-// bank supplies denominators), by intake channel, and data quality.
+// bank supplies denominators), by intake channel, timeliness by complaint type and branch (时效), root causes (a
+// month), data quality, and the overdue and open list (超期未结, streamed, continued on further sheets past Excel's
+// row limit). The annual kind (Options.Kind) adds the public disclosure after the cover (disclosure.go); Format csv
+// writes every sheet as a CSV file instead (csvexport.go). Branches are shown by the branch master's name.
 //
 // It owns layouts, styles, number formats and the formulas of totals and shares; labels come from the catalogue
 // (catalog.Text, catalog.Label) in Chinese or English. It reads only marts, the quality tables and the

@@ -41,6 +41,10 @@ type Options struct {
 	// RemediationFile (CSV or YAML, see transform/rootcause) records the actions taken on recurring findings;
 	// the 根因 sheet shows them beside each finding and marks findings with none or an overdue one.
 	RemediationFile string
+	// Kind is monthly, quarterly or annual (default: DefaultKind of the period); annual adds the disclosure.
+	Kind string
+	// Format is xlsx (default) or csv: every sheet as a UTF-8-with-BOM CSV file (see CSVFiles).
+	Format string
 }
 
 // TrendMonths is how many months the summary's trend shows, ending with the period's last month.
@@ -53,6 +57,9 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	}
 	p, err := marts.ParsePeriod(opts.Period)
 	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if err := checkKind(&opts); err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	lang := opts.Lang
@@ -94,11 +101,18 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
+	kd, err := loadKindData(ctx, db, p)
+	if err != nil {
+		return fmt.Errorf("report %s: %w", p, err)
+	}
 	w := &workbook{lang: lang, period: p, opts: opts, cats: cats, batches: batches, reasons: reasons,
-		months: months, dims: dims, checks: checks, unmapped: unmapped, findings: findings}
+		months: months, dims: dims, checks: checks, unmapped: unmapped, findings: findings, kd: kd}
 	b, err := w.build()
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
+	}
+	if opts.Format == FormatCSV {
+		return nil // build wrote the CSV files
 	}
 	return atomicfile.Write(opts.Out, b)
 }
@@ -115,7 +129,11 @@ type workbook struct {
 	checks   []marts.CheckCount
 	unmapped []marts.UnmappedValue
 	findings *rootcause.Findings // nil for periods longer than a month
-	st       *styles
+	kd       kindData
+	// the disclosure's category rows (first, last) and the row its chart starts at
+	discCats     [2]int
+	discChartRow int
+	st           *styles
 }
 
 // title is the workbook's title for the period's kind.
@@ -160,7 +178,9 @@ func (w *workbook) build() ([]byte, error) {
 		{w.r2(), "$3:$3"},
 		{w.r3(), "$4:$4"},
 		{w.channels(), "$3:$3"},
+		{w.timeliness(), fmt.Sprintf("$%d:$%d", tlClassHeader, tlClassHeader)},
 	}
+	grids = w.withDisclosure(grids)
 	if w.findings != nil {
 		grids = append(grids, struct {
 			g           *grid
@@ -171,6 +191,9 @@ func (w *workbook) build() ([]byte, error) {
 		g           *grid
 		printTitles string
 	}{w.quality(), "$3:$3"})
+	if w.opts.Format == FormatCSV {
+		return nil, w.writeCSVs(grids)
+	}
 	if err := f.SetSheetName("Sheet1", grids[0].g.name); err != nil {
 		return nil, err
 	}
@@ -195,7 +218,7 @@ func (w *workbook) build() ([]byte, error) {
 			return nil, err
 		}
 	}
-	if err := w.trendChart(f2, grids[1].g); err != nil {
+	if err := w.trendChart(f2, findGrid(grids, w.t("sheet_summary"))); err != nil {
 		return nil, err
 	}
 	f2.SetActiveSheet(0)
@@ -214,6 +237,9 @@ func (w *workbook) build() ([]byte, error) {
 		Language:       language,
 	}); err != nil {
 		return nil, fmt.Errorf("document properties: %w", err)
+	}
+	if err := w.finishKinds(f2); err != nil {
+		return nil, err
 	}
 	out, err := f2.WriteToBuffer()
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"database/sql"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -71,52 +73,84 @@ func TestLibreOfficeRecalculates(t *testing.T) {
 		}
 		t.Skip("LibreOffice (soffice) is not on PATH")
 	}
+	// Three workbooks: the quarter of the 19-row fixture (with the bulletin measures), and the two-month fixture's
+	// October (timeliness by type and branch) and its annual kind (the disclosure).
 	db := land(t, e2eRows)
-	orig, out := writeE2E(t, db, "zh", "2026-Q3", Options{Branches: 500, PersonalCustomers: 20_000_000})
-	dir := t.TempDir()
-	stripped := filepath.Join(dir, "in", "stripped.xlsx")
-	if err := os.MkdirAll(filepath.Dir(stripped), 0o755); err != nil {
-		t.Fatal(err)
+	fx := landFixture(t, true)
+	type book struct {
+		orig *excelize.File
+		out  string
 	}
-	n := stripCachedValues(t, out, stripped)
-	if n < 50 {
-		t.Fatalf("only %d cached formula values removed", n)
+	var books []book
+	for _, x := range []struct {
+		db     *sql.DB
+		period string
+		opts   Options
+	}{{db, "2026-Q3", Options{Branches: 500, PersonalCustomers: 20_000_000}}, {fx, "2026-10", Options{}}, {fx, "2026", Options{}}} {
+		orig, out := writeE2E(t, x.db, "zh", x.period, x.opts)
+		books = append(books, book{orig, out})
+	}
+	dir := t.TempDir()
+	var stripped []string
+	counts := map[string]int{}
+	for i, b := range books {
+		p := filepath.Join(dir, "in", fmt.Sprintf("stripped%d.xlsx", i))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		n := stripCachedValues(t, b.out, p)
+		if n < 30 {
+			t.Fatalf("workbook %d: only %d cached formula values removed", i, n)
+		}
+		counts[p] = n
+		stripped = append(stripped, p)
 	}
 	profile := filepath.Join(dir, "profile")
 	writeRecalcProfile(t, profile)
 	conv := filepath.Join(dir, "out")
-	cmd := exec.Command(soffice, "-env:UserInstallation=file://"+profile, "--headless", "--norestore", "--nolockcheck",
-		"--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", conv, stripped)
+	args := append([]string{"-env:UserInstallation=file://" + profile, "--headless", "--norestore", "--nolockcheck",
+		"--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", conv}, stripped...)
+	cmd := exec.Command(soffice, args...)
 	cmd.Env = append(os.Environ(), "HOME="+dir)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("soffice: %v\n%s", err, b)
 	}
-	re, err := excelize.OpenFile(filepath.Join(conv, "stripped.xlsx"))
-	if err != nil {
-		t.Fatalf("open LibreOffice's output: %v", err)
-	}
-	defer re.Close()
-	checked := 0
-	for _, sheet := range orig.GetSheetList() {
-		rows, _ := orig.GetRows(sheet)
-		for r := range rows {
-			for c := range 30 {
-				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
-				fm, _ := orig.GetCellFormula(sheet, cell)
-				if fm == "" {
-					continue
+	sheetsWithFormulas := map[string]bool{}
+	for i, b := range books {
+		re, err := excelize.OpenFile(filepath.Join(conv, filepath.Base(stripped[i])))
+		if err != nil {
+			t.Fatalf("open LibreOffice's output: %v", err)
+		}
+		defer re.Close()
+		checked := 0
+		orig := b.orig
+		for _, sheet := range orig.GetSheetList() {
+			rows, _ := orig.GetRows(sheet)
+			for r := range rows {
+				for c := range 30 {
+					cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+					fm, _ := orig.GetCellFormula(sheet, cell)
+					if fm == "" {
+						continue
+					}
+					sheetsWithFormulas[sheet] = true
+					want := get(t, orig, sheet, cell)
+					got, _ := re.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true})
+					if !sameNumber(got, want) {
+						t.Errorf("workbook %d %s!%s = %s: LibreOffice gives %q, the workbook %q", i, sheet, cell, fm, got, want)
+					}
+					checked++
 				}
-				want := get(t, orig, sheet, cell)
-				got, _ := re.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true})
-				if !sameNumber(got, want) {
-					t.Errorf("%s!%s = %s: LibreOffice gives %q, the workbook %q", sheet, cell, fm, got, want)
-				}
-				checked++
 			}
 		}
+		if checked != counts[stripped[i]] {
+			t.Errorf("workbook %d: compared %d formula cells, stripped %d", i, checked, counts[stripped[i]])
+		}
 	}
-	if checked != n {
-		t.Errorf("compared %d formula cells, stripped %d", checked, n)
+	for _, sheet := range []string{"业务类别", "时效", "年度投诉情况", "地区机构"} {
+		if !sheetsWithFormulas[sheet] {
+			t.Errorf("no formula of %s was recalculated", sheet)
+		}
 	}
 }
 

@@ -12,6 +12,7 @@ type styles struct {
 	count, ratio, noFigure                              int
 	totalText, totalCount, totalRatio, totalNoFigure    int
 	days, points, totalDays                             int
+	note                                                int // grey wrapped text without borders
 }
 
 const (
@@ -59,6 +60,7 @@ func newStyles(f *excelize.File, pointsUnit string) (*styles, error) {
 		{&s.days, excelize.Style{Border: thin, CustomNumFmt: &days}},
 		{&s.points, excelize.Style{Border: thin, CustomNumFmt: &points}},
 		{&s.totalDays, excelize.Style{Font: &excelize.Font{Bold: true}, Border: totalBorder, Fill: totalFill, CustomNumFmt: &days}},
+		{&s.note, excelize.Style{Font: &excelize.Font{Color: "595959"}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
 		{&s.totalNoFigure, excelize.Style{Font: &excelize.Font{Bold: true}, Border: totalBorder, Fill: totalFill, Alignment: &excelize.Alignment{Horizontal: "right"}}},
 	}
 	for _, x := range all {

@@ -228,5 +228,6 @@ func (w *workbook) definitions() []definition {
 	if w.opts.PersonalCustomers > 0 {
 		out = append(out, definition{"rpt_per_10m_customers", "def_per_10m_customers"})
 	}
+	out = append(out, definition{"rk_sheet_timeliness", "def_timeliness"}, definition{"rk_sheet_open", "def_open_list"})
 	return append(out, definition{"sheet_quality", "def_quality_counts"})
 }

@@ -256,10 +256,7 @@ func (w *workbook) r3() *grid {
 		}
 	}
 	branchTotal := w.shareTable(g, 5, w.t("rpt_branch"), kept, byBranch, func(name string) string {
-		if name == "" {
-			return notRecorded
-		}
-		return name
+		return w.branchLabel(name)
 	})
 
 	// The regulator's bulletin measures over the bank's own denominators, as formulas over the province total.

@@ -110,17 +110,23 @@ and gives identical tables.`,
 }
 
 func newReportCmd(g *globals) *cobra.Command {
-	var period, lang, out string
+	var period, lang, out, kind, format string
 	c := &cobra.Command{
 		Use:   "report",
 		Short: "Write the regulator workbook (.xlsx) for a month, quarter, half-year or year",
 		Long: `report writes the Excel workbook for a month from the marts: a cover with the definitions of every
 figure, the summary with month-on-month and year-on-year changes, the table by business category (R1) and
-the data-quality sheet. Set SOURCE_DATE_EPOCH to fix the "generated at" time for byte-identical files.`,
+the data-quality sheet, timeliness by complaint type and branch, and the overdue and open list. The annual kind
+adds the public disclosure (complaints after merging duplicates, shares by business category, cause and region,
+year on year). --format csv writes every sheet as a UTF-8 CSV with a byte-order mark, in a folder (or as
+<name>-NN-<sheet>.csv beside an --out ending in .xlsx or .csv). Set SOURCE_DATE_EPOCH to fix the "generated at"
+time for byte-identical files.`,
 		Example: `  complaints report --period 2026-10
   complaints report --period 2026-Q3                 # quarterly: flows summed, stocks at the quarter's ends
   complaints report --period 2026-H1
-  complaints report --period 2025                    # the year
+  complaints report --period 2025                    # the year: the annual kind, with the disclosure sheet
+  complaints report --period 2025 --kind monthly     # the year's figures without the disclosure
+  complaints report --period 2026-10 --format csv    # out/report-2026-10/01-封面.csv ...
   complaints report --period 2026-10 --lang en --out /reports/2026-10-en.xlsx`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -133,12 +139,15 @@ the data-quality sheet. Set SOURCE_DATE_EPOCH to fix the "generated at" time for
 			if err := checkLang(lang); err != nil {
 				return err
 			}
+			if err := checkReportKind(period, kind, format); err != nil {
+				return err
+			}
 			env, w, err := g.open(cmd, false)
 			if err != nil {
 				return err
 			}
 			defer w.Close()
-			path, err := env.Report(cmd.Context(), w, period, lang, out)
+			path, err := env.Report(cmd.Context(), w, period, lang, out, pipeline.ReportKind(kind), pipeline.ReportFormat(format))
 			if err != nil {
 				return err
 			}
@@ -148,7 +157,9 @@ the data-quality sheet. Set SOURCE_DATE_EPOCH to fix the "generated at" time for
 	}
 	c.Flags().StringVar(&period, "period", "", "period to report: 2026-10, 2026-Q3, 2026-H1 or 2026 (default: the previous month)")
 	c.Flags().StringVar(&lang, "lang", "", "zh or en (default: the config's language)")
-	c.Flags().StringVar(&out, "out", "", "output file (default: <output_dir>/report-<period>.xlsx)")
+	c.Flags().StringVar(&out, "out", "", "output file (default: <output_dir>/report-<period>.xlsx, or the folder report-<period> for csv)")
+	c.Flags().StringVar(&kind, "kind", "", "monthly, quarterly or annual (default: from the period: 2026-10 monthly, 2026-Q3 quarterly, 2026 annual)")
+	c.Flags().StringVar(&format, "format", "xlsx", "xlsx, or csv (every sheet as a UTF-8-with-BOM CSV file)")
 	return c
 }
 

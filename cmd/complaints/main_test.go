@@ -54,6 +54,9 @@ func TestUsageErrors(t *testing.T) {
 	cases := [][]string{
 		{"report", "--period", "2026-13"},
 		{"report", "--lang", "fr"},
+		{"report", "--period", "2026-10", "--kind", "annual"},
+		{"report", "--period", "2026", "--kind", "weekly"},
+		{"report", "--period", "2026-10", "--format", "pdf"},
 		{"dashboard", "--from", "2026-10", "--to", "2026-01"},
 		{"ingest", "--no-such-flag"},
 		{"--log-format", "xml", "normalize"},

@@ -7,13 +7,9 @@ package list
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"fmt"
-	"io"
 	"strings"
 	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"complaints/catalog"
 	"complaints/reports/marts"
@@ -57,7 +53,10 @@ type Row struct {
 	ReplyDateInvalid      bool
 	Category, CategoryRaw string
 	Cause, CauseRaw       string
-	Branch                string
+	Branch                string // complaints.branch: a branch master code, or the exported text
+	BranchName            string // the branch master's name of Branch, else Branch itself
+	Class                 string // complaint class: general, complex, or "" when the type is missing
+	InternalDeadline      sql.NullTime
 	RegulatoryDeadline    sql.NullTime
 	DaysOverdue           sql.NullInt64 // open at the period's end: period end - regulatory deadline (0 when not yet due)
 	Handler               string
@@ -116,8 +115,10 @@ func Bounds(period string) (first, last time.Time, err error) {
 // (named p_first and p_last in the query).
 func query(o Options) (string, []any) {
 	// open at the last day: the stock join of 40_marts.sql (withdrawn and invalid reply dates never open)
+	// and, as the mart, none for a month past the newest export's (the mart has no row for it)
 	const openAtEnd = `(received_date <= p_last AND (replied_date IS NULL OR replied_date > p_last)
-		AND status <> 'withdrawn' AND NOT reply_date_invalid)`
+		AND status <> 'withdrawn' AND NOT reply_date_invalid
+		AND EXISTS (SELECT 1 FROM mart_category_month WHERE month = date_trunc('month', p_last)))`
 	var where []string
 	where = append(where, `is_complaint AND is_primary AND status <> 'not_accepted'`)
 	switch o.Status {
@@ -148,7 +149,9 @@ func query(o Options) (string, []any) {
 	}
 	q := `SELECT complaint_key, source_system, received_at, replied_at, status, reply_date_invalid,
 		business_category, coalesce(business_category_raw, ''), cause, coalesce(cause_raw, ''), coalesce(branch, ''),
-		regulatory_deadline,
+		coalesce((SELECT arg_max(name, coalesce(valid_to, DATE '9999-12-31')) FROM branch_master
+		          WHERE code = complaints.branch AND trim(coalesce(name, '')) <> ''), branch, ''),
+		coalesce(complaint_class, ''), internal_deadline, regulatory_deadline,
 		CASE WHEN ` + openAtEnd + ` THEN greatest(date_diff('day', regulatory_deadline, p_last), 0) END,
 		coalesce(handler, ''), coalesce(customer_name_masked, ''), coalesce(customer_phone_masked, ''), coalesce(summary, '')
 	FROM complaints, (SELECT $1::DATE AS p_first, $2::DATE AS p_last) AS p
@@ -176,7 +179,8 @@ func Each(ctx context.Context, db *sql.DB, opts Options, fn func(Row) error) err
 	for rs.Next() {
 		var r Row
 		if err := rs.Scan(&r.Key, &r.Source, &r.Received, &r.Replied, &r.Status, &r.ReplyDateInvalid,
-			&r.Category, &r.CategoryRaw, &r.Cause, &r.CauseRaw, &r.Branch, &r.RegulatoryDeadline, &r.DaysOverdue,
+			&r.Category, &r.CategoryRaw, &r.Cause, &r.CauseRaw, &r.Branch, &r.BranchName, &r.Class, &r.InternalDeadline,
+			&r.RegulatoryDeadline, &r.DaysOverdue,
 			&r.Handler, &r.NameMasked, &r.PhoneMasked, &r.Summary); err != nil {
 			return fmt.Errorf("list: %w", err)
 		}
@@ -195,194 +199,4 @@ func Rows(ctx context.Context, db *sql.DB, opts Options) ([]Row, error) {
 	var out []Row
 	err := Each(ctx, db, opts, func(r Row) error { out = append(out, r); return nil })
 	return out, err
-}
-
-var headerKeys = []string{"list_complaint_key", "list_source", "list_received", "list_replied", "list_status",
-	"list_category", "list_cause", "list_branch", "list_regulatory_deadline", "list_days_overdue", "list_handler",
-	"list_customer_name", "list_customer_phone", "list_summary"}
-
-// daysOverdueCol is the 0-based column of the only number.
-const daysOverdueCol = 9
-
-// Header is the list's header row in lang.
-func Header(lang string) []string {
-	h := make([]string, len(headerKeys))
-	for i, k := range headerKeys {
-		h[i] = catalog.Text(k, lang)
-	}
-	return h
-}
-
-func label(dim, code, raw, lang string) string {
-	l := catalog.Label(dim, code, lang)
-	if code == "unmapped" && raw != "" {
-		l += "（" + raw + "）"
-	}
-	return l
-}
-
-// cells is a row as its cells: text, except days overdue (int64, or nil when not open at the period's end).
-func (r Row) cells(lang string) []any {
-	ts := func(t time.Time) string { return t.Format(time.DateTime) }
-	replied := ""
-	if r.Replied.Valid {
-		replied = ts(r.Replied.Time)
-	}
-	status := catalog.Label("status", r.Status, lang)
-	if r.ReplyDateInvalid {
-		status = catalog.Text("list_reply_date_invalid", lang)
-	}
-	deadline := ""
-	if r.RegulatoryDeadline.Valid {
-		deadline = r.RegulatoryDeadline.Time.Format(time.DateOnly)
-	}
-	var days any
-	if r.DaysOverdue.Valid {
-		days = r.DaysOverdue.Int64
-	}
-	return []any{r.Key, r.Source, ts(r.Received), replied, status,
-		label("business_category", r.Category, r.CategoryRaw, lang), label("cause", r.Cause, r.CauseRaw, lang),
-		r.Branch, deadline, days, r.Handler, r.NameMasked, r.PhoneMasked, r.Summary}
-}
-
-// Write writes the list in opts.Format to w and returns the number of complaints written.
-func Write(ctx context.Context, db *sql.DB, opts Options, w io.Writer) (int, error) {
-	if err := opts.Validate(); err != nil {
-		return 0, err
-	}
-	if opts.Format == XLSX {
-		return writeXLSX(ctx, db, opts, w)
-	}
-	return writeCSV(ctx, db, opts, w)
-}
-
-// Neutralise keeps a spreadsheet from reading a text cell as a formula: a cell starting with = + - @, a tab or a
-// carriage return gets a leading single quote.
-func Neutralise(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
-
-func writeCSV(ctx context.Context, db *sql.DB, opts Options, w io.Writer) (int, error) {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return 0, err
-	}
-	cw := csv.NewWriter(w)
-	if err := cw.Write(Header(opts.Lang)); err != nil {
-		return 0, err
-	}
-	n := 0
-	rec := make([]string, len(headerKeys))
-	err := Each(ctx, db, opts, func(r Row) error {
-		for i, c := range r.cells(opts.Lang) {
-			switch v := c.(type) {
-			case string:
-				rec[i] = Neutralise(v)
-			case int64:
-				rec[i] = fmt.Sprint(v)
-			default:
-				rec[i] = ""
-			}
-		}
-		n++
-		return cw.Write(rec)
-	})
-	if err != nil {
-		return n, err
-	}
-	cw.Flush()
-	return n, cw.Error()
-}
-
-func writeXLSX(ctx context.Context, db *sql.DB, opts Options, w io.Writer) (int, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	base := catalog.Text("list_sheet", opts.Lang)
-	header := Header(opts.Lang)
-	lastCol, _ := excelize.ColumnNumberToName(len(header))
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return 0, err
-	}
-	var (
-		sw     *excelize.StreamWriter
-		sheets []string
-		rowNo  int // data rows on the current sheet
-		n      int
-	)
-	finish := func() error {
-		if sw == nil {
-			return nil
-		}
-		// the autofilter: a stream writer has it only through a table over the sheet's rows
-		if err := sw.AddTable(&excelize.Table{Range: fmt.Sprintf("A1:%s%d", lastCol, rowNo+1)}); err != nil {
-			return err
-		}
-		return sw.Flush()
-	}
-	next := func() error {
-		if err := finish(); err != nil {
-			return err
-		}
-		name := base
-		if len(sheets) > 0 {
-			name = fmt.Sprintf("%s (%d)", base, len(sheets)+1)
-		}
-		if len(sheets) == 0 {
-			if err := f.SetSheetName("Sheet1", name); err != nil {
-				return err
-			}
-		} else if _, err := f.NewSheet(name); err != nil {
-			return err
-		}
-		sheets = append(sheets, name)
-		var err error
-		if sw, err = f.NewStreamWriter(name); err != nil {
-			return err
-		}
-		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-			return err
-		}
-		for c, width := range []float64{22, 10, 20, 20, 16, 18, 18, 14, 12, 10, 12, 14, 16, 50} {
-			if err := sw.SetColWidth(c+1, c+1, width); err != nil {
-				return err
-			}
-		}
-		h := make([]any, len(header))
-		for i, s := range header {
-			h[i] = excelize.Cell{StyleID: bold, Value: s}
-		}
-		rowNo = 0
-		return sw.SetRow("A1", h)
-	}
-	if err := next(); err != nil {
-		return 0, err
-	}
-	err = Each(ctx, db, opts, func(r Row) error {
-		if rowNo >= MaxSheetRows {
-			if err := next(); err != nil {
-				return err
-			}
-		}
-		rowNo++
-		n++
-		cells := r.cells(opts.Lang)
-		for i, c := range cells {
-			if s, ok := c.(string); ok {
-				// always a string cell: never read as a number, a date or a formula
-				cells[i] = excelize.Cell{Value: s}
-			}
-		}
-		cell, _ := excelize.CoordinatesToCellName(1, rowNo+1)
-		return sw.SetRow(cell, cells)
-	})
-	if err != nil {
-		return n, err
-	}
-	if err := finish(); err != nil {
-		return n, err
-	}
-	return n, f.Write(w)
 }

@@ -1,0 +1,392 @@
+package list
+
+import (
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"complaints/catalog"
+)
+
+// Column is one column of a list: its header (a catalogue key), its width in an xlsx sheet, and its value for a
+// row: a string (always written as text), an int64, a time.Time (a date, or a date and time when it has a clock
+// time) or nil (empty).
+type Column struct {
+	Key   string
+	Width float64
+	Value func(r Row, lang string) any
+}
+
+// Columns are the columns of `complaints list`.
+var Columns = []Column{
+	{"list_complaint_key", 22, func(r Row, _ string) any { return r.Key }},
+	{"list_source", 10, func(r Row, _ string) any { return r.Source }},
+	{"list_received", 20, func(r Row, _ string) any { return r.Received.Format(time.DateTime) }},
+	{"list_replied", 20, func(r Row, _ string) any {
+		if r.Replied.Valid {
+			return r.Replied.Time.Format(time.DateTime)
+		}
+		return ""
+	}},
+	{"list_status", 16, func(r Row, lang string) any { return r.StatusLabel(lang) }},
+	{"list_category", 18, func(r Row, lang string) any { return label("business_category", r.Category, r.CategoryRaw, lang) }},
+	{"list_cause", 18, func(r Row, lang string) any { return label("cause", r.Cause, r.CauseRaw, lang) }},
+	{"list_branch", 14, func(r Row, _ string) any { return r.BranchName }},
+	{"list_regulatory_deadline", 12, func(r Row, _ string) any { return dateText(r.RegulatoryDeadline) }},
+	{"list_days_overdue", 10, func(r Row, _ string) any { return daysOverdue(r) }},
+	{"list_handler", 12, func(r Row, _ string) any { return r.Handler }},
+	{"list_customer_name", 14, func(r Row, _ string) any { return r.NameMasked }},
+	{"list_customer_phone", 16, func(r Row, _ string) any { return r.PhoneMasked }},
+	{"list_summary", 50, func(r Row, _ string) any { return r.Summary }},
+	{"list_complaint_class", 12, func(r Row, lang string) any { return r.ClassLabel(lang) }},
+	{"list_internal_deadline", 12, func(r Row, _ string) any { return dateText(r.InternalDeadline) }},
+}
+
+// OpenColumns are the columns of the workbook's overdue and open list (超期未结): the clocks first, dates as dates.
+var OpenColumns = []Column{
+	{"list_complaint_key", 22, func(r Row, _ string) any { return r.Key }},
+	{"list_received", 17, func(r Row, _ string) any { return r.Received }},
+	{"list_complaint_class", 12, func(r Row, lang string) any { return r.ClassLabel(lang) }},
+	{"list_category", 18, func(r Row, lang string) any { return label("business_category", r.Category, r.CategoryRaw, lang) }},
+	{"list_cause", 18, func(r Row, lang string) any { return label("cause", r.Cause, r.CauseRaw, lang) }},
+	{"list_internal_deadline", 12, func(r Row, _ string) any { return date(r.InternalDeadline) }},
+	{"list_regulatory_deadline", 12, func(r Row, _ string) any { return date(r.RegulatoryDeadline) }},
+	{"list_days_overdue", 10, func(r Row, _ string) any { return daysOverdue(r) }},
+	{"list_branch", 16, func(r Row, _ string) any { return r.BranchName }},
+	{"list_handler", 12, func(r Row, _ string) any { return r.Handler }},
+	{"list_customer_name", 14, func(r Row, _ string) any { return r.NameMasked }},
+	{"list_customer_phone", 16, func(r Row, _ string) any { return r.PhoneMasked }},
+	{"list_source", 10, func(r Row, _ string) any { return r.Source }},
+	{"list_summary", 50, func(r Row, _ string) any { return r.Summary }},
+}
+
+func dateText(t sql.NullTime) string {
+	if t.Valid {
+		return t.Time.Format(time.DateOnly)
+	}
+	return ""
+}
+
+func date(t sql.NullTime) any {
+	if t.Valid {
+		return t.Time
+	}
+	return nil
+}
+
+func daysOverdue(r Row) any {
+	if r.DaysOverdue.Valid {
+		return r.DaysOverdue.Int64
+	}
+	return nil
+}
+
+// StatusLabel is the row's status as a user reads it.
+func (r Row) StatusLabel(lang string) string {
+	if r.ReplyDateInvalid {
+		return catalog.Text("list_reply_date_invalid", lang)
+	}
+	return catalog.Label("status", r.Status, lang)
+}
+
+// ClassLabel is the complaint class (一般投诉 / 复杂投诉), or "type missing" (held to the general limit).
+func (r Row) ClassLabel(lang string) string {
+	if r.Class == "" {
+		return catalog.Text("list_type_missing", lang)
+	}
+	return catalog.Label("complaint_class", r.Class, lang)
+}
+
+// Header is the header row of columns in lang.
+func Header(cols []Column, lang string) []string {
+	h := make([]string, len(cols))
+	for i, c := range cols {
+		h[i] = catalog.Text(c.Key, lang)
+	}
+	return h
+}
+
+func label(dim, code, raw, lang string) string {
+	l := catalog.Label(dim, code, lang)
+	if code == "unmapped" && raw != "" {
+		l += "（" + raw + "）"
+	}
+	return l
+}
+
+// Write writes the list in opts.Format to w and returns the number of complaints written.
+func Write(ctx context.Context, db *sql.DB, opts Options, w io.Writer) (int, error) {
+	if err := opts.Validate(); err != nil {
+		return 0, err
+	}
+	if opts.Format == XLSX {
+		return writeXLSX(ctx, db, opts, w)
+	}
+	return writeCSV(ctx, db, opts, w)
+}
+
+// Neutralise keeps a spreadsheet from reading a text cell as a formula: a cell starting with = + - @, a tab or a
+// carriage return gets a leading single quote.
+func Neutralise(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// CSVWriter writes UTF-8 CSV with a byte-order mark (so that Excel reads Chinese text right) whose text cells can
+// never become formulas (Neutralise).
+type CSVWriter struct {
+	cw  *csv.Writer
+	rec []string
+}
+
+// NewCSVWriter writes the byte-order mark and returns the writer.
+func NewCSVWriter(w io.Writer) (*CSVWriter, error) {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return nil, err
+	}
+	return &CSVWriter{cw: csv.NewWriter(w)}, nil
+}
+
+// Write writes one record: strings neutralised, numbers in plain digits, dates as YYYY-MM-DD (with the time when
+// there is one), nil as an empty field.
+func (c *CSVWriter) Write(cells []any) error {
+	c.rec = c.rec[:0]
+	for _, v := range cells {
+		c.rec = append(c.rec, CSVField(v))
+	}
+	return c.cw.Write(c.rec)
+}
+
+// Flush writes any buffered data and reports a write error.
+func (c *CSVWriter) Flush() error {
+	c.cw.Flush()
+	return c.cw.Error()
+}
+
+// CSVField is how CSVWriter writes one value.
+func CSVField(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return Neutralise(v)
+	case int64:
+		return strconv.FormatInt(v, 10)
+	case int:
+		return strconv.Itoa(v)
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case time.Time:
+		if v.Hour() == 0 && v.Minute() == 0 && v.Second() == 0 {
+			return v.Format(time.DateOnly)
+		}
+		return v.Format(time.DateTime)
+	}
+	return Neutralise(fmt.Sprint(v))
+}
+
+func writeCSV(ctx context.Context, db *sql.DB, opts Options, w io.Writer) (int, error) {
+	cw, err := NewCSVWriter(w)
+	if err != nil {
+		return 0, err
+	}
+	if err := cw.Write(stringsToAny(Header(Columns, opts.Lang))); err != nil {
+		return 0, err
+	}
+	n := 0
+	cells := make([]any, len(Columns))
+	err = Each(ctx, db, opts, func(r Row) error {
+		for i, c := range Columns {
+			cells[i] = c.Value(r, opts.Lang)
+		}
+		n++
+		return cw.Write(cells)
+	})
+	if err != nil {
+		return n, err
+	}
+	return n, cw.Flush()
+}
+
+func stringsToAny(s []string) []any {
+	out := make([]any, len(s))
+	for i, x := range s {
+		out[i] = x
+	}
+	return out
+}
+
+// SheetWriter streams list rows into worksheets of a workbook: base, then "base (2)", "base (3)" ... past
+// MaxSheetRows rows each, every sheet with its header row frozen, an autofilter (a table over its rows) and text
+// cells that stay text.
+type SheetWriter struct {
+	f      *excelize.File
+	base   string
+	cols   []Column
+	lang   string
+	header []any
+	// Setup, when set, is called for each new sheet before its rows are streamed (page setup, print titles).
+	setup    func(sheet string) error
+	date     int // style of a date cell
+	dateTime int // style of a date and time cell
+	sw       *excelize.StreamWriter
+	sheets   []string
+	rowNo    int // data rows on the current sheet
+	n        int
+}
+
+// SheetStyles are the cell styles a SheetWriter uses (0: excelize's default; Date and DateTime get yyyy-mm-dd
+// and yyyy-mm-dd hh:mm when 0).
+type SheetStyles struct {
+	Header, Date, DateTime int
+}
+
+// NewSheetWriter prepares sheets named base for cols in lang; setup (may be nil) runs for each new sheet before
+// its rows are streamed. No sheet exists before the first Add (or Close, which leaves a header-only sheet).
+func NewSheetWriter(f *excelize.File, base string, cols []Column, lang string, st SheetStyles, setup func(sheet string) error) (*SheetWriter, error) {
+	var err error
+	if st.Header == 0 {
+		if st.Header, err = f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}}); err != nil {
+			return nil, err
+		}
+	}
+	if st.Date == 0 {
+		if st.Date, err = newNumFmt(f, "yyyy-mm-dd"); err != nil {
+			return nil, err
+		}
+	}
+	if st.DateTime == 0 {
+		if st.DateTime, err = newNumFmt(f, "yyyy-mm-dd hh:mm"); err != nil {
+			return nil, err
+		}
+	}
+	s := &SheetWriter{f: f, base: base, cols: cols, lang: lang, setup: setup, date: st.Date, dateTime: st.DateTime}
+	for _, h := range Header(cols, lang) {
+		s.header = append(s.header, excelize.Cell{StyleID: st.Header, Value: h})
+	}
+	return s, nil
+}
+
+// Sheets are the names of the sheets written so far.
+func (s *SheetWriter) Sheets() []string { return s.sheets }
+
+// Rows is the number of rows added.
+func (s *SheetWriter) Rows() int { return s.n }
+
+func (s *SheetWriter) finish() error {
+	if s.sw == nil {
+		return nil
+	}
+	last, _ := excelize.CoordinatesToCellName(len(s.cols), s.rowNo+1)
+	if err := s.sw.AddTable(&excelize.Table{Range: "A1:" + last}); err != nil {
+		return err
+	}
+	err := s.sw.Flush()
+	s.sw = nil
+	return err
+}
+
+func (s *SheetWriter) next() error {
+	if err := s.finish(); err != nil {
+		return err
+	}
+	name := s.base
+	if len(s.sheets) > 0 {
+		name = fmt.Sprintf("%s (%d)", s.base, len(s.sheets)+1)
+	}
+	if _, err := s.f.NewSheet(name); err != nil {
+		return err
+	}
+	s.sheets = append(s.sheets, name)
+	if s.setup != nil {
+		if err := s.setup(name); err != nil {
+			return err
+		}
+	}
+	sw, err := s.f.NewStreamWriter(name)
+	if err != nil {
+		return err
+	}
+	s.sw = sw
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	for i, c := range s.cols {
+		if err := sw.SetColWidth(i+1, i+1, c.Width); err != nil {
+			return err
+		}
+	}
+	s.rowNo = 0
+	return sw.SetRow("A1", s.header)
+}
+
+// Add writes one row, on a new sheet when the current one is full.
+func (s *SheetWriter) Add(r Row) error {
+	if s.sw == nil || s.rowNo >= MaxSheetRows {
+		if err := s.next(); err != nil {
+			return err
+		}
+	}
+	s.rowNo++
+	s.n++
+	cells := make([]any, len(s.cols))
+	for i, c := range s.cols {
+		switch v := c.Value(r, s.lang).(type) {
+		case string:
+			cells[i] = excelize.Cell{Value: v} // always a string cell: never a number, a date or a formula
+		case time.Time:
+			style := s.date
+			if v.Hour() != 0 || v.Minute() != 0 || v.Second() != 0 {
+				style = s.dateTime
+			}
+			cells[i] = excelize.Cell{StyleID: style, Value: v}
+		default:
+			cells[i] = v
+		}
+	}
+	cell, _ := excelize.CoordinatesToCellName(1, s.rowNo+1)
+	return s.sw.SetRow(cell, cells)
+}
+
+// Close finishes the last sheet (writing a header-only sheet when no row was added).
+func (s *SheetWriter) Close() error {
+	if len(s.sheets) == 0 {
+		if err := s.next(); err != nil {
+			return err
+		}
+	}
+	return s.finish()
+}
+
+func writeXLSX(ctx context.Context, db *sql.DB, opts Options, w io.Writer) (int, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := NewSheetWriter(f, catalog.Text("list_sheet", opts.Lang), Columns, opts.Lang, SheetStyles{}, nil)
+	if err != nil {
+		return 0, err
+	}
+	if err := Each(ctx, db, opts, sw.Add); err != nil {
+		return sw.Rows(), err
+	}
+	if err := sw.Close(); err != nil {
+		return sw.Rows(), err
+	}
+	if err := f.DeleteSheet("Sheet1"); err != nil {
+		return sw.Rows(), err
+	}
+	f.SetActiveSheet(0)
+	return sw.Rows(), f.Write(w)
+}
+
+func newNumFmt(f *excelize.File, format string) (int, error) {
+	return f.NewStyle(&excelize.Style{CustomNumFmt: &format})
+}

@@ -1,0 +1,140 @@
+package reports
+
+import (
+	"fmt"
+	"sort"
+
+	"complaints/catalog"
+	"complaints/reports/marts"
+)
+
+// Timeliness sheet columns (1-based); the last is a hidden helper (working days summed) so that the total row's
+// average is a formula over summed cells.
+const (
+	tlLabel = iota + 1
+	tlClosed
+	tlIntOnTime
+	tlIntRate
+	tlAvgWorkdays
+	tlRegOnTime
+	tlRegRate
+	tlOpenEnd
+	tlIntOverdue
+	tlRegOverdue
+	tlHelperDays
+)
+
+// tlClassHeader is the header row of the table by complaint type; the table by branch follows it.
+const tlClassHeader = 4
+
+// timeliness is 时效: the internal clock (and the regulatory one beside it) by complaint type and by branch.
+func (w *workbook) timeliness() *grid {
+	st := w.st
+	p := w.period
+	g := newGrid(w.t("rk_sheet_timeliness"))
+	g.Text(1, 1, w.t("rk_timeliness_title"), st.title)
+	g.Merge(1, 1, 1, tlRegOverdue)
+	g.heights[1] = 28
+	g.Text(2, 1, w.kv("institution", w.opts.Institution)+"    "+w.kv("period", p.String())+"    "+w.t("unit"), st.subtitle)
+	g.Merge(2, 1, 2, tlRegOverdue)
+	for c := tlClosed; c <= tlHelperDays; c++ {
+		g.widths[c] = 12
+	}
+	g.hidden[tlHelperDays] = true
+	g.freezeRow, g.freezeCol = tlClassHeader+1, 2
+
+	byClass := map[string]marts.TimelinessRow{}
+	byBranch := map[string]marts.TimelinessRow{}
+	for _, r := range w.kd.timeliness {
+		byClass[r.Class] = byClass[r.Class].Add(r)
+		byBranch[r.Branch] = byBranch[r.Branch].Add(r)
+	}
+	classes := []string{"general", "complex"}
+	if byClass["missing"] != (marts.TimelinessRow{}) {
+		classes = append(classes, "missing")
+	}
+	g.Text(tlClassHeader-1, 1, w.t("rk_by_complaint_type"), st.section)
+	end := w.timelinessTable(g, tlClassHeader, w.t("rk_complaint_type"), classes, byClass, func(c string) string {
+		if c == "missing" {
+			return w.t("list_type_missing")
+		}
+		return catalog.Label("complaint_class", c, w.lang)
+	})
+
+	branches := make([]string, 0, len(byBranch))
+	for b := range byBranch {
+		branches = append(branches, b)
+	}
+	sort.Slice(branches, func(i, j int) bool {
+		a, b := branches[i], branches[j]
+		if (a == "") != (b == "") {
+			return b == "" // not recorded last
+		}
+		na, nb := byBranch[a].Closed+byBranch[a].OpenAtEnd, byBranch[b].Closed+byBranch[b].OpenAtEnd
+		if na != nb {
+			return na > nb
+		}
+		return w.branchLabel(a) < w.branchLabel(b)
+	})
+	header := end + 3
+	g.Text(header-1, 1, w.t("rk_by_branch"), st.section)
+	w.timelinessTable(g, header, w.t("rpt_branch"), branches, byBranch, w.branchLabel)
+	return g
+}
+
+// timelinessTable writes a header at row header, one row per key and a total row of formulas; it returns the total
+// row.
+func (w *workbook) timelinessTable(g *grid, header int, first string, keys []string, rows map[string]marts.TimelinessRow, label func(string) string) int {
+	st := w.st
+	for i, key := range []string{"", "closed", "rk_internal_on_time", "rpt_on_time_internal", "rk_avg_working_days",
+		"rk_regulatory_on_time", "rpt_on_time_regulatory", "rpt_open_at_end", "rk_internal_overdue_at_end",
+		"rpt_overdue_at_end", "rk_helper_working_days_sum"} {
+		text := first
+		if key != "" {
+			text = w.t(key)
+		}
+		g.Text(header, i+1, text, st.header)
+	}
+	g.heights[header] = 45
+	noFigure := w.t("no_base")
+	rates := func(r int, f marts.TimelinessRow, ratio, days, none int) {
+		for _, x := range []struct {
+			col, num int
+			v        int64
+			style    int
+		}{{tlIntRate, tlIntOnTime, f.InternalOnTime, ratio}, {tlAvgWorkdays, tlHelperDays, f.WorkingDaysSum, days}, {tlRegRate, tlRegOnTime, f.RegulatoryOnTime, ratio}} {
+			if v, ok := marts.Rate(x.v, f.Closed); ok {
+				g.Formula(r, x.col, fmt.Sprintf("%s%d/%s%d", colName(x.num), r, colName(tlClosed), r), v, x.style)
+			} else {
+				g.Text(r, x.col, noFigure, none)
+			}
+		}
+	}
+	counts := func(f marts.TimelinessRow) map[int]int64 {
+		return map[int]int64{tlClosed: f.Closed, tlIntOnTime: f.InternalOnTime, tlRegOnTime: f.RegulatoryOnTime,
+			tlOpenEnd: f.OpenAtEnd, tlIntOverdue: f.InternalOverdue, tlRegOverdue: f.RegulatoryOverdue, tlHelperDays: f.WorkingDaysSum}
+	}
+	firstRow := header + 1
+	var total marts.TimelinessRow
+	for i, k := range keys {
+		r := firstRow + i
+		f := rows[k]
+		total = total.Add(f)
+		g.Text(r, tlLabel, label(k), st.text)
+		for c, v := range counts(f) {
+			g.Int(r, c, v, st.count)
+		}
+		rates(r, f, st.ratio, st.days, st.noFigure)
+	}
+	totalRow := firstRow + len(keys)
+	g.Text(totalRow, tlLabel, w.t("total"), st.totalText)
+	for c, v := range counts(total) {
+		if len(keys) == 0 {
+			g.Int(totalRow, c, 0, st.totalCount)
+			continue
+		}
+		g.Formula(totalRow, c, fmt.Sprintf("SUM(%s%d:%s%d)", colName(c), firstRow, colName(c), totalRow-1), v, st.totalCount)
+	}
+	rates(totalRow, total, st.totalRatio, st.totalDays, st.totalNoFigure)
+	return totalRow
+}
