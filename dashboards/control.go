@@ -11,7 +11,7 @@ import (
 // controlChart draws the c-chart of the series the root-cause analytics rank first for the last month (a
 // flagged series when there is one): monthly counts against the baseline centre line and 3-sigma limits, the
 // points beyond the limits in red. The statistics come from transform/rootcause; this only draws them.
-func controlChart(lang string, f *rootcause.Findings) (map[string]any, table, bool) {
+func controlChart(lang string, f *rootcause.Findings, names branchNames) (map[string]any, table, bool) {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	var c *rootcause.Chart
 	for i := range f.Charts {
@@ -23,7 +23,7 @@ func controlChart(lang string, f *rootcause.Findings) (map[string]any, table, bo
 	if c == nil || len(c.Counts) == 0 {
 		return nil, table{}, false
 	}
-	label := rootcause.KeyLabel(c.Key, lang)
+	label := names.keyLabel(c.Key, lang)
 	counts := make([]any, len(c.Counts))
 	centre := make([]float64, len(c.Counts))
 	ucl := make([]float64, len(c.Counts))
@@ -60,10 +60,13 @@ func controlChart(lang string, f *rootcause.Findings) (map[string]any, table, bo
 	return opt, tbl, true
 }
 
-// recurringTable lists the recurring, elevated (branch or category, cause) pairs of the last month.
-func recurringTable(lang string, f *rootcause.Findings) table {
+// recurringTable lists the recurring, elevated (branch or category, cause) pairs of the last month with the
+// remediation recorded against each (rootcause.ApplyRemediation matched the config's remediation file); a finding
+// with no action, or with an action past its due date and not done, is marked (Art 26).
+func recurringTable(lang string, f *rootcause.Findings, names branchNames) table {
 	t := func(key string) string { return catalog.Text(key, lang) }
-	tbl := table{Header: []string{t("rpt_rc_dimension"), t("rpt_rc_object"), t("rpt_rc_months_present"), t("rpt_rc_trend"), t("rpt_rc_evidence")}}
+	tbl := table{Header: []string{t("rpt_rc_dimension"), t("rpt_rc_object"), t("rpt_rc_months_present"), t("rpt_rc_trend"),
+		t("rpt_rc_remediation"), t("rpt_rc_evidence")}}
 	for _, r := range f.Recurring {
 		if !r.Elevated {
 			continue
@@ -72,8 +75,26 @@ func recurringTable(lang string, f *rootcause.Findings) table {
 		for i, n := range r.Counts {
 			parts[i] = r.Months[i] + ":" + strconv.Itoa(n)
 		}
-		tbl.Rows = append(tbl.Rows, []string{t("rpt_rc_kind_" + r.Key.Kind), rootcause.KeyLabel(r.Key, lang),
-			strconv.Itoa(r.MonthsPresent), t("rpt_rc_trend_" + r.Trend), strings.Join(parts, " ")})
+		remedy, class := remediationCell(lang, r)
+		tbl.Rows = append(tbl.Rows, []string{t("rpt_rc_kind_" + r.Key.Kind), names.keyLabel(r.Key, lang),
+			strconv.Itoa(r.MonthsPresent), t("rpt_rc_trend_" + r.Trend), remedy, strings.Join(parts, " ")})
+		tbl.Classes = append(tbl.Classes, class)
 	}
 	return tbl
+}
+
+// remediationCell is a finding's actions and the CSS class that marks it: "no-action" or "overdue".
+func remediationCell(lang string, r rootcause.Recurrence) (string, string) {
+	if r.NoAction || len(r.Actions) == 0 {
+		return catalog.Text("rpt_rc_no_action", lang), "no-action"
+	}
+	acts := make([]string, len(r.Actions))
+	for i, a := range r.Actions {
+		acts[i] = a.Text()
+	}
+	s := strings.Join(acts, "; ")
+	if r.Overdue {
+		return catalog.Text("rpt_rc_overdue", lang) + " " + s, "overdue"
+	}
+	return s, ""
 }

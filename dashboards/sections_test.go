@@ -276,7 +276,7 @@ func TestHeatmapTopBranches(t *testing.T) {
 	for i := range 25 {
 		rows = append(rows, marts.DashDimensionSum{Keys: []string{string(rune('A' + i)), "service_quality"}, Received: int64(i + 1)})
 	}
-	opt, tbl := heatmapChart("zh", "x", 0, 0, rows)
+	opt, tbl := heatmapChart("zh", "x", 0, 0, rows, branchNames{})
 	ys := get(opt, "yAxis", "data").([]string)
 	if len(ys) != 20 || ys[0] != "（未填写机构）" || ys[1] != "Y" || ys[19] != "G" || len(tbl.Rows) != 20 {
 		t.Errorf("top branches %v", ys)
