@@ -144,7 +144,6 @@ func TestDashboardMapEqualsFixture(t *testing.T) {
 	}
 }
 
-
 // Without --map the page carries no map, whether or not china.js was fetched; without china.js the binary still
 // writes every other page, and --map fails with a sentence that says how to fetch it.
 func TestDashboardMapIsOptIn(t *testing.T) {
