@@ -50,12 +50,16 @@ func controlChart(lang string, f *rootcause.Findings, names branchNames) (map[st
 	opt["grid"] = map[string]any{"left": 24, "right": 24, "top": 80, "bottom": 50, "containLabel": true}
 	opt["xAxis"] = map[string]any{"type": "category", "name": t("month"), "nameLocation": "middle", "nameGap": 30, "data": f.Months}
 	opt["yAxis"] = map[string]any{"type": "value", "name": t("trend_axis_received"), "min": 0}
-	dashed := func(colour string) map[string]any { return map[string]any{"type": "dashed", "color": colour} }
+	// A limit is a dashed line without symbols; its itemStyle colour is the legend's and the tooltip's.
+	limit := func(name string, data []float64, colour string) map[string]any {
+		return map[string]any{"name": name, "type": "line", "data": data, "symbol": "none",
+			"lineStyle": map[string]any{"type": "dashed", "color": colour}, "itemStyle": map[string]any{"color": colour}}
+	}
 	opt["series"] = []any{
 		map[string]any{"name": label, "type": "line", "data": counts, "symbol": "circle", "itemStyle": map[string]any{"color": "#5470c6"}},
-		map[string]any{"name": t("rpt_rc_centre"), "type": "line", "data": centre, "symbol": "none", "lineStyle": dashed("#666")},
-		map[string]any{"name": t("rpt_rc_ucl"), "type": "line", "data": ucl, "symbol": "none", "lineStyle": dashed("#c23531")},
-		map[string]any{"name": t("dash_cc_lcl"), "type": "line", "data": lcl, "symbol": "none", "lineStyle": dashed("#91cc75")},
+		limit(t("rpt_rc_centre"), centre, "#666666"),
+		limit(t("rpt_rc_ucl"), ucl, "#c23531"),
+		limit(t("dash_cc_lcl"), lcl, "#3ba272"),
 	}
 	return opt, tbl, true
 }

@@ -132,6 +132,9 @@ main { padding: 16px 28px 28px; display: grid; gap: 16px; }
 .chart { width: 100%; height: 460px; }
 #chart-categories, #chart-provinces { height: 420px; }
 #chart-sankey, #chart-heatmap, #chart-map { height: 560px; }
+.panel > table { width: 100%; }
+.panel > table th, .panel > table td { text-align: left; vertical-align: top; }
+.panel > table td:nth-child(-n+4) { white-space: nowrap; }
 tr.no-action td, tr.overdue td { background: #fdecea; }
 tr.no-action td:nth-child(5), tr.overdue td:nth-child(5) { color: #c23531; font-weight: 600; }
 .note { color: var(--muted); font-size: 12px; margin: 6px 0 0; }

@@ -16,13 +16,19 @@ import (
 // without, and a remediation file when given.
 func writeRecurring(t *testing.T, master bool, remediation string) string {
 	t.Helper()
+	return writeRecurringOpts(t, master, remediation, Options{})
+}
+
+func writeRecurringOpts(t *testing.T, master bool, remediation string, opts Options) string {
+	t.Helper()
 	db := seed(t)
 	seedRecurring(t, db)
 	if master {
 		seedBranchMaster(t, db)
 	}
-	opts := Options{From: "2025-10", To: "2026-10", Out: filepath.Join(t.TempDir(), "dashboard.html"),
-		GeneratedAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
+	opts.From, opts.To = "2025-10", "2026-10"
+	opts.Out = filepath.Join(t.TempDir(), "dashboard.html")
+	opts.GeneratedAt = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 	if remediation != "" {
 		opts.RemediationFile = filepath.Join(t.TempDir(), "remediation.csv")
 		if err := os.WriteFile(opts.RemediationFile, []byte(remediation), 0o644); err != nil {
