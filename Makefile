@@ -1,15 +1,20 @@
 # The two set-up commands of the README are `make demo` and `make test`. Both fetch the pinned ECharts
-# script from the npm registry first (integrity-checked, not committed) because the dashboard embeds it.
+# script and the China map (`dashboard --map`) from the npm registry first (integrity-checked, not committed)
+# because the dashboard embeds them.
 ECHARTS := dashboards/assets/echarts.min.js
+CHINAMAP := dashboards/assets/china.js
 
 .PHONY: all assets demo test build bench bench-1m clean
 
 all: build
 
-assets: $(ECHARTS)
+assets: $(ECHARTS) $(CHINAMAP)
 
-$(ECHARTS): dashboards/assets/fetch-echarts.sh
+$(ECHARTS): dashboards/assets/fetch-echarts.sh dashboards/assets/fetch-npm.sh
 	bash dashboards/assets/fetch-echarts.sh
+
+$(CHINAMAP): dashboards/assets/fetch-chinamap.sh dashboards/assets/fetch-npm.sh
+	bash dashboards/assets/fetch-chinamap.sh
 
 demo: assets
 	go run ./cmd/complaints demo

@@ -68,7 +68,9 @@ func (b *browserEvents) listen(ev any) {
 }
 
 // TestDashboardInBrowser opens the written page in Chromium and checks that every chart is a live ECharts
-// instance with data, that nothing failed, nothing was fetched, and no payload ran.
+// instance with data, that nothing failed, nothing was fetched, and no payload ran. The fixture has a branch
+// master and the recurring rows, so the bank-wide pages draw the control chart (and the recurring table with the
+// remediation file's actions); the map page (--map) draws the China map from the inlined china.js.
 func TestDashboardInBrowser(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("COMPLAINTS_REQUIRE_BROWSER") == "1" {
@@ -83,6 +85,12 @@ func TestDashboardInBrowser(t *testing.T) {
 		t.Fatalf("the ECharts asset is not available: %v", err)
 	}
 	db := seed(t)
+	seedRecurring(t, db)
+	seedBranchMaster(t, db)
+	remediation := filepath.Join(t.TempDir(), "remediation.csv")
+	if err := os.WriteFile(remediation, []byte("branch,cause,action,owner,status,due\n广州分行,pricing_fees,复核收费公示,运营管理部,进行中,2026-09-30\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	// The __pwned payloads as a business category, a cause and a branch, in both marts the page reads.
 	martsCategory := `INSERT INTO mart_category_month (month, business_category, received, received_regulator, received_major, closed)
 		VALUES (DATE '2026-10-01', ?, 1, 0, 0, 0)`
@@ -104,12 +112,17 @@ func TestDashboardInBrowser(t *testing.T) {
 		name   string
 		opts   Options
 		charts int
+		must   []string // chart ids the page must have
 	}{
-		{"bank", Options{Institution: "示例银行", AsOf: "2026-10-31"}, 11},
-		{"branch", Options{Institution: "示例银行", AsOf: "2026-10-31", Branch: branchBJ}, 7},
-		{"bank-en", Options{Institution: "Example Bank", Lang: "en"}, 11},
+		{"bank", Options{Institution: "示例银行", AsOf: "2026-10-31", RemediationFile: remediation}, 12, []string{"control", "repeats"}},
+		{"branch", Options{Institution: "示例银行", AsOf: "2026-10-31", Branch: branchBJ}, 7, nil},
+		{"bank-en", Options{Institution: "Example Bank", Lang: "en"}, 12, []string{"control", "repeats"}},
+		{"map", Options{Institution: "示例银行", AsOf: "2026-10-31", Map: true, RemediationFile: remediation}, 13, []string{"control", "map", "provinces"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			if c.opts.Map {
+				requireChinaMap(t)
+			}
 			out := filepath.Join(t.TempDir(), "dashboard.html")
 			c.opts.From, c.opts.To, c.opts.Out = "2025-10", "2026-10", out
 			c.opts.GeneratedAt = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
@@ -119,13 +132,13 @@ func TestDashboardInBrowser(t *testing.T) {
 			fi, _ := os.Stat(out)
 			t.Logf("%s page: %d bytes", c.name, fi.Size())
 			shot := filepath.Join(shotDir, "dashboard-"+c.name+".png")
-			openInBrowser(t, out, c.charts, shot)
+			openInBrowser(t, out, c.charts, c.must, shot)
 			t.Logf("screenshot: %s", shot)
 		})
 	}
 }
 
-func openInBrowser(t *testing.T, file string, wantCharts int, shot string) {
+func openInBrowser(t *testing.T, file string, wantCharts int, mustHave []string, shot string) {
 	t.Helper()
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromiumPath),
@@ -185,9 +198,16 @@ func openInBrowser(t *testing.T, file string, wantCharts int, shot string) {
 	if len(states) != wantCharts {
 		t.Errorf("%d chart containers, want %d", len(states), wantCharts)
 	}
+	have := map[string]bool{}
 	for _, s := range states {
+		have[strings.TrimPrefix(s.ID, "chart-")] = true
 		if !s.Live || s.Series == 0 || s.Data == 0 || s.Canvases == 0 || s.Width == 0 {
 			t.Errorf("chart %s: %+v", s.ID, s)
+		}
+	}
+	for _, id := range mustHave {
+		if !have[id] {
+			t.Errorf("no live chart %s", id)
 		}
 	}
 	pwned, err := chromedp.Run(runCtx, chromedp.Evaluate[string](`typeof window.__pwned`))

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -29,8 +30,17 @@ type Options struct {
 	// GeneratedAt is shown in the header; the caller passes time.Now() or the SOURCE_DATE_EPOCH time.
 	GeneratedAt time.Time
 	// Branch, when set, makes a branch page: every chart shows that branch's rows of mart_dimension_month only,
-	// and charts whose figures only exist without a branch are left out (the page says so).
+	// and charts whose figures only exist without a branch are left out (the page says so). It is a code, name or
+	// alias of the branch master (the config's branches file), or without one the branch as the exports name it.
 	Branch string
+	// Map adds a China map of complaints by province to the Geography section (china.js of npm echarts@4.9.0,
+	// fetched by `make assets`). Off by default: a map of China without an approval number (审图号) is a
+	// compliance risk in a bank's documents.
+	Map bool
+	// RemediationFile is the config's `remediation:` file (CSV or YAML, see rootcause.LoadRemediation): its
+	// actions are shown beside the recurring findings. Empty: no file, every recurring finding is marked as
+	// having no action.
+	RemediationFile string
 	// OnTimeTarget is the on-time rate drawn as the target line, a fraction (0.95 when 0).
 	OnTimeTarget float64
 	// Out is the .html path written (through a temporary file beside it).
@@ -52,18 +62,20 @@ const topBranches = 20
 // data is everything read from the marts for one page. On a branch page cats holds received only (from
 // mart_dimension_month) and months and repeats are nil.
 type data struct {
-	from, to  marts.Month
-	branch    *string
-	cats      marts.CategoryMonths
-	causes    map[string]int64 // received by cause over from..to
-	months    map[marts.Month]marts.DashMonthFigures
-	repeats   map[marts.Month]marts.DashRepeatFigures
-	catCause  []marts.DashDimensionSum // business_category, cause
-	flow      []marts.DashDimensionSum // intake_channel, business_category, cause
-	branchCau []marts.DashDimensionSum // branch, cause
-	provinces []marts.DashDimensionSum // province
-	asOf      string
-	findings  *rootcause.Findings // the last month's root causes (bank-wide pages only)
+	from, to    marts.Month
+	branch      *string
+	cats        marts.CategoryMonths
+	causes      map[string]int64 // received by cause over from..to
+	months      map[marts.Month]marts.DashMonthFigures
+	repeats     map[marts.Month]marts.DashRepeatFigures
+	catCause    []marts.DashDimensionSum // business_category, cause
+	flow        []marts.DashDimensionSum // intake_channel, business_category, cause
+	branchCau   []marts.DashDimensionSum // branch, cause
+	provinces   []marts.DashDimensionSum // province
+	asOf        string
+	findings    *rootcause.Findings // the last month's root causes (bank-wide pages only)
+	names       branchNames         // branch codes -> names (branch master)
+	remediation string              // base name of the remediation file applied to findings, "" for none
 }
 
 // Write writes the dashboard for the months From..To.
@@ -78,6 +90,12 @@ func Write(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("dashboard: %w", err)
 	}
+	var chinaMap []byte
+	if opts.Map {
+		if chinaMap, err = chinaMapScript(); err != nil {
+			return fmt.Errorf("dashboard: %w", err)
+		}
+	}
 	lang := opts.Lang
 	if lang != "en" {
 		lang = "zh"
@@ -91,7 +109,7 @@ func Write(ctx context.Context, db *sql.DB, opts Options) error {
 		return fmt.Errorf("dashboard %s..%s: %w", from, to, err)
 	}
 	p := build(lang, opts, d)
-	page, err := render(p, js)
+	page, err := render(p, js, chinaMap)
 	if err != nil {
 		return fmt.Errorf("dashboard %s..%s: %w", from, to, err)
 	}
@@ -103,15 +121,21 @@ func load(ctx context.Context, db *sql.DB, opts Options, from, to marts.Month) (
 	// The last month's MoM and YoY need the 12 months before it too.
 	early := min(from, to-12)
 	var err error
+	if d.names, err = loadBranchNames(ctx, db); err != nil {
+		return nil, err
+	}
 	if opts.Branch != "" {
-		ok, err := marts.DashBranchExists(ctx, db, opts.Branch)
+		b, err := d.names.resolve(opts.Branch)
+		if err != nil {
+			return nil, err
+		}
+		ok, err := marts.DashBranchExists(ctx, db, b)
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
 			return nil, fmt.Errorf("branch %q has no rows in mart_dimension_month", opts.Branch)
 		}
-		b := opts.Branch
 		d.branch = &b
 		rows, err := marts.DashSumDimensions(ctx, db, early, to, d.branch, "month", "business_category")
 		if err != nil {
@@ -153,6 +177,15 @@ func load(ctx context.Context, db *sql.DB, opts Options, from, to marts.Month) (
 		}
 		if d.findings, err = rootcause.Analyze(ctx, db, rootcause.Options{Period: to.String()}); err != nil {
 			return nil, fmt.Errorf("root causes for %s: %w", to, err)
+		}
+		if opts.RemediationFile != "" {
+			acts, err := rootcause.LoadRemediation(opts.RemediationFile)
+			if err != nil {
+				return nil, fmt.Errorf("remediation: %w", err)
+			}
+			d.names.resolveActions(acts)
+			rootcause.ApplyRemediation(d.findings, acts)
+			d.remediation = filepath.Base(opts.RemediationFile)
 		}
 	}
 	if d.catCause, err = marts.DashSumDimensions(ctx, db, from, to, d.branch, "business_category", "cause"); err != nil {
@@ -236,8 +269,8 @@ type section struct {
 }
 
 type namedTable struct {
-	Title string
-	Table table
+	Title, Note string
+	Table       table
 }
 
 type kpi struct{ Label, Value, MoM, YoY, MoMLabel, YoYLabel string }
@@ -250,6 +283,17 @@ type chartBlock struct {
 type table struct {
 	Header []string
 	Rows   [][]string
+	// Classes, when set, holds a CSS class per row ("" for none): the recurring table marks findings with no
+	// action or an overdue one.
+	Classes []string
+}
+
+// Class is row i's CSS class.
+func (t table) Class(i int) string {
+	if i < len(t.Classes) {
+		return t.Classes[i]
+	}
+	return ""
 }
 
 func build(lang string, opts Options, d *data) *page {
@@ -277,7 +321,7 @@ func build(lang string, opts Options, d *data) *page {
 		}
 	}
 	if d.branch != nil {
-		p.Branch = branchLabel(*d.branch, lang)
+		p.Branch = d.names.label(*d.branch, lang)
 		p.BranchNote = t("dash_branch_omitted")
 	}
 	col := newColours(d)
@@ -303,7 +347,7 @@ func build(lang string, opts Options, d *data) *page {
 	if d.branch != nil {
 		heatTitle = t("dash_heatmap_branch_title")
 	}
-	heat, heatTable := heatmapChart(lang, heatTitle, from, to, d.branchCau)
+	heat, heatTable := heatmapChart(lang, heatTitle, from, to, d.branchCau, d.names)
 	add(&causes, "heatmap", heatTitle, t("dash_def_dimensions"), heat, &heatTable)
 
 	timeliness := section{ID: "timeliness", Title: t("dash_section_timeliness")}
@@ -322,11 +366,15 @@ func build(lang string, opts Options, d *data) *page {
 		repeats, repeatsTable := repeatsChart(lang, from, to, d.repeats)
 		add(&recurring, "repeats", t("dash_repeats_title"), t("dash_def_repeats"), repeats, &repeatsTable)
 		if d.findings != nil {
-			if cc, ccTable, ok := controlChart(lang, d.findings); ok {
-				rec := recurringTable(lang, d.findings)
+			if cc, ccTable, ok := controlChart(lang, d.findings, d.names); ok {
 				add(&recurring, "control", t("dash_cc_title"), t("dash_def_control"), cc, &ccTable)
-				recurring.Tables = append(recurring.Tables, namedTable{Title: t("dash_recurring_title"), Table: rec})
 			}
+			note := t("dash_remediation_none")
+			if d.remediation != "" {
+				note = fmt.Sprintf(t("dash_remediation_from"), d.remediation)
+			}
+			recurring.Tables = append(recurring.Tables, namedTable{Title: t("dash_recurring_title"),
+				Table: recurringTable(lang, d.findings, d.names), Note: note})
 		}
 	} else {
 		timeliness.Note = t("dash_section_omitted")
@@ -336,6 +384,9 @@ func build(lang string, opts Options, d *data) *page {
 	geography := section{ID: "geography", Title: t("dash_section_geography")}
 	prov, provTable := provinceChart(lang, from, to, d.provinces)
 	add(&geography, "provinces", t("dash_province_title"), t("dash_def_province"), prov, &provTable)
+	if opts.Map {
+		add(&geography, "map", t("dash_map_title"), t("dash_def_map"), mapChart(lang, from, to, d.provinces), nil)
+	}
 
 	p.Sections = []section{overview, causes, timeliness, geography, recurring}
 	return p
@@ -417,13 +468,6 @@ func rate1(num, den int64) *float64 {
 	}
 	v := roundTo1(float64(num) * 100 / float64(den))
 	return &v
-}
-
-func branchLabel(code, lang string) string {
-	if code == "" {
-		return catalog.Text("dash_no_branch", lang)
-	}
-	return code
 }
 
 func provinceLabel(code, lang string) string {

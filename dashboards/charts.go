@@ -180,7 +180,7 @@ func sankeyChart(lang string, from, to marts.Month, rows []marts.DashDimensionSu
 }
 
 // heatmapChart crosses the top branches (by received) with causes.
-func heatmapChart(lang, title string, from, to marts.Month, rows []marts.DashDimensionSum) (map[string]any, table) {
+func heatmapChart(lang, title string, from, to marts.Month, rows []marts.DashDimensionSum, names branchNames) (map[string]any, table) {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	byBranch, byCause := map[string]int64{}, map[string]int64{}
 	cell := map[[2]string]int64{}
@@ -209,8 +209,8 @@ func heatmapChart(lang, title string, from, to marts.Month, rows []marts.DashDim
 	var data []any
 	var maxV int64
 	for y, b := range branches {
-		ys = append(ys, branchLabel(b.code, lang))
-		row := []string{branchLabel(b.code, lang)}
+		ys = append(ys, names.label(b.code, lang))
+		row := []string{names.label(b.code, lang)}
 		for x, c := range causes {
 			v := cell[[2]string{b.code, c.code}]
 			row = append(row, strconv.FormatInt(v, 10))

@@ -11,7 +11,7 @@ import (
 // controlChart draws the c-chart of the series the root-cause analytics rank first for the last month (a
 // flagged series when there is one): monthly counts against the baseline centre line and 3-sigma limits, the
 // points beyond the limits in red. The statistics come from transform/rootcause; this only draws them.
-func controlChart(lang string, f *rootcause.Findings) (map[string]any, table, bool) {
+func controlChart(lang string, f *rootcause.Findings, names branchNames) (map[string]any, table, bool) {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	var c *rootcause.Chart
 	for i := range f.Charts {
@@ -23,7 +23,7 @@ func controlChart(lang string, f *rootcause.Findings) (map[string]any, table, bo
 	if c == nil || len(c.Counts) == 0 {
 		return nil, table{}, false
 	}
-	label := rootcause.KeyLabel(c.Key, lang)
+	label := names.keyLabel(c.Key, lang)
 	counts := make([]any, len(c.Counts))
 	centre := make([]float64, len(c.Counts))
 	ucl := make([]float64, len(c.Counts))
@@ -50,20 +50,27 @@ func controlChart(lang string, f *rootcause.Findings) (map[string]any, table, bo
 	opt["grid"] = map[string]any{"left": 24, "right": 24, "top": 80, "bottom": 50, "containLabel": true}
 	opt["xAxis"] = map[string]any{"type": "category", "name": t("month"), "nameLocation": "middle", "nameGap": 30, "data": f.Months}
 	opt["yAxis"] = map[string]any{"type": "value", "name": t("trend_axis_received"), "min": 0}
-	dashed := func(colour string) map[string]any { return map[string]any{"type": "dashed", "color": colour} }
+	// A limit is a dashed line without symbols; its itemStyle colour is the legend's and the tooltip's.
+	limit := func(name string, data []float64, colour string) map[string]any {
+		return map[string]any{"name": name, "type": "line", "data": data, "symbol": "none",
+			"lineStyle": map[string]any{"type": "dashed", "color": colour}, "itemStyle": map[string]any{"color": colour}}
+	}
 	opt["series"] = []any{
 		map[string]any{"name": label, "type": "line", "data": counts, "symbol": "circle", "itemStyle": map[string]any{"color": "#5470c6"}},
-		map[string]any{"name": t("rpt_rc_centre"), "type": "line", "data": centre, "symbol": "none", "lineStyle": dashed("#666")},
-		map[string]any{"name": t("rpt_rc_ucl"), "type": "line", "data": ucl, "symbol": "none", "lineStyle": dashed("#c23531")},
-		map[string]any{"name": t("dash_cc_lcl"), "type": "line", "data": lcl, "symbol": "none", "lineStyle": dashed("#91cc75")},
+		limit(t("rpt_rc_centre"), centre, "#666666"),
+		limit(t("rpt_rc_ucl"), ucl, "#c23531"),
+		limit(t("dash_cc_lcl"), lcl, "#3ba272"),
 	}
 	return opt, tbl, true
 }
 
-// recurringTable lists the recurring, elevated (branch or category, cause) pairs of the last month.
-func recurringTable(lang string, f *rootcause.Findings) table {
+// recurringTable lists the recurring, elevated (branch or category, cause) pairs of the last month with the
+// remediation recorded against each (rootcause.ApplyRemediation matched the config's remediation file); a finding
+// with no action, or with an action past its due date and not done, is marked (Art 26).
+func recurringTable(lang string, f *rootcause.Findings, names branchNames) table {
 	t := func(key string) string { return catalog.Text(key, lang) }
-	tbl := table{Header: []string{t("rpt_rc_dimension"), t("rpt_rc_object"), t("rpt_rc_months_present"), t("rpt_rc_trend"), t("rpt_rc_evidence")}}
+	tbl := table{Header: []string{t("rpt_rc_dimension"), t("rpt_rc_object"), t("rpt_rc_months_present"), t("rpt_rc_trend"),
+		t("rpt_rc_remediation"), t("rpt_rc_evidence")}}
 	for _, r := range f.Recurring {
 		if !r.Elevated {
 			continue
@@ -72,8 +79,26 @@ func recurringTable(lang string, f *rootcause.Findings) table {
 		for i, n := range r.Counts {
 			parts[i] = r.Months[i] + ":" + strconv.Itoa(n)
 		}
-		tbl.Rows = append(tbl.Rows, []string{t("rpt_rc_kind_" + r.Key.Kind), rootcause.KeyLabel(r.Key, lang),
-			strconv.Itoa(r.MonthsPresent), t("rpt_rc_trend_" + r.Trend), strings.Join(parts, " ")})
+		remedy, class := remediationCell(lang, r)
+		tbl.Rows = append(tbl.Rows, []string{t("rpt_rc_kind_" + r.Key.Kind), names.keyLabel(r.Key, lang),
+			strconv.Itoa(r.MonthsPresent), t("rpt_rc_trend_" + r.Trend), remedy, strings.Join(parts, " ")})
+		tbl.Classes = append(tbl.Classes, class)
 	}
 	return tbl
+}
+
+// remediationCell is a finding's actions and the CSS class that marks it: "no-action" or "overdue".
+func remediationCell(lang string, r rootcause.Recurrence) (string, string) {
+	if r.NoAction || len(r.Actions) == 0 {
+		return catalog.Text("rpt_rc_no_action", lang), "no-action"
+	}
+	acts := make([]string, len(r.Actions))
+	for i, a := range r.Actions {
+		acts[i] = a.Text()
+	}
+	s := strings.Join(acts, "; ")
+	if r.Overdue {
+		return catalog.Text("rpt_rc_overdue", lang) + " " + s, "overdue"
+	}
+	return s, ""
 }

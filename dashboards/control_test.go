@@ -18,7 +18,7 @@ func TestControlChartDrawsTheFindings(t *testing.T) {
 				Centre: 5, UCL: 11.708, LCL: 0, Rule1: true, Flagged: true, Rule1Months: []bool{false, false, false, false, true}},
 		},
 	}
-	opt, tbl, ok := controlChart("zh", f)
+	opt, tbl, ok := controlChart("zh", f, branchNames{})
 	if !ok {
 		t.Fatal("no chart")
 	}
@@ -41,7 +41,7 @@ func TestControlChartDrawsTheFindings(t *testing.T) {
 	if len(tbl.Rows) != 5 || tbl.Rows[4][4] == "" || tbl.Rows[0][4] != "" {
 		t.Fatalf("table %v", tbl.Rows)
 	}
-	if _, _, ok := controlChart("zh", &rootcause.Findings{Charts: f.Charts[:1]}); ok {
+	if _, _, ok := controlChart("zh", &rootcause.Findings{Charts: f.Charts[:1]}, branchNames{}); ok {
 		t.Fatal("a sparse series alone must not be charted")
 	}
 }

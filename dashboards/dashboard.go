@@ -243,7 +243,8 @@ func alignAxisNames(opts map[string]any) {
 	}
 }
 
-func render(p *page, echarts []byte) ([]byte, error) {
+// render inlines ECharts, then (a --map page) the China map script, which registers the map "china" with it.
+func render(p *page, echarts, chinaMap []byte) ([]byte, error) {
 	alignAxisNames(p.chartOptions)
 	// encoding/json escapes <, > and & (and U+2028/2029) inside strings, so no data string can close the
 	// <script> element or start markup; functions cannot be expressed in it at all.
@@ -254,11 +255,12 @@ func render(p *page, echarts []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	err = pageTemplate.Execute(&buf, struct {
 		*page
-		ECharts template.JS
-		Data    template.JS
-		Init    template.JS
-		CSS     template.CSS
-	}{p, template.JS(echarts), template.JS(data), template.JS(initScript), template.CSS(stylesheet)})
+		ECharts  template.JS
+		ChinaMap template.JS
+		Data     template.JS
+		Init     template.JS
+		CSS      template.CSS
+	}{p, template.JS(echarts), template.JS(chinaMap), template.JS(data), template.JS(initScript), template.CSS(stylesheet)})
 	if err != nil {
 		return nil, fmt.Errorf("render page: %w", err)
 	}

@@ -80,12 +80,16 @@ func write(t *testing.T, lang string) string {
 
 var scriptTag = regexp.MustCompile(`(?is)<script([^>]*)>(.*?)</script>`)
 
-// parts splits the page into its script elements and the markup outside them.
+// parts splits the page into its script elements and the markup outside them: ECharts, the China map on a --map
+// page only (see mapScript), the chart data and the page's own script.
 func parts(t *testing.T, html string) (echarts, data, init, markup string) {
 	t.Helper()
 	m := scriptTag.FindAllStringSubmatch(html, -1)
+	if len(m) == 4 {
+		m = append(m[:1], m[2:]...)
+	}
 	if len(m) != 3 {
-		t.Fatalf("page has %d script elements, want 3 (echarts, data, init)", len(m))
+		t.Fatalf("page has %d script elements, want 3 (echarts, data, init) or 4 (echarts, map, data, init)", len(m))
 	}
 	if strings.TrimSpace(m[0][1]) != "" || strings.TrimSpace(m[2][1]) != "" {
 		t.Fatalf("script elements carry attributes: %q %q", m[0][1], m[2][1])
@@ -94,6 +98,19 @@ func parts(t *testing.T, html string) (echarts, data, init, markup string) {
 		t.Fatalf("data script is %q, want type application/json", m[1][1])
 	}
 	return m[0][2], m[1][2], m[2][2], scriptTag.ReplaceAllString(html, "")
+}
+
+// mapScript is the second of a page's four script elements (the China map), "" on a page with three.
+func mapScript(t *testing.T, html string) string {
+	t.Helper()
+	m := scriptTag.FindAllStringSubmatch(html, -1)
+	if len(m) != 4 {
+		return ""
+	}
+	if strings.TrimSpace(m[1][1]) != "" {
+		t.Fatalf("map script carries attributes: %q", m[1][1])
+	}
+	return m[1][2]
 }
 
 func TestDashboardIsSelfContained(t *testing.T) {

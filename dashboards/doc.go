@@ -1,9 +1,15 @@
 // Package dashboards writes the offline HTML dashboard: one self-contained file with the ECharts script inlined
-// (embedded from assets/, fetched and integrity-checked at build time by assets/fetch-echarts.sh), a 13-month trend
-// stacked by business category and a Pareto of causes.
+// (embedded from assets/, fetched and integrity-checked at build time by assets/fetch-echarts.sh). Sections:
+// overview (KPI tiles, 13-month trend), root causes (Pareto, treemap, Sankey, branch x cause heatmap), timeliness,
+// geography (ranked provinces; with Options.Map a China map from china.js of npm echarts@4.9.0, fetched by
+// assets/fetch-chinamap.sh, off by default because it has no 审图号) and recurring (repeat complainants, the
+// control chart and the recurring findings of transform/rootcause with the remediation file's actions).
+//
+// Branches show by name: with a branch master the marts hold its codes and the page shows branch_master's names;
+// Options.Branch takes a code, name or alias.
 //
 // It owns page layout, charts, the embedded assets and the sanitising of data strings: chart options are built as
 // plain data and serialised with encoding/json (which escapes <, > and &), never as script, so a label such as
 // "</script><script>..." or go-echarts' "__f__" function marker stays an inert string. It reads only marts (through
-// reports/marts) and never computes a figure a mart defines.
+// reports/marts) and the root-cause analytics, and never computes a figure a mart defines.
 package dashboards

@@ -90,3 +90,43 @@ func exec(t *testing.T, db *sql.DB, q string, args ...any) {
 		t.Fatalf("%s: %v", q, err)
 	}
 }
+
+// The recurring fixture (seedRecurring): branch GZ001 (广州分行 in the branch master when one is seeded) has
+// loans x pricing_fees complaints by phone at the counter in 440000 of
+//
+//	2025-10 .. 2026-04: 5 a month; 2026-05 .. 2026-09: 12 a month; 2026-10: 30
+//
+// so that the root-cause analytics for 2026-10 chart non-sparse series (baseline 2025-10 .. 2026-09: 95 in 12
+// months, mean 7.9; UCL 7.9 + 3 x 2.8 = 16.4, and 30 is beyond it) and find the pair (GZ001, pricing_fees)
+// recurring in 6 of the last 6 months against a prior mean of 5 (90 where 30 were expected): elevated.
+const (
+	branchGZ     = "GZ001"
+	branchGZName = "广州分行"
+)
+
+func seedRecurring(t *testing.T, db *sql.DB) {
+	t.Helper()
+	for i, m := range months {
+		n := 5
+		switch {
+		case m == "2026-10":
+			n = 30
+		case i >= 7:
+			n = 12
+		}
+		exec(t, db, `INSERT INTO mart_dimension_month VALUES (CAST(? AS DATE), 'phone', 'branch_counter', 'loans', 'pricing_fees',
+			'general', ?, '440000', ?, 0)`, m+"-01", branchGZ, n)
+	}
+}
+
+// seedBranchMaster turns the fixture's branches into a branch master's codes, as normalise leaves them when the
+// config names a branches file: 北京分行 -> BJ001, 上海分行 -> SH001, and GZ001 is 广州分行 (alias 穗分行).
+func seedBranchMaster(t *testing.T, db *sql.DB) {
+	t.Helper()
+	exec(t, db, `UPDATE mart_dimension_month SET branch = 'BJ001' WHERE branch = ?`, branchBJ)
+	exec(t, db, `UPDATE mart_dimension_month SET branch = 'SH001' WHERE branch = ?`, branchSH)
+	exec(t, db, `INSERT INTO branch_master (code, name, aliases, parent, province_code, province_name) VALUES
+		('BJ001', ?, '北京|京分行', '', '110000', '北京市'),
+		('SH001', ?, '', '', '310000', '上海市'),
+		('GZ001', ?, '穗分行', '', '440000', '广东省')`, branchBJ, branchSH, branchGZName)
+}

@@ -63,16 +63,21 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 {{- range .Tables}}
 <div class="panel">
 <h3>{{.Title}}</h3>
-{{- if .Table.Rows}}
-<table><thead><tr>{{range .Table.Header}}<th>{{.}}</th>{{end}}</tr></thead>
-<tbody>{{range .Table.Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</tbody></table>
+{{- $tbl := .Table}}
+{{- if $tbl.Rows}}
+<table><thead><tr>{{range $tbl.Header}}<th>{{.}}</th>{{end}}</tr></thead>
+<tbody>{{range $i, $row := $tbl.Rows}}<tr{{with $tbl.Class $i}} class="{{.}}"{{end}}>{{range $row}}<td>{{.}}</td>{{end}}</tr>{{end}}</tbody></table>
 {{- else}}<p class="note">{{$.NoData}}</p>{{end}}
+{{- if .Note}}<p class="note">{{.Note}}</p>{{end}}
 </div>
 {{- end}}
 </section>
 {{- end}}
 </main>
 <script>{{.ECharts}}</script>
+{{- if .ChinaMap}}
+<script>{{.ChinaMap}}</script>
+{{- end}}
 <script type="application/json" id="dashboard-data">{{.Data}}</script>
 <script>{{.Init}}</script>
 </body>
@@ -126,7 +131,12 @@ main { padding: 16px 28px 28px; display: grid; gap: 16px; }
 .kpi-change { display: flex; gap: 16px; color: var(--muted); font-size: 13px; }
 .chart { width: 100%; height: 460px; }
 #chart-categories, #chart-provinces { height: 420px; }
-#chart-sankey, #chart-heatmap { height: 560px; }
+#chart-sankey, #chart-heatmap, #chart-map { height: 560px; }
+.panel > table { width: 100%; }
+.panel > table th, .panel > table td { text-align: left; vertical-align: top; }
+.panel > table td:nth-child(-n+4) { white-space: nowrap; }
+tr.no-action td, tr.overdue td { background: #fdecea; }
+tr.no-action td:nth-child(5), tr.overdue td:nth-child(5) { color: #c23531; font-weight: 600; }
 .note { color: var(--muted); font-size: 12px; margin: 6px 0 0; }
 details { margin-top: 8px; font-size: 13px; }
 table { border-collapse: collapse; margin-top: 6px; }

@@ -133,12 +133,46 @@ func TestDashboardHeaderAndSections(t *testing.T) {
 	}
 }
 
-// Every chart has a title, named axes, a tooltip and saveAsImage.
+// Every chart has a title, named axes with units (a value axis names its unit in brackets; a chart without value
+// axes states the unit in its subtitle or visual map), a tooltip and saveAsImage: on the page with every chart (the
+// recurring fixture draws the control chart; the map when china.js was fetched).
 func TestDashboardChartsAreComplete(t *testing.T) {
-	charts := rawCharts(t, writeOpts(t, Options{}))
-	want := []string{"trend", "categories", "pareto", "treemap", "sankey", "heatmap", "bands", "ontime", "overdue", "provinces", "repeats"}
+	want := []string{"trend", "categories", "pareto", "treemap", "sankey", "heatmap", "bands", "ontime", "overdue", "provinces", "repeats", "control"}
+	opts := Options{}
+	if _, err := chinaMapScript(); err == nil {
+		opts.Map = true
+		want = append(want, "map")
+	} else {
+		t.Logf("without the map: %v", err)
+	}
+	charts := rawCharts(t, writeRecurringOpts(t, false, "", opts))
 	if len(charts) != len(want) {
 		t.Errorf("%d charts, want %d", len(charts), len(want))
+	}
+	unit := regexp.MustCompile(`（(件|人|%)）|单位：件`)
+	for _, id := range want {
+		c := charts[id]
+		valueAxes := 0
+		for _, ax := range []string{"xAxis", "yAxis"} {
+			axes, ok := c[ax].([]any)
+			if !ok && c[ax] != nil {
+				axes = []any{c[ax]}
+			}
+			for _, a := range axes {
+				if get(a, "type") == "value" {
+					valueAxes++
+					if name, _ := get(a, "name").(string); !unit.MatchString(name) {
+						t.Errorf("%s: value axis %q names no unit", id, name)
+					}
+				}
+			}
+		}
+		if valueAxes == 0 {
+			sub, _ := get(c, "title", "subtext").(string)
+			if !unit.MatchString(sub) {
+				t.Errorf("%s: no value axis and no unit in the subtitle %q", id, sub)
+			}
+		}
 	}
 	for _, id := range want {
 		c := charts[id]
@@ -276,7 +310,7 @@ func TestHeatmapTopBranches(t *testing.T) {
 	for i := range 25 {
 		rows = append(rows, marts.DashDimensionSum{Keys: []string{string(rune('A' + i)), "service_quality"}, Received: int64(i + 1)})
 	}
-	opt, tbl := heatmapChart("zh", "x", 0, 0, rows)
+	opt, tbl := heatmapChart("zh", "x", 0, 0, rows, branchNames{})
 	ys := get(opt, "yAxis", "data").([]string)
 	if len(ys) != 20 || ys[0] != "（未填写机构）" || ys[1] != "Y" || ys[19] != "G" || len(tbl.Rows) != 20 {
 		t.Errorf("top branches %v", ys)

@@ -171,8 +171,9 @@ func (e *Env) Report(ctx context.Context, w *warehouse.Warehouse, period, lang, 
 	return out, nil
 }
 
-// Dashboard writes the HTML dashboard for the months from..to; branch, when set, makes one branch's page.
-func (e *Env) Dashboard(ctx context.Context, w *warehouse.Warehouse, from, to, lang, branch, out string) (string, error) {
+// Dashboard writes the HTML dashboard for the months from..to; branch, when set, makes one branch's page;
+// withMap adds the China map (dashboard --map). The recurring findings show the config's remediation actions.
+func (e *Env) Dashboard(ctx context.Context, w *warehouse.Warehouse, from, to, lang, branch, out string, withMap bool) (string, error) {
 	name := "dashboard.html"
 	if branch != "" {
 		name = "dashboard-" + safeName(branch) + ".html"
@@ -183,7 +184,8 @@ func (e *Env) Dashboard(ctx context.Context, w *warehouse.Warehouse, from, to, l
 	}
 	err := dashboards.Write(ctx, w.DB, dashboards.Options{
 		From: from, To: to, Lang: e.Lang(lang), Institution: e.Config.Institution, GeneratedAt: e.GeneratedAt(), Out: out,
-		Branch: branch, OnTimeTarget: e.Config.Policy.OnTimeTarget,
+		Branch: branch, OnTimeTarget: e.Config.Policy.OnTimeTarget, Map: withMap,
+		RemediationFile: e.Config.Resolve(e.Config.Remediation),
 	})
 	if err != nil {
 		return "", err

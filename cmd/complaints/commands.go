@@ -165,6 +165,7 @@ time for byte-identical files.`,
 
 func newDashboardCmd(g *globals) *cobra.Command {
 	var from, to, lang, branch, out string
+	var withMap bool
 	c := &cobra.Command{
 		Use:   "dashboard",
 		Short: "Write the self-contained HTML dashboard (opens with no network)",
@@ -172,7 +173,9 @@ func newDashboardCmd(g *globals) *cobra.Command {
 and the Pareto of causes. It opens from a shared drive or an e-mail attachment with no network at all.`,
 		Example: `  complaints dashboard                                 # the 13 months ending last month
   complaints dashboard --from 2025-11 --to 2026-10 --out /share/dashboard.html
-  complaints dashboard --branch 广州天河支行          # one branch's page: no other branch's data`,
+  complaints dashboard --branch 广州天河支行          # one branch's page: no other branch's data
+  complaints dashboard --branch GZ001                  # the same by the branch master's code
+  complaints dashboard --map                           # add the China map (internal use: it has no 审图号)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if to == "" {
@@ -197,7 +200,7 @@ and the Pareto of causes. It opens from a shared drive or an e-mail attachment w
 				return err
 			}
 			defer w.Close()
-			path, err := env.Dashboard(cmd.Context(), w, from, to, lang, branch, out)
+			path, err := env.Dashboard(cmd.Context(), w, from, to, lang, branch, out, withMap)
 			if err != nil {
 				return err
 			}
@@ -208,7 +211,8 @@ and the Pareto of causes. It opens from a shared drive or an e-mail attachment w
 	c.Flags().StringVar(&from, "from", "", "first month, YYYY-MM (default: 12 months before --to)")
 	c.Flags().StringVar(&to, "to", "", "last month, YYYY-MM (default: the previous month)")
 	c.Flags().StringVar(&lang, "lang", "", "zh or en (default: the config's language)")
-	c.Flags().StringVar(&branch, "branch", "", "show one branch's data only (as the exports name it)")
+	c.Flags().StringVar(&branch, "branch", "", "show one branch's data only: its code or name in the branch master, or as the exports name it")
+	c.Flags().BoolVar(&withMap, "map", false, "also draw a China map by province (off by default: a map without an approval number, 审图号, is a compliance risk; needs `make assets`)")
 	c.Flags().StringVar(&out, "out", "", "output file (default: <output_dir>/dashboard.html, or dashboard-<branch>.html)")
 	return c
 }

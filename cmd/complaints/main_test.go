@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
+
+	"complaints/dashboards"
 )
 
 func run(t *testing.T, args ...string) (string, error) {
@@ -114,6 +116,19 @@ func TestSampleThenRun(t *testing.T) {
 	}
 	if a, b := tail(out, "normalised:"), tail(out2, "normalised:"); a != b {
 		t.Errorf("second run changed the figures:\n%s\n%s", a, b)
+	}
+	// dashboard --map draws the China map (when `make assets` fetched it; CI requires it).
+	mapPage := filepath.Join(dir, "map.html")
+	_, err = run(t, args[0], args[1], args[2], args[3], "dashboard", "--to", "2026-10", "--map", "--out", mapPage)
+	switch {
+	case errors.Is(err, dashboards.ErrNoChinaMap) && os.Getenv("COMPLAINTS_REQUIRE_BROWSER") != "1":
+		t.Logf("dashboard --map not checked: %v", err)
+	case err != nil:
+		t.Errorf("dashboard --map: %v", err)
+	default:
+		if b, _ := os.ReadFile(mapPage); !strings.Contains(string(b), `id="chart-map"`) {
+			t.Error("dashboard --map wrote no map")
+		}
 	}
 }
 

@@ -165,3 +165,41 @@ func DashBranchExists(ctx context.Context, db *sql.DB, branch string) (bool, err
 	}
 	return n > 0, nil
 }
+
+// DashBranchUnit is one unit of branch_master as the dashboards show it: its code, its name ("" when the master
+// has none) and its aliases.
+type DashBranchUnit struct {
+	Code, Name string
+	Aliases    []string
+}
+
+// DashBranchUnits reads branch_master, one unit per code: the name of its latest validity (the one still valid,
+// else the one that ended last) and every alias of any of its rows. Empty when the config names no branches file.
+func DashBranchUnits(ctx context.Context, db *sql.DB) ([]DashBranchUnit, error) {
+	rows, err := db.QueryContext(ctx, `SELECT code,
+			coalesce(arg_max(trim(name), coalesce(valid_to, DATE '9999-12-31')) FILTER (WHERE nullif(trim(name), '') IS NOT NULL), ''),
+			coalesce(string_agg(aliases, '|'), '')
+		FROM branch_master WHERE nullif(trim(code), '') IS NOT NULL GROUP BY code ORDER BY code`)
+	if err != nil {
+		return nil, fmt.Errorf("read branch_master: %w", err)
+	}
+	defer rows.Close()
+	var out []DashBranchUnit
+	for rows.Next() {
+		var u DashBranchUnit
+		var aliases string
+		if err := rows.Scan(&u.Code, &u.Name, &aliases); err != nil {
+			return nil, fmt.Errorf("read branch_master: %w", err)
+		}
+		for _, a := range strings.FieldsFunc(aliases, func(r rune) bool { return r == '|' || r == ';' || r == '；' }) {
+			if a = strings.TrimSpace(a); a != "" {
+				u.Aliases = append(u.Aliases, a)
+			}
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read branch_master: %w", err)
+	}
+	return out, nil
+}
