@@ -250,6 +250,9 @@ LEFT JOIN lft ON lft.figure = d.figure AND lft.dimension = d.dimension AND lft.i
 		if x, y := order(FilingDimensions, a.dimension), order(FilingDimensions, b.dimension); x != y {
 			return x < y
 		}
+		if x, y := itemOrder(a.dimension, a.item), itemOrder(b.dimension, b.item); x != y {
+			return x < y
+		}
 		return a.item < b.item
 	})
 	names, err := conn.QueryContext(ctx, `SELECT code, arg_max(name, coalesce(valid_from, DATE '0001-01-01'))
@@ -266,6 +269,16 @@ LEFT JOIN lft ON lft.figure = d.figure AND lft.dimension = d.dimension AND lft.i
 		r.names[c] = n
 	}
 	return r, names.Err()
+}
+
+// itemOrder places an item as the catalogue lists its dimension (R1's row order); other items after, by text.
+func itemOrder(dimension, item string) int {
+	for i, c := range catalog.Dimension(dimension) {
+		if c.Code == item {
+			return i
+		}
+	}
+	return 1 << 20
 }
 
 // maxKeysShown is how many complaint keys a cell lists; `complaints list` gives them all.
