@@ -226,7 +226,7 @@ func (e *Env) buildScope(ctx context.Context, s *Scoped, main string, o ScopeOpt
 	return s.writeScope(ctx, w.DB)
 }
 
-// filingFilters keep the filings of the copy's own branch scope ('' bank-wide) and, with an as-of, those whose
+// filingFilters keep the filings of the copy's own branch scope (” bank-wide) and, with an as-of, those whose
 // figures stand at or before it (their as-of, else their filing time).
 func (s *Scoped) filingFilters(end string) map[string]string {
 	f := "branch_scope = " + sqlString(s.Branch)

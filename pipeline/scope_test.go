@@ -77,7 +77,9 @@ type scopeFixture struct {
 	now time.Time
 }
 
-func bj(y int, m time.Month, d, h int) time.Time { return time.Date(y, m, d, h, 0, 0, 0, warehouse.Beijing) }
+func bj(y int, m time.Month, d, h int) time.Time {
+	return time.Date(y, m, d, h, 0, 0, 0, warehouse.Beijing)
+}
 
 // newScopeFixture writes the project; withMaster says whether the config names the branch master.
 func newScopeFixture(t *testing.T, withMaster bool) *scopeFixture {
@@ -395,7 +397,7 @@ func TestBranchWorkbookHoldsOnlyItsSubtree(t *testing.T) {
 		// hand-worked October now: received, closed (GD000: H1 H2 received, H2 H5 closed; GD001: H1, H5;
 		// BJ001: H3, H3), and the bank-wide R3 rows that make the received figure
 		received, closed string
-		r3                 int
+		r3               int
 	}{
 		{"广东省分行", "GD000", "2", "2", r3("GD000", "广东省分行") + r3("GD001", "广州天河支行")},
 		{"GD001", "GD001", "1", "1", r3("GD001", "广州天河支行")},

@@ -138,11 +138,11 @@ func StoreFiling(ctx context.Context, q querier, f Filing) error {
 
 // restatement is one filed figure the current data changes.
 type restatement struct {
-	filing                   int // index into restatements.filings
-	figure, dimension, item  string
-	filed, now               int64
-	enteredN, leftN          int64
-	entered, left            string // complaint keys, space-separated
+	filing                  int // index into restatements.filings
+	figure, dimension, item string
+	filed, now              int64
+	enteredN, leftN         int64
+	entered, left           string // complaint keys, space-separated
 }
 
 type restatements struct {
