@@ -260,6 +260,32 @@ func TestAsOfCorrections(t *testing.T) {
 	}
 }
 
+// TestAsOfCorrectionsByAudit: corrections without a date count from the normalise that first applied them.
+func TestAsOfCorrectionsByAudit(t *testing.T) {
+	f := newScopeFixture(t, true)
+	path := filepath.Join(f.dir, "corrections.yaml")
+	h2 := `- {complaint: "hotline:H2", action: reclassify, field: business_category, value: 信用卡, who: qa}` + "\n"
+	h4 := `- {complaint: "hotline:H4", action: reclassify, field: business_category, value: 信用卡, who: qa}` + "\n"
+	must(t, os.WriteFile(path, []byte(h2), 0o644))
+	f.env.Config.Corrections = "corrections.yaml"
+	f.ingest("hotline_20261105.csv", scopeExport1, bj(2026, 11, 5, 10)) // H2's correction applied on 11-05
+	must(t, os.WriteFile(path, []byte(h2+h4), 0o644))
+	f.now = bj(2026, 12, 3, 10) // H4's applied on 12-03
+	ctx := context.Background()
+	w, err := f.env.OpenWarehouse(ctx, false)
+	must(t, err)
+	_, err = f.env.Normalize(ctx, w)
+	must(t, err)
+	w.Close()
+	for _, c := range []struct{ day, credit string }{{"2026-11-05", "3"}, {"2026-12-02", "3"}, {"2026-12-03", "4"}} {
+		asOf, _ := ParseAsOf(c.day)
+		x := openBook(t, f.report("asof-"+c.day+".xlsx", ScopeOptions{AsOf: asOf}, false))
+		if got := rowValue(t, x, "业务类别", 1, "信用卡", 3); got != c.credit {
+			t.Errorf("credit card as of %s: %s, want %s", c.day, got, c.credit)
+		}
+	}
+}
+
 // restatementRows reads the restatements sheet's table (rows 5 on) as "figure|breakdown|item|filed|now|diff|entered|left".
 func restatementRows(t *testing.T, path string) (info string, rows []string) {
 	x := openBook(t, path)
