@@ -54,6 +54,9 @@ type Scoped struct {
 	// Subtree the codes kept (the branch and every unit below it).
 	Branch, BranchName string
 	Subtree            []string
+	// landed is, with an as-of, the filter of the warehouse's landed rows the copy's landed_rows view shows (the
+	// rows are read in place from the attached warehouse rather than copied).
+	landed string
 }
 
 // Close closes the copy (when still open) and removes its folder.
@@ -121,6 +124,7 @@ func (e *Env) OpenScope(ctx context.Context, o ScopeOptions) (*Scoped, error) {
 }
 
 func (e *Env) buildScope(ctx context.Context, s *Scoped, main string, o ScopeOptions) error {
+	start := time.Now()
 	c := e.Config.Warehouse
 	w, err := warehouse.Open(ctx, warehouse.Options{Path: s.File, Threads: c.Threads, MemoryLimit: c.MemoryLimit,
 		TempDirectory: filepath.Join(s.Dir, "spill")})
@@ -157,16 +161,22 @@ func (e *Env) buildScope(ctx context.Context, s *Scoped, main string, o ScopeOpt
 		s.AsOf = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, warehouse.Beijing)
 		s.End = s.AsOf.AddDate(0, 0, 1)
 		end := sqlString(s.End.Format("2006-01-02 15:04:05"))
-		batches := "batch_id IN (SELECT batch_id FROM src.batches WHERE ingested_at < " + end + ")"
+		batches := "batch_id IN (SELECT batch_id FROM src.main.batches WHERE ingested_at < " + end + ")"
 		filters := map[string]string{
-			"batches": "ingested_at < " + end, "landed_rows": batches, "rejects": batches, "missing_from_snapshot": batches,
+			"batches": "ingested_at < " + end, "rejects": batches, "missing_from_snapshot": batches,
 			"corrections_applied": "applied_at < " + end,
 		}
 		for k, v := range s.filingFilters(end) {
 			filters[k] = v
 		}
-		order := []string{"batches", "landed_rows", "rejects", "missing_from_snapshot", "corrections_applied", "filings", "filing_figures", "filing_complaints"}
+		order := []string{"batches", "rejects", "missing_from_snapshot", "corrections_applied", "filings", "filing_figures", "filing_complaints"}
 		if err := copyTables(ctx, conn, srcTables, order, filters); err != nil {
+			return err
+		}
+		// The landed rows, the bulk of the warehouse, are read in place: the warehouse stays attached while the
+		// copy is open.
+		s.landed = batches
+		if err := s.landedView(ctx, conn, ""); err != nil {
 			return err
 		}
 		if corrections != "" {
@@ -202,10 +212,13 @@ func (e *Env) buildScope(ctx context.Context, s *Scoped, main string, o ScopeOpt
 			return err
 		}
 	}
-	if _, err := conn.ExecContext(ctx, "DETACH src"); err != nil {
-		return fmt.Errorf("scope: detach the warehouse: %w", err)
+	if s.landed == "" {
+		if _, err := conn.ExecContext(ctx, "DETACH src"); err != nil {
+			return fmt.Errorf("scope: detach the warehouse: %w", err)
+		}
 	}
 	attached = false
+	e.logger().Debug("scope copied", "as_of", s.AsOf, "branch", s.Branch, "seconds", time.Since(start).Seconds())
 	if !o.AsOf.IsZero() {
 		cfg := *e.Config
 		cfg.Corrections = corrections
@@ -223,7 +236,28 @@ func (e *Env) buildScope(ctx context.Context, s *Scoped, main string, o ScopeOpt
 			return err
 		}
 	}
+	e.logger().Debug("scope built", "as_of", s.AsOf, "branch", s.Branch, "seconds", time.Since(start).Seconds())
 	return s.writeScope(ctx, w.DB)
+}
+
+// landedView makes the copy's landed_rows a view of the attached warehouse's rows within the as-of, and also
+// within the complaints the copy keeps when more is given.
+func (s *Scoped) landedView(ctx context.Context, q interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, more string) error {
+	where := s.landed
+	stmts := []string{"DROP TABLE IF EXISTS landed_rows"} // the migrations' table, first time only
+	if more != "" {
+		where += " AND " + more
+		stmts = nil
+	}
+	stmts = append(stmts, "CREATE OR REPLACE VIEW landed_rows AS SELECT * FROM src.main.landed_rows WHERE "+where)
+	for _, stmt := range stmts {
+		if _, err := q.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("scope: landed rows: %w", err)
+		}
+	}
+	return nil
 }
 
 // filingFilters keep the filings of the copy's own branch scope (” bank-wide) and, with an as-of, those whose
@@ -401,9 +435,18 @@ func splitAliases(s string) []string {
 func pruneToBranch(ctx context.Context, w *warehouse.Warehouse, s *Scoped) error {
 	keep := "(" + sqlList(s.Subtree) + ")"
 	kept := "(SELECT complaint_key FROM complaints)"
+	if _, err := w.DB.ExecContext(ctx, "DELETE FROM complaints WHERE coalesce(branch, '') NOT IN "+keep); err != nil {
+		return fmt.Errorf("scope: branch %s: %w", s.Branch, err)
+	}
+	cut := "DELETE FROM landed_rows WHERE source_system || ':' || source_id NOT IN " + kept
+	if s.landed != "" {
+		if err := s.landedView(ctx, w.DB, "source_system || ':' || source_id IN (SELECT complaint_key FROM main.complaints)"); err != nil {
+			return err
+		}
+		cut = ""
+	}
 	steps := []string{
-		"DELETE FROM complaints WHERE coalesce(branch, '') NOT IN " + keep,
-		"DELETE FROM landed_rows WHERE source_system || ':' || source_id NOT IN " + kept,
+		cut,
 		"DELETE FROM rejects",
 		"DELETE FROM missing_from_snapshot WHERE source_system || ':' || source_id NOT IN " + kept,
 		"DELETE FROM corrections WHERE complaint_key NOT IN " + kept,
@@ -413,6 +456,9 @@ func pruneToBranch(ctx context.Context, w *warehouse.Warehouse, s *Scoped) error
 		"UPDATE branch_master SET successor = NULL WHERE successor NOT IN " + keep,
 	}
 	for _, q := range steps {
+		if q == "" {
+			continue
+		}
 		if _, err := w.DB.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("scope: branch %s: %w", s.Branch, err)
 		}

@@ -449,6 +449,17 @@ func TestBranchWorkbookHoldsOnlyItsSubtree(t *testing.T) {
 			t.Errorf("%s: the cover does not name the branch", c.arg)
 		}
 	}
+	// A branch as of a date: GD000 on 5 November: received H1 (credit card) H2 (debit card), closed H2 H5, open
+	// at end H1; now H1 is a debit card too.
+	asOf, _ := ParseAsOf("2026-11-05")
+	gdThen := octoberFigures{received: "2", closed: "2", openEnd: "1", overdue: "1", credit: "1", debit: "1"}
+	if got := readOctober(t, f.report("gd-asof.xlsx", ScopeOptions{AsOf: asOf, Branch: "GD000"}, false)); got != gdThen {
+		t.Errorf("GD000 as of 2026-11-05: %+v, want %+v", got, gdThen)
+	}
+	gdNow := octoberFigures{received: "2", closed: "2", openEnd: "1", overdue: "1", credit: "0", debit: "2"}
+	if got := readOctober(t, filepath.Join(f.dir, "out", "branch-GD000.xlsx")); got != gdNow {
+		t.Errorf("GD000 now: %+v, want %+v", got, gdNow)
+	}
 	// The dashboard of a branch copy: its page names no other branch either.
 	ctx := context.Background()
 	s, err := f.env.OpenScope(ctx, ScopeOptions{Branch: "朝阳支行"})
