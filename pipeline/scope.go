@@ -90,8 +90,9 @@ func (e *Env) tempBase() string {
 // OpenScope builds a scoped copy of the warehouse: a temporary DuckDB file with the migrations applied into
 // which the warehouse (attached read-only, so the warehouse must not be open in this process) is copied.
 //
-//   - With AsOf: the batches ingested by the end of that day, their landed rows, rejects and snapshot gaps, and the
-//     filings effective by then are copied, and a full normalise runs over them with the config's branch master
+//   - With AsOf: the batches ingested by the end of that day, their rejects and snapshot gaps, and the filings
+//     effective by then are copied; their landed rows are read in place (landed_rows becomes a view of the
+//     warehouse, which stays attached read-only while the copy is open); and a full normalise runs over them with the config's branch master
 //     and calendar, only the corrections recorded by then (see asOfCorrections), and the as-of instant as its
 //     clock. Same data and same as-of give the same tables.
 //   - Without AsOf: the warehouse's tables are copied as they are (with Branch, only that subtree's complaints
