@@ -76,6 +76,7 @@ type data struct {
 	findings    *rootcause.Findings // the last month's root causes (bank-wide pages only)
 	names       branchNames         // branch codes -> names (branch master)
 	remediation string              // base name of the remediation file applied to findings, "" for none
+	scope       marts.Scope
 }
 
 // Write writes the dashboard for the months From..To.
@@ -201,6 +202,12 @@ func load(ctx context.Context, db *sql.DB, opts Options, from, to marts.Month) (
 		return nil, err
 	}
 	d.asOf = opts.AsOf
+	if d.scope, err = marts.LoadScope(ctx, db); err != nil { // a scoped copy (--as-of, --branch) says what it holds
+		return nil, err
+	}
+	if d.asOf == "" && d.scope.AsOf != "" {
+		d.asOf = d.scope.AsOf + " " + catalog.Text("scope_end_of_day", opts.Lang)
+	}
 	if d.asOf == "" {
 		batches, err := marts.LoadBatches(ctx, db)
 		if err != nil {
@@ -323,6 +330,9 @@ func build(lang string, opts Options, d *data) *page {
 	if d.branch != nil {
 		p.Branch = d.names.label(*d.branch, lang)
 		p.BranchNote = t("dash_branch_omitted")
+	}
+	if l := d.scope.BranchLabel(lang); l != "" {
+		p.Branch = l
 	}
 	col := newColours(d)
 	add := func(s *section, id, title, note string, opt map[string]any, tbl *table) {

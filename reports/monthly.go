@@ -105,8 +105,17 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
+	scope, err := marts.LoadScope(ctx, db) // what a scoped copy (--as-of, --branch) holds; zero for the warehouse
+	if err != nil {
+		return fmt.Errorf("report %s: %w", p, err)
+	}
+	restated, err := loadRestatements(ctx, db, p, scope) // filed figures the data now changes (restatements.go)
+	if err != nil {
+		return fmt.Errorf("report %s: %w", p, err)
+	}
 	w := &workbook{lang: lang, period: p, opts: opts, cats: cats, batches: batches, reasons: reasons,
-		months: months, dims: dims, checks: checks, unmapped: unmapped, findings: findings, kd: kd}
+		months: months, dims: dims, checks: checks, unmapped: unmapped, findings: findings, kd: kd, scope: scope,
+		restated: restated}
 	b, err := w.build()
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
@@ -133,6 +142,8 @@ type workbook struct {
 	// the disclosure's category rows (first, last) and the row its chart starts at
 	discCats     [2]int
 	discChartRow int
+	scope        marts.Scope
+	restated     *restatements
 	st           *styles
 }
 
@@ -190,7 +201,10 @@ func (w *workbook) build() ([]byte, error) {
 	grids = append(grids, struct {
 		g           *grid
 		printTitles string
-	}{w.quality(), "$3:$3"})
+	}{w.quality(), "$3:$3"}, struct {
+		g           *grid
+		printTitles string
+	}{w.restatementsSheet(), "$4:$4"})
 	if w.opts.Format == FormatCSV {
 		return nil, w.writeCSVs(grids)
 	}
@@ -297,7 +311,12 @@ func (w *workbook) cover() *grid {
 	kv("institution", w.opts.Institution)
 	kv("period", w.period.String())
 	kv("generated_at", fmt.Sprintf("%s (%s)", warehouse.WallClockText(w.opts.GeneratedAt), w.t("beijing_time")))
-	if n := len(w.batches); n > 0 {
+	if b := w.scope.BranchLabel(w.lang); b != "" {
+		kv("scope_branch", b)
+	}
+	if w.scope.AsOf != "" {
+		kv("as_of", w.scope.AsOf+" "+w.t("scope_end_of_day")+" ("+w.t("beijing_time")+")")
+	} else if n := len(w.batches); n > 0 {
 		latest := w.batches[0].IngestedAt
 		for _, b := range w.batches {
 			if b.IngestedAt.After(latest) {

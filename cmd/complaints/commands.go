@@ -111,6 +111,8 @@ and gives identical tables.`,
 
 func newReportCmd(g *globals) *cobra.Command {
 	var period, lang, out, kind, format string
+	var sf scopeFlags
+	var record bool
 	c := &cobra.Command{
 		Use:   "report",
 		Short: "Write the regulator workbook (.xlsx) for a month, quarter, half-year or year",
@@ -120,14 +122,24 @@ the data-quality sheet, timeliness by complaint type and branch, and the overdue
 adds the public disclosure (complaints after merging duplicates, shares by business category, cause and region,
 year on year). --format csv writes every sheet as a UTF-8 CSV with a byte-order mark, in a folder (or as
 <name>-NN-<sheet>.csv beside an --out ending in .xlsx or .csv). Set SOURCE_DATE_EPOCH to fix the "generated at"
-time for byte-identical files.`,
+time for byte-identical files.
+
+--as-of DATE uses only the versions ingested by the end of that day (Beijing time), so October regenerated in
+December shows the October figures as filed. --branch writes one branch's own workbook: its complaints and
+those of its sub-branches (branch master parent), nothing of any other branch (rejected rows, which cannot be
+attributed to a branch, are left out). --record-filing stores the figures as submitted; every later workbook
+of the period lists, on its 更正/Restatements sheet, each filed figure the data now changes and the
+complaints behind the change.`,
 		Example: `  complaints report --period 2026-10
   complaints report --period 2026-Q3                 # quarterly: flows summed, stocks at the quarter's ends
   complaints report --period 2026-H1
   complaints report --period 2025                    # the year: the annual kind, with the disclosure sheet
   complaints report --period 2025 --kind monthly     # the year's figures without the disclosure
   complaints report --period 2026-10 --format csv    # out/report-2026-10/01-封面.csv ...
-  complaints report --period 2026-10 --lang en --out /reports/2026-10-en.xlsx`,
+  complaints report --period 2026-10 --lang en --out /reports/2026-10-en.xlsx
+  complaints report --period 2026-10 --record-filing        # the workbook submitted; its figures are kept
+  complaints report --period 2026-10 --as-of 2026-11-05     # October as the data stood on 5 November
+  complaints report --period 2026-10 --branch GZ001         # one branch (code or name) and its sub-branches`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if period == "" {
@@ -142,19 +154,34 @@ time for byte-identical files.`,
 			if err := checkReportKind(period, kind, format); err != nil {
 				return err
 			}
-			env, w, err := g.open(cmd, false)
+			env, w, s, done, err := g.openFor(cmd, sf, false)
 			if err != nil {
 				return err
 			}
-			defer w.Close()
+			defer done()
+			if s != nil && out == "" {
+				out = env.OutputPath("", scopedName("report-"+period, s))
+				if format != "csv" {
+					out += ".xlsx"
+				}
+			}
 			path, err := env.Report(cmd.Context(), w, period, lang, out, pipeline.ReportKind(kind), pipeline.ReportFormat(format))
 			if err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "report (%s): %s\n", period, path)
+			if record {
+				id, err := env.RecordFiling(cmd.Context(), w, s, period, path)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "filing %d recorded: the figures of %s as submitted\n", id, period)
+			}
 			return nil
 		},
 	}
+	sf.add(c.Flags(), "write one branch's own workbook (code, name or alias; its sub-branches included)")
+	c.Flags().BoolVar(&record, "record-filing", false, "store this workbook's figures as filed; later workbooks of the period show what changed")
 	c.Flags().StringVar(&period, "period", "", "period to report: 2026-10, 2026-Q3, 2026-H1 or 2026 (default: the previous month)")
 	c.Flags().StringVar(&lang, "lang", "", "zh or en (default: the config's language)")
 	c.Flags().StringVar(&out, "out", "", "output file (default: <output_dir>/report-<period>.xlsx, or the folder report-<period> for csv)")
@@ -164,7 +191,8 @@ time for byte-identical files.`,
 }
 
 func newDashboardCmd(g *globals) *cobra.Command {
-	var from, to, lang, branch, out string
+	var from, to, lang, out string
+	var sf scopeFlags
 	var withMap bool
 	c := &cobra.Command{
 		Use:   "dashboard",
@@ -173,8 +201,9 @@ func newDashboardCmd(g *globals) *cobra.Command {
 and the Pareto of causes. It opens from a shared drive or an e-mail attachment with no network at all.`,
 		Example: `  complaints dashboard                                 # the 13 months ending last month
   complaints dashboard --from 2025-11 --to 2026-10 --out /share/dashboard.html
-  complaints dashboard --branch 广州天河支行          # one branch's page: no other branch's data
+  complaints dashboard --branch 广州天河支行          # one branch's page (name, alias or code; sub-branches included)
   complaints dashboard --branch GZ001                  # the same by the branch master's code
+  complaints dashboard --to 2026-10 --as-of 2026-11-05  # the data as it stood on 5 November
   complaints dashboard --map                           # add the China map (internal use: it has no 审图号)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -195,12 +224,15 @@ and the Pareto of causes. It opens from a shared drive or an e-mail attachment w
 			if err := checkLang(lang); err != nil {
 				return err
 			}
-			env, w, err := g.open(cmd, false)
+			env, w, s, done, err := g.openFor(cmd, sf, false)
 			if err != nil {
 				return err
 			}
-			defer w.Close()
-			path, err := env.Dashboard(cmd.Context(), w, from, to, lang, branch, out, withMap)
+			defer done()
+			if s != nil && out == "" {
+				out = env.OutputPath("", scopedName("dashboard", s)+".html")
+			}
+			path, err := env.Dashboard(cmd.Context(), w, from, to, lang, "", out, withMap)
 			if err != nil {
 				return err
 			}
@@ -211,9 +243,9 @@ and the Pareto of causes. It opens from a shared drive or an e-mail attachment w
 	c.Flags().StringVar(&from, "from", "", "first month, YYYY-MM (default: 12 months before --to)")
 	c.Flags().StringVar(&to, "to", "", "last month, YYYY-MM (default: the previous month)")
 	c.Flags().StringVar(&lang, "lang", "", "zh or en (default: the config's language)")
-	c.Flags().StringVar(&branch, "branch", "", "show one branch's data only: its code or name in the branch master, or as the exports name it")
+	sf.add(c.Flags(), "show one branch's data only: code, name or alias (its sub-branches included)")
 	c.Flags().BoolVar(&withMap, "map", false, "also draw a China map by province (off by default: a map without an approval number, 审图号, is a compliance risk; needs `make assets`)")
-	c.Flags().StringVar(&out, "out", "", "output file (default: <output_dir>/dashboard.html, or dashboard-<branch>.html)")
+	c.Flags().StringVar(&out, "out", "", "output file (default: <output_dir>/dashboard.html, or dashboard-<branch code>.html)")
 	return c
 }
 

@@ -14,7 +14,8 @@ import (
 )
 
 func newListCmd(g *globals) *cobra.Command {
-	var period, category, cause, branch, status, format, lang, out string
+	var period, category, cause, status, format, lang, out string
+	var sf scopeFlags
 	c := &cobra.Command{
 		Use:   "list",
 		Short: "Export the complaints behind a figure (masked), so every number can be traced to its records",
@@ -26,18 +27,23 @@ func newListCmd(g *globals) *cobra.Command {
   open       received by the period's last day and not replied to by it (withdrawn and invalid reply dates excluded)
   overdue    open at the period's last day with the regulatory deadline before it
 
---category and --cause take catalogue codes (complaints taxonomy), --branch the branch code (or its name in the
-branch master). Customers appear only masked (name and phone); no customer key is written. CSV is UTF-8 with a
+--category and --cause take catalogue codes (complaints taxonomy), --branch a branch code, name or alias of the
+branch master (its sub-branches included, as in report --branch); --as-of lists the complaints as they stood at
+the end of that day, behind the figures of report --as-of. Customers appear only masked (name and phone); no customer key is written. CSV is UTF-8 with a
 BOM, and a text cell starting with = + - @, a tab or a carriage return gets a leading quote so that no
 spreadsheet reads it as a formula. XLSX continues on a next sheet past 1,048,575 rows.`,
 		Example: `  complaints list --period 2026-10                                   # received in October, CSV on stdout
   complaints list --period 2026-Q3 --status overdue --format xlsx     # overdue at 30 September
   complaints list --period 2026-10 --status closed --category credit_card --out closed.csv
-  complaints list --period 2026 --cause pricing_fees --branch 440106 --format xlsx --lang en --out fees-440106.xlsx`,
+  complaints list --period 2026 --cause pricing_fees --branch 440106 --format xlsx --lang en --out fees-440106.xlsx
+  complaints list --period 2026-10 --status open --as-of 2026-11-05               # open at 31 October, as filed`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			env, err := g.env()
 			if err != nil {
+				return err
+			}
+			if _, err := sf.options(); err != nil {
 				return err
 			}
 			if period == "" {
@@ -46,7 +52,7 @@ spreadsheet reads it as a formula. XLSX continues on a next sheet past 1,048,575
 			if err := checkLang(lang); err != nil {
 				return err
 			}
-			opts := list.Options{Period: period, Status: status, Category: category, Cause: cause, Branch: branch,
+			opts := list.Options{Period: period, Status: status, Category: category, Cause: cause,
 				Format: format, Lang: env.Lang(lang)}
 			if err := opts.Validate(); err != nil {
 				return usageError{err}
@@ -54,11 +60,11 @@ spreadsheet reads it as a formula. XLSX continues on a next sheet past 1,048,575
 			if opts.Format == list.XLSX && out == "" {
 				out = env.OutputPath("", fmt.Sprintf("list-%s-%s.xlsx", period, opts.Status))
 			}
-			w, err := env.OpenWarehouse(cmd.Context(), true)
+			env, w, _, done, err := g.openFor(cmd, sf, true) // --branch and --as-of: a scoped copy
 			if err != nil {
 				return err
 			}
-			defer w.Close()
+			defer done()
 			if out == "" || out == "-" {
 				_, err := list.Write(cmd.Context(), w.DB, opts, cmd.OutOrStdout())
 				return err
@@ -90,7 +96,7 @@ spreadsheet reads it as a formula. XLSX continues on a next sheet past 1,048,575
 	fl.StringVar(&status, "status", list.Received, "which figure: received, closed, open (at the period's end) or overdue (at the period's end)")
 	fl.StringVar(&category, "category", "", "business category code (default: all)")
 	fl.StringVar(&cause, "cause", "", "cause code (default: all)")
-	fl.StringVar(&branch, "branch", "", "branch code or branch master name (default: all)")
+	sf.add(fl, "branch code, name or alias, its sub-branches included (default: all)")
 	fl.StringVar(&format, "format", list.CSV, "csv or xlsx")
 	fl.StringVar(&lang, "lang", "", "zh or en (default: the config's language)")
 	fl.StringVar(&out, "out", "", "output file (default: stdout for csv, <output_dir>/list-<period>-<status>.xlsx for xlsx)")

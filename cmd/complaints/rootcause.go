@@ -15,6 +15,7 @@ func newRootcauseCmd(g *globals) *cobra.Command {
 	var baseline, minCount, top int
 	var fdr float64
 	var exclude, store bool
+	var sf scopeFlags
 	c := &cobra.Command{
 		Use:   "rootcause",
 		Short: "Quality-team root-cause analytics: Pareto, control charts, recurrence, repeats, emerging issues, terms",
@@ -49,14 +50,20 @@ No customer key or personal data is printed: repeat complainants are counts only
 
 --remediation FILE (CSV or YAML: cause and/or business_category and/or branch, action, owner, status, due) shows
 the actions beside each recurring finding and marks findings with no action, or with one overdue (due before the
-period's last day and not done).`,
+period's last day and not done).
+
+--as-of DATE analyses the data as it stood at the end of that day; --branch one branch and its sub-branches
+(code, name or alias): a scoped copy of the warehouse, so --store is not allowed with them.`,
 		Example: `  complaints rootcause --period 2026-10
   complaints rootcause --period 2026-07 --lang en --format csv > rootcause-2026-07.csv
-  complaints rootcause --period 2026-10 --remediation actions.yaml --store`,
+  complaints rootcause --period 2026-10 --remediation actions.yaml --store
+  complaints rootcause --period 2026-10 --branch GZ001 --as-of 2026-11-05`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			env, err := g.env()
-			if err != nil {
+			if store && (sf.asOf != "" || sf.branch != "") {
+				return usageError{fmt.Errorf("--store writes the warehouse's own control charts: not with --as-of or --branch")}
+			}
+			if _, err := sf.options(); err != nil {
 				return err
 			}
 			if period == "" {
@@ -81,15 +88,16 @@ period's last day and not done).`,
 			}
 			var acts []rootcause.Action
 			if remediation != "" {
+				var err error
 				if acts, err = rootcause.LoadRemediation(remediation); err != nil {
 					return usageError{err}
 				}
 			}
-			w, err := env.OpenWarehouse(cmd.Context(), !store)
+			env, w, _, done, err := g.openFor(cmd, sf, !store)
 			if err != nil {
 				return err
 			}
-			defer w.Close()
+			defer done()
 			f, err := rootcause.Analyze(cmd.Context(), w.DB, rootcause.Options{Period: period, BaselineMonths: baseline,
 				ExcludeFlaggedFromBaseline: exclude, MinCount: minCount, FDR: fdr, Customers: env.Customers()})
 			if err != nil {
@@ -116,6 +124,7 @@ period's last day and not done).`,
 	fl.IntVar(&minCount, "min-count", 3, "recurrence: minimum complaints in a month")
 	fl.Float64Var(&fdr, "fdr", 0.05, "Benjamini-Hochberg false discovery rate")
 	fl.IntVar(&top, "top", 20, "rows per section in table and csv output (0 = all)")
+	sf.add(fl, "analyse one branch and its sub-branches only (code, name or alias)")
 	fl.BoolVar(&store, "store", false, "also store the control charts in the warehouse table mart_control_chart")
 	return c
 }

@@ -1,0 +1,95 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"complaints/reports"
+	"complaints/reports/marts"
+	"complaints/warehouse"
+)
+
+// RecordFiling stores the figures of period, as the workbook just written shows them, as filed (`report
+// --record-filing`): in the warehouse w when the report was written from it (s nil), else computed in the scoped
+// copy s and copied into the warehouse (s is closed first; the warehouse must not be open in this process).
+// It returns the filing's id.
+func (e *Env) RecordFiling(ctx context.Context, w *warehouse.Warehouse, s *Scoped, period, workbook string) (int64, error) {
+	p, err := marts.ParsePeriod(period)
+	if err != nil {
+		return 0, err
+	}
+	f := reports.Filing{Period: p.String(), FiledAt: e.now(), Workbook: filepath.Base(workbook)}
+	if s == nil {
+		err := e.storeFiling(ctx, w, &f)
+		return f.ID, err
+	}
+	f.BranchScope, f.AsOf = s.Branch, s.End.Add(-time.Second)
+	if s.AsOf.IsZero() {
+		f.AsOf = time.Time{}
+	}
+	f.ID = -1
+	if err := e.storeFiling(ctx, s.Warehouse, &f); err != nil {
+		return 0, err
+	}
+	if err := s.closeDB(); err != nil {
+		return 0, fmt.Errorf("record filing: %w", err)
+	}
+	main, err := e.OpenWarehouse(ctx, false)
+	if err != nil {
+		return 0, err
+	}
+	defer main.Close()
+	conn, err := main.DB.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "ATTACH "+sqlString(s.File)+" AS scoped (READ_ONLY)"); err != nil {
+		return 0, fmt.Errorf("record filing: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "DETACH scoped")
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	var id int64
+	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(filing_id), 0) + 1 FROM filings").Scan(&id); err != nil {
+		return 0, fmt.Errorf("record filing: %w", err)
+	}
+	for _, t := range []string{"filings", "filing_figures", "filing_complaints"} {
+		q := fmt.Sprintf("INSERT INTO main.%s SELECT * REPLACE (CAST(? AS BIGINT) AS filing_id) FROM scoped.main.%s WHERE filing_id = -1", t, t)
+		if _, err := tx.ExecContext(ctx, q, id); err != nil {
+			return 0, fmt.Errorf("record filing: copy %s: %w", t, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("record filing: %w", err)
+	}
+	return id, nil
+}
+
+// storeFiling records f in w under a new id (f.ID -1 keeps -1: a scoped copy's staging id).
+func (e *Env) storeFiling(ctx context.Context, w *warehouse.Warehouse, f *reports.Filing) error {
+	conn, err := w.DB.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if f.ID != -1 {
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(filing_id), 0) + 1 FROM filings").Scan(&f.ID); err != nil {
+			return fmt.Errorf("record filing: %w", err)
+		}
+	}
+	if err := reports.StoreFiling(ctx, tx, *f); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

@@ -1,0 +1,47 @@
+package transform
+
+import (
+	"context"
+	"fmt"
+
+	"complaints/warehouse"
+)
+
+// RebuildMarts recomputes the marts and the data-quality tables (the models from 40_ up to, not including, the
+// 90_ audit) from the complaints table as it stands, in one transaction, without re-deriving any complaint. It is
+// for a scoped copy of the warehouse whose complaints were cut down afterwards (pipeline's --branch keeps one
+// branch's subtree): customers, duplicates, repeats and clocks keep the values the full normalise gave them.
+// The models run with the macros and the branch spellings (15_branches over no staged rows), which the quality
+// model reads.
+func RebuildMarts(ctx context.Context, w *warehouse.Warehouse) error {
+	models, err := Models()
+	if err != nil {
+		return err
+	}
+	conn, err := w.DB.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("rebuild marts: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("rebuild marts: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stg_versions AS
+		SELECT NULL::VARCHAR AS branch, NULL::VARCHAR AS n_branch, NULL::DATE AS received_date WHERE false`); err != nil {
+		return fmt.Errorf("rebuild marts: %w", err)
+	}
+	for _, m := range models {
+		if m.Name != "00_macros" && m.Name != "15_branches" && (m.Name < "40" || m.Name >= "90") {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			return fmt.Errorf("rebuild marts: model %s: %w", m.Name, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("rebuild marts: commit: %w", err)
+	}
+	return nil
+}
