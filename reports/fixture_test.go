@@ -464,7 +464,7 @@ func TestFixtureAnnualDisclosure(t *testing.T) {
 	if charts != 2 {
 		t.Errorf("%d charts, want the summary's trend and the disclosure's pie", charts)
 	}
-	want := []string{"封面", "年度投诉情况", "总体情况", "业务类别", "投诉原因", "地区机构", "受理渠道", "时效", "数据质量", "超期未结"}
+	want := []string{"封面", "年度投诉情况", "总体情况", "业务类别", "投诉原因", "地区机构", "受理渠道", "时效", "数据质量", "更正", "超期未结"}
 	if got := f.GetSheetList(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
@@ -563,7 +563,7 @@ func TestFixtureCSV(t *testing.T) {
 		names = append(names, e.Name())
 	}
 	want := []string{"01-封面.csv", "02-总体情况.csv", "03-业务类别.csv", "04-投诉原因.csv", "05-地区机构.csv", "06-受理渠道.csv",
-		"07-时效.csv", "08-根因.csv", "09-数据质量.csv", "10-超期未结.csv"}
+		"07-时效.csv", "08-根因.csv", "09-数据质量.csv", "10-更正.csv", "11-超期未结.csv"}
 	if fmt.Sprint(names) != fmt.Sprint(want) {
 		t.Fatalf("files %v, want %v", names, want)
 	}
@@ -603,7 +603,7 @@ func TestFixtureCSV(t *testing.T) {
 	if tl[7][0] != "合计" || tl[7][1] != "14" || tl[7][4] != "12" {
 		t.Errorf("timeliness total %q", tl[7])
 	}
-	open := read("10-超期未结.csv")
+	open := read("11-超期未结.csv")
 	if len(open) != 9 || open[1][0] != "hotline:S4" || open[1][7] != "33" || open[1][6] != "2026-09-28" || open[8-1][13] != `'=HYPERLINK("http://x","y")` {
 		t.Errorf("open list CSV %q", open)
 	}
