@@ -41,6 +41,9 @@ type Options struct {
 	// actions are shown beside the recurring findings. Empty: no file, every recurring finding is marked as
 	// having no action.
 	RemediationFile string
+	// Customers are the config's personal-customer denominators: with them, the control chart is a u-chart of
+	// complaints per 10,000 customers (transform/rootcause decides per series).
+	Customers rootcause.Customers
 	// OnTimeTarget is the on-time rate drawn as the target line, a fraction (0.95 when 0).
 	OnTimeTarget float64
 	// Out is the .html path written (through a temporary file beside it).
@@ -176,7 +179,7 @@ func load(ctx context.Context, db *sql.DB, opts Options, from, to marts.Month) (
 		if d.repeats, err = marts.LoadDashRepeats(ctx, db, from, to); err != nil {
 			return nil, err
 		}
-		if d.findings, err = rootcause.Analyze(ctx, db, rootcause.Options{Period: to.String()}); err != nil {
+		if d.findings, err = rootcause.Analyze(ctx, db, rootcause.Options{Period: to.String(), Customers: opts.Customers}); err != nil {
 			return nil, fmt.Errorf("root causes for %s: %w", to, err)
 		}
 		if opts.RemediationFile != "" {

@@ -429,3 +429,9 @@ func repeatsChart(lang string, from, to marts.Month, repeats map[marts.Month]mar
 	}
 	return opt, tbl
 }
+
+// roundTo rounds x to digits decimals (chart data: shorter JSON, and the value the table shows).
+func roundTo(x float64, digits int) float64 {
+	p := math.Pow(10, float64(digits))
+	return math.Round(x*p) / p
+}

@@ -24,34 +24,57 @@ func controlChart(lang string, f *rootcause.Findings, names branchNames) (map[st
 		return nil, table{}, false
 	}
 	label := names.keyLabel(c.Key, lang)
+	// A u-chart plots complaints per 10,000 customers against limits that move with each month's customers;
+	// a c-chart plots counts against constant limits.
+	u := c.Type == rootcause.ChartU && len(c.Rates) == len(c.Counts)
 	counts := make([]any, len(c.Counts))
-	centre := make([]float64, len(c.Counts))
-	ucl := make([]float64, len(c.Counts))
-	lcl := make([]float64, len(c.Counts))
-	tbl := table{Header: []string{t("month"), t("rpt_rc_count"), t("rpt_rc_centre"), t("rpt_rc_ucl"), t("dash_cc_beyond")}}
+	centre := make([]any, len(c.Counts))
+	ucl := make([]any, len(c.Counts))
+	lcl := make([]any, len(c.Counts))
+	valueHeader, digits := t("rpt_rc_count"), 1
+	if u {
+		valueHeader, digits = t("rc_rate"), 3
+	}
+	tbl := table{Header: []string{t("month"), valueHeader, t("rpt_rc_centre"), t("rpt_rc_ucl"), t("dash_cc_beyond")}}
 	for i, n := range c.Counts {
 		beyond := i < len(c.Rule1Months) && c.Rule1Months[i]
-		if beyond {
-			counts[i] = map[string]any{"value": n, "itemStyle": map[string]any{"color": "#c23531"}, "symbolSize": 10}
-		} else {
-			counts[i] = n
+		var v any = n
+		text := strconv.Itoa(n)
+		up, lo := c.UCL, c.LCL
+		if u {
+			v, text = roundTo(c.Rates[i], 3), strconv.FormatFloat(c.Rates[i], 'f', 3, 64)
+			if i < len(c.UCLs) && i < len(c.LCLs) {
+				up, lo = c.UCLs[i], c.LCLs[i]
+			}
 		}
-		centre[i], ucl[i], lcl[i] = roundTo1(c.Centre), roundTo1(c.UCL), roundTo1(c.LCL)
+		if beyond {
+			counts[i] = map[string]any{"value": v, "itemStyle": map[string]any{"color": "#c23531"}, "symbolSize": 10}
+		} else {
+			counts[i] = v
+		}
+		centre[i], ucl[i], lcl[i] = roundTo(c.Centre, digits), roundTo(up, digits), roundTo(lo, digits)
+		if u && up == 0 && lo == 0 { // no customers recorded for the month: no limits to draw
+			ucl[i], lcl[i] = nil, nil
+		}
 		mark := ""
 		if beyond {
 			mark = "●"
 		}
-		tbl.Rows = append(tbl.Rows, []string{f.Months[i], strconv.Itoa(n), strconv.FormatFloat(c.Centre, 'f', 1, 64),
-			strconv.FormatFloat(c.UCL, 'f', 1, 64), mark})
+		tbl.Rows = append(tbl.Rows, []string{f.Months[i], text, strconv.FormatFloat(c.Centre, 'f', digits, 64),
+			strconv.FormatFloat(up, 'f', digits, 64), mark})
 	}
-	opt := baseOption(lang, "control", t("dash_cc_title")+" · "+label, t("dash_cc_subtext"))
+	sub, axis := t("dash_cc_subtext"), t("trend_axis_received")
+	if u {
+		sub, axis = t("dash_cc_subtext_u"), t("rc_rate")
+	}
+	opt := baseOption(lang, "control", t("dash_cc_title")+" · "+label, sub)
 	opt["tooltip"] = map[string]any{"trigger": "axis"}
 	opt["legend"] = map[string]any{"bottom": 0}
 	opt["grid"] = map[string]any{"left": 24, "right": 24, "top": 80, "bottom": 50, "containLabel": true}
 	opt["xAxis"] = map[string]any{"type": "category", "name": t("month"), "nameLocation": "middle", "nameGap": 30, "data": f.Months}
-	opt["yAxis"] = map[string]any{"type": "value", "name": t("trend_axis_received"), "min": 0}
+	opt["yAxis"] = map[string]any{"type": "value", "name": axis, "min": 0}
 	// A limit is a dashed line without symbols; its itemStyle colour is the legend's and the tooltip's.
-	limit := func(name string, data []float64, colour string) map[string]any {
+	limit := func(name string, data []any, colour string) map[string]any {
 		return map[string]any{"name": name, "type": "line", "data": data, "symbol": "none",
 			"lineStyle": map[string]any{"type": "dashed", "color": colour}, "itemStyle": map[string]any{"color": colour}}
 	}

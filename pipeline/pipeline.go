@@ -184,7 +184,7 @@ func (e *Env) Dashboard(ctx context.Context, w *warehouse.Warehouse, from, to, l
 	}
 	err := dashboards.Write(ctx, w.DB, dashboards.Options{
 		From: from, To: to, Lang: e.Lang(lang), Institution: e.Config.Institution, GeneratedAt: e.GeneratedAt(), Out: out,
-		Branch: branch, OnTimeTarget: e.Config.Policy.OnTimeTarget, Map: withMap,
+		Branch: branch, OnTimeTarget: e.Config.Policy.OnTimeTarget, Map: withMap, Customers: e.Customers(),
 		RemediationFile: e.Config.Resolve(e.Config.Remediation),
 	})
 	if err != nil {
