@@ -75,6 +75,7 @@ type mapper struct {
 	col    []int
 	values []map[string]string
 	mac    hash.Hash // HMAC-SHA256 keyed with key, Reset per identifier
+	active []int     // the landing columns this file can fill (activeColumns)
 }
 
 // Indexes into inputFields and landingColumns of the fields the mapping treats specially.
@@ -186,6 +187,11 @@ func newMapper(file string, t *table, p *Profile, key []byte) (*mapper, error) {
 		m.layouts = p.DateFormats
 		m.intake = p.IntakeChannel
 	}
+	for i, a := range m.activeColumns() {
+		if a {
+			m.active = append(m.active, i)
+		}
+	}
 	return m, nil
 }
 
@@ -204,7 +210,7 @@ func (m *mapper) at(fields []string, fi int) (string, bool) {
 	}
 	v := ""
 	if i < len(fields) {
-		v = strings.TrimSpace(fields[i])
+		v = trimSpace(fields[i])
 	}
 	if vm := m.values[fi]; vm != nil {
 		if to, ok := vm[v]; ok {
@@ -519,8 +525,8 @@ func (m *mapper) mapChunk(c *chunk, b *array.RecordBuilder) {
 		}
 		c.accepted++
 		rowB.Append(int64(r.Num))
-		for i, v := range vals {
-			if v == "" {
+		for _, i := range m.active { // the other columns are NULL in every row: appended at once below
+			if v := vals[i]; v == "" {
 				strB[i].AppendNull()
 			} else {
 				strB[i].Append(v)
@@ -528,6 +534,11 @@ func (m *mapper) mapChunk(c *chunk, b *array.RecordBuilder) {
 		}
 	}
 	if c.accepted > 0 {
+		for i := range strB {
+			if strB[i].Len() < c.accepted {
+				strB[i].AppendNulls(c.accepted - strB[i].Len())
+			}
+		}
 		c.rec = b.NewRecordBatch()
 	}
 }

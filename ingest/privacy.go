@@ -203,8 +203,8 @@ const (
 )
 
 var (
+	// emailPattern runs only on text with an '@' (rare in narratives).
 	emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+\s?@\s?[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
-	groupSep     = regexp.MustCompile(`[ \-]`)
 )
 
 // minMaskedDigits is the fewest digits a masked number has (a North American 555-867-5309); shorter digit
@@ -314,8 +314,7 @@ func scanDigitRun(s string, i int) (end, digits int) {
 func scrubDigits(run string) string {
 	plus := strings.HasPrefix(run, "+")
 	body := strings.TrimPrefix(run, "+")
-	groups := groupSep.Split(body, -1)
-	seps := groupSep.FindAllString(body, -1)
+	groups, seps := splitGroups(body)
 	var b strings.Builder
 	if plus {
 		b.WriteString("+")
@@ -347,6 +346,19 @@ func scrubDigits(run string) string {
 		}
 	}
 	return b.String()
+}
+
+// splitGroups splits a digit run at its single spaces and dashes: the groups and the separators between them.
+func splitGroups(body string) (groups, seps []string) {
+	start := 0
+	for i := 0; i < len(body); i++ {
+		if body[i] == ' ' || body[i] == '-' {
+			groups = append(groups, body[start:i])
+			seps = append(seps, body[i:i+1])
+			start = i + 1
+		}
+	}
+	return append(groups, body[start:]), seps
 }
 
 // classifyGroups says which mask a sequence of digit groups needs, or "" when it is not personal. A card

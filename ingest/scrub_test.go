@@ -152,3 +152,21 @@ func TestFastDateAgreesWithLayouts(t *testing.T) {
 		check(b.String())
 	}
 }
+
+func TestTrimSpaceAgrees(t *testing.T) {
+	parts := []string{" ", "\t", "\n", "\u3000", "\u00a0", "\u2003", "\u1680", "\u0085", "a", "张", "，", "\u00e9", "\u2014", "x y", "\u3001"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := 0; i < 20000; i++ {
+		var b strings.Builder
+		for j := rng.IntN(6); j > 0; j-- {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		s := b.String()
+		if got, want := trimSpace(s), strings.TrimSpace(s); got != want {
+			t.Fatalf("trimSpace(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := isBlank(s), strings.TrimSpace(s) == ""; got != want {
+			t.Fatalf("isBlank(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
