@@ -149,7 +149,7 @@ func CustomerKey(key []byte, normalised string) string {
 
 // MaskName keeps the first character: 张三 -> 张*, 欧阳娜娜 -> 欧***.
 func MaskName(s string) string {
-	s = strings.TrimSpace(s)
+	s = trimSpace(s)
 	n := utf8.RuneCountInString(s)
 	if n == 0 {
 		return ""
@@ -234,7 +234,7 @@ func Scrub(text string, names ...string) string {
 		}
 	}
 	for _, n := range names {
-		n = strings.TrimSpace(n)
+		n = trimSpace(n)
 		if utf8.RuneCountInString(n) >= 2 && strings.Contains(s, n) {
 			s, changed = strings.ReplaceAll(s, n, maskName), true
 		}
