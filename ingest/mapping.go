@@ -76,6 +76,8 @@ type mapper struct {
 	values []map[string]string
 	mac    hash.Hash // HMAC-SHA256 keyed with key, Reset per identifier
 	active []int     // the landing columns this file can fill (activeColumns)
+	// dataHint (per worker) is the bytes each landing column took in the last chunk.
+	dataHint []int
 }
 
 // Indexes into inputFields and landingColumns of the fields the mapping treats specially.
@@ -517,6 +519,18 @@ func (m *mapper) mapChunk(c *chunk, b *array.RecordBuilder) {
 	for i := range landingColumns {
 		strB[i] = b.Field(i + 1).(*array.StringBuilder)
 	}
+	// Size the builders once per chunk (the previous chunk's bytes per column as the guess) instead of growing
+	// them value by value.
+	if m.dataHint == nil {
+		m.dataHint = make([]int, len(landingColumns))
+	}
+	rowB.Reserve(len(c.rows))
+	for _, i := range m.active {
+		strB[i].Reserve(len(c.rows))
+		if m.dataHint[i] > 0 {
+			strB[i].ReserveData(m.dataHint[i] + m.dataHint[i]/8)
+		}
+	}
 	vals := make([]string, len(landingColumns))
 	for _, r := range c.rows {
 		if rej := m.mapRow(r, vals); rej != nil {
@@ -532,6 +546,9 @@ func (m *mapper) mapChunk(c *chunk, b *array.RecordBuilder) {
 				strB[i].Append(v)
 			}
 		}
+	}
+	for _, i := range m.active {
+		m.dataHint[i] = strB[i].DataLen()
 	}
 	if c.accepted > 0 {
 		for i := range strB {
