@@ -294,18 +294,19 @@ func (s *sheetReader) readRow() ([]string, int, error) {
 					continue
 				}
 				col++
-				if v, ok := xmlAttr(tok.attrs, "r"); ok {
-					if c, _, ok := cellRef(v); ok {
-						col = c
-					}
-				}
 				typ, style = "", -1
-				if v, ok := xmlAttr(tok.attrs, "t"); ok {
-					typ = string(v)
-				}
-				if v, ok := xmlAttr(tok.attrs, "s"); ok {
-					style, _ = strconv.Atoi(string(v))
-				}
+				eachXMLAttr(tok.attrs, func(key, v []byte) {
+					switch string(key) {
+					case "r":
+						if c, _, ok := cellRef(v); ok {
+							col = c
+						}
+					case "t":
+						typ = cellType(v)
+					case "s":
+						style = atoiBytes(v)
+					}
+				})
 				s.val, has = s.val[:0], false
 				inCell = !tok.self
 			case "v":
@@ -350,6 +351,31 @@ func (s *sheetReader) readRow() ([]string, int, error) {
 			}
 		}
 	}
+}
+
+// cellType returns the cell type attribute as a constant string (no allocation per cell).
+func cellType(v []byte) string {
+	for _, t := range [...]string{"s", "n", "str", "inlineStr", "b", "e", "d"} {
+		if string(v) == t {
+			return t
+		}
+	}
+	return string(v)
+}
+
+// atoiBytes reads a non-negative decimal number; -1 when v is not one.
+func atoiBytes(v []byte) int {
+	if len(v) == 0 || len(v) > 9 {
+		return -1
+	}
+	n := 0
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
 }
 
 // cellValue is a cell's raw value by its type, a date text when a number has a date format.

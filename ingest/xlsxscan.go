@@ -191,7 +191,17 @@ func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c ==
 
 // xmlAttr returns the raw value of attribute name (compared whole, prefix included) in a start tag's
 // attribute text.
-func xmlAttr(attrs []byte, name string) ([]byte, bool) {
+func xmlAttr(attrs []byte, name string) (val []byte, found bool) {
+	eachXMLAttr(attrs, func(k, v []byte) {
+		if !found && string(k) == name {
+			val, found = v, true
+		}
+	})
+	return val, found
+}
+
+// eachXMLAttr calls fn with each attribute's name and raw value, in order.
+func eachXMLAttr(attrs []byte, fn func(key, val []byte)) {
 	i := 0
 	for i < len(attrs) {
 		for i < len(attrs) && isXMLSpace(attrs[i]) {
@@ -219,11 +229,8 @@ func xmlAttr(attrs []byte, name string) ([]byte, bool) {
 		}
 		val := attrs[v:min(i, len(attrs))]
 		i++
-		if string(key) == name {
-			return val, true
-		}
+		fn(key, val)
 	}
-	return nil, false
 }
 
 // xmlText appends text with its entity and character references resolved.
