@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -87,7 +88,7 @@ func benchIngest(b *testing.B, path string, rows int) {
 	var elapsed time.Duration
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		w, err := warehouse.Open(context.Background(), warehouse.Options{Path: filepath.Join(b.TempDir(), "w.duckdb")})
+		w, err := warehouse.Open(context.Background(), warehouse.Options{Path: filepath.Join(b.TempDir(), "w.duckdb"), Threads: benchThreads()})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -121,4 +122,10 @@ func BenchmarkIngestXLSX_100k(b *testing.B) {
 	p := filepath.Join(b.TempDir(), "walkin.xlsx")
 	writeBenchXLSX(b, p, 100_000)
 	benchIngest(b, p, 100_000)
+}
+
+// benchThreads is the warehouse's DuckDB threads for the benchmarks: BENCH_THREADS, else the default (CPUs).
+func benchThreads() int {
+	n, _ := strconv.Atoi(os.Getenv("BENCH_THREADS"))
+	return n
 }

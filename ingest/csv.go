@@ -222,6 +222,7 @@ type csvParser struct {
 	delim byte
 	line  int
 	eof   bool
+	width int // the most fields a record had so far (capacity of the next one)
 }
 
 func (p *csvParser) readLine() (string, bool, error) {
@@ -264,7 +265,7 @@ func (p *csvParser) record() (rawRow, error) {
 		}
 	}
 	row := rawRow{Num: p.line}
-	var fields []string
+	fields := make([]string, 0, p.width) // unquoted fields are slices of the line: no copy
 	var field strings.Builder
 	d := p.delim
 	i := 0
@@ -309,16 +310,16 @@ func (p *csvParser) record() (rawRow, error) {
 					break quoted
 				}
 			}
+			fields = append(fields, field.String())
+			field.Reset()
 		} else {
 			j := strings.IndexByte(line[i:], d)
 			if j < 0 {
 				j = len(line) - i
 			}
-			field.WriteString(line[i : i+j])
+			fields = append(fields, line[i:i+j])
 			i += j
 		}
-		fields = append(fields, field.String())
-		field.Reset()
 		if i >= len(line) {
 			break
 		}
@@ -329,5 +330,6 @@ func (p *csvParser) record() (rawRow, error) {
 		}
 	}
 	row.Fields = fields
+	p.width = max(p.width, len(fields))
 	return row, nil
 }

@@ -62,11 +62,49 @@ func parseDate(raw string, layouts []string, xlsxSerials, date1904 bool) (time.T
 // parseDateHint is parseDate trying first the layout that last succeeded for the same column (*hint), which
 // it updates: a column is almost always written one way.
 func parseDateHint(raw string, layouts []string, xlsxSerials, date1904 bool, hint *string) (time.Time, bool) {
-	s := strings.TrimSpace(fullWidthDigits.Replace(raw))
-	s = spaces.ReplaceAllString(s, " ")
+	s := normDateText(raw)
 	if s == "" {
 		return time.Time{}, false
 	}
+	return parseNormDate(s, layouts, xlsxSerials, date1904, hint)
+}
+
+// parseDateText is parseDateHint giving the landing text 'YYYY-MM-DD HH:MM:SS'. The common layouts without a
+// zone (yyyy-mm-dd, yyyy/m/d, yyyy.m.d, yyyy年m月d日, each with an optional h:mm or h:mm:ss) are read by hand
+// (fastDate), straight to text; they come after a profile's date_formats, which may read the same text
+// another way, and before the built-in layouts, which read it the same way.
+func parseDateText(raw string, layouts []string, xlsxSerials, date1904 bool, hint *string) (string, bool) {
+	s := normDateText(raw)
+	if s == "" {
+		return "", false
+	}
+	if len(layouts) == 0 {
+		if t, ok := fastDate(s); ok {
+			return t, true
+		}
+	}
+	t, ok := parseNormDate(s, layouts, xlsxSerials, date1904, hint)
+	if !ok {
+		return "", false
+	}
+	return warehouse.WallClockText(t), true
+}
+
+// normDateText trims a date, turns full-width digits and separators to ASCII and runs of white space into
+// one space. Text with no control character, no double space and no byte that can start a full-width form
+// (EF ..) or U+3000 (E3 ..) only needs trimming.
+func normDateText(raw string) string {
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c < ' ' || c == 0xEF || c == 0xE3 || c == ' ' && i+1 < len(raw) && raw[i+1] == ' ' {
+			s := strings.TrimSpace(fullWidthDigits.Replace(raw))
+			return spaces.ReplaceAllString(s, " ")
+		}
+	}
+	return strings.TrimSpace(raw)
+}
+
+func parseNormDate(s string, layouts []string, xlsxSerials, date1904 bool, hint *string) (time.Time, bool) {
 	if hint != nil && *hint != "" {
 		if t, err := time.ParseInLocation(*hint, s, warehouse.Beijing); err == nil && t.Year() >= 1900 && t.Year() <= 2200 {
 			return t.In(warehouse.Beijing), true
@@ -95,6 +133,135 @@ func parseDateHint(raw string, layouts []string, xlsxSerials, date1904 bool, hin
 		}
 	}
 	return time.Time{}, false
+}
+
+// fastDate reads the common zone-less layouts by hand, as the built-in layouts would (and ok=false for
+// anything else, which then goes through them): a 4-digit year 1992-2200 (Beijing has kept no daylight
+// saving since 1991, so wall-clock digits never move), 1-2 digit month and day separated by '-', '/' or '.'
+// (or 年 月 日/号), then optionally ' ' (or 'T' after a 2-digit yyyy-mm-dd; or nothing after 日) and h:mm or
+// h:mm:ss with a 1-2 digit hour.
+func fastDate(s string) (string, bool) {
+	if len(s) < 8 || !isDigit(s[0]) || !isDigit(s[1]) || !isDigit(s[2]) || !isDigit(s[3]) {
+		return "", false
+	}
+	year := int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
+	if year < 1992 || year > 2200 {
+		return "", false
+	}
+	i := 4
+	var sep byte
+	cjk := false
+	switch {
+	case s[i] == '-' || s[i] == '/' || s[i] == '.':
+		sep = s[i]
+		i++
+	case strings.HasPrefix(s[i:], "年"):
+		cjk = true
+		i += len("年")
+	default:
+		return "", false
+	}
+	month, n := num12(s, i)
+	if n == 0 {
+		return "", false
+	}
+	twoDigits := n == 2
+	i += n
+	if cjk {
+		if !strings.HasPrefix(s[i:], "月") {
+			return "", false
+		}
+		i += len("月")
+	} else {
+		if i >= len(s) || s[i] != sep {
+			return "", false
+		}
+		i++
+	}
+	day, n := num12(s, i)
+	if n == 0 {
+		return "", false
+	}
+	twoDigits = twoDigits && n == 2
+	i += n
+	if cjk {
+		switch {
+		case strings.HasPrefix(s[i:], "日"):
+			i += len("日")
+		case strings.HasPrefix(s[i:], "号") && i+len("号") == len(s):
+			i += len("号")
+		default:
+			return "", false
+		}
+	}
+	if month < 1 || month > 12 || day < 1 || day > daysIn(month, year) {
+		return "", false
+	}
+	hour, minute, second := 0, 0, 0
+	if i < len(s) {
+		switch {
+		case s[i] == ' ':
+			i++
+		case s[i] == 'T' && sep == '-' && twoDigits:
+			i++
+		case cjk && isDigit(s[i]):
+		default:
+			return "", false
+		}
+		if n = 0; i < len(s) {
+			hour, n = num12(s, i)
+		}
+		if n == 0 || i+n+3 > len(s) || s[i+n] != ':' || !isDigit(s[i+n+1]) || !isDigit(s[i+n+2]) {
+			return "", false
+		}
+		i += n + 1
+		minute = int(s[i]-'0')*10 + int(s[i+1]-'0')
+		i += 2
+		if i < len(s) {
+			if i+3 != len(s) || s[i] != ':' || !isDigit(s[i+1]) || !isDigit(s[i+2]) {
+				return "", false
+			}
+			second = int(s[i+1]-'0')*10 + int(s[i+2]-'0')
+		}
+		if hour > 23 || minute > 59 || second > 59 {
+			return "", false
+		}
+	}
+	var b [19]byte
+	put2 := func(at, v int) { b[at], b[at+1] = byte('0'+v/10), byte('0'+v%10) }
+	copy(b[:4], s[:4])
+	b[4], b[7], b[10], b[13], b[16] = '-', '-', ' ', ':', ':'
+	put2(5, month)
+	put2(8, day)
+	put2(11, hour)
+	put2(14, minute)
+	put2(17, second)
+	return string(b[:]), true
+}
+
+// num12 reads a 1- or 2-digit number at s[i]; n is how many digits (0: none).
+func num12(s string, i int) (v, n int) {
+	if i >= len(s) || !isDigit(s[i]) {
+		return 0, 0
+	}
+	v, n = int(s[i]-'0'), 1
+	if i+1 < len(s) && isDigit(s[i+1]) {
+		v, n = v*10+int(s[i+1]-'0'), 2
+	}
+	return v, n
+}
+
+func daysIn(month, year int) int {
+	switch month {
+	case 2:
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 // excelSerial converts an Excel serial day number to Beijing wall-clock time. In the 1900 system Excel counts

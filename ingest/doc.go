@@ -6,5 +6,6 @@
 // It must not know categories, deadlines or figures: every mapped field lands as text, and typing and
 // classification happen in transform's staging SQL. Readers know nothing of DuckDB; they yield raw strings
 // with their physical row numbers, the mapping step turns them into Arrow record batches of the landing
-// schema, and land.go appends those batches to the warehouse.
+// schema (in parallel workers, order kept), and land.go loads those batches into the warehouse (through
+// duckdb-go's Arrow interface with the duckdb_arrow build tag, else an Appender).
 package ingest

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"complaints/warehouse"
@@ -42,17 +41,25 @@ type recordSource func(emit func(arrow.RecordBatch) error, reject func(Reject) e
 // landedLineage are the landed_rows columns the landing step fills from batchInfo.
 var landedLineage = []string{"batch_id", "source_system", "file_path", "file_sha256", "sheet", "ingested_at", "row_number"}
 
+// landThreads is DuckDB's threads setting while a file lands (0: leave it). Measured on the 2-core machine
+// (README.md, Benchmarks): landing 1M rows cost DuckDB about 6 s of CPU with 1 thread and 12-17 s with 2, for
+// the same wall time or less, as the rows come from one sequential stream and the mapping workers need the
+// other core.
+var landThreads = 1
+
 // errRejectRate is wrapped when a file rejects more rows than allowed.
 var errRejectRate = errors.New("too many rejected rows")
 
-// hookAfterBatch, when set (tests), runs after each appended record batch.
+// hookAfterBatch, when set (tests), runs after each loaded record batch.
 var hookAfterBatch func(n int)
 
 // landFile lands one file as one batch in one transaction on a dedicated connection: BEGIN, the next batch id,
-// the rows through a DuckDB Appender on that same connection, the rejects, the batches row, COMMIT. Any error,
-// cancellation or a reject rate above maxRate rolls everything back, so no row of the file remains.
+// the rows through the row loader on that same connection (land_arrow.go: INSERT ... SELECT from the record
+// batches registered as an Arrow view, with the duckdb_arrow build tag; land_appender.go: a DuckDB Appender,
+// without it), the rejects, the batches row, COMMIT. Any error, cancellation or a reject rate above maxRate
+// rolls everything back, so no row of the file remains.
 //
-// The Appender writes into the connection's open transaction: its rows become visible only at COMMIT and
+// Both loaders write into the connection's open transaction: the rows become visible only at COMMIT and
 // vanish at ROLLBACK (TestCancelMidFileLeavesNothing pins this).
 func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produce recordSource, maxRate float64) (int64, mapStats, []Reject, int, error) {
 	conn, err := w.DB.Conn(ctx)
@@ -60,6 +67,15 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		return 0, mapStats{}, nil, 0, fmt.Errorf("warehouse connection: %w", err)
 	}
 	defer conn.Close()
+	if landThreads > 0 {
+		// DuckDB's threads setting is global to the database; it is restored when the file is done.
+		var was int
+		if err := conn.QueryRowContext(ctx, "SELECT current_setting('threads')").Scan(&was); err == nil && was != landThreads {
+			if _, err := conn.ExecContext(ctx, fmt.Sprintf("SET threads = %d", landThreads)); err == nil {
+				defer conn.ExecContext(context.Background(), fmt.Sprintf("SET threads = %d", was))
+			}
+		}
+	}
 	var (
 		batchID int64
 		st      mapStats
@@ -83,11 +99,7 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 			return fmt.Errorf("begin: %w", err)
 		}
 		committed := false
-		var app *duckdb.Appender
 		defer func() {
-			if app != nil {
-				app.Close()
-			}
 			if !committed {
 				ex.ExecContext(context.Background(), "ROLLBACK", nil)
 			}
@@ -96,70 +108,48 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		if err != nil {
 			return err
 		}
-		// Only the columns this file can fill go through the Appender: the others get their default (NULL),
-		// and each value appended costs a cgo call.
-		cols := append([]string{}, landedLineage...)
+		// Only the columns this file can fill are loaded: the others get their default (NULL).
 		var active []int // indexes into landingColumns
-		for i, name := range landingColumns {
+		for i := range landingColumns {
 			if info.Active == nil || info.Active[i] {
 				active = append(active, i)
-				cols = append(cols, name)
 			}
-		}
-		app, err = duckdb.NewAppenderWithColumns(c, "", "", "landed_rows", cols)
-		if err != nil {
-			return fmt.Errorf("appender for landed_rows: %w", err)
 		}
 		var sheet any
 		if info.Sheet != "" {
 			sheet = info.Sheet
 		}
 		ingested := warehouse.WallClock(info.IngestedAt)
-		args := make([]driver.Value, len(cols))
+		ld, err := newRowLoader(ctx, c, batchID, info, sheet, ingested, active)
+		if err != nil {
+			return err
+		}
+		defer ld.abort()
 		batches := 0
+		afterBatches := func(n int) {
+			for ; n > 0; n-- {
+				batches++
+				if hookAfterBatch != nil {
+					hookAfterBatch(batches)
+				}
+			}
+		}
 		emit := func(rec arrow.RecordBatch) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			rows := rec.Column(0).(*array.Int64)
-			strs := make([]*array.String, len(landingColumns))
-			for i := range landingColumns {
-				strs[i] = rec.Column(i + 1).(*array.String)
-			}
-			n := len(landedLineage)
-			if len(active) < len(strs) {
-				for i := range strs {
-					if info.Active[i] {
-						continue
-					}
-					if strs[i].NullN() != strs[i].Len() {
+			if len(active) < len(landingColumns) {
+				for i := range landingColumns {
+					if !info.Active[i] && rec.Column(i+1).NullN() != rec.Column(i+1).Len() {
 						return fmt.Errorf("internal error: column %s has values but the mapping said it cannot", landingColumns[i])
 					}
 				}
-				kept := strs[:0:0]
-				for _, i := range active {
-					kept = append(kept, strs[i])
-				}
-				strs = kept
 			}
-			for r := 0; r < int(rec.NumRows()); r++ {
-				args[0], args[1], args[2], args[3], args[4], args[5] = batchID, info.Source, info.FilePath, info.SHA256, sheet, ingested
-				args[6] = rows.Value(r)
-				for i, s := range strs {
-					if s.IsNull(r) {
-						args[n+i] = nil
-					} else {
-						args[n+i] = s.Value(r)
-					}
-				}
-				if err := app.AppendRow(args...); err != nil {
-					return fmt.Errorf("row %d: append: %w", rows.Value(r), err)
-				}
+			n, err := ld.load(rec)
+			if err != nil {
+				return err
 			}
-			batches++
-			if hookAfterBatch != nil {
-				hookAfterBatch(batches)
-			}
+			afterBatches(n)
 			return nil
 		}
 		reject := func(r Reject) error {
@@ -206,10 +196,13 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		err = app.Close()
-		app = nil
+		n, err := ld.finish()
 		if err != nil {
-			return fmt.Errorf("append landed rows: %w", err)
+			return fmt.Errorf("load landed rows: %w", err)
+		}
+		afterBatches(n)
+		if err := ctx.Err(); err != nil {
+			return err
 		}
 		if st.Read > 0 && float64(st.Rejected)/float64(st.Read) > maxRate {
 			return rejectRateError(st, maxRate, rejects)
@@ -456,4 +449,14 @@ func parquetRows(ctx context.Context, path string) (header []string, next func()
 		return err
 	}
 	return header, next, closeFn, nil
+}
+
+// rowLoader lands a file's record batches into landed_rows in the open transaction (land_arrow.go or
+// land_appender.go, by build tag). load may keep the batch (Retain) and land it later; it returns how many
+// batches it landed by this call. finish lands the rest (and says how many); abort drops what is kept after an
+// error.
+type rowLoader interface {
+	load(rec arrow.RecordBatch) (int, error)
+	finish() (int, error)
+	abort()
 }

@@ -2,16 +2,20 @@ package ingest
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"hash"
 	"io"
 	"regexp"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-
-	"complaints/warehouse"
 )
 
 // landingColumns are the landed_rows columns the mapping step fills, all text. The lineage columns that are the
@@ -56,7 +60,8 @@ type Reject struct {
 	sourceID string
 }
 
-// mapper turns a reader's raw rows into landing values.
+// mapper turns a reader's raw rows into landing values. The parallel mapping workers each use their own copy
+// (worker): the hints and the HMAC state are per copy, everything else is read-only.
 type mapper struct {
 	file    string
 	table   *table
@@ -66,6 +71,70 @@ type mapper struct {
 	layouts []string
 	intake  string
 	hints   map[string]*string // date field -> the layout that last parsed it
+	// col and values are per inputFields index: the column (-1: not in the file) and the profile's values map.
+	col    []int
+	values []map[string]string
+	mac    hash.Hash // HMAC-SHA256 keyed with key, Reset per identifier
+	active []int     // the landing columns this file can fill (activeColumns)
+	// dataHint (per worker) is the bytes each landing column took in the last chunk.
+	dataHint []int
+}
+
+// Indexes into inputFields and landingColumns of the fields the mapping treats specially.
+var (
+	fiSourceID, fiReceivedAt, fiName, fiPhone, fiIDNumber, fiCard = fieldIndex("source_id"), fieldIndex("received_at"),
+		fieldIndex("customer_name"), fieldIndex("customer_phone"), fieldIndex("customer_id_number"), fieldIndex("customer_card")
+	// landingOf is the landing column of each input field (-1: not landed as itself).
+	landingOf = func() []int {
+		out := make([]int, len(inputFields))
+		for i, f := range inputFields {
+			out[i] = -1
+			if li, ok := landingIndex[f.Name]; ok {
+				out[i] = li
+			}
+		}
+		return out
+	}()
+	liSourceID, liReceivedAt, liNameMasked = landingIndex["source_id"], landingIndex["received_at"], landingIndex["customer_name_masked"]
+	liPhoneKey, liPhoneMasked, liIDKey     = landingIndex["customer_phone_key"], landingIndex["customer_phone_masked"], landingIndex["customer_id_key"]
+	liCardKey, liIntake                    = landingIndex["customer_card_key"], landingIndex["intake_channel"]
+)
+
+func fieldIndex(name string) int {
+	for i, f := range inputFields {
+		if f.Name == name {
+			return i
+		}
+	}
+	panic("ingest: unknown input field " + name)
+}
+
+// worker returns a copy of m for one mapping goroutine: its own date hints and HMAC state.
+func (m *mapper) worker() *mapper {
+	w := *m
+	w.hints = map[string]*string{}
+	for k, v := range m.hints {
+		h := *v
+		w.hints[k] = &h
+	}
+	w.mac = hmac.New(sha256.New, m.key)
+	return &w
+}
+
+// customerKey is CustomerKey with the worker's HMAC state.
+func (m *mapper) customerKey(normalised string) string {
+	if normalised == "" {
+		return ""
+	}
+	if m.mac == nil {
+		m.mac = hmac.New(sha256.New, m.key)
+	}
+	m.mac.Reset()
+	m.mac.Write([]byte(normalised))
+	var sum [sha256.Size]byte
+	var out [2 * sha256.Size]byte
+	hex.Encode(out[:], m.mac.Sum(sum[:0]))
+	return string(out[:])
 }
 
 // missingColumnsError names the file, the missing fields, the headers found and the closest matches.
@@ -102,15 +171,28 @@ func newMapper(file string, t *table, p *Profile, key []byte) (*mapper, error) {
 	if len(missing) > 0 {
 		return nil, missingColumnsError(file, t, cm, missing)
 	}
-	m := &mapper{file: file, table: t, profile: p, cols: cm, key: key, hints: map[string]*string{}}
-	for _, f := range inputFields {
+	m := &mapper{file: file, table: t, profile: p, cols: cm, key: key, hints: map[string]*string{},
+		col: make([]int, len(inputFields)), values: make([]map[string]string, len(inputFields))}
+	for i, f := range inputFields {
 		if f.Kind == kindDate || f.Kind == kindRequired {
 			m.hints[f.Name] = new(string)
+		}
+		m.col[i] = -1
+		if c, ok := cm.Index[f.Name]; ok {
+			m.col[i] = c
+		}
+		if p != nil {
+			m.values[i] = p.Values[f.Name]
 		}
 	}
 	if p != nil {
 		m.layouts = p.DateFormats
 		m.intake = p.IntakeChannel
+	}
+	for i, a := range m.activeColumns() {
+		if a {
+			m.active = append(m.active, i)
+		}
 	}
 	return m, nil
 }
@@ -119,22 +201,39 @@ var phoneSplit = regexp.MustCompile(`[/,;，；、]|\s{2,}`)
 
 // get returns a field's trimmed value, after the profile's values map.
 func (m *mapper) get(fields []string, field string) (string, bool) {
-	i, ok := m.cols.Index[field]
-	if !ok {
+	return m.at(fields, fieldIndex(field))
+}
+
+// at is get by inputFields index.
+func (m *mapper) at(fields []string, fi int) (string, bool) {
+	i := m.col[fi]
+	if i < 0 {
 		return "", false
 	}
 	v := ""
 	if i < len(fields) {
-		v = strings.TrimSpace(fields[i])
+		v = trimSpace(fields[i])
 	}
-	if m.profile != nil {
-		if vm := m.profile.Values[field]; vm != nil {
-			if to, ok := vm[v]; ok {
-				v = to
-			}
+	if vm := m.values[fi]; vm != nil {
+		if to, ok := vm[v]; ok {
+			v = to
 		}
 	}
 	return v, true
+}
+
+// firstPhone picks, from a cell that may list several numbers (/ , ; ， ； 、 or two spaces between them), the
+// first with at least 7 digits; the whole cell when none has.
+func firstPhone(v string) string {
+	if !strings.ContainsAny(v, "/,;，；、") && !strings.Contains(v, "  ") && !strings.ContainsAny(v, "\t\n\r\f") {
+		return v
+	}
+	for _, part := range phoneSplit.Split(v, -1) {
+		if len(digitsOnly(part)) >= 7 {
+			return part
+		}
+	}
+	return v
 }
 
 func (m *mapper) reject(r rawRow, field, raw, reason string) *Reject {
@@ -162,68 +261,55 @@ func (m *mapper) mapRow(r rawRow, out []string) *Reject {
 }
 
 func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
-	for i := range out {
-		out[i] = ""
-	}
+	clear(out)
 	if r.Problem != "" {
 		return &Reject{Row: r.Num, Reason: r.Problem}
 	}
 	if m.table.StrictWidth && len(r.Fields) != len(m.table.Header) {
 		return &Reject{Row: r.Num, Reason: fmt.Sprintf("row has %d fields, header has %d", len(r.Fields), len(m.table.Header))}
 	}
-	id, _ := m.get(r.Fields, "source_id")
+	id, _ := m.at(r.Fields, fiSourceID)
 	if id == "" {
 		return m.reject(r, "source_id", id, "source_id: empty")
 	}
-	recv, _ := m.get(r.Fields, "received_at")
-	t, ok := parseDateHint(recv, m.layouts, m.table.Serials, m.table.Date1904, m.hints["received_at"])
+	recv, _ := m.at(r.Fields, fiReceivedAt)
+	recvText, ok := parseDateText(recv, m.layouts, m.table.Serials, m.table.Date1904, m.hints["received_at"])
 	if !ok {
 		return m.reject(r, "received_at", recv, "received_at: cannot parse date")
 	}
-	out[landingIndex["source_id"]] = id
-	out[landingIndex["received_at"]] = warehouse.WallClockText(t)
+	out[liSourceID] = id
+	out[liReceivedAt] = recvText
 
-	name, _ := m.get(r.Fields, "customer_name")
+	name, _ := m.at(r.Fields, fiName)
 	if name != "" {
-		out[landingIndex["customer_name_masked"]] = MaskName(name)
+		out[liNameMasked] = MaskName(name)
 	}
-	if v, _ := m.get(r.Fields, "customer_phone"); v != "" {
-		phone := v
-		for _, part := range phoneSplit.Split(v, -1) {
-			if len(digitsOnly(part)) >= 7 {
-				phone = part
-				break
-			}
-		}
-		n := NormalizePhone(phone)
-		out[landingIndex["customer_phone_key"]] = CustomerKey(m.key, n)
-		out[landingIndex["customer_phone_masked"]] = MaskPhone(n)
+	if v, _ := m.at(r.Fields, fiPhone); v != "" {
+		n := NormalizePhone(firstPhone(v))
+		out[liPhoneKey] = m.customerKey(n)
+		out[liPhoneMasked] = MaskPhone(n)
 	}
-	if v, _ := m.get(r.Fields, "customer_id_number"); v != "" {
-		out[landingIndex["customer_id_key"]] = CustomerKey(m.key, NormalizeIDNumber(v))
+	if v, _ := m.at(r.Fields, fiIDNumber); v != "" {
+		out[liIDKey] = m.customerKey(NormalizeIDNumber(v))
 	}
-	if v, _ := m.get(r.Fields, "customer_card"); v != "" {
-		out[landingIndex["customer_card_key"]] = CustomerKey(m.key, NormalizeCard(v))
+	if v, _ := m.at(r.Fields, fiCard); v != "" {
+		out[liCardKey] = m.customerKey(NormalizeCard(v))
 	}
-	for _, f := range inputFields {
-		switch f.Name {
-		case "source_id", "received_at":
+	for fi := range inputFields {
+		li := landingOf[fi]
+		if li < 0 || fi == fiSourceID || fi == fiReceivedAt || m.col[fi] < 0 {
 			continue
 		}
-		li, landed := landingIndex[f.Name]
-		if !landed {
+		v, _ := m.at(r.Fields, fi)
+		if v == "" {
 			continue
 		}
-		v, ok := m.get(r.Fields, f.Name)
-		if !ok || v == "" {
-			continue
-		}
-		switch f.Kind {
+		switch f := &inputFields[fi]; f.Kind {
 		case kindID:
 			out[li] = v
 		case kindDate:
-			if t, ok := parseDateHint(v, m.layouts, m.table.Serials, m.table.Date1904, m.hints[f.Name]); ok {
-				out[li] = warehouse.WallClockText(t)
+			if t, ok := parseDateText(v, m.layouts, m.table.Serials, m.table.Date1904, m.hints[f.Name]); ok {
+				out[li] = t
 			} else {
 				out[li] = Scrub(v, name)
 			}
@@ -231,8 +317,8 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 			out[li] = Scrub(v, name)
 		}
 	}
-	if ic := landingIndex["intake_channel"]; out[ic] == "" && m.intake != "" {
-		out[ic] = m.intake
+	if out[liIntake] == "" && m.intake != "" {
+		out[liIntake] = m.intake
 	}
 	return nil
 }
@@ -273,69 +359,203 @@ type mapStats struct {
 	Read, Accepted, Rejected int
 }
 
-// mapTable reads every row of t, mapping it to landing values; accepted rows are delivered as Arrow record
-// batches of recordBatchRows rows (the caller must Release them only if it retains them), rejects one by one.
+// mapWorkers is how many goroutines map rows; 0 means GOMAXPROCS.
+var mapWorkers = 0
+
+// chunk is a run of raw rows read in sequence, mapped by one worker.
+type chunk struct {
+	seq  int
+	rows []rawRow
+	// After mapping:
+	read     int               // len(rows); rows is dropped once mapped
+	rec      arrow.RecordBatch // nil when every row was rejected
+	rejects  []Reject
+	accepted int
+}
+
+// mapTable reads every row of t and maps it to landing values. Accepted rows are delivered as Arrow record
+// batches of at most recordBatchRows rows (the caller must Retain a batch it keeps past emit), rejects one
+// by one, both in file order.
+//
+// One goroutine reads (the reader and its decoding are sequential), mapWorkers goroutines map chunks of
+// recordBatchRows raw rows (dates, HMAC keys, scrubbing: the costly part) into record batches, and the calling
+// goroutine hands them on in sequence order. At most 2 x workers + 2 chunks are in flight, so memory stays
+// bounded whatever the file size.
 func (m *mapper) mapTable(ctx context.Context, emit func(arrow.RecordBatch) error, rejectFn func(Reject) error) (mapStats, error) {
 	var st mapStats
-	mem := memory.NewGoAllocator()
-	b := array.NewRecordBuilder(mem, landingSchema)
-	defer b.Release()
+	workers := mapWorkers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	inFlight := 2*workers + 2
+	tokens := make(chan struct{}, inFlight)
+	work := make(chan *chunk, inFlight)
+	done := make(chan *chunk, inFlight)
+	var readErr error
+	var readWG, workWG sync.WaitGroup
+	readWG.Add(1)
+	go func() { // reader
+		defer readWG.Done()
+		defer close(work)
+		seq := 0
+		var c *chunk
+		send := func() bool {
+			select {
+			case tokens <- struct{}{}:
+			case <-ctx.Done():
+				return false
+			}
+			work <- c // buffered as large as tokens: never blocks
+			seq++
+			c = nil
+			return true
+		}
+		for {
+			r, err := m.table.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				readErr = err
+				return
+			}
+			if r.Problem == "" && isEmptyRow(r.Fields) {
+				continue
+			}
+			if c == nil {
+				c = &chunk{seq: seq, rows: make([]rawRow, 0, recordBatchRows)}
+			}
+			c.rows = append(c.rows, r)
+			if len(c.rows) == recordBatchRows && !send() {
+				return
+			}
+			if ctx.Err() != nil {
+				return
+			}
+		}
+		if c != nil {
+			send()
+		}
+	}()
+	for range workers {
+		workWG.Add(1)
+		go func() {
+			defer workWG.Done()
+			w := m.worker()
+			b := array.NewRecordBuilder(memory.DefaultAllocator, landingSchema)
+			defer b.Release()
+			for c := range work {
+				c.read = len(c.rows)
+				if ctx.Err() == nil {
+					w.mapChunk(c, b)
+				}
+				c.rows = nil
+				done <- c // buffered as large as tokens: never blocks
+			}
+		}()
+	}
+	go func() {
+		readWG.Wait()
+		workWG.Wait()
+		close(done)
+	}()
+	pending := map[int]*chunk{}
+	next := 0
+	var err error
+	for c := range done {
+		pending[c.seq] = c
+		for {
+			c, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			<-tokens
+			if err == nil {
+				err = ctx.Err()
+			}
+			if err == nil {
+				st.Read += c.read
+				st.Accepted += c.accepted
+				st.Rejected += len(c.rejects)
+				for _, r := range c.rejects {
+					if err = rejectFn(r); err != nil {
+						break
+					}
+				}
+				if err == nil && c.rec != nil {
+					err = emit(c.rec)
+				}
+			}
+			if c.rec != nil {
+				c.rec.Release()
+			}
+			if err != nil {
+				cancel()
+			}
+		}
+	}
+	for _, c := range pending { // only after an error
+		if c.rec != nil {
+			c.rec.Release()
+		}
+	}
+	if err != nil {
+		return st, err
+	}
+	if readErr != nil {
+		return st, readErr
+	}
+	return st, ctx.Err()
+}
+
+// mapChunk maps a chunk's rows with b, setting its record batch, rejects and count of accepted rows.
+func (m *mapper) mapChunk(c *chunk, b *array.RecordBuilder) {
 	rowB := b.Field(0).(*array.Int64Builder)
 	strB := make([]*array.StringBuilder, len(landingColumns))
 	for i := range landingColumns {
 		strB[i] = b.Field(i + 1).(*array.StringBuilder)
 	}
-	pending := 0
-	flush := func() error {
-		if pending == 0 {
-			return nil
+	// Size the builders once per chunk (the previous chunk's bytes per column as the guess) instead of growing
+	// them value by value.
+	if m.dataHint == nil {
+		m.dataHint = make([]int, len(landingColumns))
+	}
+	rowB.Reserve(len(c.rows))
+	for _, i := range m.active {
+		strB[i].Reserve(len(c.rows))
+		if m.dataHint[i] > 0 {
+			strB[i].ReserveData(m.dataHint[i] + m.dataHint[i]/8)
 		}
-		rec := b.NewRecordBatch()
-		defer rec.Release()
-		pending = 0
-		return emit(rec)
 	}
 	vals := make([]string, len(landingColumns))
-	for {
-		r, err := m.table.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return st, err
-		}
-		if r.Problem == "" && isEmptyRow(r.Fields) {
-			continue
-		}
-		st.Read++
+	for _, r := range c.rows {
 		if rej := m.mapRow(r, vals); rej != nil {
-			st.Rejected++
-			if err := rejectFn(*rej); err != nil {
-				return st, err
-			}
+			c.rejects = append(c.rejects, *rej)
 			continue
 		}
-		st.Accepted++
+		c.accepted++
 		rowB.Append(int64(r.Num))
-		for i, v := range vals {
-			if v == "" {
+		for _, i := range m.active { // the other columns are NULL in every row: appended at once below
+			if v := vals[i]; v == "" {
 				strB[i].AppendNull()
 			} else {
 				strB[i].Append(v)
 			}
 		}
-		pending++
-		if pending == recordBatchRows {
-			if err := ctx.Err(); err != nil {
-				return st, err
-			}
-			if err := flush(); err != nil {
-				return st, err
+	}
+	for _, i := range m.active {
+		m.dataHint[i] = strB[i].DataLen()
+	}
+	if c.accepted > 0 {
+		for i := range strB {
+			if strB[i].Len() < c.accepted {
+				strB[i].AppendNulls(c.accepted - strB[i].Len())
 			}
 		}
+		c.rec = b.NewRecordBatch()
 	}
-	if err := ctx.Err(); err != nil {
-		return st, err
-	}
-	return st, flush()
 }

@@ -15,18 +15,22 @@ import (
 // secret; display masks keep what staff need to recognise a case (张*, 138****5678).
 
 // halfWidth maps full-width digits, letters and the few symbols that make up identifiers to ASCII, leaving
-// other full-width punctuation (，。：) of Chinese text alone.
+// other full-width punctuation (，。：) of Chinese text alone. Text without such characters is returned as is
+// (a byte scan, no allocation).
 func halfWidth(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return r >= 0xFF01 && r <= 0xFF5E || r == 0x3000 }) {
+	if !hasHalfWidthable(s) {
 		return s
 	}
 	var b strings.Builder
+	b.Grow(len(s))
 	for _, r := range s {
 		switch {
 		case r >= '０' && r <= '９', r >= 'Ａ' && r <= 'Ｚ', r >= 'ａ' && r <= 'ｚ', r == '＠', r == '＋', r == '－', r == '．', r == '＿':
-			b.WriteRune(r - 0xFEE0)
+			b.WriteByte(byte(r - 0xFEE0))
 		case r == 0x3000:
-			b.WriteRune(' ')
+			b.WriteByte(' ')
+		case r < utf8.RuneSelf:
+			b.WriteByte(byte(r))
 		default:
 			b.WriteRune(r)
 		}
@@ -34,14 +38,44 @@ func halfWidth(s string) string {
 	return b.String()
 }
 
-func digitsOnly(s string) string {
-	var b strings.Builder
-	for _, r := range halfWidth(s) {
-		if r >= '0' && r <= '9' {
-			b.WriteRune(r)
+// hasHalfWidthable says whether s holds a character halfWidth changes: U+3000 (E3 80 80) or one of the
+// full-width forms it maps (U+FF0B-FF0E, U+FF10-FF19, U+FF20-FF3A, U+FF3F, U+FF41-FF5A: EF BC xx / EF BD xx).
+func hasHalfWidthable(s string) bool {
+	for i := 0; i+2 < len(s); i++ {
+		switch s[i] {
+		case 0xE3:
+			if s[i+1] == 0x80 && s[i+2] == 0x80 {
+				return true
+			}
+		case 0xEF:
+			c := s[i+2]
+			switch s[i+1] {
+			case 0xBC:
+				if c == 0x8B || c == 0x8D || c == 0x8E || c >= 0x90 && c <= 0x99 || c >= 0xA0 && c <= 0xBA || c == 0xBF {
+					return true
+				}
+			case 0xBD:
+				if c >= 0x81 && c <= 0x9A {
+					return true
+				}
+			}
 		}
 	}
-	return b.String()
+	return false
+}
+
+func digitsOnly(s string) string {
+	s = halfWidth(s)
+	if isDigits(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			b = append(b, s[i])
+		}
+	}
+	return string(b)
 }
 
 // NormalizeIDNumber normalises a resident ID number: full-width digits to ASCII, spaces and dashes removed,
@@ -115,7 +149,7 @@ func CustomerKey(key []byte, normalised string) string {
 
 // MaskName keeps the first character: 张三 -> 张*, 欧阳娜娜 -> 欧***.
 func MaskName(s string) string {
-	s = strings.TrimSpace(s)
+	s = trimSpace(s)
 	n := utf8.RuneCountInString(s)
 	if n == 0 {
 		return ""
@@ -169,36 +203,110 @@ const (
 )
 
 var (
+	// emailPattern runs only on text with an '@' (rare in narratives).
 	emailPattern = regexp.MustCompile(`[A-Za-z0-9._%+\-]+\s?@\s?[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}`)
-	// digitRun finds digits (and an X check character) possibly separated by single spaces or dashes, with an
-	// optional + before: the shapes phones, IDs and cards are written in.
-	digitRun = regexp.MustCompile(`\+?[0-9](?:[ \-]?[0-9])*(?:[ \-]?[Xx])?`)
-	groupSep = regexp.MustCompile(`[ \-]`)
 )
+
+// minMaskedDigits is the fewest digits a masked number has (a North American 555-867-5309); shorter digit
+// runs (dates, amounts, counts) are never touched.
+const minMaskedDigits = 10
 
 // Scrub removes phone numbers, ID numbers, card numbers and e-mail addresses from free text (also written with
 // full-width digits, spaces or dashes between digits), and the customer's own names where the export has them.
+//
+// Digit runs are found by a hand-written scanner (scanDigitRun): digits, possibly separated by single spaces or
+// dashes, with an optional + before and an optional X check character after, the shapes phones, IDs and cards
+// are written in. Text with no run of at least minMaskedDigits digits and no '@' costs one byte scan.
 func Scrub(text string, names ...string) string {
 	if text == "" {
 		return text
 	}
 	s := halfWidth(text)
+	changed := false
 	if strings.IndexByte(s, '@') >= 0 {
-		s = emailPattern.ReplaceAllString(s, maskEmail)
-	}
-	if countDigits(s) >= 10 { // the shortest number masked (a landline, 010-1234567) has 10 digits
-		s = digitRun.ReplaceAllStringFunc(s, scrubDigits)
-	}
-	for _, n := range names {
-		n = strings.TrimSpace(n)
-		if utf8.RuneCountInString(n) >= 2 {
-			s = strings.ReplaceAll(s, n, maskName)
+		if e := emailPattern.ReplaceAllString(s, maskEmail); e != s {
+			s, changed = e, true
 		}
 	}
-	if s == halfWidth(text) {
+	if countDigits(s) >= minMaskedDigits {
+		if d, ok := scrubRuns(s); ok {
+			s, changed = d, true
+		}
+	}
+	for _, n := range names {
+		n = trimSpace(n)
+		if utf8.RuneCountInString(n) >= 2 && strings.Contains(s, n) {
+			s, changed = strings.ReplaceAll(s, n, maskName), true
+		}
+	}
+	if !changed {
 		return text // nothing personal: keep the original characters
 	}
 	return s
+}
+
+// scrubRuns masks the personal digit runs of s; ok is false when nothing changed.
+func scrubRuns(s string) (string, bool) {
+	var b []byte
+	last := 0 // s[:last] is already in b (when b != nil)
+	for i := 0; i < len(s); {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c == '+' && i+1 < len(s) && isDigit(s[i+1])) {
+			i++
+			continue
+		}
+		end, digits := scanDigitRun(s, i)
+		if digits >= minMaskedDigits {
+			run := s[i:end]
+			if m := scrubDigits(run); m != run {
+				if b == nil {
+					b = make([]byte, 0, len(s))
+				}
+				b = append(b, s[last:i]...)
+				b = append(b, m...)
+				last = end
+			}
+		}
+		i = end
+	}
+	if b == nil {
+		return s, false
+	}
+	b = append(b, s[last:]...)
+	return string(b), true
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// scanDigitRun reads the digit run starting at s[i] (a digit, or a + before one), as the regular expression
+// \+?[0-9](?:[ \-]?[0-9])*(?:[ \-]?[Xx])? would: it returns the end of the run and its number of digits
+// (a trailing X included).
+func scanDigitRun(s string, i int) (end, digits int) {
+	if s[i] == '+' {
+		i++
+	}
+	i++ // the first digit
+	digits = 1
+	for i < len(s) {
+		if isDigit(s[i]) {
+			i++
+			digits++
+		} else if (s[i] == ' ' || s[i] == '-') && i+1 < len(s) && isDigit(s[i+1]) {
+			i += 2
+			digits++
+		} else {
+			break
+		}
+	}
+	// A trailing X counts toward the length: classifyGroups reads "555-867-530X"'s last group as four long.
+	if i < len(s) && (s[i] == 'X' || s[i] == 'x') {
+		i++
+		digits++
+	} else if i+1 < len(s) && (s[i] == ' ' || s[i] == '-') && (s[i+1] == 'X' || s[i+1] == 'x') {
+		i += 2
+		digits++
+	}
+	return i, digits
 }
 
 // scrubDigits classifies a run of digit groups, masking the longest sequences of groups that form a phone,
@@ -206,8 +314,7 @@ func Scrub(text string, names ...string) string {
 func scrubDigits(run string) string {
 	plus := strings.HasPrefix(run, "+")
 	body := strings.TrimPrefix(run, "+")
-	groups := groupSep.Split(body, -1)
-	seps := groupSep.FindAllString(body, -1)
+	groups, seps := splitGroups(body)
 	var b strings.Builder
 	if plus {
 		b.WriteString("+")
@@ -239,6 +346,19 @@ func scrubDigits(run string) string {
 		}
 	}
 	return b.String()
+}
+
+// splitGroups splits a digit run at its single spaces and dashes: the groups and the separators between them.
+func splitGroups(body string) (groups, seps []string) {
+	start := 0
+	for i := 0; i < len(body); i++ {
+		if body[i] == ' ' || body[i] == '-' {
+			groups = append(groups, body[start:i])
+			seps = append(seps, body[i:i+1])
+			start = i + 1
+		}
+	}
+	return append(groups, body[start:]), seps
 }
 
 // classifyGroups says which mask a sequence of digit groups needs, or "" when it is not personal. A card

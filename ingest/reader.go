@@ -194,12 +194,19 @@ func findHeader(next func() (rawRow, error), p *Profile) (header []string, heade
 	return header, buf[idx].Num, titles, rest, nil
 }
 
-func isEmptyRow(f []string) bool { return nonEmpty(f) == 0 }
+func isEmptyRow(f []string) bool {
+	for _, c := range f {
+		if !isBlank(c) {
+			return false
+		}
+	}
+	return true
+}
 
 func nonEmpty(f []string) int {
 	n := 0
 	for _, c := range f {
-		if strings.TrimSpace(c) != "" {
+		if !isBlank(c) {
 			n++
 		}
 	}

@@ -11,8 +11,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 )
 
 func init() {
@@ -22,274 +20,524 @@ func init() {
 // sniffXLSX: a zip file (an .xlsx is one).
 func sniffXLSX(head []byte) bool { return bytes.HasPrefix(head, []byte("PK\x03\x04")) }
 
-// openXLSX streams a sheet with excelize's Rows iterator and raw cell values (formatted values would turn
-// dates into mm-dd-yy text). What the iterator does not give, it reads from the package itself with a
-// streaming XML pass over the sheet part: merged ranges (filled into every cell they cover, so a branch name
-// merged over many rows reaches each row) and which cells carry a date number format (their serials become
-// dates in the workbook's 1900 or 1904 system).
+// openXLSX streams a sheet with its own lean reader of the package (xlsxscan.go), never loading a sheet whole:
+// the shared strings table, the date styles (styles.xml) and the date system (workbook.xml) are read first;
+// the merged ranges are found by a quick byte search over the sheet part (they follow the cell data); then
+// the cells are read row by row. Cell values are the raw ones: shared and inline strings (phonetic runs
+// ignored), formulas' cached values, and numbers, which become dates when the cell's number format is a date
+// (1900 or 1904 system). Merged ranges are filled into every cell they cover, so a branch name merged over
+// many rows reaches each row.
 func openXLSX(ctx context.Context, in *input) (*table, error) {
-	f, err := excelize.OpenFile(in.Path)
+	zr, err := zip.OpenReader(in.Path)
 	if err != nil {
 		return nil, fmt.Errorf("open workbook: %w", err)
 	}
 	fail := func(err error) (*table, error) {
-		f.Close()
+		zr.Close()
 		return nil, err
 	}
-	sheet := ""
-	if in.Profile != nil && in.Profile.Sheet != "" {
-		for _, s := range f.GetSheetList() {
-			if strings.EqualFold(s, in.Profile.Sheet) {
-				sheet = s
-			}
-		}
-		if sheet == "" {
-			return fail(fmt.Errorf("sheet %q not found (sheets: %s)", in.Profile.Sheet, strings.Join(f.GetSheetList(), ", ")))
-		}
-	} else {
-		for _, s := range f.GetSheetList() {
-			if ok, err := sheetHasData(f, s); err != nil {
-				return fail(fmt.Errorf("sheet %q: %w", s, err))
-			} else if ok {
-				sheet = s
-				break
-			}
-		}
-		if sheet == "" {
-			return fail(fmt.Errorf("every sheet is empty (sheets: %s)", strings.Join(f.GetSheetList(), ", ")))
-		}
-	}
-	props, _ := f.GetWorkbookProps()
-	date1904 := props.Date1904 != nil && *props.Date1904
-	layout, err := scanSheetLayout(in.Path, sheet)
-	if err != nil {
-		return fail(fmt.Errorf("sheet %q: %w", sheet, err))
-	}
-	rows, err := f.Rows(sheet)
-	if err != nil {
-		return fail(fmt.Errorf("sheet %q: %w", sheet, err))
-	}
-	rowNum := 0
-	mergeVal := map[int]string{}
-	active := []int{} // indexes of merges covering the current row
-	nextMerge := 0
-	next := func() (rawRow, error) {
-		for rows.Next() {
-			rowNum++
-			cells, err := rows.Columns(excelize.Options{RawCellValue: true})
-			if err != nil {
-				return rawRow{}, fmt.Errorf("sheet %q row %d: %w", sheet, rowNum, err)
-			}
-			for c, v := range cells {
-				if v != "" && layout.isDate(rowNum, c+1) {
-					if x, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
-						if s, ok := serialText(x, date1904); ok {
-							cells[c] = s
-						}
-					}
-				}
-			}
-			// Merged ranges: remember each top-left value, fill the other cells.
-			for nextMerge < len(layout.merges) && layout.merges[nextMerge].r0 <= rowNum {
-				active = append(active, nextMerge)
-				nextMerge++
-			}
-			keep := active[:0]
-			for _, mi := range active {
-				m := layout.merges[mi]
-				if m.r1 < rowNum {
-					delete(mergeVal, mi)
-					continue
-				}
-				keep = append(keep, mi)
-				if m.r0 == rowNum {
-					if m.c0-1 < len(cells) {
-						mergeVal[mi] = cells[m.c0-1]
-					}
-				}
-				v := mergeVal[mi]
-				if v == "" {
-					continue
-				}
-				for len(cells) < m.c1 {
-					cells = append(cells, "")
-				}
-				for c := m.c0; c <= m.c1; c++ {
-					if cells[c-1] == "" {
-						cells[c-1] = v
-					}
-				}
-			}
-			active = keep
-			return rawRow{Num: rowNum, Fields: cells}, nil
-		}
-		if err := rows.Error(); err != nil {
-			return rawRow{}, fmt.Errorf("sheet %q: %w", sheet, err)
-		}
-		return rawRow{}, io.EOF
-	}
-	t := &table{Format: "xlsx", Sheet: sheet, Serials: true, Date1904: date1904, next: next,
-		close: func() error {
-			rows.Close()
-			if in.count != nil {
-				in.count(int(in.Size))
-			}
-			return f.Close()
-		}}
-	if err := withHeader(t, in.Profile); err != nil {
-		t.Close()
-		if err == io.EOF {
-			return nil, fmt.Errorf("sheet %q: no header: the sheet is empty", sheet)
-		}
-		return nil, fmt.Errorf("sheet %q: %w", sheet, err)
-	}
-	return t, nil
-}
-
-// sheetHasData says whether a sheet has any non-empty cell, reading only until the first one.
-func sheetHasData(f *excelize.File, sheet string) (bool, error) {
-	rows, err := f.Rows(sheet)
-	if err != nil {
-		return false, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		cells, err := rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return false, err
-		}
-		if !isEmptyRow(cells) {
-			return true, nil
-		}
-	}
-	return false, rows.Error()
-}
-
-type mergeRange struct{ r0, c0, r1, c1 int }
-
-type span struct{ from, to int }
-
-// sheetLayout is what the Rows iterator does not tell: merged ranges and date-formatted cells (per column, as
-// row spans, so a long sheet costs a few spans, not a set of cells).
-type sheetLayout struct {
-	merges    []mergeRange
-	dateSpans map[int][]span // column (1-based) -> row spans
-}
-
-func (l *sheetLayout) isDate(row, col int) bool {
-	s := l.dateSpans[col]
-	i := sort.Search(len(s), func(i int) bool { return s[i].to >= row })
-	return i < len(s) && s[i].from <= row
-}
-
-// scanSheetLayout streams the sheet part of the package once with encoding/xml.
-func scanSheetLayout(file, sheet string) (*sheetLayout, error) {
-	zr, err := zip.OpenReader(file)
-	if err != nil {
-		return nil, err
-	}
-	defer zr.Close()
 	parts := map[string]*zip.File{}
 	for _, f := range zr.File {
 		parts[strings.TrimPrefix(f.Name, "/")] = f
 	}
-	sheetPart, err := sheetPartName(parts, sheet)
+	wb, err := readWorkbook(parts)
 	if err != nil {
-		return nil, err
+		return fail(fmt.Errorf("open workbook: %w", err))
+	}
+	var names []string
+	for _, s := range wb.sheets {
+		names = append(names, s.name)
+	}
+	sst, err := readSharedStrings(parts)
+	if err != nil {
+		return fail(fmt.Errorf("shared strings: %w", err))
 	}
 	dateStyles, err := readDateStyles(parts)
 	if err != nil {
-		return nil, fmt.Errorf("styles: %w", err)
+		return fail(fmt.Errorf("styles: %w", err))
 	}
-	zf := parts[sheetPart]
+	open := func(sh wbSheet) (*sheetReader, error) {
+		zf := parts[sh.part]
+		if zf == nil {
+			return nil, fmt.Errorf("sheet %q: part %s is missing from the package", sh.name, sh.part)
+		}
+		merges, err := scanMerges(zf)
+		if err != nil {
+			return nil, fmt.Errorf("sheet %q: %w", sh.name, err)
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			return nil, fmt.Errorf("sheet %q: %w", sh.name, err)
+		}
+		return &sheetReader{rc: rc, x: newXMLScan(rc), sst: sst, dateStyles: dateStyles, date1904: wb.date1904,
+			merges: merges, sheet: sh.name, mergeVal: map[int]string{}}, nil
+	}
+	var sr *sheetReader
+	if in.Profile != nil && in.Profile.Sheet != "" {
+		for _, sh := range wb.sheets {
+			if strings.EqualFold(sh.name, in.Profile.Sheet) {
+				if sr, err = open(sh); err != nil {
+					return fail(err)
+				}
+				break
+			}
+		}
+		if sr == nil {
+			return fail(fmt.Errorf("sheet %q not found (sheets: %s)", in.Profile.Sheet, strings.Join(names, ", ")))
+		}
+	} else {
+		for _, sh := range wb.sheets {
+			probe, err := open(sh)
+			if err != nil {
+				return fail(err)
+			}
+			ok, err := probe.hasData()
+			probe.close()
+			if err != nil {
+				return fail(fmt.Errorf("sheet %q: %w", sh.name, err))
+			}
+			if ok {
+				if sr, err = open(sh); err != nil {
+					return fail(err)
+				}
+				break
+			}
+		}
+		if sr == nil {
+			return fail(fmt.Errorf("every sheet is empty (sheets: %s)", strings.Join(names, ", ")))
+		}
+	}
+	t := &table{Format: "xlsx", Sheet: sr.sheet, Serials: true, Date1904: wb.date1904, next: sr.next,
+		close: func() error {
+			sr.close()
+			if in.count != nil {
+				in.count(int(in.Size))
+			}
+			return zr.Close()
+		}}
+	if err := withHeader(t, in.Profile); err != nil {
+		t.Close()
+		if err == io.EOF {
+			return nil, fmt.Errorf("sheet %q: no header: the sheet is empty", sr.sheet)
+		}
+		return nil, fmt.Errorf("sheet %q: %w", sr.sheet, err)
+	}
+	return t, nil
+}
+
+type mergeRange struct{ r0, c0, r1, c1 int }
+
+// sheetReader yields a sheet's rows (rawRow, 1-based physical row numbers, gaps yielded as empty rows).
+type sheetReader struct {
+	rc         io.ReadCloser
+	x          *xmlScan
+	sst        []string
+	dateStyles map[int]bool
+	date1904   bool
+	sheet      string
+	rowNum     int      // the last row yielded
+	held       []string // a row read ahead of a gap, and its number
+	heldNum    int
+	done       bool
+	// merges, sorted by first row; active are those covering the current row, mergeVal their top-left values.
+	merges    []mergeRange
+	nextMerge int
+	active    []int
+	mergeVal  map[int]string
+	val       []byte
+	inData    bool
+}
+
+func (s *sheetReader) close() {
+	if s.rc != nil {
+		s.rc.Close()
+		s.rc = nil
+	}
+}
+
+// hasData reads until the first non-empty row (the caller then reads the sheet with a new reader).
+func (s *sheetReader) hasData() (bool, error) {
+	for {
+		r, err := s.next()
+		if err == io.EOF {
+			return false, nil
+		}
+		if err != nil {
+			return false, err
+		}
+		if !isEmptyRow(r.Fields) {
+			return true, nil
+		}
+	}
+}
+
+func (s *sheetReader) next() (rawRow, error) {
+	if s.held != nil && s.heldNum == s.rowNum+1 {
+		cells := s.held
+		s.held = nil
+		return s.emit(cells), nil
+	}
+	if s.held != nil {
+		return s.emit(nil), nil // a row missing from the XML: empty
+	}
+	if s.done {
+		return rawRow{}, io.EOF
+	}
+	cells, num, err := s.readRow()
+	if err != nil {
+		return rawRow{}, fmt.Errorf("sheet %q row %d: %w", s.sheet, s.rowNum+1, err)
+	}
+	if cells == nil && num == 0 {
+		s.done = true
+		return rawRow{}, io.EOF
+	}
+	if num > s.rowNum+1 {
+		s.held, s.heldNum = cells, num
+		if s.held == nil {
+			s.held = []string{}
+		}
+		return s.emit(nil), nil
+	}
+	return s.emit(cells), nil
+}
+
+// emit numbers the next row and fills merged ranges into it.
+func (s *sheetReader) emit(cells []string) rawRow {
+	s.rowNum++
+	rowNum := s.rowNum
+	for s.nextMerge < len(s.merges) && s.merges[s.nextMerge].r0 <= rowNum {
+		s.active = append(s.active, s.nextMerge)
+		s.nextMerge++
+	}
+	keep := s.active[:0]
+	for _, mi := range s.active {
+		m := s.merges[mi]
+		if m.r1 < rowNum {
+			delete(s.mergeVal, mi)
+			continue
+		}
+		keep = append(keep, mi)
+		if m.r0 == rowNum && m.c0-1 < len(cells) {
+			s.mergeVal[mi] = cells[m.c0-1]
+		}
+		v := s.mergeVal[mi]
+		if v == "" {
+			continue
+		}
+		for len(cells) < m.c1 {
+			cells = append(cells, "")
+		}
+		for c := m.c0; c <= m.c1; c++ {
+			if cells[c-1] == "" {
+				cells[c-1] = v
+			}
+		}
+	}
+	s.active = keep
+	if cells == nil {
+		cells = []string{}
+	}
+	return rawRow{Num: rowNum, Fields: cells}
+}
+
+// readRow reads the next <row> of the sheet data: its cells and row number (0 and nil after the last row).
+func (s *sheetReader) readRow() ([]string, int, error) {
+	x := s.x
+	var (
+		cells          []string
+		num            int
+		inRow, inCell  bool
+		inV, inIs, inT bool
+		inPh           bool
+		col            int
+		typ            string
+		style          int
+		has            bool
+	)
+	for {
+		tok, err := x.next()
+		if err != nil {
+			return nil, 0, err
+		}
+		switch tok.kind {
+		case tokEOF:
+			return nil, 0, nil
+		case tokText:
+			if inV || inT && inIs && !inPh {
+				if tok.cdata {
+					s.val = append(s.val, tok.text...)
+				} else {
+					s.val = xmlText(s.val, tok.text)
+				}
+				has = true
+			}
+		case tokStart:
+			switch string(tok.name) {
+			case "sheetData":
+				s.inData = true
+			case "row":
+				if !s.inData {
+					continue
+				}
+				inRow, col = true, 0
+				num = s.rowNum + 1
+				if v, ok := xmlAttr(tok.attrs, "r"); ok {
+					if n, err := strconv.Atoi(string(v)); err == nil && n > 0 {
+						num = n
+					}
+				}
+				if tok.self {
+					return []string{}, num, nil
+				}
+			case "c":
+				if !inRow {
+					continue
+				}
+				col++
+				typ, style = "", -1
+				eachXMLAttr(tok.attrs, func(key, v []byte) {
+					switch string(key) {
+					case "r":
+						if c, _, ok := cellRef(v); ok {
+							col = c
+						}
+					case "t":
+						typ = cellType(v)
+					case "s":
+						style = atoiBytes(v)
+					}
+				})
+				s.val, has = s.val[:0], false
+				inCell = !tok.self
+			case "v":
+				inV = inCell && !tok.self
+			case "is":
+				inIs = inCell && !tok.self
+			case "rPh":
+				inPh = !tok.self
+			case "t":
+				inT = inIs && !tok.self
+			}
+		case tokEnd:
+			switch string(tok.name) {
+			case "v":
+				inV = false
+			case "is":
+				inIs = false
+			case "rPh":
+				inPh = false
+			case "t":
+				inT = false
+			case "c":
+				if inCell && has {
+					v := s.cellValue(typ, style)
+					if v != "" {
+						for len(cells) < col {
+							cells = append(cells, "")
+						}
+						cells[col-1] = v
+					}
+				}
+				inCell = false
+			case "row":
+				if inRow {
+					if cells == nil {
+						cells = []string{}
+					}
+					return cells, num, nil
+				}
+			case "sheetData":
+				return nil, 0, nil
+			}
+		}
+	}
+}
+
+// cellType returns the cell type attribute as a constant string (no allocation per cell).
+func cellType(v []byte) string {
+	for _, t := range [...]string{"s", "n", "str", "inlineStr", "b", "e", "d"} {
+		if string(v) == t {
+			return t
+		}
+	}
+	return string(v)
+}
+
+// atoiBytes reads a non-negative decimal number; -1 when v is not one.
+func atoiBytes(v []byte) int {
+	if len(v) == 0 || len(v) > 9 {
+		return -1
+	}
+	n := 0
+	for _, c := range v {
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// cellValue is a cell's raw value by its type, a date text when a number has a date format.
+func (s *sheetReader) cellValue(typ string, style int) string {
+	switch typ {
+	case "s":
+		i, err := strconv.Atoi(strings.TrimSpace(string(s.val)))
+		if err != nil || i < 0 || i >= len(s.sst) {
+			return ""
+		}
+		return s.sst[i]
+	case "", "n":
+		if style >= 0 && s.dateStyles[style] {
+			if f, err := strconv.ParseFloat(strings.TrimSpace(string(s.val)), 64); err == nil {
+				if t, ok := serialText(f, s.date1904); ok {
+					return t
+				}
+			}
+		}
+	}
+	return string(s.val)
+}
+
+// scanMerges finds the sheet's merged ranges (<mergeCell ref="A1:G1"/>, after the cell data) with a byte
+// search over the part, not a parse of every cell.
+func scanMerges(zf *zip.File) ([]mergeRange, error) {
+	rc, err := zf.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	var out []mergeRange
+	pat := []byte("mergeCell ")
+	buf := make([]byte, 0, 512<<10)
+	chunk := make([]byte, 256<<10)
+	for {
+		n, err := rc.Read(chunk)
+		buf = append(buf, chunk[:n]...)
+		for {
+			i := bytes.Index(buf, pat)
+			if i < 0 {
+				break
+			}
+			j := bytes.IndexByte(buf[i:], '>')
+			if j < 0 {
+				buf = buf[i:] // the tag continues in the next chunk
+				goto more
+			}
+			if i == 0 || buf[i-1] != '<' && buf[i-1] != ':' { // text that merely reads "mergeCell "
+				buf = buf[i+len(pat):]
+				continue
+			}
+			if ref, ok := xmlAttr(buf[i+len(pat):i+j], "ref"); ok {
+				if a, b, ok := strings.Cut(string(ref), ":"); ok {
+					c0, r0, ok0 := cellRef([]byte(a))
+					c1, r1, ok1 := cellRef([]byte(b))
+					if ok0 && ok1 {
+						out = append(out, mergeRange{min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)})
+					}
+				}
+			}
+			buf = buf[i+j:]
+		}
+		// Keep a tail that may hold the start of the pattern.
+		if len(buf) > len(pat)+1 {
+			buf = append(buf[:0], buf[len(buf)-len(pat)-1:]...)
+		}
+	more:
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if cap(buf)-len(buf) < len(chunk) {
+			buf = append(make([]byte, 0, 2*cap(buf)+len(chunk)), buf...)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].r0 < out[j].r0 })
+	return out, nil
+}
+
+// readSharedStrings reads the shared strings table: each <si>'s text runs joined, phonetic runs (<rPh>)
+// ignored.
+func readSharedStrings(parts map[string]*zip.File) ([]string, error) {
+	zf := parts["xl/sharedStrings.xml"]
 	if zf == nil {
-		return nil, fmt.Errorf("part %s is missing from the package", sheetPart)
+		return nil, nil
 	}
 	rc, err := zf.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer rc.Close()
-	l := &sheetLayout{dateSpans: map[int][]span{}}
-	dec := xml.NewDecoder(rc)
-	row, col := 0, 0
+	x := newXMLScan(rc)
+	var out []string
+	var val []byte
+	inSI, inT, inPh := false, false, false
 	for {
-		tok, err := dec.RawToken() // no namespace bookkeeping: much cheaper on a large sheet
-		if err == io.EOF {
-			break
-		}
+		tok, err := x.next()
 		if err != nil {
-			return nil, fmt.Errorf("read %s: %w", sheetPart, err)
+			return nil, err
 		}
-		se, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
-		}
-		switch se.Name.Local {
-		case "row":
-			row++
-			col = 0
-			if v := attr(se, "r"); v != "" {
-				row, _ = strconv.Atoi(v)
-			}
-		case "c":
-			col++
-			if v := attr(se, "r"); v != "" {
-				if c, r, err := excelize.CellNameToCoordinates(v); err == nil {
-					col, row = c, r
+		switch tok.kind {
+		case tokEOF:
+			return out, nil
+		case tokText:
+			if inSI && inT && !inPh {
+				if tok.cdata {
+					val = append(val, tok.text...)
+				} else {
+					val = xmlText(val, tok.text)
 				}
 			}
-			t := attr(se, "t")
-			s := attr(se, "s")
-			if s == "" || (t != "" && t != "n") {
-				continue
+		case tokStart:
+			switch string(tok.name) {
+			case "si":
+				if tok.self {
+					out = append(out, "")
+					continue
+				}
+				inSI, val = true, val[:0]
+			case "t":
+				inT = !tok.self
+			case "rPh":
+				inPh = !tok.self
 			}
-			id, _ := strconv.Atoi(s)
-			if !dateStyles[id] {
-				continue
-			}
-			sp := l.dateSpans[col]
-			if n := len(sp); n > 0 && sp[n-1].to >= row-1 {
-				sp[n-1].to = row
-			} else {
-				l.dateSpans[col] = append(sp, span{row, row})
-			}
-		case "mergeCell":
-			ref := attr(se, "ref")
-			a, b, ok := strings.Cut(ref, ":")
-			if !ok {
-				continue
-			}
-			c0, r0, err1 := excelize.CellNameToCoordinates(a)
-			c1, r1, err2 := excelize.CellNameToCoordinates(b)
-			if err1 == nil && err2 == nil {
-				l.merges = append(l.merges, mergeRange{min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)})
+		case tokEnd:
+			switch string(tok.name) {
+			case "si":
+				out = append(out, string(val))
+				inSI = false
+			case "t":
+				inT = false
+			case "rPh":
+				inPh = false
 			}
 		}
 	}
-	sort.Slice(l.merges, func(i, j int) bool { return l.merges[i].r0 < l.merges[j].r0 })
-	return l, nil
 }
 
-func attr(se xml.StartElement, name string) string {
-	for _, a := range se.Attr {
-		if a.Name.Local == name {
-			return a.Value
-		}
-	}
-	return ""
+type wbSheet struct{ name, part string }
+
+type workbookInfo struct {
+	sheets   []wbSheet
+	date1904 bool
 }
 
-// sheetPartName finds a sheet's part through xl/workbook.xml and its relationships.
-func sheetPartName(parts map[string]*zip.File, sheet string) (string, error) {
+// readWorkbook reads the sheet names in order with their parts (through the workbook's relationships) and the
+// date system.
+func readWorkbook(parts map[string]*zip.File) (*workbookInfo, error) {
 	var wb struct {
+		Pr struct {
+			Date1904 string `xml:"date1904,attr"`
+		} `xml:"workbookPr"`
 		Sheets []struct {
 			Name string `xml:"name,attr"`
 			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
 		} `xml:"sheets>sheet"`
 	}
 	if err := readXMLPart(parts, "xl/workbook.xml", &wb); err != nil {
-		return "", err
+		return nil, err
 	}
 	var rels struct {
 		Rels []struct {
@@ -298,23 +546,23 @@ func sheetPartName(parts map[string]*zip.File, sheet string) (string, error) {
 		} `xml:"Relationship"`
 	}
 	if err := readXMLPart(parts, "xl/_rels/workbook.xml.rels", &rels); err != nil {
-		return "", err
+		return nil, err
 	}
+	info := &workbookInfo{date1904: wb.Pr.Date1904 == "1" || strings.EqualFold(wb.Pr.Date1904, "true")}
 	for _, s := range wb.Sheets {
-		if !strings.EqualFold(s.Name, sheet) {
-			continue
-		}
+		part := ""
 		for _, r := range rels.Rels {
 			if r.ID == s.RID {
-				t := r.Target
-				if strings.HasPrefix(t, "/") {
-					return strings.TrimPrefix(t, "/"), nil
+				if strings.HasPrefix(r.Target, "/") {
+					part = strings.TrimPrefix(r.Target, "/")
+				} else {
+					part = path.Clean("xl/" + r.Target)
 				}
-				return path.Clean("xl/" + t), nil
 			}
 		}
+		info.sheets = append(info.sheets, wbSheet{s.Name, part})
 	}
-	return "", fmt.Errorf("sheet %q has no part in the package", sheet)
+	return info, nil
 }
 
 func readXMLPart(parts map[string]*zip.File, name string, v any) error {

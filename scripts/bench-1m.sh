@@ -16,7 +16,7 @@ ROWS=${BENCH_ROWS:-1000000}
 PERIOD=${BENCH_PERIOD:-2026-10}
 BIN=$DIR/complaints
 mkdir -p "$DIR"
-go build -o "$BIN" ./cmd/complaints
+go build -tags duckdb_arrow -o "$BIN" ./cmd/complaints
 
 timed() { # timed LABEL OUTPUT-FILE-OR-- CMD...
 	local label=$1 out=$2
