@@ -20,6 +20,7 @@ type Summary struct {
 	Period    string
 	Report    string
 	Dashboard string
+	Filing    int64 // the filing recorded for the report (RunOptions.RecordFiling), 0 for none
 }
 
 // Failed counts the files that failed.
@@ -42,6 +43,8 @@ type RunOptions struct {
 	DashOut    string
 	Months     int // dashboard months ending at Period (default 13)
 	SkipIngest bool
+	// RecordFiling stores the report's figures as filed (as `report --record-filing`).
+	RecordFiling bool
 }
 
 // Run ingests, normalises, and writes the report and the dashboard for a period. Files that fail are listed in
@@ -85,6 +88,11 @@ func (e *Env) Run(ctx context.Context, w *warehouse.Warehouse, o RunOptions) (*S
 	}
 	if s.Report, err = e.Report(ctx, w, s.Period, o.Lang, o.ReportOut); err != nil {
 		return s, err
+	}
+	if o.RecordFiling {
+		if s.Filing, err = e.RecordFiling(ctx, w, nil, s.Period, s.Report); err != nil {
+			return s, err
+		}
 	}
 	months := o.Months
 	if months <= 0 {
@@ -145,6 +153,9 @@ func PrintSummary(out io.Writer, s *Summary) {
 	}
 	if s.Report != "" {
 		fmt.Fprintf(out, "report (%s): %s\n", s.Period, s.Report)
+	}
+	if s.Filing != 0 {
+		fmt.Fprintf(out, "filing %d recorded: the figures of %s as submitted\n", s.Filing, s.Period)
 	}
 	if s.Dashboard != "" {
 		fmt.Fprintf(out, "dashboard:      %s\n", s.Dashboard)

@@ -251,16 +251,19 @@ and the Pareto of causes. It opens from a shared drive or an e-mail attachment w
 
 func newRunCmd(g *globals) *cobra.Command {
 	var period, lang string
+	var record bool
 	c := &cobra.Command{
 		Use:   "run [FILE...]",
 		Short: "The monthly job: ingest, normalise, report and dashboard for a period",
 		Long: `run does the whole monthly job: ingests every configured source (or the files given), normalises, and
 writes the period's workbook and the 13-month dashboard, then prints a summary. --period defaults to the
-previous month, so a monthly cron line needs no date. The exit code is non-zero when any file failed.`,
+previous month, so a monthly cron line needs no date. The exit code is non-zero when any file failed.
+--record-filing stores the workbook's figures as filed, as report --record-filing does.`,
 		Example: `  # crontab: 06:00 on the 3rd of every month
   0 6 3 * * cd /data/complaints && complaints run --log-format json >> run.log 2>&1
 
-  complaints run --period 2026-10`,
+  complaints run --period 2026-10
+  complaints run --period 2026-10 --record-filing   # the workbook submitted: later ones show restatements`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if period == "" {
 				period = pipeline.PreviousMonth(time.Now())
@@ -276,13 +279,14 @@ previous month, so a monthly cron line needs no date. The exit code is non-zero 
 				return err
 			}
 			defer w.Close()
-			s, err := env.Run(cmd.Context(), w, pipeline.RunOptions{Period: period, Files: args, Lang: lang})
+			s, err := env.Run(cmd.Context(), w, pipeline.RunOptions{Period: period, Files: args, Lang: lang, RecordFiling: record})
 			pipeline.PrintSummary(cmd.OutOrStdout(), s)
 			return err
 		},
 	}
 	c.Flags().StringVar(&period, "period", "", "month to report, YYYY-MM (default: the previous month)")
 	c.Flags().StringVar(&lang, "lang", "", "zh or en (default: the config's language)")
+	c.Flags().BoolVar(&record, "record-filing", false, "store the workbook's figures as filed; later workbooks of the period show what changed")
 	return c
 }
 

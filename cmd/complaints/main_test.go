@@ -91,7 +91,7 @@ func TestVersionNamesDuckDB(t *testing.T) {
 }
 
 // TestSampleThenRun drives the CLI as a user would: generate a small project, run the monthly job on it, and
-// run it again: the second run skips every file and writes the same figures.
+// run it again, recording the filing: the second run skips every file and writes the same figures.
 func TestSampleThenRun(t *testing.T) {
 	dir := t.TempDir()
 	if _, err := run(t, "sample", "--seed", "3", "--months", "9", "--rows", "2000", "--out", dir); err != nil {
@@ -107,9 +107,12 @@ func TestSampleThenRun(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
 	}
-	out2, err := run(t, args...)
+	out2, err := run(t, append(args, "--record-filing")...)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(out2, "filing 1 recorded") {
+		t.Errorf("run --record-filing recorded no filing:\n%s", out2)
 	}
 	if strings.Contains(out2, "landed as batch") || !strings.Contains(out2, "skipped") {
 		t.Errorf("second run landed files again:\n%s", out2)
