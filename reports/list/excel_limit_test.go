@@ -76,7 +76,7 @@ func TestSplitAtExcelsRowLimit(t *testing.T) {
 					last, _ = strconv.Atoi(string(m[1]))
 				}
 				if i := bytes.Index(chunk, []byte("hotline:")); i >= 0 {
-					k := string(chunk[i:bytes.IndexByte(chunk[i:], '<')+i])
+					k := string(chunk[i : bytes.IndexByte(chunk[i:], '<')+i])
 					if firstKey == "" {
 						firstKey = k
 					}
