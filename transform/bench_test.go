@@ -96,7 +96,7 @@ func BenchmarkNormalize1M(b *testing.B) {
 			b.Fatal(err)
 		}
 		t0 = time.Now()
-		res, err = Normalize(ctx, w, Options{BranchesFile: branches})
+		res, err = Normalize(ctx, w, Options{BranchesFile: branches, Logger: benchLogger()})
 		if err != nil {
 			b.Fatal(err)
 		}
