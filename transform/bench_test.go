@@ -69,7 +69,8 @@ func BenchmarkNormalize1M(b *testing.B) {
 		if p := os.Getenv("BENCH_DB"); p != "" {
 			path = p // kept after the run, to look at with EXPLAIN ANALYZE
 		}
-		w, err := warehouse.Open(ctx, warehouse.Options{Path: path})
+		// BENCH_MEM overrides the memory limit (default: the warehouse's)
+		w, err := warehouse.Open(ctx, warehouse.Options{Path: path, MemoryLimit: os.Getenv("BENCH_MEM")})
 		if err != nil {
 			b.Fatal(err)
 		}

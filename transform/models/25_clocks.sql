@@ -2,8 +2,9 @@
 -- not counted. Internal: the n-th working day after receipt (n = 3 for general complaints and for those whose type
 -- is missing, the stricter limit; 10 for complex). Regulatory: receipt + 15 calendar days (30 or 60 with an
 -- extension tier) + paused days, moved to the next working day when it falls on a rest day or holiday.
--- calendar_days is filled by transform from the working-day calendar before this model runs. Incremental
--- normalise computes the clocks of the complaints it re-derives only (the calendar is in its fingerprint).
+-- calendar_days is filled by transform from the working-day calendar before this model runs. The clocks of the
+-- complaints re-derived (cx) go to clock_values, which 38_write stores with them; incremental normalise keeps
+-- the clocks of the others (the calendar and the policy values are in its fingerprint).
 --
 -- Every deadline is an equi-join on precomputed day columns, never a range join: cal_days gives each day its
 -- working-day index (workday_no, the count of working days up to and including it) and the first working day on
@@ -25,8 +26,7 @@ WITH scope AS (
                 ELSE getvariable('internal_days_general') END AS internal_limit_days,
            CASE WHEN extension_tier IN (30, 60) THEN extension_tier
                 ELSE getvariable('regulatory_days') END + paused_days AS regulatory_limit_days
-    FROM complaints
-    WHERE NOT getvariable('incremental') OR complaint_key IN (SELECT complaint_key FROM scope_keys)
+    FROM cx
 )
 SELECT s.complaint_key, s.internal_limit_days, s.regulatory_limit_days,
        CASE WHEN s.replied_date IS NOT NULL THEN date_diff('day', s.received_date, s.replied_date) END AS calendar_days_to_reply,
@@ -41,15 +41,3 @@ LEFT JOIN cal_days r ON r.day = s.received_date
 LEFT JOIN cal_workdays wd ON wd.workday_no = r.workday_no + s.internal_limit_days
 LEFT JOIN cal_days rg ON rg.day = s.received_date + s.regulatory_limit_days
 LEFT JOIN cal_days p ON p.day = s.replied_date;
-
-UPDATE complaints SET
-    internal_limit_days    = v.internal_limit_days,
-    regulatory_limit_days  = v.regulatory_limit_days,
-    calendar_days_to_reply = v.calendar_days_to_reply,
-    internal_deadline      = v.internal_deadline,
-    regulatory_deadline    = v.regulatory_deadline,
-    working_days_to_reply  = v.working_days_to_reply,
-    internal_on_time       = v.internal_on_time,
-    regulatory_on_time     = v.regulatory_on_time
-FROM clock_values v
-WHERE v.complaint_key = complaints.complaint_key;
