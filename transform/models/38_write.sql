@@ -10,8 +10,9 @@ FROM core_c c
 JOIN dup_state d USING (complaint_key)
 LEFT JOIN repeat_keys r USING (complaint_key);
 
--- the whole rows of the complaints re-derived: cx, the text columns that pass through from the landed row, the
--- customer, links, repeat flag and clocks
+-- the whole rows of the complaints in cx_sel (some of cx, below): cx, the text columns that pass through from
+-- the landed row, the customer, links, repeat flag and clocks
+CREATE OR REPLACE TEMP TABLE cx_sel AS SELECT * FROM cx LIMIT 0;
 CREATE OR REPLACE TEMP VIEW assembled AS
 SELECT
     x.complaint_key, l.source_system, l.source_id, x.batch_id, l.file_path, x.row_number, x.version_count,
@@ -44,7 +45,7 @@ SELECT
     v.internal_limit_days, v.internal_deadline, v.regulatory_limit_days, v.regulatory_deadline,
     v.working_days_to_reply, v.calendar_days_to_reply, v.internal_on_time, v.regulatory_on_time,
     d.repeat_complainant
-FROM cx x
+FROM cx_sel x
 JOIN (SELECT *, coalesce(reply_facts, reply_accountability, reply_remediation, reply_satisfaction, reply_time,
                          reply_handler_contact) IS NOT NULL AS recorded,
              getvariable('map_business_channel')[business_channel] AS bc
@@ -60,8 +61,8 @@ SELECT complaint_key FROM complaints WHERE complaint_key IN (SELECT complaint_ke
 
 CREATE OR REPLACE TEMP TABLE cx_changed AS SELECT * FROM complaints LIMIT 0;
 
-INSERT INTO cx_changed BY NAME
-SELECT * FROM assembled WHERE complaint_key IN (SELECT complaint_key FROM stored_keys);
+CREATE OR REPLACE TEMP TABLE cx_sel AS SELECT * FROM cx WHERE complaint_key IN (SELECT complaint_key FROM stored_keys);
+INSERT INTO cx_changed BY NAME SELECT * FROM assembled;
 
 DELETE FROM cx_changed WHERE complaint_key IN (
     SELECT complaint_key FROM (SELECT * FROM cx_changed INTERSECT SELECT * FROM complaints WHERE NOT getvariable('incremental')));
@@ -72,8 +73,8 @@ WHERE complaint_key IN (SELECT complaint_key FROM cx_changed)
 
 INSERT INTO complaints SELECT * FROM cx_changed;
 
-INSERT INTO complaints BY NAME
-SELECT * FROM assembled WHERE complaint_key NOT IN (SELECT complaint_key FROM stored_keys);
+CREATE OR REPLACE TEMP TABLE cx_sel AS SELECT * FROM cx WHERE complaint_key NOT IN (SELECT complaint_key FROM stored_keys);
+INSERT INTO complaints BY NAME SELECT * FROM assembled;
 
 UPDATE complaints SET
     customer_key = d.customer_key, duplicate_of = d.duplicate_of, primary_key = d.primary_key,
@@ -89,5 +90,6 @@ WHERE d.complaint_key = complaints.complaint_key
 
 -- the wide temp tables are done with: give their memory back before the marts
 DROP VIEW assembled;
+DROP TABLE cx_sel;
 DROP TABLE cx_changed;
 DROP TABLE clock_values;
