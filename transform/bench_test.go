@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"complaints/config"
 	"complaints/warehouse"
 )
 
@@ -69,8 +70,12 @@ func BenchmarkNormalize1M(b *testing.B) {
 		if p := os.Getenv("BENCH_DB"); p != "" {
 			path = p // kept after the run, to look at with EXPLAIN ANALYZE
 		}
-		// BENCH_MEM overrides the memory limit (default: the warehouse's)
-		w, err := warehouse.Open(ctx, warehouse.Options{Path: path, MemoryLimit: os.Getenv("BENCH_MEM")})
+		// the config's default memory limit, as the CLI runs; BENCH_MEM overrides it
+		mem := config.DefaultMemoryLimit
+		if m := os.Getenv("BENCH_MEM"); m != "" {
+			mem = m
+		}
+		w, err := warehouse.Open(ctx, warehouse.Options{Path: path, MemoryLimit: mem})
 		if err != nil {
 			b.Fatal(err)
 		}
