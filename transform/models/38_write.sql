@@ -12,7 +12,7 @@ LEFT JOIN repeat_keys r USING (complaint_key);
 
 -- the whole rows of the complaints in cx_sel (some of cx, below): cx, the text columns that pass through from
 -- the landed row, the customer, links, repeat flag and clocks
-CREATE OR REPLACE TEMP TABLE cx_sel AS SELECT * FROM cx LIMIT 0;
+CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx LIMIT 0;
 CREATE OR REPLACE TEMP VIEW assembled AS
 SELECT
     x.complaint_key, l.source_system, l.source_id, x.batch_id, l.file_path, x.row_number, x.version_count,
@@ -61,7 +61,7 @@ SELECT complaint_key FROM complaints WHERE complaint_key IN (SELECT complaint_ke
 
 CREATE OR REPLACE TEMP TABLE cx_changed AS SELECT * FROM complaints LIMIT 0;
 
-CREATE OR REPLACE TEMP TABLE cx_sel AS SELECT * FROM cx WHERE complaint_key IN (SELECT complaint_key FROM stored_keys);
+CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx WHERE complaint_key IN (SELECT complaint_key FROM stored_keys);
 INSERT INTO cx_changed BY NAME SELECT * FROM assembled;
 
 DELETE FROM cx_changed WHERE complaint_key IN (
@@ -73,7 +73,7 @@ WHERE complaint_key IN (SELECT complaint_key FROM cx_changed)
 
 INSERT INTO complaints SELECT * FROM cx_changed;
 
-CREATE OR REPLACE TEMP TABLE cx_sel AS SELECT * FROM cx WHERE complaint_key NOT IN (SELECT complaint_key FROM stored_keys);
+CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx WHERE complaint_key NOT IN (SELECT complaint_key FROM stored_keys);
 INSERT INTO complaints BY NAME SELECT * FROM assembled;
 
 UPDATE complaints SET
@@ -90,6 +90,6 @@ WHERE d.complaint_key = complaints.complaint_key
 
 -- the wide temp tables are done with: give their memory back before the marts
 DROP VIEW assembled;
-DROP TABLE cx_sel;
+DROP VIEW cx_sel;
 DROP TABLE cx_changed;
 DROP TABLE clock_values;
