@@ -32,6 +32,9 @@ type Code struct {
 	Parent   string   `yaml:"parent,omitempty"` // roll-up code in the same dimension (debit_card -> bank_card)
 	Class    string   `yaml:"class,omitempty"`  // complaint_type: general / complex
 	Synonyms []string `yaml:"synonyms,omitempty"`
+	// Keywords classify a complaint whose column of this dimension is empty by its summary or narrative
+	// (business_category and cause only; see KeywordRules).
+	Keywords []string `yaml:"keywords,omitempty"`
 }
 
 // Label returns the code's label in lang ("zh" or "en"; anything else is Chinese).
@@ -193,4 +196,40 @@ func Normalize(s string) string {
 		return r
 	}, s)
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
+
+// KeywordDimensions are the dimensions whose empty values keyword rules may fill.
+var KeywordDimensions = []string{"business_category", "cause"}
+
+// KeywordRule is one keyword of one code: a complaint whose column of Dimension is empty and whose summary or
+// narrative (folded with Normalize) contains Keyword gets Code.
+type KeywordRule struct {
+	Dimension string
+	Code      string
+	Keyword   string // folded with Normalize
+	Priority  int    // 1 is tried first, within the dimension
+	ID        string // "code:keyword" as written in the catalogue, recorded on the complaint
+}
+
+// KeywordRules lists the keyword rules of KeywordDimensions in priority order: codes in catalogue order, each
+// code's keywords in the order listed. The first rule that matches wins, so a code listed earlier (and a keyword
+// listed earlier) takes precedence; the catalogue puts specific codes (debit_card, credit_card) before none
+// that could also match their texts. A keyword that folds to nothing is skipped.
+func KeywordRules() []KeywordRule {
+	load()
+	var out []KeywordRule
+	for _, dim := range KeywordDimensions {
+		n := 0
+		for _, c := range tax.Dimensions[dim] {
+			for _, k := range c.Keywords {
+				f := Normalize(k)
+				if f == "" {
+					continue
+				}
+				n++
+				out = append(out, KeywordRule{Dimension: dim, Code: c.Code, Keyword: f, Priority: n, ID: c.Code + ":" + strings.TrimSpace(k)})
+			}
+		}
+	}
+	return out
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"complaints/config"
 	"complaints/warehouse"
 )
 
@@ -69,7 +70,12 @@ func BenchmarkNormalize1M(b *testing.B) {
 		if p := os.Getenv("BENCH_DB"); p != "" {
 			path = p // kept after the run, to look at with EXPLAIN ANALYZE
 		}
-		w, err := warehouse.Open(ctx, warehouse.Options{Path: path})
+		// the config's default memory limit, as the CLI runs; BENCH_MEM overrides it
+		mem := config.DefaultMemoryLimit
+		if m := os.Getenv("BENCH_MEM"); m != "" {
+			mem = m
+		}
+		w, err := warehouse.Open(ctx, warehouse.Options{Path: path, MemoryLimit: mem})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -96,7 +102,7 @@ func BenchmarkNormalize1M(b *testing.B) {
 			b.Fatal(err)
 		}
 		t0 = time.Now()
-		res, err = Normalize(ctx, w, Options{BranchesFile: branches})
+		res, err = Normalize(ctx, w, Options{BranchesFile: branches, Logger: benchLogger()})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -92,7 +92,7 @@ type Result struct {
 
 // goSteps run right after the model they are keyed by: work that is clearer in Go than in SQL.
 var goSteps = map[string]func(context.Context, *sql.Tx) error{
-	"20_complaints": linkCustomers, // customers before duplicates: duplicates need "the same customer"
+	"24_core": linkCustomers, // customers before duplicates: duplicates need "the same customer"
 }
 
 // Model is one embedded SQL file.
@@ -140,6 +140,20 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 		return nil, fmt.Errorf("normalize: %w", err)
 	}
 	defer conn.Close()
+	// Settings for the length of the normalise, put back afterwards: no model depends on the order rows come out
+	// of a statement (every order that matters is explicit), so DuckDB need not keep insertion order (less memory,
+	// more parallel work); and the canonical rows are stored without FSST string compression, whose analysis
+	// took half the time of writing a million complaints (the file grows a little; dictionary compression stays).
+	for _, q := range []string{"SET preserve_insertion_order = false", "SET disabled_compression_methods = 'fsst'"} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return nil, fmt.Errorf("normalize: %s: %w", q, err)
+		}
+	}
+	defer func() {
+		for _, q := range []string{"RESET preserve_insertion_order", "RESET disabled_compression_methods"} {
+			conn.ExecContext(context.WithoutCancel(ctx), q)
+		}
+	}()
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("normalize: begin: %w", err)
@@ -207,7 +221,16 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 	}
 	for _, m := range models {
 		t0 := time.Now()
-		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		if opts.Logger != nil && opts.Logger.Enabled(ctx, slog.LevelDebug) {
+			// one statement at a time, each timed (BENCH_VERBOSE=1 shows where a model spends its time)
+			for _, st := range statements(m.SQL) {
+				ts := time.Now()
+				if _, err := tx.ExecContext(ctx, st); err != nil {
+					return nil, fmt.Errorf("normalize: model %s: %w", m.Name, err)
+				}
+				opts.Logger.Debug("statement", "model", m.Name, "seconds", time.Since(ts).Seconds(), "sql", firstLine(st))
+			}
+		} else if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 			return nil, fmt.Errorf("normalize: model %s: %w", m.Name, err)
 		}
 		t1 := time.Now()
@@ -246,7 +269,7 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM unmapped_values), (SELECT count(*) FROM unknown_branches),
 		(SELECT count(*) FROM corr_log), (SELECT count(*) FROM corrections_unmatched),
-		(SELECT count(*) FROM stg_versions)`).Scan(&res.Unmapped, &res.UnknownBranches,
+		(SELECT coalesce(sum(version_count), 0) FROM stg_pick)`).Scan(&res.Unmapped, &res.UnknownBranches,
 		&res.CorrectionsApplied, &res.CorrectionsUnmatched, &res.Rederived); err != nil {
 		return nil, fmt.Errorf("normalize: unmapped count: %w", err)
 	}
@@ -275,6 +298,7 @@ func fingerprint(ctx context.Context, tx *sql.Tx, models []Model, policy map[str
 	err := tx.QueryRowContext(ctx, `SELECT md5(concat_ws('|',
 		(SELECT string_agg(concat_ws(',', day, is_workday, holiday), ';' ORDER BY day) FROM calendar_days),
 		(SELECT string_agg(concat_ws(',', dimension, synonym, code), ';' ORDER BY dimension, synonym) FROM taxonomy_map),
+		(SELECT string_agg(concat_ws(',', dimension, priority, code, keyword, rule_id), ';' ORDER BY dimension, priority) FROM keyword_rules),
 		(SELECT string_agg(concat_ws(',', code, name, aliases, parent, province_code, province_name, valid_from, valid_to, successor), ';'
 			ORDER BY code, name, aliases, valid_from, valid_to) FROM branch_master)))`).Scan(&data)
 	if err != nil {
@@ -295,10 +319,18 @@ func canIncrement(ctx context.Context, tx *sql.Tx, fp string) bool {
 	return err == nil && last.Valid && last.String == fp && done > 0 && gone == 0
 }
 
-// loadTaxonomy refreshes taxonomy_map from the catalogue.
+// loadTaxonomy refreshes taxonomy_map and keyword_rules from the catalogue.
 func loadTaxonomy(ctx context.Context, tx *sql.Tx) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM taxonomy_map"); err != nil {
 		return fmt.Errorf("normalize: taxonomy_map: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM keyword_rules"); err != nil {
+		return fmt.Errorf("normalize: keyword_rules: %w", err)
+	}
+	for _, r := range catalog.KeywordRules() {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO keyword_rules VALUES (?, ?, ?, ?, ?)", r.Dimension, r.Priority, r.Code, r.Keyword, r.ID); err != nil {
+			return fmt.Errorf("normalize: keyword_rules: %w", err)
+		}
 	}
 	syns := catalog.Synonyms()
 	const chunk = 200
@@ -372,4 +404,37 @@ func loadCalendar(ctx context.Context, tx *sql.Tx, cal *calendar.Calendar) error
 		}
 	}
 	return nil
+}
+
+// statements splits a model into its statements: a statement ends with a line (not a comment) ending in ';'.
+func statements(model string) []string {
+	var out []string
+	var cur strings.Builder
+	code := false
+	for line := range strings.Lines(model) {
+		t := strings.TrimSpace(line)
+		cur.WriteString(line)
+		if t != "" && !strings.HasPrefix(t, "--") {
+			code = true
+		}
+		if code && strings.HasSuffix(t, ";") && !strings.HasPrefix(t, "--") {
+			out = append(out, cur.String())
+			cur.Reset()
+			code = false
+		}
+	}
+	if code {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+// firstLine is a statement's first line of code, for a log line.
+func firstLine(st string) string {
+	for line := range strings.Lines(st) {
+		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "--") {
+			return t
+		}
+	}
+	return ""
 }

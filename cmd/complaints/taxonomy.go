@@ -1,6 +1,7 @@
 package main
 
 import (
+	"database/sql"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -22,15 +23,19 @@ func newTaxonomyCmd(g *globals) *cobra.Command {
 		Short: "List every raw category, cause or channel value that maps to no code, with the closest codes",
 		Long: `unmapped lists the values of the last normalise that matched no code of the catalogue (value, records,
 sources, closest codes). Such records are kept as 'unmapped' in every figure, never dropped; add the spelling
-as a synonym to map them.`,
+as a synonym to map them. First it counts the records whose export left the business category or cause empty
+and that a keyword rule of the catalogue classified, by rule.`,
 		Example: "  complaints taxonomy unmapped --warehouse /data/complaints.duckdb",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			_, w, err := g.open(cmd, false)
+			env, w, err := g.open(cmd, false)
 			if err != nil {
 				return err
 			}
 			defer w.Close()
+			if err := printKeywordClassified(cmd, w.DB, env.Config.Language); err != nil {
+				return err
+			}
 			rows, err := w.DB.QueryContext(cmd.Context(), "SELECT dimension, raw_value, records, sources FROM unmapped_values ORDER BY dimension, records DESC, raw_value")
 			if err != nil {
 				return fmt.Errorf("read unmapped values: %w", err)
@@ -76,4 +81,39 @@ as a synonym to map them.`,
 		},
 	})
 	return c
+}
+
+// printKeywordClassified lists how many records keyword rules classified, by dimension and rule (nothing when
+// none did).
+func printKeywordClassified(cmd *cobra.Command, db *sql.DB, lang string) error {
+	rows, err := db.QueryContext(cmd.Context(), `SELECT dimension, rule, count(*) FROM (
+		SELECT 'business_category' AS dimension, category_rule AS rule FROM complaints WHERE category_rule IS NOT NULL
+		UNION ALL SELECT 'cause', cause_rule FROM complaints WHERE cause_rule IS NOT NULL)
+		GROUP BY ALL ORDER BY dimension, count(*) DESC, rule`)
+	if err != nil {
+		return fmt.Errorf("read keyword-classified records: %w", err)
+	}
+	defer rows.Close()
+	tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+	n := 0
+	for rows.Next() {
+		var dim, rule string
+		var count int64
+		if err := rows.Scan(&dim, &rule, &count); err != nil {
+			return err
+		}
+		if n == 0 {
+			fmt.Fprintln(tw, catalog.Text("kw_classified", lang))
+			fmt.Fprintln(tw, catalog.Text("kw_rule_header", lang))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\n", dim, rule, count)
+		n++
+	}
+	if n > 0 {
+		fmt.Fprintln(tw)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	return rows.Err()
 }

@@ -13,6 +13,9 @@ func (g *gen) configYAML() string {
 # Written by complaints/sample-data/generator (seed %d); truth.json beside it holds the figures to expect.
 institution: 示例银行股份有限公司
 language: zh
+# The branch master (code, name, aliases, parent, province): every export's spelling of a branch (full name,
+# short alias such as 天河支行, or code) maps to one unit, and complaints.branch holds its code.
+branches: branches.csv
 sources:
   # 客服热线: GB18030 CSV, CRLF, Chinese headers; the later file is an incremental export (newest 更新时间 wins).
   - name: hotline

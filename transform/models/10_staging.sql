@@ -2,7 +2,10 @@
 -- 'unmapped' and keeps its raw text, so nothing is dropped silently.
 -- src_rows is set up by transform: every landed row (full normalise) or only the versions of the complaints an
 -- incremental normalise re-derives. Raw spellings are folded once per distinct value (norm_text is costly: a
--- 90-character translate per call) into two small dictionaries, and the rows join them on the raw text.
+-- 90-character translate per call) into two small dictionaries, which become MAP variables the rows look their
+-- raw text up in (a lookup per value is several times cheaper than 22 hash joins carrying the wide rows along).
+-- Only the current version of each complaint is typed (stg_pick chooses it on a narrow projection first), so
+-- the wide landed rows are read and materialised once.
 
 -- raw_map: every distinct raw value of a classified column, folded, with its catalogue code (NULL: unmapped).
 CREATE OR REPLACE TEMP TABLE raw_map AS
@@ -40,86 +43,111 @@ SELECT raw, norm_text(raw) AS n, flag_yes(raw) AS yes, element_present(raw) AS p
             WHEN norm_text(raw) IN ('30', '30天', '复杂', '延长') THEN 30 ELSE 0 END AS tier
 FROM raws WHERE raw IS NOT NULL;
 
-CREATE OR REPLACE TEMP TABLE stg_versions AS
+-- the dictionaries as maps: raw text -> {n: folded text, code: catalogue code}, one per dimension, and raw text
+-- -> the flag/element/tier readings
+SET VARIABLE map_record_type = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'record_type');
+SET VARIABLE map_intake_channel = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'intake_channel');
+SET VARIABLE map_business_channel = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'business_channel');
+SET VARIABLE map_business_category = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'business_category');
+SET VARIABLE map_cause = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'cause');
+SET VARIABLE map_complaint_type = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'complaint_type');
+SET VARIABLE map_complaint_class = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'complaint_class');
+SET VARIABLE map_demand = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'demand');
+SET VARIABLE map_province = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'province');
+SET VARIABLE map_status = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'status');
+SET VARIABLE map_satisfaction = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'satisfaction');
+SET VARIABLE map_fold = (SELECT map_from_entries(list((raw, {'n': n, 'yes': yes, 'present': present, 'tier': tier}))) FROM fold_text);
+
+-- stg_pick: the current version of every complaint in scope (domain.md section 5: the newest by the record's own
+-- updated-at, else the export's as-of date, else ingest time), and how many versions were landed; chosen on a
+-- narrow projection. A version whose receipt time does not parse is not a version.
+CREATE OR REPLACE TEMP TABLE stg_pick AS
+WITH v AS (
+    SELECT l.source_system || ':' || l.source_id AS complaint_key, l.batch_id, l.row_number,
+           TRY_CAST(l.updated_at AS TIMESTAMP) AS updated_ts, b.export_as_of, l.ingested_at
+    FROM src_rows l JOIN batches b USING (batch_id)
+    WHERE TRY_CAST(l.received_at AS TIMESTAMP) IS NOT NULL
+)
+SELECT complaint_key, batch_id, row_number, count(*) OVER (PARTITION BY complaint_key) AS version_count
+FROM v
+QUALIFY row_number() OVER (PARTITION BY complaint_key
+    ORDER BY updated_ts DESC NULLS LAST, export_as_of DESC NULLS LAST, ingested_at DESC, batch_id DESC, row_number DESC) = 1;
+
+-- stg_current: the current versions, typed and mapped to catalogue codes: the columns the canonical rules need
+-- (corrections, customers, clocks, duplicates, repeats). The text columns that only pass through (raw spellings,
+-- masked names, reply elements, summary, narrative ...) are read from the landed row once more by 38_write, so
+-- the wide rows are carried through no intermediate table.
+CREATE OR REPLACE TEMP TABLE stg_current AS
 WITH typed AS (
     SELECT
-        l.*,
+        l.batch_id, l.row_number, l.ingested_at, l.branch AS branch_text, l.province AS province_text,
+        l.customer_id_key, l.customer_phone_key, l.customer_card_key,
+        p.complaint_key, p.version_count,
         b.export_as_of,
         TRY_CAST(l.received_at AS TIMESTAMP)                           AS received_ts,
         TRY_CAST(l.updated_at AS TIMESTAMP)                            AS updated_ts,
         TRY_CAST(l.replied_at AS TIMESTAMP)                            AS replied_ts,
-        -- norm_text(replied_at) IS NOT NULL, without the translate: some character that folds to no white space
-        coalesce(regexp_matches(l.replied_at, '[^\t\n\f\r \x{3000}]'), false) AS replied_given,
-        TRY_CAST(regexp_replace(coalesce(l.compensation, ''), '[,，¥￥元\s]', '', 'g') AS DECIMAL(18,2)) AS compensation_n
+        -- norm_text(replied_at) IS NOT NULL, without the translate: something left after trimming the white space it folds
+        coalesce(trim(l.replied_at, chr(9) || chr(10) || chr(12) || chr(13) || ' ' || chr(12288)) <> '', false) AS replied_given,
+        getvariable('map_record_type')[l.record_type]             AS rt,
+        getvariable('map_intake_channel')[l.intake_channel]       AS ic,
+        getvariable('map_business_category')[l.business_category] AS cat,
+        getvariable('map_cause')[l.cause]                         AS ca,
+        getvariable('map_complaint_type')[l.complaint_type]       AS ct,
+        getvariable('map_complaint_class')[l.complaint_type]      AS cc,
+        getvariable('map_province')[l.province]                   AS pv,
+        getvariable('map_status')[l.status]                       AS st,
+        getvariable('map_fold')[l.paused_days]                    AS fp,
+        getvariable('map_fold')[l.extension_tier]                 AS fx,
+        getvariable('map_fold')[l.extension_approved]             AS fa,
+        getvariable('map_fold')[l.major]                          AS fm,
+        getvariable('map_fold')[l.branch]                         AS fb
     FROM src_rows l
-    JOIN batches b USING (batch_id)
+    JOIN stg_pick p ON p.batch_id = l.batch_id AND p.row_number = l.row_number
+    JOIN batches b ON b.batch_id = l.batch_id
 )
 SELECT
-    t.source_system || ':' || t.source_id                              AS complaint_key,
-    t.source_system, t.source_id, t.batch_id, t.file_path, t.row_number, t.ingested_at, t.export_as_of,
-    coalesce(rt.code, CASE WHEN rt.n IS NULL THEN 'complaint' ELSE 'other' END) AS record_type,
-    coalesce(ic.code, CASE WHEN ic.n IS NULL THEN 'other' ELSE 'unmapped' END) AS intake_channel,
-    t.intake_channel                                                   AS intake_channel_raw,
-    coalesce(bc.code, CASE WHEN bc.n IS NULL THEN 'other' ELSE 'unmapped' END) AS business_channel,
-    t.business_channel                                                 AS business_channel_raw,
-    coalesce(cat.code, CASE WHEN cat.n IS NULL THEN 'other' ELSE 'unmapped' END) AS business_category,
-    t.business_category                                                AS business_category_raw,
-    coalesce(ca.code, CASE WHEN ca.n IS NULL THEN 'other' ELSE 'unmapped' END) AS cause,
-    t.cause                                                            AS cause_raw,
-    ct.code                                                            AS complaint_type,
-    coalesce(cc.code, CASE ct.code WHEN 'work_error' THEN 'general' WHEN 'service_attitude' THEN 'general'
+    t.complaint_key, t.version_count, t.batch_id, t.row_number, t.ingested_at, t.export_as_of,
+    coalesce(t.rt.code, CASE WHEN t.rt.n IS NULL THEN 'complaint' ELSE 'other' END) AS record_type,
+    coalesce(t.ic.code, CASE WHEN t.ic.n IS NULL THEN 'other' ELSE 'unmapped' END) AS intake_channel,
+    coalesce(t.cat.code, CASE WHEN t.cat.n IS NULL THEN 'other' ELSE 'unmapped' END) AS business_category,
+    coalesce(t.ca.code, CASE WHEN t.ca.n IS NULL THEN 'other' ELSE 'unmapped' END) AS cause,
+    t.cat.n IS NULL                                                    AS category_empty,
+    t.ca.n IS NULL                                                     AS cause_empty,
+    t.ct.code                                                          AS complaint_type,
+    coalesce(t.cc.code, CASE t.ct.code WHEN 'work_error' THEN 'general' WHEN 'service_attitude' THEN 'general'
         WHEN 'internal_management' THEN 'general' WHEN 'service_product' THEN 'complex'
         WHEN 'service_channel' THEN 'complex' WHEN 'irregular_operation' THEN 'complex' END) AS complaint_class,
-    dm.code                                                            AS demand,
-    nullif(trim(t.branch), '')                                         AS branch,
-    fb.n                                                               AS n_branch,
-    coalesce(pv.code, nullif(trim(t.province), ''))                    AS province,
-    coalesce(t.customer_id_key, t.customer_phone_key, t.customer_card_key) AS customer_key,
+    nullif(trim(t.branch_text), '')                                    AS branch,
+    t.fb.n                                                             AS n_branch,
+    coalesce(t.pv.code, nullif(trim(t.province_text), ''))             AS province,
     t.customer_id_key, t.customer_phone_key, t.customer_card_key,
-    t.customer_name_masked, t.customer_phone_masked,
-    st.code                                                            AS status_code,
+    t.st.code                                                          AS status_code,
     t.received_ts                                                      AS received_at,
     CAST(t.received_ts AS DATE)                                        AS received_date,
     t.updated_ts                                                       AS updated_at,
     t.replied_ts,
     t.replied_given,
-    coalesce(TRY_CAST(fp.n AS INTEGER), 0)                             AS paused_days,
-    coalesce(fx.tier, 0)                                               AS extension_tier,
-    CASE WHEN fa.n IS NULL THEN NULL ELSE fa.yes END                   AS extension_approved,
-    nullif(trim(t.outcome), '')                                        AS outcome,
-    sa.code                                                            AS satisfaction,
-    t.compensation_n                                                   AS compensation,
-    -- the six reply elements: NULL when the export records none of them, else each one present or not
-    coalesce(t.reply_facts, t.reply_accountability, t.reply_remediation, t.reply_satisfaction, t.reply_time,
-             t.reply_handler_contact) IS NOT NULL                      AS reply_recorded,
-    coalesce(r1.present, false) AS reply_facts, coalesce(r2.present, false) AS reply_accountability,
-    coalesce(r3.present, false) AS reply_remediation, coalesce(r4.present, false) AS reply_satisfaction,
-    coalesce(r5.present, false) AS reply_time, coalesce(r6.present, false) AS reply_handler_contact,
-    nullif(trim(t.handler), '')                                        AS handler,
-    coalesce(fm.yes, false)                                            AS is_major,
-    nullif(trim(t.referral_ref), '')                                   AS referral_ref,
-    t.summary, t.narrative
-FROM typed t
-LEFT JOIN raw_map rt  ON rt.dimension = 'record_type' AND rt.raw = t.record_type
-LEFT JOIN raw_map ic  ON ic.dimension = 'intake_channel' AND ic.raw = t.intake_channel
-LEFT JOIN raw_map bc  ON bc.dimension = 'business_channel' AND bc.raw = t.business_channel
-LEFT JOIN raw_map cat ON cat.dimension = 'business_category' AND cat.raw = t.business_category
-LEFT JOIN raw_map ca  ON ca.dimension = 'cause' AND ca.raw = t.cause
-LEFT JOIN raw_map ct  ON ct.dimension = 'complaint_type' AND ct.raw = t.complaint_type
-LEFT JOIN raw_map cc  ON cc.dimension = 'complaint_class' AND cc.raw = t.complaint_type
-LEFT JOIN raw_map dm  ON dm.dimension = 'demand' AND dm.raw = t.demand
-LEFT JOIN raw_map pv  ON pv.dimension = 'province' AND pv.raw = t.province
-LEFT JOIN raw_map st  ON st.dimension = 'status' AND st.raw = t.status
-LEFT JOIN raw_map sa  ON sa.dimension = 'satisfaction' AND sa.raw = t.satisfaction
-LEFT JOIN fold_text fp ON fp.raw = t.paused_days
-LEFT JOIN fold_text fx ON fx.raw = t.extension_tier
-LEFT JOIN fold_text fa ON fa.raw = t.extension_approved
-LEFT JOIN fold_text fm ON fm.raw = t.major
-LEFT JOIN fold_text fb ON fb.raw = t.branch
-LEFT JOIN fold_text r1 ON r1.raw = t.reply_facts
-LEFT JOIN fold_text r2 ON r2.raw = t.reply_accountability
-LEFT JOIN fold_text r3 ON r3.raw = t.reply_remediation
-LEFT JOIN fold_text r4 ON r4.raw = t.reply_satisfaction
-LEFT JOIN fold_text r5 ON r5.raw = t.reply_time
-LEFT JOIN fold_text r6 ON r6.raw = t.reply_handler_contact
-WHERE t.received_ts IS NOT NULL;
+    coalesce(TRY_CAST(t.fp.n AS INTEGER), 0)                           AS paused_days,
+    coalesce(t.fx.tier, 0)                                             AS extension_tier,
+    CASE WHEN t.fa.n IS NULL THEN NULL ELSE t.fa.yes END               AS extension_approved,
+    coalesce(t.fm.yes, false)                                          AS is_major
+FROM typed t;
+
+-- keyword rules (catalog/taxonomy.yaml, loaded into keyword_rules) for the complaints whose export left the
+-- business category or the cause empty: the first rule in priority order whose keyword occurs in the folded
+-- summary or narrative classifies the complaint, and 20_complaints records the rule. A value the export gave,
+-- even one that maps to no code, is never replaced by a keyword.
+CREATE OR REPLACE TEMP TABLE keyword_hits AS
+WITH empty AS (
+    SELECT s.complaint_key, s.category_empty, s.cause_empty,
+           norm_text(concat_ws(' ', l.summary, l.narrative)) AS text
+    FROM stg_current s JOIN src_rows l ON l.batch_id = s.batch_id AND l.row_number = s.row_number
+    WHERE s.category_empty OR s.cause_empty
+)
+SELECT e.complaint_key, r.dimension, arg_min(r.code, r.priority) AS code, arg_min(r.rule_id, r.priority) AS rule_id
+FROM empty e
+JOIN keyword_rules r
+  ON ((r.dimension = 'business_category' AND e.category_empty) OR (r.dimension = 'cause' AND e.cause_empty))
+ AND contains(e.text, r.keyword)
+GROUP BY ALL;

@@ -17,7 +17,7 @@ SELECT code, max(nullif(trim(province_code), '')) AS province_code FROM branch_m
 
 CREATE OR REPLACE TEMP TABLE branch_resolved AS
 WITH RECURSIVE pairs AS (
-    SELECT DISTINCT branch AS branch_raw, n_branch, received_date FROM stg_versions WHERE n_branch IS NOT NULL
+    SELECT DISTINCT branch AS branch_raw, n_branch, received_date FROM stg_current WHERE n_branch IS NOT NULL
 ), cand AS (
     SELECT p.branch_raw, p.received_date, s.code,
            p.received_date >= coalesce(s.valid_from, DATE '0001-01-01')

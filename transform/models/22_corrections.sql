@@ -1,5 +1,5 @@
 -- 22_corrections: the manual corrections of the config's corrections file (table corrections, loaded by
--- transform), applied to the canonical rows every normalise, after the newest version is chosen, so a correction
+-- transform), applied to the canonical rows (cx) every normalise, after the newest version is chosen, so a correction
 -- survives any later re-export of the complaint. Field corrections (reclassify, major, extension_approved,
 -- not_complaint) apply here; not_duplicate and duplicate_of apply in 30_duplicates. For one complaint and field
 -- the last entry of the file wins. Every change is logged in corr_log (written to corrections_applied by
@@ -29,7 +29,7 @@ SELECT e.complaint_key, e.action, e.target,
            WHEN 'not_complaint' THEN c.record_type END AS old,
        e.who, e."when", e.why
 FROM eff e
-JOIN complaints c USING (complaint_key)
+JOIN cx c USING (complaint_key)
 LEFT JOIN taxonomy_map m ON e.action = 'reclassify' AND m.dimension = e.field AND m.synonym = norm_text(e.value)
 WHERE e.action <> 'reclassify' OR m.code IS NOT NULL;
 
@@ -37,19 +37,19 @@ INSERT INTO corr_log
 SELECT complaint_key, action, CASE WHEN action = 'reclassify' THEN target END, old, new, who, "when", why
 FROM corr_fields WHERE old IS DISTINCT FROM new;
 
-UPDATE complaints SET business_category = f.new FROM corr_fields f
-WHERE f.complaint_key = complaints.complaint_key AND f.target = 'business_category';
-UPDATE complaints SET cause = f.new FROM corr_fields f
-WHERE f.complaint_key = complaints.complaint_key AND f.target = 'cause';
-UPDATE complaints SET complaint_type = f.new,
+UPDATE cx SET business_category = f.new, category_rule = NULL FROM corr_fields f
+WHERE f.complaint_key = cx.complaint_key AND f.target = 'business_category';
+UPDATE cx SET cause = f.new, cause_rule = NULL FROM corr_fields f
+WHERE f.complaint_key = cx.complaint_key AND f.target = 'cause';
+UPDATE cx SET complaint_type = f.new,
     complaint_class = CASE WHEN f.new IN ('work_error', 'service_attitude', 'internal_management') THEN 'general' ELSE 'complex' END
-FROM corr_fields f WHERE f.complaint_key = complaints.complaint_key AND f.target = 'complaint_type';
-UPDATE complaints SET intake_channel = f.new, is_regulator_referral = f.new = 'regulator_referral',
+FROM corr_fields f WHERE f.complaint_key = cx.complaint_key AND f.target = 'complaint_type';
+UPDATE cx SET intake_channel = f.new, is_regulator_referral = f.new = 'regulator_referral',
     group_regulator_referral = f.new = 'regulator_referral'
-FROM corr_fields f WHERE f.complaint_key = complaints.complaint_key AND f.target = 'intake_channel';
-UPDATE complaints SET is_major = CAST(f.new AS BOOLEAN) FROM corr_fields f
-WHERE f.complaint_key = complaints.complaint_key AND f.target = 'major';
-UPDATE complaints SET extension_approved = CAST(f.new AS BOOLEAN) FROM corr_fields f
-WHERE f.complaint_key = complaints.complaint_key AND f.target = 'extension_approved';
-UPDATE complaints SET record_type = 'other', is_complaint = false FROM corr_fields f
-WHERE f.complaint_key = complaints.complaint_key AND f.target = 'not_complaint';
+FROM corr_fields f WHERE f.complaint_key = cx.complaint_key AND f.target = 'intake_channel';
+UPDATE cx SET is_major = CAST(f.new AS BOOLEAN) FROM corr_fields f
+WHERE f.complaint_key = cx.complaint_key AND f.target = 'major';
+UPDATE cx SET extension_approved = CAST(f.new AS BOOLEAN) FROM corr_fields f
+WHERE f.complaint_key = cx.complaint_key AND f.target = 'extension_approved';
+UPDATE cx SET record_type = 'other', is_complaint = false FROM corr_fields f
+WHERE f.complaint_key = cx.complaint_key AND f.target = 'not_complaint';

@@ -2,42 +2,42 @@
 -- not counted. Internal: the n-th working day after receipt (n = 3 for general complaints and for those whose type
 -- is missing, the stricter limit; 10 for complex). Regulatory: receipt + 15 calendar days (30 or 60 with an
 -- extension tier) + paused days, moved to the next working day when it falls on a rest day or holiday.
--- calendar_days is filled by transform from the working-day calendar before this model runs. Incremental
--- normalise computes the clocks of the complaints it re-derives only (the calendar is in its fingerprint).
-CREATE OR REPLACE TEMP TABLE clock_scope AS
-SELECT complaint_key FROM complaints
-WHERE NOT getvariable('incremental') OR complaint_key IN (SELECT complaint_key FROM scope_keys);
-UPDATE complaints SET
-    internal_limit_days   = CASE WHEN complaint_class = 'complex' THEN getvariable('internal_days_complex')
-                                 ELSE getvariable('internal_days_general') END,
-    regulatory_limit_days = CASE WHEN extension_tier IN (30, 60) THEN extension_tier
-                                 ELSE getvariable('regulatory_days') END + paused_days,
-    calendar_days_to_reply = CASE WHEN replied_date IS NOT NULL THEN date_diff('day', received_date, replied_date) END
-WHERE complaint_key IN (SELECT complaint_key FROM clock_scope);
+-- calendar_days is filled by transform from the working-day calendar before this model runs. The clocks of the
+-- complaints re-derived (cx) go to clock_values, which 38_write stores with them; incremental normalise keeps
+-- the clocks of the others (the calendar and the policy values are in its fingerprint).
+--
+-- Every deadline is an equi-join on precomputed day columns, never a range join: cal_days gives each day its
+-- working-day index (workday_no, the count of working days up to and including it) and the first working day on
+-- or after it (next_workday); cal_workdays finds a working day by its index. The internal deadline of a
+-- complaint received on day r is the working day numbered workday_no(r) + n; the regulatory deadline is
+-- next_workday(r + limit); working days to reply are workday_no(reply) - workday_no(r).
+CREATE OR REPLACE TEMP TABLE cal_days AS
+SELECT day, is_workday, workday_no,
+       min(day) FILTER (WHERE is_workday) OVER (ORDER BY day ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS next_workday
+FROM calendar_days;
 
-UPDATE complaints SET internal_deadline = d.day
-FROM calendar_days r, calendar_days d
-WHERE r.day = complaints.received_date
-  AND d.is_workday AND d.workday_no = r.workday_no + complaints.internal_limit_days
-  AND complaints.complaint_key IN (SELECT complaint_key FROM clock_scope);
+CREATE OR REPLACE TEMP TABLE cal_workdays AS
+SELECT workday_no, day FROM calendar_days WHERE is_workday;
 
-UPDATE complaints SET regulatory_deadline = x.deadline
-FROM (
-    SELECT c.complaint_key, min(d.day) AS deadline
-    FROM complaints c
-    JOIN calendar_days d
-      ON d.is_workday
-     AND d.day >= c.received_date + c.regulatory_limit_days
-     AND d.day <  c.received_date + c.regulatory_limit_days + 60   -- the longest run of rest days is far shorter
-    WHERE c.complaint_key IN (SELECT complaint_key FROM clock_scope)
-    GROUP BY c.complaint_key
-) x
-WHERE x.complaint_key = complaints.complaint_key;
-
-UPDATE complaints SET
-    working_days_to_reply = p.workday_no - r.workday_no,
-    internal_on_time      = complaints.replied_date <= complaints.internal_deadline,
-    regulatory_on_time    = complaints.replied_date <= complaints.regulatory_deadline
-FROM calendar_days r, calendar_days p
-WHERE r.day = complaints.received_date AND p.day = complaints.replied_date
-  AND complaints.complaint_key IN (SELECT complaint_key FROM clock_scope);
+CREATE OR REPLACE TEMP TABLE clock_values AS
+WITH scope AS (
+    SELECT complaint_key, received_date, replied_date,
+           CASE WHEN complaint_class = 'complex' THEN getvariable('internal_days_complex')
+                ELSE getvariable('internal_days_general') END AS internal_limit_days,
+           CASE WHEN extension_tier IN (30, 60) THEN extension_tier
+                ELSE getvariable('regulatory_days') END + paused_days AS regulatory_limit_days
+    FROM cx
+)
+SELECT s.complaint_key, s.internal_limit_days, s.regulatory_limit_days,
+       CASE WHEN s.replied_date IS NOT NULL THEN date_diff('day', s.received_date, s.replied_date) END AS calendar_days_to_reply,
+       wd.day AS internal_deadline,
+       rg.next_workday AS regulatory_deadline,
+       -- the reply figures need both days in the calendar
+       CASE WHEN p.day IS NOT NULL AND r.day IS NOT NULL THEN p.workday_no - r.workday_no END AS working_days_to_reply,
+       CASE WHEN p.day IS NOT NULL AND r.day IS NOT NULL THEN s.replied_date <= wd.day END AS internal_on_time,
+       CASE WHEN p.day IS NOT NULL AND r.day IS NOT NULL THEN s.replied_date <= rg.next_workday END AS regulatory_on_time
+FROM scope s
+LEFT JOIN cal_days r ON r.day = s.received_date
+LEFT JOIN cal_workdays wd ON wd.workday_no = r.workday_no + s.internal_limit_days
+LEFT JOIN cal_days rg ON rg.day = s.received_date + s.regulatory_limit_days
+LEFT JOIN cal_days p ON p.day = s.replied_date;

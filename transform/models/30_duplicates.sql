@@ -2,19 +2,15 @@
 -- when they are the same customer (customer_key: records linked by any shared ID, phone or card key), share the business category, and the later one was
 -- received within the duplicate window (calendar days) of the earlier and before the earlier was replied to.
 -- Each duplicate links to the earliest such record; the group's primary is the head of that chain. A group with
--- a regulator referral in it counts as regulator-referred. Nothing is deleted.
+-- a regulator referral in it counts as regulator-referred. Nothing is deleted. Works on core_c (every complaint,
+-- narrow); the links go to dup_state.
 -- Corrections: a complaint marked not_duplicate links to nothing; one marked duplicate_of links to the complaint
 -- named (both logged in corr_log when they change the automatic link).
-
--- incremental normalise keeps the rows it did not re-derive: clear their links first (full: nothing to clear)
-UPDATE complaints SET duplicate_of = NULL, primary_key = complaint_key, is_primary = true,
-    group_regulator_referral = is_regulator_referral
-WHERE getvariable('incremental') AND (duplicate_of IS NOT NULL OR group_regulator_referral <> is_regulator_referral);
 
 CREATE OR REPLACE TEMP TABLE dup_auto AS
 WITH countable AS (
     SELECT complaint_key, received_at, received_date, replied_at, business_category, customer_key
-    FROM complaints
+    FROM core_c
     WHERE is_complaint AND status <> 'not_accepted' AND customer_key IS NOT NULL
 ), pairs AS (
     SELECT b.complaint_key AS later_key, a.complaint_key AS earlier_key, a.received_at AS earlier_received
@@ -34,8 +30,8 @@ CREATE OR REPLACE TEMP TABLE dup_corrections AS
 SELECT k.complaint_key, k.action, nullif(trim(k.value), '') AS target, k.who, k."when", k.why
 FROM corrections k
 WHERE k.action IN ('not_duplicate', 'duplicate_of')
-  AND k.complaint_key IN (SELECT complaint_key FROM complaints)
-  AND (k.action = 'not_duplicate' OR (k.value IN (SELECT complaint_key FROM complaints) AND k.value <> k.complaint_key))
+  AND k.complaint_key IN (SELECT complaint_key FROM core_c)
+  AND (k.action = 'not_duplicate' OR (k.value IN (SELECT complaint_key FROM core_c) AND k.value <> k.complaint_key))
 QUALIFY row_number() OVER (PARTITION BY k.complaint_key ORDER BY k.seq DESC) = 1;
 
 CREATE OR REPLACE TEMP TABLE dup_links AS
@@ -58,14 +54,16 @@ WITH RECURSIVE chain(complaint_key, primary_key, depth) AS (
 )
 SELECT complaint_key, arg_max(primary_key, depth) AS primary_key FROM chain GROUP BY complaint_key;
 
-UPDATE complaints SET
-    duplicate_of = l.earlier_key,
-    primary_key  = p.primary_key,
-    is_primary   = false
-FROM dup_links l JOIN dup_primary p ON p.complaint_key = l.later_key
-WHERE complaints.complaint_key = l.later_key;
+-- every complaint's link: the earlier record it repeats, its group's primary, and whether the group holds a
+-- regulator referral (38_write stores them)
+CREATE OR REPLACE TEMP TABLE dup_state AS
+SELECT c.complaint_key, l.earlier_key AS duplicate_of, coalesce(p.primary_key, c.complaint_key) AS primary_key,
+       p.primary_key IS NULL AS is_primary, c.is_regulator_referral
+FROM core_c c
+LEFT JOIN dup_links l ON l.later_key = c.complaint_key
+LEFT JOIN dup_primary p ON p.complaint_key = c.complaint_key;
 
-UPDATE complaints SET group_regulator_referral = true
-WHERE primary_key IN (
-    SELECT primary_key FROM complaints WHERE is_regulator_referral
-);
+CREATE OR REPLACE TEMP TABLE dup_state AS
+SELECT d.* EXCLUDE (is_regulator_referral),
+       d.is_regulator_referral OR d.primary_key IN (SELECT primary_key FROM dup_state WHERE is_regulator_referral) AS group_regulator_referral
+FROM dup_state d;

@@ -1,0 +1,95 @@
+-- 38_write: the complaints table takes what changed, nothing more. The rows re-derived (cx) with their clocks,
+-- customer, duplicate links and repeat flag are assembled once and compared with the stored rows; only new or different rows are
+-- deleted and inserted (a full normalise of an unchanged warehouse writes nothing). Complaints no longer landed
+-- with a valid receipt are removed. In an incremental normalise the other complaints keep their row, and only
+-- their customer, links and repeat flag are updated where a new complaint changed them.
+CREATE OR REPLACE TEMP TABLE derived AS
+SELECT c.complaint_key, c.customer_key, d.duplicate_of, d.primary_key, d.is_primary, d.group_regulator_referral,
+       r.complaint_key IS NOT NULL AS repeat_complainant
+FROM core_c c
+JOIN dup_state d USING (complaint_key)
+LEFT JOIN repeat_keys r USING (complaint_key);
+
+-- the whole rows of the complaints in cx_sel (some of cx, below): cx, the text columns that pass through from
+-- the landed row, the customer, links, repeat flag and clocks
+CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx LIMIT 0;
+CREATE OR REPLACE TEMP VIEW assembled AS
+SELECT
+    x.complaint_key, l.source_system, l.source_id, x.batch_id, l.file_path, x.row_number, x.version_count,
+    x.record_type, x.is_complaint,
+    x.intake_channel, l.intake_channel AS intake_channel_raw,
+    coalesce(bc.code, CASE WHEN bc.n IS NULL THEN 'other' ELSE 'unmapped' END) AS business_channel,
+    l.business_channel AS business_channel_raw,
+    x.business_category, l.business_category AS business_category_raw, x.category_rule,
+    x.cause, l.cause AS cause_raw, x.cause_rule, x.complaint_type, x.complaint_class,
+    getvariable('map_demand')[l.demand].code AS demand,
+    x.branch, x.branch_raw, x.province,
+    d.customer_key, x.customer_id_key, x.customer_phone_key, x.customer_card_key,
+    l.customer_name_masked, l.customer_phone_masked,
+    x.status, x.received_at, x.received_date, x.updated_at, x.replied_at, x.replied_date, x.reply_date_invalid,
+    x.paused_days, x.extension_tier, x.extension_approved,
+    nullif(trim(l.outcome), '') AS outcome,
+    getvariable('map_satisfaction')[l.satisfaction].code AS satisfaction,
+    TRY_CAST(regexp_replace(coalesce(l.compensation, ''), '[,，¥￥元\s]', '', 'g') AS DECIMAL(18,2)) AS compensation,
+    -- the six reply elements: NULL when the export records none of them, else each one present or not
+    CASE WHEN recorded THEN coalesce(getvariable('map_fold')[l.reply_facts].present, false) END AS reply_facts,
+    CASE WHEN recorded THEN coalesce(getvariable('map_fold')[l.reply_accountability].present, false) END AS reply_accountability,
+    CASE WHEN recorded THEN coalesce(getvariable('map_fold')[l.reply_remediation].present, false) END AS reply_remediation,
+    CASE WHEN recorded THEN coalesce(getvariable('map_fold')[l.reply_satisfaction].present, false) END AS reply_satisfaction,
+    CASE WHEN recorded THEN coalesce(getvariable('map_fold')[l.reply_time].present, false) END AS reply_time,
+    CASE WHEN recorded THEN coalesce(getvariable('map_fold')[l.reply_handler_contact].present, false) END AS reply_handler_contact,
+    nullif(trim(l.handler), '') AS handler,
+    x.is_regulator_referral, x.is_major, nullif(trim(l.referral_ref), '') AS referral_ref, x.handling_days,
+    d.duplicate_of, d.primary_key, d.is_primary, d.group_regulator_referral,
+    l.summary, l.narrative,
+    v.internal_limit_days, v.internal_deadline, v.regulatory_limit_days, v.regulatory_deadline,
+    v.working_days_to_reply, v.calendar_days_to_reply, v.internal_on_time, v.regulatory_on_time,
+    d.repeat_complainant
+FROM cx_sel x
+JOIN (SELECT *, coalesce(reply_facts, reply_accountability, reply_remediation, reply_satisfaction, reply_time,
+                         reply_handler_contact) IS NOT NULL AS recorded,
+             getvariable('map_business_channel')[business_channel] AS bc
+      FROM src_rows) l ON l.batch_id = x.batch_id AND l.row_number = x.row_number
+JOIN derived d ON d.complaint_key = x.complaint_key
+LEFT JOIN clock_values v ON v.complaint_key = x.complaint_key;
+
+-- the re-derived complaints already stored (a full normalise of a filled warehouse, or an incremental one)
+-- go through cx_changed: a full normalise leaves out the rows stored exactly so; an incremental one rewrites its
+-- few re-derived rows (comparing would read every stored row for them). The others go straight in at the end.
+CREATE OR REPLACE TEMP TABLE stored_keys AS
+SELECT complaint_key FROM complaints WHERE complaint_key IN (SELECT complaint_key FROM cx);
+
+CREATE OR REPLACE TEMP TABLE cx_changed AS SELECT * FROM complaints LIMIT 0;
+
+CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx WHERE complaint_key IN (SELECT complaint_key FROM stored_keys);
+INSERT INTO cx_changed BY NAME SELECT * FROM assembled;
+
+DELETE FROM cx_changed WHERE complaint_key IN (
+    SELECT complaint_key FROM (SELECT * FROM cx_changed INTERSECT SELECT * FROM complaints WHERE NOT getvariable('incremental')));
+
+DELETE FROM complaints
+WHERE complaint_key IN (SELECT complaint_key FROM cx_changed)
+   OR complaint_key NOT IN (SELECT complaint_key FROM core_c);
+
+INSERT INTO complaints SELECT * FROM cx_changed;
+
+CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx WHERE complaint_key NOT IN (SELECT complaint_key FROM stored_keys);
+INSERT INTO complaints BY NAME SELECT * FROM assembled;
+
+UPDATE complaints SET
+    customer_key = d.customer_key, duplicate_of = d.duplicate_of, primary_key = d.primary_key,
+    is_primary = d.is_primary, group_regulator_referral = d.group_regulator_referral,
+    repeat_complainant = d.repeat_complainant
+FROM derived d
+WHERE d.complaint_key = complaints.complaint_key
+  AND getvariable('incremental') AND complaints.complaint_key NOT IN (SELECT complaint_key FROM cx)
+  AND (complaints.customer_key IS DISTINCT FROM d.customer_key OR complaints.duplicate_of IS DISTINCT FROM d.duplicate_of
+       OR complaints.primary_key IS DISTINCT FROM d.primary_key OR complaints.is_primary IS DISTINCT FROM d.is_primary
+       OR complaints.group_regulator_referral IS DISTINCT FROM d.group_regulator_referral
+       OR complaints.repeat_complainant IS DISTINCT FROM d.repeat_complainant);
+
+-- the wide temp tables are done with: give their memory back before the marts
+DROP VIEW assembled;
+DROP VIEW cx_sel;
+DROP TABLE cx_changed;
+DROP TABLE clock_values;
