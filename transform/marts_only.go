@@ -28,7 +28,8 @@ func RebuildMarts(ctx context.Context, w *warehouse.Warehouse) error {
 		return fmt.Errorf("rebuild marts: begin: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stg_versions AS
+	// 15_branches reads the staged current versions: none here (the branch spellings are all it is run for).
+	if _, err := tx.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stg_current AS
 		SELECT NULL::VARCHAR AS branch, NULL::VARCHAR AS n_branch, NULL::DATE AS received_date WHERE false`); err != nil {
 		return fmt.Errorf("rebuild marts: %w", err)
 	}
