@@ -1,7 +1,8 @@
 // Package catalog owns the one catalogue of codes and labels: the classification dimensions of domain.md
 // sections 2-3 (codes with Chinese and English labels and the spellings real exports use) and the user-facing
 // strings of reports, dashboards and the CLI. Other packages look labels up here and never hold Chinese or
-// English label literals of their own. It must not know warehouses, files or figures.
+// English label literals of their own. It must not know warehouses or figures; the one file it reads is the
+// user taxonomy file the config names (UseUserFile), merged once per process over the embedded catalogue.
 package catalog
 
 import (
@@ -10,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/goccy/go-yaml"
 )
@@ -45,6 +47,11 @@ func (c Code) Label(lang string) string {
 	return c.ZH
 }
 
+// spellings are the texts that map to the code: code, labels, short form and synonyms.
+func (c Code) spellings() []string {
+	return append([]string{c.Code, c.ZH, c.EN, c.Short}, c.Synonyms...)
+}
+
 // Taxonomy holds every dimension, its codes in catalogue order.
 type Taxonomy struct {
 	Dimensions map[string][]Code `yaml:"dimensions"`
@@ -59,17 +66,31 @@ type Synonym struct {
 
 var (
 	loadOnce sync.Once
-	tax      Taxonomy
+	builtin  *catalogue // the embedded taxonomy.yaml
 	labels   map[string]map[string]string
 	loadErr  error
+	// active is the catalogue every reader sees: builtin, or builtin merged with the user file (UseUserFile).
+	active atomic.Pointer[catalogue]
 )
+
+// catalogue is one taxonomy in effect, with the spellings a user file moved to its codes.
+type catalogue struct {
+	Taxonomy
+	// moved[dimension][folded spelling] = code: a spelling an `override: true` user entry took from another
+	// code; Synonyms gives it to that code only.
+	moved map[string]map[string]string
+	file  string // the user file merged in, "" for the built-in catalogue
+}
 
 func load() {
 	loadOnce.Do(func() {
+		var tax Taxonomy
 		if err := yaml.Unmarshal(taxonomyYAML, &tax); err != nil {
 			loadErr = fmt.Errorf("catalog: embedded taxonomy.yaml: %w", err)
 			return
 		}
+		builtin = &catalogue{Taxonomy: tax}
+		active.CompareAndSwap(nil, builtin)
 		labels = map[string]map[string]string{}
 		entries, _ := labelFS.ReadDir(".")
 		for _, e := range entries {
@@ -95,17 +116,25 @@ func load() {
 	}
 }
 
+// current is the catalogue in effect.
+func current() *catalogue {
+	load()
+	return active.Load()
+}
+
 // Dimension returns the codes of a dimension in catalogue order (nil for an unknown dimension).
 func Dimension(name string) []Code {
-	load()
-	return tax.Dimensions[name]
+	return current().Dimensions[name]
 }
 
 // DimensionNames lists the dimensions, sorted.
 func DimensionNames() []string {
-	load()
-	names := make([]string, 0, len(tax.Dimensions))
-	for n := range tax.Dimensions {
+	return current().dimensionNames()
+}
+
+func (c *catalogue) dimensionNames() []string {
+	names := make([]string, 0, len(c.Dimensions))
+	for n := range c.Dimensions {
 		names = append(names, n)
 	}
 	sort.Strings(names)
@@ -160,16 +189,23 @@ func TextKeys() []string {
 }
 
 // Synonyms lists every spelling of every code (code, labels and synonyms), normalised, for the warehouse's
-// mapping table. A spelling claimed by two codes of one dimension keeps the first in catalogue order.
+// mapping table. A spelling claimed by two codes of one dimension keeps the first in catalogue order, except a
+// spelling a user file moved to its code (`override: true`, see UseUserFile), which only that code keeps.
 func Synonyms() []Synonym {
-	load()
+	return current().synonyms()
+}
+
+func (cat *catalogue) synonyms() []Synonym {
 	var out []Synonym
-	for _, dim := range DimensionNames() {
+	for _, dim := range cat.dimensionNames() {
 		seen := map[string]bool{}
-		for _, c := range tax.Dimensions[dim] {
-			for _, s := range append([]string{c.Code, c.ZH, c.EN, c.Short}, c.Synonyms...) {
+		for _, c := range cat.Dimensions[dim] {
+			for _, s := range c.spellings() {
 				n := Normalize(s)
 				if n == "" || seen[n] {
+					continue
+				}
+				if to, ok := cat.moved[dim][n]; ok && to != c.Code {
 					continue
 				}
 				seen[n] = true
@@ -216,11 +252,11 @@ type KeywordRule struct {
 // listed earlier) takes precedence; the catalogue puts specific codes (debit_card, credit_card) before none
 // that could also match their texts. A keyword that folds to nothing is skipped.
 func KeywordRules() []KeywordRule {
-	load()
 	var out []KeywordRule
+	cat := current()
 	for _, dim := range KeywordDimensions {
 		n := 0
-		for _, c := range tax.Dimensions[dim] {
+		for _, c := range cat.Dimensions[dim] {
 			for _, k := range c.Keywords {
 				f := Normalize(k)
 				if f == "" {

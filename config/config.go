@@ -51,6 +51,10 @@ type Config struct {
 	// extension_approved, not_complaint; each with who, when and why), relative to the config file's folder,
 	// applied on every normalise and audited; empty (default) applies none.
 	Corrections string `yaml:"corrections"`
+	// Taxonomy is a user taxonomy file (the shape of catalog/taxonomy.yaml), relative to the config file's folder,
+	// that extends or overrides the built-in catalogue: synonyms and keywords added to codes, labels replaced,
+	// codes added to the open dimensions (catalog.UseUserFile has the rules); empty (default) uses the built-in one.
+	Taxonomy string `yaml:"taxonomy"`
 	// Remediation (CSV or YAML: cause and/or branch, action, owner, status, due) records the actions taken on
 	// recurring findings (溯源整改, Art 26); the report's 根因 sheet shows them and marks findings with none.
 	Remediation string `yaml:"remediation"`

@@ -280,7 +280,7 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 }
 
 // fingerprint digests everything the derived tables depend on besides the landed rows and the corrections:
-// the models, the catalogue mapping, the calendar, the branch master and the policy values.
+// the models, the catalogue (with the user taxonomy file) and its mapping, the calendar, the branch master and the policy values.
 func fingerprint(ctx context.Context, tx *sql.Tx, models []Model, policy map[string]int) (string, error) {
 	h := sha256.New()
 	for _, m := range models {
@@ -294,6 +294,8 @@ func fingerprint(ctx context.Context, tx *sql.Tx, models []Model, policy map[str
 	for _, k := range keys {
 		fmt.Fprintf(h, "%s=%d\n", k, policy[k])
 	}
+	// the whole catalogue in effect (built-in merged with the user file): a new label or parent also rebuilds
+	fmt.Fprintf(h, "taxonomy=%s\n", catalog.Fingerprint())
 	var data sql.NullString
 	err := tx.QueryRowContext(ctx, `SELECT md5(concat_ws('|',
 		(SELECT string_agg(concat_ws(',', day, is_workday, holiday), ';' ORDER BY day) FROM calendar_days),

@@ -38,6 +38,9 @@ rejected and where the outputs are. It starts from a fresh warehouse (<out>/demo
 			if err != nil {
 				return usageError{err}
 			}
+			if err := useTaxonomy(cfg); err != nil {
+				return err
+			}
 			absOut, err := filepath.Abs(out)
 			if err != nil {
 				return err

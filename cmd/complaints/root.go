@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"complaints/catalog"
 	"complaints/config"
 	"complaints/pipeline"
 	"complaints/warehouse"
@@ -74,6 +75,9 @@ func (g *globals) env() (*pipeline.Env, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
+	if err := useTaxonomy(cfg); err != nil {
+		return nil, err
+	}
 	return &pipeline.Env{Config: cfg, WarehousePath: g.warehouse, Logger: logger, Progress: stderrIsTerminal(), Now: time.Now}, nil
 }
 
@@ -108,4 +112,13 @@ func (g *globals) logger() (*slog.Logger, error) {
 func stderrIsTerminal() bool {
 	fi, err := os.Stderr.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// useTaxonomy merges the config's user taxonomy file into the catalogue for the rest of the process (or puts
+// the built-in one back when the config names none), before any step reads it.
+func useTaxonomy(cfg *config.Config) error {
+	if err := catalog.UseUserFile(cfg.Resolve(cfg.Taxonomy)); err != nil {
+		return usageError{err}
+	}
+	return nil
 }

@@ -64,11 +64,17 @@ and that a keyword rule of the catalogue classified, by rule.`,
 			return rows.Err()
 		},
 	}, &cobra.Command{
-		Use:     "codes DIMENSION",
-		Short:   "List a dimension's codes with their Chinese and English labels",
-		Example: "  complaints taxonomy codes cause",
+		Use:   "codes DIMENSION",
+		Short: "List a dimension's codes with their Chinese and English labels",
+		Long: `codes lists a dimension's codes in catalogue order with their Chinese and English labels: the built-in
+catalogue merged with the config's taxonomy file, if it names one (a relabelled code shows its new labels, a
+code the file adds is listed last).`,
+		Example: "  complaints taxonomy codes cause\n  complaints taxonomy codes business_category --config bank.yaml",
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if _, err := g.env(); err != nil {
+				return err
+			}
 			codes := catalog.Dimension(args[0])
 			if codes == nil {
 				return usageError{fmt.Errorf("no dimension %q; use one of %s", args[0], strings.Join(catalog.DimensionNames(), ", "))}

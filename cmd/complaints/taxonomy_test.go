@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
 
+	"complaints/catalog"
 	"complaints/warehouse"
 )
 
@@ -58,5 +61,32 @@ func TestKeywordClassifiedCount(t *testing.T) {
 		if !strings.HasPrefix(strings.TrimSpace(lines[i]), w) {
 			t.Errorf("line %d %q, want it to start with %q", i, lines[i], w)
 		}
+	}
+}
+
+// TestTaxonomyCodesUserFile: `taxonomy codes` shows the catalogue merged with the config's taxonomy file (a
+// relabelled code's new labels, an added code last), and a bad user file is a usage error naming file and line.
+func TestTaxonomyCodesUserFile(t *testing.T) {
+	t.Cleanup(func() { catalog.UseUserFile("") })
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "bank.yaml")
+	tax := filepath.Join(dir, "my-taxonomy.yaml")
+	os.WriteFile(cfg, []byte("taxonomy: my-taxonomy.yaml\n"), 0o644)
+	os.WriteFile(tax, []byte("dimensions:\n  demand:\n    - {code: refund, zh: 退还费用, en: Refund of fees}\n    - {code: cancel, zh: 销户, en: Close the account}\n"), 0o644)
+	out, err := run(t, "--config", cfg, "taxonomy", "codes", "demand")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 10 || strings.Join(strings.Fields(lines[0]), " ") != "refund 退还费用 Refund of fees" ||
+		strings.Join(strings.Fields(lines[9]), " ") != "cancel 销户 Close the account" {
+		t.Errorf("taxonomy codes demand:\n%s", out)
+	}
+	os.WriteFile(tax, []byte("dimensions:\n  demand:\n    - {code: refund, lable: 退还费用}\n"), 0o644)
+	_, err = run(t, "--config", cfg, "taxonomy", "codes", "demand")
+	var u usageError
+	if !errors.As(err, &u) || !strings.Contains(err.Error(), "my-taxonomy.yaml") || !strings.Contains(err.Error(), "[3:") ||
+		!strings.Contains(err.Error(), "lable") {
+		t.Errorf("bad user file: %v", err)
 	}
 }
