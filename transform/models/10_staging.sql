@@ -27,16 +27,14 @@ WITH raws AS (
 SELECT f.dimension, f.raw, f.n, t.code
 FROM folded f LEFT JOIN taxonomy_map t ON t.dimension = f.dimension AND t.synonym = f.n;
 
--- fold_text: every distinct raw value of the flag, number and reply-element columns and of branch, folded, with
--- the readings staging needs (flag_yes, element_present, extension tier).
+-- fold_text: every distinct raw value of the flag and number columns and of branch, folded, with the readings
+-- staging needs (flag_yes, extension tier). Only columns with few distinct values belong here: a MAP lookup is a
+-- scan of its entries, so free-text columns (the reply elements: element_present, in 38_write) are read per row.
 CREATE OR REPLACE TEMP TABLE fold_text AS
 WITH raws AS (
     SELECT paused_days AS raw FROM src_rows UNION SELECT extension_tier FROM src_rows
     UNION SELECT extension_approved FROM src_rows UNION SELECT major FROM src_rows
     UNION SELECT branch FROM src_rows
-    UNION SELECT reply_facts FROM src_rows UNION SELECT reply_accountability FROM src_rows
-    UNION SELECT reply_remediation FROM src_rows UNION SELECT reply_satisfaction FROM src_rows
-    UNION SELECT reply_time FROM src_rows UNION SELECT reply_handler_contact FROM src_rows
 )
 SELECT raw, norm_text(raw) AS n, flag_yes(raw) AS yes, element_present(raw) AS present,
        CASE WHEN norm_text(raw) IN ('60', '60天', '特别复杂', '二次延长') THEN 60
