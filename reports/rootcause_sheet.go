@@ -155,7 +155,7 @@ func (w *workbook) remediation(rc rootcause.Recurrence) string {
 	}
 	var parts []string
 	for _, a := range rc.Actions {
-		parts = append(parts, fmt.Sprintf("%s (%s, %s, %s)", a.Action, a.Owner, a.Status, a.Due))
+		parts = append(parts, a.Text())
 	}
 	s := strings.Join(parts, "; ")
 	if rc.Overdue {

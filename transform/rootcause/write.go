@@ -143,7 +143,7 @@ func rows(f *Findings, lang string, top int) []row {
 		}
 		var acts []string
 		for _, a := range c.Actions {
-			acts = append(acts, fmt.Sprintf("%s (%s, %s, %s)", a.Action, a.Owner, a.Status, a.Due))
+			acts = append(acts, a.Text())
 		}
 		switch {
 		case c.Overdue:
