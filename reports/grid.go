@@ -7,6 +7,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/width"
+
+	"complaints/reports/marts"
 )
 
 // cellKind says how a cell is written. Text from data is always cellText: the stream writer stores it as an inline
@@ -244,4 +246,23 @@ func (g *grid) write(f *excelize.File) error {
 		return fmt.Errorf("sheet %q: %w", g.name, err)
 	}
 	return nil
+}
+
+// rateCell is one rate of a table row: the cell at col is the row's numCol over its denominator column.
+type rateCell struct {
+	col, numCol int
+	num         int64
+	style       int
+}
+
+// rates writes a row's rate cells as formulas over the row's own cells (num/den, with the value cached), or the
+// text noFigure in style none when den is zero: a rate with no base is "—", never #DIV/0!.
+func (g *grid) rates(r, denCol int, den int64, noFigure string, none int, cells []rateCell) {
+	for _, c := range cells {
+		if v, ok := marts.Rate(c.num, den); ok {
+			g.Formula(r, c.col, fmt.Sprintf("%s%d/%s%d", colName(c.numCol), r, colName(denCol), r), v, c.style)
+		} else {
+			g.Text(r, c.col, noFigure, none)
+		}
+	}
 }

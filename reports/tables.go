@@ -74,17 +74,8 @@ func (w *workbook) r1() *grid {
 	noFigure := w.t("no_base")
 	// rates writes the three rate cells of a row as formulas over the row's own cells, or "—" with nothing closed.
 	rates := func(r int, f marts.CategoryFigures, ratio, days, none int) {
-		for _, x := range []struct {
-			col, helper int
-			num         int64
-			style       int
-		}{{r1OnTimeReg, r1HelperReg, f.RegulatoryOnTime, ratio}, {r1OnTimeInt, r1HelperInt, f.InternalOnTime, ratio}, {r1AvgDays, r1HelperDays, f.HandlingDaysSum, days}} {
-			if v, ok := marts.Rate(x.num, f.Closed); ok {
-				g.Formula(r, x.col, fmt.Sprintf("%s%d/%s%d", colName(x.helper), r, colName(r1Closed), r), v, x.style)
-			} else {
-				g.Text(r, x.col, noFigure, none)
-			}
-		}
+		g.rates(r, r1Closed, f.Closed, noFigure, none, []rateCell{{r1OnTimeReg, r1HelperReg, f.RegulatoryOnTime, ratio},
+			{r1OnTimeInt, r1HelperInt, f.InternalOnTime, ratio}, {r1AvgDays, r1HelperDays, f.HandlingDaysSum, days}})
 	}
 	counts := func(f marts.CategoryFigures) map[int]int64 {
 		return map[int]int64{

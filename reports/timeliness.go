@@ -98,17 +98,8 @@ func (w *workbook) timelinessTable(g *grid, header int, first string, keys []str
 	g.heights[header] = 45
 	noFigure := w.t("no_base")
 	rates := func(r int, f marts.TimelinessRow, ratio, days, none int) {
-		for _, x := range []struct {
-			col, num int
-			v        int64
-			style    int
-		}{{tlIntRate, tlIntOnTime, f.InternalOnTime, ratio}, {tlAvgWorkdays, tlHelperDays, f.WorkingDaysSum, days}, {tlRegRate, tlRegOnTime, f.RegulatoryOnTime, ratio}} {
-			if v, ok := marts.Rate(x.v, f.Closed); ok {
-				g.Formula(r, x.col, fmt.Sprintf("%s%d/%s%d", colName(x.num), r, colName(tlClosed), r), v, x.style)
-			} else {
-				g.Text(r, x.col, noFigure, none)
-			}
-		}
+		g.rates(r, tlClosed, f.Closed, noFigure, none, []rateCell{{tlIntRate, tlIntOnTime, f.InternalOnTime, ratio},
+			{tlAvgWorkdays, tlHelperDays, f.WorkingDaysSum, days}, {tlRegRate, tlRegOnTime, f.RegulatoryOnTime, ratio}})
 	}
 	counts := func(f marts.TimelinessRow) map[int]int64 {
 		return map[int]int64{tlClosed: f.Closed, tlIntOnTime: f.InternalOnTime, tlRegOnTime: f.RegulatoryOnTime,
