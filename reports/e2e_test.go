@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -55,36 +56,50 @@ var e2eRows = []row{
 // land writes the rows as one hotline batch ingested 2026-10-15 and runs transform.Normalize.
 func land(t testing.TB, rows []row) *sql.DB {
 	t.Helper()
+	cols := []string{"source_id", "record_type", "received_at", "intake_channel", "business_category", "cause",
+		"complaint_type", "branch", "province", "customer_phone_key", "status", "replied_at", "satisfaction",
+		"reply_facts", "reply_accountability", "reply_remediation", "reply_satisfaction", "reply_time",
+		"reply_handler_contact", "major"}
+	values := make([][]any, len(rows))
+	for i, r := range rows {
+		values[i] = []any{r.id, nul(r.typ), r.received, nul(r.channel), nul(r.category), nul(r.cause), nul(r.ctype),
+			nul(r.branch), nul(r.province), nul(r.phone), nul(r.status), nul(r.replied), nul(r.sat), nul(r.facts),
+			nul(r.others), nul(r.others), nul(r.others), nul(r.others), nul(r.others), nul(r.major)}
+	}
+	return landBatch(t, "2026-10-15 09:00:00", cols, values, transform.Options{})
+}
+
+// nul lands an empty fixture field as NULL, as an export's empty cell.
+func nul(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// landBatch lands values (one slice per row, in the order of cols) as batch 1 of the hotline source, ingested at
+// ingestedAt, into an in-memory warehouse, and normalises it with opts.
+func landBatch(t testing.TB, ingestedAt string, cols []string, values [][]any, opts transform.Options) *sql.DB {
+	t.Helper()
 	ctx := context.Background()
 	w, err := warehouse.Open(ctx, warehouse.Options{Path: ":memory:", Threads: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	if _, err := w.DB.Exec(`INSERT INTO batches VALUES (1, 'hotline', 'exports/hotline.csv', 'sha1', 1, 'csv', 'utf-8', NULL, NULL, ?, ?, 0, '2026-10-15 09:00:00')`,
-		len(rows), len(rows)); err != nil {
+	if _, err := w.DB.Exec(`INSERT INTO batches VALUES (1, 'hotline', 'exports/hotline.csv', 'sha1', 1, 'csv', 'utf-8', NULL, NULL, ?, ?, 0, ?)`,
+		len(values), len(values), ingestedAt); err != nil {
 		t.Fatal(err)
 	}
-	nul := func(s string) any {
-		if s == "" {
-			return nil
-		}
-		return s
-	}
-	for i, r := range rows {
-		_, err := w.DB.Exec(`INSERT INTO landed_rows (batch_id, source_system, file_path, file_sha256, row_number, ingested_at,
-			source_id, record_type, received_at, intake_channel, business_category, cause, complaint_type, branch, province,
-			customer_phone_key, status, replied_at, satisfaction, reply_facts, reply_accountability, reply_remediation,
-			reply_satisfaction, reply_time, reply_handler_contact, major)
-			VALUES (1, 'hotline', 'exports/hotline.csv', 'sha1', ?, '2026-10-15 09:00:00', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			i+2, r.id, nul(r.typ), r.received, nul(r.channel), nul(r.category), nul(r.cause), nul(r.ctype), nul(r.branch), nul(r.province),
-			nul(r.phone), nul(r.status), nul(r.replied), nul(r.sat), nul(r.facts), nul(r.others), nul(r.others), nul(r.others), nul(r.others),
-			nul(r.others), nul(r.major))
-		if err != nil {
-			t.Fatalf("land %s: %v", r.id, err)
+	q := `INSERT INTO landed_rows (batch_id, source_system, file_path, file_sha256, row_number, ingested_at, ` +
+		strings.Join(cols, ", ") + `) VALUES (1, 'hotline', 'exports/hotline.csv', 'sha1', ?, ?` +
+		strings.Repeat(", ?", len(cols)) + `)`
+	for i, v := range values {
+		if _, err := w.DB.Exec(q, append([]any{i + 2, ingestedAt}, v...)...); err != nil {
+			t.Fatalf("land row %d (%v): %v", i+2, v[0], err)
 		}
 	}
-	if _, err := transform.Normalize(ctx, w, transform.Options{}); err != nil {
+	if _, err := transform.Normalize(ctx, w, opts); err != nil {
 		t.Fatal(err)
 	}
 	return w.DB

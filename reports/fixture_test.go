@@ -17,7 +17,6 @@ import (
 
 	"complaints/reports/list"
 	"complaints/transform"
-	"complaints/warehouse"
 )
 
 // The two-month fixture (issue "Excel regulator reports", point 7): 41 hand-made records, most of them received
@@ -155,22 +154,11 @@ const fixtureBranches = "code,name,aliases,parent,province_code,province_name\n"
 // master or without one.
 func landFixture(t testing.TB, withMaster bool) *sql.DB {
 	t.Helper()
-	ctx := context.Background()
-	w, err := warehouse.Open(ctx, warehouse.Options{Path: ":memory:", Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	if _, err := w.DB.Exec(`INSERT INTO batches VALUES (1, 'hotline', 'exports/hotline.csv', 'sha1', 1, 'csv', 'utf-8', NULL, NULL, ?, ?, 0, '2026-11-05 09:00:00')`,
-		len(fixtureRows), len(fixtureRows)); err != nil {
-		t.Fatal(err)
-	}
-	nul := func(s string) any {
-		if s == "" {
-			return nil
-		}
-		return s
-	}
+	cols := []string{"source_id", "record_type", "received_at", "intake_channel", "business_category", "cause",
+		"complaint_type", "branch", "province", "customer_phone_key", "customer_name_masked", "status", "replied_at",
+		"paused_days", "extension_tier", "extension_approved", "satisfaction", "reply_facts", "reply_accountability",
+		"reply_remediation", "reply_satisfaction", "reply_time", "reply_handler_contact", "handler", "major", "summary"}
+	values := make([][]any, len(fixtureRows))
 	for i, r := range fixtureRows {
 		var facts, others any
 		switch r.el {
@@ -179,18 +167,10 @@ func landFixture(t testing.TB, withMaster bool) *sql.DB {
 		case "facts":
 			facts = "是"
 		}
-		_, err := w.DB.Exec(`INSERT INTO landed_rows (batch_id, source_system, file_path, file_sha256, row_number, ingested_at,
-			source_id, record_type, received_at, intake_channel, business_category, cause, complaint_type, branch, province,
-			customer_phone_key, customer_name_masked, status, replied_at, paused_days, extension_tier, extension_approved,
-			satisfaction, reply_facts, reply_accountability, reply_remediation, reply_satisfaction, reply_time,
-			reply_handler_contact, handler, major, summary)
-			VALUES (1, 'hotline', 'exports/hotline.csv', 'sha1', ?, '2026-11-05 09:00:00', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			i+2, r.id, nul(r.typ), r.received, nul(r.channel), nul(r.category), nul(r.cause), nul(r.ctype), nul(r.branch), nul(r.province),
-			nul(r.cust), nul(r.name), nul(r.status), nul(r.replied), nul(r.paused), nul(r.tier), nul(r.approved),
-			nul(r.sat), facts, others, others, others, others, others, nul(r.handler), nul(r.major), nul(r.summary))
-		if err != nil {
-			t.Fatalf("land %s: %v", r.id, err)
-		}
+		values[i] = []any{r.id, nul(r.typ), r.received, nul(r.channel), nul(r.category), nul(r.cause), nul(r.ctype),
+			nul(r.branch), nul(r.province), nul(r.cust), nul(r.name), nul(r.status), nul(r.replied), nul(r.paused),
+			nul(r.tier), nul(r.approved), nul(r.sat), facts, others, others, others, others, others, nul(r.handler),
+			nul(r.major), nul(r.summary)}
 	}
 	opts := transform.Options{}
 	if withMaster {
@@ -199,10 +179,7 @@ func landFixture(t testing.TB, withMaster bool) *sql.DB {
 			t.Fatal(err)
 		}
 	}
-	if _, err := transform.Normalize(ctx, w, opts); err != nil {
-		t.Fatal(err)
-	}
-	return w.DB
+	return landBatch(t, "2026-11-05 09:00:00", cols, values, opts)
 }
 
 // wantCells checks cells: a float64 is a number, a string a text.
