@@ -93,8 +93,8 @@ func (w *workbook) rootCauses() *grid {
 		g.Text(r, 2, rootcause.KeyLabel(c.Key, w.lang), st.text)
 		g.Int(r, 3, int64(c.Count), st.count)
 		if c.Type == rootcause.ChartU { // per 10,000 customers: small numbers, 3 decimals (the rule column names the chart)
-			g.Text(r, 4, strconv.FormatFloat(c.Centre, 'f', 3, 64), st.text)
-			g.Text(r, 5, strconv.FormatFloat(c.UCL, 'f', 3, 64), st.text)
+			g.Float(r, 4, c.Centre, st.rate3, strconv.FormatFloat(c.Centre, 'f', 3, 64))
+			g.Float(r, 5, c.UCL, st.rate3, strconv.FormatFloat(c.UCL, 'f', 3, 64))
 		} else {
 			g.Float(r, 4, c.Centre, st.days, strconv.FormatFloat(c.Centre, 'f', 1, 64))
 			g.Float(r, 5, c.UCL, st.days, strconv.FormatFloat(c.UCL, 'f', 1, 64))

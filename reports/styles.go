@@ -13,12 +13,14 @@ type styles struct {
 	totalText, totalCount, totalRatio, totalNoFigure    int
 	days, points, totalDays                             int
 	note                                                int // grey wrapped text without borders
+	rate3                                               int // a u-chart rate per 10,000 customers: 0.000
 }
 
 const (
 	numFmtCount = "#,##0"
 	numFmtRatio = "0.0%"
 	numFmtDays  = "0.0"
+	numFmtRate3 = "0.000"
 )
 
 // numFmtPoints shows a difference of rates in percentage points, signed, with the unit word.
@@ -35,7 +37,7 @@ func newStyles(f *excelize.File, pointsUnit string) (*styles, error) {
 		{Type: "left", Color: "A6A6A6", Style: 1}, {Type: "right", Color: "A6A6A6", Style: 1},
 		{Type: "top", Color: "000000", Style: 1}, {Type: "bottom", Color: "000000", Style: 6},
 	}
-	count, ratio, days, points := numFmtCount, numFmtRatio, numFmtDays, numFmtPoints(pointsUnit)
+	count, ratio, days, points, rate3 := numFmtCount, numFmtRatio, numFmtDays, numFmtPoints(pointsUnit), numFmtRate3
 	totalFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}
 	s := &styles{}
 	all := []struct {
@@ -58,6 +60,7 @@ func newStyles(f *excelize.File, pointsUnit string) (*styles, error) {
 		{&s.totalCount, excelize.Style{Font: &excelize.Font{Bold: true}, Border: totalBorder, Fill: totalFill, CustomNumFmt: &count}},
 		{&s.totalRatio, excelize.Style{Font: &excelize.Font{Bold: true}, Border: totalBorder, Fill: totalFill, CustomNumFmt: &ratio}},
 		{&s.days, excelize.Style{Border: thin, CustomNumFmt: &days}},
+		{&s.rate3, excelize.Style{Border: thin, CustomNumFmt: &rate3}},
 		{&s.points, excelize.Style{Border: thin, CustomNumFmt: &points}},
 		{&s.totalDays, excelize.Style{Font: &excelize.Font{Bold: true}, Border: totalBorder, Fill: totalFill, CustomNumFmt: &days}},
 		{&s.note, excelize.Style{Font: &excelize.Font{Color: "595959"}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
