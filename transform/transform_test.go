@@ -248,3 +248,77 @@ func TestSQLFoldingMatchesCatalog(t *testing.T) {
 		}
 	}
 }
+
+// complaints has no index since migration 008: normalise itself checks complaint_key unique, and a duplicate
+// (here planted by hand, as a bug in a model would leave it) fails the normalise and writes nothing.
+func TestDuplicateComplaintKeyFailsNormalise(t *testing.T) {
+	ctx := context.Background()
+	w := setup(t, []landed{
+		{batch: 1, source: "hotline", id: "H1", received: "2026-10-09 10:00:00", category: "信用卡", status: "处理中", phoneKey: "p1"},
+		{batch: 1, source: "hotline", id: "H2", received: "2026-10-10 10:00:00", category: "借记卡", status: "处理中", phoneKey: "p2"},
+	})
+	if _, err := Normalize(ctx, w, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.DB.Exec("INSERT INTO complaints SELECT * FROM complaints WHERE complaint_key = 'hotline:H1'"); err != nil {
+		t.Fatal(err)
+	}
+	land(t, w, []landed{{batch: 2, source: "hotline", id: "H3", received: "2026-10-11 10:00:00", category: "贷款", status: "处理中", phoneKey: "p3"}})
+	_, err := Normalize(ctx, w, Options{})
+	if err == nil || !strings.Contains(err.Error(), "complaint_key hotline:H1 would be stored 2 times") {
+		t.Fatalf("want the duplicate key named, got %v", err)
+	}
+	var n int
+	if err := w.DB.QueryRow("SELECT count(*) FROM complaints WHERE complaint_key = 'hotline:H3'").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("the failed normalise wrote hotline:H3 (%d rows, %v)", n, err)
+	}
+	// a full normalise rewrites the table, and so repairs it
+	if _, err := Normalize(ctx, w, Options{Full: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.DB.QueryRow("SELECT count(*) FROM complaints").Scan(&n); err != nil || n != 3 {
+		t.Fatalf("after --full: %d complaints, %v", n, err)
+	}
+}
+
+// element_present skips the fold for text with more than two characters between its ends; on every string of
+// up to three pieces below it must agree with the plain definition (fold, then not one of the "no" words).
+func TestElementPresentShortcutMatchesFold(t *testing.T) {
+	w := setup(t, nil)
+	models, _ := Models()
+	conn, _ := w.DB.Conn(context.Background())
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), models[0].SQL); err != nil {
+		t.Fatal(err)
+	}
+	pieces := []string{"", " ", "　", "\t", "\n", "\r\n", "\f", "\v", "\u00a0", "\u2007", "\u200b", "\ufeff", "n", "N", "no", "ＮＯ", "ｎ", "否", "无", "未",
+		"-", "/", "－", "／", "x", "已说明", "是"}
+	var inputs []string
+	for _, a := range pieces {
+		for _, b := range pieces {
+			for _, c := range pieces {
+				inputs = append(inputs, a+b+c)
+			}
+		}
+	}
+	rows, err := conn.QueryContext(context.Background(), `SELECT s, element_present(s) FROM unnest(?::VARCHAR[]) t(s)
+		WHERE element_present(s) IS DISTINCT FROM
+		      (norm_text(s) IS NOT NULL AND norm_text(s) NOT IN ('n', 'no', '否', '无', '未', '-', '/'))`, inputs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s string
+		var got bool
+		rows.Scan(&s, &got)
+		t.Errorf("element_present(%q) = %v, the fold says otherwise", s, got)
+	}
+	if len(inputs) < 10000 {
+		t.Fatalf("only %d inputs", len(inputs))
+	}
+	var null bool
+	if err := conn.QueryRowContext(context.Background(), "SELECT element_present(NULL::VARCHAR)").Scan(&null); err != nil || null {
+		t.Errorf("element_present(NULL) = %v, %v; want false", null, err)
+	}
+}

@@ -1,6 +1,6 @@
--- 38_write: the complaints table takes what changed, nothing more. The rows re-derived (cx) with their clocks,
--- customer, duplicate links and repeat flag are assembled once and compared with the stored rows; only new or different rows are
--- deleted and inserted (a full normalise of an unchanged warehouse writes nothing). Complaints no longer landed
+-- 38_write: the complaints table takes the re-derived rows (cx) with their clocks, customer, duplicate links and
+-- repeat flag, assembled once. A full normalise rewrites the table; an incremental one compares its re-derived
+-- rows with the stored ones and deletes and inserts only new or different rows. Complaints no longer landed
 -- with a valid receipt are removed. In an incremental normalise the other complaints keep their row, and only
 -- their customer, links and repeat flag are updated where a new complaint changed them.
 CREATE OR REPLACE TEMP TABLE derived AS
@@ -53,6 +53,10 @@ JOIN (SELECT *, coalesce(reply_facts, reply_accountability, reply_remediation, r
 JOIN derived d ON d.complaint_key = x.complaint_key
 LEFT JOIN clock_values v ON v.complaint_key = x.complaint_key;
 
+-- a full normalise rewrites the whole table: without an index (migration 008) writing every row costs less than
+-- comparing every stored row with its re-derived one (measured in docs/decisions.md)
+DELETE FROM complaints WHERE NOT getvariable('incremental');
+
 -- the re-derived complaints already stored (a full normalise of a filled warehouse, or an incremental one)
 -- go through cx_changed: a full normalise leaves out the rows stored exactly so; an incremental one rewrites its
 -- few re-derived rows (comparing would read every stored row for them). The others go straight in at the end.
@@ -87,6 +91,13 @@ WHERE d.complaint_key = complaints.complaint_key
        OR complaints.primary_key IS DISTINCT FROM d.primary_key OR complaints.is_primary IS DISTINCT FROM d.is_primary
        OR complaints.group_regulator_referral IS DISTINCT FROM d.group_regulator_referral
        OR complaints.repeat_complainant IS DISTINCT FROM d.repeat_complainant);
+
+-- complaint_key is unique (the table has no index to enforce it since migration 008): a duplicate is a bug in
+-- the models above, and fails the normalise before anything is committed
+SELECT error('normalise: complaint_key ' || min(complaint_key) || ' would be stored ' || max(n) || ' times ('
+             || count(*) || ' keys in all); nothing was written. This is a bug in complaints normalise: please report it.')
+FROM (SELECT complaint_key, count(*) AS n FROM complaints GROUP BY complaint_key HAVING count(*) > 1)
+HAVING count(*) > 0;
 
 -- the wide temp tables are done with: give their memory back before the marts
 DROP VIEW assembled;
