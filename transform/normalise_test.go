@@ -238,9 +238,18 @@ func TestCorrections(t *testing.T) {
 	wantRows(t, w.DB, "SELECT seq, complaint_key, action, reason FROM corrections_unmatched ORDER BY seq",
 		"7|hotline:NOPE|major|unknown_complaint", "8|hotline:M1|reclassify|value_unmapped")
 
-	// normalising again changes nothing and audits nothing new
-	if _, err := Normalize(context.Background(), w, opts); err != nil {
+	// normalising again with nothing new (no batch, the same corrections file) re-derives nothing, changes nothing
+	// and audits nothing new
+	before := dumpAll(t, w)
+	again, err := Normalize(context.Background(), w, opts)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if again.Full || again.Rederived != 0 || again.CorrectionsApplied != 0 || again.Complaints != 7 || again.CorrectionsUnmatched != 2 {
+		t.Errorf("nothing-new run: %+v", *again)
+	}
+	if dumpAll(t, w) != before {
+		t.Error("a normalise with nothing new changed the tables")
 	}
 	wantRows(t, w.DB, "SELECT count(*) FROM corrections_applied", "6")
 
