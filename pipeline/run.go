@@ -150,6 +150,14 @@ func PrintSummary(out io.Writer, s *Summary) {
 	if r := s.Normalize; r != nil {
 		fmt.Fprintf(out, "\nnormalised: %d records (%d complaints that count, %d duplicates linked, %d non-complaint work orders); %d unmapped values\n",
 			r.Complaints, r.Countable, r.Duplicates, r.NonComplaint, r.Unmapped)
+		switch {
+		case r.Full:
+			fmt.Fprintf(out, "  rebuilt from all %d landed rows\n", r.Versions)
+		case r.Rederived == 0:
+			fmt.Fprintln(out, "  nothing new since the last normalise (no batch, no change to the corrections): tables unchanged")
+		default:
+			fmt.Fprintf(out, "  re-derived the complaints of %d landed rows (new batches and corrections)\n", r.Rederived)
+		}
 	}
 	if s.Report != "" {
 		fmt.Fprintf(out, "report (%s): %s\n", s.Period, s.Report)

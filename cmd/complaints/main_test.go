@@ -117,6 +117,9 @@ func TestSampleThenRun(t *testing.T) {
 	if strings.Contains(out2, "landed as batch") || !strings.Contains(out2, "skipped") {
 		t.Errorf("second run landed files again:\n%s", out2)
 	}
+	if !strings.Contains(out2, "nothing new since the last normalise") {
+		t.Errorf("second run re-derived complaints with no new batch:\n%s", out2)
+	}
 	if a, b := tail(out, "normalised:"), tail(out2, "normalised:"); a != b {
 		t.Errorf("second run changed the figures:\n%s\n%s", a, b)
 	}
