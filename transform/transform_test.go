@@ -291,7 +291,7 @@ func TestElementPresentShortcutMatchesFold(t *testing.T) {
 	if _, err := conn.ExecContext(context.Background(), models[0].SQL); err != nil {
 		t.Fatal(err)
 	}
-	pieces := []string{"", " ", "　", "\t", "\n", "\r\n", "\f", "\v", "\u00a0", "\u2007", "\u200b", "\ufeff", "n", "N", "no", "ＮＯ", "ｎ", "否", "无", "未",
+	pieces := []string{"", " ", "　", "\t", "\n", "\r\n", "\f", "\v", "\u00a0", "\u2007", "\u200b", "\ufeff", "\u2028", "\u0085", "n", "N", "no", "No", "nO", "O", "ＮＯ", "ｎ", "否", "无", "未",
 		"-", "/", "－", "／", "x", "已说明", "是"}
 	var inputs []string
 	for _, a := range pieces {

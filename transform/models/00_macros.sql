@@ -18,6 +18,8 @@ CREATE OR REPLACE TEMP MACRO flag_yes(x) AS
 -- realistic free-text replies x 6 elements took about 90 s of the normalise.) list_contains, not NOT IN: DuckDB
 -- rewrites an IN list of this length into a join whose key, the fold, it then computes for every row.
 CREATE OR REPLACE TEMP MACRO element_present(x) AS
-    CASE WHEN x IS NULL THEN false
+    CASE WHEN x IS NULL OR x = '' THEN false
+         -- no white space and no full-width character: the fold is lower() alone
+         WHEN NOT regexp_matches(x, '[\s\p{Z}！-～]') THEN NOT list_contains(['n', 'no', '否', '无', '未', '-', '/'], lower(x))
          WHEN length(trim(translate(x, '　' || chr(9) || chr(10) || chr(12) || chr(13), '     '))) > 2 THEN true
          ELSE coalesce(NOT list_contains(['n', 'no', '否', '无', '未', '-', '/'], norm_text(x)), false) END;
