@@ -5,40 +5,43 @@ import (
 	"database/sql"
 	"fmt"
 	"runtime/debug"
-	"strings"
+	"strconv"
 )
 
 // linkCustomers finds the customers: two records are the same customer when they share any identifier key (ID,
 // phone or card; domain.md section 5), and transitively so (a hotline record with only a phone, a referral with
-// that phone and an ID, a letter with that ID are one customer). It streams the distinct key triples of core
-// (never the complaints themselves) through union-find in Go, whose map holds one entry per key, and writes
-// node_root: every key (prefixed i:, p:, c: by kind, so an ID hash can never meet a phone hash of the same
-// digits) whose component's smallest key is another one, with that key's value. 26_customers gives each
-// complaint the customer of its first key: the smallest key of the component, stable from run to run.
+// that phone and an ID, a letter with that ID are one customer). Keys are nodes prefixed i:, p:, c: by kind (so
+// an ID hash can never meet a phone hash of the same digits). SQL numbers the nodes of the distinct key triples
+// with two or more keys in the order of their text (cust_nodes), so the smallest number of a component is its
+// smallest key; Go streams the triples as numbers (never the complaints, never the key text) through union-find
+// on int32 slices and sends back, as numbers, every node whose component's root is another node; SQL turns them
+// into node_root (node, the root key's value). 26_customers gives each complaint the customer of its first key:
+// the smallest key of the component, stable from run to run.
 func linkCustomers(ctx context.Context, tx *sql.Tx) error {
-	if _, err := tx.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE node_root (node VARCHAR, customer VARCHAR)"); err != nil {
-		return fmt.Errorf("normalize: link customers: %w", err)
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT customer_id_key, customer_phone_key, customer_card_key
-		FROM core WHERE coalesce(nullif(customer_id_key, ''), nullif(customer_phone_key, ''), nullif(customer_card_key, '')) IS NOT NULL
-		  AND (customer_id_key IS NOT NULL)::INT + (customer_phone_key IS NOT NULL)::INT + (customer_card_key IS NOT NULL)::INT > 1`)
-	if err != nil {
-		return fmt.Errorf("normalize: link customers: %w", err)
-	}
-	// union-find over node numbers: each distinct node string is numbered once, the rest is slices of int32
-	// (on 1.1M realistic records a map of strings to strings took 4.4 s and a few hundred MB)
-	ids := map[string]int32{}
-	var names []string
-	var parent []int32
-	node := func(s string) int32 {
-		if id, ok := ids[s]; ok {
-			return id
+	for _, q := range []string{
+		"CREATE OR REPLACE TEMP TABLE node_root (node VARCHAR, customer VARCHAR)",
+		`CREATE OR REPLACE TEMP TABLE cust_triples AS
+		SELECT DISTINCT 'i:' || nullif(customer_id_key, '') AS i, 'p:' || nullif(customer_phone_key, '') AS p,
+		       'c:' || nullif(customer_card_key, '') AS c
+		FROM core
+		WHERE (nullif(customer_id_key, '') IS NOT NULL)::INT + (nullif(customer_phone_key, '') IS NOT NULL)::INT
+		    + (nullif(customer_card_key, '') IS NOT NULL)::INT > 1`,
+		`CREATE OR REPLACE TEMP TABLE cust_nodes AS
+		SELECT node, (row_number() OVER (ORDER BY node) - 1)::INTEGER AS id
+		FROM (SELECT i AS node FROM cust_triples UNION SELECT p FROM cust_triples UNION SELECT c FROM cust_triples)
+		WHERE node IS NOT NULL`,
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("normalize: link customers: %w", err)
 		}
-		id := int32(len(names))
-		ids[s] = id
-		names = append(names, s)
-		parent = append(parent, id)
-		return id
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM cust_nodes").Scan(&n); err != nil {
+		return fmt.Errorf("normalize: link customers: %w", err)
+	}
+	parent := make([]int32, n)
+	for i := range parent {
+		parent[i] = int32(i)
 	}
 	find := func(x int32) int32 {
 		for parent[x] != x {
@@ -52,32 +55,31 @@ func linkCustomers(ctx context.Context, tx *sql.Tx) error {
 		if ra == rb {
 			return
 		}
-		if names[rb] < names[ra] {
+		if rb < ra {
 			ra, rb = rb, ra
 		}
-		parent[rb] = ra // the smaller key is the root
+		parent[rb] = ra // the smaller number, i.e. the smaller key, is the root
 	}
-	var nb strings.Builder
+	rows, err := tx.QueryContext(ctx, `SELECT ni.id, np.id, nc.id FROM cust_triples t
+		LEFT JOIN cust_nodes ni ON ni.node = t.i LEFT JOIN cust_nodes np ON np.node = t.p LEFT JOIN cust_nodes nc ON nc.node = t.c`)
+	if err != nil {
+		return fmt.Errorf("normalize: link customers: %w", err)
+	}
 	for rows.Next() {
-		var ks [3]sql.NullString
+		var ks [3]sql.NullInt32
 		if err := rows.Scan(&ks[0], &ks[1], &ks[2]); err != nil {
 			rows.Close()
 			return fmt.Errorf("normalize: link customers: %w", err)
 		}
 		first := int32(-1)
-		for i, k := range ks {
-			if !k.Valid || k.String == "" {
+		for _, k := range ks {
+			if !k.Valid {
 				continue
 			}
-			nb.Reset()
-			nb.WriteByte("ipc"[i])
-			nb.WriteByte(':')
-			nb.WriteString(k.String)
-			n := node(nb.String())
 			if first < 0 {
-				first = n
+				first = k.Int32
 			} else {
-				union(first, n)
+				union(first, k.Int32)
 			}
 		}
 	}
@@ -85,40 +87,52 @@ func linkCustomers(ctx context.Context, tx *sql.Tx) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("normalize: link customers: %w", err)
 	}
-	ids = nil
-	var nodes []int32
-	for n := range names {
-		if find(int32(n)) != int32(n) {
-			nodes = append(nodes, int32(n))
+	// node numbers and their roots go back as text, "node root,node root,..." in chunks, into cust_pairs; one
+	// join with cust_nodes then gives node_root (a set: the order does not matter)
+	if _, err := tx.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE cust_pairs (id INTEGER, root INTEGER)"); err != nil {
+		return fmt.Errorf("normalize: link customers: %w", err)
+	}
+	const chunk = 200000
+	var buf []byte
+	send := func() error {
+		if len(buf) == 0 {
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO cust_pairs
+			SELECT CAST(split_part(pair, ' ', 1) AS INTEGER), CAST(split_part(pair, ' ', 2) AS INTEGER)
+			FROM (SELECT unnest(string_split(?, ',')) AS pair) WHERE pair <> ''`, string(buf))
+		buf = buf[:0]
+		return err
+	}
+	count := 0
+	for id := range parent {
+		root := find(int32(id))
+		if root == int32(id) {
+			continue
+		}
+		buf = strconv.AppendInt(buf, int64(id), 10)
+		buf = append(buf, ' ')
+		buf = strconv.AppendInt(buf, int64(root), 10)
+		buf = append(buf, ',')
+		if count++; count%chunk == 0 {
+			if err := send(); err != nil {
+				return fmt.Errorf("normalize: link customers: %w", err)
+			}
 		}
 	}
-	// node_root is a set joined on node: the order the rows go in does not matter (sorting them took 1 s)
-	const chunk = 50000
-	var buf strings.Builder
-	for i := 0; i < len(nodes); i += chunk {
-		buf.Reset()
-		for _, id := range nodes[i:min(i+chunk, len(nodes))] {
-			n, cust := names[id], names[find(id)][2:]
-			if strings.ContainsAny(n+cust, "\x1e\x1f") {
-				if _, err := tx.ExecContext(ctx, "INSERT INTO node_root VALUES (?, ?)", n, cust); err != nil {
-					return fmt.Errorf("normalize: link customers: %w", err)
-				}
-				continue
-			}
-			buf.WriteString(n)
-			buf.WriteByte(0x1f)
-			buf.WriteString(cust)
-			buf.WriteByte(0x1e)
-		}
-		q := `INSERT INTO node_root SELECT split_part(l, chr(31), 1), split_part(l, chr(31), 2)
-			FROM (SELECT unnest(string_split(?, chr(30))) AS l) WHERE l <> ''`
-		if _, err := tx.ExecContext(ctx, q, buf.String()); err != nil {
+	if err := send(); err != nil {
+		return fmt.Errorf("normalize: link customers: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO node_root SELECT n.node, substr(r.node, 3)
+		FROM cust_pairs p JOIN cust_nodes n ON n.id = p.id JOIN cust_nodes r ON r.id = p.root`); err != nil {
+		return fmt.Errorf("normalize: link customers: %w", err)
+	}
+	for _, q := range []string{"DROP TABLE cust_triples", "DROP TABLE cust_nodes", "DROP TABLE cust_pairs"} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("normalize: link customers: %w", err)
 		}
 	}
-	// the maps and slices above are garbage now: give their pages back before the write step, the normalise's
-	// peak (DuckDB's memory is outside Go's heap and unaffected)
-	ids, names, parent, nodes = nil, nil, nil, nil
-	debug.FreeOSMemory()
+	parent = nil
+	debug.FreeOSMemory() // the normalise's peak, the write step, comes later
 	return nil
 }

@@ -50,3 +50,29 @@ func TestCustomersLinkAndRepeat(t *testing.T) {
 		t.Fatalf("mart_month: repeat customers in March %d (want 1), duplicates in May %d (want 1)", repeatCustomersMarch, dupMay)
 	}
 }
+
+// TestCustomerChainAndRoot: a chain of records sharing one key each with the next is one customer, whose key is
+// the component's smallest node (kind letter, then key: c:c3 here), the same whichever record lands first; a
+// record sharing nothing stays apart with its own first key.
+func TestCustomerChainAndRoot(t *testing.T) {
+	chain := []landed{
+		{batch: 1, source: "s", id: "A", received: "2026-03-01 10:00:00", status: "处理中", phoneKey: "p1"},
+		{batch: 1, source: "s", id: "B", received: "2026-04-01 10:00:00", status: "处理中", phoneKey: "p1", idKey: "i2"},
+		{batch: 1, source: "s", id: "C", received: "2026-05-01 10:00:00", status: "处理中", idKey: "i2", card: "c3"},
+		{batch: 1, source: "s", id: "D", received: "2026-06-01 10:00:00", status: "处理中", card: "c3", phoneKey: "p4"},
+		{batch: 1, source: "s", id: "E", received: "2026-07-01 10:00:00", status: "处理中", phoneKey: "p4"},
+		{batch: 1, source: "s", id: "F", received: "2026-08-01 10:00:00", status: "处理中", phoneKey: "p9", idKey: "i9"},
+	}
+	for _, order := range [][]int{{0, 1, 2, 3, 4, 5}, {5, 4, 3, 2, 1, 0}} {
+		var rows []landed
+		for _, i := range order {
+			rows = append(rows, chain[i])
+		}
+		w := setup(t, rows)
+		if _, err := Normalize(context.Background(), w, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		wantRows(t, w.DB, "SELECT source_id, customer_key FROM complaints ORDER BY source_id",
+			"A|c3", "B|c3", "C|c3", "D|c3", "E|c3", "F|i9")
+	}
+}

@@ -15,7 +15,7 @@ type landed struct {
 	batch                                                 int64
 	source, id, typ, received, updated, channel, category string
 	cause, status, replied, idKey, phoneKey, major        string
-	branch, province                                      string
+	branch, province, card                                string
 	reply                                                 []string // the six reply elements, when exported
 }
 
@@ -66,11 +66,11 @@ func land(t *testing.T, w *warehouse.Warehouse, rows []landed) {
 		_, err := w.DB.Exec(`INSERT INTO landed_rows (batch_id, source_system, file_path, file_sha256, row_number, ingested_at,
 			source_id, record_type, received_at, updated_at, intake_channel, business_category, cause, status, replied_at,
 			customer_id_key, customer_phone_key, major, branch, province, reply_facts, reply_accountability, reply_remediation,
-			reply_satisfaction, reply_time, reply_handler_contact)
-			VALUES (?, ?, 'f.csv', 'sha', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			reply_satisfaction, reply_time, reply_handler_contact, customer_card_key)
+			VALUES (?, ?, 'f.csv', 'sha', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			append([]any{r.batch, r.source, i + 2, fmt.Sprintf("2026-11-0%d 09:00:00", r.batch), r.id, nul(r.typ), r.received, nul(r.updated),
 				nul(r.channel), nul(r.category), nul(r.cause), nul(r.status), nul(r.replied), nul(r.idKey), nul(r.phoneKey), nul(r.major),
-				nul(r.branch), nul(r.province)}, reply...)...)
+				nul(r.branch), nul(r.province)}, append(reply, nul(r.card))...)...)
 		if err != nil {
 			t.Fatal(err)
 		}
