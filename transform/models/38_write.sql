@@ -1,8 +1,8 @@
 -- 38_write: the complaints table takes the re-derived rows (cx) with their clocks, customer, duplicate links and
--- repeat flag, assembled once. A full normalise rewrites the table; an incremental one compares its re-derived
--- rows with the stored ones and deletes and inserts only new or different rows. Complaints no longer landed
--- with a valid receipt are removed. In an incremental normalise the other complaints keep their row, and only
--- their customer, links and repeat flag are updated where a new complaint changed them.
+-- repeat flag, assembled once. A full normalise rewrites the table; an incremental one rewrites its re-derived
+-- rows. Complaints no longer landed with a valid receipt are removed. In an incremental normalise the other
+-- complaints keep their row, and only their customer, links and repeat flag are updated where a new complaint
+-- changed them.
 CREATE OR REPLACE TEMP TABLE derived AS
 SELECT c.complaint_key, c.customer_key, d.duplicate_of, d.primary_key, d.is_primary, d.group_regulator_referral,
        r.complaint_key IS NOT NULL AS repeat_complainant
@@ -57,9 +57,9 @@ LEFT JOIN clock_values v ON v.complaint_key = x.complaint_key;
 -- comparing every stored row with its re-derived one (measured in docs/decisions.md)
 DELETE FROM complaints WHERE NOT getvariable('incremental');
 
--- the re-derived complaints already stored (a full normalise of a filled warehouse, or an incremental one)
--- go through cx_changed: a full normalise leaves out the rows stored exactly so; an incremental one rewrites its
--- few re-derived rows (comparing would read every stored row for them). The others go straight in at the end.
+-- an incremental normalise rewrites its few re-derived complaints that are already stored: through cx_changed,
+-- deleted and inserted again (comparing them with the stored rows would read every stored row). The complaints
+-- not stored yet, and every complaint of a full normalise, go straight in at the end.
 CREATE OR REPLACE TEMP TABLE stored_keys AS
 SELECT complaint_key FROM complaints WHERE complaint_key IN (SELECT complaint_key FROM cx);
 
@@ -67,9 +67,6 @@ CREATE OR REPLACE TEMP TABLE cx_changed AS SELECT * FROM complaints LIMIT 0;
 
 CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx WHERE complaint_key IN (SELECT complaint_key FROM stored_keys);
 INSERT INTO cx_changed BY NAME SELECT * FROM assembled;
-
-DELETE FROM cx_changed WHERE complaint_key IN (
-    SELECT complaint_key FROM (SELECT * FROM cx_changed INTERSECT SELECT * FROM complaints WHERE NOT getvariable('incremental')));
 
 DELETE FROM complaints
 WHERE complaint_key IN (SELECT complaint_key FROM cx_changed)
