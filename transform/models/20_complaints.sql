@@ -49,3 +49,6 @@ SELECT
 FROM located;
 
 DROP TABLE stg_current;
+
+-- the keyword hits are in cx now
+DROP TABLE keyword_hits;

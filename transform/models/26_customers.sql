@@ -12,3 +12,7 @@ WITH f AS (
 )
 SELECT f.* EXCLUDE (first_node), coalesce(r.customer, substr(f.first_node, 3)) AS customer_key
 FROM f LEFT JOIN node_root r ON r.node = f.first_node;
+
+-- core_c supersedes core; node_root is consumed
+DROP TABLE core;
+DROP TABLE node_root;

@@ -67,3 +67,9 @@ CREATE OR REPLACE TEMP TABLE dup_state AS
 SELECT d.* EXCLUDE (is_regulator_referral),
        d.is_regulator_referral OR d.primary_key IN (SELECT primary_key FROM dup_state WHERE is_regulator_referral) AS group_regulator_referral
 FROM dup_state d;
+
+-- dup_state holds what later models need
+DROP TABLE dup_auto;
+DROP TABLE dup_corrections;
+DROP TABLE dup_links;
+DROP TABLE dup_primary;
