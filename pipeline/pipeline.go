@@ -12,7 +12,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
+
+	"github.com/vbauerster/mpb/v8"
+	"github.com/vbauerster/mpb/v8/decor"
 
 	"complaints/config"
 	"complaints/dashboards"
@@ -109,13 +113,15 @@ func (e *Env) Normalize(ctx context.Context, w *warehouse.Warehouse) (*transform
 		}
 	}
 	p := e.Config.Policy
+	onModel, finish := e.normaliseProgress(ctx)
 	res, err := transform.Normalize(ctx, w, transform.Options{
 		DuplicateWindowDays: p.DuplicateWindowDays, InternalDaysGeneral: p.InternalDaysGeneral,
 		InternalDaysComplex: p.InternalDaysComplex, RegulatoryDays: p.RegulatoryDays, Calendar: cal,
 		RepeatWindowDays: p.RepeatWindowDays, Logger: e.logger(), Now: e.now,
 		BranchesFile: e.Config.Resolve(e.Config.Branches), CorrectionsFile: e.Config.Resolve(e.Config.Corrections),
-		Full: e.FullNormalize,
+		Full: e.FullNormalize, OnModel: onModel,
 	})
+	finish(err == nil)
 	if err != nil {
 		return nil, err
 	}
@@ -124,6 +130,38 @@ func (e *Env) Normalize(ctx context.Context, w *warehouse.Warehouse) (*transform
 		"unknown_branches", res.UnknownBranches, "corrections_applied", res.CorrectionsApplied,
 		"corrections_unmatched", res.CorrectionsUnmatched, "seconds", time.Since(start).Seconds())
 	return res, nil
+}
+
+// normaliseProgress gives normalise a bar of its models on stderr (only when stderr is a terminal: e.Progress),
+// showing the model running and the time so far; finish completes or aborts it and waits for it to be drawn.
+func (e *Env) normaliseProgress(ctx context.Context) (onModel func(string, int, int), finish func(ok bool)) {
+	if !e.Progress {
+		return nil, func(bool) {}
+	}
+	p := mpb.NewWithContext(ctx, mpb.WithOutput(os.Stderr), mpb.WithWidth(40), mpb.WithAutoRefresh())
+	var bar *mpb.Bar
+	var current atomic.Value
+	current.Store("")
+	onModel = func(model string, done, total int) {
+		if bar == nil {
+			bar = p.AddBar(int64(total),
+				mpb.PrependDecorators(decor.Name("normalise", decor.WCSyncSpaceR),
+					decor.Any(func(decor.Statistics) string { return current.Load().(string) }, decor.WCSyncSpaceR)),
+				mpb.AppendDecorators(decor.Elapsed(decor.ET_STYLE_GO, decor.WCSyncSpace)))
+		}
+		if done == total {
+			model = "done"
+		}
+		current.Store(model)
+		bar.SetCurrent(int64(done))
+	}
+	finish = func(ok bool) {
+		if bar != nil && !ok {
+			bar.Abort(false)
+		}
+		p.Wait()
+	}
+	return onModel, finish
 }
 
 // Customers are the config's personal-customer denominators for the root-cause u-charts.

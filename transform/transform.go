@@ -49,6 +49,9 @@ type Options struct {
 	Full bool
 	// Now stamps normalised_batches and corrections_applied (default time.Now).
 	Now func() time.Time
+	// OnModel, when set, is told before each model runs (done models so far, of total) and once more when all
+	// have run (done == total): the CLI's progress bar. A run with nothing new calls it with done == total only.
+	OnModel func(model string, done, total int)
 }
 
 func (o *Options) defaults() {
@@ -215,6 +218,9 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 		if opts.Logger != nil {
 			opts.Logger.Debug("nothing new since the last normalise: no batch and no change to the corrections file")
 		}
+		if opts.OnModel != nil {
+			opts.OnModel("", len(models), len(models))
+		}
 		return summarise(ctx, tx, &Result{}, false)
 	}
 	src := "CREATE TEMP VIEW src_rows AS SELECT * FROM landed_rows"
@@ -242,7 +248,10 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 			return nil, fmt.Errorf("normalize: %w", err)
 		}
 	}
-	for _, m := range models {
+	for i, m := range models {
+		if opts.OnModel != nil {
+			opts.OnModel(m.Name, i, len(models))
+		}
 		t0 := time.Now()
 		if opts.Logger != nil && opts.Logger.Enabled(ctx, slog.LevelDebug) {
 			// one statement at a time, each timed (BENCH_VERBOSE=1 shows where a model spends its time)
@@ -265,6 +274,9 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 		if opts.Logger != nil {
 			opts.Logger.Debug("model applied", "model", m.Name, "sql_seconds", t1.Sub(t0).Seconds(), "go_seconds", time.Since(t1).Seconds())
 		}
+	}
+	if opts.OnModel != nil {
+		opts.OnModel("", len(models), len(models))
 	}
 	// bookkeeping: the batches the tables now reflect, and what they were computed with
 	book := []string{

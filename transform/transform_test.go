@@ -322,3 +322,35 @@ func TestElementPresentShortcutMatchesFold(t *testing.T) {
 		t.Errorf("element_present(NULL) = %v, %v; want false", null, err)
 	}
 }
+
+// OnModel (the CLI's progress bar) hears of every model in order and of the end; a run with nothing new only
+// of the end.
+func TestOnModelReportsProgress(t *testing.T) {
+	w := setup(t, []landed{{batch: 1, source: "hotline", id: "H1", received: "2026-10-09 10:00:00", status: "处理中"}})
+	models, _ := Models()
+	var calls []string
+	opts := Options{OnModel: func(m string, done, total int) {
+		if total != len(models) {
+			t.Errorf("total %d, want %d", total, len(models))
+		}
+		calls = append(calls, fmt.Sprintf("%d:%s", done, m))
+	}}
+	if _, err := Normalize(context.Background(), w, opts); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for i, m := range models {
+		want = append(want, fmt.Sprintf("%d:%s", i, m.Name))
+	}
+	want = append(want, fmt.Sprintf("%d:", len(models)))
+	if strings.Join(calls, " ") != strings.Join(want, " ") {
+		t.Errorf("calls %v\nwant  %v", calls, want)
+	}
+	calls = nil
+	if _, err := Normalize(context.Background(), w, opts); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(calls, " ") != fmt.Sprintf("%d:", len(models)) {
+		t.Errorf("nothing-new run: calls %v", calls)
+	}
+}
