@@ -36,7 +36,7 @@ WITH raws AS (
     UNION SELECT extension_approved FROM src_rows UNION SELECT major FROM src_rows
     UNION SELECT branch FROM src_rows
 )
-SELECT raw, norm_text(raw) AS n, flag_yes(raw) AS yes, element_present(raw) AS present,
+SELECT raw, norm_text(raw) AS n, flag_yes(raw) AS yes,
        CASE WHEN norm_text(raw) IN ('60', '60天', '特别复杂', '二次延长') THEN 60
             WHEN norm_text(raw) IN ('30', '30天', '复杂', '延长') THEN 30 ELSE 0 END AS tier
 FROM raws WHERE raw IS NOT NULL;
