@@ -77,21 +77,23 @@ WITH typed AS (
         TRY_CAST(l.received_at AS TIMESTAMP)                           AS received_ts,
         TRY_CAST(l.updated_at AS TIMESTAMP)                            AS updated_ts,
         TRY_CAST(l.replied_at AS TIMESTAMP)                            AS replied_ts,
-        -- norm_text(replied_at) IS NOT NULL, without the translate: something left after trimming the white space it folds
-        coalesce(trim(l.replied_at, chr(9) || chr(10) || chr(12) || chr(13) || ' ' || chr(12288)) <> '', false) AS replied_given,
-        {'n': m_rt.n, 'code': m_rt.code} AS rt,
-        {'n': m_ic.n, 'code': m_ic.code} AS ic,
-        {'n': m_cat.n, 'code': m_cat.code} AS cat,
-        {'n': m_ca.n, 'code': m_ca.code} AS ca,
-        {'n': m_ct.n, 'code': m_ct.code} AS ct,
-        {'n': m_cc.n, 'code': m_cc.code} AS cc,
-        {'n': m_pv.n, 'code': m_pv.code} AS pv,
-        {'n': m_st.n, 'code': m_st.code} AS st,
-        {'n': m_fp.n, 'yes': m_fp.yes, 'tier': m_fp.tier} AS fp,
-        {'n': m_fx.n, 'yes': m_fx.yes, 'tier': m_fx.tier} AS fx,
-        {'n': m_fa.n, 'yes': m_fa.yes, 'tier': m_fa.tier} AS fa,
-        {'n': m_fm.n, 'yes': m_fm.yes, 'tier': m_fm.tier} AS fm,
-        {'n': m_fb.n, 'yes': m_fb.yes, 'tier': m_fb.tier} AS fb
+        -- norm_text(replied_at) IS NOT NULL, without the translate: something left after trimming the white space it
+        -- folds (a reply time that parses has; the trim is looked at only for those that do not)
+        CASE WHEN TRY_CAST(l.replied_at AS TIMESTAMP) IS NOT NULL THEN true
+             ELSE coalesce(trim(l.replied_at, chr(9) || chr(10) || chr(12) || chr(13) || ' ' || chr(12288)) <> '', false) END AS replied_given,
+        m_rt.n AS rt_n, m_rt.code AS rt_code,
+        m_ic.n AS ic_n, m_ic.code AS ic_code,
+        m_cat.n AS cat_n, m_cat.code AS cat_code,
+        m_ca.n AS ca_n, m_ca.code AS ca_code,
+        m_ct.n AS ct_n, m_ct.code AS ct_code,
+        m_cc.n AS cc_n, m_cc.code AS cc_code,
+        m_pv.n AS pv_n, m_pv.code AS pv_code,
+        m_st.n AS st_n, m_st.code AS st_code,
+        m_fp.n AS fp_n, m_fp.yes AS fp_yes, m_fp.tier AS fp_tier,
+        m_fx.n AS fx_n, m_fx.yes AS fx_yes, m_fx.tier AS fx_tier,
+        m_fa.n AS fa_n, m_fa.yes AS fa_yes, m_fa.tier AS fa_tier,
+        m_fm.n AS fm_n, m_fm.yes AS fm_yes, m_fm.tier AS fm_tier,
+        m_fb.n AS fb_n, m_fb.yes AS fb_yes, m_fb.tier AS fb_tier
     FROM src_rows l
     JOIN stg_pick p ON p.batch_id = l.batch_id AND p.row_number = l.row_number
     JOIN batches b ON b.batch_id = l.batch_id
@@ -111,30 +113,30 @@ WITH typed AS (
 )
 SELECT
     t.complaint_key, t.version_count, t.batch_id, t.row_number, t.ingested_at, t.export_as_of,
-    coalesce(t.rt.code, CASE WHEN t.rt.n IS NULL THEN 'complaint' ELSE 'other' END) AS record_type,
-    coalesce(t.ic.code, CASE WHEN t.ic.n IS NULL THEN 'other' ELSE 'unmapped' END) AS intake_channel,
-    coalesce(t.cat.code, CASE WHEN t.cat.n IS NULL THEN 'other' ELSE 'unmapped' END) AS business_category,
-    coalesce(t.ca.code, CASE WHEN t.ca.n IS NULL THEN 'other' ELSE 'unmapped' END) AS cause,
-    t.cat.n IS NULL                                                    AS category_empty,
-    t.ca.n IS NULL                                                     AS cause_empty,
-    t.ct.code                                                          AS complaint_type,
-    coalesce(t.cc.code, CASE t.ct.code WHEN 'work_error' THEN 'general' WHEN 'service_attitude' THEN 'general'
+    coalesce(t.rt_code, CASE WHEN t.rt_n IS NULL THEN 'complaint' ELSE 'other' END) AS record_type,
+    coalesce(t.ic_code, CASE WHEN t.ic_n IS NULL THEN 'other' ELSE 'unmapped' END) AS intake_channel,
+    coalesce(t.cat_code, CASE WHEN t.cat_n IS NULL THEN 'other' ELSE 'unmapped' END) AS business_category,
+    coalesce(t.ca_code, CASE WHEN t.ca_n IS NULL THEN 'other' ELSE 'unmapped' END) AS cause,
+    t.cat_n IS NULL                                                    AS category_empty,
+    t.ca_n IS NULL                                                     AS cause_empty,
+    t.ct_code                                                          AS complaint_type,
+    coalesce(t.cc_code, CASE t.ct_code WHEN 'work_error' THEN 'general' WHEN 'service_attitude' THEN 'general'
         WHEN 'internal_management' THEN 'general' WHEN 'service_product' THEN 'complex'
         WHEN 'service_channel' THEN 'complex' WHEN 'irregular_operation' THEN 'complex' END) AS complaint_class,
     nullif(trim(t.branch_text), '')                                    AS branch,
-    t.fb.n                                                             AS n_branch,
-    coalesce(t.pv.code, nullif(trim(t.province_text), ''))             AS province,
+    t.fb_n                                                             AS n_branch,
+    coalesce(t.pv_code, nullif(trim(t.province_text), ''))             AS province,
     t.customer_id_key, t.customer_phone_key, t.customer_card_key,
-    t.st.code                                                          AS status_code,
+    t.st_code                                                          AS status_code,
     t.received_ts                                                      AS received_at,
     CAST(t.received_ts AS DATE)                                        AS received_date,
     t.updated_ts                                                       AS updated_at,
     t.replied_ts,
     t.replied_given,
-    coalesce(TRY_CAST(t.fp.n AS INTEGER), 0)                           AS paused_days,
-    coalesce(t.fx.tier, 0)                                             AS extension_tier,
-    CASE WHEN t.fa.n IS NULL THEN NULL ELSE t.fa.yes END               AS extension_approved,
-    coalesce(t.fm.yes, false)                                          AS is_major
+    coalesce(TRY_CAST(t.fp_n AS INTEGER), 0)                           AS paused_days,
+    coalesce(t.fx_tier, 0)                                             AS extension_tier,
+    CASE WHEN t.fa_n IS NULL THEN NULL ELSE t.fa_yes END               AS extension_approved,
+    coalesce(t.fm_yes, false)                                          AS is_major
 FROM typed t;
 
 -- keyword rules (catalog/taxonomy.yaml, loaded into keyword_rules) for the complaints whose export left the
