@@ -16,8 +16,10 @@ import (
 // smallest key; Go streams the triples as numbers (never the complaints, never the key text) through union-find
 // on int32 slices and sends back, as numbers, every node whose component's root is another node; SQL turns them
 // into node_root (node, the root key's value). 26_customers gives each complaint the customer of its first key:
-// the smallest key of the component, stable from run to run.
-func linkCustomers(ctx context.Context, tx *sql.Tx) error {
+// the smallest key of the component, stable from run to run. The complaints of core take part (24_core: every
+// complaint in a full normalise, the complaints of the customers it can change in an incremental one: whole
+// components).
+func linkCustomers(ctx context.Context, tx querier) error {
 	for _, q := range []string{
 		"CREATE OR REPLACE TEMP TABLE node_root (node VARCHAR, customer VARCHAR)",
 		`CREATE OR REPLACE TEMP TABLE cust_triples AS

@@ -22,7 +22,7 @@ func RebuildMarts(ctx context.Context, w *warehouse.Warehouse) error {
 	if err != nil {
 		return fmt.Errorf("rebuild marts: %w", err)
 	}
-	defer conn.Close()
+	defer discard(conn) // with its temporary tables
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("rebuild marts: begin: %w", err)

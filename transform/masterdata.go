@@ -3,7 +3,6 @@ package transform
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"fmt"
 	"os"
@@ -18,7 +17,7 @@ var branchColumns = []string{"code", "name", "aliases", "parent", "province_code
 
 // loadBranches replaces branch_master with the rows of the branches CSV (UTF-8, a BOM allowed; header row with
 // at least a code column). An empty path empties the table: then no branch text is mapped or listed.
-func loadBranches(ctx context.Context, tx *sql.Tx, path string) error {
+func loadBranches(ctx context.Context, tx querier, path string) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM branch_master"); err != nil {
 		return fmt.Errorf("normalize: branch_master: %w", err)
 	}
@@ -153,7 +152,7 @@ func ReadCorrections(path string) ([]Correction, error) {
 }
 
 // loadCorrections replaces the corrections table with the file's entries (empty path: none).
-func loadCorrections(ctx context.Context, tx *sql.Tx, path string) error {
+func loadCorrections(ctx context.Context, tx querier, path string) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM corrections"); err != nil {
 		return fmt.Errorf("normalize: corrections: %w", err)
 	}

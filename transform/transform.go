@@ -7,12 +7,15 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -94,7 +97,7 @@ type Result struct {
 }
 
 // goSteps run right after the model they are keyed by: work that is clearer in Go than in SQL.
-var goSteps = map[string]func(context.Context, *sql.Tx) error{
+var goSteps = map[string]func(context.Context, querier) error{
 	"24_core": linkCustomers, // customers before duplicates: duplicates need "the same customer"
 }
 
@@ -126,12 +129,35 @@ func Models() ([]Model, error) {
 	return out, nil
 }
 
-// Normalize brings the canonical complaints and the marts up to date with the landed rows, in one transaction: a
-// failure leaves the previous tables as they were. A full run (Options.Full, the first run, or after a change
-// of models, catalogue, calendar, branch master or policy) rebuilds every complaint from every landed row; an
-// incremental run re-derives only the complaints of batches not yet normalised and the corrected ones, then
-// recomputes customers, duplicates, repeats, marts and checks over all rows. Both give identical tables, and
-// running either twice gives identical tables.
+// querier is what the normalise's statements run on: its connection (the work on temporary tables) or its
+// write transaction.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// writeFrom is the first model that writes the warehouse's own tables; every model before it works on
+// temporary tables only.
+const writeFrom = "38_write"
+
+// referenceTables are loaded from the catalogue and the config's files on every normalise. They are loaded
+// into temporary tables of the same names first, which the models read (DuckDB looks a name up in the
+// temporary schema first), and copied into the warehouse's tables in the write transaction.
+var referenceTables = []string{"taxonomy_map", "keyword_rules", "calendar_days", "branch_master", "corrections"}
+
+// Normalize brings the canonical complaints and the marts up to date with the landed rows. A full run
+// (Options.Full, the first run, or after a change of models, catalogue, calendar, branch master or policy)
+// rebuilds every complaint from every landed row; an incremental run re-derives only the complaints of batches
+// not yet normalised and the corrected ones, then recomputes customers, duplicates, repeats, marts and checks.
+// Both give identical tables, and running either twice gives identical tables.
+//
+// It works in two phases on one connection of its own. First every model before writeFrom builds temporary
+// tables, each statement committed on its own: nothing the warehouse holds changes. DuckDB scans a table
+// created or filled in the running transaction with one thread, so building them inside the write transaction
+// took twice as long on two cores (stg_current 2.5 s against 4.5-7 s on 1.1M landed rows). Then one
+// transaction copies the reference data and runs the models that write the warehouse's tables: a failure
+// anywhere leaves every table as it was. The connection is discarded at the end, with its temporary tables.
 func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, error) {
 	opts.defaults()
 	models, err := Models()
@@ -142,33 +168,39 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 	if err != nil {
 		return nil, fmt.Errorf("normalize: %w", err)
 	}
-	defer conn.Close()
-	// Settings for the length of the normalise, put back afterwards: no model depends on the order rows come out
-	// of a statement (every order that matters is explicit), so DuckDB need not keep insertion order (less memory,
-	// more parallel work); and the canonical rows are stored without FSST string compression, whose analysis
-	// took half the time of writing a million complaints (the file grows a little; dictionary compression stays).
+	defer discard(conn)
+	// Settings for the length of the normalise (the connection is discarded after it): no model depends on the
+	// order rows come out of a statement (every order that matters is explicit), so DuckDB need not keep
+	// insertion order (less memory, more parallel work); and the canonical rows are stored without FSST string
+	// compression, whose analysis took half the time of writing a million complaints (the file grows a little;
+	// dictionary compression stays).
 	for _, q := range []string{"SET preserve_insertion_order = false", "SET disabled_compression_methods = 'fsst'"} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return nil, fmt.Errorf("normalize: %s: %w", q, err)
 		}
 	}
-	defer func() {
-		for _, q := range []string{"RESET preserve_insertion_order", "RESET disabled_compression_methods"} {
-			conn.ExecContext(context.WithoutCancel(ctx), q)
+	var catalogName string
+	if err := conn.QueryRowContext(ctx, "SELECT current_database()").Scan(&catalogName); err != nil {
+		return nil, fmt.Errorf("normalize: %w", err)
+	}
+	stored := func(table string) string { return `"` + strings.ReplaceAll(catalogName, `"`, `""`) + `".main.` + table }
+	// the corrections in effect until now, to tell whether the file changed (and, in 24_core, which complaints a
+	// withdrawn duplicate_of correction named); then the temporary reference tables the loaders fill
+	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE prev_corrections AS SELECT * FROM "+stored("corrections")); err != nil {
+		return nil, fmt.Errorf("normalize: corrections: %w", err)
+	}
+	for _, t := range referenceTables {
+		if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+t+" AS SELECT * FROM "+stored(t)+" LIMIT 0"); err != nil {
+			return nil, fmt.Errorf("normalize: %s: %w", t, err)
 		}
-	}()
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("normalize: begin: %w", err)
 	}
-	defer tx.Rollback() // no-op after Commit
-	if err := loadTaxonomy(ctx, tx); err != nil {
+	if err := loadTaxonomy(ctx, conn); err != nil {
 		return nil, err
 	}
-	if err := loadCalendar(ctx, tx, opts.Calendar); err != nil {
+	if err := loadCalendar(ctx, conn, opts.Calendar); err != nil {
 		return nil, err
 	}
-	if err := loadBranches(ctx, tx, opts.BranchesFile); err != nil {
+	if err := loadBranches(ctx, conn, opts.BranchesFile); err != nil {
 		return nil, err
 	}
 	policy := map[string]int{
@@ -176,79 +208,99 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 		"internal_days_complex": opts.InternalDaysComplex, "regulatory_days": opts.RegulatoryDays,
 		"repeat_window_days": opts.RepeatWindowDays,
 	}
-	fp, err := fingerprint(ctx, tx, models, policy)
+	fp, err := fingerprint(ctx, conn, models, policy)
 	if err != nil {
 		return nil, err
 	}
-	full := opts.Full || !canIncrement(ctx, tx, fp)
+	full := opts.Full || !canIncrement(ctx, conn, fp)
 	// scope_keys: the complaints an incremental run re-derives: those in batches not yet normalised, and every
 	// complaint named by the corrections file before (a withdrawn correction must be undone) or now.
-	if _, err := tx.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE scope_keys (complaint_key VARCHAR)"); err != nil {
+	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE scope_keys (complaint_key VARCHAR)"); err != nil {
 		return nil, fmt.Errorf("normalize: scope: %w", err)
 	}
 	if !full {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO scope_keys
+		if _, err := conn.ExecContext(ctx, `INSERT INTO scope_keys
 			SELECT DISTINCT source_system || ':' || source_id FROM landed_rows
 			WHERE batch_id NOT IN (SELECT batch_id FROM normalised_batches)
-			UNION SELECT complaint_key FROM corrections`); err != nil {
+			UNION SELECT complaint_key FROM prev_corrections`); err != nil {
 			return nil, fmt.Errorf("normalize: scope: %w", err)
 		}
 	}
-	if !full {
-		// the corrections in effect until now, to tell whether the file changed
-		if _, err := tx.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE prev_corrections AS SELECT * FROM corrections"); err != nil {
-			return nil, fmt.Errorf("normalize: corrections: %w", err)
-		}
-	}
-	if err := loadCorrections(ctx, tx, opts.CorrectionsFile); err != nil {
+	if err := loadCorrections(ctx, conn, opts.CorrectionsFile); err != nil {
 		return nil, err
 	}
 	// Nothing new: an incremental run with no batch landed since the last normalise and the corrections file as it
 	// was would re-derive nothing and recompute the customer links, duplicates, repeats and marts to the same
-	// values (15 s on 1.1M complaints), so it stops here. Nothing the tables hold depends on the day it runs.
-	unchanged := false
+	// values (15 s on 1.1M complaints), so it stops here, having written nothing (the reference data is in the
+	// fingerprint: it is as stored). Nothing the tables hold depends on the day it runs.
 	if !full {
-		if err := tx.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM batches WHERE batch_id NOT IN (SELECT batch_id FROM normalised_batches))
+		unchanged := false
+		if err := conn.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM batches WHERE batch_id NOT IN (SELECT batch_id FROM normalised_batches))
 			AND NOT EXISTS (SELECT * FROM prev_corrections EXCEPT ALL SELECT * FROM corrections)
 			AND NOT EXISTS (SELECT * FROM corrections EXCEPT ALL SELECT * FROM prev_corrections)`).Scan(&unchanged); err != nil {
 			return nil, fmt.Errorf("normalize: anything new: %w", err)
 		}
-	}
-	if unchanged {
-		if opts.Logger != nil {
-			opts.Logger.Debug("nothing new since the last normalise: no batch and no change to the corrections file")
+		if unchanged {
+			if opts.Logger != nil {
+				opts.Logger.Debug("nothing new since the last normalise: no batch and no change to the corrections file")
+			}
+			if opts.OnModel != nil {
+				opts.OnModel("", len(models), len(models))
+			}
+			return summarise(ctx, conn, &Result{}, false)
 		}
-		if opts.OnModel != nil {
-			opts.OnModel("", len(models), len(models))
-		}
-		return summarise(ctx, tx, &Result{}, false)
 	}
+	// src_rows: the landed versions the models re-derive. Every landed row in a full normalise (a view: copying
+	// them would cost more than reading them twice); an incremental one reads a few thousand of a million, by a
+	// filter on every landed row, so they are copied once (10_staging reads src_rows a dozen times).
 	src := "CREATE TEMP VIEW src_rows AS SELECT * FROM landed_rows"
 	if !full {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO scope_keys SELECT complaint_key FROM corrections
+		if _, err := conn.ExecContext(ctx, `INSERT INTO scope_keys SELECT complaint_key FROM corrections
 			EXCEPT SELECT complaint_key FROM scope_keys`); err != nil {
 			return nil, fmt.Errorf("normalize: scope: %w", err)
 		}
-		src += " WHERE source_system || ':' || source_id IN (SELECT complaint_key FROM scope_keys)"
+		src = `CREATE TEMP TABLE src_rows AS SELECT * FROM landed_rows
+			WHERE source_system || ':' || source_id IN (SELECT complaint_key FROM scope_keys)`
 	}
 	for _, q := range []string{"DROP VIEW IF EXISTS src_rows", src} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return nil, fmt.Errorf("normalize: rows in scope: %w", err)
 		}
 	}
 	// Policy values reach the SQL as DuckDB variables; they are integers from the config, not input data.
 	for name, v := range policy {
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("SET VARIABLE %s = %d", name, v)); err != nil {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("SET VARIABLE %s = %d", name, v)); err != nil {
 			return nil, fmt.Errorf("normalize: set policy %s: %w", name, err)
 		}
 	}
 	now := opts.Now().In(warehouse.Beijing).Format("2006-01-02 15:04:05")
 	for _, q := range []string{fmt.Sprintf("SET VARIABLE incremental = %v", !full), "SET VARIABLE normalise_at = '" + now + "'"} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return nil, fmt.Errorf("normalize: %w", err)
 		}
 	}
+	var tx *sql.Tx
+	defer func() {
+		if tx != nil {
+			tx.Rollback() // no-op after Commit
+		}
+	}()
+	var on querier = conn
 	for i, m := range models {
+		if m.Name == writeFrom {
+			// the write transaction: the reference data as loaded, then every model that writes
+			if tx, err = conn.BeginTx(ctx, nil); err != nil {
+				return nil, fmt.Errorf("normalize: begin: %w", err)
+			}
+			on = tx
+			for _, t := range referenceTables {
+				for _, q := range []string{"DELETE FROM " + stored(t), "INSERT INTO " + stored(t) + " SELECT * FROM temp.main." + t} {
+					if _, err := tx.ExecContext(ctx, q); err != nil {
+						return nil, fmt.Errorf("normalize: store %s: %w", t, err)
+					}
+				}
+			}
+		}
 		if opts.OnModel != nil {
 			opts.OnModel(m.Name, i, len(models))
 		}
@@ -257,23 +309,26 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 			// one statement at a time, each timed (BENCH_VERBOSE=1 shows where a model spends its time)
 			for _, st := range statements(m.SQL) {
 				ts := time.Now()
-				if _, err := tx.ExecContext(ctx, st); err != nil {
+				if _, err := on.ExecContext(ctx, st); err != nil {
 					return nil, fmt.Errorf("normalize: model %s: %w", m.Name, err)
 				}
 				opts.Logger.Debug("statement", "model", m.Name, "seconds", time.Since(ts).Seconds(), "sql", firstLine(st))
 			}
-		} else if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		} else if _, err := on.ExecContext(ctx, m.SQL); err != nil {
 			return nil, fmt.Errorf("normalize: model %s: %w", m.Name, err)
 		}
 		t1 := time.Now()
 		if step := goSteps[m.Name]; step != nil {
-			if err := step(ctx, tx); err != nil {
+			if err := step(ctx, on); err != nil {
 				return nil, err
 			}
 		}
 		if opts.Logger != nil {
 			opts.Logger.Debug("model applied", "model", m.Name, "sql_seconds", t1.Sub(t0).Seconds(), "go_seconds", time.Since(t1).Seconds())
 		}
+	}
+	if tx == nil {
+		return nil, fmt.Errorf("normalize: no model %s: nothing was written", writeFrom)
 	}
 	if opts.OnModel != nil {
 		opts.OnModel("", len(models), len(models))
@@ -291,13 +346,27 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 			return nil, fmt.Errorf("normalize: bookkeeping: %w", err)
 		}
 	}
-	return summarise(ctx, tx, &Result{Full: full}, true)
+	res, err := summarise(ctx, tx, &Result{Full: full}, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("normalize: commit: %w", err)
+	}
+	return res, nil
 }
 
-// summarise fills res with the counts of the tables as they now stand, and commits. ran says the models ran in
-// this transaction (their temporary tables give the corrections applied and the versions re-derived; else 0).
-func summarise(ctx context.Context, tx *sql.Tx, res *Result, ran bool) (*Result, error) {
-	err := tx.QueryRowContext(ctx, `SELECT
+// discard closes a connection the normalise had to itself for good, instead of handing it back to the pool:
+// its temporary tables (the shadowing reference tables above all) and settings go with it.
+func discard(conn *sql.Conn) {
+	conn.Raw(func(any) error { return driver.ErrBadConn })
+	conn.Close()
+}
+
+// summarise fills res with the counts of the tables as they now stand. ran says the models ran (their
+// temporary tables give the corrections applied and the versions re-derived; else 0).
+func summarise(ctx context.Context, q querier, res *Result, ran bool) (*Result, error) {
+	err := q.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM landed_rows),
 		count(*),
 		count(*) FILTER (WHERE is_complaint AND status <> 'not_accepted'),
@@ -307,25 +376,22 @@ func summarise(ctx context.Context, tx *sql.Tx, res *Result, ran bool) (*Result,
 	if err != nil {
 		return nil, fmt.Errorf("normalize: summary: %w", err)
 	}
-	if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM unmapped_values), (SELECT count(*) FROM unknown_branches),
+	if err := q.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM unmapped_values), (SELECT count(*) FROM unknown_branches),
 		(SELECT count(*) FROM corrections_unmatched)`).Scan(&res.Unmapped, &res.UnknownBranches, &res.CorrectionsUnmatched); err != nil {
 		return nil, fmt.Errorf("normalize: unmapped count: %w", err)
 	}
 	if ran {
-		if err := tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM corr_log), (SELECT coalesce(sum(version_count), 0) FROM stg_pick)`).Scan(
+		if err := q.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM corr_log), (SELECT coalesce(sum(version_count), 0) FROM stg_pick)`).Scan(
 			&res.CorrectionsApplied, &res.Rederived); err != nil {
 			return nil, fmt.Errorf("normalize: corrections applied: %w", err)
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("normalize: commit: %w", err)
 	}
 	return res, nil
 }
 
 // fingerprint digests everything the derived tables depend on besides the landed rows and the corrections:
 // the models, the catalogue (with the user taxonomy file) and its mapping, the calendar, the branch master and the policy values.
-func fingerprint(ctx context.Context, tx *sql.Tx, models []Model, policy map[string]int) (string, error) {
+func fingerprint(ctx context.Context, tx querier, models []Model, policy map[string]int) (string, error) {
 	h := sha256.New()
 	for _, m := range models {
 		fmt.Fprintf(h, "%s\n%s\n", m.Name, m.SQL)
@@ -356,7 +422,7 @@ func fingerprint(ctx context.Context, tx *sql.Tx, models []Model, policy map[str
 
 // canIncrement says whether the tables may be updated in place: the last normalise used the same fingerprint,
 // and every batch it normalised is still landed.
-func canIncrement(ctx context.Context, tx *sql.Tx, fp string) bool {
+func canIncrement(ctx context.Context, tx querier, fp string) bool {
 	var last sql.NullString
 	var done, gone int64
 	err := tx.QueryRowContext(ctx, `SELECT (SELECT value FROM normalise_state WHERE name = 'fingerprint'),
@@ -366,42 +432,58 @@ func canIncrement(ctx context.Context, tx *sql.Tx, fp string) bool {
 }
 
 // loadTaxonomy refreshes taxonomy_map and keyword_rules from the catalogue.
-func loadTaxonomy(ctx context.Context, tx *sql.Tx) error {
+func loadTaxonomy(ctx context.Context, tx querier) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM taxonomy_map"); err != nil {
 		return fmt.Errorf("normalize: taxonomy_map: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, "DELETE FROM keyword_rules"); err != nil {
 		return fmt.Errorf("normalize: keyword_rules: %w", err)
 	}
+	var rules [][]*string
 	for _, r := range catalog.KeywordRules() {
-		if _, err := tx.ExecContext(ctx, "INSERT INTO keyword_rules VALUES (?, ?, ?, ?, ?)", r.Dimension, r.Priority, r.Code, r.Keyword, r.ID); err != nil {
-			return fmt.Errorf("normalize: keyword_rules: %w", err)
-		}
+		rules = append(rules, textRow(r.Dimension, strconv.Itoa(r.Priority), r.Code, r.Keyword, r.ID))
 	}
-	syns := catalog.Synonyms()
-	const chunk = 200
-	for i := 0; i < len(syns); i += chunk {
-		end := min(i+chunk, len(syns))
-		var q strings.Builder
-		q.WriteString("INSERT INTO taxonomy_map VALUES ")
-		args := make([]any, 0, 3*(end-i))
-		for j, s := range syns[i:end] {
-			if j > 0 {
-				q.WriteString(",")
-			}
-			q.WriteString("(?,?,?)")
-			args = append(args, s.Dimension, s.Text, s.Code)
-		}
-		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
-			return fmt.Errorf("normalize: taxonomy_map: %w", err)
-		}
+	if err := insertRows(ctx, tx, "keyword_rules", "r[1], CAST(r[2] AS INTEGER), r[3], r[4], r[5]", rules); err != nil {
+		return err
+	}
+	var syns [][]*string
+	for _, s := range catalog.Synonyms() {
+		syns = append(syns, textRow(s.Dimension, s.Text, s.Code))
+	}
+	return insertRows(ctx, tx, "taxonomy_map", "r[1], r[2], r[3]", syns)
+}
+
+// textRow is a row of text values for insertRows ("" stays "", never NULL).
+func textRow(vals ...string) []*string {
+	out := make([]*string, len(vals))
+	for i := range vals {
+		out[i] = &vals[i]
+	}
+	return out
+}
+
+// insertRows inserts rows of text values (nil: NULL) into table in one statement: they go as one JSON
+// parameter, and cols says how each column comes from the row r (r[1] the first value, cast as needed). One
+// statement instead of one per row or hundreds of parameters: the reference data is loaded on every
+// normalise, including the ones with nothing to do.
+func insertRows(ctx context.Context, tx querier, table, cols string, rows [][]*string) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(rows)
+	if err != nil {
+		return fmt.Errorf("normalize: %s: %w", table, err)
+	}
+	q := "INSERT INTO " + table + " SELECT " + cols + " FROM (SELECT unnest(CAST(CAST(? AS JSON) AS VARCHAR[][])) AS r)"
+	if _, err := tx.ExecContext(ctx, q, string(b)); err != nil {
+		return fmt.Errorf("normalize: %s: %w", table, err)
 	}
 	return nil
 }
 
 // loadCalendar fills calendar_days for every year a complaint was received in, plus the following years the
 // calendar covers (deadlines run past year end). A receipt year without a schedule is an error naming it.
-func loadCalendar(ctx context.Context, tx *sql.Tx, cal *calendar.Calendar) error {
+func loadCalendar(ctx context.Context, tx querier, cal *calendar.Calendar) error {
 	if _, err := tx.ExecContext(ctx, "DELETE FROM calendar_days"); err != nil {
 		return fmt.Errorf("normalize: calendar_days: %w", err)
 	}
@@ -424,7 +506,7 @@ func loadCalendar(ctx context.Context, tx *sql.Tx, cal *calendar.Calendar) error
 	for cal.Covers(last+1) && last < int(maxY.Int64)+2 {
 		last++
 	}
-	var rows []any
+	var rows [][]*string
 	n := 0
 	for d := calendar.D(int(minY.Int64), 1, 1); d.Year() <= last; d = d.AddDate(0, 0, 1) {
 		work, err := cal.IsWorkday(d)
@@ -434,22 +516,13 @@ func loadCalendar(ctx context.Context, tx *sql.Tx, cal *calendar.Calendar) error
 		if work {
 			n++
 		}
-		var name any
-		if h := cal.HolidayName(d); h != "" {
-			name = h
+		row := textRow(d.Format("2006-01-02"), strconv.FormatBool(work), strconv.Itoa(n), cal.HolidayName(d))
+		if *row[3] == "" {
+			row[3] = nil
 		}
-		rows = append(rows, d.Format("2006-01-02"), work, n, name)
+		rows = append(rows, row)
 	}
-	const per = 4
-	const chunk = 250
-	for i := 0; i < len(rows); i += per * chunk {
-		end := min(i+per*chunk, len(rows))
-		q := "INSERT INTO calendar_days VALUES " + strings.TrimSuffix(strings.Repeat("(CAST(? AS DATE),?,?,?),", (end-i)/per), ",")
-		if _, err := tx.ExecContext(ctx, q, rows[i:end]...); err != nil {
-			return fmt.Errorf("normalize: calendar_days: %w", err)
-		}
-	}
-	return nil
+	return insertRows(ctx, tx, "calendar_days", "CAST(r[1] AS DATE), CAST(r[2] AS BOOLEAN), CAST(r[3] AS INTEGER), r[4]", rows)
 }
 
 // statements splits a model into its statements: a statement ends with a line (not a comment) ending in ';'.

@@ -264,7 +264,9 @@ func TestDuplicateComplaintKeyFailsNormalise(t *testing.T) {
 		t.Fatal(err)
 	}
 	land(t, w, []landed{{batch: 2, source: "hotline", id: "H3", received: "2026-10-11 10:00:00", category: "贷款", status: "处理中", phoneKey: "p3"}})
-	_, err := Normalize(ctx, w, Options{})
+	// with a corrections file, which the failed normalise must not store either
+	corr := writeFile(t, "c.yaml", "- complaint: hotline:H2\n  action: major\n  who: 王五\n")
+	_, err := Normalize(ctx, w, Options{CorrectionsFile: corr})
 	if err == nil || !strings.Contains(err.Error(), "complaint_key hotline:H1 would be stored 2 times") {
 		t.Fatalf("want the duplicate key named, got %v", err)
 	}
@@ -272,6 +274,8 @@ func TestDuplicateComplaintKeyFailsNormalise(t *testing.T) {
 	if err := w.DB.QueryRow("SELECT count(*) FROM complaints WHERE complaint_key = 'hotline:H3'").Scan(&n); err != nil || n != 0 {
 		t.Fatalf("the failed normalise wrote hotline:H3 (%d rows, %v)", n, err)
 	}
+	// nothing else either, and its temporary tables (which shadow the reference tables) went with its connection
+	wantRows(t, w.DB, "SELECT (SELECT count(*) FROM corrections), (SELECT count(*) FROM corrections_applied), (SELECT count(*) FROM normalised_batches), (SELECT count(*) FROM duckdb_tables() WHERE temporary)", "0|0|1|0")
 	// a full normalise rewrites the table, and so repairs it
 	if _, err := Normalize(ctx, w, Options{Full: true}); err != nil {
 		t.Fatal(err)

@@ -1,7 +1,8 @@
--- 26_customers: every complaint's customer (domain.md section 5): records are the same customer when they share
--- any identifier key, transitively. customers.go found the components over the keys (prefixed i:, p:, c: by
--- kind) and wrote node_root: each key whose component's smallest key is another one, with that key's value.
--- A complaint's customer is the component of its first key (ID, else phone, else card); none: no customer.
+-- 26_customers: the customer of every complaint in core (24_core: all of them in a full normalise): records are
+-- the same customer when they share any identifier key (ID, phone or card key), transitively (domain.md section
+-- 5). customers.go found the components over the keys (prefixed i:, p:, c: by kind) and wrote node_root: each
+-- key whose component's smallest key is another one, with that key's value. A complaint's customer is the
+-- component of its first key (ID, else phone, else card); none: no customer.
 CREATE OR REPLACE TEMP TABLE core_c AS
 WITH f AS (
     SELECT c.*,

@@ -3,7 +3,8 @@
 -- received within the duplicate window (calendar days) of the earlier and before the earlier was replied to.
 -- Each duplicate links to the earliest such record; the group's primary is the head of that chain. A group with
 -- a regulator referral in it counts as regulator-referred. Nothing is deleted. Works on core_c (every complaint,
--- narrow); the links go to dup_state.
+-- narrow; in an incremental normalise the complaints of the customers it can change: 24_core); the links go to
+-- dup_state.
 -- Corrections: a complaint marked not_duplicate links to nothing; one marked duplicate_of links to the complaint
 -- named (both logged in corr_log when they change the automatic link).
 

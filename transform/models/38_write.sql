@@ -2,13 +2,8 @@
 -- repeat flag, assembled once. A full normalise rewrites the table; an incremental one rewrites its re-derived
 -- rows. Complaints no longer landed with a valid receipt are removed. In an incremental normalise the other
 -- complaints keep their row, and only their customer, links and repeat flag are updated where a new complaint
--- changed them.
-CREATE OR REPLACE TEMP TABLE derived AS
-SELECT c.complaint_key, c.customer_key, d.duplicate_of, d.primary_key, d.is_primary, d.group_regulator_referral,
-       r.complaint_key IS NOT NULL AS repeat_complainant
-FROM core_c c
-JOIN dup_state d USING (complaint_key)
-LEFT JOIN repeat_keys r USING (complaint_key);
+-- changed them (derived holds those of the customers it can change, 24_core). This is the first model of the write transaction (transform.Normalize): every model before it
+-- works on temporary tables only.
 
 -- the whole rows of the complaints in cx_sel (some of cx, below): cx, the text columns that pass through from
 -- the landed row, the customer, links, repeat flag and clocks
@@ -69,9 +64,10 @@ CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx WHERE complaint_key IN (S
 -- (in a full normalise nothing is stored any more: the constant filter spares reading the landed rows for nothing)
 INSERT INTO cx_changed BY NAME SELECT * FROM assembled WHERE getvariable('incremental');
 
+-- (a complaint re-derived now that is not in cx any more has no landed version with a valid receipt left)
 DELETE FROM complaints
 WHERE complaint_key IN (SELECT complaint_key FROM cx_changed)
-   OR complaint_key NOT IN (SELECT complaint_key FROM core_c);
+   OR (complaint_key IN (SELECT complaint_key FROM scope_keys) AND complaint_key NOT IN (SELECT complaint_key FROM cx));
 
 INSERT INTO complaints SELECT * FROM cx_changed;
 
