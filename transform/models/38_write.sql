@@ -5,9 +5,9 @@
 -- changed them (derived holds those of the customers it can change, 24_core). This is the first model of the write transaction (transform.Normalize): every model before it
 -- works on temporary tables only.
 
--- the whole rows of the complaints in cx_sel (some of cx, below): cx, the text columns that pass through from
--- the landed row, the customer, links, repeat flag and clocks
-CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx LIMIT 0;
+-- the whole rows of the complaints in cx_sel (some of cx_full, below): cx_full (cx with its customer, links,
+-- repeat flag and clocks, 37_derived) and the text columns that pass through from the landed row
+CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx_full LIMIT 0;
 CREATE OR REPLACE TEMP VIEW assembled AS
 SELECT
     x.complaint_key, l.source_system, l.source_id, x.batch_id, l.file_path, x.row_number, x.version_count,
@@ -19,7 +19,7 @@ SELECT
     x.cause, l.cause AS cause_raw, x.cause_rule, x.complaint_type, x.complaint_class,
     getvariable('map_demand')[l.demand].code AS demand,
     x.branch, x.branch_raw, x.province,
-    d.customer_key, x.customer_id_key, x.customer_phone_key, x.customer_card_key,
+    x.customer_key, x.customer_id_key, x.customer_phone_key, x.customer_card_key,
     l.customer_name_masked, l.customer_phone_masked,
     x.status, x.received_at, x.received_date, x.updated_at, x.replied_at, x.replied_date, x.reply_date_invalid,
     x.paused_days, x.extension_tier, x.extension_approved,
@@ -35,18 +35,16 @@ SELECT
     CASE WHEN recorded THEN coalesce(element_present(l.reply_handler_contact), false) END AS reply_handler_contact,
     nullif(trim(l.handler), '') AS handler,
     x.is_regulator_referral, x.is_major, nullif(trim(l.referral_ref), '') AS referral_ref, x.handling_days,
-    d.duplicate_of, d.primary_key, d.is_primary, d.group_regulator_referral,
+    x.duplicate_of, x.primary_key, x.is_primary, x.group_regulator_referral,
     l.summary, l.narrative,
-    v.internal_limit_days, v.internal_deadline, v.regulatory_limit_days, v.regulatory_deadline,
-    v.working_days_to_reply, v.calendar_days_to_reply, v.internal_on_time, v.regulatory_on_time,
-    d.repeat_complainant
+    x.internal_limit_days, x.internal_deadline, x.regulatory_limit_days, x.regulatory_deadline,
+    x.working_days_to_reply, x.calendar_days_to_reply, x.internal_on_time, x.regulatory_on_time,
+    x.repeat_complainant
 FROM cx_sel x
 JOIN (SELECT *, coalesce(reply_facts, reply_accountability, reply_remediation, reply_satisfaction, reply_time,
                          reply_handler_contact) IS NOT NULL AS recorded,
              getvariable('map_business_channel')[business_channel] AS bc
-      FROM src_rows) l ON l.batch_id = x.batch_id AND l.row_number = x.row_number
-JOIN derived d ON d.complaint_key = x.complaint_key
-LEFT JOIN clock_values v ON v.complaint_key = x.complaint_key;
+      FROM src_rows) l ON l.batch_id = x.batch_id AND l.row_number = x.row_number;
 
 -- a full normalise rewrites the whole table: without an index (migration 008) writing every row costs less than
 -- comparing every stored row with its re-derived one (measured in docs/decisions.md)
@@ -56,22 +54,22 @@ DELETE FROM complaints WHERE NOT getvariable('incremental');
 -- deleted and inserted again (comparing them with the stored rows would read every stored row). The complaints
 -- not stored yet, and every complaint of a full normalise, go straight in at the end.
 CREATE OR REPLACE TEMP TABLE stored_keys AS
-SELECT complaint_key FROM complaints WHERE complaint_key IN (SELECT complaint_key FROM cx);
+SELECT complaint_key FROM complaints WHERE complaint_key IN (SELECT complaint_key FROM cx_full);
 
 CREATE OR REPLACE TEMP TABLE cx_changed AS SELECT * FROM complaints LIMIT 0;
 
-CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx WHERE complaint_key IN (SELECT complaint_key FROM stored_keys);
+CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx_full WHERE complaint_key IN (SELECT complaint_key FROM stored_keys);
 -- (in a full normalise nothing is stored any more: the constant filter spares reading the landed rows for nothing)
 INSERT INTO cx_changed BY NAME SELECT * FROM assembled WHERE getvariable('incremental');
 
--- (a complaint re-derived now that is not in cx any more has no landed version with a valid receipt left)
+-- (a complaint re-derived now that is not in cx_full any more has no landed version with a valid receipt left)
 DELETE FROM complaints
 WHERE complaint_key IN (SELECT complaint_key FROM cx_changed)
-   OR (complaint_key IN (SELECT complaint_key FROM scope_keys) AND complaint_key NOT IN (SELECT complaint_key FROM cx));
+   OR (complaint_key IN (SELECT complaint_key FROM scope_keys) AND complaint_key NOT IN (SELECT complaint_key FROM cx_full));
 
 INSERT INTO complaints SELECT * FROM cx_changed;
 
-CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx WHERE complaint_key NOT IN (SELECT complaint_key FROM stored_keys);
+CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx_full WHERE complaint_key NOT IN (SELECT complaint_key FROM stored_keys);
 INSERT INTO complaints BY NAME SELECT * FROM assembled;
 
 UPDATE complaints SET
@@ -80,7 +78,7 @@ UPDATE complaints SET
     repeat_complainant = d.repeat_complainant
 FROM derived d
 WHERE d.complaint_key = complaints.complaint_key
-  AND getvariable('incremental') AND complaints.complaint_key NOT IN (SELECT complaint_key FROM cx)
+  AND getvariable('incremental') AND complaints.complaint_key NOT IN (SELECT complaint_key FROM cx_full)
   AND (complaints.customer_key IS DISTINCT FROM d.customer_key OR complaints.duplicate_of IS DISTINCT FROM d.duplicate_of
        OR complaints.primary_key IS DISTINCT FROM d.primary_key OR complaints.is_primary IS DISTINCT FROM d.is_primary
        OR complaints.group_regulator_referral IS DISTINCT FROM d.group_regulator_referral
@@ -97,4 +95,4 @@ HAVING count(*) > 0;
 DROP VIEW assembled;
 DROP VIEW cx_sel;
 DROP TABLE cx_changed;
-DROP TABLE clock_values;
+DROP TABLE cx_full;
