@@ -381,7 +381,7 @@ func summarise(ctx context.Context, q querier, res *Result, ran bool) (*Result, 
 		return nil, fmt.Errorf("normalize: unmapped count: %w", err)
 	}
 	if ran {
-		if err := q.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM corr_log), (SELECT coalesce(sum(version_count), 0) FROM stg_pick)`).Scan(
+		if err := q.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM corr_log), (SELECT versions FROM rederived)`).Scan(
 			&res.CorrectionsApplied, &res.Rederived); err != nil {
 			return nil, fmt.Errorf("normalize: corrections applied: %w", err)
 		}

@@ -139,6 +139,10 @@ SELECT
     coalesce(t.fm_yes, false)                                          AS is_major
 FROM typed t;
 
+-- the versions re-derived (the normalise's summary), and stg_pick is consumed
+CREATE OR REPLACE TEMP TABLE rederived AS SELECT coalesce(sum(version_count), 0) AS versions FROM stg_pick;
+DROP TABLE stg_pick;
+
 -- keyword rules (catalog/taxonomy.yaml, loaded into keyword_rules) for the complaints whose export left the
 -- business category or the cause empty: the first rule in priority order whose keyword occurs in the folded
 -- summary or narrative classifies the complaint, and 20_complaints records the rule. A value the export gave,

@@ -21,6 +21,9 @@ FROM cx x
 JOIN derived d USING (complaint_key)
 LEFT JOIN clock_values v USING (complaint_key);
 
--- cx_full supersedes cx and clock_values
+-- cx_full supersedes cx and clock_values, derived the others (the normalise's peak memory is the write next)
 DROP TABLE cx;
 DROP TABLE clock_values;
+DROP TABLE core_c;
+DROP TABLE dup_state;
+DROP TABLE repeat_keys;

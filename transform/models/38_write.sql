@@ -96,3 +96,4 @@ DROP VIEW assembled;
 DROP VIEW cx_sel;
 DROP TABLE cx_changed;
 DROP TABLE cx_full;
+DROP TABLE derived;
