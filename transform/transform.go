@@ -1,6 +1,8 @@
 // Package transform owns everything between landed rows and the marts: the embedded SQL models (staging,
-// canonical complaints, duplicates, marts) applied in a fixed order in one transaction, the taxonomy mapping
-// table, and the policy values the models use. It writes only the warehouse: never files, never reports.
+// canonical complaints, duplicates, marts) applied in a fixed order (temporary tables first, then every write
+// in one transaction), the reference tables loaded for them (taxonomy mapping, keyword rules, calendar, branch
+// master, corrections), and the policy values the models use. It writes only the warehouse: never files, never
+// reports.
 package transform
 
 import (

@@ -33,7 +33,7 @@ type Options struct {
 	Path string
 	// Threads DuckDB may use; 0 means the number of CPUs.
 	Threads int
-	// MemoryLimit such as "2GB"; empty means "2GB".
+	// MemoryLimit such as "1GB"; empty means "1GB" (config.DefaultMemoryLimit).
 	MemoryLimit string
 	// TempDirectory for spilling; empty means "<path>.tmp".
 	TempDirectory string
@@ -67,7 +67,7 @@ func Open(ctx context.Context, opts Options) (*Warehouse, error) {
 	}
 	mem := opts.MemoryLimit
 	if mem == "" {
-		mem = "2GB"
+		mem = "1GB"
 	}
 	tmp := opts.TempDirectory
 	if tmp == "" {
