@@ -71,12 +71,7 @@ func BenchmarkNormalize1M(b *testing.B) {
 		if p := os.Getenv("BENCH_DB"); p != "" {
 			path = p // kept after the run, to look at with EXPLAIN ANALYZE
 		}
-		// the config's default memory limit, as the CLI runs; BENCH_MEM overrides it
-		mem := config.DefaultMemoryLimit
-		if m := os.Getenv("BENCH_MEM"); m != "" {
-			mem = m
-		}
-		w, err := warehouse.Open(ctx, warehouse.Options{Path: path, MemoryLimit: mem})
+		w, err := warehouse.Open(ctx, warehouse.Options{Path: path, MemoryLimit: benchMemoryLimit()})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -111,6 +106,14 @@ func BenchmarkNormalize1M(b *testing.B) {
 		b.Logf("incremental after 10,000 more rows: %.2f s, %+v", time.Since(t0).Seconds(), *res)
 		w.Close()
 	}
+}
+
+// benchMemoryLimit is the config's default memory limit, as the CLI runs, or BENCH_MEM when set.
+func benchMemoryLimit() string {
+	if m := os.Getenv("BENCH_MEM"); m != "" {
+		return m
+	}
+	return config.DefaultMemoryLimit
 }
 
 // benchRows is 1,000,000, or BENCH_ROWS when set (to look at scaling).
@@ -233,11 +236,7 @@ func BenchmarkFloorNormalise1M(b *testing.B) {
 		if synthetic {
 			path = filepath.Join(b.TempDir(), "floor.duckdb")
 		}
-		mem := config.DefaultMemoryLimit
-		if m := os.Getenv("BENCH_MEM"); m != "" {
-			mem = m
-		}
-		w, err := warehouse.Open(ctx, warehouse.Options{Path: path, MemoryLimit: mem})
+		w, err := warehouse.Open(ctx, warehouse.Options{Path: path, MemoryLimit: benchMemoryLimit()})
 		if err != nil {
 			b.Fatal(err)
 		}

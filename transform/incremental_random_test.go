@@ -68,18 +68,7 @@ func TestIncrementalEqualsFullRandom(t *testing.T) {
 						fmt.Fprintf(&corr, "- complaint: hotline:K%d\n  action: major\n", k)
 					}
 				}
-				file := writeFile(t, fmt.Sprintf("corrections%d.yaml", b), corr.String())
-				land(t, inc, rows)
-				land(t, full, rows)
-				if _, err := Normalize(context.Background(), inc, Options{CorrectionsFile: file}); err != nil {
-					t.Fatal(err)
-				}
-				if _, err := Normalize(context.Background(), full, Options{CorrectionsFile: file, Full: true}); err != nil {
-					t.Fatal(err)
-				}
-				if a, f := dumpAll(t, inc), dumpAll(t, full); a != f {
-					t.Fatalf("batch %d: incremental differs from full\ncorrections:\n%s\n--- incremental\n%s\n--- full\n%s", b, corr.String(), a, f)
-				}
+				landBoth(t, inc, full, rows, corr.String())
 			}
 			// the random batches did make customers of several records and duplicate groups
 			wantSome(t, full, "SELECT count(*) FROM (SELECT customer_key FROM complaints GROUP BY 1 HAVING count(*) > 2)")
@@ -124,18 +113,25 @@ func TestIncrementalCorrectionAcrossCustomers(t *testing.T) {
 	}
 	inc, full := setup(t, nil), setup(t, nil)
 	for i, rows := range batches {
-		file := writeFile(t, fmt.Sprintf("c%d.yaml", i), corrections[i])
-		land(t, inc, rows)
-		land(t, full, rows)
-		if _, err := Normalize(context.Background(), inc, Options{CorrectionsFile: file}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := Normalize(context.Background(), full, Options{CorrectionsFile: file, Full: true}); err != nil {
-			t.Fatal(err)
-		}
+		landBoth(t, inc, full, rows, corrections[i])
 		wantRows(t, inc.DB, "SELECT source_id, primary_key, group_regulator_referral FROM complaints WHERE source_id IN ('E', 'T', 'X') ORDER BY 1", want[i]...)
-		if a, f := dumpAll(t, inc), dumpAll(t, full); a != f {
-			t.Fatalf("batch %d: incremental differs from full\n--- incremental\n%s\n--- full\n%s", i+1, a, f)
-		}
+	}
+}
+
+// landBoth lands rows in both warehouses and normalises them with the corrections file given: inc
+// incrementally, full in full; every derived table must then be the same in both.
+func landBoth(t *testing.T, inc, full *warehouse.Warehouse, rows []landed, corrections string) {
+	t.Helper()
+	file := writeFile(t, "corrections.yaml", corrections)
+	land(t, inc, rows)
+	land(t, full, rows)
+	if _, err := Normalize(context.Background(), inc, Options{CorrectionsFile: file}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Normalize(context.Background(), full, Options{CorrectionsFile: file, Full: true}); err != nil {
+		t.Fatal(err)
+	}
+	if a, f := dumpAll(t, inc), dumpAll(t, full); a != f {
+		t.Fatalf("batch %d: incremental differs from full\ncorrections:\n%s\n--- incremental\n%s\n--- full\n%s", rows[0].batch, corrections, a, f)
 	}
 }
