@@ -162,6 +162,14 @@ var referenceTables = []string{"taxonomy_map", "keyword_rules", "calendar_days",
 // anywhere leaves every table as it was. The connection is discarded at the end, with its temporary tables.
 func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, error) {
 	opts.defaults()
+	// step logs how long the work before the models took, a step at a time (at debug level)
+	stepStart := time.Now()
+	step := func(name string) {
+		if opts.Logger != nil {
+			opts.Logger.Debug("prepared", "step", name, "seconds", time.Since(stepStart).Seconds())
+		}
+		stepStart = time.Now()
+	}
 	models, err := Models()
 	if err != nil {
 		return nil, err
@@ -205,6 +213,7 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 	if err := loadBranches(ctx, conn, opts.BranchesFile); err != nil {
 		return nil, err
 	}
+	step("reference data")
 	policy := map[string]int{
 		"duplicate_window_days": opts.DuplicateWindowDays, "internal_days_general": opts.InternalDaysGeneral,
 		"internal_days_complex": opts.InternalDaysComplex, "regulatory_days": opts.RegulatoryDays,
@@ -215,6 +224,7 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 		return nil, err
 	}
 	full := opts.Full || !canIncrement(ctx, conn, fp)
+	step("fingerprint")
 	// scope_keys: the complaints an incremental run re-derives: those in batches not yet normalised, and every
 	// complaint named by the corrections file before (a withdrawn correction must be undone) or now.
 	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE scope_keys (complaint_key VARCHAR)"); err != nil {
@@ -255,6 +265,7 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 	// src_rows: the landed versions the models re-derive. Every landed row in a full normalise (a view: copying
 	// them would cost more than reading them twice); an incremental one reads a few thousand of a million, by a
 	// filter on every landed row, so they are copied once (10_staging reads src_rows a dozen times).
+	step("scope and corrections")
 	src := "CREATE TEMP VIEW src_rows AS SELECT * FROM landed_rows"
 	if !full {
 		if _, err := conn.ExecContext(ctx, `INSERT INTO scope_keys SELECT complaint_key FROM corrections
@@ -281,6 +292,7 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 			return nil, fmt.Errorf("normalize: %w", err)
 		}
 	}
+	step("rows in scope")
 	var tx *sql.Tx
 	defer func() {
 		if tx != nil {
