@@ -179,16 +179,21 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 		return nil, fmt.Errorf("normalize: %w", err)
 	}
 	defer discard(conn)
-	// Settings for the length of the normalise (the connection is discarded after it): no model depends on the
-	// order rows come out of a statement (every order that matters is explicit), so DuckDB need not keep
-	// insertion order (less memory, more parallel work); and the canonical rows are stored without FSST string
-	// compression, whose analysis took half the time of writing a million complaints (the file grows a little;
-	// dictionary compression stays).
+	// Settings for the length of the normalise, put back afterwards (both are DuckDB's global settings: they
+	// outlive the connection): no model depends on the order rows come out of a statement (every order that
+	// matters is explicit), so DuckDB need not keep insertion order (less memory, more parallel work); and the
+	// canonical rows are stored without FSST string compression, whose analysis took half the time of writing a
+	// million complaints (the file grows a little; dictionary compression stays).
 	for _, q := range []string{"SET preserve_insertion_order = false", "SET disabled_compression_methods = 'fsst'"} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return nil, fmt.Errorf("normalize: %s: %w", q, err)
 		}
 	}
+	defer func() {
+		for _, q := range []string{"RESET preserve_insertion_order", "RESET disabled_compression_methods"} {
+			conn.ExecContext(context.WithoutCancel(ctx), q)
+		}
+	}()
 	var catalogName string
 	if err := conn.QueryRowContext(ctx, "SELECT current_database()").Scan(&catalogName); err != nil {
 		return nil, fmt.Errorf("normalize: %w", err)
@@ -375,7 +380,7 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 }
 
 // discard closes a connection the normalise had to itself for good, instead of handing it back to the pool:
-// its temporary tables (the shadowing reference tables above all) and settings go with it.
+// its temporary tables (the shadowing reference tables above all) go with it.
 func discard(conn *sql.Conn) {
 	conn.Raw(func(any) error { return driver.ErrBadConn })
 	conn.Close()

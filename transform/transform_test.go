@@ -358,3 +358,13 @@ func TestOnModelReportsProgress(t *testing.T) {
 		t.Errorf("nothing-new run: calls %v", calls)
 	}
 }
+
+// The normalise changes two of DuckDB's global settings for its length (insertion order, FSST); they outlive its
+// connection, so it must put them back for the reports that run after it in the same process.
+func TestNormaliseLeavesGlobalSettings(t *testing.T) {
+	w := setup(t, []landed{{batch: 1, source: "hotline", id: "H1", received: "2026-10-09 10:00:00", category: "信用卡", status: "处理中"}})
+	if _, err := Normalize(context.Background(), w, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	wantRows(t, w.DB, "SELECT current_setting('preserve_insertion_order')::VARCHAR, current_setting('disabled_compression_methods')::VARCHAR", "true|")
+}
