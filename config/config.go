@@ -126,7 +126,8 @@ type DenominatorConfig struct {
 // million complaints (scripts/bench-1m.sh's project, re-normalised in place) took 29.5 s at 2GB with a peak RSS
 // of 2.31 GB, 27-34 s at 1GB with 1.22-1.53 GB, and 38.5 s at 800MB (1.11 GB): about half the memory for
 // little more time. (Before normalise built its temporary tables outside its write transaction it ran out of memory
-// at 1GB.) Raise it for much larger warehouses; DuckDB's resident memory exceeds the limit by 150-300 MB.
+// at 1GB.) Raise it for much larger warehouses. The process's resident memory exceeded the limit by 150-550 MB
+// in those runs.
 const DefaultMemoryLimit = "1GB"
 
 // Default returns the built-in configuration.

@@ -19,7 +19,7 @@ import (
 // the smallest key of the component, stable from run to run. The complaints of core take part (24_core: every
 // complaint in a full normalise, the complaints of the customers it can change in an incremental one: whole
 // components).
-func linkCustomers(ctx context.Context, tx querier) error {
+func linkCustomers(ctx context.Context, db querier) error {
 	for _, q := range []string{
 		"CREATE OR REPLACE TEMP TABLE node_root (node VARCHAR, customer VARCHAR)",
 		`CREATE OR REPLACE TEMP TABLE cust_triples AS
@@ -33,12 +33,12 @@ func linkCustomers(ctx context.Context, tx querier) error {
 		FROM (SELECT i AS node FROM cust_triples UNION SELECT p FROM cust_triples UNION SELECT c FROM cust_triples)
 		WHERE node IS NOT NULL`,
 	} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
+		if _, err := db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("normalize: link customers: %w", err)
 		}
 	}
 	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM cust_nodes").Scan(&n); err != nil {
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM cust_nodes").Scan(&n); err != nil {
 		return fmt.Errorf("normalize: link customers: %w", err)
 	}
 	parent := make([]int32, n)
@@ -62,7 +62,7 @@ func linkCustomers(ctx context.Context, tx querier) error {
 		}
 		parent[rb] = ra // the smaller number, i.e. the smaller key, is the root
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT ni.id, np.id, nc.id FROM cust_triples t
+	rows, err := db.QueryContext(ctx, `SELECT ni.id, np.id, nc.id FROM cust_triples t
 		LEFT JOIN cust_nodes ni ON ni.node = t.i LEFT JOIN cust_nodes np ON np.node = t.p LEFT JOIN cust_nodes nc ON nc.node = t.c`)
 	if err != nil {
 		return fmt.Errorf("normalize: link customers: %w", err)
@@ -91,7 +91,7 @@ func linkCustomers(ctx context.Context, tx querier) error {
 	}
 	// node numbers and their roots go back as text, "node root,node root,..." in chunks, into cust_pairs; one
 	// join with cust_nodes then gives node_root (a set: the order does not matter)
-	if _, err := tx.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE cust_pairs (id INTEGER, root INTEGER)"); err != nil {
+	if _, err := db.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE cust_pairs (id INTEGER, root INTEGER)"); err != nil {
 		return fmt.Errorf("normalize: link customers: %w", err)
 	}
 	const chunk = 200000
@@ -100,7 +100,7 @@ func linkCustomers(ctx context.Context, tx querier) error {
 		if len(buf) == 0 {
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO cust_pairs
+		_, err := db.ExecContext(ctx, `INSERT INTO cust_pairs
 			SELECT CAST(split_part(pair, ' ', 1) AS INTEGER), CAST(split_part(pair, ' ', 2) AS INTEGER)
 			FROM (SELECT unnest(string_split(?, ',')) AS pair) WHERE pair <> ''`, string(buf))
 		buf = buf[:0]
@@ -125,12 +125,12 @@ func linkCustomers(ctx context.Context, tx querier) error {
 	if err := send(); err != nil {
 		return fmt.Errorf("normalize: link customers: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO node_root SELECT n.node, substr(r.node, 3)
+	if _, err := db.ExecContext(ctx, `INSERT INTO node_root SELECT n.node, substr(r.node, 3)
 		FROM cust_pairs p JOIN cust_nodes n ON n.id = p.id JOIN cust_nodes r ON r.id = p.root`); err != nil {
 		return fmt.Errorf("normalize: link customers: %w", err)
 	}
 	for _, q := range []string{"DROP TABLE cust_triples", "DROP TABLE cust_nodes", "DROP TABLE cust_pairs"} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
+		if _, err := db.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("normalize: link customers: %w", err)
 		}
 	}

@@ -17,8 +17,8 @@ var branchColumns = []string{"code", "name", "aliases", "parent", "province_code
 
 // loadBranches replaces branch_master with the rows of the branches CSV (UTF-8, a BOM allowed; header row with
 // at least a code column). An empty path empties the table: then no branch text is mapped or listed.
-func loadBranches(ctx context.Context, tx querier, path string) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM branch_master"); err != nil {
+func loadBranches(ctx context.Context, db querier, path string) error {
+	if _, err := db.ExecContext(ctx, "DELETE FROM branch_master"); err != nil {
 		return fmt.Errorf("normalize: branch_master: %w", err)
 	}
 	if path == "" {
@@ -77,7 +77,7 @@ func loadBranches(ctx context.Context, tx querier, path string) error {
 		if row[0] == nil {
 			return fmt.Errorf("branches %s: line %d: no code", path, line)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO branch_master VALUES (?, ?, ?, ?, ?, ?, CAST(? AS DATE), CAST(? AS DATE), ?)`, row...); err != nil {
+		if _, err := db.ExecContext(ctx, `INSERT INTO branch_master VALUES (?, ?, ?, ?, ?, ?, CAST(? AS DATE), CAST(? AS DATE), ?)`, row...); err != nil {
 			return fmt.Errorf("branches %s: line %d: %w", path, line, err)
 		}
 	}
@@ -152,8 +152,8 @@ func ReadCorrections(path string) ([]Correction, error) {
 }
 
 // loadCorrections replaces the corrections table with the file's entries (empty path: none).
-func loadCorrections(ctx context.Context, tx querier, path string) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM corrections"); err != nil {
+func loadCorrections(ctx context.Context, db querier, path string) error {
+	if _, err := db.ExecContext(ctx, "DELETE FROM corrections"); err != nil {
 		return fmt.Errorf("normalize: corrections: %w", err)
 	}
 	if path == "" {
@@ -170,7 +170,7 @@ func loadCorrections(ctx context.Context, tx querier, path string) error {
 		return s
 	}
 	for i, c := range cs {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO corrections VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := db.ExecContext(ctx, `INSERT INTO corrections VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 			i+1, strings.TrimSpace(c.Complaint), c.Action, nul(c.Field), nul(c.Value), nul(c.Who), nul(c.When), nul(c.Why)); err != nil {
 			return fmt.Errorf("normalize: corrections: %w", err)
 		}

@@ -267,10 +267,10 @@ func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 			return summarise(ctx, conn, &Result{}, false)
 		}
 	}
+	step("scope and corrections")
 	// src_rows: the landed versions the models re-derive. Every landed row in a full normalise (a view: copying
 	// them would cost more than reading them twice); an incremental one reads a few thousand of a million, by a
 	// filter on every landed row, so they are copied once (10_staging reads src_rows a dozen times).
-	step("scope and corrections")
 	src := "CREATE TEMP VIEW src_rows AS SELECT * FROM landed_rows"
 	if !full {
 		if _, err := conn.ExecContext(ctx, `INSERT INTO scope_keys SELECT complaint_key FROM corrections
@@ -414,7 +414,7 @@ func summarise(ctx context.Context, q querier, res *Result, ran bool) (*Result, 
 
 // fingerprint digests everything the derived tables depend on besides the landed rows and the corrections:
 // the models, the catalogue (with the user taxonomy file) and its mapping, the calendar, the branch master and the policy values.
-func fingerprint(ctx context.Context, tx querier, models []Model, policy map[string]int) (string, error) {
+func fingerprint(ctx context.Context, db querier, models []Model, policy map[string]int) (string, error) {
 	h := sha256.New()
 	for _, m := range models {
 		fmt.Fprintf(h, "%s\n%s\n", m.Name, m.SQL)
@@ -430,7 +430,7 @@ func fingerprint(ctx context.Context, tx querier, models []Model, policy map[str
 	// the whole catalogue in effect (built-in merged with the user file): a new label or parent also rebuilds
 	fmt.Fprintf(h, "taxonomy=%s\n", catalog.Fingerprint())
 	var data sql.NullString
-	err := tx.QueryRowContext(ctx, `SELECT md5(concat_ws('|',
+	err := db.QueryRowContext(ctx, `SELECT md5(concat_ws('|',
 		(SELECT string_agg(concat_ws(',', day, is_workday, holiday), ';' ORDER BY day) FROM calendar_days),
 		(SELECT string_agg(concat_ws(',', dimension, synonym, code), ';' ORDER BY dimension, synonym) FROM taxonomy_map),
 		(SELECT string_agg(concat_ws(',', dimension, priority, code, keyword, rule_id), ';' ORDER BY dimension, priority) FROM keyword_rules),
@@ -445,35 +445,35 @@ func fingerprint(ctx context.Context, tx querier, models []Model, policy map[str
 
 // canIncrement says whether the tables may be updated in place: the last normalise used the same fingerprint,
 // and every batch it normalised is still landed.
-func canIncrement(ctx context.Context, tx querier, fp string) bool {
+func canIncrement(ctx context.Context, db querier, fp string) bool {
 	var last sql.NullString
 	var done, gone int64
-	err := tx.QueryRowContext(ctx, `SELECT (SELECT value FROM normalise_state WHERE name = 'fingerprint'),
+	err := db.QueryRowContext(ctx, `SELECT (SELECT value FROM normalise_state WHERE name = 'fingerprint'),
 		(SELECT count(*) FROM normalised_batches),
 		(SELECT count(*) FROM normalised_batches WHERE batch_id NOT IN (SELECT batch_id FROM batches))`).Scan(&last, &done, &gone)
 	return err == nil && last.Valid && last.String == fp && done > 0 && gone == 0
 }
 
 // loadTaxonomy refreshes taxonomy_map and keyword_rules from the catalogue.
-func loadTaxonomy(ctx context.Context, tx querier) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM taxonomy_map"); err != nil {
+func loadTaxonomy(ctx context.Context, db querier) error {
+	if _, err := db.ExecContext(ctx, "DELETE FROM taxonomy_map"); err != nil {
 		return fmt.Errorf("normalize: taxonomy_map: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM keyword_rules"); err != nil {
+	if _, err := db.ExecContext(ctx, "DELETE FROM keyword_rules"); err != nil {
 		return fmt.Errorf("normalize: keyword_rules: %w", err)
 	}
 	var rules [][]*string
 	for _, r := range catalog.KeywordRules() {
 		rules = append(rules, textRow(r.Dimension, strconv.Itoa(r.Priority), r.Code, r.Keyword, r.ID))
 	}
-	if err := insertRows(ctx, tx, "keyword_rules", "r[1], CAST(r[2] AS INTEGER), r[3], r[4], r[5]", rules); err != nil {
+	if err := insertRows(ctx, db, "keyword_rules", "r[1], CAST(r[2] AS INTEGER), r[3], r[4], r[5]", rules); err != nil {
 		return err
 	}
 	var syns [][]*string
 	for _, s := range catalog.Synonyms() {
 		syns = append(syns, textRow(s.Dimension, s.Text, s.Code))
 	}
-	return insertRows(ctx, tx, "taxonomy_map", "r[1], r[2], r[3]", syns)
+	return insertRows(ctx, db, "taxonomy_map", "r[1], r[2], r[3]", syns)
 }
 
 // textRow is a row of text values for insertRows ("" stays "", never NULL).
@@ -489,7 +489,7 @@ func textRow(vals ...string) []*string {
 // parameter, and cols says how each column comes from the row r (r[1] the first value, cast as needed). One
 // statement instead of one per row or hundreds of parameters: the reference data is loaded on every
 // normalise, including the ones with nothing to do.
-func insertRows(ctx context.Context, tx querier, table, cols string, rows [][]*string) error {
+func insertRows(ctx context.Context, db querier, table, cols string, rows [][]*string) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -498,7 +498,7 @@ func insertRows(ctx context.Context, tx querier, table, cols string, rows [][]*s
 		return fmt.Errorf("normalize: %s: %w", table, err)
 	}
 	q := "INSERT INTO " + table + " SELECT " + cols + " FROM (SELECT unnest(CAST(CAST(? AS JSON) AS VARCHAR[][])) AS r)"
-	if _, err := tx.ExecContext(ctx, q, string(b)); err != nil {
+	if _, err := db.ExecContext(ctx, q, string(b)); err != nil {
 		return fmt.Errorf("normalize: %s: %w", table, err)
 	}
 	return nil
@@ -506,12 +506,12 @@ func insertRows(ctx context.Context, tx querier, table, cols string, rows [][]*s
 
 // loadCalendar fills calendar_days for every year a complaint was received in, plus the following years the
 // calendar covers (deadlines run past year end). A receipt year without a schedule is an error naming it.
-func loadCalendar(ctx context.Context, tx querier, cal *calendar.Calendar) error {
-	if _, err := tx.ExecContext(ctx, "DELETE FROM calendar_days"); err != nil {
+func loadCalendar(ctx context.Context, db querier, cal *calendar.Calendar) error {
+	if _, err := db.ExecContext(ctx, "DELETE FROM calendar_days"); err != nil {
 		return fmt.Errorf("normalize: calendar_days: %w", err)
 	}
 	var minY, maxY sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT min(year(d)), max(year(d)) FROM (
+	err := db.QueryRowContext(ctx, `SELECT min(year(d)), max(year(d)) FROM (
 		SELECT TRY_CAST(received_at AS DATE) AS d FROM landed_rows) WHERE d IS NOT NULL`).Scan(&minY, &maxY)
 	if err != nil {
 		return fmt.Errorf("normalize: receipt years: %w", err)
@@ -545,7 +545,7 @@ func loadCalendar(ctx context.Context, tx querier, cal *calendar.Calendar) error
 		}
 		rows = append(rows, row)
 	}
-	return insertRows(ctx, tx, "calendar_days", "CAST(r[1] AS DATE), CAST(r[2] AS BOOLEAN), CAST(r[3] AS INTEGER), r[4]", rows)
+	return insertRows(ctx, db, "calendar_days", "CAST(r[1] AS DATE), CAST(r[2] AS BOOLEAN), CAST(r[3] AS INTEGER), r[4]", rows)
 }
 
 // statements splits a model into its statements: a statement ends with a line (not a comment) ending in ';'.

@@ -81,19 +81,11 @@ WITH typed AS (
         -- folds (a reply time that parses has; the trim is looked at only for those that do not)
         CASE WHEN TRY_CAST(l.replied_at AS TIMESTAMP) IS NOT NULL THEN true
              ELSE coalesce(trim(l.replied_at, chr(9) || chr(10) || chr(12) || chr(13) || ' ' || chr(12288)) <> '', false) END AS replied_given,
-        m_rt.n AS rt_n, m_rt.code AS rt_code,
-        m_ic.n AS ic_n, m_ic.code AS ic_code,
-        m_cat.n AS cat_n, m_cat.code AS cat_code,
-        m_ca.n AS ca_n, m_ca.code AS ca_code,
-        m_ct.n AS ct_n, m_ct.code AS ct_code,
-        m_cc.n AS cc_n, m_cc.code AS cc_code,
-        m_pv.n AS pv_n, m_pv.code AS pv_code,
-        m_st.n AS st_n, m_st.code AS st_code,
-        m_fp.n AS fp_n, m_fp.yes AS fp_yes, m_fp.tier AS fp_tier,
-        m_fx.n AS fx_n, m_fx.yes AS fx_yes, m_fx.tier AS fx_tier,
-        m_fa.n AS fa_n, m_fa.yes AS fa_yes, m_fa.tier AS fa_tier,
-        m_fm.n AS fm_n, m_fm.yes AS fm_yes, m_fm.tier AS fm_tier,
-        m_fb.n AS fb_n, m_fb.yes AS fb_yes, m_fb.tier AS fb_tier
+        -- the folded text (n) where the rules tell an empty value from an unmapped one, and the code or reading
+        m_rt.n AS rt_n, m_rt.code AS rt_code, m_ic.n AS ic_n, m_ic.code AS ic_code,
+        m_cat.n AS cat_n, m_cat.code AS cat_code, m_ca.n AS ca_n, m_ca.code AS ca_code,
+        m_ct.code AS ct_code, m_cc.code AS cc_code, m_pv.code AS pv_code, m_st.code AS st_code,
+        m_fp.n AS fp_n, m_fx.tier AS fx_tier, m_fa.n AS fa_n, m_fa.yes AS fa_yes, m_fm.yes AS fm_yes, m_fb.n AS fb_n
     FROM src_rows l
     JOIN stg_pick p ON p.batch_id = l.batch_id AND p.row_number = l.row_number
     JOIN batches b ON b.batch_id = l.batch_id
