@@ -75,6 +75,7 @@ func (g *globals) env() (*pipeline.Env, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
+	catalog.SetLang(cfg.Language)
 	if err := useTaxonomy(cfg); err != nil {
 		return nil, err
 	}
