@@ -45,6 +45,8 @@ type Options struct {
 	// InboxSettle is IngestInbox's wait between its two looks at each file (a file whose size or mtime changes
 	// is still being written); 0 means DefaultInboxSettle (1 s), negative means no wait (tests).
 	InboxSettle time.Duration
+	// Limits bound what one file may cost to read (limits.go); zero fields take DefaultLimits.
+	Limits Limits
 }
 
 // DefaultMaxRejectRate is the reject rate above which a file is not taken.
@@ -60,6 +62,7 @@ func (o *Options) defaults() {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	o.Limits = o.Limits.withDefaults()
 }
 
 // FileResult says what happened to one file.
@@ -329,16 +332,16 @@ type opened struct {
 }
 
 // openFile reads a file's facts, opens it with its reader and resolves its mapping.
-func openFile(ctx context.Context, path, display string, p *Profile, key []byte, count func(int)) (*opened, error) {
+func openFile(ctx context.Context, path, display string, p *Profile, key []byte, lim Limits, count func(int)) (*opened, error) {
 	facts, err := scanFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read %q: %w", display, err)
 	}
-	return openWithFacts(ctx, path, display, facts, p, key, count)
+	return openWithFacts(ctx, path, display, facts, p, key, lim, count)
 }
 
-func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p *Profile, key []byte, count func(int)) (*opened, error) {
-	in := &input{Path: path, Name: display, Size: facts.Size, Head: facts.Head, UTF8: facts.UTF8, Profile: p, count: count}
+func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p *Profile, key []byte, lim Limits, count func(int)) (*opened, error) {
+	in := &input{Path: path, Name: display, Size: facts.Size, Head: facts.Head, UTF8: facts.UTF8, Profile: p, Limits: lim.withDefaults(), count: count}
 	rd, err := pickReader(in)
 	if err != nil {
 		return nil, err
@@ -444,7 +447,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 			}
 		}()
 	}
-	o, err := openWithFacts(ctx, j.path, display, facts, j.profile, opts.HMACKey, count)
+	o, err := openWithFacts(ctx, j.path, display, facts, j.profile, opts.HMACKey, opts.Limits, count)
 	if err != nil {
 		res.Err = err
 		return res

@@ -55,6 +55,8 @@ type input struct {
 	Head    []byte // first bytes, for sniffing
 	UTF8    bool   // the whole file is valid UTF-8
 	Profile *Profile
+	// Limits are the bounds in force (defaults filled in).
+	Limits Limits
 	// count, when set, is told how many bytes of the file were read (progress bars).
 	count func(int)
 }
