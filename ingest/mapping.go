@@ -56,6 +56,8 @@ type Reject struct {
 	Column   string // header text of the offending column, if one
 	RawValue string // masked when the column is personal
 	Reason   string
+	// Key is the reason's catalogue message key (catalog.Msg), for reasons that have one; tests match on it.
+	Key string
 	// sourceID is the row's id when it has one (a full snapshot does not list a rejected row's id as missing).
 	sourceID string
 }
