@@ -370,19 +370,22 @@ func insertRejects(c driver.Conn, batchID int64, info batchInfo, rejects []Rejec
 		return nil
 	}
 	app, err := duckdb.NewAppenderWithColumns(c, "", "", "rejects",
-		[]string{"batch_id", "source_system", "file_path", "row_number", "column_name", "raw_value", "reason"})
+		[]string{"batch_id", "source_system", "file_path", "row_number", "column_name", "raw_value", "reason", "reason_key"})
 	if err != nil {
 		return fmt.Errorf("appender for rejects: %w", err)
 	}
 	for _, r := range rejects {
-		var col, raw any
+		var col, raw, key any
+		if r.Key != "" {
+			key = r.Key
+		}
 		if r.Column != "" {
 			col = r.Column
 		}
 		if r.RawValue != "" {
 			raw = r.RawValue
 		}
-		if err := app.AppendRow(batchID, info.Source, info.FilePath, int64(r.Row), col, raw, r.Reason); err != nil {
+		if err := app.AppendRow(batchID, info.Source, info.FilePath, int64(r.Row), col, raw, r.Reason, key); err != nil {
 			app.Close()
 			return fmt.Errorf("reject of row %d: %w", r.Row, err)
 		}
