@@ -99,7 +99,7 @@ func runGolden(t *testing.T, dir string) {
 	}
 	path := filepath.Join(dir, input)
 	if _, err := os.Stat(path); err != nil {
-		t.Skipf("input %s not available: %v", path, err)
+		t.Fatalf("input %s not available: %v", path, err)
 	}
 	opts := testOptions()
 	if exp.MaxRejectRate > 0 {
