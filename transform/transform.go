@@ -504,8 +504,11 @@ func insertRows(ctx context.Context, db querier, table, cols string, rows [][]*s
 	return nil
 }
 
-// loadCalendar fills calendar_days for every year a complaint was received in, plus the following years the
-// calendar covers (deadlines run past year end). A receipt year without a schedule is an error naming it.
+// loadCalendar fills calendar_days with every year the calendar covers from the first year a complaint was
+// received in up to two years after the last (deadlines run past year end). A year with no schedule is left
+// out, never guessed: 25_clocks leaves the clocks that need it unknown and 45_quality lists those complaints
+// with the year to add (domain.md section 4). workday_no keeps counting over a missing year; the clocks never
+// count across one (25_clocks numbers the runs of consecutive days).
 func loadCalendar(ctx context.Context, db querier, cal *calendar.Calendar) error {
 	if _, err := db.ExecContext(ctx, "DELETE FROM calendar_days"); err != nil {
 		return fmt.Errorf("normalize: calendar_days: %w", err)
@@ -519,31 +522,26 @@ func loadCalendar(ctx context.Context, db querier, cal *calendar.Calendar) error
 	if !minY.Valid {
 		return nil
 	}
-	last := int(maxY.Int64)
-	for y := int(minY.Int64); y <= last; y++ {
-		if !cal.Covers(y) {
-			_, err := cal.IsWorkday(calendar.D(y, 1, 1))
-			return fmt.Errorf("normalize: complaints were received in %d: %w", y, err)
-		}
-	}
-	for cal.Covers(last+1) && last < int(maxY.Int64)+2 {
-		last++
-	}
 	var rows [][]*string
 	n := 0
-	for d := calendar.D(int(minY.Int64), 1, 1); d.Year() <= last; d = d.AddDate(0, 0, 1) {
-		work, err := cal.IsWorkday(d)
-		if err != nil {
-			return fmt.Errorf("normalize: %w", err)
+	for y := int(minY.Int64); y <= int(maxY.Int64)+2; y++ {
+		if !cal.Covers(y) {
+			continue
 		}
-		if work {
-			n++
+		for d := calendar.D(y, 1, 1); d.Year() == y; d = d.AddDate(0, 0, 1) {
+			work, err := cal.IsWorkday(d)
+			if err != nil {
+				return fmt.Errorf("normalize: %w", err)
+			}
+			if work {
+				n++
+			}
+			row := textRow(d.Format("2006-01-02"), strconv.FormatBool(work), strconv.Itoa(n), cal.HolidayName(d))
+			if *row[3] == "" {
+				row[3] = nil
+			}
+			rows = append(rows, row)
 		}
-		row := textRow(d.Format("2006-01-02"), strconv.FormatBool(work), strconv.Itoa(n), cal.HolidayName(d))
-		if *row[3] == "" {
-			row[3] = nil
-		}
-		rows = append(rows, row)
 	}
 	return insertRows(ctx, db, "calendar_days", "CAST(r[1] AS DATE), CAST(r[2] AS BOOLEAN), CAST(r[3] AS INTEGER), r[4]", rows)
 }
