@@ -104,6 +104,12 @@ func (e *Env) IngestOptions(dryRun bool) ingest.Options {
 	}
 }
 
+// RequireNormalised refuses (one sentence, exit 1) to read derived tables that do not reflect the landed data:
+// the last normalise failed, or a batch landed or was removed after it (transform.CheckNormalised).
+func (e *Env) RequireNormalised(ctx context.Context, w *warehouse.Warehouse) error {
+	return transform.CheckNormalised(ctx, w.DB)
+}
+
 // Calendar is the working-day calendar: lunar-go's schedules plus the config's calendar files.
 func (e *Env) Calendar() (*calendar.Calendar, error) {
 	cal := calendar.New()
@@ -133,6 +139,7 @@ func (e *Env) Normalize(ctx context.Context, w *warehouse.Warehouse) (*transform
 	start := time.Now()
 	cal, err := e.Calendar()
 	if err != nil {
+		transform.RecordFailure(ctx, w, e.now(), err)
 		return nil, err
 	}
 	p := e.Config.Policy
