@@ -55,12 +55,13 @@ type Options struct {
 	CalendarYears []int
 }
 
-// DefaultCalendarYears are the receipt years taken when Options.CalendarYears is empty: 2001 up to the year
-// of the ingest time. (ingest cannot know the calendar; a year it lacks only leaves the clocks of that year's
-// complaints unknown, and no receipt after the ingest date is taken anyway.)
+// DefaultCalendarYears are the receipt years taken when Options.CalendarYears is empty: 2002 (lunar-go's first
+// schedule) up to the year after the ingest time's. ingest cannot know the calendar; a year it lacks only leaves
+// the clocks of that year's complaints unknown (normalise lists them), and a receipt after the export's as-of
+// date, else after the ingest date, is refused anyway.
 func DefaultCalendarYears(now time.Time) []int {
 	var ys []int
-	for y := 2001; y <= now.In(warehouse.Beijing).Year(); y++ {
+	for y := 2002; y <= now.In(warehouse.Beijing).Year()+1; y++ {
 		ys = append(ys, y)
 	}
 	return ys

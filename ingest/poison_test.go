@@ -83,7 +83,7 @@ func TestReceiptAfterIngestDateWithoutAsOf(t *testing.T) {
 	}
 }
 
-// Unset CalendarYears: 2001 up to the ingest year, so a 1900 receipt is still refused.
+// Unset CalendarYears: 2001 up to the year after the ingest year's, so a 1900 receipt is still refused.
 func TestReceiptYearsDefault(t *testing.T) {
 	p := writeFile(t, t.TempDir(), "hotline.csv", "工单编号,受理时间\nC1,2026-10-05\nC2,1900-01-01\nC3,2000-12-31\n")
 	opts := testOptions()
@@ -97,7 +97,7 @@ func TestReceiptYearsDefault(t *testing.T) {
 	}
 }
 
-// writeSerial60 writes a walk-in workbook whose second record was received on serial 60 (1900-02-29, the day
+// writeSerial60 writes a walk-in workbook of six records (2026-10-05 to 10-09) whose second record was received on serial 60 (1900-02-29, the day
 // Excel counts that never existed), in a date-formatted cell.
 func writeSerial60(path string) error {
 	f := excelize.NewFile()
@@ -107,7 +107,8 @@ func writeSerial60(path string) error {
 	if err != nil {
 		return err
 	}
-	cells := [][]any{{"登记编号", "登记日期", "投诉摘要"}, {"W1", 46300, "排队时间长"}, {"W2", 60, "日期为序列号60"}, {"W3", 46301, "收费"}}
+	cells := [][]any{{"登记编号", "登记日期", "投诉摘要"}, {"W1", 46300, "排队时间长"}, {"W2", 60, "日期为序列号60"}, {"W3", 46301, "收费"},
+		{"W4", 46302, "态度差"}, {"W5", 46303, "ATM吞卡"}, {"W6", 46304, "理财"}}
 	for i, row := range cells {
 		for j, v := range row {
 			ref, _ := excelize.CoordinatesToCellName(j+1, i+1)
@@ -135,11 +136,11 @@ func TestXLSXSerial60IsRejected(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Accepted != 2 || rep.Rejected != 1 || rejectKeys(rep.Rejects)["msg_poison_receipt_year_uncovered"] != 1 || rep.Rejects[0].Row != 3 {
+	if rep.Accepted != 5 || rep.Rejected != 1 || rejectKeys(rep.Rejects)["msg_poison_receipt_year_uncovered"] != 1 || rep.Rejects[0].Row != 3 {
 		t.Fatalf("accepted %d rejected %d %+v", rep.Accepted, rep.Rejected, rep.Rejects)
 	}
 	if *updateFixtures {
-		if err := writeSerial60("../testdata/bad-inputs/poison/walkin_serial60.xlsx"); err != nil {
+		if err := writeSerial60("../testdata/bad-inputs/poison/walkin_serial60_20261031.xlsx"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"complaints/catalog"
 	"complaints/config"
 	"complaints/ingest"
@@ -214,4 +216,40 @@ func TestFailedNormaliseIsRecorded(t *testing.T) {
 	if err := env.RequireNormalised(ctx, w); err != nil {
 		t.Fatalf("after a good normalise: %v", err)
 	}
+}
+
+// TestCalendarYearMissingOnQualitySheet: a December-2027 complaint whose deadline needs 2028 (no schedule) lands,
+// the normalise succeeds, and the workbook's data-quality sheet names the year to add.
+func TestCalendarYearMissingOnQualitySheet(t *testing.T) {
+	ctx := context.Background()
+	env, w := poisonEnv(t, "dec2027")
+	body, err := os.ReadFile("testdata/hotline_dec2027_20271231.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ingestText(t, env, w, "hotline_dec2027_20271231.csv", string(body))
+	if _, err := env.Normalize(ctx, w); err != nil {
+		t.Fatalf("normalise: %v", err)
+	}
+	path, err := env.Report(ctx, w, "2027-12", "en", filepath.Join(t.TempDir(), "r.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want := catalog.Text("rpt_check_calendar_year_missing", "en") + catalog.Text("colon", "en") + "2028"
+	for _, sh := range f.GetSheetList() {
+		rows, _ := f.GetRows(sh)
+		for _, r := range rows {
+			for i, c := range r {
+				if c == want && i+1 < len(r) && r[i+1] == "2" {
+					return
+				}
+			}
+		}
+	}
+	t.Fatalf("no sheet lists %q with 2 records", want)
 }
