@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"complaints/catalog"
 	"complaints/transform/calendar"
 )
 
@@ -51,4 +52,37 @@ func TestYearWithNoScheduleLeavesClocksUnknown(t *testing.T) {
 	// on time: only the two whose clocks are known; overdue at the end of December 2027: none (unknown deadline)
 	wantRows(t, w.DB, `SELECT sum(closed)::INT, sum(closed_internal_on_time)::INT, sum(closed_regulatory_on_time)::INT FROM mart_category_month`, "3|2|2")
 	wantRows(t, w.DB, `SELECT open_at_end, overdue_at_end FROM mart_category_month WHERE month = DATE '2028-06-01'`, "2|0")
+}
+
+// TestFailedNormaliseIsRecorded: a normalise that fails in its models leaves last_failure, which CheckNormalised
+// reports before anything else; the next successful normalise clears it.
+func TestFailedNormaliseIsRecorded(t *testing.T) {
+	ctx := context.Background()
+	w := setup(t, []landed{{batch: 1, source: "hotline", id: "H1", received: "2026-10-09 10:00:00", category: "信用卡", status: "处理中"}})
+	if err := CheckNormalised(ctx, w.DB); !catalog.HasKey(err, "msg_poison_batch_not_normalised") {
+		t.Fatalf("before any normalise: %v", err)
+	}
+	if _, err := Normalize(ctx, w, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckNormalised(ctx, w.DB); err != nil {
+		t.Fatalf("after a normalise: %v", err)
+	}
+	// a stored complaint twice makes the next incremental normalise fail (TestDuplicateComplaintKeyFailsNormalise)
+	if _, err := w.DB.Exec("INSERT INTO complaints SELECT * FROM complaints"); err != nil {
+		t.Fatal(err)
+	}
+	land(t, w, []landed{{batch: 2, source: "hotline", id: "H2", received: "2026-10-10 10:00:00", category: "借记卡", status: "处理中"}})
+	if _, err := Normalize(ctx, w, Options{}); err == nil {
+		t.Fatal("the normalise did not fail")
+	}
+	if err := CheckNormalised(ctx, w.DB); !catalog.HasKey(err, "msg_poison_normalise_failed") {
+		t.Fatalf("after a failed normalise: %v", err)
+	}
+	if _, err := Normalize(ctx, w, Options{Full: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckNormalised(ctx, w.DB); err != nil {
+		t.Fatalf("after a good normalise: %v", err)
+	}
 }
