@@ -253,3 +253,19 @@ func TestCalendarYearMissingOnQualitySheet(t *testing.T) {
 	}
 	t.Fatalf("no sheet lists %q with 2 records", want)
 }
+
+// TestIngestTakesTheCalendarsYears: ingest is told the years of lunar-go plus the config's calendar files.
+func TestIngestTakesTheCalendarsYears(t *testing.T) {
+	env, _ := poisonEnv(t, "years")
+	if err := os.WriteFile(filepath.Join(env.Config.Dir, "2030.json"), []byte(`{"year": 2030, "days": []}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	env.Config.CalendarFiles = []string{"2030.json"}
+	years := map[int]bool{}
+	for _, y := range env.IngestOptions(false).CalendarYears {
+		years[y] = true
+	}
+	if !years[2026] || !years[2027] || years[2028] || years[2029] || !years[2030] || years[1900] {
+		t.Fatalf("calendar years %v", env.IngestOptions(false).CalendarYears)
+	}
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
@@ -97,7 +98,7 @@ until the next normalise, which rebuilds the derived tables without the batch.`,
 			}
 			fmt.Fprintln(out, catalog.Msg(key, b.ID, b.Source, b.File, r.Rows, r.Rejects, r.Missing))
 			if len(r.Filed) > 0 {
-				fmt.Fprintln(out, catalog.Msg("msg_poison_batch_filed_forced", fmt.Sprint(r.Filed)))
+				fmt.Fprintln(out, catalog.Msg("msg_poison_batch_filed_forced", strings.Join(r.Filed, ", ")))
 			}
 			return nil
 		},
