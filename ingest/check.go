@@ -59,6 +59,7 @@ func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckRe
 		return nil, err
 	}
 	defer o.table.Close()
+	o.receiptBounds(opts)
 	t := o.table
 	rep.Source, rep.Format, rep.Encoding, rep.Delimiter, rep.Sheet = o.source, t.Format, t.Encoding, t.Delimiter, t.Sheet
 	rep.HeaderRow, rep.Header = t.HeaderRow, t.Header

@@ -1,7 +1,8 @@
 // Package ingest owns the boundary between the banks' export files and the warehouse: format detection,
 // character encodings, one reader per format (registered in one list, see reader.go), source profiles and
 // the built-in header synonyms, the privacy boundary (keyed hashes, masks, scrubbing of free text), lineage,
-// rejects and idempotency. A file is landed as one batch in one DuckDB transaction, or not at all.
+// rejects and idempotency. A file is landed as one batch in one DuckDB transaction, or not at all; a batch is
+// taken back out the same way (batches.go: listing, removal and its audit in batch_removals).
 //
 // It must not know categories, deadlines or figures: every mapped field lands as text, and typing and
 // classification happen in transform's staging SQL. Readers know nothing of DuckDB; they yield raw strings

@@ -12,7 +12,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -47,6 +49,22 @@ type Options struct {
 	InboxSettle time.Duration
 	// Limits bound what one file may cost to read (limits.go); zero fields take DefaultLimits.
 	Limits Limits
+	// CalendarYears are the years the working-day calendar covers (the pipeline passes transform/calendar's
+	// years, lunar-go's plus the config's calendar files). A receipt date in another year is rejected, as is
+	// one after the export's as-of date (else after the ingest date). Empty means DefaultCalendarYears.
+	CalendarYears []int
+}
+
+// DefaultCalendarYears are the receipt years taken when Options.CalendarYears is empty: 2002 (lunar-go's first
+// schedule) up to the year after the ingest time's. ingest cannot know the calendar; a year it lacks only leaves
+// the clocks of that year's complaints unknown (normalise lists them), and a receipt after the export's as-of
+// date, else after the ingest date, is refused anyway.
+func DefaultCalendarYears(now time.Time) []int {
+	var ys []int
+	for y := 2002; y <= now.In(warehouse.Beijing).Year()+1; y++ {
+		ys = append(ys, y)
+	}
+	return ys
 }
 
 // DefaultMaxRejectRate is the reject rate above which a file is not taken.
@@ -61,6 +79,9 @@ func (o *Options) defaults() {
 	}
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if len(o.CalendarYears) == 0 {
+		o.CalendarYears = DefaultCalendarYears(o.Now())
 	}
 	o.Limits = o.Limits.withDefaults()
 }
@@ -395,6 +416,42 @@ func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p
 	return o, nil
 }
 
+// receiptBounds tells the mapper which receipt dates place a record in time: a year the calendar covers, and
+// not after the export's as-of date (else the ingest date).
+func (o *opened) receiptBounds(opts Options) {
+	m := o.mapper
+	m.years = map[int]bool{}
+	for _, y := range opts.CalendarYears {
+		m.years[y] = true
+	}
+	m.yearsText = yearRanges(opts.CalendarYears)
+	if o.asOf != nil {
+		m.latest, m.latestIsAsOf = o.asOf.Format("2006-01-02"), true
+	} else {
+		m.latest = opts.Now().In(warehouse.Beijing).Format("2006-01-02")
+	}
+}
+
+// yearRanges writes years as ranges: 2001-2027, 2030.
+func yearRanges(years []int) string {
+	ys := slices.Sorted(slices.Values(years))
+	ys = slices.Compact(ys)
+	var parts []string
+	for i := 0; i < len(ys); {
+		j := i
+		for j+1 < len(ys) && ys[j+1] == ys[j]+1 {
+			j++
+		}
+		if j > i {
+			parts = append(parts, fmt.Sprintf("%d-%d", ys[i], ys[j]))
+		} else {
+			parts = append(parts, strconv.Itoa(ys[i]))
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ", ")
+}
+
 func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job, progress *mpb.Progress) (res FileResult) {
 	display := displayPath(opts.BaseDir, j.path)
 	res.Path = display
@@ -453,6 +510,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 		return res
 	}
 	defer o.table.Close()
+	o.receiptBounds(opts)
 	res.Source, res.Format, res.Encoding, res.Sheet = o.source, o.table.Format, o.table.Encoding, o.table.Sheet
 	if o.asOf != nil {
 		res.AsOf = o.asOf.Format("2006-01-02")

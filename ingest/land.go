@@ -346,8 +346,11 @@ func namedValues(vals ...any) []driver.NamedValue {
 	return out
 }
 
+// nextBatchID is one more than any batch id landed or removed: an id is never reused (normalised_batches and
+// batch_removals keep the ids of removed batches).
 func nextBatchID(ctx context.Context, q driver.QueryerContext) (int64, error) {
-	rows, err := q.QueryContext(ctx, "SELECT coalesce(max(batch_id), 0) + 1 FROM batches", nil)
+	rows, err := q.QueryContext(ctx, `SELECT greatest((SELECT coalesce(max(batch_id), 0) FROM batches),
+		(SELECT coalesce(max(batch_id), 0) FROM batch_removals)) + 1`, nil)
 	if err != nil {
 		return 0, fmt.Errorf("next batch id: %w", err)
 	}

@@ -10,12 +10,15 @@ import (
 	"io"
 	"regexp"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"complaints/catalog"
 )
 
 // landingColumns are the landed_rows columns the mapping step fills, all text. The lineage columns that are the
@@ -80,6 +83,12 @@ type mapper struct {
 	active []int     // the landing columns this file can fill (activeColumns)
 	// dataHint (per worker) is the bytes each landing column took in the last chunk.
 	dataHint []int
+	// years are the receipt years the calendar covers (yearsText for messages); latest (YYYY-MM-DD) is the last
+	// receipt date taken: the export's as-of date when latestIsAsOf, else the ingest date. Unset: no bounds.
+	years        map[int]bool
+	yearsText    string
+	latest       string
+	latestIsAsOf bool
 }
 
 // Indexes into inputFields and landingColumns of the fields the mapping treats specially.
@@ -251,6 +260,29 @@ func (m *mapper) reject(r rawRow, field, raw, reason string) *Reject {
 	return &Reject{Row: r.Num, Column: col, RawValue: raw, Reason: reason}
 }
 
+// placeInTime rejects a receipt date that cannot be placed in time (domain.md section 5): in a year the
+// working-day calendar does not cover, or after the export's as-of date (else the ingest date).
+func (m *mapper) placeInTime(r rawRow, raw, recvText string) *Reject {
+	if m.years == nil || len(recvText) < 10 {
+		return nil
+	}
+	day := recvText[:10]
+	var msg *catalog.Message
+	if y, err := strconv.Atoi(recvText[:4]); err != nil || !m.years[y] {
+		msg = catalog.Msg("msg_poison_receipt_year_uncovered", day, y, m.yearsText)
+	} else if day > m.latest && m.latestIsAsOf {
+		msg = catalog.Msg("msg_poison_receipt_after_as_of", day, m.latest)
+	} else if day > m.latest {
+		msg = catalog.Msg("msg_poison_receipt_after_ingest", day, m.latest)
+	}
+	if msg == nil {
+		return nil
+	}
+	rej := m.reject(r, "received_at", raw, msg.Error())
+	rej.Key = msg.Key
+	return rej
+}
+
 // mapRow returns the landing values of one row (indexed like landingColumns; "" is NULL) or a reject.
 func (m *mapper) mapRow(r rawRow, out []string) *Reject {
 	rej := m.mapRowValues(r, out)
@@ -278,6 +310,9 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 	recvText, ok := parseDateText(recv, m.layouts, m.table.Serials, m.table.Date1904, m.hints["received_at"])
 	if !ok {
 		return m.reject(r, "received_at", recv, "received_at: cannot parse date")
+	}
+	if rej := m.placeInTime(r, recv, recvText); rej != nil {
+		return rej
 	}
 	out[liSourceID] = id
 	out[liReceivedAt] = recvText

@@ -100,17 +100,47 @@ func (e *Env) IngestOptions(dryRun bool) ingest.Options {
 		Progress:      e.Progress,
 		Logger:        e.logger(),
 		Now:           e.now,
+		CalendarYears: e.calendarYears(),
 	}
 }
 
-// Normalize rebuilds the canonical table and marts.
-func (e *Env) Normalize(ctx context.Context, w *warehouse.Warehouse) (*transform.Result, error) {
-	start := time.Now()
+// RequireNormalised refuses (one sentence, exit 1) to read derived tables that do not reflect the landed data:
+// the last normalise failed, or a batch landed or was removed after it (transform.CheckNormalised).
+func (e *Env) RequireNormalised(ctx context.Context, w *warehouse.Warehouse) error {
+	return transform.CheckNormalised(ctx, w.DB)
+}
+
+// Calendar is the working-day calendar: lunar-go's schedules plus the config's calendar files.
+func (e *Env) Calendar() (*calendar.Calendar, error) {
 	cal := calendar.New()
 	for _, f := range e.Config.CalendarFiles {
 		if err := cal.LoadFile(e.Config.Resolve(f)); err != nil {
 			return nil, err
 		}
+	}
+	return cal, nil
+}
+
+// calendarYears are the years the calendar covers, the receipt years ingest takes. A calendar file that does
+// not load adds no year here (normalise reports the file's error).
+func (e *Env) calendarYears() []int {
+	cal, err := e.Calendar()
+	if err != nil {
+		cal = calendar.New()
+		for _, f := range e.Config.CalendarFiles {
+			cal.LoadFile(e.Config.Resolve(f))
+		}
+	}
+	return cal.Years()
+}
+
+// Normalize rebuilds the canonical table and marts.
+func (e *Env) Normalize(ctx context.Context, w *warehouse.Warehouse) (*transform.Result, error) {
+	start := time.Now()
+	cal, err := e.Calendar()
+	if err != nil {
+		transform.RecordFailure(ctx, w, e.now(), err)
+		return nil, err
 	}
 	p := e.Config.Policy
 	onModel, finish := e.normaliseProgress(ctx)

@@ -95,6 +95,8 @@ func (w *workbook) quality() *grid {
 		label := w.t("rpt_check_" + c.Check)
 		if len(label) > 0 && label[0] == '?' { // a check this version does not label: show its code
 			label = c.Check
+		} else if c.Years != "" { // the years to add to the calendar
+			label = w.kv("rpt_check_"+c.Check, c.Years)
 		}
 		g.Text(r, 1, label, st.text)
 		g.Int(r, 2, c.Records, st.count)

@@ -160,8 +160,59 @@ var referenceTables = []string{"taxonomy_map", "keyword_rules", "calendar_days",
 // took twice as long on two cores (stg_current 2.5 s against 4.5-7 s on 1.1M landed rows). Then one
 // transaction copies the reference data and runs the models that write the warehouse's tables: a failure
 // anywhere leaves every table as it was. The connection is discarded at the end, with its temporary tables.
+//
+// A failure is recorded (normalise_state 'last_failure', see RecordFailure) and a success clears it, so that
+// CheckNormalised can refuse to report on tables a failed normalise left behind.
 func Normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, error) {
 	opts.defaults()
+	res, err := normalize(ctx, w, opts)
+	if err != nil {
+		RecordFailure(ctx, w, opts.Now(), err)
+		return nil, err
+	}
+	if _, err := w.DB.ExecContext(ctx, "DELETE FROM normalise_state WHERE name = 'last_failure'"); err != nil {
+		return nil, fmt.Errorf("normalize: bookkeeping: %w", err)
+	}
+	return res, nil
+}
+
+// RecordFailure records that a normalise failed at now, with its error, in normalise_state ('last_failure':
+// the Beijing time, a tab, the error's first 500 bytes); the next successful normalise clears it. Errors of the
+// recording itself are ignored (the normalise's own error is what the caller reports).
+func RecordFailure(ctx context.Context, w *warehouse.Warehouse, now time.Time, failure error) {
+	msg := failure.Error()
+	if len(msg) > 500 {
+		msg = strings.ToValidUTF8(msg[:500], "")
+	}
+	w.DB.ExecContext(context.WithoutCancel(ctx), "INSERT OR REPLACE INTO normalise_state VALUES ('last_failure', ?)",
+		now.In(warehouse.Beijing).Format("2006-01-02 15:04:05")+"\t"+msg)
+}
+
+// CheckNormalised says whether the derived tables reflect the landed data, for the commands that read them
+// (report, dashboard, list, rootcause): nil when they do; else an error of one sentence naming why: the last
+// normalise failed, a batch landed after the last normalise, or a normalised batch was removed since.
+func CheckNormalised(ctx context.Context, db *sql.DB) error {
+	var failed sql.NullString
+	var landed, removed sql.NullInt64
+	err := db.QueryRowContext(ctx, `SELECT (SELECT value FROM normalise_state WHERE name = 'last_failure'),
+		(SELECT min(batch_id) FROM batches WHERE batch_id NOT IN (SELECT batch_id FROM normalised_batches)),
+		(SELECT min(batch_id) FROM normalised_batches WHERE batch_id NOT IN (SELECT batch_id FROM batches))`).Scan(&failed, &landed, &removed)
+	if err != nil {
+		return fmt.Errorf("normalised: %w", err)
+	}
+	switch {
+	case failed.Valid:
+		when, _, _ := strings.Cut(failed.String, "\t")
+		return catalog.Errorf("msg_poison_normalise_failed", when)
+	case landed.Valid:
+		return catalog.Errorf("msg_poison_batch_not_normalised", landed.Int64)
+	case removed.Valid:
+		return catalog.Errorf("msg_poison_batch_removed_not_normalised", removed.Int64)
+	}
+	return nil
+}
+
+func normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, error) {
 	// step logs how long the work before the models took, a step at a time (at debug level)
 	stepStart := time.Now()
 	step := func(name string) {
@@ -504,8 +555,11 @@ func insertRows(ctx context.Context, db querier, table, cols string, rows [][]*s
 	return nil
 }
 
-// loadCalendar fills calendar_days for every year a complaint was received in, plus the following years the
-// calendar covers (deadlines run past year end). A receipt year without a schedule is an error naming it.
+// loadCalendar fills calendar_days with every year the calendar covers from the first year a complaint was
+// received in up to two years after the last (deadlines run past year end). A year with no schedule is left
+// out, never guessed: 25_clocks leaves the clocks that need it unknown and 45_quality lists those complaints
+// with the year to add (domain.md section 4). workday_no keeps counting over a missing year; the clocks never
+// count across one (25_clocks numbers the runs of consecutive days).
 func loadCalendar(ctx context.Context, db querier, cal *calendar.Calendar) error {
 	if _, err := db.ExecContext(ctx, "DELETE FROM calendar_days"); err != nil {
 		return fmt.Errorf("normalize: calendar_days: %w", err)
@@ -519,31 +573,26 @@ func loadCalendar(ctx context.Context, db querier, cal *calendar.Calendar) error
 	if !minY.Valid {
 		return nil
 	}
-	last := int(maxY.Int64)
-	for y := int(minY.Int64); y <= last; y++ {
-		if !cal.Covers(y) {
-			_, err := cal.IsWorkday(calendar.D(y, 1, 1))
-			return fmt.Errorf("normalize: complaints were received in %d: %w", y, err)
-		}
-	}
-	for cal.Covers(last+1) && last < int(maxY.Int64)+2 {
-		last++
-	}
 	var rows [][]*string
 	n := 0
-	for d := calendar.D(int(minY.Int64), 1, 1); d.Year() <= last; d = d.AddDate(0, 0, 1) {
-		work, err := cal.IsWorkday(d)
-		if err != nil {
-			return fmt.Errorf("normalize: %w", err)
+	for y := int(minY.Int64); y <= int(maxY.Int64)+2; y++ {
+		if !cal.Covers(y) {
+			continue
 		}
-		if work {
-			n++
+		for d := calendar.D(y, 1, 1); d.Year() == y; d = d.AddDate(0, 0, 1) {
+			work, err := cal.IsWorkday(d)
+			if err != nil {
+				return fmt.Errorf("normalize: %w", err)
+			}
+			if work {
+				n++
+			}
+			row := textRow(d.Format("2006-01-02"), strconv.FormatBool(work), strconv.Itoa(n), cal.HolidayName(d))
+			if *row[3] == "" {
+				row[3] = nil
+			}
+			rows = append(rows, row)
 		}
-		row := textRow(d.Format("2006-01-02"), strconv.FormatBool(work), strconv.Itoa(n), cal.HolidayName(d))
-		if *row[3] == "" {
-			row[3] = nil
-		}
-		rows = append(rows, row)
 	}
 	return insertRows(ctx, db, "calendar_days", "CAST(r[1] AS DATE), CAST(r[2] AS BOOLEAN), CAST(r[3] AS INTEGER), r[4]", rows)
 }

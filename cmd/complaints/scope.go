@@ -36,7 +36,8 @@ func (f *scopeFlags) options() (pipeline.ScopeOptions, error) {
 }
 
 // openFor opens what a command reads: the warehouse itself (readOnly as asked), or the scoped copy --as-of or
-// --branch ask for (s not nil). done closes whichever it is.
+// --branch ask for (s not nil). done closes whichever it is. It refuses when the warehouse's derived tables do
+// not reflect its landed data (pipeline.RequireNormalised), scoped or not.
 func (g *globals) openFor(cmd *cobra.Command, f scopeFlags, readOnly bool) (env *pipeline.Env, w *warehouse.Warehouse, s *pipeline.Scoped, done func(), err error) {
 	o, err := f.options()
 	if err != nil {
@@ -49,7 +50,19 @@ func (g *globals) openFor(cmd *cobra.Command, f scopeFlags, readOnly bool) (env 
 		if w, err = env.OpenWarehouse(cmd.Context(), readOnly); err != nil {
 			return nil, nil, nil, nil, err
 		}
+		if err := env.RequireNormalised(cmd.Context(), w); err != nil {
+			w.Close()
+			return nil, nil, nil, nil, err
+		}
 		return env, w, nil, func() { w.Close() }, nil
+	}
+	if w, err = env.OpenWarehouse(cmd.Context(), true); err != nil {
+		return nil, nil, nil, nil, err
+	}
+	err = env.RequireNormalised(cmd.Context(), w)
+	w.Close()
+	if err != nil {
+		return nil, nil, nil, nil, err
 	}
 	s, err = env.OpenScope(cmd.Context(), o)
 	if err != nil {

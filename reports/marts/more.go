@@ -157,11 +157,16 @@ func Keys[V any](m map[string]V) []string {
 type CheckCount struct {
 	Check   string
 	Records int64
+	// Years (calendar_year_missing only): the years to add to the calendar, "2028" or "1900, 2028".
+	Years string
 }
 
 // LoadConsistencyCounts counts consistency_issues by check (all records held), most frequent first.
 func LoadConsistencyCounts(ctx context.Context, db *sql.DB) ([]CheckCount, error) {
-	rows, err := db.QueryContext(ctx, `SELECT check_code, count(*) FROM consistency_issues GROUP BY check_code ORDER BY count(*) DESC, check_code`)
+	rows, err := db.QueryContext(ctx, `SELECT check_code, count(*),
+		coalesce(string_agg(DISTINCT regexp_extract(detail, '(\d{4})', 1), ', ' ORDER BY regexp_extract(detail, '(\d{4})', 1))
+			FILTER (WHERE check_code = 'calendar_year_missing'), '')
+		FROM consistency_issues GROUP BY check_code ORDER BY count(*) DESC, check_code`)
 	if err != nil {
 		return nil, fmt.Errorf("read consistency_issues: %w", err)
 	}
@@ -169,7 +174,7 @@ func LoadConsistencyCounts(ctx context.Context, db *sql.DB) ([]CheckCount, error
 	var out []CheckCount
 	for rows.Next() {
 		var c CheckCount
-		if err := rows.Scan(&c.Check, &c.Records); err != nil {
+		if err := rows.Scan(&c.Check, &c.Records, &c.Years); err != nil {
 			return nil, fmt.Errorf("read consistency_issues: %w", err)
 		}
 		out = append(out, c)

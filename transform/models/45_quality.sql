@@ -7,6 +7,12 @@ JOIN landed_rows l ON l.batch_id = c.batch_id AND l.row_number = c.row_number
 JOIN batches b ON b.batch_id = c.batch_id
 WHERE c.reply_date_invalid;
 
+-- the years calendar_days covers, and those missing between its first and one after its last
+CREATE OR REPLACE TEMP TABLE cal_years AS SELECT DISTINCT year(day) AS y FROM calendar_days;
+CREATE OR REPLACE TEMP TABLE cal_years_missing AS
+SELECT y FROM range((SELECT min(y) FROM cal_years), (SELECT max(y) + 2 FROM cal_years)) AS g(y)
+WHERE y NOT IN (SELECT y FROM cal_years);
+
 -- the checks as they stand now; the table takes only the difference (rewriting a few hundred thousand indexed
 -- rows on every normalise cost seconds)
 CREATE OR REPLACE TEMP TABLE issues_now AS
@@ -28,7 +34,18 @@ SELECT complaint_key, 'late_without_extension',
 FROM complaints WHERE is_complaint AND extension_tier = 0 AND replied_date > regulatory_deadline
 UNION ALL
 SELECT complaint_key, 'type_missing', 'no complaint type recognised; held to the general limit'
-FROM complaints WHERE is_complaint AND complaint_type IS NULL;
+FROM complaints WHERE is_complaint AND complaint_type IS NULL
+UNION ALL
+-- clocks left unknown for want of a holiday schedule (25_clocks), with the year to add: the receipt year when the
+-- calendar lacks it, else the first year after it that the calendar lacks
+SELECT c.complaint_key, 'calendar_year_missing',
+       'no holiday schedule for ' || CASE WHEN year(c.received_date) IN (SELECT y FROM cal_years) THEN
+           coalesce((SELECT min(y) FROM cal_years_missing m WHERE m.y > year(c.received_date)), (SELECT max(y) + 1 FROM cal_years))
+           ELSE year(c.received_date) END || ': add its schedule under calendar_files'
+FROM complaints c
+WHERE c.is_complaint AND c.received_date IS NOT NULL
+  AND (c.internal_deadline IS NULL OR c.regulatory_deadline IS NULL
+       OR (c.replied_date IS NOT NULL AND NOT c.reply_date_invalid AND c.internal_on_time IS NULL));
 
 DELETE FROM consistency_issues
 WHERE NOT EXISTS (SELECT 1 FROM issues_now n WHERE n.complaint_key = consistency_issues.complaint_key

@@ -1,0 +1,182 @@
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os/user"
+	"strings"
+	"time"
+
+	"complaints/catalog"
+	"complaints/warehouse"
+)
+
+// Batch is one landed file as `complaints batches` lists it; Removed batches come from batch_removals.
+type Batch struct {
+	ID                       int64
+	Source, File, SHA256     string
+	AsOf                     *time.Time // the export's as-of date, if known
+	IngestedAt               time.Time
+	Read, Accepted, Rejected int64
+	Removed                  bool
+	RemovedAt                *time.Time
+}
+
+// ListBatches lists every batch landed, and every batch removed since, by id.
+func ListBatches(ctx context.Context, w *warehouse.Warehouse) ([]Batch, error) {
+	rows, err := w.DB.QueryContext(ctx, `
+		SELECT batch_id, source_system, file_path, file_sha256, export_as_of, ingested_at, rows_read, rows_accepted,
+		       rows_rejected, false, NULL::TIMESTAMP FROM batches
+		UNION ALL
+		SELECT batch_id, source_system, file_path, file_sha256, export_as_of, ingested_at, rows_read, rows_accepted,
+		       rows_rejected, true, removed_at FROM batch_removals
+		ORDER BY 1, 11 NULLS LAST`)
+	if err != nil {
+		return nil, fmt.Errorf("batches: %w", err)
+	}
+	defer rows.Close()
+	var out []Batch
+	for rows.Next() {
+		var b Batch
+		var asOf, removed sql.NullTime
+		if err := rows.Scan(&b.ID, &b.Source, &b.File, &b.SHA256, &asOf, &b.IngestedAt, &b.Read, &b.Accepted, &b.Rejected,
+			&b.Removed, &removed); err != nil {
+			return nil, fmt.Errorf("batches: %w", err)
+		}
+		if asOf.Valid {
+			b.AsOf = &asOf.Time
+		}
+		if removed.Valid {
+			b.RemovedAt = &removed.Time
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// RemoveOptions say how RemoveBatch works.
+type RemoveOptions struct {
+	// DryRun counts what would go and checks the filings, removing nothing.
+	DryRun bool
+	// Force removes a batch whose complaints fall in a period recorded as filed.
+	Force bool
+	// Reason is recorded in batch_removals.why.
+	Reason string
+	// Now stamps removed_at (nil: time.Now).
+	Now func() time.Time
+}
+
+// Removal is what RemoveBatch removed (or, DryRun, would remove).
+type Removal struct {
+	Batch                  Batch
+	Rows, Rejects, Missing int64    // landed rows, rejects and missing_from_snapshot rows of the batch
+	Filed                  []string // filed periods (filings.period) the batch's complaints fall in
+	Forced, DryRun         bool
+}
+
+// RemoveBatch takes batch id back out of the warehouse: its landed rows, rejects, missing_from_snapshot rows and
+// its batches row are deleted in one transaction, and batch_removals records what went, when, by whom and why.
+// The same file may then be ingested again. It is refused (msg_poison_batch_filed) when any of the batch's complaints
+// was received in a period recorded as filed (filings; any branch scope), unless opts.Force. The derived tables
+// are not touched: the next normalise sees that a batch it had normalised is gone and rebuilds in full.
+func RemoveBatch(ctx context.Context, w *warehouse.Warehouse, id int64, opts RemoveOptions) (*Removal, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	conn, err := w.DB.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("remove batch %d: %w", id, err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("remove batch %d: %w", id, err)
+	}
+	defer tx.Rollback()
+	r := &Removal{DryRun: opts.DryRun, Forced: opts.Force}
+	b := &r.Batch
+	var asOf sql.NullTime
+	err = tx.QueryRowContext(ctx, `SELECT batch_id, source_system, file_path, file_sha256, export_as_of, ingested_at,
+		rows_read, rows_accepted, rows_rejected FROM batches WHERE batch_id = ?`, id).Scan(
+		&b.ID, &b.Source, &b.File, &b.SHA256, &asOf, &b.IngestedAt, &b.Read, &b.Accepted, &b.Rejected)
+	if errors.Is(err, sql.ErrNoRows) {
+		var removed sql.NullTime
+		tx.QueryRowContext(ctx, "SELECT max(removed_at) FROM batch_removals WHERE batch_id = ?", id).Scan(&removed)
+		if removed.Valid {
+			return nil, catalog.Errorf("msg_poison_batch_already_removed", id, removed.Time.Format("2006-01-02 15:04"))
+		}
+		return nil, catalog.Errorf("msg_poison_batch_unknown", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("remove batch %d: %w", id, err)
+	}
+	if asOf.Valid {
+		b.AsOf = &asOf.Time
+	}
+	err = tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM landed_rows WHERE batch_id = $1),
+		(SELECT count(*) FROM rejects WHERE batch_id = $1),
+		(SELECT count(*) FROM missing_from_snapshot WHERE batch_id = $1)`, id).Scan(&r.Rows, &r.Rejects, &r.Missing)
+	if err != nil {
+		return nil, fmt.Errorf("remove batch %d: %w", id, err)
+	}
+	// the filed periods its complaints were received in: a period is written as marts.Period writes it
+	// (2026-10, 2026-Q3, 2026-H1, 2026), so each receipt date is written in the filing's kind and compared
+	rows, err := tx.QueryContext(ctx, `WITH d AS (
+			SELECT DISTINCT CAST(TRY_CAST(received_at AS TIMESTAMP) AS DATE) AS d FROM landed_rows WHERE batch_id = $1)
+		SELECT DISTINCT f.period FROM filings f JOIN d ON f.period = CASE f.kind
+			WHEN 'month' THEN strftime(d.d, '%Y-%m')
+			WHEN 'quarter' THEN year(d.d) || '-Q' || quarter(d.d)
+			WHEN 'half' THEN year(d.d) || '-H' || CASE WHEN month(d.d) <= 6 THEN 1 ELSE 2 END
+			WHEN 'year' THEN CAST(year(d.d) AS VARCHAR) END
+		ORDER BY 1`, id)
+	if err != nil {
+		return nil, fmt.Errorf("remove batch %d: filings: %w", id, err)
+	}
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("remove batch %d: filings: %w", id, err)
+		}
+		r.Filed = append(r.Filed, p)
+	}
+	rows.Close()
+	if len(r.Filed) > 0 && !opts.Force {
+		return r, catalog.Errorf("msg_poison_batch_filed", id, strings.Join(r.Filed, ", "))
+	}
+	if opts.DryRun {
+		return r, nil
+	}
+	who := ""
+	if u, err := user.Current(); err == nil {
+		who = u.Username
+	}
+	removedAt := warehouse.WallClock(opts.Now())
+	var asOfArg any
+	if b.AsOf != nil {
+		asOfArg = *b.AsOf
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO batch_removals VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		b.ID, b.Source, b.File, b.SHA256, asOfArg, b.IngestedAt, b.Read, b.Accepted, b.Rejected, r.Rows, r.Rejects, r.Missing,
+		removedAt, opts.Force, nullText(who), nullText(opts.Reason)); err != nil {
+		return nil, fmt.Errorf("remove batch %d: record: %w", id, err)
+	}
+	for _, t := range []string{"landed_rows", "rejects", "missing_from_snapshot", "batches"} {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t+" WHERE batch_id = ?", id); err != nil {
+			return nil, fmt.Errorf("remove batch %d: %s: %w", id, t, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("remove batch %d: commit: %w", id, err)
+	}
+	return r, nil
+}
+
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
