@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-const holidayDir = "../../../shared/testdata/holidays-cn"
+const holidayDir = "../../testdata/public/holidays-cn"
 
 // TestWorkedExamples pins the table of domain.md section 4.
 func TestWorkedExamples(t *testing.T) {
