@@ -75,10 +75,15 @@ func lookAt(path string) (fileLook, bool) {
 func IngestInbox(ctx context.Context, w *warehouse.Warehouse, opts Options, dir string) ([]FileResult, error) {
 	opts.defaults()
 	if len(opts.HMACKey) == 0 {
-		return nil, errors.New("ingest: no privacy key: customer identifiers cannot be hashed (set the key named by privacy.key_env)")
+		return nil, ErrNoKey(opts.KeyEnv)
 	}
 	if w == nil && !opts.DryRun {
 		return nil, errors.New("ingest: no warehouse")
+	}
+	if w != nil {
+		if err := CheckKey(ctx, w, opts.HMACKey, !opts.DryRun); err != nil {
+			return nil, err
+		}
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {

@@ -30,8 +30,11 @@ type Options struct {
 	Profiles []Profile
 	// BaseDir is the folder globs are relative to; landed file paths are relative to it when inside it.
 	BaseDir string
-	// HMACKey is the secret key for customer identifier hashes (HMAC-SHA256). Required.
+	// HMACKey is the secret key for customer identifier hashes (HMAC-SHA256). Required: without it nothing is
+	// ingested (ErrNoKey), and a warehouse built under another key is refused (CheckKey).
 	HMACKey []byte
+	// KeyEnv names the environment variable the key comes from, for the message when it is missing.
+	KeyEnv string
 	// MaxRejectRate: a file rejecting a larger share of its rows is not taken at all. 0 means the default 0.20.
 	MaxRejectRate float64
 	// DryRun reads and maps every file and reports counts, landing nothing.
@@ -197,10 +200,15 @@ func profileByGlob(opts Options, path string) *Profile {
 func run(ctx context.Context, w *warehouse.Warehouse, opts Options, jobs []job) ([]FileResult, error) {
 	opts.defaults()
 	if len(opts.HMACKey) == 0 {
-		return nil, errors.New("ingest: no privacy key: customer identifiers cannot be hashed (set the key named by privacy.key_env)")
+		return nil, ErrNoKey(opts.KeyEnv)
 	}
 	if w == nil && !opts.DryRun {
 		return nil, errors.New("ingest: no warehouse")
+	}
+	if w != nil {
+		if err := CheckKey(ctx, w, opts.HMACKey, !opts.DryRun); err != nil {
+			return nil, err
+		}
 	}
 	var progress *mpb.Progress
 	if opts.Progress {

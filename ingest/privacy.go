@@ -1,12 +1,16 @@
 package ingest
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"complaints/catalog"
+	"complaints/warehouse"
 )
 
 // The privacy boundary (domain.md section 5): names, phones, ID and card numbers and e-mail addresses never
@@ -425,4 +429,45 @@ func countDigits(s string) int {
 		}
 	}
 	return n
+}
+
+// keyFingerprintText is the fixed string whose HMAC under the key is the warehouse's key fingerprint.
+const keyFingerprintText = "complaints: privacy key fingerprint v1"
+
+// keyFingerprintName is the warehouse_meta row holding the fingerprint.
+const keyFingerprintName = "key_fingerprint"
+
+// KeyFingerprint identifies a key without revealing it: the HMAC-SHA256 (hex) of a fixed string under the key.
+func KeyFingerprint(key []byte) string { return CustomerKey(key, keyFingerprintText) }
+
+// DefaultKeyEnv is the environment variable the key is read from when the config names none.
+const DefaultKeyEnv = "COMPLAINTS_HMAC_KEY"
+
+// ErrNoKey is the error (msg_privacy_no_key) of an ingest without a key; env names the variable to set.
+func ErrNoKey(env string) error {
+	if env == "" {
+		env = DefaultKeyEnv
+	}
+	return catalog.Errorf("msg_privacy_no_key", env)
+}
+
+// CheckKey compares the key with the fingerprint the warehouse was built with, storing it first when the
+// warehouse has none and store is set (the first ingest). A different key is refused (msg_privacy_key_differs):
+// its hashes would never match the stored ones, so customers would silently stop linking. Neither key is shown.
+func CheckKey(ctx context.Context, w *warehouse.Warehouse, key []byte, store bool) error {
+	fp := KeyFingerprint(key)
+	var have string
+	var err error
+	if store {
+		have, err = w.SetMetaOnce(ctx, keyFingerprintName, fp)
+	} else {
+		have, err = w.Meta(ctx, keyFingerprintName)
+	}
+	if err != nil {
+		return err
+	}
+	if have != "" && !hmac.Equal([]byte(have), []byte(fp)) {
+		return catalog.Errorf("msg_privacy_key_differs", w.Path)
+	}
+	return nil
 }
