@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"complaints/internal/atomicfile"
 	"complaints/warehouse"
 )
 
@@ -167,10 +168,10 @@ func moveInboxFile(dir, path string, r *FileResult, opts Options) {
 	case r.Err != nil:
 		sub, noteExt = InboxFailed, ".reason.txt"
 		note = fmt.Sprintf("%s\nfile: %s\nsha256: %s\nfailed at: %s\nnothing of this file was landed; fix the cause (or its source profile) and drop the file in the inbox again.\n",
-			r.Err.Error(), filepath.Base(path), r.SHA256, warehouse.WallClockText(opts.Now()))
+			Scrub(r.Err.Error()), scrubFileName(filepath.Base(path)), r.SHA256, warehouse.WallClockText(opts.Now()))
 	case r.Skipped:
 		noteExt = ".skipped.txt"
-		note = fmt.Sprintf("skipped: %s\nfile: %s\nsha256: %s\nat: %s\n", r.SkipReason, filepath.Base(path), r.SHA256, warehouse.WallClockText(opts.Now()))
+		note = fmt.Sprintf("skipped: %s\nfile: %s\nsha256: %s\nat: %s\n", r.SkipReason, scrubFileName(filepath.Base(path)), r.SHA256, warehouse.WallClockText(opts.Now()))
 	}
 	to := filepath.Join(dir, sub)
 	if err := os.MkdirAll(to, 0o755); err != nil {
@@ -183,8 +184,9 @@ func moveInboxFile(dir, path string, r *FileResult, opts Options) {
 		return
 	}
 	r.MovedTo = dest
+	_ = os.Chmod(dest, atomicfile.Mode()) // the export holds customers' data: as private as every output
 	if note != "" {
-		if err := os.WriteFile(dest+noteExt, []byte(note), 0o644); err != nil {
+		if err := atomicfile.Write(dest+noteExt, []byte(note)); err != nil {
 			opts.Logger.Warn("inbox: cannot write note", "file", dest+noteExt, "err", err)
 		}
 	}

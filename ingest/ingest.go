@@ -231,8 +231,13 @@ func run(ctx context.Context, w *warehouse.Warehouse, opts Options, jobs []job) 
 	return results, ctx.Err()
 }
 
-// displayPath is the path as landed: relative to BaseDir when the file is inside it, with forward slashes.
+// displayPath is the path as landed (batches.file_path), logged and shown: relative to BaseDir when the file is
+// inside it, with forward slashes, and scrubbed of personal data (scrubFileName).
 func displayPath(base, path string) string {
+	return scrubFileName(rawDisplayPath(base, path))
+}
+
+func rawDisplayPath(base, path string) string {
 	if base != "" {
 		ab, err1 := filepath.Abs(base)
 		ap, err2 := filepath.Abs(path)
@@ -320,7 +325,7 @@ var nameTail = regexp.MustCompile(`[-_. ]*(\d{4}[-_.]?\d{2}[-_.]?\d{2}|\d+)?$`)
 // sourceFromName derives a source name from a file name when no profile names it: hotline_20261020.csv ->
 // hotline.
 func sourceFromName(path string) string {
-	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	base := scrubFileName(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
 	s := nameTail.ReplaceAllString(base, "")
 	if s == "" {
 		s = base

@@ -234,3 +234,65 @@ func withoutPersonal(header, kinds []string) []string {
 	}
 	return out
 }
+
+// commonSurnames are the surnames scrubFileName takes a name beside a masked number by (the most common
+// hundred or so, and the compound ones).
+var commonSurnames = []string{"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "慕容", "令狐"}
+
+const singleSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+
+// scrubFileName removes personal data from a file name before it is landed (batches.file_path,
+// source_system), logged or quoted: phone, ID and card numbers and e-mail addresses (Scrub), and a name of two
+// to four Chinese characters beginning with a common surname when it stands beside a masked number as its own
+// part of the name (投诉_13812345678_张三.csv -> 投诉_[手机号]_[姓名].csv).
+func scrubFileName(name string) string {
+	s := Scrub(name)
+	if s == name {
+		return name
+	}
+	parts := splitNameParts(s)
+	for i, p := range parts {
+		if !strings.HasPrefix(p, "[") || !strings.HasSuffix(p, "]") {
+			continue
+		}
+		for _, j := range []int{i - 2, i + 2} { // parts alternate text and separators
+			if j >= 0 && j < len(parts) && looksLikeName(parts[j]) {
+				parts[j] = maskName
+			}
+		}
+	}
+	return strings.Join(parts, "")
+}
+
+// splitNameParts splits a file name into its parts and the separators between them (_ - . space and path
+// separators), alternately, starting with a part.
+func splitNameParts(s string) []string {
+	var out []string
+	start := 0
+	for i, r := range s {
+		if strings.ContainsRune("_-. /\\", r) {
+			out = append(out, s[start:i], s[i:i+1])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
+}
+
+// looksLikeName: two to four Chinese characters beginning with a common surname.
+func looksLikeName(s string) bool {
+	rs := []rune(s)
+	if len(rs) < 2 || len(rs) > 4 {
+		return false
+	}
+	for _, r := range rs {
+		if r < 0x4E00 || r > 0x9FFF {
+			return false
+		}
+	}
+	for _, c := range commonSurnames {
+		if strings.HasPrefix(s, c) {
+			return true
+		}
+	}
+	return len(rs) <= 3 && strings.ContainsRune(singleSurnames, rs[0])
+}
