@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -265,6 +266,16 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("sources[%d].name: %q is used twice; source names must be unique", i, s.Name)
 		}
 		seen[s.Name] = true
+		for key, list := range map[string][]string{"personal": s.Personal, "not_personal": s.NotPersonal} {
+			for _, f := range list {
+				if !slices.Contains(ingest.KeyableFields, f) {
+					return fmt.Errorf("sources[%d].%s: %q is not allowed; use %s (the personal fields customer_* are always keyed)", i, key, f, strings.Join(ingest.KeyableFields, " or "))
+				}
+				if slices.Contains(s.Personal, f) && slices.Contains(s.NotPersonal, f) {
+					return fmt.Errorf("sources[%d]: %q is listed both as personal and as not_personal; keep one", i, f)
+				}
+			}
+		}
 		switch s.Format {
 		case "", "csv", "tsv", "xlsx", "json", "ndjson", "parquet":
 		default:

@@ -102,6 +102,14 @@ func TestPrivacyKeys(t *testing.T) {
 			t.Errorf("%s: %v", bad, err)
 		}
 	}
+	if _, err := Parse([]byte("sources:\n  - {name: a, personal: [referral_ref], not_personal: [source_id]}\n"), "t"); err != nil {
+		t.Fatalf("personal lists: %v", err)
+	}
+	for _, bad := range []string{"{name: a, personal: [narrative]}", "{name: a, personal: [source_id], not_personal: [source_id]}"} {
+		if _, err := Parse([]byte("sources:\n  - "+bad+"\n"), "t"); err == nil {
+			t.Errorf("%s: accepted", bad)
+		}
+	}
 	t.Setenv("COMPLAINTS_HMAC_KEY", "")
 	if _, err := c.HMACKey(); err == nil || !strings.Contains(err.Error(), "COMPLAINTS_HMAC_KEY") {
 		t.Fatalf("no key: %v", err)

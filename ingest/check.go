@@ -8,6 +8,8 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"complaints/catalog"
 )
 
 // CheckReport is what `sources check FILE` shows: how the file would be read and mapped, five sample landed
@@ -35,6 +37,8 @@ type CheckReport struct {
 	Rejects                  []Reject
 	// Problems foreseen: missing required columns, a reject rate above the limit, unmapped headers.
 	Problems []string
+	// Personal says which id columns land keyed as personal data (msg_privacy_personal_column, one a column).
+	Personal []error
 }
 
 // Check inspects a file with profile p (nil: the profile is found as IngestFiles would, by header) and
@@ -73,6 +77,11 @@ func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckRe
 		rep.Mapping[f] = t.Header[i]
 		rep.MappedBy[f] = o.mapper.cols.By[f]
 		mappedCols[i] = true
+	}
+	for _, f := range KeyableFields {
+		if kind := o.mapper.keyed[fieldIndex(f)]; kind != "" {
+			rep.Personal = append(rep.Personal, catalog.Errorf("msg_privacy_personal_column", cellText(rep.Mapping[f]), f, kind))
+		}
 	}
 	for i, h := range t.Header {
 		if !mappedCols[i] && h != "" {

@@ -30,10 +30,10 @@ func TestPersonalKind(t *testing.T) {
 	for v, want := range map[string]string{
 		"13812345678": personalPhone, "+86 138 1234 5678": personalPhone, "008613812345678": personalPhone,
 		"11010519491231002X": personalID, "110105194912310021": "", // wrong check digit
-		"110105194913310028": "", // month 13
+		"110105194913310028":  "", // month 13
 		"6222021234567890128": personalCard, "4111 1111 1111 1111": personalCard, "4111111111111112": "",
 		"1234567890123452": "", // Luhn valid, no card prefix
-		"A1": "", "2026-10-05": "", "12812345678": "",
+		"A1":               "", "2026-10-05": "", "12812345678": "",
 	} {
 		if got := personalKind(v); got != want {
 			t.Errorf("%q: %q, want %q", v, got, want)
