@@ -232,9 +232,9 @@ func run(ctx context.Context, w *warehouse.Warehouse, opts Options, jobs []job) 
 }
 
 // displayPath is the path as landed (batches.file_path), logged and shown: relative to BaseDir when the file is
-// inside it, with forward slashes, and scrubbed of personal data (scrubFileName).
+// inside it, with forward slashes, and scrubbed of personal data (ScrubFileName).
 func displayPath(base, path string) string {
-	return scrubFileName(rawDisplayPath(base, path))
+	return ScrubFileName(rawDisplayPath(base, path))
 }
 
 func rawDisplayPath(base, path string) string {
@@ -325,7 +325,7 @@ var nameTail = regexp.MustCompile(`[-_. ]*(\d{4}[-_.]?\d{2}[-_.]?\d{2}|\d+)?$`)
 // sourceFromName derives a source name from a file name when no profile names it: hotline_20261020.csv ->
 // hotline.
 func sourceFromName(path string) string {
-	base := scrubFileName(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
+	base := ScrubFileName(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
 	s := nameTail.ReplaceAllString(base, "")
 	if s == "" {
 		s = base
@@ -416,6 +416,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	}
 	log := opts.Logger.With("file", display)
 	defer func() {
+		res.Err = scrubError(res.Err)
 		switch {
 		case res.Err != nil:
 			log.Error("ingest failed", "err", res.Err)

@@ -235,17 +235,17 @@ func withoutPersonal(header, kinds []string) []string {
 	return out
 }
 
-// commonSurnames are the surnames scrubFileName takes a name beside a masked number by (the most common
+// commonSurnames are the surnames ScrubFileName takes a name beside a masked number by (the most common
 // hundred or so, and the compound ones).
 var commonSurnames = []string{"欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "慕容", "令狐"}
 
 const singleSurnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 
-// scrubFileName removes personal data from a file name before it is landed (batches.file_path,
+// ScrubFileName removes personal data from a file name before it is landed (batches.file_path,
 // source_system), logged or quoted: phone, ID and card numbers and e-mail addresses (Scrub), and a name of two
 // to four Chinese characters beginning with a common surname when it stands beside a masked number as its own
 // part of the name (投诉_13812345678_张三.csv -> 投诉_[手机号]_[姓名].csv).
-func scrubFileName(name string) string {
+func ScrubFileName(name string) string {
 	s := Scrub(name)
 	if s == name {
 		return name
@@ -295,4 +295,21 @@ func looksLikeName(s string) bool {
 		}
 	}
 	return len(rs) <= 3 && strings.ContainsRune(singleSurnames, rs[0])
+}
+
+// scrubbedError shows an error with file names (and any personal pattern) scrubbed: an os error quotes the real
+// path. errors.Is, errors.As and catalog.HasKey see through it.
+type scrubbedError struct{ err error }
+
+func (e scrubbedError) Error() string { return ScrubFileName(e.err.Error()) }
+func (e scrubbedError) Unwrap() error { return e.err }
+
+func scrubError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := err.(scrubbedError); ok {
+		return err
+	}
+	return scrubbedError{err}
 }

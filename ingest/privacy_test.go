@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -199,4 +200,25 @@ func TestFileNamesScrubbed(t *testing.T) {
 	if !strings.Contains(got, "投诉_[手机号]_[姓名]") {
 		t.Fatalf("source: %s", got)
 	}
+
+	// Through the inbox: a file that fails, and one that lands and is moved.
+	in := filepath.Join(dir, "inbox")
+	if err := os.MkdirAll(in, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, in, "投诉_13912345678_李四.csv", "no header here\n")
+	writeFile(t, in, "客户_440301199001011234.csv", "complaint id,received at,narrative\nC1,2026-10-05,x\n")
+	log.Reset()
+	opts.InboxSettle = -1
+	res, err = IngestInbox(ctx, w, opts, in)
+	if err != nil || len(res) != 2 {
+		t.Fatalf("%v %+v", err, res)
+	}
+	text := log.String() + res[0].Path + res[1].Path + fmt.Sprint(res[0].Err, res[1].Err)
+	if b, err := os.ReadFile(filepath.Join(in, "failed", "投诉_13912345678_李四.csv.reason.txt")); err == nil {
+		text += string(b)
+	} else {
+		t.Fatal(err)
+	}
+	assertNoPersonal(t, "inbox", text, "13912345678", "李四", "440301199001011234")
 }
