@@ -8,8 +8,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-
-	"complaints/catalog"
 )
 
 // CheckReport is what `sources check FILE` shows: how the file would be read and mapped, five sample landed
@@ -78,11 +76,7 @@ func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckRe
 		rep.MappedBy[f] = o.mapper.cols.By[f]
 		mappedCols[i] = true
 	}
-	for _, f := range KeyableFields {
-		if kind := o.mapper.keyed[fieldIndex(f)]; kind != "" {
-			rep.Personal = append(rep.Personal, catalog.Errorf("msg_privacy_personal_column", cellText(rep.Mapping[f]), f, kind))
-		}
-	}
+	rep.Personal = personalColumns(o)
 	for i, h := range t.Header {
 		if !mappedCols[i] && h != "" {
 			rep.Unmapped = append(rep.Unmapped, h)

@@ -467,6 +467,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 		return res
 	}
 	defer o.table.Close()
+	logPersonalColumns(log, o)
 	res.Source, res.Format, res.Encoding, res.Sheet = o.source, o.table.Format, o.table.Encoding, o.table.Sheet
 	if o.asOf != nil {
 		res.AsOf = o.asOf.Format("2006-01-02")

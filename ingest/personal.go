@@ -5,8 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
+
+	"complaints/catalog"
 )
 
 // Personal columns (ingest/README.md, Privacy). An id column (source_id, referral_ref: landed as text, never
@@ -312,4 +315,31 @@ func scrubError(err error) error {
 		return err
 	}
 	return scrubbedError{err}
+}
+
+// personalColumns are the messages (msg_privacy_personal_column) naming the id columns of an opened file that
+// land keyed.
+func personalColumns(o *opened) []error {
+	var out []error
+	for _, f := range KeyableFields {
+		fi := fieldIndex(f)
+		kind := o.mapper.keyed[fi]
+		if kind == "" {
+			continue
+		}
+		header := ""
+		if c := o.mapper.col[fi]; c >= 0 && c < len(o.table.Header) {
+			header = cellText(o.table.Header[c])
+		}
+		out = append(out, catalog.Errorf("msg_privacy_personal_column", header, f, catalog.Msg("msg_privacy_kind_"+kind)))
+	}
+	return out
+}
+
+// logPersonalColumns says in the log which id columns land keyed: a column judged personal in one export and
+// not in the next would split its complaints (a profile's personal / not_personal settles it).
+func logPersonalColumns(log *slog.Logger, o *opened) {
+	for _, m := range personalColumns(o) {
+		log.Warn(m.Error())
+	}
 }
