@@ -5,9 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"complaints/catalog"
+	"complaints/internal/atomicfile"
 )
 
 // TestIngestAndRunRefuseWithoutKey: no key, no ingest: exit status 2 (a usage error), one sentence naming the
@@ -33,5 +35,31 @@ func TestIngestAndRunRefuseWithoutKey(t *testing.T) {
 		if _, err := os.Stat(wh); !os.IsNotExist(err) {
 			t.Fatalf("%v: a warehouse was created", args)
 		}
+	}
+}
+
+// TestFileModeFromConfig: privacy.file_mode reaches the written files (atomicfile) and the warehouse, under a
+// umask of 022.
+func TestFileModeFromConfig(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	defer atomicfile.SetMode(0)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "complaints.yaml")
+	csv := filepath.Join(dir, "a.csv")
+	for p, b := range map[string]string{cfg: "privacy:\n  file_mode: \"0640\"\n", csv: "complaint id,received at,narrative\nA1,2026-10-05,text\n"} {
+		if err := os.WriteFile(p, []byte(b), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wh := filepath.Join(dir, "w.duckdb")
+	if out, err := run(t, "--config", cfg, "--warehouse", wh, "ingest", csv); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if atomicfile.Mode() != 0o640 {
+		t.Fatalf("atomicfile mode %v", atomicfile.Mode())
+	}
+	if fi, err := os.Stat(wh); err != nil || fi.Mode().Perm() != 0o640 {
+		t.Fatalf("warehouse: %v %v", fi.Mode(), err)
 	}
 }
