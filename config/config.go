@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -83,11 +85,38 @@ type IngestConfig struct {
 	MaxRejectRate float64 `yaml:"max_reject_rate"`
 }
 
-// PrivacyConfig says where the HMAC key comes from.
+// PrivacyConfig says where the HMAC key comes from and how private the files written are.
 type PrivacyConfig struct {
-	// KeyEnv names the environment variable holding the HMAC key. When it is unset, a built-in demo key is
-	// used and a warning printed: never run real data with it.
+	// KeyEnv names the environment variable holding the HMAC key. There is no built-in key: ingest, run and
+	// the inbox refuse to start without it (HMACKey).
 	KeyEnv string `yaml:"key_env"`
+	// FileMode is the permission of every file written (reports, dashboards, lists, CSV exports, the inbox's
+	// notes and moved files, the warehouse): an octal string such as "0600" (default) or "0640".
+	FileMode string `yaml:"file_mode"`
+}
+
+// DefaultFileMode is the permission of written files when privacy.file_mode is not set.
+const DefaultFileMode = "0600"
+
+// Mode is privacy.file_mode as a permission (DefaultFileMode when empty; Validate has checked it).
+func (p PrivacyConfig) Mode() os.FileMode {
+	m, err := parseFileMode(p.FileMode)
+	if err != nil {
+		m, _ = parseFileMode(DefaultFileMode)
+	}
+	return m
+}
+
+// parseFileMode reads an octal permission of owner read/write at least and no execute or special bits.
+func parseFileMode(s string) (os.FileMode, error) {
+	if s == "" {
+		s = DefaultFileMode
+	}
+	v, err := strconv.ParseUint(s, 8, 32)
+	if err != nil || v&^0o666 != 0 || v&0o600 != 0o600 {
+		return 0, fmt.Errorf("privacy.file_mode: %q is not allowed; use an octal permission with owner read and write and no execute bits, such as \"0600\" or \"0640\"", s)
+	}
+	return os.FileMode(v), nil
 }
 
 // PolicyConfig holds the time limits and windows (domain.md sections 4-5).
@@ -139,7 +168,7 @@ func Default() *Config {
 		Warehouse:   WarehouseConfig{Path: "complaints.duckdb", Threads: 0, MemoryLimit: DefaultMemoryLimit},
 		OutputDir:   "out",
 		Ingest:      IngestConfig{MaxRejectRate: 0.20},
-		Privacy:     PrivacyConfig{KeyEnv: "COMPLAINTS_HMAC_KEY"},
+		Privacy:     PrivacyConfig{KeyEnv: "COMPLAINTS_HMAC_KEY", FileMode: DefaultFileMode},
 		Policy: PolicyConfig{
 			InternalDaysGeneral: 3, InternalDaysComplex: 10, InternalWarningDays: 7,
 			RegulatoryDays: 15, DuplicateWindowDays: 7, RepeatWindowDays: 90, OnTimeTarget: 0.95,
@@ -202,6 +231,12 @@ func (c *Config) Validate() error {
 	if c.Ingest.MaxRejectRate < 0 || c.Ingest.MaxRejectRate > 1 {
 		return fmt.Errorf("ingest.max_reject_rate: %v is not a rate; use a number from 0 to 1", c.Ingest.MaxRejectRate)
 	}
+	if c.Privacy.KeyEnv == "" {
+		return fmt.Errorf("privacy.key_env: empty; name the environment variable holding the key (such as COMPLAINTS_HMAC_KEY)")
+	}
+	if _, err := parseFileMode(c.Privacy.FileMode); err != nil {
+		return err
+	}
 	p := c.Policy
 	for key, v := range map[string]int{
 		"policy.internal_days_general": p.InternalDaysGeneral, "policy.internal_days_complex": p.InternalDaysComplex,
@@ -231,6 +266,16 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("sources[%d].name: %q is used twice; source names must be unique", i, s.Name)
 		}
 		seen[s.Name] = true
+		for key, list := range map[string][]string{"personal": s.Personal, "not_personal": s.NotPersonal} {
+			for _, f := range list {
+				if !slices.Contains(ingest.KeyableFields, f) {
+					return fmt.Errorf("sources[%d].%s: %q is not allowed; use %s (the personal fields customer_* are always keyed)", i, key, f, strings.Join(ingest.KeyableFields, " or "))
+				}
+				if slices.Contains(s.Personal, f) && slices.Contains(s.NotPersonal, f) {
+					return fmt.Errorf("sources[%d]: %q is listed both as personal and as not_personal; keep one", i, f)
+				}
+			}
+		}
 		switch s.Format {
 		case "", "csv", "tsv", "xlsx", "json", "ndjson", "parquet":
 		default:
@@ -248,15 +293,13 @@ func (c *Config) Resolve(p string) string {
 	return filepath.Join(c.Dir, p)
 }
 
-// DemoKey is the built-in HMAC key, used only when no key is configured; a warning is printed when it is.
-const DemoKey = "complaints-demo-key-do-not-use-for-real-data"
-
-// HMACKey returns the key for customer hashes and whether it is the built-in demo key.
-func (c *Config) HMACKey() (key []byte, demo bool) {
+// HMACKey returns the key for customer hashes, read from the environment variable privacy.key_env names. It
+// fails closed: unset or empty, the error (msg_privacy_no_key) names the variable and there is no fallback.
+func (c *Config) HMACKey() ([]byte, error) {
 	if c.Privacy.KeyEnv != "" {
 		if v := os.Getenv(c.Privacy.KeyEnv); v != "" {
-			return []byte(v), false
+			return []byte(v), nil
 		}
 	}
-	return []byte(DemoKey), true
+	return nil, ingest.ErrNoKey(c.Privacy.KeyEnv)
 }

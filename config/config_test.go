@@ -86,3 +86,36 @@ func TestErrorsNameKeyAndLine(t *testing.T) {
 		})
 	}
 }
+
+// TestPrivacyKeys: privacy.file_mode is 0600 unless set, is validated, and the key fails closed.
+func TestPrivacyKeys(t *testing.T) {
+	c, err := Parse(nil, "t")
+	if err != nil || c.Privacy.Mode() != 0o600 {
+		t.Fatalf("default: %v %v", c.Privacy.Mode(), err)
+	}
+	c, err = Parse([]byte("privacy:\n  file_mode: \"0640\"\n"), "t")
+	if err != nil || c.Privacy.Mode() != 0o640 {
+		t.Fatalf("0640: %v %v", c.Privacy.Mode(), err)
+	}
+	for _, bad := range []string{"0755", "0400", "rw", "0644x", "01600"} {
+		if _, err := Parse([]byte("privacy:\n  file_mode: \""+bad+"\"\n"), "t"); err == nil || !strings.Contains(err.Error(), "privacy.file_mode") {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+	if _, err := Parse([]byte("sources:\n  - {name: a, personal: [referral_ref], not_personal: [source_id]}\n"), "t"); err != nil {
+		t.Fatalf("personal lists: %v", err)
+	}
+	for _, bad := range []string{"{name: a, personal: [narrative]}", "{name: a, personal: [source_id], not_personal: [source_id]}"} {
+		if _, err := Parse([]byte("sources:\n  - "+bad+"\n"), "t"); err == nil {
+			t.Errorf("%s: accepted", bad)
+		}
+	}
+	t.Setenv("COMPLAINTS_HMAC_KEY", "")
+	if _, err := c.HMACKey(); err == nil || !strings.Contains(err.Error(), "COMPLAINTS_HMAC_KEY") {
+		t.Fatalf("no key: %v", err)
+	}
+	t.Setenv("COMPLAINTS_HMAC_KEY", "k")
+	if k, err := c.HMACKey(); err != nil || string(k) != "k" {
+		t.Fatalf("key: %q %v", k, err)
+	}
+}

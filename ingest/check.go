@@ -35,6 +35,8 @@ type CheckReport struct {
 	Rejects                  []Reject
 	// Problems foreseen: missing required columns, a reject rate above the limit, unmapped headers.
 	Problems []string
+	// Personal says which id columns land keyed as personal data (msg_privacy_personal_column, one a column).
+	Personal []error
 }
 
 // Check inspects a file with profile p (nil: the profile is found as IngestFiles would, by header) and
@@ -75,6 +77,7 @@ func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckRe
 		rep.MappedBy[f] = o.mapper.cols.By[f]
 		mappedCols[i] = true
 	}
+	rep.Personal = personalColumns(o)
 	for i, h := range t.Header {
 		if !mappedCols[i] && h != "" {
 			rep.Unmapped = append(rep.Unmapped, h)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"complaints/internal/atomicfile"
 	"complaints/warehouse"
 )
 
@@ -75,10 +76,15 @@ func lookAt(path string) (fileLook, bool) {
 func IngestInbox(ctx context.Context, w *warehouse.Warehouse, opts Options, dir string) ([]FileResult, error) {
 	opts.defaults()
 	if len(opts.HMACKey) == 0 {
-		return nil, errors.New("ingest: no privacy key: customer identifiers cannot be hashed (set the key named by privacy.key_env)")
+		return nil, ErrNoKey(opts.KeyEnv)
 	}
 	if w == nil && !opts.DryRun {
 		return nil, errors.New("ingest: no warehouse")
+	}
+	if w != nil {
+		if err := CheckKey(ctx, w, opts.HMACKey, !opts.DryRun); err != nil {
+			return nil, err
+		}
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -162,10 +168,10 @@ func moveInboxFile(dir, path string, r *FileResult, opts Options) {
 	case r.Err != nil:
 		sub, noteExt = InboxFailed, ".reason.txt"
 		note = fmt.Sprintf("%s\nfile: %s\nsha256: %s\nfailed at: %s\nnothing of this file was landed; fix the cause (or its source profile) and drop the file in the inbox again.\n",
-			r.Err.Error(), filepath.Base(path), r.SHA256, warehouse.WallClockText(opts.Now()))
+			Scrub(r.Err.Error()), ScrubFileName(filepath.Base(path)), r.SHA256, warehouse.WallClockText(opts.Now()))
 	case r.Skipped:
 		noteExt = ".skipped.txt"
-		note = fmt.Sprintf("skipped: %s\nfile: %s\nsha256: %s\nat: %s\n", r.SkipReason, filepath.Base(path), r.SHA256, warehouse.WallClockText(opts.Now()))
+		note = fmt.Sprintf("skipped: %s\nfile: %s\nsha256: %s\nat: %s\n", r.SkipReason, ScrubFileName(filepath.Base(path)), r.SHA256, warehouse.WallClockText(opts.Now()))
 	}
 	to := filepath.Join(dir, sub)
 	if err := os.MkdirAll(to, 0o755); err != nil {
@@ -174,16 +180,17 @@ func moveInboxFile(dir, path string, r *FileResult, opts Options) {
 	}
 	dest := freeName(to, filepath.Base(path))
 	if err := os.Rename(path, dest); err != nil {
-		r.Err = errors.Join(r.Err, fmt.Errorf("inbox: move %s to %s/: %w", filepath.Base(path), sub, err))
+		r.Err = errors.Join(r.Err, scrubError(fmt.Errorf("inbox: move %s to %s/: %w", filepath.Base(path), sub, err)))
 		return
 	}
 	r.MovedTo = dest
+	_ = os.Chmod(dest, atomicfile.Mode()) // the export holds customers' data: as private as every output
 	if note != "" {
-		if err := os.WriteFile(dest+noteExt, []byte(note), 0o644); err != nil {
-			opts.Logger.Warn("inbox: cannot write note", "file", dest+noteExt, "err", err)
+		if err := atomicfile.Write(dest+noteExt, []byte(note)); err != nil {
+			opts.Logger.Warn("inbox: cannot write note", "file", ScrubFileName(dest+noteExt), "err", scrubError(err))
 		}
 	}
-	opts.Logger.Info("moved", "file", r.Path, "to", dest)
+	opts.Logger.Info("moved", "file", r.Path, "to", ScrubFileName(dest))
 }
 
 // freeName returns dir/name, or dir/<stem>.N<ext> with the smallest N >= 2 not yet taken.

@@ -32,8 +32,11 @@ type Options struct {
 	Profiles []Profile
 	// BaseDir is the folder globs are relative to; landed file paths are relative to it when inside it.
 	BaseDir string
-	// HMACKey is the secret key for customer identifier hashes (HMAC-SHA256). Required.
+	// HMACKey is the secret key for customer identifier hashes (HMAC-SHA256). Required: without it nothing is
+	// ingested (ErrNoKey), and a warehouse built under another key is refused (CheckKey).
 	HMACKey []byte
+	// KeyEnv names the environment variable the key comes from, for the message when it is missing.
+	KeyEnv string
 	// MaxRejectRate: a file rejecting a larger share of its rows is not taken at all. 0 means the default 0.20.
 	MaxRejectRate float64
 	// DryRun reads and maps every file and reports counts, landing nothing.
@@ -218,10 +221,15 @@ func profileByGlob(opts Options, path string) *Profile {
 func run(ctx context.Context, w *warehouse.Warehouse, opts Options, jobs []job) ([]FileResult, error) {
 	opts.defaults()
 	if len(opts.HMACKey) == 0 {
-		return nil, errors.New("ingest: no privacy key: customer identifiers cannot be hashed (set the key named by privacy.key_env)")
+		return nil, ErrNoKey(opts.KeyEnv)
 	}
 	if w == nil && !opts.DryRun {
 		return nil, errors.New("ingest: no warehouse")
+	}
+	if w != nil {
+		if err := CheckKey(ctx, w, opts.HMACKey, !opts.DryRun); err != nil {
+			return nil, err
+		}
 	}
 	var progress *mpb.Progress
 	if opts.Progress {
@@ -244,8 +252,13 @@ func run(ctx context.Context, w *warehouse.Warehouse, opts Options, jobs []job) 
 	return results, ctx.Err()
 }
 
-// displayPath is the path as landed: relative to BaseDir when the file is inside it, with forward slashes.
+// displayPath is the path as landed (batches.file_path), logged and shown: relative to BaseDir when the file is
+// inside it, with forward slashes, and scrubbed of personal data (ScrubFileName).
 func displayPath(base, path string) string {
+	return ScrubFileName(rawDisplayPath(base, path))
+}
+
+func rawDisplayPath(base, path string) string {
 	if base != "" {
 		ab, err1 := filepath.Abs(base)
 		ap, err2 := filepath.Abs(path)
@@ -333,7 +346,7 @@ var nameTail = regexp.MustCompile(`[-_. ]*(\d{4}[-_.]?\d{2}[-_.]?\d{2}|\d+)?$`)
 // sourceFromName derives a source name from a file name when no profile names it: hotline_20261020.csv ->
 // hotline.
 func sourceFromName(path string) string {
-	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	base := ScrubFileName(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
 	s := nameTail.ReplaceAllString(base, "")
 	if s == "" {
 		s = base
@@ -460,6 +473,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	}
 	log := opts.Logger.With("file", display)
 	defer func() {
+		res.Err = scrubError(res.Err)
 		switch {
 		case res.Err != nil:
 			log.Error("ingest failed", "err", res.Err)
@@ -511,6 +525,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	}
 	defer o.table.Close()
 	o.receiptBounds(opts)
+	logPersonalColumns(log, o)
 	res.Source, res.Format, res.Encoding, res.Sheet = o.source, o.table.Format, o.table.Encoding, o.table.Sheet
 	if o.asOf != nil {
 		res.AsOf = o.asOf.Format("2006-01-02")

@@ -326,11 +326,11 @@ func rejectRateError(st mapStats, maxRate float64, rejects []Reject) error {
 		}
 		s := fmt.Sprintf("row %d", r.Row)
 		if r.Column != "" {
-			s += fmt.Sprintf(" column %q", r.Column)
+			s += " column " + quoteCell(r.Column)
 		}
-		s += ": " + r.Reason
+		s += ": " + Scrub(r.Reason)
 		if r.RawValue != "" {
-			s += fmt.Sprintf(" (%q)", r.RawValue)
+			s += " (" + quoteCell(r.RawValue) + ")"
 		}
 		ex = append(ex, s)
 	}

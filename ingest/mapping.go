@@ -89,6 +89,8 @@ type mapper struct {
 	yearsText    string
 	latest       string
 	latestIsAsOf bool
+	// keyed is, per inputFields index, why the field's values land keyed ("" : as exported); personal.go.
+	keyed []string
 }
 
 // Indexes into inputFields and landingColumns of the fields the mapping treats specially.
@@ -148,19 +150,29 @@ func (m *mapper) customerKey(normalised string) string {
 	return string(out[:])
 }
 
-// missingColumnsError names the file, the missing fields, the headers found and the closest matches.
+// missingColumnsError names the file, the missing fields, the headers found and the closest matches. The
+// header's cells are quoted only when the row looks like a header (looksLikeHeader), each through quoteCell;
+// otherwise (a headerless file, whose first row is a customer's record) msg_privacy_not_header says so
+// without quoting a cell. A personal column is never proposed as the complaint id.
 func missingColumnsError(file string, t *table, cm columnMap, missing []string) error {
-	var hints []string
-	for _, f := range missing {
-		if c := closestHeaders(f, t.Header, 3); len(c) > 0 {
-			hints = append(hints, fmt.Sprintf("%s: closest %q", f, c))
-		}
-	}
 	where := file
 	if t.Sheet != "" {
-		where = fmt.Sprintf("%s sheet %q", file, t.Sheet)
+		where = fmt.Sprintf("%s sheet %s", file, quoteCell(t.Sheet))
 	}
-	msg := fmt.Sprintf("file %s: required column(s) %s not found in the header (row %d): %q", where, strings.Join(missing, ", "), t.HeaderRow, t.Header)
+	if !looksLikeHeader(t.Header) {
+		return fmt.Errorf("%w: %w", catalog.Msg("msg_privacy_not_header", where, t.HeaderRow, len(t.Header), strings.Join(missing, ", ")), ErrMissingColumns)
+	}
+	var hints []string
+	for _, f := range missing {
+		candidates := t.Header
+		if f == "source_id" || f == "referral_ref" {
+			candidates = withoutPersonal(t.Header, t.personal)
+		}
+		if c := closestHeaders(f, candidates, 3); len(c) > 0 {
+			hints = append(hints, fmt.Sprintf("%s: closest %s", f, quoteCells(c)))
+		}
+	}
+	msg := fmt.Sprintf("file %s: required column(s) %s not found in the header (row %d): %s", where, strings.Join(missing, ", "), t.HeaderRow, quoteCells(t.Header))
 	if len(hints) > 0 {
 		msg += "; " + strings.Join(hints, "; ")
 	}
@@ -172,6 +184,7 @@ func missingColumnsError(file string, t *table, cm columnMap, missing []string) 
 var ErrMissingColumns = fmt.Errorf("missing required columns")
 
 func newMapper(file string, t *table, p *Profile, key []byte) (*mapper, error) {
+	t.personal = sampleColumns(t)
 	cm := resolveColumns(t.Header, p)
 	var missing []string
 	for _, f := range requiredFields {
@@ -183,7 +196,8 @@ func newMapper(file string, t *table, p *Profile, key []byte) (*mapper, error) {
 		return nil, missingColumnsError(file, t, cm, missing)
 	}
 	m := &mapper{file: file, table: t, profile: p, cols: cm, key: key, hints: map[string]*string{},
-		col: make([]int, len(inputFields)), values: make([]map[string]string, len(inputFields))}
+		col: make([]int, len(inputFields)), values: make([]map[string]string, len(inputFields)),
+		keyed: personalFields(p, cm, t.personal)}
 	for i, f := range inputFields {
 		if f.Kind == kindDate || f.Kind == kindRequired {
 			m.hints[f.Name] = new(string)
@@ -288,7 +302,7 @@ func (m *mapper) mapRow(r rawRow, out []string) *Reject {
 	rej := m.mapRowValues(r, out)
 	if rej != nil {
 		if id, _ := m.get(r.Fields, "source_id"); id != "" {
-			rej.sourceID = id
+			rej.sourceID = m.idValue(fiSourceID, id)
 		}
 	}
 	return rej
@@ -314,7 +328,7 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 	if rej := m.placeInTime(r, recv, recvText); rej != nil {
 		return rej
 	}
-	out[liSourceID] = id
+	out[liSourceID] = m.idValue(fiSourceID, id)
 	out[liReceivedAt] = recvText
 
 	name, _ := m.at(r.Fields, fiName)
@@ -343,7 +357,7 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 		}
 		switch f := &inputFields[fi]; f.Kind {
 		case kindID:
-			out[li] = v
+			out[li] = m.idValue(fi, v)
 		case kindDate:
 			if t, ok := parseDateText(v, m.layouts, m.table.Serials, m.table.Date1904, m.hints[f.Name]); ok {
 				out[li] = t
@@ -358,6 +372,14 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 		out[liIntake] = m.intake
 	}
 	return nil
+}
+
+// idValue is an id field's landed value: as exported, or keyed when its column is personal (keyedID).
+func (m *mapper) idValue(fi int, v string) string {
+	if m.keyed == nil || m.keyed[fi] == "" {
+		return v
+	}
+	return keyedID(m.key, v)
 }
 
 // activeColumns says which landing columns (indexed like landingColumns) this file's mapping can fill; the

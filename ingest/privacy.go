@@ -1,12 +1,18 @@
 package ingest
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"regexp"
+	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"complaints/catalog"
+	"complaints/warehouse"
 )
 
 // The privacy boundary (domain.md section 5): names, phones, ID and card numbers and e-mail addresses never
@@ -425,4 +431,126 @@ func countDigits(s string) int {
 		}
 	}
 	return n
+}
+
+// keyFingerprintText is the fixed string whose HMAC under the key is the warehouse's key fingerprint.
+const keyFingerprintText = "complaints: privacy key fingerprint v1"
+
+// keyFingerprintName is the warehouse_meta row holding the fingerprint.
+const keyFingerprintName = "key_fingerprint"
+
+// KeyFingerprint identifies a key without revealing it: the HMAC-SHA256 (hex) of a fixed string under the key.
+func KeyFingerprint(key []byte) string { return CustomerKey(key, keyFingerprintText) }
+
+// DefaultKeyEnv is the environment variable the key is read from when the config names none.
+const DefaultKeyEnv = "COMPLAINTS_HMAC_KEY"
+
+// ErrNoKey is the error (msg_privacy_no_key) of an ingest without a key; env names the variable to set.
+func ErrNoKey(env string) error {
+	if env == "" {
+		env = DefaultKeyEnv
+	}
+	return catalog.Errorf("msg_privacy_no_key", env)
+}
+
+// CheckKey compares the key with the fingerprint the warehouse was built with, storing it first when the
+// warehouse has none and store is set (the first ingest). A different key is refused (msg_privacy_key_differs):
+// its hashes would never match the stored ones, so customers would silently stop linking. Neither key is shown.
+func CheckKey(ctx context.Context, w *warehouse.Warehouse, key []byte, store bool) error {
+	fp := KeyFingerprint(key)
+	var have string
+	var err error
+	if store {
+		have, err = w.SetMetaOnce(ctx, keyFingerprintName, fp)
+	} else {
+		have, err = w.Meta(ctx, keyFingerprintName)
+	}
+	if err != nil {
+		return err
+	}
+	if have != "" && !hmac.Equal([]byte(have), []byte(fp)) {
+		return catalog.Errorf("msg_privacy_key_differs", w.Path)
+	}
+	return nil
+}
+
+// maxQuotedRunes is the most characters of one cell an error or log line quotes.
+const maxQuotedRunes = 40
+
+// quoteCell is how every error, log line and note quotes text read from a file (a header cell, a rejected
+// value): personal patterns scrubbed (Scrub: phones, ID and card numbers, e-mail addresses), control characters
+// such as line breaks shown as spaces (a swallowed file cannot forge lines), cut to maxQuotedRunes characters
+// with an ellipsis, and quoted as Go's %q does.
+func quoteCell(s string) string { return strconv.Quote(cellText(s)) }
+
+// quoteCells quotes a row's cells the way %q quotes a []string: ["a" "b"].
+func quoteCells(cells []string) string {
+	q := make([]string, len(cells))
+	for i, c := range cells {
+		q[i] = quoteCell(c)
+	}
+	return "[" + strings.Join(q, " ") + "]"
+}
+
+// cellText is quoteCell's text before the quotes.
+func cellText(s string) string {
+	s = Scrub(s)
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if n == maxQuotedRunes {
+			b.WriteString("…")
+			break
+		}
+		if unicode.IsControl(r) {
+			r = ' '
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return b.String()
+}
+
+// maxHeaderRunes is the longest cell a header row may have: longer ones are data (or a quote that swallowed
+// the file).
+const maxHeaderRunes = 60
+
+// looksLikeHeader says whether a row chosen as the header may be quoted in an error: no cell holds a personal
+// pattern, a line break or more than maxHeaderRunes characters, and at most half of its non-empty cells are
+// data values (numbers, dates, amounts). A headerless file's first row (a customer's name, phone, ID ...) fails.
+func looksLikeHeader(cells []string) bool {
+	values, nonEmpty := 0, 0
+	for _, c := range cells {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		nonEmpty++
+		if personalText(c) || strings.ContainsAny(c, "\r\n") || utf8.RuneCountInString(c) > maxHeaderRunes {
+			return false
+		}
+		if valueLike(c) {
+			values++
+		}
+	}
+	return 2*values <= nonEmpty
+}
+
+// personalText says whether text holds a phone, ID or card number or an e-mail address (Scrub would mask it).
+func personalText(s string) bool { return Scrub(s) != s }
+
+// valueLike says whether a cell reads as a data value rather than a column name: mostly digits and the
+// punctuation of dates, times and amounts (2026-10-05, 1,234.50, 14:05).
+func valueLike(s string) bool {
+	digits, other := 0, 0
+	for _, r := range halfWidth(s) {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case strings.ContainsRune(" -/:.,+年月日时分秒元", r):
+		default:
+			other++
+		}
+	}
+	return digits >= 3 && other <= 1
 }

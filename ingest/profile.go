@@ -31,4 +31,11 @@ type Profile struct {
 	Columns map[string]string `yaml:"columns,omitempty"`
 	// Values maps raw values of a field to the value to land, e.g. status: {"1": 已办结}.
 	Values map[string]map[string]string `yaml:"values,omitempty"`
+	// Personal names id fields (source_id, referral_ref) whose values are personal data whatever they look
+	// like: they land keyed ("k:" and a keyed hash). Without it a column is personal when most of its sampled
+	// values are phone, ID or card numbers.
+	Personal []string `yaml:"personal,omitempty"`
+	// NotPersonal names id fields that land as exported even when their values look like phone, ID or card
+	// numbers (an order number that passes the Luhn check, say).
+	NotPersonal []string `yaml:"not_personal,omitempty"`
 }

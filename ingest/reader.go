@@ -29,6 +29,8 @@ type table struct {
 	Header    []string
 	// Titles are the texts of title rows above the header (for an as-of date such as 截至2026年10月31日).
 	Titles []string
+	// personal is, per header column, the kind of personal data its sampled values mostly are ("" for none).
+	personal []string
 	// StrictWidth: a data row must have as many fields as the header (delimited text).
 	StrictWidth bool
 	// XLSX: plain numbers in date fields are Excel serials in this date system.

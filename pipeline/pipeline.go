@@ -80,21 +80,26 @@ func (e *Env) OpenWarehouse(ctx context.Context, readOnly bool) (*warehouse.Ware
 	c := e.Config.Warehouse
 	return warehouse.Open(ctx, warehouse.Options{
 		Path: e.WarehouseFile(), Threads: c.Threads, MemoryLimit: c.MemoryLimit,
-		TempDirectory: e.Config.Resolve(c.TempDirectory), ReadOnly: readOnly,
+		TempDirectory: e.Config.Resolve(c.TempDirectory), ReadOnly: readOnly, FileMode: e.Config.Privacy.Mode(),
 	})
 }
 
-// IngestOptions builds ingest options from the config; it warns when the demo key is in use.
+// RequireKey fails (msg_privacy_no_key, naming the environment variable) when no privacy key is set: ingest,
+// run and the inbox call it before opening the warehouse.
+func (e *Env) RequireKey() error {
+	_, err := e.Config.HMACKey()
+	return err
+}
+
+// IngestOptions builds ingest options from the config. Without a key (config.HMACKey fails) HMACKey is empty
+// and ingest refuses, naming the environment variable; commands check RequireKey first.
 func (e *Env) IngestOptions(dryRun bool) ingest.Options {
-	key, demo := e.Config.HMACKey()
-	if demo {
-		e.logger().Warn("no privacy key configured: customer hashes use the built-in demo key; set the environment variable named by privacy.key_env before ingesting real data",
-			"env", e.Config.Privacy.KeyEnv)
-	}
+	key, _ := e.Config.HMACKey()
 	return ingest.Options{
 		Profiles:      e.Config.Sources,
 		BaseDir:       e.Config.Dir,
 		HMACKey:       key,
+		KeyEnv:        e.Config.Privacy.KeyEnv,
 		MaxRejectRate: e.Config.Ingest.MaxRejectRate,
 		DryRun:        dryRun,
 		Progress:      e.Progress,

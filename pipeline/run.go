@@ -127,7 +127,7 @@ func PrintIngest(out io.Writer, files []ingest.FileResult) {
 			result += fmt.Sprintf("; %d ids missing from this full snapshot (listed)", f.MissingFromSnapshot)
 		}
 		if f.MovedTo != "" {
-			result += "; moved to " + f.MovedTo
+			result += "; moved to " + ingest.ScrubFileName(f.MovedTo)
 		}
 		enc := f.Format
 		if f.Encoding != "" {

@@ -15,6 +15,8 @@ DIR=${1:-/tmp/complaints-bench-1m}
 ROWS=${BENCH_ROWS:-1000000}
 PERIOD=${BENCH_PERIOD:-2026-10}
 BIN=$DIR/complaints
+# ingest has no built-in privacy key; the benchmark's invented data is keyed with its own.
+export COMPLAINTS_HMAC_KEY=${COMPLAINTS_HMAC_KEY:-bench-1m-invented-data-key}
 mkdir -p "$DIR"
 go build -tags duckdb_arrow -o "$BIN" ./cmd/complaints
 

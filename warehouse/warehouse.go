@@ -39,6 +39,9 @@ type Options struct {
 	TempDirectory string
 	// ReadOnly opens the file without write access (several readers may share it).
 	ReadOnly bool
+	// FileMode is the permission the warehouse file and its WAL are given when opened for writing and when
+	// closed; 0 means 0600 (config privacy.file_mode).
+	FileMode os.FileMode
 }
 
 // Warehouse is an open DuckDB warehouse with its schema migrated.
@@ -46,6 +49,7 @@ type Warehouse struct {
 	DB        *sql.DB
 	Path      string
 	connector *duckdb.Connector
+	mode      os.FileMode // 0: read-only or in memory, the files are left alone
 }
 
 // Open opens (creating if needed) the warehouse file and applies any pending migrations.
@@ -103,24 +107,66 @@ func Open(ctx context.Context, opts Options) (*Warehouse, error) {
 		return nil, explainOpenError(path, err)
 	}
 	w := &Warehouse{DB: db, Path: path, connector: connector}
+	if !opts.ReadOnly && path != "" {
+		w.mode = opts.FileMode
+		if w.mode == 0 {
+			w.mode = 0o600
+		}
+	}
 	if !opts.ReadOnly {
 		if _, err := w.Migrate(ctx); err != nil {
 			db.Close()
 			return nil, err
 		}
 	}
+	w.restrict()
 	return w, nil
+}
+
+// restrict gives the warehouse file and its WAL (when there is one) the configured permission: DuckDB creates
+// them with the process umask's.
+func (w *Warehouse) restrict() {
+	if w.mode == 0 {
+		return
+	}
+	for _, p := range []string{w.Path, w.Path + ".wal"} {
+		_ = os.Chmod(p, w.mode) // absent (no WAL) is fine
+	}
 }
 
 // Close closes the warehouse.
 func (w *Warehouse) Close() error {
+	w.restrict()
 	err := w.DB.Close()
 	if w.connector != nil {
 		if cerr := w.connector.Close(); err == nil {
 			err = cerr
 		}
 	}
+	w.restrict()
 	return err
+}
+
+// Meta returns the value stored under name in warehouse_meta, "" when there is none.
+func (w *Warehouse) Meta(ctx context.Context, name string) (string, error) {
+	var v string
+	err := w.DB.QueryRowContext(ctx, "SELECT value FROM warehouse_meta WHERE name = ?", name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("warehouse %q: read warehouse_meta: %w", w.Path, err)
+	}
+	return v, nil
+}
+
+// SetMetaOnce stores value under name unless a value is already there, and returns the value in effect.
+func (w *Warehouse) SetMetaOnce(ctx context.Context, name, value string) (string, error) {
+	if _, err := w.DB.ExecContext(ctx, "INSERT INTO warehouse_meta VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+		name, value, WallClock(time.Now())); err != nil {
+		return "", fmt.Errorf("warehouse %q: write warehouse_meta: %w", w.Path, err)
+	}
+	return w.Meta(ctx, name)
 }
 
 // Connector is the DuckDB connector, for the Appender (ingest's landing).

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -166,3 +167,32 @@ func TestSecondProcessGetsOneClearSentence(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// TestWarehouseFileMode: the warehouse file (and a WAL) get the configured permission, 0600 by default,
+// whatever the umask gave them.
+func TestWarehouseFileMode(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	for _, mode := range []os.FileMode{0, 0o640} {
+		p := filepath.Join(t.TempDir(), "w.duckdb")
+		w, err := Open(context.Background(), Options{Path: p, Threads: 1, FileMode: mode})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.DB.Exec("CREATE TABLE t AS SELECT 1 AS x"); err != nil {
+			t.Fatal(err)
+		}
+		want := mode
+		if want == 0 {
+			want = 0o600
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{p, p + ".wal"} {
+			if fi, err := os.Stat(f); err == nil && fi.Mode().Perm() != want {
+				t.Fatalf("%s: mode %v, want %v", f, fi.Mode().Perm(), want)
+			}
+		}
+	}
+}

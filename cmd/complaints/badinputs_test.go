@@ -39,6 +39,9 @@ type badCase struct {
 	CheckExit  *int           `yaml:"check_exit"`
 	Normalise  string         `yaml:"normalise"`
 	Forbidden  []string       `yaml:"forbidden"`
+	// CalendarYears, first and last: the receipt years ingest takes (default: the calendar's, as the pipeline
+	// passes them).
+	CalendarYears []int `yaml:"calendar_years"`
 
 	area string
 }
@@ -151,7 +154,14 @@ func runBadCase(t *testing.T, c badCase) {
 			return
 		}
 		defer w.Close()
-		res, runErr = ingest.IngestFiles(ctx, w, env.IngestOptions(false), []string{path}, "")
+		opts := env.IngestOptions(false)
+		if len(c.CalendarYears) == 2 {
+			opts.CalendarYears = nil
+			for y := c.CalendarYears[0]; y <= c.CalendarYears[1]; y++ {
+				opts.CalendarYears = append(opts.CalendarYears, y)
+			}
+		}
+		res, runErr = ingest.IngestFiles(ctx, w, opts, []string{path}, "")
 		if runErr == nil && len(res) == 1 && res[0].Err == nil && c.Normalise != "" {
 			if _, err := env.Normalize(ctx, w); (err == nil) != (c.Normalise == "ok") {
 				t.Errorf("normalise: %v, want %s", err, c.Normalise)

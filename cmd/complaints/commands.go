@@ -36,7 +36,7 @@ shows read = accepted + rejected for every file.`,
   complaints ingest --dry-run exports/*.xlsx         # read and report, land nothing
   complaints ingest --inbox /sftp/complaints         # every new file dropped there; moved to done/ or failed/`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			env, w, err := g.open(cmd, false)
+			env, w, err := g.openKeyed(cmd)
 			if err != nil {
 				return err
 			}
@@ -274,7 +274,7 @@ previous month, so a monthly cron line needs no date. The exit code is non-zero 
 			if err := checkLang(lang); err != nil {
 				return err
 			}
-			env, w, err := g.open(cmd, false)
+			env, w, err := g.openKeyed(cmd)
 			if err != nil {
 				return err
 			}

@@ -13,6 +13,10 @@ import (
 	"complaints/pipeline"
 )
 
+// demoKey keys the demo's own warehouse when no privacy key is set. It is used by demo only, which always
+// starts a new warehouse from invented data; ingest and run have no built-in key and refuse without one.
+const demoKey = "complaints-demo-key-invented-data-only"
+
 func newDemoCmd(g *globals) *cobra.Command {
 	var data, out string
 	c := &cobra.Command{
@@ -20,7 +24,9 @@ func newDemoCmd(g *globals) *cobra.Command {
 		Short: "Run the whole job on the bundled sample data",
 		Long: `demo ingests the bundled sample bank's exports (sample-data/), normalises them, and writes the latest
 complete month's workbook and the dashboard to the output folder, then prints what it read, accepted and
-rejected and where the outputs are. It starts from a fresh warehouse (<out>/demo.duckdb) every time.`,
+rejected and where the outputs are. It starts from a fresh warehouse (<out>/demo.duckdb) every time. When the
+privacy key's environment variable (COMPLAINTS_HMAC_KEY) is unset, demo keys its warehouse with a fixed demo key
+of its own: fine for the invented sample data, never used by ingest or run.`,
 		Example: `  complaints demo
   complaints demo --out /tmp/demo-out
   complaints demo --data /tmp/bank      # a project made by 'complaints sample'`,
@@ -53,6 +59,12 @@ rejected and where the outputs are. It starts from a fresh warehouse (<out>/demo
 			for _, p := range []string{wh, wh + ".wal"} {
 				if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
 					return fmt.Errorf("demo: remove the previous demo warehouse %s: %w", p, err)
+				}
+			}
+			if _, err := cfg.HMACKey(); err != nil {
+				// The demo builds its own new warehouse from invented data: it may key it with the demo key.
+				if err := os.Setenv(cfg.Privacy.KeyEnv, demoKey); err != nil {
+					return err
 				}
 			}
 			env := &pipeline.Env{Config: cfg, WarehousePath: wh, Logger: logger, Progress: stderrIsTerminal()}

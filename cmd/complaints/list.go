@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"complaints/internal/atomicfile"
 	"complaints/pipeline"
 	"complaints/reports/list"
 )
@@ -80,6 +81,9 @@ spreadsheet reads it as a formula. XLSX continues on a next sheet past 1,048,575
 			n, err := list.Write(cmd.Context(), w.DB, opts, io.Writer(tmp))
 			if cerr := tmp.Close(); err == nil {
 				err = cerr
+			}
+			if err == nil {
+				err = os.Chmod(tmp.Name(), atomicfile.Mode())
 			}
 			if err != nil {
 				return err

@@ -10,6 +10,7 @@ import (
 
 	"complaints/catalog"
 	"complaints/config"
+	"complaints/internal/atomicfile"
 	"complaints/pipeline"
 	"complaints/warehouse"
 )
@@ -76,6 +77,8 @@ func (g *globals) env() (*pipeline.Env, error) {
 		return nil, usageError{err}
 	}
 	catalog.SetLang(cfg.Language)
+	atomicfile.SetMode(cfg.Privacy.Mode())
+	restrictUmask(cfg.Privacy.Mode())
 	if err := useTaxonomy(cfg); err != nil {
 		return nil, err
 	}
@@ -89,6 +92,23 @@ func (g *globals) open(cmd *cobra.Command, readOnly bool) (*pipeline.Env, *wareh
 		return nil, nil, err
 	}
 	w, err := env.OpenWarehouse(cmd.Context(), readOnly)
+	if err != nil {
+		return nil, nil, err
+	}
+	return env, w, nil
+}
+
+// openKeyed is open for the commands that ingest (ingest, run): without a privacy key they refuse with
+// msg_privacy_no_key and exit status 2, before a warehouse is opened or created.
+func (g *globals) openKeyed(cmd *cobra.Command) (*pipeline.Env, *warehouse.Warehouse, error) {
+	env, err := g.env()
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := env.RequireKey(); err != nil {
+		return nil, nil, usageError{err}
+	}
+	w, err := env.OpenWarehouse(cmd.Context(), false)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -112,6 +112,9 @@ func printCheck(out io.Writer, r *ingest.CheckReport) {
 	if len(r.Unmapped) > 0 {
 		fmt.Fprintf(out, "  not landed: %s\n", strings.Join(r.Unmapped, ", "))
 	}
+	for _, p := range r.Personal {
+		fmt.Fprintf(out, "  %v\n", p)
+	}
 	for i, s := range r.Samples {
 		fmt.Fprintf(out, "\nsample row %d:\n", i+1)
 		keys := make([]string, 0, len(s))

@@ -1,14 +1,36 @@
 // Package atomicfile owns writing an output file so that a reader never sees half of it: the bytes go to a
-// temporary file beside the target, which is renamed over it when complete. Reports and dashboards use it.
+// temporary file beside the target, which is renamed over it when complete. Reports, dashboards, lists and CSV
+// exports use it. It also holds the permission every written file gets (SetMode, config privacy.file_mode):
+// 0600 unless configured, whatever the umask, because outputs hold complaint details.
 package atomicfile
 
 import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 )
 
-// Write writes b to path through a temporary file in the same folder, with mode 0644.
+// DefaultMode is the permission of written files unless SetMode changes it.
+const DefaultMode os.FileMode = 0o600
+
+var mode atomic.Uint32
+
+func init() { mode.Store(uint32(DefaultMode)) }
+
+// SetMode sets the permission of the files written from now on (the config's privacy.file_mode); 0 restores
+// DefaultMode.
+func SetMode(m os.FileMode) {
+	if m == 0 {
+		m = DefaultMode
+	}
+	mode.Store(uint32(m.Perm()))
+}
+
+// Mode is the permission written files get.
+func Mode() os.FileMode { return os.FileMode(mode.Load()) }
+
+// Write writes b to path through a temporary file in the same folder, with permission Mode().
 func Write(path string, b []byte) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -22,7 +44,7 @@ func Write(path string, b []byte) error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("write %q: %w", path, err)
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+	if err := os.Chmod(tmp.Name(), Mode()); err != nil {
 		return fmt.Errorf("write %q: %w", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
