@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"complaints/catalog"
 )
 
 func TestMigrationsApplyOnceAndAgainWithoutChange(t *testing.T) {
@@ -166,3 +168,25 @@ func TestSecondProcessGetsOneClearSentence(t *testing.T) {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestNewerWarehouseIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	w, err := Open(context.Background(), Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.DB.Exec("INSERT INTO schema_migrations VALUES (999, '999_from_the_future', now()::TIMESTAMP)"); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	for _, ro := range []bool{false, true} {
+		w, err = Open(context.Background(), Options{Path: path, ReadOnly: ro})
+		if err == nil {
+			w.Close()
+			t.Fatalf("read-only %v: a warehouse with an unknown migration was opened", ro)
+		}
+		if !catalog.HasKey(err, "msg_misc_warehouse_newer") {
+			t.Fatalf("read-only %v: %v", ro, err)
+		}
+	}
+}
