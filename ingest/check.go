@@ -35,6 +35,9 @@ type CheckReport struct {
 	Rejects                  []Reject
 	// Problems foreseen: missing required columns, a reject rate above the limit, unmapped headers.
 	Problems []string
+	// Refused is the error ingest would refuse the file with (missing columns, a reject rate above the limit);
+	// nil when the file would land. Check's own error covers files it cannot open at all.
+	Refused error
 }
 
 // Check inspects a file with profile p (nil: the profile is found as IngestFiles would, by header) and
@@ -54,6 +57,7 @@ func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckRe
 	if err != nil {
 		if errors.Is(err, ErrMissingColumns) {
 			rep.Problems = append(rep.Problems, err.Error())
+			rep.Refused = err
 			return rep, nil
 		}
 		return nil, err
@@ -102,7 +106,8 @@ func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckRe
 	}
 	rep.Read, rep.Accepted, rep.Rejected = st.Read, st.Accepted, st.Rejected
 	if st.Read > 0 && float64(st.Rejected)/float64(st.Read) > opts.MaxRejectRate {
-		rep.Problems = append(rep.Problems, rejectRateError(st, opts.MaxRejectRate, rep.Rejects).Error())
+		rep.Refused = rejectRateError(st, opts.MaxRejectRate, rep.Rejects)
+		rep.Problems = append(rep.Problems, rep.Refused.Error())
 	}
 	if st.Read == 0 {
 		rep.Problems = append(rep.Problems, "no data rows below the header")

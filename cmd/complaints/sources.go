@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"complaints/catalog"
 	"complaints/ingest"
 )
 
@@ -25,7 +26,8 @@ func newSourcesCmd(g *globals) *cobra.Command {
 		Short: "Show how a file would be read and mapped, with sample rows and foreseen problems; writes nothing",
 		Long: `check prints the detected format, encoding, delimiter, sheet and header row, the column mapping (mapped,
 unmapped, missing required), five sample rows as they would land (personal data already keyed and masked),
-the rows that would be rejected and why, and the problems it foresees. It writes nothing.`,
+the rows that would be rejected and why, and the problems it foresees. It writes nothing. It exits 1 whenever
+ingest would refuse the file (no header, missing columns, too many rejects, unreadable), 0 when it would land.`,
 		Example: `  complaints sources check exports/hotline_20261020.csv
   complaints sources check --profile hotline new_export.csv
   complaints sources check ~/Downloads/complaints.csv          # a CFPB extract: the built-in cfpb profile`,
@@ -60,6 +62,9 @@ the rows that would be rejected and why, and the problems it foresees. It writes
 			rep, err := ingest.Check(cmd.Context(), args[0], p, opts)
 			if rep != nil {
 				printCheck(cmd.OutOrStdout(), rep)
+				if err == nil && rep.Refused != nil {
+					err = catalog.Errorf("msg_misc_check_refused", rep.Path)
+				}
 			}
 			return err
 		},
