@@ -36,3 +36,23 @@ func TestSourcesCheckFailsWhenIngestWouldRefuse(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoRefusesAnExistingWarehouse: `demo --warehouse X` with X (or its WAL) present refuses and leaves both.
+func TestDemoRefusesAnExistingWarehouse(t *testing.T) {
+	dir := t.TempDir()
+	wh := filepath.Join(dir, "prod.duckdb")
+	for _, p := range []string{wh, wh + ".wal"} {
+		if err := os.WriteFile(p, []byte("precious"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := run(t, "demo", "--warehouse", wh, "--out", filepath.Join(dir, "out"), "--data", filepath.Join("..", "..", "sample-data"))
+	if !catalog.HasKey(err, "msg_misc_demo_existing_warehouse") {
+		t.Fatalf("demo on an existing warehouse: %v", err)
+	}
+	for _, p := range []string{wh, wh + ".wal"} {
+		if b, err := os.ReadFile(p); err != nil || string(b) != "precious" {
+			t.Errorf("%s was touched: %q %v", p, b, err)
+		}
+	}
+}
