@@ -17,6 +17,7 @@ const (
 	kindDate            // parsed to Beijing wall-clock text; unparseable lands raw
 	kindRequired        // received_at: parsed; unparseable rejects the row
 	kindPersonal        // never landed: replaced by keys and masks
+	kindAmount          // money: canonical decimal text (parseAmount); unparseable lands raw for staging to flag
 )
 
 // inputField is a field an export may carry. Personal fields are inputs only: they land as keys and masks.
@@ -59,7 +60,7 @@ var inputFields = []inputField{
 	{"extension_approved", kindText, []string{"延期审批", "延期是否审批", "延期已审批", "延期批准", "延期是否批准", "extension approved"}},
 	{"outcome", kindText, []string{"处理结果", "办理结果", "处理意见", "结果", "company response to consumer", "outcome", "resolution", "result"}},
 	{"satisfaction", kindText, []string{"满意度", "客户满意度", "满意程度", "评价", "回访结果", "回访满意度", "satisfaction"}},
-	{"compensation", kindText, []string{"赔偿金额", "补偿金额", "赔付金额", "补偿", "赔偿", "compensation", "compensation amount", "refund amount"}},
+	{"compensation", kindAmount, []string{"赔偿金额", "补偿金额", "赔付金额", "补偿", "赔偿", "compensation", "compensation amount", "refund amount"}},
 	{"reply_facts", kindText, []string{"投诉事由及调查核实情况", "调查核实情况", "核实情况", "事由及核实情况", "reply facts"}},
 	{"reply_accountability", kindText, []string{"对相关责任人处理意见", "责任人处理意见", "责任人处理", "问责情况", "reply accountability"}},
 	{"reply_remediation", kindText, []string{"应吸取的教训及整改措施", "教训及整改措施", "整改措施", "reply remediation", "remediation"}},

@@ -309,6 +309,12 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 		switch f := &inputFields[fi]; f.Kind {
 		case kindID:
 			out[li] = v
+		case kindAmount:
+			if a, ok := parseAmount(v); ok {
+				out[li] = a
+			} else {
+				out[li] = Scrub(v, name)
+			}
 		case kindDate:
 			if t, ok := parseDateText(v, m.layouts, m.table.Serials, m.table.Date1904, m.hints[f.Name]); ok {
 				out[li] = t

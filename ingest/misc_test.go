@@ -46,3 +46,37 @@ func TestCancelAtCommitKeepsLandedBatch(t *testing.T) {
 		})
 	}
 }
+
+// TestCompensationLandsCanonical: money in every style lands as canonical decimal text; what cannot be read
+// unambiguously lands raw (staging flags it).
+func TestCompensationLandsCanonical(t *testing.T) {
+	w := openTestWarehouse(t)
+	dir := t.TempDir()
+	p := writeFile(t, dir, "money.csv", "工单编号,受理时间,补偿金额\n"+
+		"M1,2026-10-05,１２３４．５\nM2,2026-10-05,1万\nM3,2026-10-05,(100)\nM4,2026-10-05,\"1.234,50\"\n"+
+		"M5,2026-10-05,\"1,234\"\nM6,2026-10-05,¥1200元\nM7,2026-10-05,\"1,2345\"\n")
+	res, err := IngestFiles(context.Background(), w, testOptions(), []string{p}, "")
+	if err != nil || res[0].Err != nil {
+		t.Fatal(err, res)
+	}
+	want := map[string]string{"M1": "1234.5", "M2": "10000", "M3": "-100", "M4": "1234.50", "M5": "1234", "M6": "1200", "M7": "1,2345"}
+	rs, err := w.DB.Query("SELECT source_id, compensation FROM landed_rows")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rs.Close()
+	n := 0
+	for rs.Next() {
+		var id, v string
+		if err := rs.Scan(&id, &v); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if want[id] != v {
+			t.Errorf("%s: landed %q, want %q", id, v, want[id])
+		}
+	}
+	if n != len(want) {
+		t.Errorf("%d rows", n)
+	}
+}

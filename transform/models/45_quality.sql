@@ -28,7 +28,16 @@ SELECT complaint_key, 'late_without_extension',
 FROM complaints WHERE is_complaint AND extension_tier = 0 AND replied_date > regulatory_deadline
 UNION ALL
 SELECT complaint_key, 'type_missing', 'no complaint type recognised; held to the general limit'
-FROM complaints WHERE is_complaint AND complaint_type IS NULL;
+FROM complaints WHERE is_complaint AND complaint_type IS NULL
+UNION ALL
+-- amounts ingest could not read unambiguously land raw (ingest/amount.go): listed, not silently NULL
+SELECT c.complaint_key, 'compensation_unparseable', 'compensation ' || l.compensation
+FROM complaints c JOIN landed_rows l ON l.batch_id = c.batch_id AND l.row_number = c.row_number
+WHERE c.compensation IS NULL AND nullif(trim(l.compensation), '') IS NOT NULL
+UNION ALL
+-- accounting brackets (100) land as -100: a negative compensation is worth a look
+SELECT complaint_key, 'compensation_negative', 'compensation ' || CAST(compensation AS VARCHAR)
+FROM complaints WHERE compensation < 0;
 
 DELETE FROM consistency_issues
 WHERE NOT EXISTS (SELECT 1 FROM issues_now n WHERE n.complaint_key = consistency_issues.complaint_key
