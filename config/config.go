@@ -14,6 +14,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"complaints/catalog"
 	"complaints/ingest"
 )
 
@@ -231,6 +232,11 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("sources[%d].name: %q is used twice; source names must be unique", i, s.Name)
 		}
 		seen[s.Name] = true
+		switch s.DateOrder {
+		case "", "dmy", "mdy", "ymd":
+		default:
+			return catalog.Errorf("msg_misc_date_order_value", i, s.DateOrder)
+		}
 		switch s.Format {
 		case "", "csv", "tsv", "xlsx", "json", "ndjson", "parquet":
 		default:

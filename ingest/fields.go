@@ -199,11 +199,27 @@ func resolveColumns(header []string, p *Profile) columnMap {
 		sort.Strings(fields)
 		for _, f := range fields {
 			want := normHeader(p.Columns[f])
+			found := false
 			for i, h := range header {
 				if !used[i] && (h == p.Columns[f] || normHeader(h) == want) {
 					cm.Index[f], cm.By[f] = i, "profile"
 					used[i] = true
+					found = true
 					break
+				}
+			}
+			// "header#N": the N-th column of a header that appears more than once
+			if name, nth, ok := nthHeader(p.Columns[f]); ok && !found {
+				for i, h := range header {
+					if dupKey(h) == dupKey(name) {
+						if nth--; nth == 0 {
+							if !used[i] {
+								cm.Index[f], cm.By[f] = i, "profile"
+								used[i] = true
+							}
+							break
+						}
+					}
 				}
 			}
 		}
@@ -250,6 +266,22 @@ func resolveColumns(header []string, p *Profile) columnMap {
 		used[pr.col] = true
 	}
 	return cm
+}
+
+// nthHeader splits a profile's "header#N" (N >= 1) into the header text and N.
+func nthHeader(s string) (string, int, bool) {
+	i := strings.LastIndexByte(s, '#')
+	if i <= 0 || i == len(s)-1 {
+		return "", 0, false
+	}
+	n := 0
+	for _, c := range s[i+1:] {
+		if c < '0' || c > '9' || n > 1000 {
+			return "", 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return s[:i], n, n >= 1
 }
 
 // headerScore says how much a row looks like a header: the number of distinct cells that map to a field.

@@ -207,6 +207,11 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if st.Ambiguous > 0 {
+			if err := fixAmbiguousDates(ctx, ex, batchID, st.DateOrder); err != nil {
+				return err
+			}
+		}
 		if st.Read > 0 && float64(st.Rejected)/float64(st.Read) > maxRate {
 			return rejectRateError(st, maxRate, rejects)
 		}

@@ -16,6 +16,9 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"golang.org/x/text/width"
+
+	"complaints/catalog"
 )
 
 // landingColumns are the landed_rows columns the mapping step fills, all text. The lineage columns that are the
@@ -80,6 +83,10 @@ type mapper struct {
 	active []int     // the landing columns this file can fill (activeColumns)
 	// dataHint (per worker) is the bytes each landing column took in the last chunk.
 	dataHint []int
+	// dates counts the file's year-last dates by the day/month order they settle (shared by the workers).
+	dates *dateEvidence
+	// notes are said in the summary (FileResult.Notes): duplicate headers not landed, for one.
+	notes []*catalog.Message
 }
 
 // Indexes into inputFields and landingColumns of the fields the mapping treats specially.
@@ -173,7 +180,11 @@ func newMapper(file string, t *table, p *Profile, key []byte) (*mapper, error) {
 	if len(missing) > 0 {
 		return nil, missingColumnsError(file, t, cm, missing)
 	}
-	m := &mapper{file: file, table: t, profile: p, cols: cm, key: key, hints: map[string]*string{},
+	notes, err := duplicateHeaders(file, t.Header, cm)
+	if err != nil {
+		return nil, err
+	}
+	m := &mapper{file: file, table: t, profile: p, cols: cm, key: key, hints: map[string]*string{}, dates: &dateEvidence{},
 		col: make([]int, len(inputFields)), values: make([]map[string]string, len(inputFields))}
 	for i, f := range inputFields {
 		if f.Kind == kindDate || f.Kind == kindRequired {
@@ -187,6 +198,7 @@ func newMapper(file string, t *table, p *Profile, key []byte) (*mapper, error) {
 			m.values[i] = p.Values[f.Name]
 		}
 	}
+	m.notes = notes
 	if p != nil {
 		m.layouts = p.DateFormats
 		m.intake = p.IntakeChannel
@@ -197,6 +209,72 @@ func newMapper(file string, t *table, p *Profile, key []byte) (*mapper, error) {
 		}
 	}
 	return m, nil
+}
+
+// duplicateHeaders finds header texts that appear more than once. One mapped by a header synonym is ambiguous:
+// the file is refused naming the header and its first two columns (a profile's columns entry settles it, with
+// "header#2" for the second). One mapped by the profile, or not mapped at all, is a note for the summary: the
+// other columns of that name are not landed.
+func duplicateHeaders(file string, header []string, cm columnMap) ([]*catalog.Message, error) {
+	byText := map[string][]int{}
+	var order []string
+	for i, h := range header {
+		k := dupKey(h)
+		if k == "" {
+			continue
+		}
+		if _, seen := byText[k]; !seen {
+			order = append(order, k)
+		}
+		byText[k] = append(byText[k], i)
+	}
+	fieldOf := map[int]string{}
+	for f, i := range cm.Index {
+		fieldOf[i] = f
+	}
+	var notes []*catalog.Message
+	for _, k := range order {
+		cols := byText[k]
+		if len(cols) < 2 {
+			continue
+		}
+		var mapped []int
+		for _, c := range cols {
+			if _, ok := fieldOf[c]; ok {
+				mapped = append(mapped, c)
+			}
+		}
+		text := Scrub(strings.TrimSpace(header[cols[0]]))
+		var nums []string
+		for _, c := range cols {
+			nums = append(nums, fmt.Sprint(c+1))
+		}
+		switch {
+		case len(mapped) == 0:
+			notes = append(notes, catalog.Msg("msg_misc_duplicate_header_unmapped", text, strings.Join(nums, ", ")))
+		case len(mapped) == len(cols):
+			// every column of that name is mapped (by the profile): nothing is dropped
+		default:
+			for _, c := range mapped {
+				f := fieldOf[c]
+				if cm.By[f] != "profile" {
+					other := cols[0]
+					if other == c {
+						other = cols[1]
+					}
+					return nil, catalog.Errorf("msg_misc_duplicate_header", file, text, min(c, other)+1, max(c, other)+1, f)
+				}
+				notes = append(notes, catalog.Msg("msg_misc_duplicate_header_profile", text, strings.Join(nums, ", "), c+1, f))
+			}
+		}
+	}
+	return notes, nil
+}
+
+// dupKey is the header text as compared for duplicates: trimmed, width-folded, lower case (unlike normHeader,
+// brackets and punctuation count: 金额(元) and 金额 are two headers).
+func dupKey(h string) string {
+	return strings.ToLower(strings.TrimSpace(width.Fold.String(h)))
 }
 
 var phoneSplit = regexp.MustCompile(`[/,;，；、]|\s{2,}`)
@@ -275,7 +353,7 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 		return m.reject(r, "source_id", id, "source_id: empty")
 	}
 	recv, _ := m.at(r.Fields, fiReceivedAt)
-	recvText, ok := parseDateText(recv, m.layouts, m.table.Serials, m.table.Date1904, m.hints["received_at"])
+	recvText, ok := m.dateText(recv, m.hints["received_at"])
 	if !ok {
 		return m.reject(r, "received_at", recv, "received_at: cannot parse date")
 	}
@@ -316,7 +394,7 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 				out[li] = Scrub(v, name)
 			}
 		case kindDate:
-			if t, ok := parseDateText(v, m.layouts, m.table.Serials, m.table.Date1904, m.hints[f.Name]); ok {
+			if t, ok := m.dateText(v, m.hints[f.Name]); ok {
 				out[li] = t
 			} else {
 				out[li] = Scrub(v, name)
@@ -365,6 +443,11 @@ func (m *mapper) activeColumns() []bool {
 // mapStats counts what the mapping step did.
 type mapStats struct {
 	Read, Accepted, Rejected int
+	// Ambiguous year-last dates landed as placeholders, DateOrder the order they are to be read in, and the note
+	// for the summary (dateorder.go).
+	Ambiguous int64
+	DateOrder string
+	DateNote  *catalog.Message
 }
 
 // mapWorkers is how many goroutines map rows; 0 means GOMAXPROCS.
@@ -517,6 +600,8 @@ func (m *mapper) mapTable(ctx context.Context, emit func(arrow.RecordBatch) erro
 	if readErr != nil {
 		return st, readErr
 	}
+	st.Ambiguous = m.dates.ambiguous.Load()
+	st.DateOrder, st.DateNote = decideDateOrder(m.dates, m.dateOrder())
 	return st, ctx.Err()
 }
 

@@ -140,6 +140,11 @@ func PrintIngest(out io.Writer, files []ingest.FileResult) {
 	}
 	fmt.Fprintf(tw, "total\t\t\t%d\t%d\t%d\t\t\n", read, acc, rej)
 	tw.Flush()
+	for _, f := range files {
+		for _, n := range f.Notes {
+			fmt.Fprintf(out, "note: %s: %s\n", f.Path, n.Error())
+		}
+	}
 }
 
 // PrintSummary writes the end-of-run summary.
