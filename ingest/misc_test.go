@@ -3,9 +3,12 @@ package ingest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"complaints/catalog"
 )
 
 // TestCancelAtCommitKeepsLandedBatch: a cancellation arriving just before or just after COMMIT (SIGTERM during
@@ -79,4 +82,93 @@ func TestCompensationLandsCanonical(t *testing.T) {
 	if n != len(want) {
 		t.Errorf("%d rows", n)
 	}
+}
+
+// TestDuplicateHeaders: a mapped header appearing twice refuses the file (naming it and both columns) unless a
+// profile maps it; an unmapped duplicate is a note.
+func TestDuplicateHeaders(t *testing.T) {
+	w := openTestWarehouse(t)
+	dir := t.TempDir()
+	mapped := writeFile(t, dir, "dup_mapped.csv", "工单编号,受理时间,投诉内容,投诉内容\nD1,2026-10-05,甲,乙\n")
+	res, err := IngestFiles(context.Background(), w, testOptions(), []string{mapped}, "")
+	if err != nil || len(res) != 1 || !catalog.HasKey(res[0].Err, "msg_misc_duplicate_header") {
+		t.Fatalf("mapped duplicate: %+v %v", res, err)
+	}
+	var m *catalog.Message
+	if !errors.As(res[0].Err, &m) || fmt.Sprint(m.Args[2:5]) != "[3 4 narrative]" {
+		t.Errorf("the refusal names %v, want columns 3 and 4 and the field", m)
+	}
+	// the profile says which: the second, by "#2"
+	opts := testOptions()
+	opts.Profiles = []Profile{{Name: "p", Columns: map[string]string{"narrative": "投诉内容#2"}}}
+	res, err = IngestFiles(context.Background(), w, opts, []string{mapped}, "p")
+	if err != nil || res[0].Err != nil || len(res[0].Notes) != 1 || res[0].Notes[0].Key != "msg_misc_duplicate_header_profile" {
+		t.Fatalf("profile-mapped duplicate: %+v %v", res, err)
+	}
+	var narrative string
+	w.DB.QueryRow("SELECT narrative FROM landed_rows WHERE source_id = 'D1'").Scan(&narrative)
+	if narrative != "乙" {
+		t.Errorf("narrative %q, want the second column's", narrative)
+	}
+	unmapped := writeFile(t, dir, "dup_unmapped.csv", "工单编号,受理时间,备用字段,备用字段\nU1,2026-10-05,x,y\n")
+	res, err = IngestFiles(context.Background(), w, testOptions(), []string{unmapped}, "")
+	if err != nil || res[0].Err != nil || len(res[0].Notes) != 1 || res[0].Notes[0].Key != "msg_misc_duplicate_header_unmapped" {
+		t.Fatalf("unmapped duplicate: %+v %v", res, err)
+	}
+}
+
+// TestDateOrderPerFile: year-last dates are read in the order the file's own values settle; when every one is
+// ambiguous, as the profile's date_order says, else month first, with a note.
+func TestDateOrderPerFile(t *testing.T) {
+	cases := []struct {
+		name, body, order, want, note string
+	}{
+		{"dmy settled by 13/10", "A1,05/10/2026\nA2,13/10/2026\n", "", "2026-10-05", ""},
+		{"mdy settled by 10/13", "A1,05/10/2026\nA2,10/13/2026\n", "", "2026-05-10", ""},
+		{"ambiguous, default", "A1,05/10/2026\nA2,06/10/2026 08:30\n", "", "2026-05-10", "msg_misc_date_order_assumed"},
+		{"ambiguous, profile dmy", "A1,05/10/2026\nA2,06/10/2026\n", "dmy", "2026-10-05", ""},
+		{"settled beats profile", "A1,05/10/2026\nA2,10/13/2026\n", "dmy", "2026-05-10", ""},
+		{"dots and full width", "A1,０５.１０.２０２６\nA2,13.10.2026\n", "", "2026-10-05", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			w := openTestWarehouse(t)
+			p := writeFile(t, t.TempDir(), "d.csv", "工单编号,受理时间\n"+c.body)
+			opts := testOptions()
+			opts.Profiles = []Profile{{Name: "p", DateOrder: c.order}}
+			res, err := IngestFiles(context.Background(), w, opts, []string{p}, "p")
+			if err != nil || res[0].Err != nil || res[0].Accepted != 2 {
+				t.Fatalf("%+v %v", res, err)
+			}
+			var got string
+			w.DB.QueryRow("SELECT received_at FROM landed_rows WHERE source_id = 'A1'").Scan(&got)
+			if got != c.want+" 00:00:00" {
+				t.Errorf("A1 landed %q, want %s", got, c.want)
+			}
+			var keys []string
+			for _, n := range res[0].Notes {
+				keys = append(keys, n.Key)
+			}
+			if fmt.Sprint(keys) != fmt.Sprint(noteKeys(c.note)) {
+				t.Errorf("notes %v, want %v", keys, noteKeys(c.note))
+			}
+		})
+	}
+	// ymd: an ambiguous year-last receipt date is not read (a reject), a settled one is.
+	w := openTestWarehouse(t)
+	p := writeFile(t, t.TempDir(), "y.csv", "工单编号,受理时间\nA1,05/10/2026\nA2,13/10/2026\nA3,2026-10-05\n")
+	opts := testOptions()
+	opts.MaxRejectRate = 0.9
+	opts.Profiles = []Profile{{Name: "p", DateOrder: "ymd"}}
+	res, err := IngestFiles(context.Background(), w, opts, []string{p}, "p")
+	if err != nil || res[0].Err != nil || res[0].Accepted != 2 || res[0].Rejected != 1 || res[0].Rejects[0].Row != 2 {
+		t.Fatalf("ymd: %+v %v", res, err)
+	}
+}
+
+func noteKeys(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
 }
