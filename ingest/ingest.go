@@ -22,6 +22,7 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 
 	"complaints/catalog"
+	"complaints/internal/termtext"
 	"complaints/warehouse"
 )
 
@@ -440,7 +441,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	var count func(int)
 	if progress != nil {
 		bar = progress.AddBar(facts.Size,
-			mpb.PrependDecorators(decor.Name(filepath.Base(display), decor.WCSyncSpaceR)),
+			mpb.PrependDecorators(decor.Name(termtext.Clean(filepath.Base(display)), decor.WCSyncSpaceR)),
 			mpb.AppendDecorators(decor.Percentage(decor.WCSyncSpace)))
 		count = func(n int) { bar.IncrBy(n) }
 		defer func() {

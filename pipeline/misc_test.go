@@ -1,11 +1,16 @@
 package pipeline
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+
+	"complaints/catalog"
+	"complaints/ingest"
 )
 
 // TestScopedRunRemovesStaleCopies: a scoped copy left by a killed process (its pid gone) is removed at the start
@@ -35,5 +40,21 @@ func TestScopedRunRemovesStaleCopies(t *testing.T) {
 		if _, err := os.Stat(d); err != nil {
 			t.Errorf("%s was removed: %v", d, err)
 		}
+	}
+}
+
+// TestPrintIngestEscapesNamesAndShowsNotes: a file name with a newline and an escape sequence cannot forge a
+// summary line or act on the terminal; a file's notes are printed under the table.
+func TestPrintIngestEscapesNamesAndShowsNotes(t *testing.T) {
+	var out bytes.Buffer
+	PrintIngest(&out, []ingest.FileResult{{Path: "exports/a\nb.csv total 0 0 0\x1b[2J.csv", Source: "x\x1b]0;title\x07", Format: "csv", BatchID: 1,
+		Read: 1, Accepted: 1, Notes: []*catalog.Message{catalog.Msg("msg_misc_date_order_assumed", 2, "mdy")}}})
+	s := out.String()
+	if strings.ContainsAny(s, "\x1b\x07") {
+		t.Errorf("raw control characters printed: %q", s)
+	}
+	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+	if len(lines) != 4 || !strings.HasPrefix(lines[3], "note: ") || !strings.Contains(lines[1], `a\nb.csv`) {
+		t.Errorf("want header, one file line, total and one note:\n%s", s)
 	}
 }

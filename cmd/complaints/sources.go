@@ -12,6 +12,7 @@ import (
 
 	"complaints/catalog"
 	"complaints/ingest"
+	"complaints/internal/termtext"
 )
 
 func newSourcesCmd(g *globals) *cobra.Command {
@@ -93,13 +94,14 @@ func profileByGlob(opts ingest.Options, path string) *ingest.Profile {
 }
 
 func printCheck(out io.Writer, r *ingest.CheckReport) {
-	fmt.Fprintf(out, "file:        %s\n", r.Path)
+	C := termtext.Clean // everything below comes from the file: shown escaped, never acting on the terminal
+	fmt.Fprintf(out, "file:        %s\n", C(r.Path))
 	prof := r.Profile
 	if prof == "" {
 		prof = "(none: built-in header synonyms)"
 	}
-	fmt.Fprintf(out, "source:      %s   profile: %s\n", r.Source, prof)
-	fmt.Fprintf(out, "format:      %s   encoding: %s   delimiter: %q   sheet: %s   header row: %d\n", r.Format, r.Encoding, r.Delimiter, r.Sheet, r.HeaderRow)
+	fmt.Fprintf(out, "source:      %s   profile: %s\n", C(r.Source), prof)
+	fmt.Fprintf(out, "format:      %s   encoding: %s   delimiter: %q   sheet: %s   header row: %d\n", r.Format, r.Encoding, r.Delimiter, C(r.Sheet), r.HeaderRow)
 	if r.AsOf != "" {
 		fmt.Fprintf(out, "export as of: %s\n", r.AsOf)
 	}
@@ -111,11 +113,11 @@ func printCheck(out io.Writer, r *ingest.CheckReport) {
 	sort.Strings(fields)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	for _, f := range fields {
-		fmt.Fprintf(tw, "  %s\t<- %s\t(%s)\n", f, r.Mapping[f], r.MappedBy[f])
+		fmt.Fprintf(tw, "  %s\t<- %s\t(%s)\n", f, C(r.Mapping[f]), r.MappedBy[f])
 	}
 	tw.Flush()
 	if len(r.Unmapped) > 0 {
-		fmt.Fprintf(out, "  not landed: %s\n", strings.Join(r.Unmapped, ", "))
+		fmt.Fprintf(out, "  not landed: %s\n", C(strings.Join(r.Unmapped, ", ")))
 	}
 	for i, s := range r.Samples {
 		fmt.Fprintf(out, "\nsample row %d:\n", i+1)
@@ -130,20 +132,20 @@ func printCheck(out io.Writer, r *ingest.CheckReport) {
 			if len([]rune(v)) > 60 {
 				v = string([]rune(v)[:57]) + "..."
 			}
-			fmt.Fprintf(tw, "  %s\t%s\n", k, v)
+			fmt.Fprintf(tw, "  %s\t%s\n", k, C(v))
 		}
 		tw.Flush()
 	}
 	if len(r.Rejects) > 0 {
 		fmt.Fprintln(out, "\nrows that would be rejected:")
 		for _, rj := range r.Rejects {
-			fmt.Fprintf(out, "  %+v\n", rj)
+			fmt.Fprintf(out, "  %s\n", C(fmt.Sprintf("%+v", rj)))
 		}
 	}
 	if len(r.Problems) > 0 {
 		fmt.Fprintln(out, "\nproblems foreseen:")
 		for _, p := range r.Problems {
-			fmt.Fprintf(out, "  - %s\n", p)
+			fmt.Fprintf(out, "  - %s\n", C(p))
 		}
 	} else {
 		fmt.Fprintln(out, "\nno problems foreseen")
