@@ -190,3 +190,20 @@ func TestNewerWarehouseIsRefused(t *testing.T) {
 		}
 	}
 }
+
+func TestCorruptWarehouseIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	b := make([]byte, 64<<10)
+	for i := range b {
+		b[i] = byte(i*7919 + i/13)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w, err := Open(context.Background(), Options{Path: path})
+	if err == nil {
+		w.Close()
+		t.Fatal("a file of random bytes was opened as a warehouse")
+	}
+	t.Log(err)
+}
