@@ -105,6 +105,18 @@ func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckRe
 		return nil, fmt.Errorf("file %q: %w", display, err)
 	}
 	rep.Read, rep.Accepted, rep.Rejected = st.Read, st.Accepted, st.Rejected
+	if st.Ambiguous > 0 {
+		for _, s := range rep.Samples {
+			for _, c := range dateLandingColumns {
+				if v, ok := s[c]; ok {
+					s[c] = readAmbiguous(v, st.DateOrder)
+				}
+			}
+		}
+	}
+	for _, n := range fileNotes(o.mapper, st) {
+		rep.Problems = append(rep.Problems, n.Error())
+	}
 	if st.Read > 0 && float64(st.Rejected)/float64(st.Read) > opts.MaxRejectRate {
 		rep.Refused = rejectRateError(st, opts.MaxRejectRate, rep.Rejects)
 		rep.Problems = append(rep.Problems, rep.Refused.Error())

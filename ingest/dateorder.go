@@ -195,6 +195,22 @@ var dateLandingColumns = func() []string {
 	return out
 }()
 
+// readAmbiguous is fixAmbiguousDates for one value (sources check's sample rows): a placeholder read in order,
+// anything else as it is.
+func readAmbiguous(v, order string) string {
+	if len(v) != 19 || v[2] != '/' || v[5] != '/' || !digits(v[:2]) || !digits(v[3:5]) {
+		return v
+	}
+	a, b := v[:2], v[3:5]
+	if a < "01" || a > "12" || b < "01" || b > "12" {
+		return v
+	}
+	if order == "dmy" {
+		a, b = b, a
+	}
+	return v[6:10] + "-" + a + "-" + b + v[10:]
+}
+
 // fixAmbiguousDates rewrites, in the open landing transaction, the placeholders of ambiguous year-last dates
 // of batch batchID in the order decided for the file.
 func fixAmbiguousDates(ctx context.Context, ex driver.ExecerContext, batchID int64, order string) error {

@@ -172,3 +172,19 @@ func noteKeys(s string) []string {
 	}
 	return []string{s}
 }
+
+// TestCheckShowsAmbiguousDatesRead: sources check's samples show ambiguous dates as they will land, and the note.
+func TestCheckShowsAmbiguousDatesRead(t *testing.T) {
+	p := writeFile(t, t.TempDir(), "d.csv", "工单编号,受理时间\nA1,05/10/2026\nA2,06/10/2026\n")
+	rep, err := Check(context.Background(), p, &Profile{Name: "p", DateOrder: "dmy"}, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rep.Samples[0]["received_at"]; got != "2026-10-05 00:00:00" {
+		t.Errorf("sample received_at %q", got)
+	}
+	rep, err = Check(context.Background(), p, nil, testOptions())
+	if err != nil || len(rep.Problems) != 1 || rep.Samples[0]["received_at"] != "2026-05-10 00:00:00" {
+		t.Errorf("%v %v %v", rep.Problems, rep.Samples, err)
+	}
+}
