@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"complaints/catalog"
@@ -54,5 +58,33 @@ func TestDemoRefusesAnExistingWarehouse(t *testing.T) {
 		if b, err := os.ReadFile(p); err != nil || string(b) != "precious" {
 			t.Errorf("%s was touched: %q %v", p, b, err)
 		}
+	}
+}
+
+// TestLogLinesCannotBeForged: a file name with a newline, an escape sequence or a bidi override logged as a
+// value gives one line with none of them raw, in both log formats.
+func TestLogLinesCannotBeForged(t *testing.T) {
+	for _, format := range []string{"text", "json"} {
+		var b bytes.Buffer
+		l, err := newLogger(&b, format, slog.LevelInfo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := "exports/a\nlevel=ERROR msg=forged\x1b[2J\u202e.csv"
+		l.With("file", name).Error("ingest failed", "err", errors.New("read "+name+": boom"))
+		s := b.String()
+		if strings.Count(s, "\n") != 1 || strings.ContainsAny(s, "\x1b\u202e") {
+			t.Errorf("%s: %q", format, s)
+		}
+	}
+}
+
+// TestErrorLinesCleaned: the final error's lines show a file name's newline and escapes escaped; the errors an
+// errors.Join holds stay one a line.
+func TestErrorLinesCleaned(t *testing.T) {
+	err := errors.Join(errors.New("file a\nb\x1b[31m.csv: boom"), errors.New("second"))
+	lines := errorLines(err)
+	if len(lines) != 2 || lines[0] != `file a\nb\x1b[31m.csv: boom` || lines[1] != "second" {
+		t.Errorf("%q", lines)
 	}
 }
