@@ -16,6 +16,7 @@ import (
 
 	"github.com/goccy/go-yaml"
 
+	"complaints/catalog"
 	"complaints/ingest"
 )
 
@@ -275,6 +276,11 @@ func (c *Config) Validate() error {
 					return fmt.Errorf("sources[%d]: %q is listed both as personal and as not_personal; keep one", i, f)
 				}
 			}
+		}
+		switch s.DateOrder {
+		case "", "dmy", "mdy", "ymd":
+		default:
+			return catalog.Errorf("msg_misc_date_order_value", i, s.DateOrder)
 		}
 		switch s.Format {
 		case "", "csv", "tsv", "xlsx", "json", "ndjson", "parquet":

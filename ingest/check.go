@@ -37,6 +37,9 @@ type CheckReport struct {
 	Problems []string
 	// Personal says which id columns land keyed as personal data (msg_privacy_personal_column, one a column).
 	Personal []error
+	// Refused is the error ingest would refuse the file with (missing columns, a reject rate above the limit);
+	// nil when the file would land. Check's own error covers files it cannot open at all.
+	Refused error
 }
 
 // Check inspects a file with profile p (nil: the profile is found as IngestFiles would, by header) and
@@ -56,6 +59,7 @@ func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckRe
 	if err != nil {
 		if errors.Is(err, ErrMissingColumns) {
 			rep.Problems = append(rep.Problems, err.Error())
+			rep.Refused = err
 			return rep, nil
 		}
 		return nil, err
@@ -105,8 +109,21 @@ func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckRe
 		return nil, fmt.Errorf("file %q: %w", display, err)
 	}
 	rep.Read, rep.Accepted, rep.Rejected = st.Read, st.Accepted, st.Rejected
+	if st.Ambiguous > 0 {
+		for _, s := range rep.Samples {
+			for _, c := range dateLandingColumns {
+				if v, ok := s[c]; ok {
+					s[c] = readAmbiguous(v, st.DateOrder)
+				}
+			}
+		}
+	}
+	for _, n := range fileNotes(o.mapper, st) {
+		rep.Problems = append(rep.Problems, n.Error())
+	}
 	if st.Read > 0 && float64(st.Rejected)/float64(st.Read) > opts.MaxRejectRate {
-		rep.Problems = append(rep.Problems, rejectRateError(st, opts.MaxRejectRate, rep.Rejects).Error())
+		rep.Refused = rejectRateError(st, opts.MaxRejectRate, rep.Rejects)
+		rep.Problems = append(rep.Problems, rep.Refused.Error())
 	}
 	if st.Read == 0 {
 		rep.Problems = append(rep.Problems, "no data rows below the header")

@@ -127,7 +127,7 @@ func parseNormDate(s string, layouts []string, xlsxSerials, date1904 bool, hint 
 	}
 	if xlsxSerials {
 		if f, err := strconv.ParseFloat(s, 64); err == nil {
-			if t, ok := excelSerial(f, date1904); ok {
+			if t, ok := excelSerial(f, date1904); ok && t.Year() <= 2200 { // the layouts' range: text reads back
 				return t, true
 			}
 		}

@@ -17,6 +17,7 @@ const (
 	kindDate            // parsed to Beijing wall-clock text; unparseable lands raw
 	kindRequired        // received_at: parsed; unparseable rejects the row
 	kindPersonal        // never landed: replaced by keys and masks
+	kindAmount          // money: canonical decimal text (parseAmount); unparseable lands raw for staging to flag
 )
 
 // inputField is a field an export may carry. Personal fields are inputs only: they land as keys and masks.
@@ -59,7 +60,7 @@ var inputFields = []inputField{
 	{"extension_approved", kindText, []string{"延期审批", "延期是否审批", "延期已审批", "延期批准", "延期是否批准", "extension approved"}},
 	{"outcome", kindText, []string{"处理结果", "办理结果", "处理意见", "结果", "company response to consumer", "outcome", "resolution", "result"}},
 	{"satisfaction", kindText, []string{"满意度", "客户满意度", "满意程度", "评价", "回访结果", "回访满意度", "satisfaction"}},
-	{"compensation", kindText, []string{"赔偿金额", "补偿金额", "赔付金额", "补偿", "赔偿", "compensation", "compensation amount", "refund amount"}},
+	{"compensation", kindAmount, []string{"赔偿金额", "补偿金额", "赔付金额", "补偿", "赔偿", "compensation", "compensation amount", "refund amount"}},
 	{"reply_facts", kindText, []string{"投诉事由及调查核实情况", "调查核实情况", "核实情况", "事由及核实情况", "reply facts"}},
 	{"reply_accountability", kindText, []string{"对相关责任人处理意见", "责任人处理意见", "责任人处理", "问责情况", "reply accountability"}},
 	{"reply_remediation", kindText, []string{"应吸取的教训及整改措施", "教训及整改措施", "整改措施", "reply remediation", "remediation"}},
@@ -198,11 +199,27 @@ func resolveColumns(header []string, p *Profile) columnMap {
 		sort.Strings(fields)
 		for _, f := range fields {
 			want := normHeader(p.Columns[f])
+			found := false
 			for i, h := range header {
 				if !used[i] && (h == p.Columns[f] || normHeader(h) == want) {
 					cm.Index[f], cm.By[f] = i, "profile"
 					used[i] = true
+					found = true
 					break
+				}
+			}
+			// "header#N": the N-th column of a header that appears more than once
+			if name, nth, ok := nthHeader(p.Columns[f]); ok && !found {
+				for i, h := range header {
+					if dupKey(h) == dupKey(name) {
+						if nth--; nth == 0 {
+							if !used[i] {
+								cm.Index[f], cm.By[f] = i, "profile"
+								used[i] = true
+							}
+							break
+						}
+					}
 				}
 			}
 		}
@@ -249,6 +266,22 @@ func resolveColumns(header []string, p *Profile) columnMap {
 		used[pr.col] = true
 	}
 	return cm
+}
+
+// nthHeader splits a profile's "header#N" (N >= 1) into the header text and N.
+func nthHeader(s string) (string, int, bool) {
+	i := strings.LastIndexByte(s, '#')
+	if i <= 0 || i == len(s)-1 {
+		return "", 0, false
+	}
+	n := 0
+	for _, c := range s[i+1:] {
+		if c < '0' || c > '9' || n > 1000 {
+			return "", 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return s[:i], n, n >= 1
 }
 
 // headerScore says how much a row looks like a header: the number of distinct cells that map to a field.

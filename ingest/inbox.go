@@ -71,7 +71,8 @@ func lookAt(path string) (fileLook, bool) {
 //   - A name already taken in done/ or failed/ gets a numeric suffix (hotline.2.csv); nothing is overwritten.
 //   - With DryRun nothing is landed and nothing is moved.
 //
-// A cancelled context stops the run; the file being ingested is rolled back and stays in the inbox. FileResult
+// A cancelled context stops the run; the file being ingested is rolled back and stays in the inbox, unless its
+// batch had committed (the cancellation came during or after COMMIT): then it is landed and moves to done/. FileResult
 // .MovedTo says where each file went. The error is for the run as a whole (an unreadable inbox, cancellation).
 func IngestInbox(ctx context.Context, w *warehouse.Warehouse, opts Options, dir string) ([]FileResult, error) {
 	opts.defaults()
@@ -147,7 +148,8 @@ func IngestInbox(ctx context.Context, w *warehouse.Warehouse, opts Options, dir 
 			return results, err
 		}
 		r := res[0]
-		if ctx.Err() != nil {
+		landed := r.Err == nil && !r.Skipped && r.BatchID > 0
+		if ctx.Err() != nil && !landed {
 			results = append(results, r) // rolled back; the file stays for the next run
 			return results, ctx.Err()
 		}

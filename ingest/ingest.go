@@ -23,6 +23,8 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
+	"complaints/catalog"
+	"complaints/internal/termtext"
 	"complaints/warehouse"
 )
 
@@ -107,7 +109,10 @@ type FileResult struct {
 	MissingFromSnapshot int
 	// MovedTo (IngestInbox) is where the file was moved: <inbox>/done/... or <inbox>/failed/...; "" if it stayed.
 	MovedTo string
-	Err     error
+	// Notes are what the summary should say about the file that is no error: the day/month order assumed for
+	// ambiguous dates, duplicate headers not landed (catalogue messages, rendered when printed).
+	Notes []*catalog.Message
+	Err   error
 }
 
 const keepRejects = 20
@@ -507,7 +512,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	var count func(int)
 	if progress != nil {
 		bar = progress.AddBar(facts.Size,
-			mpb.PrependDecorators(decor.Name(filepath.Base(display), decor.WCSyncSpaceR)),
+			mpb.PrependDecorators(decor.Name(termtext.Clean(filepath.Base(display)), decor.WCSyncSpaceR)),
 			mpb.AppendDecorators(decor.Percentage(decor.WCSyncSpace)))
 		count = func(n int) { bar.IncrBy(n) }
 		defer func() {
@@ -544,6 +549,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 			return nil
 		})
 		res.Read, res.Accepted, res.Rejected = st.Read, st.Accepted, st.Rejected
+		res.Notes = fileNotes(o.mapper, st)
 		if err != nil {
 			res.Err = where(err)
 		} else if st.Read > 0 && float64(st.Rejected)/float64(st.Read) > opts.MaxRejectRate {
@@ -559,10 +565,20 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	}, opts.MaxRejectRate)
 	res.Read, res.Accepted, res.Rejected = st.Read, st.Accepted, st.Rejected
 	res.Rejects = rejects[:min(len(rejects), keepRejects)]
+	res.Notes = fileNotes(o.mapper, st)
 	if err != nil {
 		res.Err = where(err)
 		return res
 	}
 	res.BatchID, res.MissingFromSnapshot = id, missing
 	return res
+}
+
+// fileNotes are the summary notes of a mapped file: the mapping's (duplicate headers) and the date order's.
+func fileNotes(m *mapper, st mapStats) []*catalog.Message {
+	notes := append([]*catalog.Message(nil), m.notes...)
+	if st.DateNote != nil {
+		notes = append(notes, st.DateNote)
+	}
+	return notes
 }

@@ -50,6 +50,9 @@ var landThreads = 1
 // errRejectRate is wrapped when a file rejects more rows than allowed.
 var errRejectRate = errors.New("too many rejected rows")
 
+// hookBeforeCommit and hookAfterCommit, when set (tests), run just before and after the COMMIT of a file.
+var hookBeforeCommit, hookAfterCommit func()
+
 // hookAfterBatch, when set (tests), runs after each loaded record batch.
 var hookAfterBatch func(n int)
 
@@ -204,6 +207,11 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		if st.Ambiguous > 0 {
+			if err := fixAmbiguousDates(ctx, ex, batchID, st.DateOrder); err != nil {
+				return err
+			}
+		}
 		if st.Read > 0 && float64(st.Rejected)/float64(st.Read) > maxRate {
 			return rejectRateError(st, maxRate, rejects)
 		}
@@ -230,10 +238,18 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		if err != nil {
 			return fmt.Errorf("record batch %d: %w", batchID, err)
 		}
-		if _, err := ex.ExecContext(ctx, "COMMIT", nil); err != nil {
+		// Once COMMIT is sent the batch is decided by DuckDB, not by the context: a cancellation arriving during
+		// it must not turn a committed batch into a reported failure (the caller stops after this file).
+		if hookBeforeCommit != nil {
+			hookBeforeCommit()
+		}
+		if _, err := ex.ExecContext(context.Background(), "COMMIT", nil); err != nil {
 			return fmt.Errorf("commit: %w", err)
 		}
 		committed = true
+		if hookAfterCommit != nil {
+			hookAfterCommit()
+		}
 		return nil
 	})
 	if err != nil {

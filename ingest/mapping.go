@@ -17,6 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"golang.org/x/text/width"
 
 	"complaints/catalog"
 )
@@ -91,6 +92,10 @@ type mapper struct {
 	latestIsAsOf bool
 	// keyed is, per inputFields index, why the field's values land keyed ("" : as exported); personal.go.
 	keyed []string
+	// dates counts the file's year-last dates by the day/month order they settle (shared by the workers).
+	dates *dateEvidence
+	// notes are said in the summary (FileResult.Notes): duplicate headers not landed, for one.
+	notes []*catalog.Message
 }
 
 // Indexes into inputFields and landingColumns of the fields the mapping treats specially.
@@ -195,7 +200,11 @@ func newMapper(file string, t *table, p *Profile, key []byte) (*mapper, error) {
 	if len(missing) > 0 {
 		return nil, missingColumnsError(file, t, cm, missing)
 	}
-	m := &mapper{file: file, table: t, profile: p, cols: cm, key: key, hints: map[string]*string{},
+	notes, err := duplicateHeaders(file, t.Header, cm)
+	if err != nil {
+		return nil, err
+	}
+	m := &mapper{file: file, table: t, profile: p, cols: cm, key: key, hints: map[string]*string{}, dates: &dateEvidence{},
 		col: make([]int, len(inputFields)), values: make([]map[string]string, len(inputFields)),
 		keyed: personalFields(p, cm, t.personal)}
 	for i, f := range inputFields {
@@ -210,6 +219,7 @@ func newMapper(file string, t *table, p *Profile, key []byte) (*mapper, error) {
 			m.values[i] = p.Values[f.Name]
 		}
 	}
+	m.notes = notes
 	if p != nil {
 		m.layouts = p.DateFormats
 		m.intake = p.IntakeChannel
@@ -220,6 +230,72 @@ func newMapper(file string, t *table, p *Profile, key []byte) (*mapper, error) {
 		}
 	}
 	return m, nil
+}
+
+// duplicateHeaders finds header texts that appear more than once. One mapped by a header synonym is ambiguous:
+// the file is refused naming the header and its first two columns (a profile's columns entry settles it, with
+// "header#2" for the second). One mapped by the profile, or not mapped at all, is a note for the summary: the
+// other columns of that name are not landed.
+func duplicateHeaders(file string, header []string, cm columnMap) ([]*catalog.Message, error) {
+	byText := map[string][]int{}
+	var order []string
+	for i, h := range header {
+		k := dupKey(h)
+		if k == "" {
+			continue
+		}
+		if _, seen := byText[k]; !seen {
+			order = append(order, k)
+		}
+		byText[k] = append(byText[k], i)
+	}
+	fieldOf := map[int]string{}
+	for f, i := range cm.Index {
+		fieldOf[i] = f
+	}
+	var notes []*catalog.Message
+	for _, k := range order {
+		cols := byText[k]
+		if len(cols) < 2 {
+			continue
+		}
+		var mapped []int
+		for _, c := range cols {
+			if _, ok := fieldOf[c]; ok {
+				mapped = append(mapped, c)
+			}
+		}
+		text := Scrub(strings.TrimSpace(header[cols[0]]))
+		var nums []string
+		for _, c := range cols {
+			nums = append(nums, fmt.Sprint(c+1))
+		}
+		switch {
+		case len(mapped) == 0:
+			notes = append(notes, catalog.Msg("msg_misc_duplicate_header_unmapped", text, strings.Join(nums, ", ")))
+		case len(mapped) == len(cols):
+			// every column of that name is mapped (by the profile): nothing is dropped
+		default:
+			for _, c := range mapped {
+				f := fieldOf[c]
+				if cm.By[f] != "profile" {
+					other := cols[0]
+					if other == c {
+						other = cols[1]
+					}
+					return nil, catalog.Errorf("msg_misc_duplicate_header", file, text, min(c, other)+1, max(c, other)+1, f)
+				}
+				notes = append(notes, catalog.Msg("msg_misc_duplicate_header_profile", text, strings.Join(nums, ", "), c+1, f))
+			}
+		}
+	}
+	return notes, nil
+}
+
+// dupKey is the header text as compared for duplicates: trimmed, width-folded, lower case (unlike normHeader,
+// brackets and punctuation count: 金额(元) and 金额 are two headers).
+func dupKey(h string) string {
+	return strings.ToLower(strings.TrimSpace(width.Fold.String(h)))
 }
 
 var phoneSplit = regexp.MustCompile(`[/,;，；、]|\s{2,}`)
@@ -281,8 +357,16 @@ func (m *mapper) placeInTime(r rawRow, raw, recvText string) *Reject {
 		return nil
 	}
 	day := recvText[:10]
+	yearText := recvText[:4]
+	if recvText[2] == '/' {
+		// an ambiguous year-last date, landed as "DD/DD/YYYY ..." until the file's day/month order is known
+		// (dateorder.go): its year is known; it is after the as-of date only when both readings are
+		a, b, y := recvText[0:2], recvText[3:5], recvText[6:10]
+		yearText = y
+		day = min(y+"-"+a+"-"+b, y+"-"+b+"-"+a)
+	}
 	var msg *catalog.Message
-	if y, err := strconv.Atoi(recvText[:4]); err != nil || !m.years[y] {
+	if y, err := strconv.Atoi(yearText); err != nil || !m.years[y] {
 		msg = catalog.Msg("msg_poison_receipt_year_uncovered", day, y, m.yearsText)
 	} else if day > m.latest && m.latestIsAsOf {
 		msg = catalog.Msg("msg_poison_receipt_after_as_of", day, m.latest)
@@ -321,7 +405,7 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 		return m.reject(r, "source_id", id, "source_id: empty")
 	}
 	recv, _ := m.at(r.Fields, fiReceivedAt)
-	recvText, ok := parseDateText(recv, m.layouts, m.table.Serials, m.table.Date1904, m.hints["received_at"])
+	recvText, ok := m.dateText(recv, m.hints["received_at"])
 	if !ok {
 		return m.reject(r, "received_at", recv, "received_at: cannot parse date")
 	}
@@ -358,8 +442,14 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 		switch f := &inputFields[fi]; f.Kind {
 		case kindID:
 			out[li] = m.idValue(fi, v)
+		case kindAmount:
+			if a, ok := parseAmount(v); ok {
+				out[li] = a
+			} else {
+				out[li] = Scrub(v, name)
+			}
 		case kindDate:
-			if t, ok := parseDateText(v, m.layouts, m.table.Serials, m.table.Date1904, m.hints[f.Name]); ok {
+			if t, ok := m.dateText(v, m.hints[f.Name]); ok {
 				out[li] = t
 			} else {
 				out[li] = Scrub(v, name)
@@ -416,6 +506,11 @@ func (m *mapper) activeColumns() []bool {
 // mapStats counts what the mapping step did.
 type mapStats struct {
 	Read, Accepted, Rejected int
+	// Ambiguous year-last dates landed as placeholders, DateOrder the order they are to be read in, and the note
+	// for the summary (dateorder.go).
+	Ambiguous int64
+	DateOrder string
+	DateNote  *catalog.Message
 }
 
 // mapWorkers is how many goroutines map rows; 0 means GOMAXPROCS.
@@ -568,6 +663,8 @@ func (m *mapper) mapTable(ctx context.Context, emit func(arrow.RecordBatch) erro
 	if readErr != nil {
 		return st, readErr
 	}
+	st.Ambiguous = m.dates.ambiguous.Load()
+	st.DateOrder, st.DateNote = decideDateOrder(m.dates, m.dateOrder())
 	return st, ctx.Err()
 }
 

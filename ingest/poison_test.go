@@ -145,3 +145,33 @@ func TestXLSXSerial60IsRejected(t *testing.T) {
 		}
 	}
 }
+
+// An ambiguous year-last receipt date (05/10/2026, read once the file's day/month order is known) is placed in
+// time by its year, and is after the as-of date only when both of its readings are.
+func TestAmbiguousReceiptDatesPlacedInTime(t *testing.T) {
+	ctx := context.Background()
+	w := openTestWarehouse(t)
+	dir := t.TempDir()
+	p := writeFile(t, dir, "hotline_20261031.csv", "工单编号,受理时间,投诉内容\n"+
+		"A1,05/10/2026,两种读法都在截至日之前\n"+
+		"A2,11/12/2026,两种读法都在截至日之后\n"+
+		"A3,03/04/2031,日历没有的年份\n"+
+		"A4,10/11/2026,一种读法在截至日之后\n"+
+		"A5,2026-10-01,正常\n"+
+		"A6,2026-10-02,正常\n")
+	opts := testOptions()
+	opts.MaxRejectRate = 0.9
+	opts.CalendarYears = calendarYears()
+	res, err := IngestFiles(ctx, w, opts, []string{p}, "")
+	if err != nil || res[0].Err != nil {
+		t.Fatalf("ingest: %+v %v", res, err)
+	}
+	keys := rejectKeys(res[0].Rejects)
+	if res[0].Accepted != 4 || keys["msg_poison_receipt_after_as_of"] != 1 || keys["msg_poison_receipt_year_uncovered"] != 1 {
+		t.Fatalf("accepted %d, rejects %v: %+v", res[0].Accepted, keys, res[0].Rejects)
+	}
+	var bad int
+	if err := w.DB.QueryRow("SELECT count(*) FROM landed_rows WHERE TRY_CAST(received_at AS TIMESTAMP) IS NULL").Scan(&bad); err != nil || bad != 0 {
+		t.Fatalf("%d landed receipt dates are not dates (%v)", bad, err)
+	}
+}

@@ -20,6 +20,10 @@ type Profile struct {
 	HeaderRow int `yaml:"header_row,omitempty"`
 	// DateFormats are extra Go time layouts tried before the built-in ones.
 	DateFormats []string `yaml:"date_formats,omitempty"`
+	// DateOrder is how to read a year-last date whose day and month are both 12 or less (05/10/2026) when no
+	// value of the file settles it: dmy (day first), mdy (month first, the default) or ymd (year-last dates are
+	// not expected: such an ambiguous value is not read). See dateorder.go.
+	DateOrder string `yaml:"date_order,omitempty"`
 	// IntakeChannel is the channel every record of this source came by, when the export has no channel column.
 	IntakeChannel string `yaml:"intake_channel,omitempty"`
 	// AsOf is the export's as-of date (YYYY-MM-DD) when neither the file name nor a title row gives it.

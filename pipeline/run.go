@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"complaints/ingest"
+	"complaints/internal/termtext"
 	"complaints/transform"
 	"complaints/warehouse"
 )
@@ -133,13 +134,18 @@ func PrintIngest(out io.Writer, files []ingest.FileResult) {
 		if f.Encoding != "" {
 			enc += "/" + f.Encoding
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t\n", f.Path, f.Source, enc, f.Read, f.Accepted, f.Rejected, result)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t\n", termtext.Clean(f.Path), termtext.Clean(f.Source), enc, f.Read, f.Accepted, f.Rejected, termtext.Clean(result))
 		read += f.Read
 		acc += f.Accepted
 		rej += f.Rejected
 	}
 	fmt.Fprintf(tw, "total\t\t\t%d\t%d\t%d\t\t\n", read, acc, rej)
 	tw.Flush()
+	for _, f := range files {
+		for _, n := range f.Notes {
+			fmt.Fprintf(out, "note: %s: %s\n", termtext.Clean(f.Path), termtext.Clean(n.Error()))
+		}
+	}
 }
 
 // PrintSummary writes the end-of-run summary.
@@ -172,8 +178,8 @@ func PrintSummary(out io.Writer, s *Summary) {
 
 func oneLine(s string) string {
 	s = strings.ReplaceAll(s, "\n", " ")
-	if len(s) > 160 {
-		s = s[:157] + "..."
+	if r := []rune(s); len(r) > 160 {
+		s = string(r[:157]) + "..."
 	}
 	return s
 }

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+
+	"complaints/catalog"
 )
 
 //go:embed migrations/*.sql
@@ -107,6 +109,10 @@ func Open(ctx context.Context, opts Options) (*Warehouse, error) {
 		return nil, explainOpenError(path, err)
 	}
 	w := &Warehouse{DB: db, Path: path, connector: connector}
+	if err := w.refuseNewer(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	if !opts.ReadOnly && path != "" {
 		w.mode = opts.FileMode
 		if w.mode == 0 {
@@ -234,6 +240,39 @@ func (w *Warehouse) Migrate(ctx context.Context) ([]string, error) {
 		applied = append(applied, m.Name)
 	}
 	return applied, nil
+}
+
+// refuseNewer refuses a warehouse that a newer version of the program migrated: a version in schema_migrations
+// that this binary does not embed means tables it does not know how to read or keep consistent.
+func (w *Warehouse) refuseNewer(ctx context.Context) error {
+	var exists int
+	if err := w.DB.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_migrations' AND schema_name = 'main'`).Scan(&exists); err != nil || exists == 0 {
+		return nil
+	}
+	migs, err := Migrations()
+	if err != nil {
+		return err
+	}
+	known := map[int]bool{}
+	for _, m := range migs {
+		known[m.Version] = true
+	}
+	rows, err := w.DB.QueryContext(ctx, "SELECT version, name FROM schema_migrations ORDER BY version")
+	if err != nil {
+		return fmt.Errorf("warehouse %q: read schema_migrations: %w", w.Path, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v int
+		var name string
+		if err := rows.Scan(&v, &name); err != nil {
+			return fmt.Errorf("warehouse %q: read schema_migrations: %w", w.Path, err)
+		}
+		if !known[v] {
+			return catalog.Errorf("msg_misc_warehouse_newer", w.Path, name, migs[len(migs)-1].Name)
+		}
+	}
+	return rows.Err()
 }
 
 func (w *Warehouse) applyMigration(ctx context.Context, m Migration) error {

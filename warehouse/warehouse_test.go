@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"complaints/catalog"
 )
 
 func TestMigrationsApplyOnceAndAgainWithoutChange(t *testing.T) {
@@ -195,4 +197,43 @@ func TestWarehouseFileMode(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestNewerWarehouseIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	w, err := Open(context.Background(), Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.DB.Exec("INSERT INTO schema_migrations VALUES (999, '999_from_the_future', now()::TIMESTAMP)"); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	for _, ro := range []bool{false, true} {
+		w, err = Open(context.Background(), Options{Path: path, ReadOnly: ro})
+		if err == nil {
+			w.Close()
+			t.Fatalf("read-only %v: a warehouse with an unknown migration was opened", ro)
+		}
+		if !catalog.HasKey(err, "msg_misc_warehouse_newer") {
+			t.Fatalf("read-only %v: %v", ro, err)
+		}
+	}
+}
+
+func TestCorruptWarehouseIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	b := make([]byte, 64<<10)
+	for i := range b {
+		b[i] = byte(i*7919 + i/13)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w, err := Open(context.Background(), Options{Path: path})
+	if err == nil {
+		w.Close()
+		t.Fatal("a file of random bytes was opened as a warehouse")
+	}
+	t.Log(err)
 }

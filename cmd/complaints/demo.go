@@ -9,6 +9,7 @@ import (
 	_ "github.com/duckdb/duckdb-go/v2"
 	"github.com/spf13/cobra"
 
+	"complaints/catalog"
 	"complaints/config"
 	"complaints/pipeline"
 )
@@ -24,9 +25,11 @@ func newDemoCmd(g *globals) *cobra.Command {
 		Short: "Run the whole job on the bundled sample data",
 		Long: `demo ingests the bundled sample bank's exports (sample-data/), normalises them, and writes the latest
 complete month's workbook and the dashboard to the output folder, then prints what it read, accepted and
-rejected and where the outputs are. It starts from a fresh warehouse (<out>/demo.duckdb) every time. When the
-privacy key's environment variable (COMPLAINTS_HMAC_KEY) is unset, demo keys its warehouse with a fixed demo key
-of its own: fine for the invented sample data, never used by ingest or run.`,
+rejected and where the outputs are. It starts from a fresh warehouse (<out>/demo.duckdb, its own, replaced
+every time). With --warehouse it creates that file instead, and refuses if it already exists: demo never
+touches a warehouse it did not create. When the privacy key's environment variable (COMPLAINTS_HMAC_KEY) is
+unset, demo keys its warehouse with a fixed demo key of its own: fine for the invented sample data, never used
+by ingest or run.`,
 		Example: `  complaints demo
   complaints demo --out /tmp/demo-out
   complaints demo --data /tmp/bank      # a project made by 'complaints sample'`,
@@ -53,10 +56,20 @@ of its own: fine for the invented sample data, never used by ingest or run.`,
 			}
 			cfg.OutputDir = absOut
 			wh := g.warehouse
-			if wh == "" {
+			if wh != "" {
+				// A warehouse demo did not create is never touched: an existing one is refused, not replaced.
+				for _, p := range []string{wh, wh + ".wal"} {
+					if _, err := os.Lstat(p); err == nil {
+						return usageError{catalog.Errorf("msg_misc_demo_existing_warehouse", p)}
+					}
+				}
+			} else {
 				wh = filepath.Join(absOut, "demo.duckdb")
 			}
 			for _, p := range []string{wh, wh + ".wal"} {
+				if wh == g.warehouse {
+					break
+				}
 				if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
 					return fmt.Errorf("demo: remove the previous demo warehouse %s: %w", p, err)
 				}

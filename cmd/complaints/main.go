@@ -10,6 +10,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"complaints/internal/termtext"
 )
 
 func main() {
@@ -17,7 +19,9 @@ func main() {
 	err := newRoot().ExecuteContext(ctx)
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "complaints:", err)
+		for _, line := range errorLines(err) {
+			fmt.Fprintln(os.Stderr, "complaints:", line)
+		}
 		var u usageError
 		if errors.As(err, &u) {
 			os.Exit(2)
@@ -31,3 +35,20 @@ type usageError struct{ err error }
 
 func (u usageError) Error() string { return u.err.Error() }
 func (u usageError) Unwrap() error { return u.err }
+
+// errorLines is the final error as lines for stderr: the errors an errors.Join holds one a line, each shown
+// with termtext.Clean, so a file name or value with a newline or an escape sequence can neither forge a line
+// nor act on the terminal.
+func errorLines(err error) []string {
+	if j, ok := err.(interface{ Unwrap() []error }); ok && isJoin(err) {
+		var out []string
+		for _, e := range j.Unwrap() {
+			out = append(out, errorLines(e)...)
+		}
+		return out
+	}
+	return []string{termtext.Clean(err.Error())}
+}
+
+// isJoin says whether err is what errors.Join makes (its text is its errors' texts, one a line).
+func isJoin(err error) bool { return fmt.Sprintf("%T", err) == "*errors.joinError" }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"complaints/catalog"
 	"complaints/config"
 	"complaints/internal/atomicfile"
+	"complaints/internal/termtext"
 	"complaints/pipeline"
 	"complaints/warehouse"
 )
@@ -120,14 +122,33 @@ func (g *globals) logger() (*slog.Logger, error) {
 	if err := level.UnmarshalText([]byte(g.logLevel)); err != nil {
 		return nil, usageError{fmt.Errorf("--log-level %q: use debug, info, warn or error", g.logLevel)}
 	}
+	return newLogger(os.Stderr, g.logFormat, level)
+}
+
+// newLogger is the process logger on w. Values from data or file names (a newline, an escape sequence) never
+// forge a line or reach the terminal raw: slog's text handler quotes any value holding a character that is not
+// printable (a newline as \n, ESC as \x1b, U+202E as \u202e); the JSON handler's text values are cleaned
+// (termtext.Clean); messages are constants. TestLogLinesCannotBeForged pins this.
+func newLogger(w io.Writer, format string, level slog.Level) (*slog.Logger, error) {
 	opts := &slog.HandlerOptions{Level: level}
-	switch g.logFormat {
+	switch format {
 	case "text":
-		return slog.New(slog.NewTextHandler(os.Stderr, opts)), nil
+		return slog.New(slog.NewTextHandler(w, opts)), nil
 	case "json":
-		return slog.New(slog.NewJSONHandler(os.Stderr, opts)), nil
+		// JSON escapes control characters but keeps format characters such as the bidi override U+202E, which
+		// reorder what a terminal shows: text values go through termtext.Clean first.
+		opts.ReplaceAttr = func(_ []string, a slog.Attr) slog.Attr {
+			switch v := a.Value.Any().(type) {
+			case string:
+				a.Value = slog.StringValue(termtext.Clean(v))
+			case error:
+				a.Value = slog.StringValue(termtext.Clean(v.Error()))
+			}
+			return a
+		}
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
-	return nil, usageError{fmt.Errorf("--log-format %q: use text or json", g.logFormat)}
+	return nil, usageError{fmt.Errorf("--log-format %q: use text or json", format)}
 }
 
 func stderrIsTerminal() bool {

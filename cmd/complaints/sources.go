@@ -10,7 +10,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"complaints/catalog"
 	"complaints/ingest"
+	"complaints/internal/termtext"
 )
 
 func newSourcesCmd(g *globals) *cobra.Command {
@@ -25,7 +27,8 @@ func newSourcesCmd(g *globals) *cobra.Command {
 		Short: "Show how a file would be read and mapped, with sample rows and foreseen problems; writes nothing",
 		Long: `check prints the detected format, encoding, delimiter, sheet and header row, the column mapping (mapped,
 unmapped, missing required), five sample rows as they would land (personal data already keyed and masked),
-the rows that would be rejected and why, and the problems it foresees. It writes nothing.`,
+the rows that would be rejected and why, and the problems it foresees. It writes nothing. It exits 1 whenever
+ingest would refuse the file (no header, missing columns, too many rejects, unreadable), 0 when it would land.`,
 		Example: `  complaints sources check exports/hotline_20261020.csv
   complaints sources check --profile hotline new_export.csv
   complaints sources check ~/Downloads/complaints.csv          # a CFPB extract: the built-in cfpb profile`,
@@ -60,6 +63,9 @@ the rows that would be rejected and why, and the problems it foresees. It writes
 			rep, err := ingest.Check(cmd.Context(), args[0], p, opts)
 			if rep != nil {
 				printCheck(cmd.OutOrStdout(), rep)
+				if err == nil && rep.Refused != nil {
+					err = catalog.Errorf("msg_misc_check_refused", rep.Path)
+				}
 			}
 			return err
 		},
@@ -88,13 +94,14 @@ func profileByGlob(opts ingest.Options, path string) *ingest.Profile {
 }
 
 func printCheck(out io.Writer, r *ingest.CheckReport) {
-	fmt.Fprintf(out, "file:        %s\n", r.Path)
+	C := termtext.Clean // everything below comes from the file: shown escaped, never acting on the terminal
+	fmt.Fprintf(out, "file:        %s\n", C(r.Path))
 	prof := r.Profile
 	if prof == "" {
 		prof = "(none: built-in header synonyms)"
 	}
-	fmt.Fprintf(out, "source:      %s   profile: %s\n", r.Source, prof)
-	fmt.Fprintf(out, "format:      %s   encoding: %s   delimiter: %q   sheet: %s   header row: %d\n", r.Format, r.Encoding, r.Delimiter, r.Sheet, r.HeaderRow)
+	fmt.Fprintf(out, "source:      %s   profile: %s\n", C(r.Source), prof)
+	fmt.Fprintf(out, "format:      %s   encoding: %s   delimiter: %q   sheet: %s   header row: %d\n", r.Format, r.Encoding, r.Delimiter, C(r.Sheet), r.HeaderRow)
 	if r.AsOf != "" {
 		fmt.Fprintf(out, "export as of: %s\n", r.AsOf)
 	}
@@ -106,11 +113,11 @@ func printCheck(out io.Writer, r *ingest.CheckReport) {
 	sort.Strings(fields)
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	for _, f := range fields {
-		fmt.Fprintf(tw, "  %s\t<- %s\t(%s)\n", f, r.Mapping[f], r.MappedBy[f])
+		fmt.Fprintf(tw, "  %s\t<- %s\t(%s)\n", f, C(r.Mapping[f]), r.MappedBy[f])
 	}
 	tw.Flush()
 	if len(r.Unmapped) > 0 {
-		fmt.Fprintf(out, "  not landed: %s\n", strings.Join(r.Unmapped, ", "))
+		fmt.Fprintf(out, "  not landed: %s\n", C(strings.Join(r.Unmapped, ", ")))
 	}
 	for _, p := range r.Personal {
 		fmt.Fprintf(out, "  %v\n", p)
@@ -128,20 +135,20 @@ func printCheck(out io.Writer, r *ingest.CheckReport) {
 			if len([]rune(v)) > 60 {
 				v = string([]rune(v)[:57]) + "..."
 			}
-			fmt.Fprintf(tw, "  %s\t%s\n", k, v)
+			fmt.Fprintf(tw, "  %s\t%s\n", k, C(v))
 		}
 		tw.Flush()
 	}
 	if len(r.Rejects) > 0 {
 		fmt.Fprintln(out, "\nrows that would be rejected:")
 		for _, rj := range r.Rejects {
-			fmt.Fprintf(out, "  %+v\n", rj)
+			fmt.Fprintf(out, "  %s\n", C(fmt.Sprintf("%+v", rj)))
 		}
 	}
 	if len(r.Problems) > 0 {
 		fmt.Fprintln(out, "\nproblems foreseen:")
 		for _, p := range r.Problems {
-			fmt.Fprintf(out, "  - %s\n", p)
+			fmt.Fprintf(out, "  - %s\n", C(p))
 		}
 	} else {
 		fmt.Fprintln(out, "\nno problems foreseen")

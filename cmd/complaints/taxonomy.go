@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"complaints/catalog"
+	"complaints/internal/termtext"
 )
 
 func newTaxonomyCmd(g *globals) *cobra.Command {
@@ -54,7 +55,7 @@ and that a keyword rule of the catalogue classified, by rule.`,
 				for _, m := range catalog.Closest(dim, raw, 3) {
 					near = append(near, fmt.Sprintf("%s (%s)", m.Code, m.Spelling))
 				}
-				fmt.Fprintf(tw, "%s\t%q\t%d\t%s\t%s\n", dim, raw, count, src, strings.Join(near, ", "))
+				fmt.Fprintf(tw, "%s\t%q\t%d\t%s\t%s\n", dim, raw, count, termtext.Clean(src), strings.Join(near, ", "))
 				n++
 			}
 			tw.Flush()

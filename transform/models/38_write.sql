@@ -25,7 +25,9 @@ SELECT
     x.paused_days, x.extension_tier, x.extension_approved,
     nullif(trim(l.outcome), '') AS outcome,
     getvariable('map_satisfaction')[l.satisfaction].code AS satisfaction,
-    TRY_CAST(regexp_replace(coalesce(l.compensation, ''), '[,，¥￥元\s]', '', 'g') AS DECIMAL(18,2)) AS compensation,
+    -- ingest lands the canonical decimal text (ingest/amount.go) or, when it cannot read an amount, the raw text:
+    -- that one is NULL here and listed by 45_quality (compensation_unparseable), never guessed at
+    TRY_CAST(l.compensation AS DECIMAL(18,2)) AS compensation,
     -- the six reply elements: NULL when the export records none of them, else each one present or not
     CASE WHEN recorded THEN coalesce(element_present(l.reply_facts), false) END AS reply_facts,
     CASE WHEN recorded THEN coalesce(element_present(l.reply_accountability), false) END AS reply_accountability,

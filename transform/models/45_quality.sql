@@ -45,7 +45,16 @@ SELECT c.complaint_key, 'calendar_year_missing',
 FROM complaints c
 WHERE c.is_complaint AND c.received_date IS NOT NULL
   AND (c.internal_deadline IS NULL OR c.regulatory_deadline IS NULL
-       OR (c.replied_date IS NOT NULL AND NOT c.reply_date_invalid AND c.internal_on_time IS NULL));
+       OR (c.replied_date IS NOT NULL AND NOT c.reply_date_invalid AND c.internal_on_time IS NULL))
+UNION ALL
+-- amounts ingest could not read unambiguously land raw (ingest/amount.go): listed, not silently NULL
+SELECT c.complaint_key, 'compensation_unparseable', 'compensation ' || l.compensation
+FROM complaints c JOIN landed_rows l ON l.batch_id = c.batch_id AND l.row_number = c.row_number
+WHERE c.compensation IS NULL AND nullif(trim(l.compensation), '') IS NOT NULL
+UNION ALL
+-- accounting brackets (100) land as -100: a negative compensation is worth a look
+SELECT complaint_key, 'compensation_negative', 'compensation ' || CAST(compensation AS VARCHAR)
+FROM complaints WHERE compensation < 0;
 
 DELETE FROM consistency_issues
 WHERE NOT EXISTS (SELECT 1 FROM issues_now n WHERE n.complaint_key = consistency_issues.complaint_key

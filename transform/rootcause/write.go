@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"complaints/catalog"
+	"complaints/internal/termtext"
 )
 
 // KeyLabel is a series key in lang: catalogue labels for codes; a branch by its name from the branch master
@@ -306,6 +307,9 @@ func writeTable(w io.Writer, f *Findings, lang string, top int) error {
 				cells = []string{strconv.Itoa(n), r.label, strconv.Itoa(r.count), r.reference, r.rule, r.evidence}
 			case "terms":
 				cells = []string{strconv.Itoa(n), r.label, strconv.Itoa(r.count), r.reference, r.rule}
+			}
+			for i := range cells {
+				cells[i] = termtext.Clean(cells[i]) // branch names and terms come from the data
 			}
 			fmt.Fprintln(tw, strings.Join(cells, "\t"))
 		}
