@@ -99,6 +99,6 @@ func FuzzHeaderMapping(f *testing.F) {
 			}
 		}
 		duplicateHeaders("f.csv", header, cm)
-		newMapper("f.csv", &table{Header: header}, p, []byte("k"))
+		newMapper("f.csv", &table{Header: header, next: func() (rawRow, error) { return rawRow{}, io.EOF }}, p, []byte("k"))
 	})
 }

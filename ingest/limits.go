@@ -26,8 +26,8 @@ type Limits struct {
 
 // DefaultLimits are the bounds used where a Limits field is zero.
 var DefaultLimits = Limits{
-	MaxFileBytes:  8 << 30,  // 8 GiB
-	MaxPartBytes:  2 << 30,  // 2 GiB unpacked
+	MaxFileBytes:  8 << 30, // 8 GiB
+	MaxPartBytes:  2 << 30, // 2 GiB unpacked
 	MaxRows:       50_000_000,
 	MaxMergeCells: 100_000,
 	MaxCellBytes:  1 << 20, // 1 MiB

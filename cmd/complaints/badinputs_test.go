@@ -187,7 +187,7 @@ func runBadCase(t *testing.T, c badCase) {
 
 	// the warehouse: a landed file is one whole batch; a refused one left nothing
 	var batches, landed, rejects int
-	if c.Generate != "corrupt_warehouse" {
+	if !strings.HasSuffix(c.Generate, "_warehouse") {
 		batches, landed, rejects = warehouseCounts(t, filepath.Join(dir, "w.duckdb"))
 	}
 	switch c.Expect {
@@ -251,7 +251,7 @@ func runBadCase(t *testing.T, c badCase) {
 	if len(c.Forbidden) > 0 {
 		var seenIn []string
 		texts := map[string]string{"logs": logs.String(), "check": checkOut}
-		if c.Generate != "corrupt_warehouse" {
+		if !strings.HasSuffix(c.Generate, "_warehouse") {
 			texts["warehouse"] = dumpWarehouse(t, filepath.Join(dir, "w.duckdb"))
 		}
 		if fileErr != nil {
@@ -359,7 +359,7 @@ var generators = map[string]func(t *testing.T, dir string, c badCase) string{
 		return goodCSV(t, dir)
 	},
 	// a warehouse written by a newer version of the program (a migration this binary does not know)
-	"newer_warehouse": func(t *testing.T, dir string, c badCase) string {
+	"unknown_migration_warehouse": func(t *testing.T, dir string, c badCase) string {
 		db, err := sql.Open("duckdb", filepath.Join(filepath.Dir(dir), "w.duckdb"))
 		if err != nil {
 			t.Fatal(err)
@@ -371,6 +371,18 @@ var generators = map[string]func(t *testing.T, dir string, c badCase) string{
 		}
 		return goodCSV(t, dir)
 	},
+}
+
+func init() {
+	// a small valid export whose file name holds a newline and an ESC sequence (a forged log line, a cleared screen)
+	generators["file_name_newline_esc"] = func(t *testing.T, dir string, c badCase) string {
+		src := goodCSV(t, dir)
+		p := filepath.Join(dir, "a\nlevel=ERROR msg=forged\x1b[2J.csv")
+		if err := os.Rename(src, p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
 }
 
 // goodCSV writes a small valid export (for cases whose fault is elsewhere).
