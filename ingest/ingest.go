@@ -243,6 +243,8 @@ type fileFacts struct {
 	Size   int64
 	UTF8   bool
 	Head   []byte
+	// Text weighs the bytes as UTF-8 and as GB18030 (encoding detection and the wrong-encoding refusal).
+	Text textStats
 }
 
 func scanFile(path string) (fileFacts, error) {
@@ -256,6 +258,7 @@ func scanFile(path string) (fileFacts, error) {
 	var ff fileFacts
 	ff.UTF8 = true
 	var carry []byte
+	var detail *textCounter // from the first chunk that is not valid UTF-8 on
 	for {
 		n, err := f.Read(buf)
 		if n > 0 {
@@ -263,6 +266,10 @@ func scanFile(path string) (fileFacts, error) {
 			ff.Size += int64(n)
 			if len(ff.Head) < 8192 {
 				ff.Head = append(ff.Head, buf[:min(n, 8192-len(ff.Head))]...)
+			}
+			ff.Text.NUL += nulCount(buf[:n])
+			if detail != nil {
+				detail.feed(buf[:n], false)
 			}
 			if ff.UTF8 {
 				chunk := append(carry, buf[:n]...)
@@ -289,8 +296,14 @@ func scanFile(path string) (fileFacts, error) {
 				}
 				if !utf8.Valid(chunk[:cut]) {
 					ff.UTF8 = false
+					ff.Text.GBWhole = ff.Size == int64(n)
+					detail = &textCounter{st: &ff.Text}
+					detail.feed(chunk, false)
+					carry = nil
+				} else {
+					ff.Text.UTF8Chars += leadBytes(chunk[:cut])
+					carry = append([]byte(nil), chunk[cut:]...)
 				}
-				carry = append([]byte(nil), chunk[cut:]...)
 			}
 		}
 		if err == io.EOF {
@@ -302,6 +315,13 @@ func scanFile(path string) (fileFacts, error) {
 	}
 	if len(carry) > 0 && !utf8.Valid(carry) {
 		ff.UTF8 = false
+		detail = &textCounter{st: &ff.Text}
+		detail.feed(carry, false)
+	} else if ff.UTF8 {
+		ff.Text.UTF8Chars += leadBytes(carry)
+	}
+	if detail != nil {
+		detail.feed(nil, true)
 	}
 	ff.SHA256 = hex.EncodeToString(h.Sum(nil))
 	return ff, nil
@@ -341,7 +361,7 @@ func openFile(ctx context.Context, path, display string, p *Profile, key []byte,
 }
 
 func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p *Profile, key []byte, lim Limits, count func(int)) (*opened, error) {
-	in := &input{Path: path, Name: display, Size: facts.Size, Head: facts.Head, UTF8: facts.UTF8, Profile: p, Limits: lim.withDefaults(), count: count}
+	in := &input{Path: path, Name: display, Size: facts.Size, Head: facts.Head, UTF8: facts.UTF8, Text: facts.Text, Profile: p, Limits: lim.withDefaults(), count: count}
 	rd, err := pickReader(in)
 	if err != nil {
 		return nil, err

@@ -10,12 +10,15 @@ import (
 	"io"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"complaints/catalog"
 )
 
 // landingColumns are the landed_rows columns the mapping step fills, all text. The lineage columns that are the
@@ -27,6 +30,9 @@ var landingColumns = []string{
 	"status", "replied_at", "paused_days", "extension_tier", "extension_approved", "outcome", "satisfaction",
 	"compensation", "reply_facts", "reply_accountability", "reply_remediation", "reply_satisfaction", "reply_time",
 	"reply_handler_contact", "handler", "major", "referral_ref", "summary", "narrative",
+	// row_flags: what ingest changed in the row, e.g. invalid_text:narrative,branch (bytes that were not text,
+	// replaced by U+FFFD, in those fields).
+	"row_flags",
 }
 
 var landingIndex = func() map[string]int {
@@ -80,6 +86,8 @@ type mapper struct {
 	active []int     // the landing columns this file can fill (activeColumns)
 	// dataHint (per worker) is the bytes each landing column took in the last chunk.
 	dataHint []int
+	// fieldOf is the input field read from each column ("" for none), for row flags.
+	fieldOf []string
 }
 
 // Indexes into inputFields and landingColumns of the fields the mapping treats specially.
@@ -100,6 +108,7 @@ var (
 	liSourceID, liReceivedAt, liNameMasked = landingIndex["source_id"], landingIndex["received_at"], landingIndex["customer_name_masked"]
 	liPhoneKey, liPhoneMasked, liIDKey     = landingIndex["customer_phone_key"], landingIndex["customer_phone_masked"], landingIndex["customer_id_key"]
 	liCardKey, liIntake                    = landingIndex["customer_card_key"], landingIndex["intake_channel"]
+	liRowFlags                             = landingIndex["row_flags"]
 )
 
 func fieldIndex(name string) int {
@@ -191,6 +200,12 @@ func newMapper(file string, t *table, p *Profile, key []byte) (*mapper, error) {
 		m.layouts = p.DateFormats
 		m.intake = p.IntakeChannel
 	}
+	m.fieldOf = make([]string, len(t.Header))
+	for f, c := range cm.Index {
+		if c >= 0 && c < len(m.fieldOf) {
+			m.fieldOf[c] = f
+		}
+	}
 	for i, a := range m.activeColumns() {
 		if a {
 			m.active = append(m.active, i)
@@ -248,14 +263,14 @@ func (m *mapper) reject(r rawRow, field, raw, reason string) *Reject {
 	} else {
 		raw = Scrub(raw)
 	}
-	return &Reject{Row: r.Num, Column: col, RawValue: raw, Reason: reason}
+	return &Reject{Row: r.Num, Column: col, RawValue: fixText(raw), Reason: reason}
 }
 
 // mapRow returns the landing values of one row (indexed like landingColumns; "" is NULL) or a reject.
 func (m *mapper) mapRow(r rawRow, out []string) *Reject {
 	rej := m.mapRowValues(r, out)
 	if rej != nil {
-		if id, _ := m.get(r.Fields, "source_id"); id != "" {
+		if id, _ := m.get(r.Fields, "source_id"); id != "" && validText(id, textSuspect) {
 			rej.sourceID = id
 		}
 	}
@@ -264,11 +279,21 @@ func (m *mapper) mapRow(r rawRow, out []string) *Reject {
 
 func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 	clear(out)
+	if r.Issue != nil {
+		return &Reject{Row: r.Num, Reason: r.Issue.Error(), Key: r.Issue.Key}
+	}
 	if r.Problem != "" {
 		return &Reject{Row: r.Num, Reason: r.Problem}
 	}
 	if m.table.StrictWidth && len(r.Fields) != len(m.table.Header) {
 		return &Reject{Row: r.Num, Reason: fmt.Sprintf("row has %d fields, header has %d", len(r.Fields), len(m.table.Header))}
+	}
+	var flags string
+	if m.table.textLevel != textClean {
+		var rej *Reject
+		if r, flags, rej = m.checkText(r); rej != nil {
+			return rej
+		}
 	}
 	id, _ := m.at(r.Fields, fiSourceID)
 	if id == "" {
@@ -322,7 +347,48 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 	if out[liIntake] == "" && m.intake != "" {
 		out[liIntake] = m.intake
 	}
+	out[liRowFlags] = flags
 	return nil
+}
+
+// checkText replaces, in fields that are not valid text (invalid UTF-8; at textSuspect also NULs and the
+// decoders' U+FFFD), the bad bytes by U+FFFD, and returns the row with its flags (invalid_text: and the mapped
+// fields concerned). Bad bytes in the id or the receipt date make the row a reject.
+func (m *mapper) checkText(r rawRow) (rawRow, string, *Reject) {
+	var bad []string
+	copied := false
+	for i, f := range r.Fields {
+		if validText(f, m.table.textLevel) {
+			continue
+		}
+		if !copied {
+			r.Fields, copied = slices.Clone(r.Fields), true
+		}
+		r.Fields[i] = fixText(f)
+		name := ""
+		if i < len(m.fieldOf) {
+			name = m.fieldOf[i]
+		}
+		switch name {
+		case "":
+		case "source_id":
+			rej := m.reject(r, "source_id", r.Fields[i], "")
+			msg := catalog.Msg("msg_csv_invalid_text_id")
+			rej.Reason, rej.Key = msg.Error(), msg.Key
+			return r, "", rej
+		case "received_at":
+			rej := m.reject(r, "received_at", r.Fields[i], "")
+			msg := catalog.Msg("msg_csv_invalid_text_received")
+			rej.Reason, rej.Key = msg.Error(), msg.Key
+			return r, "", rej
+		default:
+			bad = append(bad, name)
+		}
+	}
+	if len(bad) == 0 {
+		return r, "", nil
+	}
+	return r, "invalid_text:" + strings.Join(bad, ","), nil
 }
 
 // activeColumns says which landing columns (indexed like landingColumns) this file's mapping can fill; the
@@ -352,6 +418,9 @@ func (m *mapper) activeColumns() []bool {
 	}
 	if m.intake != "" {
 		set("intake_channel")
+	}
+	if m.table.textLevel != textClean {
+		set("row_flags")
 	}
 	return act
 }
@@ -423,7 +492,7 @@ func (m *mapper) mapTable(ctx context.Context, emit func(arrow.RecordBatch) erro
 				readErr = err
 				return
 			}
-			if r.Problem == "" && isEmptyRow(r.Fields) {
+			if r.Problem == "" && r.Issue == nil && isEmptyRow(r.Fields) {
 				continue
 			}
 			if c == nil {

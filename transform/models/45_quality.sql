@@ -28,7 +28,13 @@ SELECT complaint_key, 'late_without_extension',
 FROM complaints WHERE is_complaint AND extension_tier = 0 AND replied_date > regulatory_deadline
 UNION ALL
 SELECT complaint_key, 'type_missing', 'no complaint type recognised; held to the general limit'
-FROM complaints WHERE is_complaint AND complaint_type IS NULL;
+FROM complaints WHERE is_complaint AND complaint_type IS NULL
+UNION ALL
+-- bytes that were not text in the file's encoding, replaced by U+FFFD at ingest (landed_rows.row_flags)
+SELECT c.complaint_key, 'invalid_text', 'replaced bytes in ' || substr(l.row_flags, length('invalid_text:') + 1)
+FROM complaints c
+JOIN landed_rows l ON l.batch_id = c.batch_id AND l.row_number = c.row_number
+WHERE l.row_flags LIKE 'invalid_text:%';
 
 DELETE FROM consistency_issues
 WHERE NOT EXISTS (SELECT 1 FROM issues_now n WHERE n.complaint_key = consistency_issues.complaint_key
