@@ -71,6 +71,11 @@ type FileResult struct {
 	SHA256                                string
 	BatchID                               int64
 	Read, Accepted, Rejected              int
+	// EncodingGuessed: the encoding was chosen by weighing the file's bytes (no profile encoding, no BOM, not
+	// valid UTF-8 throughout); the summary says so.
+	EncodingGuessed bool
+	// Flagged: accepted rows whose invalid text was replaced by U+FFFD (landed_rows.row_flags).
+	Flagged int
 	// Skipped with SkipReason: e.g. already ingested (same sha256).
 	Skipped    bool
 	SkipReason string
@@ -474,6 +479,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	}
 	defer o.table.Close()
 	res.Source, res.Format, res.Encoding, res.Sheet = o.source, o.table.Format, o.table.Encoding, o.table.Sheet
+	res.EncodingGuessed = o.table.EncodingGuessed
 	if o.asOf != nil {
 		res.AsOf = o.asOf.Format("2006-01-02")
 	}
@@ -490,7 +496,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 			}
 			return nil
 		})
-		res.Read, res.Accepted, res.Rejected = st.Read, st.Accepted, st.Rejected
+		res.Read, res.Accepted, res.Rejected, res.Flagged = st.Read, st.Accepted, st.Rejected, st.Flagged
 		if err != nil {
 			res.Err = where(err)
 		} else if st.Read > 0 && float64(st.Rejected)/float64(st.Read) > opts.MaxRejectRate {
@@ -504,7 +510,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	id, st, rejects, missing, err := landFile(ctx, w, info, func(emit func(arrow.RecordBatch) error, reject func(Reject) error) (mapStats, error) {
 		return o.mapper.mapTable(ctx, emit, reject)
 	}, opts.MaxRejectRate)
-	res.Read, res.Accepted, res.Rejected = st.Read, st.Accepted, st.Rejected
+	res.Read, res.Accepted, res.Rejected, res.Flagged = st.Read, st.Accepted, st.Rejected, st.Flagged
 	res.Rejects = rejects[:min(len(rejects), keepRejects)]
 	if err != nil {
 		res.Err = where(err)

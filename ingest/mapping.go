@@ -428,6 +428,8 @@ func (m *mapper) activeColumns() []bool {
 // mapStats counts what the mapping step did.
 type mapStats struct {
 	Read, Accepted, Rejected int
+	// Flagged: accepted rows with row flags (invalid text replaced).
+	Flagged int
 }
 
 // mapWorkers is how many goroutines map rows; 0 means GOMAXPROCS.
@@ -442,6 +444,7 @@ type chunk struct {
 	rec      arrow.RecordBatch // nil when every row was rejected
 	rejects  []Reject
 	accepted int
+	flagged  int
 }
 
 // mapTable reads every row of t and maps it to landing values. Accepted rows are delivered as Arrow record
@@ -551,6 +554,7 @@ func (m *mapper) mapTable(ctx context.Context, emit func(arrow.RecordBatch) erro
 			if err == nil {
 				st.Read += c.read
 				st.Accepted += c.accepted
+				st.Flagged += c.flagged
 				st.Rejected += len(c.rejects)
 				for _, r := range c.rejects {
 					if err = rejectFn(r); err != nil {
@@ -609,6 +613,9 @@ func (m *mapper) mapChunk(c *chunk, b *array.RecordBuilder) {
 			continue
 		}
 		c.accepted++
+		if vals[liRowFlags] != "" {
+			c.flagged++
+		}
 		rowB.Append(int64(r.Num))
 		for _, i := range m.active { // the other columns are NULL in every row: appended at once below
 			if v := vals[i]; v == "" {

@@ -134,7 +134,7 @@ func findHeader(next func() (rawRow, error), p *Profile) (header []string, heade
 		if err != nil {
 			return nil, 0, nil, nil, err
 		}
-		if isEmptyRow(r.Fields) {
+		if isEmptyRow(r.Fields) && r.Issue == nil && r.Problem == "" {
 			continue
 		}
 		buf = append(buf, r)
