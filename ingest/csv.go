@@ -126,7 +126,7 @@ func openTextChecked(in *input) (io.Reader, io.Closer, textInfo, error) {
 		return nil, nil, ti, err
 	}
 	ti.enc = name
-	if ti.level, err = checkEncoding(name, in.Text); err != nil {
+	if ti.level, err = checkEncoding(name, in.Head, in.Text); err != nil {
 		f.Close()
 		return nil, nil, ti, err
 	}
@@ -237,7 +237,7 @@ func openCSV(ctx context.Context, in *input) (*table, error) {
 	if err := withHeader(t, in.Profile); err != nil {
 		closer.Close()
 		if err == io.EOF {
-			return nil, fmt.Errorf("no header: the file is empty")
+			return nil, catalog.Errorf("msg_csv_empty")
 		}
 		return nil, err
 	}

@@ -286,7 +286,8 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 		return &Reject{Row: r.Num, Reason: r.Problem}
 	}
 	if m.table.StrictWidth && len(r.Fields) != len(m.table.Header) {
-		return &Reject{Row: r.Num, Reason: fmt.Sprintf("row has %d fields, header has %d", len(r.Fields), len(m.table.Header))}
+		msg := catalog.Msg("msg_csv_field_count", len(r.Fields), len(m.table.Header))
+		return &Reject{Row: r.Num, Reason: msg.Error(), Key: msg.Key}
 	}
 	var flags string
 	if m.table.textLevel != textClean {

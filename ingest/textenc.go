@@ -186,12 +186,19 @@ const (
 // checkEncoding decides, for a text file read in enc (canonical name), whether its bytes are text in enc:
 // the text level of its fields, or the error refusing the file (invalid bytes common) with the encoding that
 // would read it.
-func checkEncoding(enc string, st textStats) (int, error) {
+func checkEncoding(enc string, head []byte, st textStats) (int, error) {
 	var bad, good int64
+	utf16 := ""
+	if e, _ := detectEncoding(head, false, textStats{}); strings.HasPrefix(e, "utf-16") {
+		utf16 = e
+	}
 	switch enc {
 	case "utf-8", "utf-8-bom":
 		bad, good = st.UTF8Bad+st.NUL, st.UTF8Chars
 		if commonBad(bad, good) {
+			if utf16 != "" {
+				return 0, catalog.Errorf("msg_csv_wrong_encoding", "UTF-8", bad, good, utf16)
+			}
 			if !commonBad(st.GBBad+st.NUL, st.GBChars) && st.GBChars > 0 {
 				return 0, catalog.Errorf("msg_csv_wrong_encoding", "UTF-8", bad, good, "gb18030")
 			}
@@ -205,6 +212,9 @@ func checkEncoding(enc string, st textStats) (int, error) {
 		if commonBad(bad, good) || readsUTF8 {
 			if readsUTF8 {
 				return 0, catalog.Errorf("msg_csv_wrong_encoding", "GB18030", max(bad, 1), good, "utf-8")
+			}
+			if utf16 != "" {
+				return 0, catalog.Errorf("msg_csv_wrong_encoding", "GB18030", bad, good, utf16)
 			}
 			return 0, catalog.Errorf("msg_csv_not_text", bad)
 		}
