@@ -396,3 +396,30 @@ func TestMappingFixesInvalidUTF8FromAnyReader(t *testing.T) {
 		}
 	}
 }
+
+// Counting a stream in pieces gives the counts of the whole (sequences split between chunks).
+func TestTextCounterSplits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	parts := [][]byte{[]byte("广州"), gbBytes(t, "天河"), {0xff}, {0xe6, 0xb2}, []byte("ab,"), {0x81, 0x30, 0x81, 0x30}, {0}}
+	for range 200 {
+		var b []byte
+		for range rng.IntN(40) {
+			b = append(b, parts[rng.IntN(len(parts))]...)
+		}
+		var whole, split textStats
+		(&textCounter{st: &whole}).feed(b, true)
+		c := &textCounter{st: &split}
+		for rest := b; ; {
+			k := min(len(rest), rng.IntN(6))
+			c.feed(rest[:k], false)
+			rest = rest[k:]
+			if len(rest) == 0 {
+				break
+			}
+		}
+		c.feed(nil, true)
+		if whole != split {
+			t.Fatalf("%q: whole %+v, in pieces %+v", b, whole, split)
+		}
+	}
+}

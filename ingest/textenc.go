@@ -32,12 +32,24 @@ type textCounter struct {
 }
 
 func (c *textCounter) feed(b []byte, final bool) {
-	u := append(c.ucarry, b...)
-	n := countUTF8(u, final, c.st)
-	c.ucarry = append([]byte(nil), u[n:]...)
-	g := append(c.gcarry, b...)
-	n = countGB18030(g, final, c.st)
-	c.gcarry = append([]byte(nil), g[n:]...)
+	c.ucarry = feedCarry(c.ucarry, b, final, c.st, countUTF8)
+	c.gcarry = feedCarry(c.gcarry, b, final, c.st, countGB18030)
+}
+
+// feedCarry counts carry (an incomplete sequence from the last chunk) and b, and returns the new carry. The
+// carry is completed from b's first bytes (a sequence is at most 4 bytes), so b itself is never copied.
+func feedCarry(carry, b []byte, final bool, st *textStats, count func([]byte, bool, *textStats) int) []byte {
+	if len(carry) > 0 {
+		k := min(len(b), 8)
+		tmp := append(carry[:len(carry):len(carry)], b[:k]...)
+		n := count(tmp, final && k == len(b), st)
+		if n < len(carry) { // still incomplete: b is used up
+			return tmp[n:]
+		}
+		b = b[n-len(carry):]
+	}
+	n := count(b, final, st)
+	return append([]byte(nil), b[n:]...)
 }
 
 const highBits = 0x8080808080808080
