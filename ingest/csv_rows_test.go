@@ -423,3 +423,55 @@ func TestTextCounterSplits(t *testing.T) {
 		}
 	}
 }
+
+// On the repository's well-formed CSVs, read equals encoding/csv's count of non-blank records after the header.
+func TestCSVReadAgreesWithEncodingCSV(t *testing.T) {
+	for _, path := range []string{
+		"testdata/csv_embedded_newlines/multi.csv", "testdata/csv_semicolon/semi.csv", "testdata/csv_utf16/export_utf16.txt",
+		"../sample-data/exports/hotline_20261020.csv", "../sample-data/exports/hotline_20261105.csv",
+		"../sample-data/exports/letters_comment_box.csv",
+	} {
+		t.Run(filepath.Base(filepath.Dir(path))+"/"+filepath.Base(path), func(t *testing.T) {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := dryRun(t, path, nil, Limits{})
+			if r.Err != nil {
+				t.Fatal(r.Err)
+			}
+			ff, _ := scanFile(path)
+			enc, _ := detectEncoding(ff.Head, ff.UTF8, ff.Text)
+			dr, _, err := decodeReader(bytes.NewReader(b), enc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cr := csv.NewReader(dr)
+			cr.LazyQuotes, cr.FieldsPerRecord = true, -1
+			if strings.HasSuffix(path, "semi.csv") {
+				cr.Comma = ';'
+			}
+			n, header := 0, false
+			for {
+				rec, err := cr.Read()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				if isEmptyRow(rec) {
+					continue
+				}
+				if !header { // the header (these files have no title rows)
+					header = true
+					continue
+				}
+				n++
+			}
+			if r.Read != n {
+				t.Errorf("read %d, encoding/csv counts %d records", r.Read, n)
+			}
+		})
+	}
+}
