@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -473,5 +474,22 @@ func TestCSVReadAgreesWithEncodingCSV(t *testing.T) {
 				t.Errorf("read %d, encoding/csv counts %d records", r.Read, n)
 			}
 		})
+	}
+}
+
+// A file name with bytes that are not UTF-8 lands as valid text (file_path, source_system).
+func TestInvalidFileNameLandsAsText(t *testing.T) {
+	path := csvFile(t, "hot\xffline_20261031.csv", []byte(chineseCSV(3)))
+	w := openTestWarehouse(t)
+	res, err := IngestFiles(context.Background(), w, testOptions(), []string{path}, "")
+	if err != nil || res[0].Err != nil {
+		t.Fatal(err, res[0].Err)
+	}
+	var fp, src string
+	if err := w.DB.QueryRow("SELECT file_path, source_system FROM batches").Scan(&fp, &src); err != nil {
+		t.Fatal(err)
+	}
+	if !utf8.ValidString(fp) || !utf8.ValidString(src) || !strings.Contains(fp, "hot\uFFFDline") {
+		t.Errorf("file_path %q, source %q", fp, src)
 	}
 }

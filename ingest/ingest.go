@@ -375,6 +375,7 @@ func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p
 	if err != nil {
 		return nil, fmt.Errorf("read %q: %w", display, err)
 	}
+	t.Sheet = fixText(t.Sheet)
 	if p == nil {
 		if b := detectBuiltin(t.Header); b != nil {
 			p = b
@@ -390,7 +391,7 @@ func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p
 	case p != nil && p.Name != "":
 		o.source = p.Name
 	default:
-		o.source = sourceFromName(path)
+		o.source = fixText(sourceFromName(path))
 	}
 	if p != nil {
 		switch strings.ToLower(p.Snapshot) {
@@ -421,7 +422,7 @@ func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p
 }
 
 func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job, progress *mpb.Progress) (res FileResult) {
-	display := displayPath(opts.BaseDir, j.path)
+	display := fixText(displayPath(opts.BaseDir, j.path)) // lands as file_path: text must be valid UTF-8
 	res.Path = display
 	if j.profile != nil {
 		res.Source = j.profile.Name
