@@ -248,7 +248,8 @@ func openCSV(ctx context.Context, in *input) (*table, error) {
 // ends (CR-only files go through crReader first), blank lines skipped. It records the line each record starts on.
 // A quoted field that is not closed is its own record's reject, never a reason to lose other rows: a field still
 // open after maxLines lines, or one whose closing quote is followed by more text after a line break, makes the
-// record a reject and the lines after its first are read again as records. At the end of the file an open field
+// record a reject and the lines after its first are read again as records; so does a record over several lines
+// whose width differs from the last one-line record's. At the end of the file an open field
 // is a cut-off last record (one reject), unless some of its lines have the width of the previous record: then it
 // swallowed records, and those are read again.
 type csvParser struct {
@@ -257,7 +258,7 @@ type csvParser struct {
 	line     int // the last physical line taken from r
 	eof      bool
 	width    int // the most fields a record had so far (capacity of the next one)
-	last     int // fields of the last record read whole
+	last     int // fields of the last one-line record
 	maxLines int // Limits.MaxFieldLines
 	back     []csvLine
 	held     []csvLine // the lines of the current record after its first
@@ -401,9 +402,18 @@ func (p *csvParser) record() (rawRow, error) {
 			break
 		}
 	}
+	if len(p.held) > 0 && p.last > 0 && len(fields) != p.last {
+		// A record over several lines with another width than the record before it: its quoted field was not
+		// closed where it should have been and took the lines after it in.
+		p.readAgain()
+		row.Issue = catalog.Msg("msg_csv_unclosed_quote")
+		return row, nil
+	}
 	row.Fields = fields
 	p.width = max(p.width, len(fields))
-	p.last = len(fields)
+	if len(p.held) == 0 {
+		p.last = len(fields)
+	}
 	return row, nil
 }
 

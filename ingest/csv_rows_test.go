@@ -102,6 +102,27 @@ func TestCSVQuoteClosedBadlyAfterLineBreak(t *testing.T) {
 	wantRejectKey(t, r, 2, "msg_csv_unclosed_quote")
 }
 
+// A quote closed lines later but giving the record another width took records in: they are read again.
+func TestCSVQuoteClosedWithWrongWidth(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("complaint id,received at,narrative\n")
+	for i := 1; i <= 20; i++ {
+		switch i {
+		case 5:
+			b.WriteString("A5,2026-10-05,\"open\n")
+		case 9:
+			b.WriteString("A9,2026-10-05,x\",y\n")
+		default:
+			fmt.Fprintf(&b, "A%d,2026-10-05,text\n", i)
+		}
+	}
+	r := dryRun(t, csvFile(t, "w.csv", []byte(b.String())), nil, Limits{})
+	// A5 rejected; A6..A8 read again; A9 (x",y: 4 fields) rejected for its width.
+	wantCounts(t, r, 20, 18, 2)
+	wantRejectKey(t, r, 6, "msg_csv_unclosed_quote")
+	wantRejectKey(t, r, 10, "msg_csv_field_count")
+}
+
 // The last record cut off inside a quoted narrative of several lines is one reject, not one per line.
 func TestCSVLastRecordCutOff(t *testing.T) {
 	in := "complaint id,received at,narrative\nA1,2026-10-05,ok\nA2,2026-10-05,\"first line\nsecond line\nthird, with a comma"
