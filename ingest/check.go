@@ -35,6 +35,8 @@ type CheckReport struct {
 	Rejects                  []Reject
 	// Problems foreseen: missing required columns, a reject rate above the limit, unmapped headers.
 	Problems []string
+	// EncodingGuessed: the encoding was chosen by weighing the file's bytes (FileResult.EncodingGuessed).
+	EncodingGuessed bool
 }
 
 // Check inspects a file with profile p (nil: the profile is found as IngestFiles would, by header) and
@@ -61,6 +63,7 @@ func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckRe
 	defer o.table.Close()
 	t := o.table
 	rep.Source, rep.Format, rep.Encoding, rep.Delimiter, rep.Sheet = o.source, t.Format, t.Encoding, t.Delimiter, t.Sheet
+	rep.EncodingGuessed = t.EncodingGuessed
 	rep.HeaderRow, rep.Header = t.HeaderRow, t.Header
 	if o.profile != nil {
 		rep.Profile = o.profile.Name

@@ -514,3 +514,11 @@ func TestInvalidFileNameLandsAsText(t *testing.T) {
 		t.Errorf("file_path %q, source %q", fp, src)
 	}
 }
+
+// `sources check` says a guessed encoding too.
+func TestCheckSaysGuessedEncoding(t *testing.T) {
+	rep, err := Check(context.Background(), csvFile(t, "gb.csv", gbBytes(t, chineseCSV(5))), nil, testOptions())
+	if err != nil || rep.Encoding != "gb18030" || !rep.EncodingGuessed {
+		t.Fatalf("%v: encoding %q guessed %v", err, rep.Encoding, rep.EncodingGuessed)
+	}
+}
