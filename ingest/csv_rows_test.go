@@ -522,3 +522,14 @@ func TestCheckSaysGuessedEncoding(t *testing.T) {
 		t.Fatalf("%v: encoding %q guessed %v", err, rep.Encoding, rep.EncodingGuessed)
 	}
 }
+
+// A stray byte in a GB18030 file: still GB18030, the decoder's U+FFFD flags the row.
+func TestStrayByteInGB18030(t *testing.T) {
+	b := gbBytes(t, chineseCSV(20))
+	b = bytes.Replace(b, gbBytes(t, "问题4\n"), append(gbBytes(t, "问题4"), 0xFF, '\n'), 1)
+	r := dryRun(t, csvFile(t, "gbstray.csv", b), nil, Limits{})
+	wantCounts(t, r, 20, 20, 0)
+	if r.Encoding != "gb18030" || r.Flagged != 1 {
+		t.Errorf("encoding %q flagged %d", r.Encoding, r.Flagged)
+	}
+}
