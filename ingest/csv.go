@@ -418,8 +418,12 @@ func (p *csvParser) record() (rawRow, error) {
 }
 
 // swallowed says whether the held lines of a field still open at the end of the file include lines that look
-// like records of their own (the width of the last record read whole, at least 2 fields).
+// like records of their own (the width of the last one-line record, at least 2 fields), or there was no such
+// record yet.
 func (p *csvParser) swallowed() bool {
+	if p.last == 0 { // no record read whole yet (the header): never one field holding the rest of the file
+		return len(p.held) > 0
+	}
 	if p.last < 2 {
 		return false
 	}

@@ -533,3 +533,13 @@ func TestStrayByteInGB18030(t *testing.T) {
 		t.Errorf("encoding %q flagged %d", r.Encoding, r.Flagged)
 	}
 }
+
+// An unclosed quote in the header does not make the whole file one header cell (which landed 0 rows): the
+// file is refused for want of a header.
+func TestCSVUnclosedQuoteInHeader(t *testing.T) {
+	in := "complaint id,received at,\"narrative\nA1,2026-10-05,text\nA2,2026-10-05,text\n"
+	r := dryRun(t, csvFile(t, "h.csv", []byte(in)), nil, Limits{})
+	if r.Err == nil {
+		t.Fatalf("landed %d/%d/%d", r.Read, r.Accepted, r.Rejected)
+	}
+}
