@@ -40,6 +40,8 @@ type CheckReport struct {
 	// Refused is the error ingest would refuse the file with (missing columns, a reject rate above the limit);
 	// nil when the file would land. Check's own error covers files it cannot open at all.
 	Refused error
+	// EncodingGuessed: the encoding was chosen by weighing the file's bytes (FileResult.EncodingGuessed).
+	EncodingGuessed bool
 }
 
 // Check inspects a file with profile p (nil: the profile is found as IngestFiles would, by header) and
@@ -68,6 +70,7 @@ func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckRe
 	o.receiptBounds(opts)
 	t := o.table
 	rep.Source, rep.Format, rep.Encoding, rep.Delimiter, rep.Sheet = o.source, t.Format, t.Encoding, t.Delimiter, t.Sheet
+	rep.EncodingGuessed = t.EncodingGuessed
 	rep.HeaderRow, rep.Header = t.HeaderRow, t.Header
 	if o.profile != nil {
 		rep.Profile = o.profile.Name

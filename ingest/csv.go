@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
+
+	"complaints/catalog"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
@@ -20,15 +23,17 @@ func init() {
 
 // detectEncoding decides how a text file's bytes become UTF-8: a BOM says it (UTF-8, UTF-16 LE/BE); else
 // UTF-16 without a BOM shows as NUL bytes in every other position; else a file that is valid UTF-8 throughout is
-// UTF-8; else it is GB18030 (the superset of GBK and GB2312 that Excel on Chinese Windows writes).
-func detectEncoding(head []byte, validUTF8 bool) string {
+// UTF-8; else the whole file's bytes are weighed (guess8bit): UTF-8 or GB18030 (the superset of GBK and GB2312
+// that Excel on Chinese Windows writes), whichever reads with fewer invalid sequences. guessed says the choice
+// rests on weighing (no BOM, not valid UTF-8 throughout, or UTF-16 without a BOM).
+func detectEncoding(head []byte, validUTF8 bool, st textStats) (enc string, guessed bool) {
 	switch {
 	case bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}):
-		return "utf-8-bom"
+		return "utf-8-bom", false
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}):
-		return "utf-16le"
+		return "utf-16le", false
 	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		return "utf-16be"
+		return "utf-16be", false
 	}
 	if len(head) >= 8 {
 		var evenNUL, oddNUL int
@@ -42,16 +47,16 @@ func detectEncoding(head []byte, validUTF8 bool) string {
 			}
 		}
 		if oddNUL > n/4 && evenNUL == 0 {
-			return "utf-16le"
+			return "utf-16le", true
 		}
 		if evenNUL > n/4 && oddNUL == 0 {
-			return "utf-16be"
+			return "utf-16be", true
 		}
 	}
 	if validUTF8 {
-		return "utf-8"
+		return "utf-8", false
 	}
-	return "gb18030"
+	return guess8bit(st), true
 }
 
 // decodeReader wraps r so that everything downstream sees UTF-8.
@@ -89,23 +94,43 @@ func (c countingReader) Read(p []byte) (int, error) {
 
 // openText opens a text file decoded to UTF-8, with the encoding it was read in.
 func openText(in *input) (io.Reader, io.Closer, string, error) {
-	f, err := os.Open(in.Path)
-	if err != nil {
-		return nil, nil, "", err
-	}
+	r, c, ti, err := openTextChecked(in)
+	return r, c, ti.enc, err
+}
+
+// textInfo is how a text file is read: the encoding, whether it was guessed, and the text level of its fields.
+type textInfo struct {
+	enc     string
+	guessed bool
+	level   int
+}
+
+// openTextChecked opens a text file decoded to UTF-8. A file whose bytes are mostly not text in its encoding
+// (the profile's, else the detected one) is refused with the encoding that would read it.
+func openTextChecked(in *input) (io.Reader, io.Closer, textInfo, error) {
+	var ti textInfo
 	enc := ""
 	if in.Profile != nil {
 		enc = in.Profile.Encoding
 	}
 	if enc == "" {
-		enc = detectEncoding(in.Head, in.UTF8)
+		enc, ti.guessed = detectEncoding(in.Head, in.UTF8, in.Text)
+	}
+	f, err := os.Open(in.Path)
+	if err != nil {
+		return nil, nil, ti, err
 	}
 	r, name, err := decodeReader(countingReader{f, in.count}, enc)
 	if err != nil {
 		f.Close()
-		return nil, nil, "", err
+		return nil, nil, ti, err
 	}
-	return r, f, name, nil
+	ti.enc = name
+	if ti.level, err = checkEncoding(name, in.Head, in.Text); err != nil {
+		f.Close()
+		return nil, nil, ti, err
+	}
+	return r, f, ti, nil
 }
 
 var delimiterCandidates = []byte{',', '\t', ';', '|'}
@@ -178,11 +203,15 @@ func countOutsideQuotes(l string, d byte) int {
 }
 
 func openCSV(ctx context.Context, in *input) (*table, error) {
-	r, closer, enc, err := openText(in)
+	r, closer, ti, err := openTextChecked(in)
 	if err != nil {
 		return nil, err
 	}
+	enc := ti.enc
 	br := bufio.NewReaderSize(r, 64<<10)
+	if peek, _ := br.Peek(64 << 10); crOnly(peek) {
+		br = bufio.NewReaderSize(&crReader{r: br, buf: make([]byte, 64<<10)}, 64<<10)
+	}
 	var delim byte
 	if in.Profile != nil && in.Profile.Delimiter != "" {
 		d := in.Profile.Delimiter
@@ -197,17 +226,18 @@ func openCSV(ctx context.Context, in *input) (*table, error) {
 		delim = d[0]
 	} else {
 		peek, _ := br.Peek(64 << 10)
-		delim = sniffDelimiter(strings.TrimPrefix(string(peek), "\ufeff"))
+		delim = sniffDelimiter(strings.TrimPrefix(strings.ReplaceAll(string(peek), "\r", "\n"), "\ufeff"))
 	}
-	p := &csvParser{r: br, delim: delim}
-	t := &table{Format: "csv", Encoding: enc, Delimiter: string(delim), StrictWidth: true, next: p.record, close: closer.Close}
+	p := &csvParser{r: br, delim: delim, maxLines: in.Limits.withDefaults().MaxFieldLines}
+	t := &table{Format: "csv", Encoding: enc, EncodingGuessed: ti.guessed, textLevel: ti.level, Delimiter: string(delim),
+		StrictWidth: true, next: p.record, close: closer.Close}
 	if delim == '\t' {
 		t.Format = "csv" // tab-separated text is read by the same reader
 	}
 	if err := withHeader(t, in.Profile); err != nil {
 		closer.Close()
 		if err == io.EOF {
-			return nil, fmt.Errorf("no header: the file is empty")
+			return nil, catalog.Errorf("msg_csv_empty")
 		}
 		return nil, err
 	}
@@ -215,28 +245,48 @@ func openCSV(ctx context.Context, in *input) (*table, error) {
 }
 
 // csvParser reads delimited records: quoted fields with doubled quotes and embedded newlines, CRLF or LF line
-// ends, blank lines skipped. It records the line each record starts on, and a record cut off by the end of the
-// file inside a quoted field is returned with a Problem instead of swallowing the file.
+// ends (CR-only files go through crReader first), blank lines skipped. It records the line each record starts on.
+// A quoted field that is not closed is its own record's reject, never a reason to lose other rows: a field still
+// open after maxLines lines, or one whose closing quote is followed by more text after a line break, makes the
+// record a reject and the lines after its first are read again as records; so does a record over several lines
+// whose width differs from the last one-line record's. At the end of the file an open field
+// is a cut-off last record (one reject), unless some of its lines have the width of the previous record: then it
+// swallowed records, and those are read again.
 type csvParser struct {
-	r     *bufio.Reader
-	delim byte
-	line  int
-	eof   bool
-	width int // the most fields a record had so far (capacity of the next one)
+	r        *bufio.Reader
+	delim    byte
+	line     int // the last physical line taken from r
+	eof      bool
+	width    int // the most fields a record had so far (capacity of the next one)
+	last     int // fields of the last one-line record
+	maxLines int // Limits.MaxFieldLines
+	back     []csvLine
+	held     []csvLine // the lines of the current record after its first
 }
 
-func (p *csvParser) readLine() (string, bool, error) {
+// csvLine is a physical line (without its line end) and its number.
+type csvLine struct {
+	s   string
+	num int
+}
+
+func (p *csvParser) readLine() (csvLine, bool, error) {
+	if len(p.back) > 0 {
+		l := p.back[0]
+		p.back = p.back[1:]
+		return l, true, nil
+	}
 	if p.eof {
-		return "", false, nil
+		return csvLine{}, false, nil
 	}
 	s, err := p.r.ReadString('\n')
 	if err == io.EOF {
 		p.eof = true
 		if s == "" {
-			return "", false, nil
+			return csvLine{}, false, nil
 		}
 	} else if err != nil {
-		return "", false, err
+		return csvLine{}, false, err
 	}
 	p.line++
 	if p.line == 1 {
@@ -244,13 +294,17 @@ func (p *csvParser) readLine() (string, bool, error) {
 	}
 	s = strings.TrimSuffix(s, "\n")
 	s = strings.TrimSuffix(s, "\r")
-	return s, true, nil
+	return csvLine{s, p.line}, true, nil
 }
 
-const cutOffReason = "row cut off: a quoted field is not closed before the end of the file"
+// readAgain puts the held lines back in front of the lines still to be read.
+func (p *csvParser) readAgain() {
+	p.back = append(slices.Clone(p.held), p.back...)
+	p.held = p.held[:0]
+}
 
 func (p *csvParser) record() (rawRow, error) {
-	var line string
+	var first csvLine
 	for {
 		l, ok, err := p.readLine()
 		if err != nil {
@@ -259,12 +313,14 @@ func (p *csvParser) record() (rawRow, error) {
 		if !ok {
 			return rawRow{}, io.EOF
 		}
-		if l != "" {
-			line = l
+		if l.s != "" {
+			first = l
 			break
 		}
 	}
-	row := rawRow{Num: p.line}
+	p.held = p.held[:0]
+	line := first.s
+	row := rawRow{Num: first.num}
 	fields := make([]string, 0, p.width) // unquoted fields are slices of the line: no copy
 	var field strings.Builder
 	d := p.delim
@@ -277,17 +333,28 @@ func (p *csvParser) record() (rawRow, error) {
 				j := strings.IndexByte(line[i:], '"')
 				if j < 0 {
 					field.WriteString(line[i:])
+					if 1+len(p.held) >= p.maxLines {
+						p.readAgain()
+						row.Issue = catalog.Msg("msg_csv_field_lines", p.maxLines)
+						return row, nil
+					}
 					next, ok, err := p.readLine()
 					if err != nil {
 						return rawRow{}, fmt.Errorf("line %d: %w", p.line+1, err)
 					}
 					if !ok {
-						row.Problem = cutOffReason
+						if p.swallowed() {
+							p.readAgain()
+							row.Issue = catalog.Msg("msg_csv_unclosed_quote")
+							return row, nil
+						}
+						row.Issue = catalog.Msg("msg_csv_cut_off")
 						row.Fields = append(fields, field.String())
 						return row, nil
 					}
+					p.held = append(p.held, next)
 					field.WriteByte('\n')
-					line, i = next, 0
+					line, i = next.s, 0
 					continue
 				}
 				field.WriteString(line[i : i+j])
@@ -298,6 +365,12 @@ func (p *csvParser) record() (rawRow, error) {
 					i++
 				case i >= len(line) || line[i] == d:
 					break quoted
+				case len(p.held) > 0:
+					// "abc<line break>def"ghi: the quote that seemed to close the field is not one; the opening
+					// quote was not closed where it should have been.
+					p.readAgain()
+					row.Issue = catalog.Msg("msg_csv_unclosed_quote")
+					return row, nil
 				default:
 					// A stray quote after a closing one ("abc"def): keep the rest of the field literally.
 					field.WriteByte('"')
@@ -329,7 +402,79 @@ func (p *csvParser) record() (rawRow, error) {
 			break
 		}
 	}
+	if len(p.held) > 0 && p.last > 0 && len(fields) != p.last {
+		// A record over several lines with another width than the record before it: its quoted field was not
+		// closed where it should have been and took the lines after it in.
+		p.readAgain()
+		row.Issue = catalog.Msg("msg_csv_unclosed_quote")
+		return row, nil
+	}
 	row.Fields = fields
 	p.width = max(p.width, len(fields))
+	if len(p.held) == 0 {
+		p.last = len(fields)
+	}
 	return row, nil
+}
+
+// swallowed says whether the held lines of a field still open at the end of the file include lines that look
+// like records of their own (the width of the last one-line record, at least 2 fields), or there was no such
+// record yet.
+func (p *csvParser) swallowed() bool {
+	if p.last == 0 { // no record read whole yet (the header): never one field holding the rest of the file
+		return len(p.held) > 0
+	}
+	if p.last < 2 {
+		return false
+	}
+	for _, l := range p.held {
+		if countOutsideQuotes(l.s, p.delim)+1 == p.last {
+			return true
+		}
+	}
+	return false
+}
+
+// crReader turns lone CRs (the line ends of old Mac exports) into LFs; a CR before an LF stays (CRLF).
+type crReader struct {
+	r    io.Reader
+	buf  []byte
+	out  []byte
+	held bool // the last byte read was a CR: whether it is lone depends on the next byte
+	err  error
+}
+
+func (c *crReader) Read(p []byte) (int, error) {
+	for len(c.out) == 0 {
+		if c.err != nil {
+			return 0, c.err
+		}
+		off := 0
+		if c.held {
+			c.buf[0], off, c.held = '\r', 1, false
+		}
+		n, err := c.r.Read(c.buf[off:])
+		n += off
+		c.err = err
+		end := n
+		if err == nil && n > 0 && c.buf[n-1] == '\r' {
+			c.held, end = true, n-1
+		}
+		for i := 0; i < end; i++ {
+			if c.buf[i] == '\r' && (i+1 == n || c.buf[i+1] != '\n') {
+				c.buf[i] = '\n'
+			}
+		}
+		c.out = c.buf[:end]
+	}
+	k := copy(p, c.out)
+	c.out = c.out[k:]
+	return k, nil
+}
+
+// crOnly says whether a text's lines end in lone CRs rather than LFs.
+func crOnly(sample []byte) bool {
+	lf := bytes.Count(sample, []byte{'\n'})
+	cr := bytes.Count(sample, []byte{'\r'}) - bytes.Count(sample, []byte("\r\n"))
+	return cr > lf
 }

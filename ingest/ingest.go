@@ -97,6 +97,11 @@ type FileResult struct {
 	SHA256                                string
 	BatchID                               int64
 	Read, Accepted, Rejected              int
+	// EncodingGuessed: the encoding was chosen by weighing the file's bytes (no profile encoding, no BOM, not
+	// valid UTF-8 throughout); the summary says so.
+	EncodingGuessed bool
+	// Flagged: accepted rows whose invalid text was replaced by U+FFFD (landed_rows.row_flags).
+	Flagged int
 	// Skipped with SkipReason: e.g. already ingested (same sha256).
 	Skipped    bool
 	SkipReason string
@@ -282,6 +287,8 @@ type fileFacts struct {
 	Size   int64
 	UTF8   bool
 	Head   []byte
+	// Text weighs the bytes as UTF-8 and as GB18030 (encoding detection and the wrong-encoding refusal).
+	Text textStats
 }
 
 func scanFile(path string) (fileFacts, error) {
@@ -295,6 +302,7 @@ func scanFile(path string) (fileFacts, error) {
 	var ff fileFacts
 	ff.UTF8 = true
 	var carry []byte
+	var detail *textCounter // from the first chunk that is not valid UTF-8 on
 	for {
 		n, err := f.Read(buf)
 		if n > 0 {
@@ -302,6 +310,10 @@ func scanFile(path string) (fileFacts, error) {
 			ff.Size += int64(n)
 			if len(ff.Head) < 8192 {
 				ff.Head = append(ff.Head, buf[:min(n, 8192-len(ff.Head))]...)
+			}
+			ff.Text.NUL += nulCount(buf[:n])
+			if detail != nil {
+				detail.feed(buf[:n], false)
 			}
 			if ff.UTF8 {
 				chunk := append(carry, buf[:n]...)
@@ -328,8 +340,14 @@ func scanFile(path string) (fileFacts, error) {
 				}
 				if !utf8.Valid(chunk[:cut]) {
 					ff.UTF8 = false
+					ff.Text.GBWhole = ff.Size == int64(n)
+					detail = &textCounter{st: &ff.Text}
+					detail.feed(chunk, false)
+					carry = nil
+				} else {
+					ff.Text.UTF8Chars += leadBytes(chunk[:cut])
+					carry = append([]byte(nil), chunk[cut:]...)
 				}
-				carry = append([]byte(nil), chunk[cut:]...)
 			}
 		}
 		if err == io.EOF {
@@ -341,6 +359,13 @@ func scanFile(path string) (fileFacts, error) {
 	}
 	if len(carry) > 0 && !utf8.Valid(carry) {
 		ff.UTF8 = false
+		detail = &textCounter{st: &ff.Text}
+		detail.feed(carry, false)
+	} else if ff.UTF8 {
+		ff.Text.UTF8Chars += leadBytes(carry)
+	}
+	if detail != nil {
+		detail.feed(nil, true)
 	}
 	ff.SHA256 = hex.EncodeToString(h.Sum(nil))
 	return ff, nil
@@ -380,7 +405,7 @@ func openFile(ctx context.Context, path, display string, p *Profile, key []byte,
 }
 
 func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p *Profile, key []byte, lim Limits, count func(int)) (*opened, error) {
-	in := &input{Path: path, Name: display, Size: facts.Size, Head: facts.Head, UTF8: facts.UTF8, Profile: p, Limits: lim.withDefaults(), count: count}
+	in := &input{Path: path, Name: display, Size: facts.Size, Head: facts.Head, UTF8: facts.UTF8, Text: facts.Text, Profile: p, Limits: lim.withDefaults(), count: count}
 	rd, err := pickReader(in)
 	if err != nil {
 		return nil, err
@@ -389,6 +414,7 @@ func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p
 	if err != nil {
 		return nil, fmt.Errorf("read %q: %w", display, err)
 	}
+	t.Sheet = fixText(t.Sheet)
 	if p == nil {
 		if b := detectBuiltin(t.Header); b != nil {
 			p = b
@@ -404,7 +430,7 @@ func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p
 	case p != nil && p.Name != "":
 		o.source = p.Name
 	default:
-		o.source = sourceFromName(path)
+		o.source = fixText(sourceFromName(path))
 	}
 	if p != nil {
 		switch strings.ToLower(p.Snapshot) {
@@ -471,7 +497,7 @@ func yearRanges(years []int) string {
 }
 
 func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job, progress *mpb.Progress) (res FileResult) {
-	display := displayPath(opts.BaseDir, j.path)
+	display := fixText(displayPath(opts.BaseDir, j.path)) // lands as file_path: text must be valid UTF-8
 	res.Path = display
 	if j.profile != nil {
 		res.Source = j.profile.Name
@@ -532,6 +558,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	o.receiptBounds(opts)
 	logPersonalColumns(log, o)
 	res.Source, res.Format, res.Encoding, res.Sheet = o.source, o.table.Format, o.table.Encoding, o.table.Sheet
+	res.EncodingGuessed = o.table.EncodingGuessed
 	if o.asOf != nil {
 		res.AsOf = o.asOf.Format("2006-01-02")
 	}
@@ -548,7 +575,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 			}
 			return nil
 		})
-		res.Read, res.Accepted, res.Rejected = st.Read, st.Accepted, st.Rejected
+		res.Read, res.Accepted, res.Rejected, res.Flagged = st.Read, st.Accepted, st.Rejected, st.Flagged
 		res.Notes = fileNotes(o.mapper, st)
 		if err != nil {
 			res.Err = where(err)
@@ -563,7 +590,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	id, st, rejects, missing, err := landFile(ctx, w, info, func(emit func(arrow.RecordBatch) error, reject func(Reject) error) (mapStats, error) {
 		return o.mapper.mapTable(ctx, emit, reject)
 	}, opts.MaxRejectRate)
-	res.Read, res.Accepted, res.Rejected = st.Read, st.Accepted, st.Rejected
+	res.Read, res.Accepted, res.Rejected, res.Flagged = st.Read, st.Accepted, st.Rejected, st.Flagged
 	res.Rejects = rejects[:min(len(rejects), keepRejects)]
 	res.Notes = fileNotes(o.mapper, st)
 	if err != nil {

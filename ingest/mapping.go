@@ -10,6 +10,7 @@ import (
 	"io"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,6 +32,9 @@ var landingColumns = []string{
 	"status", "replied_at", "paused_days", "extension_tier", "extension_approved", "outcome", "satisfaction",
 	"compensation", "reply_facts", "reply_accountability", "reply_remediation", "reply_satisfaction", "reply_time",
 	"reply_handler_contact", "handler", "major", "referral_ref", "summary", "narrative",
+	// row_flags: what ingest changed in the row, e.g. invalid_text:narrative,branch (bytes that were not text,
+	// replaced by U+FFFD, in those fields).
+	"row_flags",
 }
 
 var landingIndex = func() map[string]int {
@@ -96,6 +100,8 @@ type mapper struct {
 	dates *dateEvidence
 	// notes are said in the summary (FileResult.Notes): duplicate headers not landed, for one.
 	notes []*catalog.Message
+	// fieldOf is the input field read from each column ("" for none), for row flags.
+	fieldOf []string
 }
 
 // Indexes into inputFields and landingColumns of the fields the mapping treats specially.
@@ -116,6 +122,7 @@ var (
 	liSourceID, liReceivedAt, liNameMasked = landingIndex["source_id"], landingIndex["received_at"], landingIndex["customer_name_masked"]
 	liPhoneKey, liPhoneMasked, liIDKey     = landingIndex["customer_phone_key"], landingIndex["customer_phone_masked"], landingIndex["customer_id_key"]
 	liCardKey, liIntake                    = landingIndex["customer_card_key"], landingIndex["intake_channel"]
+	liRowFlags                             = landingIndex["row_flags"]
 )
 
 func fieldIndex(name string) int {
@@ -223,6 +230,12 @@ func newMapper(file string, t *table, p *Profile, key []byte) (*mapper, error) {
 	if p != nil {
 		m.layouts = p.DateFormats
 		m.intake = p.IntakeChannel
+	}
+	m.fieldOf = make([]string, len(t.Header))
+	for f, c := range cm.Index {
+		if c >= 0 && c < len(m.fieldOf) {
+			m.fieldOf[c] = f
+		}
 	}
 	for i, a := range m.activeColumns() {
 		if a {
@@ -347,7 +360,7 @@ func (m *mapper) reject(r rawRow, field, raw, reason string) *Reject {
 	} else {
 		raw = Scrub(raw)
 	}
-	return &Reject{Row: r.Num, Column: col, RawValue: raw, Reason: reason}
+	return &Reject{Row: r.Num, Column: col, RawValue: fixText(raw), Reason: reason}
 }
 
 // placeInTime rejects a receipt date that cannot be placed in time (domain.md section 5): in a year the
@@ -385,7 +398,7 @@ func (m *mapper) placeInTime(r rawRow, raw, recvText string) *Reject {
 func (m *mapper) mapRow(r rawRow, out []string) *Reject {
 	rej := m.mapRowValues(r, out)
 	if rej != nil {
-		if id, _ := m.get(r.Fields, "source_id"); id != "" {
+		if id, _ := m.get(r.Fields, "source_id"); id != "" && validText(id, textSuspect) {
 			rej.sourceID = m.idValue(fiSourceID, id)
 		}
 	}
@@ -394,11 +407,22 @@ func (m *mapper) mapRow(r rawRow, out []string) *Reject {
 
 func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 	clear(out)
+	if r.Issue != nil {
+		return &Reject{Row: r.Num, Reason: r.Issue.Error(), Key: r.Issue.Key}
+	}
 	if r.Problem != "" {
 		return &Reject{Row: r.Num, Reason: r.Problem}
 	}
 	if m.table.StrictWidth && len(r.Fields) != len(m.table.Header) {
-		return &Reject{Row: r.Num, Reason: fmt.Sprintf("row has %d fields, header has %d", len(r.Fields), len(m.table.Header))}
+		msg := catalog.Msg("msg_csv_field_count", len(r.Fields), len(m.table.Header))
+		return &Reject{Row: r.Num, Reason: msg.Error(), Key: msg.Key}
+	}
+	var flags string
+	if m.table.textLevel != textClean {
+		var rej *Reject
+		if r, flags, rej = m.checkText(r); rej != nil {
+			return rej
+		}
 	}
 	id, _ := m.at(r.Fields, fiSourceID)
 	if id == "" {
@@ -461,6 +485,7 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 	if out[liIntake] == "" && m.intake != "" {
 		out[liIntake] = m.intake
 	}
+	out[liRowFlags] = flags
 	return nil
 }
 
@@ -470,6 +495,46 @@ func (m *mapper) idValue(fi int, v string) string {
 		return v
 	}
 	return keyedID(m.key, v)
+}
+
+// checkText replaces, in fields that are not valid text (invalid UTF-8; at textSuspect also NULs and the
+// decoders' U+FFFD), the bad bytes by U+FFFD, and returns the row with its flags (invalid_text: and the mapped
+// fields concerned). Bad bytes in the id or the receipt date make the row a reject.
+func (m *mapper) checkText(r rawRow) (rawRow, string, *Reject) {
+	var bad []string
+	copied := false
+	for i, f := range r.Fields {
+		if validText(f, m.table.textLevel) {
+			continue
+		}
+		if !copied {
+			r.Fields, copied = slices.Clone(r.Fields), true
+		}
+		r.Fields[i] = fixText(f)
+		name := ""
+		if i < len(m.fieldOf) {
+			name = m.fieldOf[i]
+		}
+		switch name {
+		case "":
+		case "source_id":
+			rej := m.reject(r, "source_id", r.Fields[i], "")
+			msg := catalog.Msg("msg_csv_invalid_text_id")
+			rej.Reason, rej.Key = msg.Error(), msg.Key
+			return r, "", rej
+		case "received_at":
+			rej := m.reject(r, "received_at", r.Fields[i], "")
+			msg := catalog.Msg("msg_csv_invalid_text_received")
+			rej.Reason, rej.Key = msg.Error(), msg.Key
+			return r, "", rej
+		default:
+			bad = append(bad, name)
+		}
+	}
+	if len(bad) == 0 {
+		return r, "", nil
+	}
+	return r, "invalid_text:" + strings.Join(bad, ","), nil
 }
 
 // activeColumns says which landing columns (indexed like landingColumns) this file's mapping can fill; the
@@ -500,6 +565,9 @@ func (m *mapper) activeColumns() []bool {
 	if m.intake != "" {
 		set("intake_channel")
 	}
+	if m.table.textLevel != textClean {
+		set("row_flags")
+	}
 	return act
 }
 
@@ -511,6 +579,8 @@ type mapStats struct {
 	Ambiguous int64
 	DateOrder string
 	DateNote  *catalog.Message
+	// Flagged: accepted rows with row flags (invalid text replaced).
+	Flagged int
 }
 
 // mapWorkers is how many goroutines map rows; 0 means GOMAXPROCS.
@@ -525,6 +595,7 @@ type chunk struct {
 	rec      arrow.RecordBatch // nil when every row was rejected
 	rejects  []Reject
 	accepted int
+	flagged  int
 }
 
 // mapTable reads every row of t and maps it to landing values. Accepted rows are delivered as Arrow record
@@ -575,7 +646,7 @@ func (m *mapper) mapTable(ctx context.Context, emit func(arrow.RecordBatch) erro
 				readErr = err
 				return
 			}
-			if r.Problem == "" && isEmptyRow(r.Fields) {
+			if r.Problem == "" && r.Issue == nil && isEmptyRow(r.Fields) {
 				continue
 			}
 			if c == nil {
@@ -634,6 +705,7 @@ func (m *mapper) mapTable(ctx context.Context, emit func(arrow.RecordBatch) erro
 			if err == nil {
 				st.Read += c.read
 				st.Accepted += c.accepted
+				st.Flagged += c.flagged
 				st.Rejected += len(c.rejects)
 				for _, r := range c.rejects {
 					if err = rejectFn(r); err != nil {
@@ -694,6 +766,9 @@ func (m *mapper) mapChunk(c *chunk, b *array.RecordBuilder) {
 			continue
 		}
 		c.accepted++
+		if vals[liRowFlags] != "" {
+			c.flagged++
+		}
 		rowB.Append(int64(r.Num))
 		for _, i := range m.active { // the other columns are NULL in every row: appended at once below
 			if v := vals[i]; v == "" {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"complaints/catalog"
 )
 
 // rawRow is one record as a reader found it: raw strings and the 1-based physical row (line) where it starts.
@@ -16,13 +18,19 @@ type rawRow struct {
 	// Problem, when set, says the reader could not read the record whole (cut off at end of file); the row is
 	// rejected with this reason.
 	Problem string
+	// Issue is Problem as a catalogue message (the reject's Key and Reason); readers that have one set it instead.
+	Issue *catalog.Message
 }
 
 // table is what a reader yields: the header and a stream of data rows. It holds no DuckDB and no landing
 // logic; the mapping step consumes it.
 type table struct {
-	Format    string
-	Encoding  string
+	Format   string
+	Encoding string
+	// EncodingGuessed: the encoding was chosen by weighing the bytes (no profile encoding, no BOM).
+	EncodingGuessed bool
+	// textLevel says how much the mapping step checks each field's text (textUnchecked, textClean, textSuspect).
+	textLevel int
 	Delimiter string
 	Sheet     string
 	HeaderRow int
@@ -56,6 +64,7 @@ type input struct {
 	Size    int64
 	Head    []byte // first bytes, for sniffing
 	UTF8    bool   // the whole file is valid UTF-8
+	Text    textStats
 	Profile *Profile
 	// Limits are the bounds in force (defaults filled in).
 	Limits Limits
@@ -127,7 +136,7 @@ func findHeader(next func() (rawRow, error), p *Profile) (header []string, heade
 		if err != nil {
 			return nil, 0, nil, nil, err
 		}
-		if isEmptyRow(r.Fields) {
+		if isEmptyRow(r.Fields) && r.Issue == nil && r.Problem == "" {
 			continue
 		}
 		buf = append(buf, r)
@@ -179,7 +188,7 @@ func findHeader(next func() (rawRow, error), p *Profile) (header []string, heade
 	}
 	header = slices.Clone(buf[idx].Fields)
 	for i := range header {
-		header[i] = strings.TrimSpace(strings.ReplaceAll(header[i], "\n", ""))
+		header[i] = fixText(strings.TrimSpace(strings.ReplaceAll(header[i], "\n", "")))
 	}
 	rest = buf[idx+1:]
 	// Two-line header: the next row repeats some header cells in place (vertical merges filled down) and its

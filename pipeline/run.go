@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"complaints/catalog"
 	"complaints/ingest"
 	"complaints/internal/termtext"
 	"complaints/transform"
@@ -130,9 +131,15 @@ func PrintIngest(out io.Writer, files []ingest.FileResult) {
 		if f.MovedTo != "" {
 			result += "; moved to " + ingest.ScrubFileName(f.MovedTo)
 		}
+		if f.Flagged > 0 && f.Err == nil {
+			result += "; " + catalog.Msg("msg_csv_invalid_text_rows", f.Flagged).Error()
+		}
 		enc := f.Format
 		if f.Encoding != "" {
 			enc += "/" + f.Encoding
+			if f.EncodingGuessed {
+				enc = catalog.Msg("msg_csv_encoding_guessed", enc).Error()
+			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t\n", termtext.Clean(f.Path), termtext.Clean(f.Source), enc, f.Read, f.Accepted, f.Rejected, termtext.Clean(result))
 		read += f.Read

@@ -101,7 +101,11 @@ func printCheck(out io.Writer, r *ingest.CheckReport) {
 		prof = "(none: built-in header synonyms)"
 	}
 	fmt.Fprintf(out, "source:      %s   profile: %s\n", C(r.Source), prof)
-	fmt.Fprintf(out, "format:      %s   encoding: %s   delimiter: %q   sheet: %s   header row: %d\n", r.Format, r.Encoding, r.Delimiter, C(r.Sheet), r.HeaderRow)
+	enc := r.Encoding
+	if r.EncodingGuessed {
+		enc = catalog.Msg("msg_csv_encoding_guessed", enc).Error()
+	}
+	fmt.Fprintf(out, "format:      %s   encoding: %s   delimiter: %q   sheet: %s   header row: %d\n", r.Format, enc, r.Delimiter, C(r.Sheet), r.HeaderRow)
 	if r.AsOf != "" {
 		fmt.Fprintf(out, "export as of: %s\n", r.AsOf)
 	}

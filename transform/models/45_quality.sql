@@ -54,7 +54,13 @@ WHERE c.compensation IS NULL AND nullif(trim(l.compensation), '') IS NOT NULL
 UNION ALL
 -- accounting brackets (100) land as -100: a negative compensation is worth a look
 SELECT complaint_key, 'compensation_negative', 'compensation ' || CAST(compensation AS VARCHAR)
-FROM complaints WHERE compensation < 0;
+FROM complaints WHERE compensation < 0
+UNION ALL
+-- bytes that were not text in the file's encoding, replaced by U+FFFD at ingest (landed_rows.row_flags)
+SELECT c.complaint_key, 'invalid_text', 'replaced bytes in ' || substr(l.row_flags, length('invalid_text:') + 1)
+FROM complaints c
+JOIN landed_rows l ON l.batch_id = c.batch_id AND l.row_number = c.row_number
+WHERE l.row_flags LIKE 'invalid_text:%';
 
 DELETE FROM consistency_issues
 WHERE NOT EXISTS (SELECT 1 FROM issues_now n WHERE n.complaint_key = consistency_issues.complaint_key

@@ -1,0 +1,29 @@
+package pipeline
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"complaints/catalog"
+	"complaints/ingest"
+)
+
+// The ingest summary says when an encoding was guessed and how many rows had invalid text replaced.
+func TestPrintIngestSaysGuessedEncodingAndFlaggedRows(t *testing.T) {
+	var out bytes.Buffer
+	PrintIngest(&out, []ingest.FileResult{
+		{Path: "a.csv", Format: "csv", Encoding: "gb18030", EncodingGuessed: true, Read: 3, Accepted: 3, BatchID: 1},
+		{Path: "b.csv", Format: "csv", Encoding: "utf-8", Read: 5, Accepted: 5, Flagged: 2, BatchID: 2},
+	})
+	lines := strings.Split(out.String(), "\n")
+	if want := catalog.Msg("msg_csv_encoding_guessed", "csv/gb18030").Error(); !strings.Contains(lines[1], want) {
+		t.Errorf("a.csv line %q lacks %q", lines[1], want)
+	}
+	if want := catalog.Msg("msg_csv_invalid_text_rows", 2).Error(); !strings.Contains(lines[2], want) {
+		t.Errorf("b.csv line %q lacks %q", lines[2], want)
+	}
+	if strings.Contains(lines[2], catalog.Msg("msg_csv_encoding_guessed", "csv/utf-8").Error()) {
+		t.Errorf("b.csv encoding is not guessed: %q", lines[2])
+	}
+}
