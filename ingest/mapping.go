@@ -267,6 +267,11 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 	if r.Problem != "" {
 		return &Reject{Row: r.Num, Reason: r.Problem}
 	}
+	if len(r.Merged) > 0 {
+		if rej := m.mergedID(r); rej != nil {
+			return rej
+		}
+	}
 	if m.table.StrictWidth && len(r.Fields) != len(m.table.Header) {
 		return &Reject{Row: r.Num, Reason: fmt.Sprintf("row has %d fields, header has %d", len(r.Fields), len(m.table.Header))}
 	}

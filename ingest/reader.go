@@ -16,6 +16,8 @@ type rawRow struct {
 	// Problem, when set, says the reader could not read the record whole (cut off at end of file); the row is
 	// rejected with this reason.
 	Problem string
+	// Merged (XLSX) are the vertical merge ranges whose top-left value was filled into this row from a row above.
+	Merged []mergeRange
 }
 
 // table is what a reader yields: the header and a stream of data rows. It holds no DuckDB and no landing

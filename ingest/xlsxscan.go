@@ -284,8 +284,11 @@ func cellRef(ref []byte) (col, row int, ok bool) {
 	for i < len(ref) && (ref[i] >= 'A' && ref[i] <= 'Z' || ref[i] >= 'a' && ref[i] <= 'z') {
 		col = col*26 + int(ref[i]|0x20-'a') + 1
 		i++
+		if col > 16384 { // XFD, the last column
+			return 0, 0, false
+		}
 	}
-	if i == 0 || i == len(ref) || col > 16384 {
+	if i == 0 || i == len(ref) {
 		return 0, 0, false
 	}
 	for ; i < len(ref); i++ {
