@@ -30,8 +30,8 @@ type Limits struct {
 
 // DefaultLimits are the bounds used where a Limits field is zero.
 var DefaultLimits = Limits{
-	MaxFileBytes:  8 << 30,  // 8 GiB
-	MaxPartBytes:  4 << 30,  // 4 GiB unpacked: a full sheet of 1,048,576 rows x 70 columns is about 3 GB of XML
+	MaxFileBytes:  8 << 30, // 8 GiB
+	MaxPartBytes:  4 << 30, // 4 GiB unpacked: a full sheet of 1,048,576 rows x 70 columns is about 3 GB of XML
 	MaxPartRatio:  100,
 	MaxRows:       50_000_000,
 	MaxMergeCells: 100_000,

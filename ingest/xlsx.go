@@ -580,7 +580,7 @@ func readWorkbook(parts map[string]*zip.File, lim Limits) (*workbookInfo, error)
 		Sheets []struct {
 			Name  string `xml:"name,attr"`
 			State string `xml:"state,attr"`
-			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+			RID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
 		} `xml:"sheets>sheet"`
 	}
 	if err := readXMLPart(parts, "xl/workbook.xml", &wb, lim); err != nil {

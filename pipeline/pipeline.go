@@ -96,6 +96,7 @@ func (e *Env) IngestOptions(dryRun bool) ingest.Options {
 		BaseDir:       e.Config.Dir,
 		HMACKey:       key,
 		MaxRejectRate: e.Config.Ingest.MaxRejectRate,
+		Limits:        e.Config.Ingest.Limits.Ingest(),
 		DryRun:        dryRun,
 		Progress:      e.Progress,
 		Logger:        e.logger(),
