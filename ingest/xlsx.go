@@ -80,7 +80,7 @@ func openXLSX(ctx context.Context, in *input) (*table, error) {
 		}
 		merges, err := scanMerges(zf, lim, sh.name)
 		if err != nil {
-			return nil, fmt.Errorf("sheet %q: %w", sh.name, err)
+			return nil, sheetErr(sh.name, err)
 		}
 		rc, err := openPart(zf, lim)
 		if err != nil {
@@ -120,7 +120,7 @@ func openXLSX(ctx context.Context, in *input) (*table, error) {
 			ok, err := probe.hasData()
 			probe.close()
 			if err != nil {
-				return fail(fmt.Errorf("sheet %q: %w", sh.name, err))
+				return fail(sheetErr(sh.name, err))
 			}
 			if ok {
 				if sr, err = open(sh); err != nil {
@@ -146,7 +146,7 @@ func openXLSX(ctx context.Context, in *input) (*table, error) {
 		if err == io.EOF {
 			return nil, fmt.Errorf("sheet %q: no header: the sheet is empty", sr.sheet)
 		}
-		return nil, fmt.Errorf("sheet %q: %w", sr.sheet, err)
+		return nil, sheetErr(sr.sheet, err)
 	}
 	return t, nil
 }
@@ -728,4 +728,14 @@ func colName(c int) string {
 		c /= 26
 	}
 	return string(b)
+}
+
+// sheetErr names the sheet in err, unless err is a limit's message that names it already.
+func sheetErr(sheet string, err error) error {
+	for _, k := range []string{"msg_limits_rows", "msg_limits_columns", "msg_limits_cell_bytes", "msg_limits_merge_cells"} {
+		if catalog.HasKey(err, k) {
+			return err
+		}
+	}
+	return fmt.Errorf("sheet %q: %w", sheet, err)
 }
