@@ -58,6 +58,21 @@ func wantRefused(t *testing.T, name string, data []byte, lim Limits, key string)
 	}
 }
 
+// noHang runs f and fails the test if it has not returned after a long while (a read blocked on a FIFO ignores
+// the context): a guard against hanging the whole test binary, not a timing assertion.
+func noHang(t *testing.T, f func() FileResult) FileResult {
+	t.Helper()
+	done := make(chan FileResult, 1)
+	go func() { done <- f() }()
+	select {
+	case r := <-done:
+		return r
+	case <-time.After(60 * time.Second):
+		t.Fatal("reading a file that is not regular blocked")
+	}
+	return FileResult{}
+}
+
 func corpusFile(t *testing.T, name string) []byte {
 	t.Helper()
 	b, ok := limitsCorpus()[name]
@@ -119,7 +134,7 @@ func TestXLSXRowGapNotIterated(t *testing.T) {
 func TestLimitMergeCells(t *testing.T) {
 	wantRefused(t, "merge.xlsx", corpusFile(t, "xlsx_merge_B2_XFD1048576.xlsx"), Limits{}, "msg_limits_merge_cells")
 	// A merge of a title row over the whole width is cut at the column limit, not refused.
-	data := buildXLSX([]testSheet{{name: "S", body: xdata(2, "", `<mergeCells count="1"><mergeCell ref="D5:XFD5"/></mergeCells>`)}}, "")
+	data := buildXLSX([]testSheet{{name: "S", body: xdata(2, xrow(5, "", "", "", "note"), `<mergeCells count="1"><mergeCell ref="D5:XFD5"/></mergeCells>`)}}, "")
 	if res := readBytes(t, "wide.xlsx", data, Limits{}); res.Err != nil || res.Accepted != 2 {
 		t.Errorf("wide merge: %+v", res)
 	}
@@ -135,6 +150,13 @@ func TestLimitColumns(t *testing.T) {
 	}
 	keys.WriteString("}\n")
 	wantRefused(t, "keys.ndjson", []byte(keys.String()), Limits{MaxColumns: 20}, "msg_limits_columns")
+	// The JSON reader stops collecting keys at the bound (its first pass), before the header is complete.
+	p := filepath.Join(t.TempDir(), "keys.ndjson")
+	os.WriteFile(p, []byte(keys.String()), 0o644)
+	lim := Limits{MaxColumns: 20}.withDefaults()
+	if _, err := openJSON(context.Background(), &input{Path: p, Name: "keys.ndjson", Head: []byte("{"), UTF8: true, Limits: lim}); !catalog.HasKey(err, "msg_limits_columns") {
+		t.Errorf("openJSON: %v", err)
+	}
 }
 
 func TestLimitCellBytes(t *testing.T) {
@@ -190,7 +212,7 @@ func TestOnlyRegularFiles(t *testing.T) {
 		paths = append(paths, "/dev/zero")
 	}
 	for _, p := range paths {
-		res := readPath(t, p, Limits{})
+		res := noHang(t, func() FileResult { return readPath(t, p, Limits{}) })
 		if !catalog.HasKey(res.Err, "msg_limits_not_regular") {
 			t.Errorf("%s: %v, want msg_limits_not_regular", p, res.Err)
 		}
@@ -290,4 +312,40 @@ func TestLimitMessagesRender(t *testing.T) {
 		}
 	}
 	_ = m
+}
+
+// readXLSXDirect opens data with the XLSX reader alone (no guardRows) and reads every row: the reader itself
+// must refuse a crafted row before it allocates for it.
+func readXLSXDirect(t *testing.T, data []byte, lim Limits) error {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "d.xlsx")
+	os.WriteFile(p, data, 0o644)
+	tb, err := openXLSX(context.Background(), &input{Path: p, Name: "d.xlsx", Limits: lim.withDefaults(), Head: data[:min(len(data), 8)]})
+	if err != nil {
+		return err
+	}
+	defer tb.Close()
+	for {
+		if _, err := tb.Next(); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+	}
+}
+
+func TestXLSXReaderRefusesBeforeAllocating(t *testing.T) {
+	for _, c := range []struct {
+		data []byte
+		lim  Limits
+		key  string
+	}{
+		{corpusFile(t, "xlsx_row_2000000000.xlsx"), Limits{}, "msg_limits_rows"},
+		{corpusFile(t, "xlsx_cell_in_column_XFD.xlsx"), Limits{}, "msg_limits_columns"},
+		{buildXLSX([]testSheet{{name: "S", body: xdata(2, xrow(4, "C9", "2026-10-01", strings.Repeat("x", 2000)), "")}}, ""), Limits{MaxCellBytes: 1000}, "msg_limits_cell_bytes"},
+	} {
+		if err := readXLSXDirect(t, c.data, c.lim); !catalog.HasKey(err, c.key) {
+			t.Errorf("%v, want %s", err, c.key)
+		}
+	}
 }
