@@ -252,6 +252,10 @@ func Parse(b []byte, name string) (*Config, error) {
 	if len(bytes.TrimSpace(b)) > 0 {
 		dec := yaml.NewDecoder(bytes.NewReader(b), yaml.DisallowUnknownField())
 		if err := dec.Decode(c); err != nil {
+			var m *catalog.Message
+			if errors.As(err, &m) { // a value's own sentence (ByteSize)
+				return nil, fmt.Errorf("config %s: %w", name, err)
+			}
 			return nil, fmt.Errorf("config %s: %s", name, explainYAMLError(err))
 		}
 	}
