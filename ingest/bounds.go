@@ -2,6 +2,9 @@ package ingest
 
 import (
 	"archive/zip"
+	"compress/flate"
+	"hash"
+	"hash/crc32"
 	"io"
 	"os"
 
@@ -66,41 +69,76 @@ func fileTooBig(size int64, lim Limits) error {
 // far better than large ones (a few KB of repeated XML), and cost nothing.
 const partRatioGrace = 1 << 20
 
-// partReader counts the bytes a zip entry really unpacks to (its header may lie) and stops at MaxPartBytes or
-// MaxPartRatio. A read error of the entry (a corrupt deflate stream, a checksum) says the workbook is damaged.
+// partReader counts the bytes a zip entry really unpacks to (its header may lie) and stops at MaxPartBytes, or
+// when it has unpacked more than MaxPartRatio times the packed bytes read so far (a bomb is stopped after its
+// first MB, not after its header's packed size times the ratio). A deflated entry is inflated here from its raw
+// bytes, so that the packed bytes are counted, and its CRC-32 checked at the end. A read error (a corrupt deflate
+// stream, a checksum) says the workbook is damaged.
 type partReader struct {
-	rc       io.ReadCloser
+	r        io.Reader
+	closer   io.Closer
+	raw      *countReader // nil for a stored entry: packed = unpacked
+	crc      hash.Hash32
+	wantCRC  uint32
 	name     string
-	packed   int64
 	n        int64
 	maxBytes int64
 	maxRatio int64
 }
 
+type countReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countReader) Read(b []byte) (int, error) {
+	k, err := c.r.Read(b)
+	c.n += int64(k)
+	return k, err
+}
+
 func openPart(zf *zip.File, lim Limits) (*partReader, error) {
+	p := &partReader{name: zf.Name, maxBytes: lim.MaxPartBytes, maxRatio: lim.MaxPartRatio}
+	if zf.Method == zip.Deflate {
+		raw, err := zf.OpenRaw()
+		if err != nil {
+			return nil, catalog.Errorf("msg_limits_xlsx_damaged", err)
+		}
+		p.raw = &countReader{r: raw}
+		fr := flate.NewReader(p.raw)
+		p.r, p.closer, p.crc, p.wantCRC = fr, fr, crc32.NewIEEE(), zf.CRC32
+		return p, nil
+	}
 	rc, err := zf.Open()
 	if err != nil {
 		return nil, catalog.Errorf("msg_limits_xlsx_damaged", err)
 	}
-	return &partReader{rc: rc, name: zf.Name, packed: int64(zf.CompressedSize64), maxBytes: lim.MaxPartBytes, maxRatio: lim.MaxPartRatio}, nil
+	p.r, p.closer = rc, rc
+	return p, nil
 }
 
 func (p *partReader) Read(b []byte) (int, error) {
-	k, err := p.rc.Read(b)
+	k, err := p.r.Read(b)
 	p.n += int64(k)
 	if p.n > p.maxBytes {
 		return 0, catalog.Errorf("msg_limits_part_bytes", p.name, p.maxBytes)
 	}
-	if p.n > partRatioGrace && p.n > max(p.packed, 1)*p.maxRatio {
-		return 0, catalog.Errorf("msg_limits_part_ratio", p.name, p.packed, p.maxRatio)
+	if p.raw != nil && p.n > partRatioGrace && p.n > max(p.raw.n, 1)*p.maxRatio {
+		return 0, catalog.Errorf("msg_limits_part_ratio", p.name, p.raw.n, p.maxRatio)
 	}
-	if err != nil && err != io.EOF {
+	if p.crc != nil {
+		p.crc.Write(b[:k])
+		if err == io.EOF && p.wantCRC != 0 && p.crc.Sum32() != p.wantCRC {
+			err = zip.ErrChecksum
+		}
+	}
+	if err == io.ErrUnexpectedEOF || err != nil && err != io.EOF {
 		return k, catalog.Errorf("msg_limits_xlsx_damaged", err)
 	}
 	return k, err
 }
 
-func (p *partReader) Close() error { return p.rc.Close() }
+func (p *partReader) Close() error { return p.closer.Close() }
 
 // rowsAt says where a row is, for a limit's message: the sheet and row of a workbook, the line of JSON, the row
 // (line) of a text file or the row of a Parquet file.

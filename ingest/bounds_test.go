@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"os"
@@ -257,6 +258,15 @@ func TestXLSXEncryptedAndDamaged(t *testing.T) {
 	wantRefused(t, "legacy.xls", enc, Limits{}, "msg_limits_xlsx_encrypted")
 	wantRefused(t, "text.xlsx", corpusFile(t, "xlsx_not_a_zip.xlsx"), Limits{}, "msg_limits_xlsx_damaged")
 	wantRefused(t, "cut.xlsx", corpusFile(t, "xlsx_truncated.xlsx"), Limits{}, "msg_limits_xlsx_damaged")
+	// A sheet whose CRC-32 in the central directory does not match its bytes.
+	data := buildXLSX([]testSheet{{name: "S", body: xdata(3, "", "")}}, "")
+	name := []byte("xl/worksheets/sheet1.xml")
+	for i := 0; i+46 < len(data); i++ {
+		if bytes.HasPrefix(data[i:], []byte("PK\x01\x02")) && bytes.HasPrefix(data[i+46:], name) {
+			data[i+16] ^= 0xFF
+		}
+	}
+	wantRefused(t, "crc.xlsx", data, Limits{}, "msg_limits_xlsx_damaged")
 }
 
 func TestParquetCorrupt(t *testing.T) {
