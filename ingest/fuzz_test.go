@@ -72,4 +72,3 @@ func FuzzJSONFlatten(f *testing.F) {
 		readAllRows(t, tb, isNDJSON(in.Head))
 	})
 }
-
