@@ -359,3 +359,15 @@ func TestXLSXReaderRefusesBeforeAllocating(t *testing.T) {
 		}
 	}
 }
+
+// Column letters past XFD, however long, are not a cell reference (no overflow into a small number).
+func TestCellRefColumnBound(t *testing.T) {
+	if c, r, ok := cellRef([]byte("XFD7")); !ok || c != 16384 || r != 7 {
+		t.Errorf("XFD7: %d %d %v", c, r, ok)
+	}
+	for _, bad := range []string{"XFE1", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAA1", "ZZZZZZZZZZZZZZ1"} {
+		if _, _, ok := cellRef([]byte(bad)); ok {
+			t.Errorf("%s accepted", bad)
+		}
+	}
+}
