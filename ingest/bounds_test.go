@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"os"
 	"path/filepath"
@@ -369,5 +370,25 @@ func TestCellRefColumnBound(t *testing.T) {
 		if _, _, ok := cellRef([]byte(bad)); ok {
 			t.Errorf("%s accepted", bad)
 		}
+	}
+}
+
+// One record that flattens to more fields than MaxColumns is stopped while it is flattened.
+func TestFlattenJSONStopsAtColumns(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"a":[1],"o":{`)
+	for i := 0; i < 30; i++ {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		b.WriteString(`"k` + strings.Repeat("x", i) + `":1`)
+	}
+	b.WriteString("}}")
+	dec := json.NewDecoder(strings.NewReader(b.String()))
+	tok, _ := dec.Token()
+	var out []kv
+	err := flattenJSON(dec, tok, "", &out, 1, Limits{MaxColumns: 20}.withDefaults())
+	if !catalog.HasKey(jsonLimit(err, 1, Limits{MaxColumns: 20}), "msg_limits_columns") || len(out) > 21 {
+		t.Errorf("%v, %d fields", err, len(out))
 	}
 }

@@ -217,12 +217,20 @@ var errJSONDepth = errors.New("JSON nested too deep")
 
 type jsonKeyTooLong struct{ n int }
 
+// jsonTooWide: one record flattens to more fields than MaxColumns.
+type jsonTooWide struct{ n int }
+
+func (e *jsonTooWide) Error() string { return fmt.Sprintf("JSON record of more than %d fields", e.n) }
+
 func (e *jsonKeyTooLong) Error() string { return fmt.Sprintf("JSON path of %d bytes", e.n) }
 
 // jsonLimit turns flattenJSON's limit errors into the catalogue's messages at line; nil for other errors.
 func jsonLimit(err error, line int, lim Limits) error {
 	var k *jsonKeyTooLong
+	var w *jsonTooWide
 	switch {
+	case errors.As(err, &w):
+		return catalog.Errorf("msg_limits_columns", catalog.Msg("msg_limits_at_line", line), w.n, lim.MaxColumns)
 	case errors.Is(err, errJSONDepth):
 		return catalog.Errorf("msg_limits_json_depth", catalog.Msg("msg_limits_at_line", line), lim.MaxJSONDepth)
 	case errors.As(err, &k):
@@ -298,10 +306,12 @@ func flattenJSON(dec *json.Decoder, tok json.Token, prefix string, out *[]kv, de
 				text = string(b)
 			}
 			*out = append(*out, kv{prefix, text})
-			return nil
 		}
 	default:
 		*out = append(*out, kv{prefix, scalarText(v)})
+	}
+	if len(*out) > lim.MaxColumns {
+		return &jsonTooWide{len(*out)}
 	}
 	return nil
 }

@@ -34,7 +34,7 @@ var cfbMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 // the cells are read row by row. Cell values are the raw ones: shared and inline strings (phonetic runs
 // ignored), formulas' cached values, and numbers, which become dates when the cell's number format is a date
 // (1900 or 1904 system). Merged ranges are filled into every cell they cover, so a branch name merged over
-// many rows reaches each row, except down the source_id column (see idMerge).
+// many rows reaches each row, except down the source_id column (see mergedID).
 //
 // Every part is read through a partReader (Limits.MaxPartBytes, MaxPartRatio); row numbers, column letters,
 // cell sizes and merge ranges are checked before anything is allocated for them, and rows missing from the XML
