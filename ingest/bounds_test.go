@@ -145,12 +145,11 @@ func TestLimitMergeCells(t *testing.T) {
 func TestLimitColumns(t *testing.T) {
 	wantRefused(t, "cols.csv", corpusFile(t, "csv_5000_columns.csv"), Limits{}, "msg_limits_columns")
 	wantRefused(t, "xfd.xlsx", corpusFile(t, "xlsx_cell_in_column_XFD.xlsx"), Limits{}, "msg_limits_columns")
+	// 30 records of three fields each, every one with a key of its own: 32 columns in all.
 	var keys strings.Builder
-	keys.WriteString(`{"complaint id":"C1","received at":"2026-10-01"`)
 	for i := 0; i < 30; i++ {
-		keys.WriteString(`,"k` + strings.Repeat("x", i) + `":1`)
+		keys.WriteString(`{"complaint id":"C1","received at":"2026-10-01","k` + strings.Repeat("x", i) + `":1}` + "\n")
 	}
-	keys.WriteString("}\n")
 	wantRefused(t, "keys.ndjson", []byte(keys.String()), Limits{MaxColumns: 20}, "msg_limits_columns")
 	// The JSON reader stops collecting keys at the bound (its first pass), before the header is complete.
 	p := filepath.Join(t.TempDir(), "keys.ndjson")
