@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -84,6 +85,85 @@ type WarehouseConfig struct {
 type IngestConfig struct {
 	// MaxRejectRate above which a file is not taken at all (almost always a wrong profile).
 	MaxRejectRate float64 `yaml:"max_reject_rate"`
+	// Limits bound what one input file may cost to read (ingest.Limits); a file over one is refused whole.
+	Limits LimitsConfig `yaml:"limits"`
+}
+
+// LimitsConfig is ingest.limits: the bounds of ingest.Limits, defaults from ingest.DefaultLimits.
+type LimitsConfig struct {
+	MaxFileBytes  ByteSize `yaml:"max_file_bytes"`
+	MaxPartBytes  ByteSize `yaml:"max_part_bytes"`
+	MaxPartRatio  int64    `yaml:"max_part_ratio"`
+	MaxRows       int      `yaml:"max_rows"`
+	MaxMergeCells int64    `yaml:"max_merge_cells"`
+	MaxCellBytes  ByteSize `yaml:"max_cell_bytes"`
+	MaxColumns    int      `yaml:"max_columns"`
+	MaxJSONDepth  int      `yaml:"max_json_depth"`
+	MaxFieldLines int      `yaml:"max_field_lines"`
+}
+
+// DefaultLimitsConfig is ingest.DefaultLimits as config values.
+func DefaultLimitsConfig() LimitsConfig {
+	d := ingest.DefaultLimits
+	return LimitsConfig{MaxFileBytes: ByteSize(d.MaxFileBytes), MaxPartBytes: ByteSize(d.MaxPartBytes), MaxPartRatio: d.MaxPartRatio,
+		MaxRows: d.MaxRows, MaxMergeCells: d.MaxMergeCells, MaxCellBytes: ByteSize(d.MaxCellBytes), MaxColumns: d.MaxColumns,
+		MaxJSONDepth: d.MaxJSONDepth, MaxFieldLines: d.MaxFieldLines}
+}
+
+// Ingest is the ingest.Limits these settings give.
+func (l LimitsConfig) Ingest() ingest.Limits {
+	return ingest.Limits{MaxFileBytes: int64(l.MaxFileBytes), MaxPartBytes: int64(l.MaxPartBytes), MaxPartRatio: l.MaxPartRatio,
+		MaxRows: l.MaxRows, MaxMergeCells: l.MaxMergeCells, MaxCellBytes: int(l.MaxCellBytes), MaxColumns: l.MaxColumns,
+		MaxJSONDepth: l.MaxJSONDepth, MaxFieldLines: l.MaxFieldLines}
+}
+
+// Validate says which limit is not a positive number (each must be; leave a key out for its default).
+func (l LimitsConfig) Validate() error {
+	for _, v := range []struct {
+		key string
+		n   int64
+	}{{"max_file_bytes", int64(l.MaxFileBytes)}, {"max_part_bytes", int64(l.MaxPartBytes)}, {"max_part_ratio", l.MaxPartRatio},
+		{"max_rows", int64(l.MaxRows)}, {"max_merge_cells", l.MaxMergeCells}, {"max_cell_bytes", int64(l.MaxCellBytes)},
+		{"max_columns", int64(l.MaxColumns)}, {"max_json_depth", int64(l.MaxJSONDepth)}, {"max_field_lines", int64(l.MaxFieldLines)}} {
+		if v.n <= 0 {
+			return catalog.Errorf("msg_limits_config_positive", "ingest.limits."+v.key, v.n)
+		}
+	}
+	if int64(l.MaxCellBytes) > math.MaxInt32 {
+		return catalog.Errorf("msg_limits_config_too_big", "ingest.limits.max_cell_bytes", int64(l.MaxCellBytes), int64(math.MaxInt32))
+	}
+	return nil
+}
+
+// ByteSize is a number of bytes written as a plain number or with a unit, as DuckDB's memory_limit is: B, KB,
+// MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024), e.g. 500MB or 8GiB.
+type ByteSize int64
+
+// UnmarshalYAML reads a plain number or a size with a unit.
+func (b *ByteSize) UnmarshalYAML(data []byte) error {
+	n, err := ParseByteSize(strings.Trim(strings.TrimSpace(string(data)), `"'`))
+	if err != nil {
+		return err
+	}
+	*b = ByteSize(n)
+	return nil
+}
+
+// ParseByteSize reads a size such as 1048576, 500MB or 8GiB.
+func ParseByteSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	i := 0
+	for i < len(t) && (t[i] >= '0' && t[i] <= '9' || t[i] == '.') {
+		i++
+	}
+	num, unit := t[:i], strings.ToLower(strings.TrimSpace(t[i:]))
+	mult := map[string]float64{"": 1, "b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12,
+		"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40}[unit]
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil || mult == 0 || f*mult > math.MaxInt64/2 {
+		return 0, catalog.Errorf("msg_limits_config_size", s)
+	}
+	return int64(f * mult), nil
 }
 
 // PrivacyConfig says where the HMAC key comes from and how private the files written are.
@@ -168,7 +248,7 @@ func Default() *Config {
 		Language:    "zh",
 		Warehouse:   WarehouseConfig{Path: "complaints.duckdb", Threads: 0, MemoryLimit: DefaultMemoryLimit},
 		OutputDir:   "out",
-		Ingest:      IngestConfig{MaxRejectRate: 0.20},
+		Ingest:      IngestConfig{MaxRejectRate: 0.20, Limits: DefaultLimitsConfig()},
 		Privacy:     PrivacyConfig{KeyEnv: "COMPLAINTS_HMAC_KEY", FileMode: DefaultFileMode},
 		Policy: PolicyConfig{
 			InternalDaysGeneral: 3, InternalDaysComplex: 10, InternalWarningDays: 7,
@@ -200,6 +280,10 @@ func Parse(b []byte, name string) (*Config, error) {
 	if len(bytes.TrimSpace(b)) > 0 {
 		dec := yaml.NewDecoder(bytes.NewReader(b), yaml.DisallowUnknownField())
 		if err := dec.Decode(c); err != nil {
+			var m *catalog.Message
+			if errors.As(err, &m) { // a value's own sentence (ByteSize)
+				return nil, fmt.Errorf("config %s: %w", name, err)
+			}
 			return nil, fmt.Errorf("config %s: %s", name, explainYAMLError(err))
 		}
 	}
@@ -231,6 +315,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Ingest.MaxRejectRate < 0 || c.Ingest.MaxRejectRate > 1 {
 		return fmt.Errorf("ingest.max_reject_rate: %v is not a rate; use a number from 0 to 1", c.Ingest.MaxRejectRate)
+	}
+	if err := c.Ingest.Limits.Validate(); err != nil {
+		return err
 	}
 	if c.Privacy.KeyEnv == "" {
 		return fmt.Errorf("privacy.key_env: empty; name the environment variable holding the key (such as COMPLAINTS_HMAC_KEY)")

@@ -362,7 +362,7 @@ func TestDetectEncodingWeighs(t *testing.T) {
 func TestScanFileCountsText(t *testing.T) {
 	s := strings.Repeat("工单编号,受理时间,网点\n", 30000) // > 256 KiB
 	b := []byte(s + "\xe6\xb2," + s)
-	ff, err := scanFile(csvFile(t, "big.csv", b))
+	ff, err := scanFile(csvFile(t, "big.csv", b), DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -462,7 +462,7 @@ func TestCSVReadAgreesWithEncodingCSV(t *testing.T) {
 			if r.Err != nil {
 				t.Fatal(r.Err)
 			}
-			ff, _ := scanFile(path)
+			ff, _ := scanFile(path, DefaultLimits)
 			enc, _ := detectEncoding(ff.Head, ff.UTF8, ff.Text)
 			dr, _, err := decodeReader(bytes.NewReader(b), enc)
 			if err != nil {

@@ -152,6 +152,8 @@ func IngestSources(ctx context.Context, w *warehouse.Warehouse, opts Options) ([
 		}
 		sort.Strings(matches)
 		for _, m := range matches {
+			// Folders are skipped; other files that are not regular (a FIFO, a device) are refused by
+			// scanFile with a sentence, never opened.
 			if st, err := os.Stat(m); err != nil || st.IsDir() {
 				continue
 			}
@@ -291,8 +293,17 @@ type fileFacts struct {
 	Text textStats
 }
 
-func scanFile(path string) (fileFacts, error) {
-	f, err := os.Open(path)
+// scanFile refuses what is not a regular file (before opening it) and a file over lim.MaxFileBytes (before
+// reading it, and again should it grow while read).
+func scanFile(path string, lim Limits) (fileFacts, error) {
+	st, err := regularFile(path)
+	if err != nil {
+		return fileFacts{}, err
+	}
+	if st.Size() > lim.MaxFileBytes {
+		return fileFacts{}, fileTooBig(st.Size(), lim)
+	}
+	f, err := openRegular(path, st)
 	if err != nil {
 		return fileFacts{}, err
 	}
@@ -308,6 +319,9 @@ func scanFile(path string) (fileFacts, error) {
 		if n > 0 {
 			h.Write(buf[:n])
 			ff.Size += int64(n)
+			if ff.Size > lim.MaxFileBytes {
+				return ff, fileTooBig(ff.Size, lim)
+			}
 			if len(ff.Head) < 8192 {
 				ff.Head = append(ff.Head, buf[:min(n, 8192-len(ff.Head))]...)
 			}
@@ -397,7 +411,7 @@ type opened struct {
 
 // openFile reads a file's facts, opens it with its reader and resolves its mapping.
 func openFile(ctx context.Context, path, display string, p *Profile, key []byte, lim Limits, count func(int)) (*opened, error) {
-	facts, err := scanFile(path)
+	facts, err := scanFile(path, lim.withDefaults())
 	if err != nil {
 		return nil, fmt.Errorf("read %q: %w", display, err)
 	}
@@ -415,6 +429,10 @@ func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p
 		return nil, fmt.Errorf("read %q: %w", display, err)
 	}
 	t.Sheet = fixText(t.Sheet)
+	if err := guardRows(t, in.Limits); err != nil {
+		t.Close()
+		return nil, fmt.Errorf("read %q: %w", display, err)
+	}
 	if p == nil {
 		if b := detectBuiltin(t.Header); b != nil {
 			p = b
@@ -514,7 +532,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 			log.Info("ingested", "source", res.Source, "batch", res.BatchID, "read", res.Read, "accepted", res.Accepted, "rejected", res.Rejected, "dry_run", opts.DryRun)
 		}
 	}()
-	facts, err := scanFile(j.path)
+	facts, err := scanFile(j.path, opts.Limits)
 	if err != nil {
 		res.Err = fmt.Errorf("read %q: %w", display, err)
 		return res

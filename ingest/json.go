@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"complaints/catalog"
 )
 
 func init() {
@@ -31,11 +33,19 @@ func openJSON(ctx context.Context, in *input) (*table, error) {
 	enc := ""
 	quiet := *in
 	quiet.count = nil // progress is counted on the second pass
+	records := 0
 	err := scanJSON(&quiet, &enc, func(num int, rec []kv, problem string) error {
+		records++
+		if records > in.Limits.MaxRows {
+			return catalog.Errorf("msg_limits_rows", catalog.Msg("msg_limits_at_record", records), in.Limits.MaxRows)
+		}
 		for _, f := range rec {
 			if _, ok := index[f.k]; !ok {
 				index[f.k] = len(header)
 				header = append(header, f.k)
+				if len(header) > in.Limits.MaxColumns {
+					return catalog.Errorf("msg_limits_columns", catalog.Msg("msg_limits_at_line", num), len(header), in.Limits.MaxColumns)
+				}
 			}
 		}
 		return nil
@@ -141,7 +151,10 @@ func scanJSON(in *input, enc *string, emit func(num int, rec []kv, problem strin
 					if terr == nil {
 						if d, ok := tok.(json.Delim); !ok || d != '{' {
 							problem = "line is not a JSON object"
-						} else if ferr := flattenJSON(dec, tok, "", &rec); ferr != nil {
+						} else if ferr := flattenJSON(dec, tok, "", &rec, 1, in.Limits); ferr != nil {
+							if lerr := jsonLimit(ferr, line, in.Limits); lerr != nil {
+								return lerr
+							}
 							problem = "invalid JSON: " + ferr.Error()
 						}
 					} else {
@@ -183,7 +196,10 @@ func scanJSON(in *input, enc *string, emit func(num int, rec []kv, problem strin
 		if d, ok := tok.(json.Delim); !ok || d != '{' {
 			return fmt.Errorf("line %d: array element is not an object", line)
 		}
-		if err := flattenJSON(dec, tok, "", &rec); err != nil {
+		if err := flattenJSON(dec, tok, "", &rec, 1, in.Limits); err != nil {
+			if lerr := jsonLimit(err, line, in.Limits); lerr != nil {
+				return lerr
+			}
 			if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 				return emit(line, rec, "row cut off: the file ends inside this object")
 			}
@@ -196,10 +212,42 @@ func scanJSON(in *input, enc *string, emit func(num int, rec []kv, problem strin
 	return nil
 }
 
-// flattenJSON reads the value that starts with tok, appending dotted paths and their text.
-func flattenJSON(dec *json.Decoder, tok json.Token, prefix string, out *[]kv) error {
+// errJSONDepth and jsonKeyTooLong are flattenJSON's limit errors; scanJSON names the line (jsonLimit).
+var errJSONDepth = errors.New("JSON nested too deep")
+
+type jsonKeyTooLong struct{ n int }
+
+// jsonTooWide: one record flattens to more fields than MaxColumns.
+type jsonTooWide struct{ n int }
+
+func (e *jsonTooWide) Error() string { return fmt.Sprintf("JSON record of more than %d fields", e.n) }
+
+func (e *jsonKeyTooLong) Error() string { return fmt.Sprintf("JSON path of %d bytes", e.n) }
+
+// jsonLimit turns flattenJSON's limit errors into the catalogue's messages at line; nil for other errors.
+func jsonLimit(err error, line int, lim Limits) error {
+	var k *jsonKeyTooLong
+	var w *jsonTooWide
+	switch {
+	case errors.As(err, &w):
+		return catalog.Errorf("msg_limits_columns", catalog.Msg("msg_limits_at_line", line), w.n, lim.MaxColumns)
+	case errors.Is(err, errJSONDepth):
+		return catalog.Errorf("msg_limits_json_depth", catalog.Msg("msg_limits_at_line", line), lim.MaxJSONDepth)
+	case errors.As(err, &k):
+		return catalog.Errorf("msg_limits_cell_bytes", catalog.Msg("msg_limits_at_line", line), k.n, lim.MaxCellBytes)
+	}
+	return nil
+}
+
+// flattenJSON reads the value that starts with tok at nesting depth (the record's object is 1), appending
+// dotted paths and their text. An object or array deeper than lim.MaxJSONDepth is refused before it is read
+// (errJSONDepth), and so is a path longer than lim.MaxCellBytes.
+func flattenJSON(dec *json.Decoder, tok json.Token, prefix string, out *[]kv, depth int, lim Limits) error {
 	switch v := tok.(type) {
 	case json.Delim:
+		if depth > lim.MaxJSONDepth {
+			return errJSONDepth
+		}
 		switch v {
 		case '{':
 			for dec.More() {
@@ -212,11 +260,14 @@ func flattenJSON(dec *json.Decoder, tok json.Token, prefix string, out *[]kv) er
 				if err != nil {
 					return err
 				}
+				if len(prefix)+len(key) >= lim.MaxCellBytes {
+					return &jsonKeyTooLong{len(prefix) + 1 + len(key)}
+				}
 				p := key
 				if prefix != "" {
 					p = prefix + "." + key
 				}
-				if err := flattenJSON(dec, vt, p, out); err != nil {
+				if err := flattenJSON(dec, vt, p, out, depth+1, lim); err != nil {
 					return err
 				}
 			}
@@ -226,8 +277,12 @@ func flattenJSON(dec *json.Decoder, tok json.Token, prefix string, out *[]kv) er
 			var items []any
 			scalars := true
 			for dec.More() {
-				var x any
-				if err := dec.Decode(&x); err != nil {
+				et, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				x, err := readJSONValue(dec, et, depth+1, lim.MaxJSONDepth)
+				if err != nil {
 					return err
 				}
 				switch x.(type) {
@@ -251,12 +306,64 @@ func flattenJSON(dec *json.Decoder, tok json.Token, prefix string, out *[]kv) er
 				text = string(b)
 			}
 			*out = append(*out, kv{prefix, text})
-			return nil
 		}
 	default:
 		*out = append(*out, kv{prefix, scalarText(v)})
 	}
+	if len(*out) > lim.MaxColumns {
+		return &jsonTooWide{len(*out)}
+	}
 	return nil
+}
+
+// readJSONValue reads the value that starts with tok (an array element) as encoding/json would decode it into
+// an any, refusing nesting deeper than maxDepth before reading it.
+func readJSONValue(dec *json.Decoder, tok json.Token, depth, maxDepth int) (any, error) {
+	d, ok := tok.(json.Delim)
+	if !ok {
+		return tok, nil
+	}
+	if depth > maxDepth {
+		return nil, errJSONDepth
+	}
+	switch d {
+	case '{':
+		m := map[string]any{}
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			vt, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			v, err := readJSONValue(dec, vt, depth+1, maxDepth)
+			if err != nil {
+				return nil, err
+			}
+			key, _ := kt.(string)
+			m[key] = v
+		}
+		_, err := dec.Token()
+		return m, err
+	case '[':
+		a := []any{}
+		for dec.More() {
+			et, err := dec.Token()
+			if err != nil {
+				return nil, err
+			}
+			v, err := readJSONValue(dec, et, depth+1, maxDepth)
+			if err != nil {
+				return nil, err
+			}
+			a = append(a, v)
+		}
+		_, err := dec.Token()
+		return a, err
+	}
+	return nil, fmt.Errorf("unexpected %q", d)
 }
 
 func scalarText(x any) string {

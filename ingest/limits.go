@@ -9,6 +9,10 @@ type Limits struct {
 	MaxFileBytes int64
 	// MaxPartBytes: the largest unpacked part of an XLSX (a sheet, the shared strings).
 	MaxPartBytes int64
+	// MaxPartRatio: the most an XLSX part may unpack to per byte packed (a zip bomb unpacks to hundreds or
+	// thousands of times its size; a sheet or shared strings table to 5-30 times). Checked once a part has
+	// unpacked past partRatioGrace bytes.
+	MaxPartRatio int64
 	// MaxRows: the largest row number a file may hold (XLSX row numbers, text lines, JSON records).
 	MaxRows int
 	// MaxMergeCells: the most cells one XLSX merge range may cover.
@@ -27,7 +31,8 @@ type Limits struct {
 // DefaultLimits are the bounds used where a Limits field is zero.
 var DefaultLimits = Limits{
 	MaxFileBytes:  8 << 30, // 8 GiB
-	MaxPartBytes:  2 << 30, // 2 GiB unpacked
+	MaxPartBytes:  4 << 30, // 4 GiB unpacked: a full sheet of 1,048,576 rows x 70 columns is about 3 GB of XML
+	MaxPartRatio:  100,
 	MaxRows:       50_000_000,
 	MaxMergeCells: 100_000,
 	MaxCellBytes:  1 << 20, // 1 MiB
@@ -44,6 +49,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxPartBytes > 0 {
 		d.MaxPartBytes = l.MaxPartBytes
+	}
+	if l.MaxPartRatio > 0 {
+		d.MaxPartRatio = l.MaxPartRatio
 	}
 	if l.MaxRows > 0 {
 		d.MaxRows = l.MaxRows

@@ -413,6 +413,11 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 	if r.Problem != "" {
 		return &Reject{Row: r.Num, Reason: r.Problem}
 	}
+	if len(r.Merged) > 0 {
+		if rej := m.mergedID(r); rej != nil {
+			return rej
+		}
+	}
 	if m.table.StrictWidth && len(r.Fields) != len(m.table.Header) {
 		msg := catalog.Msg("msg_csv_field_count", len(r.Fields), len(m.table.Header))
 		return &Reject{Row: r.Num, Reason: msg.Error(), Key: msg.Key}

@@ -20,6 +20,8 @@ type rawRow struct {
 	Problem string
 	// Issue is Problem as a catalogue message (the reject's Key and Reason); readers that have one set it instead.
 	Issue *catalog.Message
+	// Merged (XLSX) are the vertical merge ranges whose top-left value was filled into this row from a row above.
+	Merged []mergeRange
 }
 
 // table is what a reader yields: the header and a stream of data rows. It holds no DuckDB and no landing

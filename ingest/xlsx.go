@@ -11,14 +11,22 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"complaints/catalog"
 )
 
 func init() {
 	registerReader(readerSpec{Name: "xlsx", Exts: []string{"xlsx", "xlsm"}, Sniff: sniffXLSX, Open: openXLSX})
 }
 
-// sniffXLSX: a zip file (an .xlsx is one).
-func sniffXLSX(head []byte) bool { return bytes.HasPrefix(head, []byte("PK\x03\x04")) }
+// sniffXLSX: a zip file (an .xlsx is one), or an OLE2 compound file (an encrypted workbook or a legacy .xls,
+// which openXLSX refuses with a sentence saying so).
+func sniffXLSX(head []byte) bool {
+	return bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, cfbMagic)
+}
+
+// cfbMagic starts an OLE2 compound file: what Excel writes for a password-protected workbook, and a legacy .xls.
+var cfbMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 
 // openXLSX streams a sheet with its own lean reader of the package (xlsxscan.go), never loading a sheet whole:
 // the shared strings table, the date styles (styles.xml) and the date system (workbook.xml) are read first;
@@ -26,12 +34,21 @@ func sniffXLSX(head []byte) bool { return bytes.HasPrefix(head, []byte("PK\x03\x
 // the cells are read row by row. Cell values are the raw ones: shared and inline strings (phonetic runs
 // ignored), formulas' cached values, and numbers, which become dates when the cell's number format is a date
 // (1900 or 1904 system). Merged ranges are filled into every cell they cover, so a branch name merged over
-// many rows reaches each row.
+// many rows reaches each row, except down the source_id column (see mergedID).
+//
+// Every part is read through a partReader (Limits.MaxPartBytes, MaxPartRatio); row numbers, column letters,
+// cell sizes and merge ranges are checked before anything is allocated for them, and rows missing from the XML
+// (a gap before <row r="2000000000">) are skipped, never iterated. The first non-empty visible sheet is read;
+// hidden sheets only when no visible one has data.
 func openXLSX(ctx context.Context, in *input) (*table, error) {
+	if bytes.HasPrefix(in.Head, cfbMagic) {
+		return nil, catalog.Errorf("msg_limits_xlsx_encrypted")
+	}
 	zr, err := zip.OpenReader(in.Path)
 	if err != nil {
-		return nil, fmt.Errorf("open workbook: %w", err)
+		return nil, catalog.Errorf("msg_limits_xlsx_damaged", err)
 	}
+	lim := in.Limits
 	fail := func(err error) (*table, error) {
 		zr.Close()
 		return nil, err
@@ -40,7 +57,7 @@ func openXLSX(ctx context.Context, in *input) (*table, error) {
 	for _, f := range zr.File {
 		parts[strings.TrimPrefix(f.Name, "/")] = f
 	}
-	wb, err := readWorkbook(parts)
+	wb, err := readWorkbook(parts, lim)
 	if err != nil {
 		return fail(fmt.Errorf("open workbook: %w", err))
 	}
@@ -48,11 +65,11 @@ func openXLSX(ctx context.Context, in *input) (*table, error) {
 	for _, s := range wb.sheets {
 		names = append(names, s.name)
 	}
-	sst, err := readSharedStrings(parts)
+	sst, err := readSharedStrings(parts, lim)
 	if err != nil {
 		return fail(fmt.Errorf("shared strings: %w", err))
 	}
-	dateStyles, err := readDateStyles(parts)
+	dateStyles, err := readDateStyles(parts, lim)
 	if err != nil {
 		return fail(fmt.Errorf("styles: %w", err))
 	}
@@ -61,16 +78,16 @@ func openXLSX(ctx context.Context, in *input) (*table, error) {
 		if zf == nil {
 			return nil, fmt.Errorf("sheet %q: part %s is missing from the package", sh.name, sh.part)
 		}
-		merges, err := scanMerges(zf)
+		merges, err := scanMerges(zf, lim, sh.name)
 		if err != nil {
-			return nil, fmt.Errorf("sheet %q: %w", sh.name, err)
+			return nil, sheetErr(sh.name, err)
 		}
-		rc, err := zf.Open()
+		rc, err := openPart(zf, lim)
 		if err != nil {
 			return nil, fmt.Errorf("sheet %q: %w", sh.name, err)
 		}
 		return &sheetReader{rc: rc, x: newXMLScan(rc), sst: sst, dateStyles: dateStyles, date1904: wb.date1904,
-			merges: merges, sheet: sh.name, mergeVal: map[int]string{}}, nil
+			merges: merges, sheet: sh.name, mergeVal: map[int]string{}, lim: lim}, nil
 	}
 	var sr *sheetReader
 	if in.Profile != nil && in.Profile.Sheet != "" {
@@ -86,7 +103,16 @@ func openXLSX(ctx context.Context, in *input) (*table, error) {
 			return fail(fmt.Errorf("sheet %q not found (sheets: %s)", in.Profile.Sheet, strings.Join(names, ", ")))
 		}
 	} else {
-		for _, sh := range wb.sheets {
+		// Visible sheets first, in workbook order; hidden ones only when every visible sheet is empty.
+		order := make([]wbSheet, 0, len(wb.sheets))
+		for _, hidden := range []bool{false, true} {
+			for _, sh := range wb.sheets {
+				if sh.hidden == hidden {
+					order = append(order, sh)
+				}
+			}
+		}
+		for _, sh := range order {
 			probe, err := open(sh)
 			if err != nil {
 				return fail(err)
@@ -94,7 +120,7 @@ func openXLSX(ctx context.Context, in *input) (*table, error) {
 			ok, err := probe.hasData()
 			probe.close()
 			if err != nil {
-				return fail(fmt.Errorf("sheet %q: %w", sh.name, err))
+				return fail(sheetErr(sh.name, err))
 			}
 			if ok {
 				if sr, err = open(sh); err != nil {
@@ -120,7 +146,7 @@ func openXLSX(ctx context.Context, in *input) (*table, error) {
 		if err == io.EOF {
 			return nil, fmt.Errorf("sheet %q: no header: the sheet is empty", sr.sheet)
 		}
-		return nil, fmt.Errorf("sheet %q: %w", sr.sheet, err)
+		return nil, sheetErr(sr.sheet, err)
 	}
 	return t, nil
 }
@@ -135,9 +161,7 @@ type sheetReader struct {
 	dateStyles map[int]bool
 	date1904   bool
 	sheet      string
-	rowNum     int      // the last row yielded
-	held       []string // a row read ahead of a gap, and its number
-	heldNum    int
+	rowNum     int // the last row yielded
 	done       bool
 	// merges, sorted by first row; active are those covering the current row, mergeVal their top-left values.
 	merges    []mergeRange
@@ -146,6 +170,7 @@ type sheetReader struct {
 	mergeVal  map[int]string
 	val       []byte
 	inData    bool
+	lim       Limits
 }
 
 func (s *sheetReader) close() {
@@ -171,20 +196,17 @@ func (s *sheetReader) hasData() (bool, error) {
 	}
 }
 
+// next yields the next row of the XML. Rows missing from the XML are empty and skipped (numbers jump), so a
+// crafted <row r="2000000000"> costs nothing but its check against Limits.MaxRows.
 func (s *sheetReader) next() (rawRow, error) {
-	if s.held != nil && s.heldNum == s.rowNum+1 {
-		cells := s.held
-		s.held = nil
-		return s.emit(cells), nil
-	}
-	if s.held != nil {
-		return s.emit(nil), nil // a row missing from the XML: empty
-	}
 	if s.done {
 		return rawRow{}, io.EOF
 	}
 	cells, num, err := s.readRow()
 	if err != nil {
+		if isLimitError(err) {
+			return rawRow{}, err
+		}
 		return rawRow{}, fmt.Errorf("sheet %q row %d: %w", s.sheet, s.rowNum+1, err)
 	}
 	if cells == nil && num == 0 {
@@ -192,17 +214,15 @@ func (s *sheetReader) next() (rawRow, error) {
 		return rawRow{}, io.EOF
 	}
 	if num > s.rowNum+1 {
-		s.held, s.heldNum = cells, num
-		if s.held == nil {
-			s.held = []string{}
-		}
-		return s.emit(nil), nil
+		s.rowNum = num - 1
 	}
 	return s.emit(cells), nil
 }
 
-// emit numbers the next row and fills merged ranges into it.
+// emit numbers the next row and fills merged ranges into it. A cell filled from a vertical merge below the
+// merge's first row is noted in the row's Merged (the mapping rejects a row whose source_id came that way).
 func (s *sheetReader) emit(cells []string) rawRow {
+	var merged []mergeRange
 	s.rowNum++
 	rowNum := s.rowNum
 	for s.nextMerge < len(s.merges) && s.merges[s.nextMerge].r0 <= rowNum {
@@ -232,12 +252,15 @@ func (s *sheetReader) emit(cells []string) rawRow {
 				cells[c-1] = v
 			}
 		}
+		if rowNum > m.r0 {
+			merged = append(merged, m)
+		}
 	}
 	s.active = keep
 	if cells == nil {
 		cells = []string{}
 	}
-	return rawRow{Num: rowNum, Fields: cells}
+	return rawRow{Num: rowNum, Fields: cells, Merged: merged}
 }
 
 // readRow reads the next <row> of the sheet data: its cells and row number (0 and nil after the last row).
@@ -270,6 +293,9 @@ func (s *sheetReader) readRow() ([]string, int, error) {
 					s.val = xmlText(s.val, tok.text)
 				}
 				has = true
+				if len(s.val) > s.lim.MaxCellBytes {
+					return nil, 0, catalog.Errorf("msg_limits_cell_bytes", catalog.Msg("msg_limits_at_sheet_row", s.sheet, num), len(s.val), s.lim.MaxCellBytes)
+				}
 			}
 		case tokStart:
 			switch string(tok.name) {
@@ -285,6 +311,9 @@ func (s *sheetReader) readRow() ([]string, int, error) {
 					if n, err := strconv.Atoi(string(v)); err == nil && n > 0 {
 						num = n
 					}
+				}
+				if num > s.lim.MaxRows {
+					return nil, 0, catalog.Errorf("msg_limits_rows", catalog.Msg("msg_limits_at_sheet_row", s.sheet, num), s.lim.MaxRows)
 				}
 				if tok.self {
 					return []string{}, num, nil
@@ -332,6 +361,9 @@ func (s *sheetReader) readRow() ([]string, int, error) {
 				if inCell && has {
 					v := s.cellValue(typ, style)
 					if v != "" {
+						if col > s.lim.MaxColumns {
+							return nil, 0, catalog.Errorf("msg_limits_columns", catalog.Msg("msg_limits_at_sheet_row", s.sheet, num), col, s.lim.MaxColumns)
+						}
 						for len(cells) < col {
 							cells = append(cells, "")
 						}
@@ -400,9 +432,10 @@ func (s *sheetReader) cellValue(typ string, style int) string {
 }
 
 // scanMerges finds the sheet's merged ranges (<mergeCell ref="A1:G1"/>, after the cell data) with a byte
-// search over the part, not a parse of every cell.
-func scanMerges(zf *zip.File) ([]mergeRange, error) {
-	rc, err := zf.Open()
+// search over the part, not a parse of every cell. A range over Limits.MaxMergeCells refuses the sheet; a range
+// reaching past Limits.MaxColumns is cut there (only copies of its top-left value lie beyond).
+func scanMerges(zf *zip.File, lim Limits, sheet string) ([]mergeRange, error) {
+	rc, err := openPart(zf, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -433,7 +466,14 @@ func scanMerges(zf *zip.File) ([]mergeRange, error) {
 					c0, r0, ok0 := cellRef([]byte(a))
 					c1, r1, ok1 := cellRef([]byte(b))
 					if ok0 && ok1 {
-						out = append(out, mergeRange{min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)})
+						m := mergeRange{min(r0, r1), min(c0, c1), max(r0, r1), max(c0, c1)}
+						if cells := int64(m.r1-m.r0+1) * int64(m.c1-m.c0+1); cells > lim.MaxMergeCells {
+							return nil, catalog.Errorf("msg_limits_merge_cells", sheet, string(ref), cells, lim.MaxMergeCells)
+						}
+						if m.c1 > lim.MaxColumns {
+							m.c1 = max(m.c0, lim.MaxColumns)
+						}
+						out = append(out, m)
 					}
 				}
 			}
@@ -460,12 +500,12 @@ func scanMerges(zf *zip.File) ([]mergeRange, error) {
 
 // readSharedStrings reads the shared strings table: each <si>'s text runs joined, phonetic runs (<rPh>)
 // ignored.
-func readSharedStrings(parts map[string]*zip.File) ([]string, error) {
+func readSharedStrings(parts map[string]*zip.File, lim Limits) ([]string, error) {
 	zf := parts["xl/sharedStrings.xml"]
 	if zf == nil {
 		return nil, nil
 	}
-	rc, err := zf.Open()
+	rc, err := openPart(zf, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -488,6 +528,9 @@ func readSharedStrings(parts map[string]*zip.File) ([]string, error) {
 					val = append(val, tok.text...)
 				} else {
 					val = xmlText(val, tok.text)
+				}
+				if len(val) > lim.MaxCellBytes {
+					return nil, catalog.Errorf("msg_limits_cell_bytes", catalog.Msg("msg_limits_at_shared_string", len(out)), len(val), lim.MaxCellBytes)
 				}
 			}
 		case tokStart:
@@ -517,7 +560,10 @@ func readSharedStrings(parts map[string]*zip.File) ([]string, error) {
 	}
 }
 
-type wbSheet struct{ name, part string }
+type wbSheet struct {
+	name, part string
+	hidden     bool // state="hidden" or "veryHidden"
+}
 
 type workbookInfo struct {
 	sheets   []wbSheet
@@ -526,17 +572,18 @@ type workbookInfo struct {
 
 // readWorkbook reads the sheet names in order with their parts (through the workbook's relationships) and the
 // date system.
-func readWorkbook(parts map[string]*zip.File) (*workbookInfo, error) {
+func readWorkbook(parts map[string]*zip.File, lim Limits) (*workbookInfo, error) {
 	var wb struct {
 		Pr struct {
 			Date1904 string `xml:"date1904,attr"`
 		} `xml:"workbookPr"`
 		Sheets []struct {
-			Name string `xml:"name,attr"`
-			RID  string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+			Name  string `xml:"name,attr"`
+			State string `xml:"state,attr"`
+			RID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
 		} `xml:"sheets>sheet"`
 	}
-	if err := readXMLPart(parts, "xl/workbook.xml", &wb); err != nil {
+	if err := readXMLPart(parts, "xl/workbook.xml", &wb, lim); err != nil {
 		return nil, err
 	}
 	var rels struct {
@@ -545,7 +592,7 @@ func readWorkbook(parts map[string]*zip.File) (*workbookInfo, error) {
 			Target string `xml:"Target,attr"`
 		} `xml:"Relationship"`
 	}
-	if err := readXMLPart(parts, "xl/_rels/workbook.xml.rels", &rels); err != nil {
+	if err := readXMLPart(parts, "xl/_rels/workbook.xml.rels", &rels, lim); err != nil {
 		return nil, err
 	}
 	info := &workbookInfo{date1904: wb.Pr.Date1904 == "1" || strings.EqualFold(wb.Pr.Date1904, "true")}
@@ -560,17 +607,17 @@ func readWorkbook(parts map[string]*zip.File) (*workbookInfo, error) {
 				}
 			}
 		}
-		info.sheets = append(info.sheets, wbSheet{s.Name, part})
+		info.sheets = append(info.sheets, wbSheet{s.Name, part, s.State == "hidden" || s.State == "veryHidden"})
 	}
 	return info, nil
 }
 
-func readXMLPart(parts map[string]*zip.File, name string, v any) error {
+func readXMLPart(parts map[string]*zip.File, name string, v any, lim Limits) error {
 	zf := parts[name]
 	if zf == nil {
 		return fmt.Errorf("part %s is missing from the package", name)
 	}
-	rc, err := zf.Open()
+	rc, err := openPart(zf, lim)
 	if err != nil {
 		return err
 	}
@@ -579,7 +626,7 @@ func readXMLPart(parts map[string]*zip.File, name string, v any) error {
 }
 
 // readDateStyles returns the cell style indexes (cellXfs) whose number format shows a date or time.
-func readDateStyles(parts map[string]*zip.File) (map[int]bool, error) {
+func readDateStyles(parts map[string]*zip.File, lim Limits) (map[int]bool, error) {
 	out := map[int]bool{}
 	if parts["xl/styles.xml"] == nil {
 		return out, nil
@@ -593,7 +640,7 @@ func readDateStyles(parts map[string]*zip.File) (map[int]bool, error) {
 			NumFmtID int `xml:"numFmtId,attr"`
 		} `xml:"cellXfs>xf"`
 	}
-	if err := readXMLPart(parts, "xl/styles.xml", &st); err != nil {
+	if err := readXMLPart(parts, "xl/styles.xml", &st, lim); err != nil {
 		return nil, err
 	}
 	custom := map[int]string{}
@@ -645,4 +692,50 @@ func isDateFormatCode(code string) bool {
 		}
 	}
 	return false
+}
+
+// mergedID rejects a row whose source_id cell is covered by a vertical merge from a row above: the id belongs to
+// the merge's first row, and filling it down would fold this row into that complaint (landed as later versions of
+// one id). The first row of the merge lands as usual.
+func (m *mapper) mergedID(r rawRow) *Reject {
+	c := m.col[fiSourceID] + 1 // 1-based, like the merge's columns
+	if c <= 0 {
+		return nil
+	}
+	for _, g := range r.Merged {
+		if c >= g.c0 && c <= g.c1 {
+			id, _ := m.at(r.Fields, fiSourceID)
+			msg := catalog.Msg("msg_limits_merged_id", g.ref(), g.r0)
+			rej := m.reject(r, "source_id", id, msg.Error())
+			rej.Key = msg.Key
+			return rej
+		}
+	}
+	return nil
+}
+
+// ref is the range in A1 notation.
+func (g mergeRange) ref() string {
+	return colName(g.c0) + strconv.Itoa(g.r0) + ":" + colName(g.c1) + strconv.Itoa(g.r1)
+}
+
+// colName is a 1-based column's letters (1 = A, 27 = AA).
+func colName(c int) string {
+	var b []byte
+	for c > 0 {
+		c--
+		b = append([]byte{byte('A' + c%26)}, b...)
+		c /= 26
+	}
+	return string(b)
+}
+
+// sheetErr names the sheet in err, unless err is a limit's message that names it already.
+func sheetErr(sheet string, err error) error {
+	for _, k := range []string{"msg_limits_rows", "msg_limits_columns", "msg_limits_cell_bytes", "msg_limits_merge_cells"} {
+		if catalog.HasKey(err, k) {
+			return err
+		}
+	}
+	return fmt.Errorf("sheet %q: %w", sheet, err)
 }

@@ -111,33 +111,33 @@ func (x *xmlScan) next() (xmlTok, error) {
 		case bytes.HasPrefix(rest, []byte("<!--")):
 			x.pos += 4
 			if _, ok := x.until([]byte("-->")); !ok {
-				return xmlTok{}, errXMLTruncated
+				return xmlTok{}, x.truncated()
 			}
 			continue
 		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
 			x.pos += 9
 			text, ok := x.until([]byte("]]>"))
 			if !ok {
-				return xmlTok{}, errXMLTruncated
+				return xmlTok{}, x.truncated()
 			}
 			return xmlTok{kind: tokText, text: text, cdata: true}, nil
 		case bytes.HasPrefix(rest, []byte("<?")):
 			x.pos += 2
 			if _, ok := x.until([]byte("?>")); !ok {
-				return xmlTok{}, errXMLTruncated
+				return xmlTok{}, x.truncated()
 			}
 			continue
 		case bytes.HasPrefix(rest, []byte("<!")):
 			x.pos += 2
 			if _, ok := x.until([]byte{'>'}); !ok {
-				return xmlTok{}, errXMLTruncated
+				return xmlTok{}, x.truncated()
 			}
 			continue
 		}
 		x.pos++ // '<'
 		tag, ok := x.tagBody()
 		if !ok {
-			return xmlTok{}, errXMLTruncated
+			return xmlTok{}, x.truncated()
 		}
 		t := xmlTok{kind: tokStart}
 		if len(tag) > 0 && tag[0] == '/' {
@@ -284,8 +284,11 @@ func cellRef(ref []byte) (col, row int, ok bool) {
 	for i < len(ref) && (ref[i] >= 'A' && ref[i] <= 'Z' || ref[i] >= 'a' && ref[i] <= 'z') {
 		col = col*26 + int(ref[i]|0x20-'a') + 1
 		i++
+		if col > 16384 { // XFD, the last column
+			return 0, 0, false
+		}
 	}
-	if i == 0 || i == len(ref) || col > 16384 {
+	if i == 0 || i == len(ref) {
 		return 0, 0, false
 	}
 	for ; i < len(ref); i++ {
@@ -298,4 +301,13 @@ func cellRef(ref []byte) (col, row int, ok bool) {
 		}
 	}
 	return col, row, row > 0
+}
+
+// truncated is the error of input that ends inside a tag: the reader's own error when it stopped with one (a
+// limit, a damaged part), else errXMLTruncated.
+func (x *xmlScan) truncated() error {
+	if x.err != nil {
+		return x.err
+	}
+	return errXMLTruncated
 }

@@ -76,7 +76,7 @@ func TestScanMerges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := scanMerges(zr.File[0])
+	got, err := scanMerges(zr.File[0], DefaultLimits, "Sheet1")
 	if err != nil {
 		t.Fatal(err)
 	}

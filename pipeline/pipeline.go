@@ -101,6 +101,7 @@ func (e *Env) IngestOptions(dryRun bool) ingest.Options {
 		HMACKey:       key,
 		KeyEnv:        e.Config.Privacy.KeyEnv,
 		MaxRejectRate: e.Config.Ingest.MaxRejectRate,
+		Limits:        e.Config.Ingest.Limits.Ingest(),
 		DryRun:        dryRun,
 		Progress:      e.Progress,
 		Logger:        e.logger(),
