@@ -375,6 +375,15 @@ var generators = map[string]func(t *testing.T, dir string, c badCase) string{
 }
 
 func init() {
+	// a CSV whose one narrative cell is 10 MB (the default cell limit is 1 MiB)
+	generators["cell_10mb"] = func(t *testing.T, dir string, c badCase) string {
+		p := filepath.Join(dir, "hotline_20261031.csv")
+		body := "投诉编号,受理时间,投诉内容\nH1,2026-10-05 09:00:00,短\nH2,2026-10-06 10:00:00," + strings.Repeat("长", 10<<20/3) + "\n"
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
 	// a small valid export whose file name holds a newline and an ESC sequence (a forged log line, a cleared screen)
 	generators["file_name_newline_esc"] = func(t *testing.T, dir string, c badCase) string {
 		src := goodCSV(t, dir)
