@@ -440,8 +440,8 @@ func kpis(lang string, d *data) []kpi {
 		count("received", m(to).Received, m(to-1).Received, m(to-12).Received),
 		count("received_regulator", m(to).ReceivedRegulator, m(to-1).ReceivedRegulator, m(to-12).ReceivedRegulator),
 		count("closed", m(to).Closed, m(to-1).Closed, m(to-12).Closed),
-		rate("dash_ontime_regulatory", func(f marts.DashMonthFigures) (int64, int64) { return f.RegulatoryOnTime, f.Closed }),
-		rate("dash_ontime_internal", func(f marts.DashMonthFigures) (int64, int64) { return f.InternalOnTime, f.Closed }),
+		rate("dash_ontime_regulatory", func(f marts.DashMonthFigures) (int64, int64) { return f.RegulatoryOnTime, f.RegulatoryKnown }),
+		rate("dash_ontime_internal", func(f marts.DashMonthFigures) (int64, int64) { return f.InternalOnTime, f.InternalKnown }),
 		count("dash_overdue_at_end", m(to).OverdueAtEnd, m(to-1).OverdueAtEnd, m(to-12).OverdueAtEnd),
 		rate("dash_satisfaction_rate", func(f marts.DashMonthFigures) (int64, int64) { return f.Satisfied, f.SatisfactionRecorded }),
 	}

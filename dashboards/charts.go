@@ -314,7 +314,7 @@ func onTimeChart(lang string, from, to marts.Month, months map[marts.Month]marts
 	}
 	for m := from; m <= to; m++ {
 		f := months[m]
-		r, i := rate1(f.RegulatoryOnTime, f.Closed), rate1(f.InternalOnTime, f.Closed)
+		r, i := rate1(f.RegulatoryOnTime, f.RegulatoryKnown), rate1(f.InternalOnTime, f.InternalKnown)
 		reg, inn = append(reg, r), append(inn, i)
 		tbl.Rows = append(tbl.Rows, []string{m.String(), strconv.FormatInt(f.Closed, 10), show(r), show(i)})
 	}

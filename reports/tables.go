@@ -14,7 +14,9 @@ import (
 const r1Header = 3
 
 // R1 columns (1-based). The last three are hidden helpers: the numerators of the rates, so that the total row's
-// rates are formulas over summed numerators and denominators and recalculate to the written figures.
+// rates are formulas over summed numerators and denominators and recalculate to the written figures. When a closed
+// complaint's on-time flag is unknown (domain.md section 4), two more hidden helpers hold the on-time rates'
+// denominators, the closed complaints whose flag on each clock is known.
 const (
 	r1Category = iota + 1
 	r1OpenStart
@@ -37,6 +39,8 @@ const (
 	r1HelperReg
 	r1HelperInt
 	r1HelperDays
+	r1HelperRegKnown
+	r1HelperIntKnown
 )
 
 func (w *workbook) r1() *grid {
@@ -48,18 +52,27 @@ func (w *workbook) r1() *grid {
 	g.heights[1] = 28
 	g.Text(2, 1, w.kv("institution", w.opts.Institution)+"    "+w.kv("period", p.String())+"    "+w.t("unit"), st.subtitle)
 	g.Merge(2, 1, 2, r1YoY)
-	for i, key := range []string{"business_category", "rpt_open_at_start", "received", "received_regulator", "received_major",
+	total := w.cats.Total(p)
+	// the rates divide by the closed complaints whose flag is known: by closed when all are, else by helpers
+	regDen, intDen, last := r1Closed, r1Closed, r1HelperDays
+	headers := []string{"business_category", "rpt_open_at_start", "received", "received_regulator", "received_major",
 		"closed", "rpt_closed_0_15", "rpt_closed_16_30", "rpt_closed_31_60", "rpt_closed_over_60",
 		"rpt_on_time_regulatory", "rpt_on_time_internal", "rpt_overdue_at_end", "rpt_open_at_end", "rpt_avg_handling_days",
 		"share_of_received", "mom", "yoy",
-		"rpt_helper_regulatory_on_time", "rpt_helper_internal_on_time", "rpt_helper_handling_days_sum"} {
+		"rpt_helper_regulatory_on_time", "rpt_helper_internal_on_time", "rpt_helper_handling_days_sum"}
+	unknownClocks := total.RegulatoryKnown != total.Closed || total.InternalKnown != total.Closed
+	if unknownClocks {
+		regDen, intDen, last = r1HelperRegKnown, r1HelperIntKnown, r1HelperIntKnown
+		headers = append(headers, "rpt_helper_regulatory_known", "rpt_helper_internal_known")
+	}
+	for i, key := range headers {
 		g.Text(r1Header, i+1, w.t(key), st.header)
 	}
 	g.heights[r1Header] = 45
-	for c := r1OpenStart; c <= r1HelperDays; c++ {
+	for c := r1OpenStart; c <= last; c++ {
 		g.widths[c] = 11
 	}
-	for _, c := range []int{r1HelperReg, r1HelperInt, r1HelperDays} {
+	for c := r1HelperReg; c <= last; c++ {
 		g.hidden[c] = true
 	}
 	g.freezeRow, g.freezeCol = r1Header+1, 2
@@ -70,20 +83,24 @@ func (w *workbook) r1() *grid {
 	})
 	first := r1Header + 1
 	totalRow := first + len(codes)
-	total := w.cats.Total(p)
 	noFigure := w.t("no_base")
 	// rates writes the three rate cells of a row as formulas over the row's own cells, or "—" with nothing closed.
 	rates := func(r int, f marts.CategoryFigures, ratio, days, none int) {
-		g.rates(r, r1Closed, f.Closed, noFigure, none, []rateCell{{r1OnTimeReg, r1HelperReg, f.RegulatoryOnTime, ratio},
-			{r1OnTimeInt, r1HelperInt, f.InternalOnTime, ratio}, {r1AvgDays, r1HelperDays, f.HandlingDaysSum, days}})
+		g.rates(r, regDen, f.RegulatoryKnown, noFigure, none, []rateCell{{r1OnTimeReg, r1HelperReg, f.RegulatoryOnTime, ratio}})
+		g.rates(r, intDen, f.InternalKnown, noFigure, none, []rateCell{{r1OnTimeInt, r1HelperInt, f.InternalOnTime, ratio}})
+		g.rates(r, r1Closed, f.Closed, noFigure, none, []rateCell{{r1AvgDays, r1HelperDays, f.HandlingDaysSum, days}})
 	}
 	counts := func(f marts.CategoryFigures) map[int]int64 {
-		return map[int]int64{
+		m := map[int]int64{
 			r1OpenStart: f.OpenAtStart, r1Received: f.Received, r1Regulator: f.ReceivedRegulator, r1Major: f.ReceivedMajor,
 			r1Closed: f.Closed, r1Band0: f.Closed0to15, r1Band16: f.Closed16to30, r1Band31: f.Closed31to60, r1Band60: f.ClosedOver60,
 			r1Overdue: f.OverdueAtEnd, r1OpenEnd: f.OpenAtEnd,
 			r1HelperReg: f.RegulatoryOnTime, r1HelperInt: f.InternalOnTime, r1HelperDays: f.HandlingDaysSum,
 		}
+		if unknownClocks {
+			m[r1HelperRegKnown], m[r1HelperIntKnown] = f.RegulatoryKnown, f.InternalKnown
+		}
+		return m
 	}
 	for i, code := range codes {
 		r := first + i

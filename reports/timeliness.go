@@ -9,7 +9,8 @@ import (
 )
 
 // Timeliness sheet columns (1-based); the last is a hidden helper (working days summed) so that the total row's
-// average is a formula over summed cells.
+// average is a formula over summed cells. When a closed complaint's on-time flag is unknown (domain.md section 4),
+// two more hidden helpers hold the rates' denominators, the closed complaints whose flag on each clock is known.
 const (
 	tlLabel = iota + 1
 	tlClosed
@@ -22,6 +23,8 @@ const (
 	tlIntOverdue
 	tlRegOverdue
 	tlHelperDays
+	tlHelperIntKnown
+	tlHelperRegKnown
 )
 
 // tlClassHeader is the header row of the table by complaint type; the table by branch follows it.
@@ -86,9 +89,24 @@ func (w *workbook) timeliness() *grid {
 // row.
 func (w *workbook) timelinessTable(g *grid, header int, first string, keys []string, rows map[string]marts.TimelinessRow, label func(string) string) int {
 	st := w.st
-	for i, key := range []string{"", "closed", "rk_internal_on_time", "rpt_on_time_internal", "rk_avg_working_days",
+	var total marts.TimelinessRow
+	for _, k := range keys {
+		total = total.Add(rows[k])
+	}
+	// the rates divide by the closed complaints whose flag is known: by closed when all are, else by helpers
+	intDen, regDen := tlClosed, tlClosed
+	headers := []string{"", "closed", "rk_internal_on_time", "rpt_on_time_internal", "rk_avg_working_days",
 		"rk_regulatory_on_time", "rpt_on_time_regulatory", "rpt_open_at_end", "rk_internal_overdue_at_end",
-		"rpt_overdue_at_end", "rk_helper_working_days_sum"} {
+		"rpt_overdue_at_end", "rk_helper_working_days_sum"}
+	unknownClocks := total.InternalKnown != total.Closed || total.RegulatoryKnown != total.Closed
+	if unknownClocks {
+		intDen, regDen = tlHelperIntKnown, tlHelperRegKnown
+		headers = append(headers, "rpt_helper_internal_known", "rpt_helper_regulatory_known")
+		for _, c := range []int{tlHelperIntKnown, tlHelperRegKnown} {
+			g.widths[c], g.hidden[c] = 12, true
+		}
+	}
+	for i, key := range headers {
 		text := first
 		if key != "" {
 			text = w.t(key)
@@ -98,19 +116,22 @@ func (w *workbook) timelinessTable(g *grid, header int, first string, keys []str
 	g.heights[header] = 45
 	noFigure := w.t("no_base")
 	rates := func(r int, f marts.TimelinessRow, ratio, days, none int) {
-		g.rates(r, tlClosed, f.Closed, noFigure, none, []rateCell{{tlIntRate, tlIntOnTime, f.InternalOnTime, ratio},
-			{tlAvgWorkdays, tlHelperDays, f.WorkingDaysSum, days}, {tlRegRate, tlRegOnTime, f.RegulatoryOnTime, ratio}})
+		g.rates(r, intDen, f.InternalKnown, noFigure, none, []rateCell{{tlIntRate, tlIntOnTime, f.InternalOnTime, ratio}})
+		g.rates(r, tlClosed, f.Closed, noFigure, none, []rateCell{{tlAvgWorkdays, tlHelperDays, f.WorkingDaysSum, days}})
+		g.rates(r, regDen, f.RegulatoryKnown, noFigure, none, []rateCell{{tlRegRate, tlRegOnTime, f.RegulatoryOnTime, ratio}})
 	}
 	counts := func(f marts.TimelinessRow) map[int]int64 {
-		return map[int]int64{tlClosed: f.Closed, tlIntOnTime: f.InternalOnTime, tlRegOnTime: f.RegulatoryOnTime,
+		m := map[int]int64{tlClosed: f.Closed, tlIntOnTime: f.InternalOnTime, tlRegOnTime: f.RegulatoryOnTime,
 			tlOpenEnd: f.OpenAtEnd, tlIntOverdue: f.InternalOverdue, tlRegOverdue: f.RegulatoryOverdue, tlHelperDays: f.WorkingDaysSum}
+		if unknownClocks {
+			m[tlHelperIntKnown], m[tlHelperRegKnown] = f.InternalKnown, f.RegulatoryKnown
+		}
+		return m
 	}
 	firstRow := header + 1
-	var total marts.TimelinessRow
 	for i, k := range keys {
 		r := firstRow + i
 		f := rows[k]
-		total = total.Add(f)
 		g.Text(r, tlLabel, label(k), st.text)
 		for c, v := range counts(f) {
 			g.Int(r, c, v, st.count)

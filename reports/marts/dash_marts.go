@@ -18,6 +18,7 @@ type DashMonthFigures struct {
 	ReceivedRegulator                                     int64
 	Closed0To15, Closed16To30, Closed31To60, ClosedOver60 int64
 	RegulatoryOnTime, InternalOnTime                      int64
+	RegulatoryKnown, InternalKnown                        int64 // closed whose flag on each clock is known: the rates' denominators
 	HandlingDaysSum                                       int64
 	SatisfactionRecorded, Satisfied                       int64
 	OpenAtEnd, OverdueAtEnd                               int64
@@ -25,12 +26,17 @@ type DashMonthFigures struct {
 
 // LoadDashMonthFigures reads mart_category_month for the months from..to, summed over business categories.
 func LoadDashMonthFigures(ctx context.Context, db *sql.DB, from, to Month) (map[Month]DashMonthFigures, error) {
+	unknown, err := unknownClockColumns(ctx, db)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := db.QueryContext(ctx, `
 		SELECT strftime(month, '%Y-%m'), sum(received)::BIGINT, sum(closed)::BIGINT, sum(received_regulator)::BIGINT,
 		       sum(closed_0_15)::BIGINT, sum(closed_16_30)::BIGINT, sum(closed_31_60)::BIGINT, sum(closed_over_60)::BIGINT,
 		       sum(closed_regulatory_on_time)::BIGINT, sum(closed_internal_on_time)::BIGINT, sum(handling_days_sum)::BIGINT,
-		       sum(satisfaction_recorded)::BIGINT, sum(satisfied)::BIGINT, sum(open_at_end)::BIGINT, sum(overdue_at_end)::BIGINT
-		FROM mart_category_month
+		       sum(satisfaction_recorded)::BIGINT, sum(satisfied)::BIGINT, sum(open_at_end)::BIGINT, sum(overdue_at_end)::BIGINT,
+		       (sum(closed) - sum(regulatory_unknown))::BIGINT, (sum(closed) - sum(internal_unknown))::BIGINT
+		FROM (SELECT *, `+unknown+` FROM mart_category_month)
 		WHERE month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
 		GROUP BY month ORDER BY month`, from.FirstDay(), to.FirstDay())
 	if err != nil {
@@ -43,7 +49,7 @@ func LoadDashMonthFigures(ctx context.Context, db *sql.DB, from, to Month) (map[
 		var f DashMonthFigures
 		if err := rows.Scan(&month, &f.Received, &f.Closed, &f.ReceivedRegulator, &f.Closed0To15, &f.Closed16To30,
 			&f.Closed31To60, &f.ClosedOver60, &f.RegulatoryOnTime, &f.InternalOnTime, &f.HandlingDaysSum,
-			&f.SatisfactionRecorded, &f.Satisfied, &f.OpenAtEnd, &f.OverdueAtEnd); err != nil {
+			&f.SatisfactionRecorded, &f.Satisfied, &f.OpenAtEnd, &f.OverdueAtEnd, &f.RegulatoryKnown, &f.InternalKnown); err != nil {
 			return nil, fmt.Errorf("read mart_category_month: %w", err)
 		}
 		m, err := ParseMonth(month)

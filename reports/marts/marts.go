@@ -157,6 +157,7 @@ type CategoryFigures struct {
 
 	Closed0to15, Closed16to30, Closed31to60, ClosedOver60 int64 // closed by handling days
 	RegulatoryOnTime, InternalOnTime                      int64 // closed on or before each deadline
+	RegulatoryKnown, InternalKnown                        int64 // closed whose flag on each clock is known: the on-time rates' denominators
 	HandlingDaysSum                                       int64 // average handling days = HandlingDaysSum / Closed
 	SatisfactionRecorded, Satisfied                       int64 // Satisfied counts satisfied + basically satisfied
 	ReplyElementsRecorded, ReplyComplete                  int64
@@ -173,6 +174,7 @@ func (a CategoryFigures) Add(b CategoryFigures) CategoryFigures {
 		Closed0to15: a.Closed0to15 + b.Closed0to15, Closed16to30: a.Closed16to30 + b.Closed16to30,
 		Closed31to60: a.Closed31to60 + b.Closed31to60, ClosedOver60: a.ClosedOver60 + b.ClosedOver60,
 		RegulatoryOnTime: a.RegulatoryOnTime + b.RegulatoryOnTime, InternalOnTime: a.InternalOnTime + b.InternalOnTime,
+		RegulatoryKnown: a.RegulatoryKnown + b.RegulatoryKnown, InternalKnown: a.InternalKnown + b.InternalKnown,
 		HandlingDaysSum:      a.HandlingDaysSum + b.HandlingDaysSum,
 		SatisfactionRecorded: a.SatisfactionRecorded + b.SatisfactionRecorded, Satisfied: a.Satisfied + b.Satisfied,
 		ReplyElementsRecorded: a.ReplyElementsRecorded + b.ReplyElementsRecorded, ReplyComplete: a.ReplyComplete + b.ReplyComplete,
@@ -201,16 +203,36 @@ func PointChange(current float64, currentOK bool, base float64, baseOK bool) (po
 	return (current - base) * 100, true
 }
 
+// unknownClockColumns selects mart_category_month's counts of the closed complaints whose regulatory and internal
+// on-time flags are unknown (domain.md section 4: a deadline in a year with no holiday schedule). transform's
+// 40_marts adds these columns; in a warehouse an older normalise wrote they are absent and read as 0.
+func unknownClockColumns(ctx context.Context, db *sql.DB) (string, error) {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns()
+		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'mart_category_month'
+		  AND column_name IN ('closed_regulatory_unknown', 'closed_internal_unknown')`).Scan(&n); err != nil {
+		return "", fmt.Errorf("read mart_category_month's columns: %w", err)
+	}
+	if n == 2 {
+		return "closed_regulatory_unknown AS regulatory_unknown, closed_internal_unknown AS internal_unknown", nil
+	}
+	return "0::BIGINT AS regulatory_unknown, 0::BIGINT AS internal_unknown", nil
+}
+
 // CategoryMonths holds mart_category_month rows by month and business category.
 type CategoryMonths map[Month]map[string]CategoryFigures
 
 // LoadCategoryMonths reads mart_category_month for the months from..to (inclusive).
 func LoadCategoryMonths(ctx context.Context, db *sql.DB, from, to Month) (CategoryMonths, error) {
+	unknown, err := unknownClockColumns(ctx, db)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := db.QueryContext(ctx, `
 		SELECT strftime(month, '%Y-%m'), business_category, received, received_regulator, received_major, closed,
 		       closed_0_15, closed_16_30, closed_31_60, closed_over_60, closed_regulatory_on_time, closed_internal_on_time,
 		       handling_days_sum, satisfaction_recorded, satisfied, reply_elements_recorded, reply_complete,
-		       open_at_start, open_at_end, overdue_at_end
+		       open_at_start, open_at_end, overdue_at_end, `+unknown+`
 		FROM mart_category_month
 		WHERE month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
 		ORDER BY month, business_category`, from.FirstDay(), to.FirstDay())
@@ -222,12 +244,14 @@ func LoadCategoryMonths(ctx context.Context, db *sql.DB, from, to Month) (Catego
 	for rows.Next() {
 		var month, code string
 		var f CategoryFigures
+		var regUnknown, intUnknown int64
 		if err := rows.Scan(&month, &code, &f.Received, &f.ReceivedRegulator, &f.ReceivedMajor, &f.Closed,
 			&f.Closed0to15, &f.Closed16to30, &f.Closed31to60, &f.ClosedOver60, &f.RegulatoryOnTime, &f.InternalOnTime,
 			&f.HandlingDaysSum, &f.SatisfactionRecorded, &f.Satisfied, &f.ReplyElementsRecorded, &f.ReplyComplete,
-			&f.OpenAtStart, &f.OpenAtEnd, &f.OverdueAtEnd); err != nil {
+			&f.OpenAtStart, &f.OpenAtEnd, &f.OverdueAtEnd, &regUnknown, &intUnknown); err != nil {
 			return nil, fmt.Errorf("read mart_category_month: %w", err)
 		}
+		f.RegulatoryKnown, f.InternalKnown = f.Closed-regUnknown, f.Closed-intUnknown
 		m, err := ParseMonth(month)
 		if err != nil {
 			return nil, fmt.Errorf("read mart_category_month: %w", err)

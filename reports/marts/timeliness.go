@@ -19,6 +19,7 @@ type TimelinessRow struct {
 	Branch string // complaints.branch (a branch master code, or the exported text), "" when none
 	// closed in the period and their clocks
 	Closed, InternalOnTime, RegulatoryOnTime int64
+	InternalKnown, RegulatoryKnown           int64 // closed whose flag on each clock is known: the rates' denominators
 	WorkingDaysSum                           int64 // working days after receipt up to the reply date (average = / Closed)
 	// stocks at the period's last day E
 	OpenAtEnd         int64
@@ -31,6 +32,8 @@ func (a TimelinessRow) Add(b TimelinessRow) TimelinessRow {
 	a.Closed += b.Closed
 	a.InternalOnTime += b.InternalOnTime
 	a.RegulatoryOnTime += b.RegulatoryOnTime
+	a.InternalKnown += b.InternalKnown
+	a.RegulatoryKnown += b.RegulatoryKnown
 	a.WorkingDaysSum += b.WorkingDaysSum
 	a.OpenAtEnd += b.OpenAtEnd
 	a.InternalOverdue += b.InternalOverdue
@@ -57,6 +60,8 @@ func LoadTimeliness(ctx context.Context, db *sql.DB, p Period) ([]TimelinessRow,
 		       count(*) FILTER (WHERE closed_in),
 		       count(*) FILTER (WHERE closed_in AND internal_on_time),
 		       count(*) FILTER (WHERE closed_in AND regulatory_on_time),
+		       count(*) FILTER (WHERE closed_in AND internal_on_time IS NOT NULL),
+		       count(*) FILTER (WHERE closed_in AND regulatory_on_time IS NOT NULL),
 		       coalesce(sum(working_days_to_reply) FILTER (WHERE closed_in), 0)::BIGINT,
 		       count(*) FILTER (WHERE open_end),
 		       count(*) FILTER (WHERE open_end AND internal_deadline < p_last),
@@ -72,7 +77,7 @@ func LoadTimeliness(ctx context.Context, db *sql.DB, p Period) ([]TimelinessRow,
 	var out []TimelinessRow
 	for rows.Next() {
 		var r TimelinessRow
-		if err := rows.Scan(&r.Class, &r.Branch, &r.Closed, &r.InternalOnTime, &r.RegulatoryOnTime, &r.WorkingDaysSum,
+		if err := rows.Scan(&r.Class, &r.Branch, &r.Closed, &r.InternalOnTime, &r.RegulatoryOnTime, &r.InternalKnown, &r.RegulatoryKnown, &r.WorkingDaysSum,
 			&r.OpenAtEnd, &r.InternalOverdue, &r.RegulatoryOverdue); err != nil {
 			return nil, fmt.Errorf("read complaints (timeliness %s): %w", p, err)
 		}

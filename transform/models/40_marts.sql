@@ -25,6 +25,12 @@ FROM bounds, generate_series(first_month, last_month, INTERVAL 1 MONTH) AS g(m),
      (SELECT DISTINCT business_category FROM mart_base) c
 WHERE first_month IS NOT NULL;
 
+-- the rates' denominators (domain.md section 4): closed complaints whose on-time flag on a clock is unknown (a
+-- deadline in a year with no holiday schedule) are left out of that clock's rate; closed counts them. No
+-- migration adds these columns: this model does, and readers of an older warehouse take 0.
+ALTER TABLE mart_category_month ADD COLUMN IF NOT EXISTS closed_regulatory_unknown BIGINT DEFAULT 0;
+ALTER TABLE mart_category_month ADD COLUMN IF NOT EXISTS closed_internal_unknown BIGINT DEFAULT 0;
+
 DELETE FROM mart_category_month;
 INSERT INTO mart_category_month BY NAME
 WITH rec AS (
@@ -42,6 +48,8 @@ WITH rec AS (
            count(*) FILTER (WHERE handling_days > 60) AS closed_over_60,
            count(*) FILTER (WHERE regulatory_on_time) AS closed_regulatory_on_time,
            count(*) FILTER (WHERE internal_on_time) AS closed_internal_on_time,
+           count(*) FILTER (WHERE regulatory_on_time IS NULL) AS closed_regulatory_unknown,
+           count(*) FILTER (WHERE internal_on_time IS NULL) AS closed_internal_unknown,
            coalesce(sum(handling_days), 0) AS handling_days_sum,
            count(*) FILTER (WHERE satisfaction IS NOT NULL) AS satisfaction_recorded,
            count(*) FILTER (WHERE satisfaction IN ('satisfied', 'basically_satisfied')) AS satisfied,
@@ -88,6 +96,8 @@ SELECT s.month, s.business_category,
        coalesce(clo.closed_over_60, 0) AS closed_over_60,
        coalesce(clo.closed_regulatory_on_time, 0) AS closed_regulatory_on_time,
        coalesce(clo.closed_internal_on_time, 0) AS closed_internal_on_time,
+       coalesce(clo.closed_regulatory_unknown, 0) AS closed_regulatory_unknown,
+       coalesce(clo.closed_internal_unknown, 0) AS closed_internal_unknown,
        coalesce(clo.handling_days_sum, 0) AS handling_days_sum,
        coalesce(clo.satisfaction_recorded, 0) AS satisfaction_recorded, coalesce(clo.satisfied, 0) AS satisfied,
        coalesce(clo.reply_elements_recorded, 0) AS reply_elements_recorded, coalesce(clo.reply_complete, 0) AS reply_complete,
