@@ -26,17 +26,13 @@ type DashMonthFigures struct {
 
 // LoadDashMonthFigures reads mart_category_month for the months from..to, summed over business categories.
 func LoadDashMonthFigures(ctx context.Context, db *sql.DB, from, to Month) (map[Month]DashMonthFigures, error) {
-	unknown, err := unknownClockColumns(ctx, db)
-	if err != nil {
-		return nil, err
-	}
 	rows, err := db.QueryContext(ctx, `
 		SELECT strftime(month, '%Y-%m'), sum(received)::BIGINT, sum(closed)::BIGINT, sum(received_regulator)::BIGINT,
 		       sum(closed_0_15)::BIGINT, sum(closed_16_30)::BIGINT, sum(closed_31_60)::BIGINT, sum(closed_over_60)::BIGINT,
 		       sum(closed_regulatory_on_time)::BIGINT, sum(closed_internal_on_time)::BIGINT, sum(handling_days_sum)::BIGINT,
 		       sum(satisfaction_recorded)::BIGINT, sum(satisfied)::BIGINT, sum(open_at_end)::BIGINT, sum(overdue_at_end)::BIGINT,
-		       (sum(closed) - sum(regulatory_unknown))::BIGINT, (sum(closed) - sum(internal_unknown))::BIGINT
-		FROM (SELECT *, `+unknown+` FROM mart_category_month)
+		       (sum(closed) - sum(closed_regulatory_unknown))::BIGINT, (sum(closed) - sum(closed_internal_unknown))::BIGINT
+		FROM mart_category_month
 		WHERE month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
 		GROUP BY month ORDER BY month`, from.FirstDay(), to.FirstDay())
 	if err != nil {

@@ -203,36 +203,16 @@ func PointChange(current float64, currentOK bool, base float64, baseOK bool) (po
 	return (current - base) * 100, true
 }
 
-// unknownClockColumns selects mart_category_month's counts of the closed complaints whose regulatory and internal
-// on-time flags are unknown (domain.md section 4: a deadline in a year with no holiday schedule). transform's
-// 40_marts adds these columns; in a warehouse an older normalise wrote they are absent and read as 0.
-func unknownClockColumns(ctx context.Context, db *sql.DB) (string, error) {
-	var n int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns()
-		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'mart_category_month'
-		  AND column_name IN ('closed_regulatory_unknown', 'closed_internal_unknown')`).Scan(&n); err != nil {
-		return "", fmt.Errorf("read mart_category_month's columns: %w", err)
-	}
-	if n == 2 {
-		return "closed_regulatory_unknown AS regulatory_unknown, closed_internal_unknown AS internal_unknown", nil
-	}
-	return "0::BIGINT AS regulatory_unknown, 0::BIGINT AS internal_unknown", nil
-}
-
 // CategoryMonths holds mart_category_month rows by month and business category.
 type CategoryMonths map[Month]map[string]CategoryFigures
 
 // LoadCategoryMonths reads mart_category_month for the months from..to (inclusive).
 func LoadCategoryMonths(ctx context.Context, db *sql.DB, from, to Month) (CategoryMonths, error) {
-	unknown, err := unknownClockColumns(ctx, db)
-	if err != nil {
-		return nil, err
-	}
 	rows, err := db.QueryContext(ctx, `
 		SELECT strftime(month, '%Y-%m'), business_category, received, received_regulator, received_major, closed,
 		       closed_0_15, closed_16_30, closed_31_60, closed_over_60, closed_regulatory_on_time, closed_internal_on_time,
 		       handling_days_sum, satisfaction_recorded, satisfied, reply_elements_recorded, reply_complete,
-		       open_at_start, open_at_end, overdue_at_end, `+unknown+`
+		       open_at_start, open_at_end, overdue_at_end, closed_regulatory_unknown, closed_internal_unknown
 		FROM mart_category_month
 		WHERE month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
 		ORDER BY month, business_category`, from.FirstDay(), to.FirstDay())

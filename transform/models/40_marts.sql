@@ -25,12 +25,6 @@ FROM bounds, generate_series(first_month, last_month, INTERVAL 1 MONTH) AS g(m),
      (SELECT DISTINCT business_category FROM mart_base) c
 WHERE first_month IS NOT NULL;
 
--- the rates' denominators (domain.md section 4): closed complaints whose on-time flag on a clock is unknown (a
--- deadline in a year with no holiday schedule) are left out of that clock's rate; closed counts them. No
--- migration adds these columns: this model does, and readers of an older warehouse take 0.
-ALTER TABLE mart_category_month ADD COLUMN IF NOT EXISTS closed_regulatory_unknown BIGINT DEFAULT 0;
-ALTER TABLE mart_category_month ADD COLUMN IF NOT EXISTS closed_internal_unknown BIGINT DEFAULT 0;
-
 DELETE FROM mart_category_month;
 INSERT INTO mart_category_month BY NAME
 WITH rec AS (
