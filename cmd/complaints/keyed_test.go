@@ -57,15 +57,47 @@ func TestKeyedIDsMaskedInListsAndWorkbook(t *testing.T) {
 		check("list --status "+status, out)
 	}
 	xlsx := filepath.Join(dir, "r.xlsx")
-	if out, err := run(t, "--warehouse", wh, "report", "--period", "2026-10", "--lang", "zh", "--out", xlsx); err != nil {
+	if out, err := run(t, "--warehouse", wh, "report", "--period", "2026-10", "--lang", "zh", "--out", xlsx, "--record-filing"); err != nil {
 		t.Fatalf("report: %v\n%s", err, out)
 	}
-	f, err := excelize.OpenFile(xlsx)
+	all, open := workbookText(t, xlsx)
+	check("the workbook's open sheet", open)
+	for _, c := range clear {
+		if strings.Contains(all, c) {
+			t.Errorf("the workbook shows %q in clear", c)
+		}
+	}
+	// A later export closes the mobile's complaint: the restatements of the filed October list it masked.
+	later := filepath.Join(dir, "hotline_20261105.csv")
+	if err := os.WriteFile(later, []byte("工单编号,受理时间,业务类别,处理状态,办结时间,投诉内容\n"+
+		"138 1234 5678,2026-10-03 10:00:00,信用卡,已办结,2026-10-20 09:00:00,年费\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"ingest", later}, {"normalize"}, {"report", "--period", "2026-10", "--lang", "zh", "--out", xlsx}} {
+		if out, err := run(t, append([]string{"--warehouse", wh}, args...)...); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+	all, _ = workbookText(t, xlsx)
+	if !strings.Contains(all, "(138****5678)") {
+		t.Errorf("the restatements do not show the masked id:\n%s", all)
+	}
+	for _, c := range append(clear, "138 1234 5678") {
+		if strings.Contains(all, c) {
+			t.Errorf("the restated workbook shows %q in clear", c)
+		}
+	}
+}
+
+// workbookText is every sheet's rows ("|" between cells), and the open-complaints sheet's alone.
+func workbookText(t *testing.T, path string) (all, open string) {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	var all, open strings.Builder
+	var a, o strings.Builder
 	for _, s := range f.GetSheetList() {
 		rows, err := f.GetRows(s)
 		if err != nil {
@@ -73,16 +105,11 @@ func TestKeyedIDsMaskedInListsAndWorkbook(t *testing.T) {
 		}
 		for _, r := range rows {
 			line := strings.Join(r, "|") + "\n"
-			all.WriteString(line)
+			a.WriteString(line)
 			if s == catalog.Text("rk_sheet_open", "zh") {
-				open.WriteString(line)
+				o.WriteString(line)
 			}
 		}
 	}
-	check("the workbook's open sheet", open.String())
-	for _, c := range clear {
-		if strings.Contains(all.String(), c) {
-			t.Errorf("the workbook shows %q in clear", c)
-		}
-	}
+	return a.String(), o.String()
 }
