@@ -35,6 +35,8 @@ var landingColumns = []string{
 	// row_flags: what ingest changed in the row, e.g. invalid_text:narrative,branch (bytes that were not text,
 	// replaced by U+FFFD, in those fields).
 	"row_flags",
+	// the masked display form of a source_id / referral_ref that lands keyed (maskedID); NULL when it lands as is
+	"source_id_masked", "referral_ref_masked",
 }
 
 var landingIndex = func() map[string]int {
@@ -123,6 +125,17 @@ var (
 	liPhoneKey, liPhoneMasked, liIDKey     = landingIndex["customer_phone_key"], landingIndex["customer_phone_masked"], landingIndex["customer_id_key"]
 	liCardKey, liIntake                    = landingIndex["customer_card_key"], landingIndex["intake_channel"]
 	liRowFlags                             = landingIndex["row_flags"]
+	// maskedOf is the landing column of each keyable input field's masked form (-1: none).
+	maskedOf = func() []int {
+		out := make([]int, len(inputFields))
+		for i, f := range inputFields {
+			out[i] = -1
+			if li, ok := landingIndex[f.Name+"_masked"]; ok && slices.Contains(KeyableFields, f.Name) {
+				out[i] = li
+			}
+		}
+		return out
+	}()
 )
 
 func fieldIndex(name string) int {
@@ -442,6 +455,9 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 		return rej
 	}
 	out[liSourceID] = m.idValue(fiSourceID, id)
+	if m.keyed != nil && m.keyed[fiSourceID] != "" {
+		out[maskedOf[fiSourceID]] = maskedID(id)
+	}
 	out[liReceivedAt] = recvText
 
 	name, _ := m.at(r.Fields, fiName)
@@ -471,6 +487,9 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 		switch f := &inputFields[fi]; f.Kind {
 		case kindID:
 			out[li] = m.idValue(fi, v)
+			if m.keyed != nil && m.keyed[fi] != "" && maskedOf[fi] >= 0 {
+				out[maskedOf[fi]] = maskedID(v)
+			}
 		case kindAmount:
 			if a, ok := parseAmount(v); ok {
 				out[li] = a
@@ -572,6 +591,11 @@ func (m *mapper) activeColumns() []bool {
 	}
 	if m.table.textLevel != textClean {
 		set("row_flags")
+	}
+	for fi, li := range maskedOf {
+		if li >= 0 && m.col[fi] >= 0 && m.keyed != nil && m.keyed[fi] != "" {
+			act[li] = true
+		}
 	}
 	return act
 }

@@ -190,6 +190,21 @@ func keyedID(key []byte, v string) string {
 	return keyedIDPrefix + hex.EncodeToString(m.Sum(nil))[:keyedIDHex]
 }
 
+// maskedID is the display form landed beside a keyed id (source_id_masked, referral_ref_masked): a mobile as
+// MaskPhone, an ID number as MaskIDNumber, a card number as MaskCard, any other value of the column (a typo, a
+// column declared personal) with only its last characters (maskTail). It never holds the id in clear.
+func maskedID(v string) string {
+	switch personalKind(v) {
+	case personalPhone:
+		return MaskPhone(NormalizePhone(v))
+	case personalID:
+		return MaskIDNumber(NormalizeIDNumber(v))
+	case personalCard:
+		return MaskCard(NormalizeCard(v))
+	}
+	return maskTail(halfWidth(trimSpace(v)))
+}
+
 // personalFields decides which keyable fields of a mapping land keyed: a profile's personal list keys a field,
 // its not_personal list lands it as is, and otherwise the kind sampled from the field's column decides. It
 // returns, per inputFields index, the reason ("" for as is).

@@ -180,6 +180,38 @@ func MaskPhone(normalised string) string {
 	}
 }
 
+// MaskIDNumber shows the first six (the issuing region) and last four characters of a normalised resident ID
+// number (110101********1234): the birth date never shows. Other lengths are masked as maskTail does.
+func MaskIDNumber(normalised string) string {
+	if len(normalised) != 18 {
+		return maskTail(normalised)
+	}
+	return normalised[:6] + strings.Repeat("*", 8) + normalised[14:]
+}
+
+// MaskCard shows the first six (the issuer) and last four digits of a card number (622202*********1234), as
+// card receipts do; fewer than 13 digits are masked as maskTail does.
+func MaskCard(digits string) string {
+	if len(digits) < 13 {
+		return maskTail(digits)
+	}
+	return digits[:6] + strings.Repeat("*", len(digits)-10) + digits[len(digits)-4:]
+}
+
+// maskTail masks all but the last characters of a value: the last four of eight or more, the last two of five
+// to seven, none of four or fewer (*****5678).
+func maskTail(s string) string {
+	rs := []rune(s)
+	keep := 0
+	switch {
+	case len(rs) >= 8:
+		keep = 4
+	case len(rs) > 4:
+		keep = 2
+	}
+	return strings.Repeat("*", len(rs)-keep) + string(rs[len(rs)-keep:])
+}
+
 // maskRaw masks a personal field's raw value for the rejects table.
 func maskRaw(field, raw string) string {
 	switch field {

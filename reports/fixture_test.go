@@ -379,11 +379,11 @@ func TestFixtureOpenList(t *testing.T) {
 			t.Errorf("%s!%s shows %q, want %q", s, cell, got, want)
 		}
 	}
-	wantCells(t, f, s, map[string]any{"H2": 33, "H3": 5, "H4": 0, "N8": `=HYPERLINK("http://x","y")`})
+	wantCells(t, f, s, map[string]any{"H2": 33, "H3": 5, "H4": 0, "N2": "S4", "O8": `=HYPERLINK("http://x","y")`})
 	if p, err := f.GetPanes(s); err != nil || !p.Freeze || p.YSplit != 1 {
 		t.Errorf("header not frozen: %+v %v", p, err)
 	}
-	if tb, err := f.GetTables(s); err != nil || len(tb) != 1 || tb[0].Range != "A1:N9" {
+	if tb, err := f.GetTables(s); err != nil || len(tb) != 1 || tb[0].Range != "A1:O9" {
 		t.Errorf("autofilter table %+v %v", tb, err)
 	}
 	titles := map[string]bool{}
@@ -581,7 +581,7 @@ func TestFixtureCSV(t *testing.T) {
 		t.Errorf("timeliness total %q", tl[7])
 	}
 	open := read("11-超期未结.csv")
-	if len(open) != 9 || open[1][0] != "hotline:S4" || open[1][7] != "33" || open[1][6] != "2026-09-28" || open[8-1][13] != `'=HYPERLINK("http://x","y")` {
+	if len(open) != 9 || open[1][0] != "hotline:S4" || open[1][7] != "33" || open[1][6] != "2026-09-28" || open[1][13] != "S4" || open[8-1][14] != `'=HYPERLINK("http://x","y")` {
 		t.Errorf("open list CSV %q", open)
 	}
 	quality := read("09-数据质量.csv")

@@ -202,17 +202,18 @@ diff AS (
     FROM filed f FULL JOIN cur c ON f.figure = c.figure AND f.dimension = c.dimension AND f.item = c.item
     WHERE coalesce(f.value, 0) <> coalesce(c.value, 0)
 ),
-ent AS (SELECT figure, dimension, item, count(*) AS n, string_agg(complaint_key, ' ' ORDER BY complaint_key) AS keys
-        FROM (SELECT * FROM cur_long EXCEPT SELECT * FROM filed_long) GROUP BY ALL),
-lft AS (SELECT figure, dimension, item, count(*) AS n, string_agg(complaint_key, ' ' ORDER BY complaint_key) AS keys
-        FROM (SELECT * FROM filed_long EXCEPT SELECT * FROM cur_long) GROUP BY ALL)
+masks AS (SELECT complaint_key, source_id_masked FROM complaints WHERE source_id_masked IS NOT NULL),
+ent AS (SELECT figure, dimension, item, count(*) AS n, string_agg(%[3]s, ' ' ORDER BY complaint_key) AS keys
+        FROM (SELECT * FROM cur_long EXCEPT SELECT * FROM filed_long) LEFT JOIN masks USING (complaint_key) GROUP BY ALL),
+lft AS (SELECT figure, dimension, item, count(*) AS n, string_agg(%[3]s, ' ' ORDER BY complaint_key) AS keys
+        FROM (SELECT * FROM filed_long EXCEPT SELECT * FROM cur_long) LEFT JOIN masks USING (complaint_key) GROUP BY ALL)
 SELECT d.figure, d.dimension, d.item, d.filed, d.now, coalesce(ent.n, 0), coalesce(ent.keys, ''),
        coalesce(lft.n, 0), coalesce(lft.keys, '')
 FROM diff d
 LEFT JOIN ent ON ent.figure = d.figure AND ent.dimension = d.dimension AND ent.item = d.item
 LEFT JOIN lft ON lft.figure = d.figure AND lft.dimension = d.dimension AND lft.item = d.item`
 	q := fmt.Sprintf(diffSQL, longSQL("figure_members"),
-		longSQL("(SELECT * FROM filing_complaints WHERE filing_id = $1)"))
+		longSQL("(SELECT * FROM filing_complaints WHERE filing_id = $1)"), keyShown)
 	for i, f := range r.filings {
 		rows, err := conn.QueryContext(ctx, q, f.ID)
 		if err != nil {
@@ -283,6 +284,10 @@ func itemOrder(dimension, item string) int {
 
 // maxKeysShown is how many complaint keys a cell lists; `complaints list` gives them all.
 const maxKeysShown = 40
+
+// keyShown is the SQL of a complaint as the restatements list it: its key, and after it the masked source id
+// when the id landed keyed (hotline:k:3f2a…(138****5678)), no space, as the keys are space-separated.
+const keyShown = `complaint_key || coalesce('(' || source_id_masked || ')', '')`
 
 func shortKeys(keys string, n int64) string {
 	f := strings.Fields(keys)

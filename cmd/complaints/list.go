@@ -30,7 +30,8 @@ func newListCmd(g *globals) *cobra.Command {
 
 --category and --cause take catalogue codes (complaints taxonomy), --branch a branch code, name or alias of the
 branch master (its sub-branches included, as in report --branch); --as-of lists the complaints as they stood at
-the end of that day, behind the figures of report --as-of. Customers appear only masked (name and phone); no customer key is written. CSV is UTF-8 with a
+the end of that day, behind the figures of report --as-of. Customers appear only masked (name and phone); no customer key is written. A complaint id that is a
+phone, ID or card number shows keyed in the complaint key and masked in the source id column. CSV is UTF-8 with a
 BOM, and a text cell starting with = + - @, a tab or a carriage return gets a leading quote so that no
 spreadsheet reads it as a formula. XLSX continues on a next sheet past 1,048,575 rows.`,
 		Example: `  complaints list --period 2026-10                                   # received in October, CSV on stdout

@@ -1,7 +1,8 @@
 // Package list exports the complaints behind a figure of the marts (issue "Excel regulator reports"): for a
 // period and a status (received, closed, open at end, overdue at end) the records that the figure counts, with
 // the same definitions as transform/models/40_marts.sql, so that every number of a report can be traced to its
-// records. Only masked personal data is written (customer_name_masked, customer_phone_masked); no customer key.
+// records. Only masked personal data is written (customer_name_masked, customer_phone_masked, and an id that
+// landed keyed as its masked form, source_id_masked); no customer key.
 package list
 
 import (
@@ -47,6 +48,7 @@ type Options struct {
 // Row is one listed complaint.
 type Row struct {
 	Key, Source           string
+	SourceID              string // the id a clerk looks the case up by: masked when it landed keyed (SourceIDText)
 	Received              time.Time
 	Replied               sql.NullTime
 	Status                string
@@ -147,7 +149,7 @@ func query(o Options) (string, []any) {
 		where = append(where, fmt.Sprintf(`(branch = $%d OR branch IN (SELECT code FROM branch_master WHERE name = $%d))`, n, n))
 		args = append(args, o.Branch)
 	}
-	q := `SELECT complaint_key, source_system, received_at, replied_at, status, reply_date_invalid,
+	q := `SELECT complaint_key, source_system, ` + SourceIDText + `, received_at, replied_at, status, reply_date_invalid,
 		business_category, coalesce(business_category_raw, ''), cause, coalesce(cause_raw, ''), coalesce(branch, ''),
 		coalesce((SELECT arg_max(name, coalesce(valid_to, DATE '9999-12-31')) FROM branch_master
 		          WHERE code = complaints.branch AND trim(coalesce(name, '')) <> ''), branch, ''),
@@ -159,6 +161,10 @@ func query(o Options) (string, []any) {
 	ORDER BY received_at, complaint_key`
 	return q, args
 }
+
+// SourceIDText is the SQL (over complaints) of the source id shown to a person: the masked form of an id that
+// landed keyed (138****5678), else the id as exported. The complaint key beside it stays the identity.
+const SourceIDText = `coalesce(source_id_masked, source_id)`
 
 // Each runs the list's query and calls fn for every row, in order of receipt.
 func Each(ctx context.Context, db *sql.DB, opts Options, fn func(Row) error) error {
@@ -178,7 +184,7 @@ func Each(ctx context.Context, db *sql.DB, opts Options, fn func(Row) error) err
 	defer rs.Close()
 	for rs.Next() {
 		var r Row
-		if err := rs.Scan(&r.Key, &r.Source, &r.Received, &r.Replied, &r.Status, &r.ReplyDateInvalid,
+		if err := rs.Scan(&r.Key, &r.Source, &r.SourceID, &r.Received, &r.Replied, &r.Status, &r.ReplyDateInvalid,
 			&r.Category, &r.CategoryRaw, &r.Cause, &r.CauseRaw, &r.Branch, &r.BranchName, &r.Class, &r.InternalDeadline,
 			&r.RegulatoryDeadline, &r.DaysOverdue,
 			&r.Handler, &r.NameMasked, &r.PhoneMasked, &r.Summary); err != nil {

@@ -47,6 +47,7 @@ var Columns = []Column{
 	{"list_summary", 50, func(r Row, _ string) any { return r.Summary }},
 	{"list_complaint_class", 12, func(r Row, lang string) any { return r.ClassLabel(lang) }},
 	{"list_internal_deadline", 12, func(r Row, _ string) any { return dateText(r.InternalDeadline) }},
+	{"list_source_id", 22, func(r Row, _ string) any { return r.SourceID }},
 }
 
 // OpenColumns are the columns of the workbook's overdue and open list (超期未结): the clocks first, dates as dates.
@@ -64,6 +65,7 @@ var OpenColumns = []Column{
 	{"list_customer_name", 14, func(r Row, _ string) any { return r.NameMasked }},
 	{"list_customer_phone", 16, func(r Row, _ string) any { return r.PhoneMasked }},
 	{"list_source", 10, func(r Row, _ string) any { return r.Source }},
+	{"list_source_id", 22, func(r Row, _ string) any { return r.SourceID }},
 	{"list_summary", 50, func(r Row, _ string) any { return r.Summary }},
 }
 

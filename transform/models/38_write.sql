@@ -10,7 +10,7 @@
 CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx_full LIMIT 0;
 CREATE OR REPLACE TEMP VIEW assembled AS
 SELECT
-    x.complaint_key, l.source_system, l.source_id, x.batch_id, l.file_path, x.row_number, x.version_count,
+    x.complaint_key, l.source_system, l.source_id, l.source_id_masked, x.batch_id, l.file_path, x.row_number, x.version_count,
     x.record_type, x.is_complaint,
     x.intake_channel, l.intake_channel AS intake_channel_raw,
     coalesce(bc.code, CASE WHEN bc.n IS NULL THEN 'other' ELSE 'unmapped' END) AS business_channel,
@@ -36,7 +36,8 @@ SELECT
     CASE WHEN recorded THEN coalesce(element_present(l.reply_time), false) END AS reply_time,
     CASE WHEN recorded THEN coalesce(element_present(l.reply_handler_contact), false) END AS reply_handler_contact,
     nullif(trim(l.handler), '') AS handler,
-    x.is_regulator_referral, x.is_major, nullif(trim(l.referral_ref), '') AS referral_ref, x.handling_days,
+    x.is_regulator_referral, x.is_major, nullif(trim(l.referral_ref), '') AS referral_ref,
+    l.referral_ref_masked, x.handling_days,
     x.duplicate_of, x.primary_key, x.is_primary, x.group_regulator_referral,
     l.summary, l.narrative,
     x.internal_limit_days, x.internal_deadline, x.regulatory_limit_days, x.regulatory_deadline,
