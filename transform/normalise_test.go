@@ -368,3 +368,26 @@ func TestIncrementalEqualsFull(t *testing.T) {
 }
 
 func writeFileErr(path, body string) error { return os.WriteFile(path, []byte(body), 0o644) }
+
+// TestFingerprintSeesNullsMoved: moving a branch's date from valid_from to valid_to changes the reference data, so
+// the next normalise rebuilds rather than carrying on incrementally with the old mapping.
+func TestFingerprintSeesNullsMoved(t *testing.T) {
+	rows := []landed{
+		{batch: 1, source: "hotline", id: "A", received: "2026-05-01 10:00:00", category: "信用卡", branch: "浦东支行"},
+		{batch: 1, source: "hotline", id: "B", received: "2026-08-01 10:00:00", category: "信用卡", branch: "浦东支行"},
+	}
+	w := setup(t, rows)
+	head := "code,name,aliases,parent,province_code,province_name,valid_from,valid_to,successor\n"
+	before := head + "SH001,上海浦东支行,浦东支行,SH000,310000,上海市,2026-06-30,,\n"
+	after := head + "SH001,上海浦东支行,浦东支行,SH000,310000,上海市,,2026-06-30,\n"
+	if _, err := Normalize(context.Background(), w, Options{BranchesFile: writeFile(t, "before.csv", before)}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Normalize(context.Background(), w, Options{BranchesFile: writeFile(t, "after.csv", after)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Full {
+		t.Fatalf("the branch master changed (valid_from moved to valid_to) but the normalise was not a rebuild: %+v", res)
+	}
+}

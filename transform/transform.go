@@ -481,12 +481,15 @@ func fingerprint(ctx context.Context, db querier, models []Model, policy map[str
 	// the whole catalogue in effect (built-in merged with the user file): a new label or parent also rebuilds
 	fmt.Fprintf(h, "taxonomy=%s\n", catalog.Fingerprint())
 	var data sql.NullString
-	err := db.QueryRowContext(ctx, `SELECT md5(concat_ws('|',
-		(SELECT string_agg(concat_ws(',', day, is_workday, holiday), ';' ORDER BY day) FROM calendar_days),
-		(SELECT string_agg(concat_ws(',', dimension, synonym, code), ';' ORDER BY dimension, synonym) FROM taxonomy_map),
-		(SELECT string_agg(concat_ws(',', dimension, priority, code, keyword, rule_id), ';' ORDER BY dimension, priority) FROM keyword_rules),
-		(SELECT string_agg(concat_ws(',', code, name, aliases, parent, province_code, province_name, valid_from, valid_to, successor), ';'
-			ORDER BY code, name, aliases, valid_from, valid_to) FROM branch_master)))`).Scan(&data)
+	// every row as JSON (a NULL is `null`, never skipped as concat_ws skips it: moving a date from valid_from to
+	// valid_to must change the digest), every table one element of a list (an empty table is `null`)
+	err := db.QueryRowContext(ctx, `SELECT md5(to_json([
+		(SELECT string_agg(to_json(struct_pack(day, is_workday, holiday))::VARCHAR, ';' ORDER BY day) FROM calendar_days),
+		(SELECT string_agg(to_json(struct_pack(dimension, synonym, code))::VARCHAR, ';' ORDER BY dimension, synonym) FROM taxonomy_map),
+		(SELECT string_agg(to_json(struct_pack(dimension, priority, code, keyword, rule_id))::VARCHAR, ';'
+			ORDER BY dimension, priority, code, keyword, rule_id) FROM keyword_rules),
+		(SELECT string_agg(to_json(struct_pack(code, name, aliases, parent, province_code, province_name, valid_from, valid_to, successor))::VARCHAR, ';'
+			ORDER BY code, name, aliases, valid_from, valid_to) FROM branch_master)])::VARCHAR)`).Scan(&data)
 	if err != nil {
 		return "", fmt.Errorf("normalize: fingerprint: %w", err)
 	}
