@@ -18,7 +18,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"complaints/catalog"
-	"complaints/ingest"
+	"complaints/ingest/profile"
 )
 
 // DefaultFile is the config read when --config is not given and the file exists in the working folder.
@@ -35,7 +35,7 @@ type Config struct {
 	// OutputDir receives reports and dashboards (relative to the config file's folder).
 	OutputDir string `yaml:"output_dir"`
 	// Sources are the source profiles: one per export system.
-	Sources []ingest.Profile `yaml:"sources"`
+	Sources []profile.Profile `yaml:"sources"`
 	// Ingest settings.
 	Ingest IngestConfig `yaml:"ingest"`
 	// Privacy settings: where the key for customer identifier hashes comes from.
@@ -85,11 +85,11 @@ type WarehouseConfig struct {
 type IngestConfig struct {
 	// MaxRejectRate above which a file is not taken at all (almost always a wrong profile).
 	MaxRejectRate float64 `yaml:"max_reject_rate"`
-	// Limits bound what one input file may cost to read (ingest.Limits); a file over one is refused whole.
+	// Limits bound what one input file may cost to read (profile.Limits); a file over one is refused whole.
 	Limits LimitsConfig `yaml:"limits"`
 }
 
-// LimitsConfig is ingest.limits: the bounds of ingest.Limits, defaults from ingest.DefaultLimits.
+// LimitsConfig is ingest.limits: the bounds of profile.Limits, defaults from profile.DefaultLimits.
 type LimitsConfig struct {
 	MaxFileBytes  ByteSize `yaml:"max_file_bytes"`
 	MaxPartBytes  ByteSize `yaml:"max_part_bytes"`
@@ -102,17 +102,17 @@ type LimitsConfig struct {
 	MaxFieldLines int      `yaml:"max_field_lines"`
 }
 
-// DefaultLimitsConfig is ingest.DefaultLimits as config values.
+// DefaultLimitsConfig is profile.DefaultLimits as config values.
 func DefaultLimitsConfig() LimitsConfig {
-	d := ingest.DefaultLimits
+	d := profile.DefaultLimits
 	return LimitsConfig{MaxFileBytes: ByteSize(d.MaxFileBytes), MaxPartBytes: ByteSize(d.MaxPartBytes), MaxPartRatio: d.MaxPartRatio,
 		MaxRows: d.MaxRows, MaxMergeCells: d.MaxMergeCells, MaxCellBytes: ByteSize(d.MaxCellBytes), MaxColumns: d.MaxColumns,
 		MaxJSONDepth: d.MaxJSONDepth, MaxFieldLines: d.MaxFieldLines}
 }
 
-// Ingest is the ingest.Limits these settings give.
-func (l LimitsConfig) Ingest() ingest.Limits {
-	return ingest.Limits{MaxFileBytes: int64(l.MaxFileBytes), MaxPartBytes: int64(l.MaxPartBytes), MaxPartRatio: l.MaxPartRatio,
+// Ingest is the profile.Limits these settings give.
+func (l LimitsConfig) Ingest() profile.Limits {
+	return profile.Limits{MaxFileBytes: int64(l.MaxFileBytes), MaxPartBytes: int64(l.MaxPartBytes), MaxPartRatio: l.MaxPartRatio,
 		MaxRows: l.MaxRows, MaxMergeCells: l.MaxMergeCells, MaxCellBytes: int(l.MaxCellBytes), MaxColumns: l.MaxColumns,
 		MaxJSONDepth: l.MaxJSONDepth, MaxFieldLines: l.MaxFieldLines}
 }
@@ -356,8 +356,8 @@ func (c *Config) Validate() error {
 		seen[s.Name] = true
 		for key, list := range map[string][]string{"personal": s.Personal, "not_personal": s.NotPersonal} {
 			for _, f := range list {
-				if !slices.Contains(ingest.KeyableFields, f) {
-					return fmt.Errorf("sources[%d].%s: %q is not allowed; use %s (the personal fields customer_* are always keyed)", i, key, f, strings.Join(ingest.KeyableFields, " or "))
+				if !slices.Contains(profile.KeyableFields, f) {
+					return fmt.Errorf("sources[%d].%s: %q is not allowed; use %s (the personal fields customer_* are always keyed)", i, key, f, strings.Join(profile.KeyableFields, " or "))
 				}
 				if slices.Contains(s.Personal, f) && slices.Contains(s.NotPersonal, f) {
 					return fmt.Errorf("sources[%d]: %q is listed both as personal and as not_personal; keep one", i, f)
@@ -394,5 +394,5 @@ func (c *Config) HMACKey() ([]byte, error) {
 			return []byte(v), nil
 		}
 	}
-	return nil, ingest.ErrNoKey(c.Privacy.KeyEnv)
+	return nil, catalog.Errorf("msg_privacy_no_key", c.Privacy.KeyEnv)
 }

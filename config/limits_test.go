@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"complaints/catalog"
-	"complaints/ingest"
+	"complaints/ingest/profile"
 )
 
 // The example documents every limit with its default; the defaults are ingest's.
@@ -13,10 +13,10 @@ func TestLimitsExampleAndDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := c.Ingest.Limits.Ingest(); got != ingest.DefaultLimits {
-		t.Errorf("example limits %+v, want the defaults %+v", got, ingest.DefaultLimits)
+	if got := c.Ingest.Limits.Ingest(); got != profile.DefaultLimits {
+		t.Errorf("example limits %+v, want the defaults %+v", got, profile.DefaultLimits)
 	}
-	if got := Default().Ingest.Limits.Ingest(); got != ingest.DefaultLimits {
+	if got := Default().Ingest.Limits.Ingest(); got != profile.DefaultLimits {
 		t.Errorf("default limits %+v", got)
 	}
 }
@@ -28,7 +28,7 @@ func TestLimitsParse(t *testing.T) {
 	}
 	l := c.Ingest.Limits.Ingest()
 	if l.MaxFileBytes != 500_000_000 || l.MaxPartBytes != 2<<30 || l.MaxCellBytes != 4096 || l.MaxRows != 1000 || l.MaxJSONDepth != 10 ||
-		l.MaxColumns != ingest.DefaultLimits.MaxColumns {
+		l.MaxColumns != profile.DefaultLimits.MaxColumns {
 		t.Errorf("limits %+v", l)
 	}
 	for _, bad := range []struct{ yaml, key string }{

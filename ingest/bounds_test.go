@@ -154,7 +154,7 @@ func TestLimitColumns(t *testing.T) {
 	// The JSON reader stops collecting keys at the bound (its first pass), before the header is complete.
 	p := filepath.Join(t.TempDir(), "keys.ndjson")
 	os.WriteFile(p, []byte(keys.String()), 0o644)
-	lim := Limits{MaxColumns: 20}.withDefaults()
+	lim := Limits{MaxColumns: 20}.WithDefaults()
 	if _, err := openJSON(context.Background(), &input{Path: p, Name: "keys.ndjson", Head: []byte("{"), UTF8: true, Limits: lim}); !catalog.HasKey(err, "msg_limits_columns") {
 		t.Errorf("openJSON: %v", err)
 	}
@@ -330,7 +330,7 @@ func readXLSXDirect(t *testing.T, data []byte, lim Limits) error {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), "d.xlsx")
 	os.WriteFile(p, data, 0o644)
-	tb, err := openXLSX(context.Background(), &input{Path: p, Name: "d.xlsx", Limits: lim.withDefaults(), Head: data[:min(len(data), 8)]})
+	tb, err := openXLSX(context.Background(), &input{Path: p, Name: "d.xlsx", Limits: lim.WithDefaults(), Head: data[:min(len(data), 8)]})
 	if err != nil {
 		return err
 	}
@@ -386,7 +386,7 @@ func TestFlattenJSONStopsAtColumns(t *testing.T) {
 	dec := json.NewDecoder(strings.NewReader(b.String()))
 	tok, _ := dec.Token()
 	var out []kv
-	err := flattenJSON(dec, tok, "", &out, 1, Limits{MaxColumns: 20}.withDefaults())
+	err := flattenJSON(dec, tok, "", &out, 1, Limits{MaxColumns: 20}.WithDefaults())
 	if !catalog.HasKey(jsonLimit(err, 1, Limits{MaxColumns: 20}), "msg_limits_columns") || len(out) > 21 {
 		t.Errorf("%v, %d fields", err, len(out))
 	}

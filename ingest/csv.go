@@ -228,7 +228,7 @@ func openCSV(ctx context.Context, in *input) (*table, error) {
 		peek, _ := br.Peek(64 << 10)
 		delim = sniffDelimiter(strings.TrimPrefix(strings.ReplaceAll(string(peek), "\r", "\n"), "\ufeff"))
 	}
-	p := &csvParser{r: br, delim: delim, maxLines: in.Limits.withDefaults().MaxFieldLines}
+	p := &csvParser{r: br, delim: delim, maxLines: in.Limits.WithDefaults().MaxFieldLines}
 	t := &table{Format: "csv", Encoding: enc, EncodingGuessed: ti.guessed, textLevel: ti.level, Delimiter: string(delim),
 		StrictWidth: true, next: p.record, close: closer.Close}
 	if delim == '\t' {

@@ -10,7 +10,7 @@ import (
 
 // fuzzLimits are small bounds, so that whatever the fuzzer builds stays within a few MB of memory.
 var fuzzLimits = Limits{MaxFileBytes: 1 << 20, MaxPartBytes: 1 << 20, MaxPartRatio: 100, MaxRows: 10_000, MaxMergeCells: 10_000,
-	MaxCellBytes: 64 << 10, MaxColumns: 200, MaxJSONDepth: 16, MaxFieldLines: 50}.withDefaults()
+	MaxCellBytes: 64 << 10, MaxColumns: 200, MaxJSONDepth: 16, MaxFieldLines: 50}.WithDefaults()
 
 // readAllRows reads every row of t, checking what every reader promises: rows within the bounds, row numbers
 // increasing (XLSX, NDJSON), and an error or io.EOF at the end (no panic, no endless stream).

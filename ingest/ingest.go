@@ -88,7 +88,7 @@ func (o *Options) defaults() {
 	if len(o.CalendarYears) == 0 {
 		o.CalendarYears = DefaultCalendarYears(o.Now())
 	}
-	o.Limits = o.Limits.withDefaults()
+	o.Limits = o.Limits.WithDefaults()
 }
 
 // FileResult says what happened to one file.
@@ -411,7 +411,7 @@ type opened struct {
 
 // openFile reads a file's facts, opens it with its reader and resolves its mapping.
 func openFile(ctx context.Context, path, display string, p *Profile, key []byte, lim Limits, count func(int)) (*opened, error) {
-	facts, err := scanFile(path, lim.withDefaults())
+	facts, err := scanFile(path, lim.WithDefaults())
 	if err != nil {
 		return nil, fmt.Errorf("read %q: %w", display, err)
 	}
@@ -419,7 +419,7 @@ func openFile(ctx context.Context, path, display string, p *Profile, key []byte,
 }
 
 func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p *Profile, key []byte, lim Limits, count func(int)) (*opened, error) {
-	in := &input{Path: path, Name: display, Size: facts.Size, Head: facts.Head, UTF8: facts.UTF8, Text: facts.Text, Profile: p, Limits: lim.withDefaults(), count: count}
+	in := &input{Path: path, Name: display, Size: facts.Size, Head: facts.Head, UTF8: facts.UTF8, Text: facts.Text, Profile: p, Limits: lim.WithDefaults(), count: count}
 	rd, err := pickReader(in)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"complaints/ingest/profile"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -29,9 +30,8 @@ const (
 	personalDeclared = "declared" // the profile says so
 )
 
-// KeyableFields are the landing fields a personal column is keyed in (the others are scrubbed text or never
-// land), the fields a profile's personal and not_personal lists may name.
-var KeyableFields = []string{"source_id", "referral_ref"}
+// KeyableFields are the landing fields a personal column is keyed in (profile.KeyableFields).
+var KeyableFields = profile.KeyableFields
 
 // keyedIDHex is how many hex digits of the HMAC a keyed id keeps (80 bits: no two ids of a warehouse share one
 // in practice).

@@ -1,4 +1,4 @@
-package ingest
+package profile
 
 // Limits bound what one input file may cost to read, so that a small crafted file cannot exhaust the machine.
 // Each is configurable (config `ingest.limits`); a file over a bound is refused whole with a message naming the
@@ -41,8 +41,8 @@ var DefaultLimits = Limits{
 	MaxFieldLines: 200,
 }
 
-// withDefaults fills zero fields from DefaultLimits.
-func (l Limits) withDefaults() Limits {
+// WithDefaults fills zero fields from DefaultLimits.
+func (l Limits) WithDefaults() Limits {
 	d := DefaultLimits
 	if l.MaxFileBytes > 0 {
 		d.MaxFileBytes = l.MaxFileBytes

@@ -1,4 +1,7 @@
-package ingest
+// Package profile owns the description of a source system's export (Profile: where its files are, how to read
+// them, how its columns map) and the bounds of reading one file (Limits): plain types with no dependencies, so
+// that config (a leaf) and ingest (which needs cgo for DuckDB) share them.
+package profile
 
 // Profile describes one source system's export: where its files are, how to read them and how its columns map
 // to the landing fields. Profiles live in the config's `sources:` list (or in files it names); built-in header
@@ -43,3 +46,7 @@ type Profile struct {
 	// numbers (an order number that passes the Luhn check, say).
 	NotPersonal []string `yaml:"not_personal,omitempty"`
 }
+
+// KeyableFields are the landing fields a personal column is keyed in (the others are scrubbed text or never
+// land): the values a profile's `personal` and `not_personal` may name.
+var KeyableFields = []string{"source_id", "referral_ref"}

@@ -1,0 +1,13 @@
+package ingest
+
+import "complaints/ingest/profile"
+
+// Profile is a source system's export as the config describes it (package profile owns the type; config uses it
+// without importing ingest).
+type Profile = profile.Profile
+
+// Limits bound what one file may cost to read (package profile owns the type).
+type Limits = profile.Limits
+
+// DefaultLimits are the bounds used where a Limits field is zero.
+var DefaultLimits = profile.DefaultLimits
