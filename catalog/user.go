@@ -2,9 +2,9 @@ package catalog
 
 import (
 	"bytes"
+	"complaints/internal/yamlerr"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -275,16 +275,7 @@ func position(doc *ast.File, path string) string {
 	return fmt.Sprintf("[%d:%d] ", pos.Line, pos.Column)
 }
 
-// yamlErrorLine keeps goccy/go-yaml's position ("[3:1] unknown field \"x\"") without its source excerpt.
+// yamlErrorLine is a decoding error of a user taxonomy file as one line.
 func yamlErrorLine(err error) string {
-	var yerr yaml.Error
-	msg := err.Error()
-	if errors.As(err, &yerr) {
-		msg = yerr.FormatError(false, false)
-	}
-	first, _, _ := strings.Cut(strings.TrimSpace(msg), "\n")
-	if strings.Contains(first, "unknown field") {
-		first += " (a user taxonomy file has the shape of the built-in catalogue: dimensions: <dimension>: [{code, zh, en, parent, synonyms, keywords, override}])"
-	}
-	return first
+	return yamlerr.Line(err, "a user taxonomy file has the shape of the built-in catalogue: dimensions: <dimension>: [{code, zh, en, parent, synonyms, keywords, override}]")
 }

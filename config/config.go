@@ -5,6 +5,7 @@ package config
 
 import (
 	"bytes"
+	"complaints/internal/yamlerr"
 	"errors"
 	"fmt"
 	"math"
@@ -293,19 +294,9 @@ func Parse(b []byte, name string) (*Config, error) {
 	return c, nil
 }
 
-// explainYAMLError keeps goccy/go-yaml's position ("[3:1] unknown field \"x\"") but drops its source excerpt
-// so the message is one line a scheduler log can hold.
+// explainYAMLError is a decoding error of complaints.yaml as one line.
 func explainYAMLError(err error) string {
-	var yerr yaml.Error
-	msg := err.Error()
-	if errors.As(err, &yerr) {
-		msg = yerr.FormatError(false, false)
-	}
-	first, _, _ := strings.Cut(strings.TrimSpace(msg), "\n")
-	if strings.Contains(first, "unknown field") {
-		first += " (see complaints.example.yaml for the keys this version knows)"
-	}
-	return first
+	return yamlerr.Line(err, "see complaints.example.yaml for the keys this version knows")
 }
 
 // Validate checks values and names the key and the allowed values.

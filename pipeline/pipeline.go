@@ -5,13 +5,13 @@
 package pipeline
 
 import (
+	"complaints/internal/atomicfile"
 	"context"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -250,7 +250,7 @@ func (e *Env) Report(ctx context.Context, w *warehouse.Warehouse, period, lang, 
 func (e *Env) Dashboard(ctx context.Context, w *warehouse.Warehouse, from, to, lang, branch, out string, withMap bool) (string, error) {
 	name := "dashboard.html"
 	if branch != "" {
-		name = "dashboard-" + safeName(branch) + ".html"
+		name = "dashboard-" + atomicfile.SafeName(branch) + ".html"
 	}
 	out = e.OutputPath(out, name)
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
@@ -265,14 +265,4 @@ func (e *Env) Dashboard(ctx context.Context, w *warehouse.Warehouse, from, to, l
 		return "", err
 	}
 	return out, nil
-}
-
-// safeName keeps a branch name usable in a file name.
-func safeName(s string) string {
-	return strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`/\:*?"<>| `, r) {
-			return '_'
-		}
-		return r
-	}, s)
 }

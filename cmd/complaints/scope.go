@@ -1,6 +1,7 @@
 package main
 
 import (
+	"complaints/internal/atomicfile"
 	"errors"
 	"strings"
 
@@ -81,19 +82,10 @@ func scopedName(base string, s *pipeline.Scoped) string {
 		return base
 	}
 	if s.Branch != "" {
-		base += "-" + fileSafe(s.Branch)
+		base += "-" + atomicfile.SafeName(s.Branch)
 	}
 	if !s.AsOf.IsZero() {
 		base += "-asof-" + s.AsOf.Format("2006-01-02")
 	}
 	return base
-}
-
-func fileSafe(s string) string {
-	return strings.Map(func(r rune) rune {
-		if strings.ContainsRune(`/\:*?"<>| `, r) {
-			return '_'
-		}
-		return r
-	}, s)
 }

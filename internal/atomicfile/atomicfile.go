@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 )
 
@@ -51,4 +52,15 @@ func Write(path string, b []byte) error {
 		return fmt.Errorf("write %q: %w", path, err)
 	}
 	return nil
+}
+
+// SafeName keeps a text (a branch name or code) usable as part of an output file name on any system: path
+// separators, the characters Windows forbids and spaces become '_'.
+func SafeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\:*?"<>| `, r) || r < 0x20 {
+			return '_'
+		}
+		return r
+	}, s)
 }

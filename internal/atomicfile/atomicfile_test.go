@@ -33,3 +33,9 @@ func TestModeIgnoresUmask(t *testing.T) {
 		}
 	}
 }
+
+func TestSafeName(t *testing.T) {
+	if got := SafeName("广州/天河 支行:1\n"); got != "广州_天河_支行_1_" {
+		t.Fatalf("%q", got)
+	}
+}
