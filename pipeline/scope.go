@@ -297,7 +297,7 @@ func (s *Scoped) landedView(ctx context.Context, q interface {
 	return nil
 }
 
-// filingFilters keep the filings of the copy's own branch scope (” bank-wide) and, with an as-of, those whose
+// filingFilters keep the filings of the copy's own branch scope ("" is bank-wide) and, with an as-of, those whose
 // figures stand at or before it (their as-of, else their filing time).
 func (s *Scoped) filingFilters(end string) map[string]string {
 	f := "branch_scope = " + sqlString(s.Branch)

@@ -50,7 +50,7 @@ type Options struct {
 // TrendMonths is how many months the summary's trend shows, ending with the period's last month.
 const TrendMonths = 13
 
-// WriteMonthly writes the period's workbook: cover, summary, R1 by business category and data quality.
+// WriteMonthly writes the period's workbook (the sheets of its kind: reports/kinds.go).
 func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if opts.Out == "" {
 		return errors.New("report: no output path")

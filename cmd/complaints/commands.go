@@ -197,8 +197,9 @@ func newDashboardCmd(g *globals) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "dashboard",
 		Short: "Write the self-contained HTML dashboard (opens with no network)",
-		Long: `dashboard writes one HTML file with the ECharts library inlined: the monthly trend by business category
-and the Pareto of causes. It opens from a shared drive or an e-mail attachment with no network at all.`,
+		Long: `dashboard writes one HTML file with the ECharts library inlined: headline figures, the monthly trend by
+business category, the Pareto of causes, timeliness, recurring branch x cause pairs and the geography of
+complaints (with --map, a China map). It opens from a shared drive or an e-mail attachment with no network at all.`,
 		Example: `  complaints dashboard                                 # the 13 months ending last month
   complaints dashboard --from 2025-11 --to 2026-10 --out /share/dashboard.html
   complaints dashboard --branch 广州天河支行          # one branch's page (name, alias or code; sub-branches included)

@@ -1,11 +1,10 @@
 -- 10_staging: every landed version typed and mapped to catalogue codes. A value that maps to nothing becomes
 -- 'unmapped' and keeps its raw text, so nothing is dropped silently.
 -- src_rows is set up by transform: every landed row (full normalise) or only the versions of the complaints an
--- incremental normalise re-derives. Raw spellings are folded once per distinct value (norm_text is costly: a
--- 90-character translate per call) into two small dictionaries, which become MAP variables the rows look their
--- raw text up in (a lookup per value is several times cheaper than 22 hash joins carrying the wide rows along).
--- Only the current version of each complaint is typed (stg_pick chooses it on a narrow projection first), so
--- the wide landed rows are read and materialised once.
+-- incremental normalise re-derives. Raw spellings are folded once per distinct value (norm_text is costly) into
+-- small dictionaries (raw_map, fold_text) that stg_current joins; the three that 38_write reads stay MAP
+-- variables. Only the current version of each complaint is typed (stg_pick chooses it on a narrow projection
+-- first), so the wide landed rows are read and materialised once.
 
 -- raw_map: every distinct raw value of a classified column, folded, with its catalogue code (NULL: unmapped).
 CREATE OR REPLACE TEMP TABLE raw_map AS
@@ -42,8 +41,7 @@ SELECT raw, norm_text(raw) AS n, flag_yes(raw) AS yes,
 FROM raws WHERE raw IS NOT NULL;
 
 -- three small dictionaries 38_write reads as maps: raw text -> {n: folded text, code: catalogue code}. A MAP
--- lookup is a scan of its entries: stg_current's thirteen lookups per row (70 categories, 68 causes ...) took
--- most of its 8 s on 1.1M realistic rows, so it joins instead.
+-- lookup is a scan of its entries, so stg_current joins the large dictionaries instead.
 SET VARIABLE map_business_channel = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'business_channel');
 SET VARIABLE map_demand = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'demand');
 SET VARIABLE map_satisfaction = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'satisfaction');
