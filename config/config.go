@@ -234,11 +234,9 @@ type DenominatorConfig struct {
 }
 
 // DefaultMemoryLimit is DuckDB's memory limit when the config names none. A full normalise of a realistic
-// million complaints (scripts/bench-1m.sh's project, re-normalised in place) took 29.5 s at 2GB with a peak RSS
-// of 2.31 GB, 27-34 s at 1GB with 1.22-1.53 GB, and 38.5 s at 800MB (1.11 GB): about half the memory for
-// little more time. (Before normalise built its temporary tables outside its write transaction it ran out of memory
-// at 1GB.) Raise it for much larger warehouses. The process's resident memory exceeded the limit by 150-550 MB
-// in those runs.
+// million complaints at 1GB takes about half the memory of 2GB for little more time (docs/performance.md). Raise
+// it for much larger warehouses. The process's resident memory exceeds the limit (DuckDB's allocations outside
+// its buffer pool, the Go heap).
 const DefaultMemoryLimit = "1GB"
 
 // Default returns the built-in configuration.

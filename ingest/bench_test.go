@@ -146,7 +146,7 @@ func benchThreads() int {
 // The floor: what DuckDB itself needs for the same 1M-row UTF-8 file, with nothing of ours in the way. These
 // are not ingest paths (no row numbers, no rejects, no scrubbing); they bound what any ingest built on this
 // warehouse can reach on this machine, and are the measured reason the CSV targets are out of reach here
-// (see ingest/README.md, Benchmarks).
+// (figures: docs/performance.md).
 
 // BenchmarkFloorReadCSVStore: DuckDB's own parallel CSV reader, every column as text, stored as is in a table
 // of the file's 9 columns (both cores, one transaction).

@@ -41,10 +41,9 @@ type recordSource func(emit func(arrow.RecordBatch) error, reject func(Reject) e
 // landedLineage are the landed_rows columns the landing step fills from batchInfo.
 var landedLineage = []string{"batch_id", "source_system", "file_path", "file_sha256", "sheet", "ingested_at", "row_number"}
 
-// landThreads is DuckDB's threads setting while a file lands (0: leave it). Measured on the 2-core machine
-// (README.md, Benchmarks): landing 1M rows cost DuckDB about 6 s of CPU with 1 thread and 12-17 s with 2, for
-// the same wall time or less, as the rows come from one sequential stream and the mapping workers need the
-// other core.
+// landThreads is DuckDB's threads setting while a file lands (0: leave it). With 2 threads DuckDB used about twice
+// the CPU for the same wall time or less, as the rows come from one sequential stream and the mapping workers
+// need the other core (docs/performance.md).
 var landThreads = 1
 
 // errRejectRate is wrapped when a file rejects more rows than allowed.

@@ -17,7 +17,7 @@ import (
 const loaderName = "appender"
 
 // appenderLoader lands record batches through a DuckDB Appender: one cgo call per value. Builds without the
-// duckdb_arrow tag use it; the Arrow loader (land_arrow.go) is about twice as fast (README.md, Benchmarks).
+// duckdb_arrow tag use it; the Arrow loader (land_arrow.go) is about twice as fast (docs/performance.md).
 type appenderLoader struct {
 	app    *duckdb.Appender
 	active []int

@@ -157,7 +157,7 @@ var referenceTables = []string{"taxonomy_map", "keyword_rules", "calendar_days",
 // It works in two phases on one connection of its own. First every model before writeFrom builds temporary
 // tables, each statement committed on its own: nothing the warehouse holds changes. DuckDB scans a table
 // created or filled in the running transaction with one thread, so building them inside the write transaction
-// took twice as long on two cores (stg_current 2.5 s against 4.5-7 s on 1.1M landed rows). Then one
+// took twice as long on two cores (docs/performance.md). Then one
 // transaction copies the reference data and runs the models that write the warehouse's tables: a failure
 // anywhere leaves every table as it was. The connection is discarded at the end, with its temporary tables.
 //
@@ -233,8 +233,8 @@ func normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 	// Settings for the length of the normalise, put back afterwards (both are DuckDB's global settings: they
 	// outlive the connection): no model depends on the order rows come out of a statement (every order that
 	// matters is explicit), so DuckDB need not keep insertion order (less memory, more parallel work); and the
-	// canonical rows are stored without FSST string compression, whose analysis took half the time of writing a
-	// million complaints (the file grows a little; dictionary compression stays).
+	// canonical rows are stored without FSST string compression, whose analysis was a large share of the time of
+	// writing a million complaints (the file grows a little; dictionary compression stays).
 	for _, q := range []string{"SET preserve_insertion_order = false", "SET disabled_compression_methods = 'fsst'"} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return nil, fmt.Errorf("normalize: %s: %w", q, err)
@@ -299,7 +299,7 @@ func normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 	}
 	// Nothing new: an incremental run with no batch landed since the last normalise and the corrections file as it
 	// was would re-derive nothing and recompute the customer links, duplicates, repeats and marts to the same
-	// values (15 s on 1.1M complaints), so it stops here, having written nothing (the reference data is in the
+	// values (seconds on a million complaints), so it stops here, having written nothing (the reference data is in the
 	// fingerprint: it is as stored). Nothing the tables hold depends on the day it runs.
 	if !full {
 		unchanged := false
@@ -328,8 +328,7 @@ func normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 			EXCEPT SELECT complaint_key FROM scope_keys`); err != nil {
 			return nil, fmt.Errorf("normalize: scope: %w", err)
 		}
-		// (the source_id filter first, found on a narrow scan, spares building the key of every wide row:
-		// 0.41 s instead of 0.86 s for 43,128 of 1.1M landed rows)
+		// (the source_id filter first, found on a narrow scan, spares building the key of every wide row)
 		src = `CREATE TEMP TABLE src_rows AS SELECT * FROM landed_rows
 			WHERE source_id IN (SELECT source_id FROM landed_rows
 			                    WHERE source_system || ':' || source_id IN (SELECT complaint_key FROM scope_keys))

@@ -2,7 +2,7 @@
 
 -- norm_text folds a raw spelling the way catalog.Normalize does: full-width to half-width, white space
 -- collapsed and trimmed, lower-case. Both must agree (a test checks them against each other). translate builds
--- its table of 95 characters on every call (6.4 s per 1.1M short values here), so it runs only on text that has
+-- its table of 95 characters on every call (nearly all of the fold's cost), so it runs only on text that has
 -- a full-width character (U+FF01-FF5E, U+3000) to fold.
 CREATE OR REPLACE TEMP MACRO norm_text(x) AS
     nullif(lower(trim(regexp_replace(CASE WHEN regexp_matches(x, '[！-～　]') THEN translate(x, '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～　', '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~ ') ELSE x END, '\s+', ' ', 'g'))), '');
@@ -14,8 +14,8 @@ CREATE OR REPLACE TEMP MACRO flag_yes(x) AS
 -- element_present reads one reply element: recorded text that is not a no. Every "no" has at most two
 -- characters. Folding (norm_text) keeps the characters at both ends of the text once the white space it trims is
 -- gone, and shortens what lies between only by collapsing white space to one space; so text with more than two
--- characters left after that trim is present without folding it. (The fold's regular expression over 1M
--- realistic free-text replies x 6 elements took about 90 s of the normalise.) list_contains, not NOT IN: DuckDB
+-- characters left after that trim is present without folding it. (The fold's regular expression over every
+-- free-text reply x 6 elements was the costliest part of the normalise: docs/performance.md.) list_contains, not NOT IN: DuckDB
 -- rewrites an IN list of this length into a join whose key, the fold, it then computes for every row.
 CREATE OR REPLACE TEMP MACRO element_present(x) AS
     CASE WHEN x IS NULL OR x = '' THEN false

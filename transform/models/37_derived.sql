@@ -11,7 +11,7 @@ LEFT JOIN repeat_keys r USING (complaint_key);
 
 -- cx_full: the re-derived complaints with their clocks, customer, links and repeat flag, joined here on the
 -- narrow rows, so that 38_write joins the wide landed rows once (joining derived there, inside the write
--- transaction, cost 6 s of CPU on 1.1M complaints)
+-- transaction, was costly)
 CREATE OR REPLACE TEMP TABLE cx_full AS
 SELECT x.* EXCLUDE (group_regulator_referral), d.customer_key, d.duplicate_of, d.primary_key, d.is_primary,
        d.group_regulator_referral, d.repeat_complainant,

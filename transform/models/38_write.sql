@@ -50,7 +50,7 @@ JOIN (SELECT *, coalesce(reply_facts, reply_accountability, reply_remediation, r
       FROM src_rows) l ON l.batch_id = x.batch_id AND l.row_number = x.row_number;
 
 -- a full normalise rewrites the whole table: without an index (migration 008) writing every row costs less than
--- comparing every stored row with its re-derived one (measured in docs/decisions.md)
+-- comparing every stored row with its re-derived one (measured in docs/performance.md)
 DELETE FROM complaints WHERE NOT getvariable('incremental');
 
 -- an incremental normalise rewrites its few re-derived complaints that are already stored: through cx_changed,

@@ -31,7 +31,7 @@
 //   - Narrative terms: smoothed log-ratio log((a+1)/(A+V)) - log((b+1)/(B+V)) of a term's count in the period
 //     (a of A terms) against the baseline (b of B), V the vocabulary size; at least 5 occurrences in the period.
 //     Chinese text is segmented by bidirectional maximum matching over an embedded banking lexicon, the catalogue's
-//     labels and the stop words (gse was measured and rejected: docs/decisions.md) and counted as words and runs
+//     labels and the stop words (gse was measured and rejected: docs/decisions.md, docs/performance.md) and counted as words and runs
 //     of 2-4 words within a phrase; a term almost always inside a longer one is dropped. English is counted as
 //     words and word pairs without stop words. Placeholders such as [手机号] are dropped. Branches are shown by
 //     their branch master name (Key.Names).

@@ -328,7 +328,7 @@ type doc struct {
 // baselineSampleCap bounds the baseline narratives tokenised: above it, a fixed share of the baseline's
 // complaints is read, chosen by a hash of the complaint key (the same complaints every run), and their counts are
 // scaled back up. The period's narratives are always read in full. Shares, and so the log-ratios, are
-// unbiased estimates; the cap keeps a 1M-complaint warehouse's analysis to seconds (docs/decisions.md).
+// unbiased estimates; the cap keeps a 1M-complaint warehouse's analysis to seconds (docs/decisions.md, docs/performance.md).
 const baselineSampleCap = 100_000
 
 func terms(ctx context.Context, db *sql.DB, baselineFrom, period string, o Options) ([]Term, error) {

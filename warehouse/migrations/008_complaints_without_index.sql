@@ -1,7 +1,6 @@
 -- 008: complaints keeps its columns and NOT NULL constraints but loses the PRIMARY KEY's index.
--- Measured on this 2-core machine (1.1M realistic complaints, DuckDB threads=2): inserting them into the table with
--- its index took 10.1 s, without it 6.8 s, and DuckDB keeps that index in memory (the 1 GB memory limit ran out
--- in the write step with it). normalise writes the whole table and checks complaint_key unique at the end of
+-- The index made inserting a million complaints slower and DuckDB keeps it in memory (the 1 GB memory limit ran
+-- out in the write step with it; see docs/performance.md). normalise writes the whole table and checks complaint_key unique at the end of
 -- 38_write (a duplicate fails the normalise, nothing is written); no query looks complaints up by key alone.
 CREATE TABLE complaints_008 (
     complaint_key VARCHAR NOT NULL, source_system VARCHAR NOT NULL, source_id VARCHAR NOT NULL,

@@ -1,6 +1,6 @@
 -- 009: mart_dimension_month loses its eight-column PRIMARY KEY's index. normalise empties and refills the mart
--- each time from a GROUP BY over exactly those columns (unique by construction); on 1.1M realistic complaints the
--- DELETE took 2.7 s and the INSERT 4.2 s with the index.
+-- each time from a GROUP BY over exactly those columns (unique by construction), and the index made both the
+-- DELETE and the INSERT slower (docs/performance.md).
 CREATE TABLE mart_dimension_month_009 (
     month               DATE NOT NULL,
     intake_channel      VARCHAR NOT NULL,
