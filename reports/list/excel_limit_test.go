@@ -17,7 +17,7 @@ import (
 // TestSplitAtExcelsRowLimit writes MaxSheetRows+1 = 1,048,576 list rows at Excel's real limit (not a lowered one):
 // the first sheet holds the header and 1,048,575 rows (its last row is 1,048,576, Excel's last), the second the
 // header and the one row left. The sheets are checked in the saved file's XML, streamed, because loading a
-// million-row sheet back through excelize would take minutes. About 30 s; skipped with -short, run in CI.
+// million-row sheet back through excelize would take much longer. Slow, so skipped with -short; run in CI.
 func TestSplitAtExcelsRowLimit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes 1,048,576 rows; run without -short")
