@@ -7,8 +7,8 @@
 # /tmp/complaints-bench-1m; reused when it is already there), ingests and normalises it (timed, once per fresh
 # DIR), then times the monthly report, the dashboard and rootcause on the full warehouse. Each line gives the wall
 # time, the peak RSS of the whole process (GNU time's maximum resident set size) and the output's size.
-# Targets (issues #5, #6): report <= 5 s and < 500 MB; dashboard <= 3 s and < 3 MB. Figures go into the notes,
-# never into test assertions.
+# Targets (issues #5, #6): report <= 5 s and < 500 MB; dashboard <= 3 s and < 3 MB. Figures go into
+# docs/performance.md (date, machine, commit, command), never into test assertions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DIR=${1:-/tmp/complaints-bench-1m}
