@@ -241,6 +241,7 @@ func openCSV(ctx context.Context, in *input) (*table, error) {
 		}
 		return nil, err
 	}
+	p.want = len(t.Header)
 	return t, nil
 }
 
@@ -249,7 +250,7 @@ func openCSV(ctx context.Context, in *input) (*table, error) {
 // A quoted field that is not closed is its own record's reject, never a reason to lose other rows: a field still
 // open after maxLines lines, or one whose closing quote is followed by more text after a line break, makes the
 // record a reject and the lines after its first are read again as records; so does a record over several lines
-// whose width differs from the last one-line record's. At the end of the file an open field
+// whose width differs from a whole record's (the header's). At the end of the file an open field
 // is a cut-off last record (one reject), unless some of its lines have the width of the previous record: then it
 // swallowed records, and those are read again.
 type csvParser struct {
@@ -258,7 +259,7 @@ type csvParser struct {
 	line     int // the last physical line taken from r
 	eof      bool
 	width    int // the most fields a record had so far (capacity of the next one)
-	last     int // fields of the last one-line record
+	want     int // the header's width, once the header is known: what a whole record has
 	maxLines int // Limits.MaxFieldLines
 	back     []csvLine
 	held     []csvLine // the lines of the current record after its first
@@ -336,6 +337,7 @@ func (p *csvParser) record() (rawRow, error) {
 					if 1+len(p.held) >= p.maxLines {
 						p.readAgain()
 						row.Issue = catalog.Msg("msg_csv_field_lines", p.maxLines)
+						row.Fields = fields // the fields before the open quote (the id, for a full snapshot)
 						return row, nil
 					}
 					next, ok, err := p.readLine()
@@ -346,6 +348,7 @@ func (p *csvParser) record() (rawRow, error) {
 						if p.swallowed() {
 							p.readAgain()
 							row.Issue = catalog.Msg("msg_csv_unclosed_quote")
+							row.Fields = fields
 							return row, nil
 						}
 						row.Issue = catalog.Msg("msg_csv_cut_off")
@@ -370,6 +373,7 @@ func (p *csvParser) record() (rawRow, error) {
 					// quote was not closed where it should have been.
 					p.readAgain()
 					row.Issue = catalog.Msg("msg_csv_unclosed_quote")
+					row.Fields = fields
 					return row, nil
 				default:
 					// A stray quote after a closing one ("abc"def): keep the rest of the field literally.
@@ -402,37 +406,45 @@ func (p *csvParser) record() (rawRow, error) {
 			break
 		}
 	}
-	if len(p.held) > 0 && p.last > 0 && len(fields) != p.last {
+	if ref := p.recordWidth(); len(p.held) > 0 && ref > 0 && len(fields) != ref {
 		// A record over several lines with another width than the record before it: its quoted field was not
 		// closed where it should have been and took the lines after it in.
 		p.readAgain()
 		row.Issue = catalog.Msg("msg_csv_unclosed_quote")
+		row.Fields = fields[:min(len(fields), 1)]
 		return row, nil
 	}
 	row.Fields = fields
 	p.width = max(p.width, len(fields))
-	if len(p.held) == 0 {
-		p.last = len(fields)
-	}
 	return row, nil
 }
 
 // swallowed says whether the held lines of a field still open at the end of the file include lines that look
-// like records of their own (the width of the last one-line record, at least 2 fields), or there was no such
+// like records of their own (the width of a whole record, recordWidth, at least 2 fields), or there was no such
 // record yet.
 func (p *csvParser) swallowed() bool {
-	if p.last == 0 { // no record read whole yet (the header): never one field holding the rest of the file
+	ref := p.recordWidth()
+	if ref == 0 { // no record read whole yet (the header): never one field holding the rest of the file
 		return len(p.held) > 0
 	}
-	if p.last < 2 {
+	if ref < 2 {
 		return false
 	}
 	for _, l := range p.held {
-		if countOutsideQuotes(l.s, p.delim)+1 == p.last {
+		if countOutsideQuotes(l.s, p.delim)+1 == ref {
 			return true
 		}
 	}
 	return false
+}
+
+// recordWidth is the width a whole record has: the header's once it is known, else the widest record so far (a
+// ragged row one field short must not set the rule; the header is usually the widest of the first rows).
+func (p *csvParser) recordWidth() int {
+	if p.want > 0 {
+		return p.want
+	}
+	return p.width
 }
 
 // crReader turns lone CRs (the line ends of old Mac exports) into LFs; a CR before an LF stays (CRLF).

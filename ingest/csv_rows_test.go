@@ -543,3 +543,72 @@ func TestCSVUnclosedQuoteInHeader(t *testing.T) {
 		t.Fatalf("landed %d/%d/%d", r.Read, r.Accepted, r.Rejected)
 	}
 }
+
+// A ragged row (one field short) before an unclosed quote or a multi-line record must not set the width a whole
+// record has: the header does. Counts are by construction (records written), checked against the summary.
+func TestCSVRaggedRowDoesNotSetRecordWidth(t *testing.T) {
+	var lost strings.Builder
+	lost.WriteString("complaint id,received at,narrative\n")
+	for i := 1; i <= 60; i++ {
+		switch i {
+		case 48:
+			fmt.Fprintf(&lost, "A%d,2026-10-05\n", i) // one field short
+		case 49:
+			fmt.Fprintf(&lost, "A%d,2026-10-05,\"open\n", i) // never closed
+		default:
+			fmt.Fprintf(&lost, "A%d,2026-10-05,text\n", i)
+		}
+	}
+	var split strings.Builder
+	split.WriteString("complaint id,received at,narrative\n")
+	for i := 1; i <= 18; i++ {
+		fmt.Fprintf(&split, "A%d,2026-10-05,text\n", i)
+	}
+	split.WriteString("A19,2026-10-05\nA20,2026-10-05,\"first line\nsecond line\"\n")
+	for _, c := range []struct {
+		name                     string
+		body                     string
+		read, accepted, rejected int
+	}{
+		{"lost.csv", lost.String(), 60, 58, 2},
+		{"split.csv", split.String(), 20, 19, 1},
+	} {
+		w := openTestWarehouse(t)
+		res, err := IngestFiles(context.Background(), w, testOptions(), []string{csvFile(t, c.name, []byte(c.body))}, "")
+		if err != nil || res[0].Err != nil {
+			t.Fatalf("%s: %v %v", c.name, err, res[0].Err)
+		}
+		if r := res[0]; r.Read != c.read || r.Accepted != c.accepted || r.Rejected != c.rejected {
+			t.Errorf("%s: read %d = %d + %d, want %d = %d + %d", c.name, r.Read, r.Accepted, r.Rejected, c.read, c.accepted, c.rejected)
+		}
+	}
+}
+
+// A record rejected for an unclosed quote keeps its id, so a full snapshot does not list it as missing.
+func TestCSVUnclosedQuoteKeepsID(t *testing.T) {
+	w := openTestWarehouse(t)
+	dir := t.TempDir()
+	opts := testOptions()
+	opts.Profiles = []Profile{{Name: "crm", Glob: "crm_*.csv", Snapshot: "full"}}
+	opts.BaseDir = dir
+	var a, b strings.Builder
+	a.WriteString("工单编号,受理时间,投诉内容\n")
+	b.WriteString("工单编号,受理时间,投诉内容\n")
+	for i := 1; i <= 10; i++ {
+		fmt.Fprintf(&a, "Q%d,2026-10-05,正常\n", i)
+		if i == 5 {
+			fmt.Fprintf(&b, "Q%d,2026-10-05,\"未闭合\n", i)
+		} else {
+			fmt.Fprintf(&b, "Q%d,2026-10-05,正常\n", i)
+		}
+	}
+	pa := writeFile(t, dir, "crm_20261020.csv", a.String())
+	pb := writeFile(t, dir, "crm_20261031.csv", b.String())
+	res, err := IngestFiles(context.Background(), w, opts, []string{pa, pb}, "")
+	if err != nil || res[0].Err != nil || res[1].Err != nil {
+		t.Fatalf("%v %+v", err, res)
+	}
+	if r := res[1]; r.Read != 10 || r.Rejected != 1 || r.MissingFromSnapshot != 0 {
+		t.Fatalf("second export: read %d rejected %d missing %d, want 10, 1, 0", r.Read, r.Rejected, r.MissingFromSnapshot)
+	}
+}

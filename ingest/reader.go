@@ -163,13 +163,13 @@ func findHeader(next func() (rawRow, error), p *Profile) (header []string, heade
 	} else {
 		best := 1
 		for i, r := range buf {
-			if s := headerScore(r.Fields, p); s > best {
+			if s := headerScore(headerCells(r), p); s > best {
 				best, idx = s, i
 			}
 		}
 		if idx < 0 {
 			for i, r := range buf {
-				if nonEmpty(r.Fields) >= 3 {
+				if nonEmpty(headerCells(r)) >= 3 {
 					idx = i
 					break
 				}
@@ -188,7 +188,7 @@ func findHeader(next func() (rawRow, error), p *Profile) (header []string, heade
 	for _, r := range buf[:idx] {
 		titles = append(titles, strings.Join(nonEmptyCells(r.Fields), " "))
 	}
-	header = slices.Clone(buf[idx].Fields)
+	header = slices.Clone(headerCells(buf[idx]))
 	for i := range header {
 		header[i] = fixText(strings.TrimSpace(strings.ReplaceAll(header[i], "\n", "")))
 	}
@@ -207,6 +207,15 @@ func findHeader(next func() (rawRow, error), p *Profile) (header []string, heade
 		rest = rest[1:]
 	}
 	return header, buf[idx].Num, titles, rest, nil
+}
+
+// headerCells are the cells a row offers as a header: none when the reader could not read it whole (the fields
+// before an unclosed quote are kept for the reject, not for a header).
+func headerCells(r rawRow) []string {
+	if r.Issue != nil || r.Problem != "" {
+		return nil
+	}
+	return r.Fields
 }
 
 func isEmptyRow(f []string) bool {
