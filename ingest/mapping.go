@@ -412,7 +412,7 @@ func (m *mapper) mapRow(r rawRow, out []string) *Reject {
 	rej := m.mapRowValues(r, out)
 	if rej != nil {
 		if id, _ := m.get(r.Fields, "source_id"); id != "" && validText(id, textSuspect) {
-			rej.sourceID = m.idValue(fiSourceID, id)
+			rej.sourceID, _ = m.idValue(fiSourceID, id)
 		}
 	}
 	return rej
@@ -454,10 +454,7 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 	if rej := m.placeInTime(r, recv, recvText); rej != nil {
 		return rej
 	}
-	out[liSourceID] = m.idValue(fiSourceID, id)
-	if m.keyed != nil && m.keyed[fiSourceID] != "" {
-		out[maskedOf[fiSourceID]] = maskedID(id)
-	}
+	out[liSourceID], out[maskedOf[fiSourceID]] = m.idValue(fiSourceID, id)
 	out[liReceivedAt] = recvText
 
 	name, _ := m.at(r.Fields, fiName)
@@ -486,9 +483,10 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 		}
 		switch f := &inputFields[fi]; f.Kind {
 		case kindID:
-			out[li] = m.idValue(fi, v)
-			if m.keyed != nil && m.keyed[fi] != "" && maskedOf[fi] >= 0 {
-				out[maskedOf[fi]] = maskedID(v)
+			var masked string
+			out[li], masked = m.idValue(fi, v)
+			if maskedOf[fi] >= 0 {
+				out[maskedOf[fi]] = masked
 			}
 		case kindAmount:
 			if a, ok := parseAmount(v); ok {
@@ -513,12 +511,22 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 	return nil
 }
 
-// idValue is an id field's landed value: as exported, or keyed when its column is personal (keyedID).
-func (m *mapper) idValue(fi int, v string) string {
-	if m.keyed == nil || m.keyed[fi] == "" {
-		return v
+// idValue is an id field's landed value and its display mask: keyed (keyedID, maskedID) when the value is a phone, ID or
+// card number or the profile declares the field personal; as exported when the profile declares it not personal.
+func (m *mapper) idValue(fi int, v string) (value, masked string) {
+	kind := ""
+	if m.keyed != nil {
+		kind = m.keyed[fi]
 	}
-	return keyedID(m.key, v)
+	switch {
+	case kind == personalNever:
+		return v, ""
+	case kind == personalDeclared || personalKind(v) != "":
+		// a value that is a phone, ID or card number is keyed whatever the rest of its column holds, so the
+		// same id lands the same way in every export (a column decided per file would split a complaint in two)
+		return keyedID(m.key, v), maskedID(v)
+	}
+	return v, ""
 }
 
 // checkText replaces, in fields that are not valid text (invalid UTF-8; at textSuspect also NULs and the
@@ -593,7 +601,7 @@ func (m *mapper) activeColumns() []bool {
 		set("row_flags")
 	}
 	for fi, li := range maskedOf {
-		if li >= 0 && m.col[fi] >= 0 && m.keyed != nil && m.keyed[fi] != "" {
+		if li >= 0 && m.col[fi] >= 0 && (m.keyed == nil || m.keyed[fi] != personalNever) {
 			act[li] = true
 		}
 	}

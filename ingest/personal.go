@@ -28,6 +28,7 @@ const (
 	personalID       = "id_number"
 	personalCard     = "card"
 	personalDeclared = "declared" // the profile says so
+	personalNever    = "never"    // the profile's not_personal: lands as exported, whatever it looks like
 )
 
 // KeyableFields are the landing fields a personal column is keyed in (profile.KeyableFields).
@@ -225,7 +226,7 @@ func personalFields(p *Profile, cm columnMap, kinds []string) []string {
 					out[fi] = personalDeclared
 				}
 			} else if listed(p.NotPersonal, f) {
-				out[fi] = ""
+				out[fi] = personalNever
 			}
 		}
 	}
