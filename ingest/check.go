@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"sort"
@@ -50,7 +51,11 @@ type CheckReport struct {
 func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckReport, error) {
 	opts.defaults()
 	if len(opts.HMACKey) == 0 {
-		opts.HMACKey = []byte("check") // keys are not shown; any key gives the same report
+		// a key of this run alone: the sample rows' keyed ids cannot be recomputed from a known key
+		opts.HMACKey = make([]byte, 32)
+		if _, err := rand.Read(opts.HMACKey); err != nil {
+			return nil, err
+		}
 	}
 	display := displayPath(opts.BaseDir, path)
 	if p == nil {

@@ -547,11 +547,12 @@ func cellText(s string) string {
 // the file).
 const maxHeaderRunes = 60
 
-// looksLikeHeader says whether a row chosen as the header may be quoted in an error: no cell holds a personal
-// pattern, a line break or more than maxHeaderRunes characters, and at most half of its non-empty cells are
-// data values (numbers, dates, amounts). A headerless file's first row (a customer's name, phone, ID ...) fails.
+// looksLikeHeader says whether a row chosen as the header may be quoted in an error: at least one cell is a
+// known column name (a header synonym), no cell holds a personal pattern, a line break or more than
+// maxHeaderRunes characters, and at most half of its non-empty cells are data values (numbers, dates, amounts).
+// A headerless file's first row (a customer's name, masked phone, narrative ...) fails.
 func looksLikeHeader(cells []string) bool {
-	values, nonEmpty := 0, 0
+	values, nonEmpty, known := 0, 0, 0
 	for _, c := range cells {
 		c = strings.TrimSpace(c)
 		if c == "" {
@@ -564,8 +565,12 @@ func looksLikeHeader(cells []string) bool {
 		if valueLike(c) {
 			values++
 		}
+		if _, ok := matchHeader(c); ok {
+			known++
+		}
 	}
-	return 2*values <= nonEmpty
+	// a row none of whose cells is a known column name may be a data row (a name, a narrative): not quoted
+	return known > 0 && 2*values <= nonEmpty
 }
 
 // personalText says whether text holds a phone, ID or card number or an e-mail address (Scrub would mask it).

@@ -245,3 +245,13 @@ func TestPersonalIDKeyedWhateverTheColumn(t *testing.T) {
 		t.Fatalf("%d distinct ids, want 6 (the phone of both exports is one): %v", len(ids), ids)
 	}
 }
+
+// A data row of names and narrative (no personal digits left to scrub) is not a header: nothing of it is quoted.
+func TestDataRowWithoutDigitsIsNotQuoted(t *testing.T) {
+	if looksLikeHeader([]string{"C001", "张三", "138****5678", "2026-10-05", "信用卡年费"}) {
+		t.Fatal("a data row with a name and a narrative looks like a header")
+	}
+	if !looksLikeHeader([]string{"Ticket", "Opened", "投诉内容"}) {
+		t.Fatal("a header with one known column name is not quoted")
+	}
+}

@@ -88,3 +88,23 @@ func TestErrorLinesCleaned(t *testing.T) {
 		t.Errorf("%q", lines)
 	}
 }
+
+// sources check lists a reject by row, column, stored value and reason: never the row's id, which a check keys
+// with a throw-away key (a phone keyed so could be recovered by enumeration).
+func TestSourcesCheckRejectsShowNoID(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "phones.csv")
+	body := "工单编号,受理时间,投诉内容\n13612345678,不是日期,文本\n13712345678,2026-10-05,文本\n13812345678,2026-10-06,文本\n13912345678,2026-10-07,文本\n13512345678,2026-10-08,文本\n13412345678,2026-10-09,文本\n"
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := run(t, "sources", "check", p)
+	if !strings.Contains(out, "row 2") {
+		t.Fatalf("the reject is not listed:\n%s", out)
+	}
+	for _, bad := range []string{"sourceID", "13612345678"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("sources check shows %q:\n%s", bad, out)
+		}
+	}
+}

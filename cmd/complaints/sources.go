@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -146,7 +147,16 @@ func printCheck(out io.Writer, r *ingest.CheckReport) {
 	if len(r.Rejects) > 0 {
 		fmt.Fprintln(out, "\nrows that would be rejected:")
 		for _, rj := range r.Rejects {
-			fmt.Fprintf(out, "  %s\n", C(fmt.Sprintf("%+v", rj)))
+			// row, column, the value as it would be stored (masked where personal) and the reason; never the
+			// row's id, which may be keyed with a throw-away key here
+			fmt.Fprintf(out, "  row %d", rj.Row)
+			if rj.Column != "" {
+				fmt.Fprintf(out, "  %s", C(rj.Column))
+			}
+			if rj.RawValue != "" {
+				fmt.Fprintf(out, "  %s", C(strconv.Quote(rj.RawValue)))
+			}
+			fmt.Fprintf(out, ": %s\n", C(rj.Reason))
 		}
 	}
 	if len(r.Problems) > 0 {
