@@ -388,14 +388,26 @@ func scanFile(path string, lim Limits) (fileFacts, error) {
 var nameTail = regexp.MustCompile(`[-_. ]*(\d{4}[-_.]?\d{2}[-_.]?\d{2}|\d+)?$`)
 
 // sourceFromName derives a source name from a file name when no profile names it: hotline_20261020.csv ->
-// hotline.
-func sourceFromName(path string) string {
-	base := ScrubFileName(strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)))
+// hotline. A name that holds personal data (a phone, ID or card number, or a part that looks like a person's
+// name: 张三_20261031.csv) becomes `file-` and 12 hex digits of its keyed hash, so it is never in clear and two
+// such files are never merged into one source.
+func sourceFromName(path string, key []byte) string {
+	base := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	s := nameTail.ReplaceAllString(base, "")
 	if s == "" {
 		s = base
 	}
-	return strings.ToLower(s)
+	s = strings.ToLower(s)
+	personal := ScrubFileName(s) != s
+	for i, part := range splitNameParts(s) {
+		if i%2 == 0 && looksLikeName(part) {
+			personal = true
+		}
+	}
+	if personal {
+		return "file-" + strings.TrimPrefix(keyedID(key, s), keyedIDPrefix)[:12]
+	}
+	return s
 }
 
 // opened is a file opened and mapped, ready to land.
@@ -448,7 +460,7 @@ func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p
 	case p != nil && p.Name != "":
 		o.source = p.Name
 	default:
-		o.source = fixText(sourceFromName(path))
+		o.source = fixText(sourceFromName(path, key))
 	}
 	if p != nil {
 		switch strings.ToLower(p.Snapshot) {

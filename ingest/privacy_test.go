@@ -255,3 +255,18 @@ func TestDataRowWithoutDigitsIsNotQuoted(t *testing.T) {
 		t.Fatal("a header with one known column name is not quoted")
 	}
 }
+
+// A source named after a file name that holds personal data is a keyed name: never in clear, and two files
+// named after two customers stay two sources.
+func TestSourceFromPersonalFileName(t *testing.T) {
+	a, b := sourceFromName("/x/13812345678_20261031.csv", testKey), sourceFromName("/x/13912345678_20261031.csv", testKey)
+	if a == b || !strings.HasPrefix(a, "file-") || strings.Contains(a+b, "138") {
+		t.Fatalf("phone file names: %q %q", a, b)
+	}
+	if s := sourceFromName("/x/张三_20261031.csv", testKey); !strings.HasPrefix(s, "file-") {
+		t.Fatalf("a name as the file name: %q", s)
+	}
+	if s := sourceFromName("/x/hotline_20261031.csv", testKey); s != "hotline" {
+		t.Fatalf("an ordinary file name: %q", s)
+	}
+}
