@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
+	"complaints/catalog"
 	"complaints/warehouse"
 )
 
@@ -210,6 +211,13 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 			if err := fixAmbiguousDates(ctx, ex, batchID, st.DateOrder); err != nil {
 				return err
 			}
+			late, err := rejectLateAmbiguous(ctx, ex, q, batchID, st)
+			if err != nil {
+				return err
+			}
+			rejects = append(rejects, late...)
+			st.Accepted -= len(late)
+			st.Rejected += len(late)
 		}
 		if st.Read > 0 && float64(st.Rejected)/float64(st.Read) > maxRate {
 			return rejectRateError(st, maxRate, rejects)
@@ -480,4 +488,45 @@ type rowLoader interface {
 	load(rec arrow.RecordBatch) (int, error)
 	finish() (int, error)
 	abort()
+}
+
+// rejectLateAmbiguous takes back out of the open batch the rows whose receipt date, read only now in the file's
+// day/month order, falls after the last day the file may hold (its as-of date, else the ingest date): the
+// mapping step placed such an ambiguous date in time by its earlier reading. They become rejects like any
+// receipt after the export's date.
+func rejectLateAmbiguous(ctx context.Context, ex driver.ExecerContext, q driver.QueryerContext, batchID int64, st mapStats) ([]Reject, error) {
+	if st.Latest == "" {
+		return nil, nil
+	}
+	rows, err := q.QueryContext(ctx, `SELECT row_number, source_id, received_at FROM landed_rows
+		WHERE batch_id = ? AND substr(received_at, 1, 10) > ? ORDER BY row_number`, namedValues(batchID, st.Latest))
+	if err != nil {
+		return nil, fmt.Errorf("check ambiguous receipt dates: %w", err)
+	}
+	var out []Reject
+	vals := make([]driver.Value, 3)
+	for {
+		if err := rows.Next(vals); err != nil {
+			if err == io.EOF {
+				break
+			}
+			rows.Close()
+			return nil, fmt.Errorf("check ambiguous receipt dates: %w", err)
+		}
+		day := fmt.Sprint(vals[2])[:10]
+		msg := catalog.Msg("msg_poison_receipt_after_ingest", day, st.Latest)
+		if st.LatestIsAsOf {
+			msg = catalog.Msg("msg_poison_receipt_after_as_of", day, st.Latest)
+		}
+		out = append(out, Reject{Row: int(vals[0].(int64)), RawValue: fmt.Sprint(vals[2]), Reason: msg.Error(), Key: msg.Key,
+			sourceID: fmt.Sprint(vals[1])})
+	}
+	rows.Close()
+	if len(out) > 0 {
+		if _, err := ex.ExecContext(ctx, `DELETE FROM landed_rows WHERE batch_id = ? AND substr(received_at, 1, 10) > ?`,
+			namedValues(batchID, st.Latest)); err != nil {
+			return nil, fmt.Errorf("take late receipt dates out: %w", err)
+		}
+	}
+	return out, nil
 }

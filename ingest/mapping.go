@@ -618,6 +618,10 @@ type mapStats struct {
 	DateNote  *catalog.Message
 	// Flagged: accepted rows with row flags (invalid text replaced).
 	Flagged int
+	// Latest (YYYY-MM-DD) is the last receipt day taken, the export's as-of date when LatestIsAsOf, else the
+	// ingest date ("" when unbounded): ambiguous receipt dates are checked against it once read (land.go).
+	Latest       string
+	LatestIsAsOf bool
 }
 
 // mapWorkers is how many goroutines map rows; 0 means GOMAXPROCS.
@@ -774,6 +778,9 @@ func (m *mapper) mapTable(ctx context.Context, emit func(arrow.RecordBatch) erro
 	}
 	st.Ambiguous = m.dates.ambiguous.Load()
 	st.DateOrder, st.DateNote = decideDateOrder(m.dates, m.dateOrder())
+	if m.years != nil {
+		st.Latest, st.LatestIsAsOf = m.latest, m.latestIsAsOf
+	}
 	return st, ctx.Err()
 }
 

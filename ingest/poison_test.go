@@ -175,3 +175,33 @@ func TestAmbiguousReceiptDatesPlacedInTime(t *testing.T) {
 		t.Fatalf("%d landed receipt dates are not dates (%v)", bad, err)
 	}
 }
+
+// An ambiguous receipt date that passed by its earlier reading is rejected once the file's order reads it after
+// the export's as-of date, and the counts say so.
+func TestAmbiguousReceiptReadLateIsRejected(t *testing.T) {
+	ctx := context.Background()
+	w := openTestWarehouse(t)
+	p := writeFile(t, t.TempDir(), "hotline_20261031.csv", "工单编号,受理时间,投诉内容\n"+
+		"A1,13/10/2026,日在前\n"+
+		"A2,10/11/2026,按日在前读是11月10日\n"+
+		"A3,05/10/2026,10月5日\n"+
+		"A4,2026-10-01,正常\n")
+	opts := testOptions()
+	opts.MaxRejectRate = 0.9
+	opts.CalendarYears = calendarYears()
+	res, err := IngestFiles(ctx, w, opts, []string{p}, "")
+	if err != nil || res[0].Err != nil {
+		t.Fatalf("ingest: %+v %v", res, err)
+	}
+	r := res[0]
+	if r.Read != 4 || r.Accepted != 3 || r.Rejected != 1 || rejectKeys(r.Rejects)["msg_poison_receipt_after_as_of"] != 1 {
+		t.Fatalf("read %d = %d + %d, rejects %+v", r.Read, r.Accepted, r.Rejected, r.Rejects)
+	}
+	var landed, late, rejected, acc int
+	w.DB.QueryRow("SELECT count(*), count(*) FILTER (WHERE received_at > '2026-11') FROM landed_rows").Scan(&landed, &late)
+	w.DB.QueryRow("SELECT count(*) FROM rejects").Scan(&rejected)
+	w.DB.QueryRow("SELECT rows_accepted FROM batches").Scan(&acc)
+	if landed != 3 || late != 0 || rejected != 1 || acc != 3 {
+		t.Fatalf("warehouse: %d landed (%d late), %d rejects, batch says %d accepted", landed, late, rejected, acc)
+	}
+}
