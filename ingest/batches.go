@@ -121,8 +121,9 @@ func RemoveBatch(ctx context.Context, w *warehouse.Warehouse, id int64, opts Rem
 	if err != nil {
 		return nil, fmt.Errorf("remove batch %d: %w", id, err)
 	}
-	// the filed periods its complaints were received in: a period is written as marts.Period writes it
-	// (2026-10, 2026-Q3, 2026-H1, 2026), so each receipt date is written in the filing's kind and compared
+	// the filed periods its complaints were received in (a period is written as marts.Period writes it: 2026-10,
+	// 2026-Q3, 2026-H1, 2026, so each receipt date is written in the filing's kind and compared), and those whose
+	// filing counted one of its complaints in any figure (a complaint received in September, closed in October)
 	rows, err := tx.QueryContext(ctx, `WITH d AS (
 			SELECT DISTINCT CAST(TRY_CAST(received_at AS TIMESTAMP) AS DATE) AS d FROM landed_rows WHERE batch_id = $1)
 		SELECT DISTINCT f.period FROM filings f JOIN d ON f.period = CASE f.kind
@@ -130,6 +131,10 @@ func RemoveBatch(ctx context.Context, w *warehouse.Warehouse, id int64, opts Rem
 			WHEN 'quarter' THEN year(d.d) || '-Q' || quarter(d.d)
 			WHEN 'half' THEN year(d.d) || '-H' || CASE WHEN month(d.d) <= 6 THEN 1 ELSE 2 END
 			WHEN 'year' THEN CAST(year(d.d) AS VARCHAR) END
+		UNION
+		-- a filing that counted one of its complaints in any figure (closed or open in a later period, too)
+		SELECT DISTINCT f.period FROM filings f JOIN filing_complaints fc USING (filing_id)
+		WHERE fc.complaint_key IN (SELECT source_system || ':' || source_id FROM landed_rows WHERE batch_id = $1)
 		ORDER BY 1`, id)
 	if err != nil {
 		return nil, fmt.Errorf("remove batch %d: filings: %w", id, err)

@@ -269,3 +269,23 @@ func TestIngestTakesTheCalendarsYears(t *testing.T) {
 		t.Fatalf("calendar years %v", env.IngestOptions(false).CalendarYears)
 	}
 }
+
+// A filing that counted a batch's complaint in a later period (received in September, counted in October's
+// filing) protects the batch too, not only filings of the months its complaints were received in.
+func TestRemoveBatchRefusedWhenAFilingCountedItsComplaint(t *testing.T) {
+	ctx := context.Background()
+	env, w := poisonEnv(t, "filedlater")
+	b := ingestText(t, env, w, "hotline_20261105.csv", poisonB)
+	var key string
+	if err := w.DB.QueryRow("SELECT source_system || ':' || source_id FROM landed_rows LIMIT 1").Scan(&key); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.DB.Exec(`INSERT INTO filings VALUES (1, '2027-01', 'month', '', NULL, TIMESTAMP '2027-02-05 10:00:00', NULL, 'r.xlsx');
+		INSERT INTO filing_complaints VALUES (1, 'closed', ?, 'credit_card', 'pricing_fees', '', '', 'hotline')`, key); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ingest.RemoveBatch(ctx, w, b.BatchID, ingest.RemoveOptions{DryRun: true})
+	if !catalog.HasKey(err, "msg_poison_batch_filed") || r == nil || len(r.Filed) != 1 || r.Filed[0] != "2027-01" {
+		t.Fatalf("%+v %v", r, err)
+	}
+}
