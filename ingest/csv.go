@@ -228,7 +228,8 @@ func openCSV(ctx context.Context, in *input) (*table, error) {
 		peek, _ := br.Peek(64 << 10)
 		delim = sniffDelimiter(strings.TrimPrefix(strings.ReplaceAll(string(peek), "\r", "\n"), "\ufeff"))
 	}
-	p := &csvParser{r: br, delim: delim, maxLines: in.Limits.WithDefaults().MaxFieldLines}
+	lim := in.Limits.WithDefaults()
+	p := &csvParser{r: br, delim: delim, maxLines: lim.MaxFieldLines, maxCols: lim.MaxColumns, maxCell: lim.MaxCellBytes}
 	t := &table{Format: "csv", Encoding: enc, EncodingGuessed: ti.guessed, textLevel: ti.level, Delimiter: string(delim),
 		StrictWidth: true, next: p.record, close: closer.Close}
 	if delim == '\t' {
@@ -261,6 +262,8 @@ type csvParser struct {
 	width    int // the most fields a record had so far (capacity of the next one)
 	want     int // the header's width, once the header is known: what a whole record has
 	maxLines int // Limits.MaxFieldLines
+	maxCols  int // Limits.MaxColumns: a record is not split further than this (a line of commas costs nothing)
+	maxCell  int // Limits.MaxCellBytes: a quoted field is not collected further than this
 	back     []csvLine
 	held     []csvLine // the lines of the current record after its first
 }
@@ -387,6 +390,9 @@ func (p *csvParser) record() (rawRow, error) {
 					break quoted
 				}
 			}
+			if field.Len() > p.maxCell {
+				return rawRow{}, catalog.Errorf("msg_limits_cell_bytes", catalog.Msg("msg_limits_at_line", first.num), field.Len(), p.maxCell)
+			}
 			fields = append(fields, field.String())
 			field.Reset()
 		} else {
@@ -396,6 +402,9 @@ func (p *csvParser) record() (rawRow, error) {
 			}
 			fields = append(fields, line[i:i+j])
 			i += j
+		}
+		if len(fields) > p.maxCols {
+			return rawRow{}, catalog.Errorf("msg_limits_columns", catalog.Msg("msg_limits_at_line", first.num), len(fields), p.maxCols)
 		}
 		if i >= len(line) {
 			break
