@@ -347,18 +347,17 @@ func rejectRateError(st mapStats, maxRate float64, rejects []Reject) error {
 		if i == 3 {
 			break
 		}
-		s := fmt.Sprintf("row %d", r.Row)
+		col, raw := "", ""
 		if r.Column != "" {
-			s += " column " + quoteCell(r.Column)
+			col = " " + quoteCell(r.Column)
 		}
-		s += ": " + Scrub(r.Reason)
 		if r.RawValue != "" {
-			s += " (" + quoteCell(r.RawValue) + ")"
+			raw = " (" + quoteCell(r.RawValue) + ")"
 		}
-		ex = append(ex, s)
+		ex = append(ex, catalog.Msg("msg_ingest_reject_example", r.Row, col, Scrub(r.Reason), raw).Error())
 	}
-	return fmt.Errorf("%d of %d rows rejected (%.1f%%, more than the %.1f%% allowed), so the file was not taken: the profile is probably wrong for it (check columns, date_formats, delimiter, encoding, header_row); first rejects: %s: %w",
-		st.Rejected, st.Read, 100*float64(st.Rejected)/float64(st.Read), 100*maxRate, strings.Join(ex, "; "), errRejectRate)
+	return fmt.Errorf("%w: %w", catalog.Msg("msg_ingest_reject_rate", st.Read, st.Rejected,
+		fmt.Sprintf("%.1f", 100*float64(st.Rejected)/float64(st.Read)), fmt.Sprintf("%.1f", 100*maxRate), strings.Join(ex, "; ")), errRejectRate)
 }
 
 func namedValues(vals ...any) []driver.NamedValue {

@@ -187,22 +187,17 @@ func missingColumnsError(file string, t *table, cm columnMap, missing []string) 
 	if !looksLikeHeader(t.Header) {
 		return fmt.Errorf("%w: %w", catalog.Msg("msg_privacy_not_header", where, t.HeaderRow, len(t.Header), strings.Join(missing, ", ")), ErrMissingColumns)
 	}
-	var hints []string
+	var hints strings.Builder
 	for _, f := range missing {
 		candidates := t.Header
 		if f == "source_id" || f == "referral_ref" {
 			candidates = withoutPersonal(t.Header, t.personal)
 		}
 		if c := closestHeaders(f, candidates, 3); len(c) > 0 {
-			hints = append(hints, fmt.Sprintf("%s: closest %s", f, quoteCells(c)))
+			hints.WriteString(catalog.Msg("msg_ingest_closest", f, quoteCells(c)).Error())
 		}
 	}
-	msg := fmt.Sprintf("file %s: required column(s) %s not found in the header (row %d): %s", where, strings.Join(missing, ", "), t.HeaderRow, quoteCells(t.Header))
-	if len(hints) > 0 {
-		msg += "; " + strings.Join(hints, "; ")
-	}
-	msg += "; map them in the source profile's columns"
-	return fmt.Errorf("%s: %w", msg, ErrMissingColumns)
+	return fmt.Errorf("%w: %w", catalog.Msg("msg_ingest_missing_columns", where, strings.Join(missing, ", "), t.HeaderRow, quoteCells(t.Header), hints.String()), ErrMissingColumns)
 }
 
 // ErrMissingColumns is wrapped by the error of a file whose header lacks a required field.
@@ -376,6 +371,13 @@ func (m *mapper) reject(r rawRow, field, raw, reason string) *Reject {
 	return &Reject{Row: r.Num, Column: col, RawValue: fixText(raw), Reason: reason}
 }
 
+// rejectMsg is reject with a catalogue message as the reason (its Key kept for listing rejects by reason).
+func (m *mapper) rejectMsg(r rawRow, field, raw string, msg *catalog.Message) *Reject {
+	rej := m.reject(r, field, raw, msg.Error())
+	rej.Key = msg.Key
+	return rej
+}
+
 // placeInTime rejects a receipt date that cannot be placed in time (domain.md section 5): in a year the
 // working-day calendar does not cover, or after the export's as-of date (else the ingest date).
 func (m *mapper) placeInTime(r rawRow, raw, recvText string) *Reject {
@@ -402,9 +404,7 @@ func (m *mapper) placeInTime(r rawRow, raw, recvText string) *Reject {
 	if msg == nil {
 		return nil
 	}
-	rej := m.reject(r, "received_at", raw, msg.Error())
-	rej.Key = msg.Key
-	return rej
+	return m.rejectMsg(r, "received_at", raw, msg)
 }
 
 // mapRow returns the landing values of one row (indexed like landingColumns; "" is NULL) or a reject.
@@ -444,12 +444,12 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 	}
 	id, _ := m.at(r.Fields, fiSourceID)
 	if id == "" {
-		return m.reject(r, "source_id", id, "source_id: empty")
+		return m.rejectMsg(r, "source_id", id, catalog.Msg("msg_ingest_id_empty"))
 	}
 	recv, _ := m.at(r.Fields, fiReceivedAt)
 	recvText, ok := m.dateText(recv, m.hints["received_at"])
 	if !ok {
-		return m.reject(r, "received_at", recv, "received_at: cannot parse date")
+		return m.rejectMsg(r, "received_at", recv, catalog.Msg("msg_ingest_received_unparseable"))
 	}
 	if rej := m.placeInTime(r, recv, recvText); rej != nil {
 		return rej
