@@ -144,14 +144,4 @@ func grouped(s, sep string) bool {
 }
 
 // digits says whether s is one or more ASCII digits.
-func digits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i]) {
-			return false
-		}
-	}
-	return true
-}
+func digits(s string) bool { return s != "" && isDigits(s) }

@@ -232,9 +232,6 @@ func openCSV(ctx context.Context, in *input) (*table, error) {
 	p := &csvParser{r: br, delim: delim, maxLines: lim.MaxFieldLines, maxCols: lim.MaxColumns, maxCell: lim.MaxCellBytes}
 	t := &table{Format: "csv", Encoding: enc, EncodingGuessed: ti.guessed, textLevel: ti.level, Delimiter: string(delim),
 		StrictWidth: true, next: p.record, close: closer.Close}
-	if delim == '\t' {
-		t.Format = "csv" // tab-separated text is read by the same reader
-	}
 	if err := withHeader(t, in.Profile); err != nil {
 		closer.Close()
 		if err == io.EOF {

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -221,25 +222,16 @@ func personalFields(p *Profile, cm columnMap, kinds []string) []string {
 			out[fi] = kinds[c]
 		}
 		if p != nil {
-			if listed(p.Personal, f) {
+			if slices.Contains(p.Personal, f) {
 				if out[fi] == "" {
 					out[fi] = personalDeclared
 				}
-			} else if listed(p.NotPersonal, f) {
+			} else if slices.Contains(p.NotPersonal, f) {
 				out[fi] = personalNever
 			}
 		}
 	}
 	return out
-}
-
-func listed(list []string, f string) bool {
-	for _, x := range list {
-		if x == f {
-			return true
-		}
-	}
-	return false
 }
 
 // withoutPersonal lists the header cells whose column is not personal.
