@@ -83,7 +83,7 @@ func IngestInbox(ctx context.Context, w *warehouse.Warehouse, opts Options, dir 
 		return nil, errors.New("ingest: no warehouse")
 	}
 	if w != nil {
-		if err := CheckKey(ctx, w, opts.HMACKey, !opts.DryRun); err != nil {
+		if err := CheckKey(ctx, w, opts.HMACKey, !opts.DryRun, opts.AdoptKey); err != nil {
 			return nil, err
 		}
 	}

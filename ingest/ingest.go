@@ -52,6 +52,9 @@ type Options struct {
 	// InboxSettle is IngestInbox's wait between its two looks at each file (a file whose size or mtime changes
 	// is still being written); 0 means DefaultInboxSettle (1 s), negative means no wait (tests).
 	InboxSettle time.Duration
+	// AdoptKey records HMACKey as the key of a warehouse that holds keyed data but no key fingerprint (one built
+	// before fingerprints were stored); without it such a warehouse is refused (CheckKey).
+	AdoptKey bool
 	// Limits bound what one file may cost to read (limits.go); zero fields take DefaultLimits.
 	Limits Limits
 	// CalendarYears are the years the working-day calendar covers (the pipeline passes transform/calendar's
@@ -239,7 +242,7 @@ func run(ctx context.Context, w *warehouse.Warehouse, opts Options, jobs []job) 
 		return nil, errors.New("ingest: no warehouse")
 	}
 	if w != nil {
-		if err := CheckKey(ctx, w, opts.HMACKey, !opts.DryRun); err != nil {
+		if err := CheckKey(ctx, w, opts.HMACKey, !opts.DryRun, opts.AdoptKey); err != nil {
 			return nil, err
 		}
 	}

@@ -488,17 +488,29 @@ func ErrNoKey(env string) error {
 // CheckKey compares the key with the fingerprint the warehouse was built with, storing it first when the
 // warehouse has none and store is set (the first ingest). A different key is refused (msg_privacy_key_differs):
 // its hashes would never match the stored ones, so customers would silently stop linking. Neither key is shown.
-func CheckKey(ctx context.Context, w *warehouse.Warehouse, key []byte, store bool) error {
+// A warehouse without a fingerprint that already holds keyed data (built by a version before fingerprints) is
+// refused too (msg_privacy_key_unknown) unless adopt says the key is the one it was built with: nothing landed
+// can tell.
+func CheckKey(ctx context.Context, w *warehouse.Warehouse, key []byte, store, adopt bool) error {
 	fp := KeyFingerprint(key)
-	var have string
-	var err error
-	if store {
-		have, err = w.SetMetaOnce(ctx, keyFingerprintName, fp)
-	} else {
-		have, err = w.Meta(ctx, keyFingerprintName)
-	}
+	have, err := w.Meta(ctx, keyFingerprintName)
 	if err != nil {
 		return err
+	}
+	if have == "" && store {
+		if !adopt {
+			var keyed bool
+			if err := w.DB.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM landed_rows WHERE customer_id_key IS NOT NULL
+				OR customer_phone_key IS NOT NULL OR customer_card_key IS NOT NULL OR source_id LIKE 'k:%')`).Scan(&keyed); err != nil {
+				return err
+			}
+			if keyed {
+				return catalog.Errorf("msg_privacy_key_unknown", w.Path)
+			}
+		}
+		if have, err = w.SetMetaOnce(ctx, keyFingerprintName, fp); err != nil {
+			return err
+		}
 	}
 	if have != "" && !hmac.Equal([]byte(have), []byte(fp)) {
 		return catalog.Errorf("msg_privacy_key_differs", w.Path)

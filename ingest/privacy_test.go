@@ -270,3 +270,34 @@ func TestSourceFromPersonalFileName(t *testing.T) {
 		t.Fatalf("an ordinary file name: %q", s)
 	}
 }
+
+// A warehouse that holds hashed data but no key fingerprint (built by a version before fingerprints) is refused
+// until the user says the key is the one it was built with (AdoptKey); from then on another key is refused.
+func TestKeyOfAnOlderWarehouseIsAdoptedOnlyWhenSaid(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	w := openTestWarehouse(t)
+	a := writeFile(t, dir, "a.csv", "complaint id,received at,customer phone,narrative\nA1,2026-10-05,13812345678,x\n")
+	b := writeFile(t, dir, "b.csv", "complaint id,received at,customer phone,narrative\nB1,2026-10-06,13912345678,y\n")
+	if res, err := IngestFiles(ctx, w, testOptions(), []string{a}, ""); err != nil || res[0].Err != nil {
+		t.Fatalf("%v %+v", err, res)
+	}
+	if _, err := w.DB.Exec("DELETE FROM warehouse_meta"); err != nil { // as an older version left it
+		t.Fatal(err)
+	}
+	opts := testOptions()
+	opts.HMACKey = []byte("another key")
+	if _, err := IngestFiles(ctx, w, opts, []string{b}, ""); !catalog.HasKey(err, "msg_privacy_key_unknown") {
+		t.Fatalf("no fingerprint, hashed data, no adopt: %v", err)
+	}
+	opts = testOptions()
+	opts.AdoptKey = true
+	if res, err := IngestFiles(ctx, w, opts, []string{b}, ""); err != nil || res[0].Err != nil {
+		t.Fatalf("adopt: %v %+v", err, res)
+	}
+	opts = testOptions()
+	opts.HMACKey = []byte("another key")
+	if _, err := IngestFiles(ctx, w, opts, []string{b}, ""); !catalog.HasKey(err, "msg_privacy_key_differs") {
+		t.Fatalf("after adopting, another key: %v", err)
+	}
+}

@@ -47,6 +47,8 @@ type RunOptions struct {
 	SkipIngest bool
 	// RecordFiling stores the report's figures as filed (as `report --record-filing`).
 	RecordFiling bool
+	// AdoptKey: as `ingest --adopt-key` (ingest.Options.AdoptKey).
+	AdoptKey bool
 }
 
 // Run ingests, normalises, and writes the report and the dashboard for a period. Files that fail are listed in
@@ -56,6 +58,7 @@ func (e *Env) Run(ctx context.Context, w *warehouse.Warehouse, o RunOptions) (*S
 	var ingestErr error
 	if !o.SkipIngest {
 		opts := e.IngestOptions(false)
+		opts.AdoptKey = o.AdoptKey
 		var err error
 		if len(o.Files) > 0 {
 			s.Files, err = ingest.IngestFiles(ctx, w, opts, o.Files, "")

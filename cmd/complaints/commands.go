@@ -23,6 +23,7 @@ func newIngestCmd(g *globals) *cobra.Command {
 	var dryRun bool
 	var maxRejectRate float64
 	var inbox string
+	var adoptKey bool
 	c := &cobra.Command{
 		Use:   "ingest [FILE...]",
 		Short: "Land export files in the warehouse (every configured source when no file is given)",
@@ -42,6 +43,7 @@ shows read = accepted + rejected for every file.`,
 			}
 			defer w.Close()
 			opts := env.IngestOptions(dryRun)
+			opts.AdoptKey = adoptKey
 			if cmd.Flags().Changed("max-reject-rate") {
 				if maxRejectRate < 0 || maxRejectRate > 1 {
 					return usageError{fmt.Errorf("--max-reject-rate %v: use a number from 0 to 1", maxRejectRate)}
@@ -71,6 +73,7 @@ shows read = accepted + rejected for every file.`,
 	}
 	c.Flags().StringVar(&profile, "profile", "", "source profile to read the files with (default: the profile whose glob matches)")
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "read and report without landing anything")
+	c.Flags().BoolVar(&adoptKey, "adopt-key", false, "record the privacy key as this warehouse's when it holds hashed data but no key fingerprint (built by an earlier version); only with the key it was built with")
 	c.Flags().StringVar(&inbox, "inbox", "", "take every new file dropped in DIR; landed ones move to DIR/done, failed ones to DIR/failed with a .reason.txt")
 	c.Flags().Float64Var(&maxRejectRate, "max-reject-rate", 0.2, "a file rejecting more than this share of its rows is not taken at all (config: ingest.max_reject_rate)")
 	return c
@@ -252,6 +255,7 @@ complaints (with --map, a China map). It opens from a shared drive or an e-mail 
 
 func newRunCmd(g *globals) *cobra.Command {
 	var period, lang string
+	var adoptKey bool
 	var record bool
 	c := &cobra.Command{
 		Use:   "run [FILE...]",
@@ -280,7 +284,7 @@ previous month, so a monthly cron line needs no date. The exit code is non-zero 
 				return err
 			}
 			defer w.Close()
-			s, err := env.Run(cmd.Context(), w, pipeline.RunOptions{Period: period, Files: args, Lang: lang, RecordFiling: record})
+			s, err := env.Run(cmd.Context(), w, pipeline.RunOptions{Period: period, Files: args, Lang: lang, RecordFiling: record, AdoptKey: adoptKey})
 			pipeline.PrintSummary(cmd.OutOrStdout(), s)
 			return err
 		},
@@ -288,6 +292,7 @@ previous month, so a monthly cron line needs no date. The exit code is non-zero 
 	c.Flags().StringVar(&period, "period", "", "month to report, YYYY-MM (default: the previous month)")
 	c.Flags().StringVar(&lang, "lang", "", "zh or en (default: the config's language)")
 	c.Flags().BoolVar(&record, "record-filing", false, "store the workbook's figures as filed; later workbooks of the period show what changed")
+	c.Flags().BoolVar(&adoptKey, "adopt-key", false, "as ingest --adopt-key: record the privacy key of a warehouse built before key fingerprints")
 	return c
 }
 
