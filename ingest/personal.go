@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"io"
 	"log/slog"
 	"slices"
 	"strings"
@@ -55,22 +54,7 @@ func sampleColumns(t *table) []string {
 		}
 		buf = append(buf, r)
 	}
-	inner := t.next
-	t.next = func() (rawRow, error) {
-		if len(buf) > 0 {
-			r := buf[0]
-			buf = buf[1:]
-			return r, nil
-		}
-		if stop != nil {
-			err := stop
-			if err != io.EOF {
-				stop = nil // an error is yielded once, as the reader would have
-			}
-			return rawRow{}, err
-		}
-		return inner()
-	}
+	t.replay(buf, stop)
 	kinds := make([]string, len(t.Header))
 	for c := range t.Header {
 		var n, phones, ids, cards int

@@ -257,16 +257,29 @@ func withHeader(t *table, p *Profile) error {
 		return err
 	}
 	t.Header, t.HeaderRow, t.Titles = header, hr, titles
+	t.replay(rest, nil)
+	return nil
+}
+
+// replay makes t yield rows first (rows read ahead), then stop (the error met reading them: io.EOF stays, any
+// other error is yielded once, as the reader would have), then the rest of its rows.
+func (t *table) replay(rows []rawRow, stop error) {
 	inner := t.next
 	t.next = func() (rawRow, error) {
-		if len(rest) > 0 {
-			r := rest[0]
-			rest = rest[1:]
+		if len(rows) > 0 {
+			r := rows[0]
+			rows = rows[1:]
 			return r, nil
+		}
+		if stop != nil {
+			err := stop
+			if err != io.EOF {
+				stop = nil
+			}
+			return rawRow{}, err
 		}
 		return inner()
 	}
-	return nil
 }
 
 // secondHeaderLine says whether lower continues the header upper: it repeats some of upper's cells in the

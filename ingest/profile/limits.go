@@ -44,32 +44,19 @@ var DefaultLimits = Limits{
 // WithDefaults fills zero fields from DefaultLimits.
 func (l Limits) WithDefaults() Limits {
 	d := DefaultLimits
-	if l.MaxFileBytes > 0 {
-		d.MaxFileBytes = l.MaxFileBytes
+	return Limits{
+		MaxFileBytes: or(l.MaxFileBytes, d.MaxFileBytes), MaxPartBytes: or(l.MaxPartBytes, d.MaxPartBytes),
+		MaxPartRatio: or(l.MaxPartRatio, d.MaxPartRatio), MaxRows: or(l.MaxRows, d.MaxRows),
+		MaxMergeCells: or(l.MaxMergeCells, d.MaxMergeCells), MaxCellBytes: or(l.MaxCellBytes, d.MaxCellBytes),
+		MaxColumns: or(l.MaxColumns, d.MaxColumns), MaxJSONDepth: or(l.MaxJSONDepth, d.MaxJSONDepth),
+		MaxFieldLines: or(l.MaxFieldLines, d.MaxFieldLines),
 	}
-	if l.MaxPartBytes > 0 {
-		d.MaxPartBytes = l.MaxPartBytes
-	}
-	if l.MaxPartRatio > 0 {
-		d.MaxPartRatio = l.MaxPartRatio
-	}
-	if l.MaxRows > 0 {
-		d.MaxRows = l.MaxRows
-	}
-	if l.MaxMergeCells > 0 {
-		d.MaxMergeCells = l.MaxMergeCells
-	}
-	if l.MaxCellBytes > 0 {
-		d.MaxCellBytes = l.MaxCellBytes
-	}
-	if l.MaxColumns > 0 {
-		d.MaxColumns = l.MaxColumns
-	}
-	if l.MaxJSONDepth > 0 {
-		d.MaxJSONDepth = l.MaxJSONDepth
-	}
-	if l.MaxFieldLines > 0 {
-		d.MaxFieldLines = l.MaxFieldLines
+}
+
+// or is v when it is set (positive), else d.
+func or[T int | int64](v, d T) T {
+	if v > 0 {
+		return v
 	}
 	return d
 }
