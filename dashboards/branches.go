@@ -8,20 +8,21 @@ import (
 	"strings"
 
 	"complaints/catalog"
-	"complaints/reports/marts"
-	"complaints/transform/rootcause"
+	"complaints/readmodel"
+	"complaints/rootcause"
+	rcrender "complaints/rootcause/render"
 )
 
 // branchNames shows branches by name: with a branch master (the config's branches file) the marts hold the
 // master's codes, and every label of the page is the unit's name, falling back to the code when the master has no
 // name; without a master the marts hold the exported text, shown as it is.
 type branchNames struct {
-	units []marts.DashBranchUnit
+	units []readmodel.DashBranchUnit
 	name  map[string]string // code -> name
 }
 
 func loadBranchNames(ctx context.Context, db *sql.DB) (branchNames, error) {
-	units, err := marts.DashBranchUnits(ctx, db)
+	units, err := readmodel.DashBranchUnits(ctx, db)
 	if err != nil {
 		return branchNames{}, err
 	}
@@ -82,7 +83,7 @@ func (b branchNames) keyLabel(k rootcause.Key, lang string) string {
 		parts[0] = b.label(parts[0], lang)
 		k.Parts = parts
 	}
-	return rootcause.KeyLabel(k, lang)
+	return rcrender.KeyLabel(k, lang)
 }
 
 // resolveActions lets a remediation file name a branch by its name or alias: findings carry the master's code.

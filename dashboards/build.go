@@ -11,8 +11,8 @@ import (
 
 	"complaints/catalog"
 	"complaints/internal/atomicfile"
-	"complaints/reports/marts"
-	"complaints/transform/rootcause"
+	"complaints/readmodel"
+	"complaints/rootcause"
 	"complaints/warehouse"
 )
 
@@ -42,7 +42,7 @@ type Options struct {
 	// having no action.
 	RemediationFile string
 	// Customers are the config's personal-customer denominators: with them, the control chart is a u-chart of
-	// complaints per 10,000 customers (transform/rootcause decides per series).
+	// complaints per 10,000 customers (rootcause decides per series).
 	Customers rootcause.Customers
 	// OnTimeTarget is the on-time rate drawn as the target line, a fraction (0.95 when 0).
 	OnTimeTarget float64
@@ -65,21 +65,21 @@ const topBranches = 20
 // data is everything read from the marts for one page. On a branch page cats holds received only (from
 // mart_dimension_month) and months and repeats are nil.
 type data struct {
-	from, to    marts.Month
+	from, to    readmodel.Month
 	branch      *string
-	cats        marts.CategoryMonths
+	cats        readmodel.CategoryMonths
 	causes      map[string]int64 // received by cause over from..to
-	months      map[marts.Month]marts.DashMonthFigures
-	repeats     map[marts.Month]marts.DashRepeatFigures
-	catCause    []marts.DashDimensionSum // business_category, cause
-	flow        []marts.DashDimensionSum // intake_channel, business_category, cause
-	branchCau   []marts.DashDimensionSum // branch, cause
-	provinces   []marts.DashDimensionSum // province
+	months      map[readmodel.Month]readmodel.DashMonthFigures
+	repeats     map[readmodel.Month]readmodel.DashRepeatFigures
+	catCause    []readmodel.DashDimensionSum // business_category, cause
+	flow        []readmodel.DashDimensionSum // intake_channel, business_category, cause
+	branchCau   []readmodel.DashDimensionSum // branch, cause
+	provinces   []readmodel.DashDimensionSum // province
 	asOf        string
 	findings    *rootcause.Findings // the last month's root causes (bank-wide pages only)
 	names       branchNames         // branch codes -> names (branch master)
 	remediation string              // base name of the remediation file applied to findings, "" for none
-	scope       marts.Scope
+	scope       readmodel.Scope
 }
 
 // Write writes the dashboard for the months From..To.
@@ -120,7 +120,7 @@ func Write(ctx context.Context, db *sql.DB, opts Options) error {
 	return atomicfile.Write(opts.Out, page)
 }
 
-func load(ctx context.Context, db *sql.DB, opts Options, from, to marts.Month) (*data, error) {
+func load(ctx context.Context, db *sql.DB, opts Options, from, to readmodel.Month) (*data, error) {
 	d := &data{from: from, to: to}
 	// The last month's MoM and YoY need the 12 months before it too.
 	early := min(from, to-12)
@@ -133,7 +133,7 @@ func load(ctx context.Context, db *sql.DB, opts Options, from, to marts.Month) (
 		if err != nil {
 			return nil, err
 		}
-		ok, err := marts.DashBranchExists(ctx, db, b)
+		ok, err := readmodel.DashBranchExists(ctx, db, b)
 		if err != nil {
 			return nil, err
 		}
@@ -141,22 +141,22 @@ func load(ctx context.Context, db *sql.DB, opts Options, from, to marts.Month) (
 			return nil, fmt.Errorf("branch %q has no rows in mart_dimension_month", opts.Branch)
 		}
 		d.branch = &b
-		rows, err := marts.DashSumDimensions(ctx, db, early, to, d.branch, "month", "business_category")
+		rows, err := readmodel.DashSumDimensions(ctx, db, early, to, d.branch, "month", "business_category")
 		if err != nil {
 			return nil, err
 		}
-		d.cats = marts.CategoryMonths{}
+		d.cats = readmodel.CategoryMonths{}
 		for _, r := range rows {
-			m, err := marts.ParseMonth(r.Keys[0])
+			m, err := readmodel.ParseMonth(r.Keys[0])
 			if err != nil {
 				return nil, err
 			}
 			if d.cats[m] == nil {
-				d.cats[m] = map[string]marts.CategoryFigures{}
+				d.cats[m] = map[string]readmodel.CategoryFigures{}
 			}
-			d.cats[m][r.Keys[1]] = marts.CategoryFigures{Received: r.Received}
+			d.cats[m][r.Keys[1]] = readmodel.CategoryFigures{Received: r.Received}
 		}
-		causes, err := marts.DashSumDimensions(ctx, db, from, to, d.branch, "cause")
+		causes, err := readmodel.DashSumDimensions(ctx, db, from, to, d.branch, "cause")
 		if err != nil {
 			return nil, err
 		}
@@ -165,18 +165,18 @@ func load(ctx context.Context, db *sql.DB, opts Options, from, to marts.Month) (
 			d.causes[r.Keys[0]] += r.Received
 		}
 	} else {
-		if d.cats, err = marts.LoadCategoryMonths(ctx, db, early, to); err != nil {
+		if d.cats, err = readmodel.LoadCategoryMonths(ctx, db, early, to); err != nil {
 			return nil, err
 		}
-		causes, err := marts.LoadCauseMonths(ctx, db, from, to)
+		causes, err := readmodel.LoadCauseMonths(ctx, db, from, to)
 		if err != nil {
 			return nil, err
 		}
 		d.causes = causes.Sum(from, to)
-		if d.months, err = marts.LoadDashMonthFigures(ctx, db, early, to); err != nil {
+		if d.months, err = readmodel.LoadDashMonthFigures(ctx, db, early, to); err != nil {
 			return nil, err
 		}
-		if d.repeats, err = marts.LoadDashRepeats(ctx, db, from, to); err != nil {
+		if d.repeats, err = readmodel.LoadDashRepeats(ctx, db, from, to); err != nil {
 			return nil, err
 		}
 		if d.findings, err = rootcause.Analyze(ctx, db, rootcause.Options{Period: to.String(), Customers: opts.Customers}); err != nil {
@@ -192,27 +192,27 @@ func load(ctx context.Context, db *sql.DB, opts Options, from, to marts.Month) (
 			d.remediation = filepath.Base(opts.RemediationFile)
 		}
 	}
-	if d.catCause, err = marts.DashSumDimensions(ctx, db, from, to, d.branch, "business_category", "cause"); err != nil {
+	if d.catCause, err = readmodel.DashSumDimensions(ctx, db, from, to, d.branch, "business_category", "cause"); err != nil {
 		return nil, err
 	}
-	if d.flow, err = marts.DashSumDimensions(ctx, db, from, to, d.branch, "intake_channel", "business_category", "cause"); err != nil {
+	if d.flow, err = readmodel.DashSumDimensions(ctx, db, from, to, d.branch, "intake_channel", "business_category", "cause"); err != nil {
 		return nil, err
 	}
-	if d.branchCau, err = marts.DashSumDimensions(ctx, db, from, to, d.branch, "branch", "cause"); err != nil {
+	if d.branchCau, err = readmodel.DashSumDimensions(ctx, db, from, to, d.branch, "branch", "cause"); err != nil {
 		return nil, err
 	}
-	if d.provinces, err = marts.DashSumDimensions(ctx, db, from, to, d.branch, "province"); err != nil {
+	if d.provinces, err = readmodel.DashSumDimensions(ctx, db, from, to, d.branch, "province"); err != nil {
 		return nil, err
 	}
 	d.asOf = opts.AsOf
-	if d.scope, err = marts.LoadScope(ctx, db); err != nil { // a scoped copy (--as-of, --branch) says what it holds
+	if d.scope, err = readmodel.LoadScope(ctx, db); err != nil { // a scoped copy (--as-of, --branch) says what it holds
 		return nil, err
 	}
 	if d.asOf == "" && d.scope.AsOf != "" {
 		d.asOf = d.scope.AsOf + " " + catalog.Text("scope_end_of_day", opts.Lang)
 	}
 	if d.asOf == "" {
-		batches, err := marts.LoadBatches(ctx, db)
+		batches, err := readmodel.LoadBatches(ctx, db)
 		if err != nil {
 			return nil, err
 		}
@@ -229,9 +229,9 @@ func load(ctx context.Context, db *sql.DB, opts Options, from, to marts.Month) (
 	return d, nil
 }
 
-func monthRange(ctx context.Context, db *sql.DB, fromText, toText string) (from, to marts.Month, err error) {
+func monthRange(ctx context.Context, db *sql.DB, fromText, toText string) (from, to readmodel.Month, err error) {
 	if toText == "" {
-		latest, ok, err := marts.LatestMonth(ctx, db)
+		latest, ok, err := readmodel.LatestMonth(ctx, db)
 		if err != nil {
 			return 0, 0, err
 		}
@@ -239,12 +239,12 @@ func monthRange(ctx context.Context, db *sql.DB, fromText, toText string) (from,
 			return 0, 0, errors.New("mart_category_month is empty: ingest and normalise first, or give --to")
 		}
 		to = latest
-	} else if to, err = marts.ParseMonth(toText); err != nil {
+	} else if to, err = readmodel.ParseMonth(toText); err != nil {
 		return 0, 0, fmt.Errorf("--to: %w", err)
 	}
 	if fromText == "" {
 		from = to - DefaultMonths + 1
-	} else if from, err = marts.ParseMonth(fromText); err != nil {
+	} else if from, err = readmodel.ParseMonth(fromText); err != nil {
 		return 0, 0, fmt.Errorf("--from: %w", err)
 	}
 	if from > to {
@@ -414,7 +414,7 @@ func kpis(lang string, d *data) []kpi {
 		return kpi{Label: t(key) + suffix, Value: strconv.FormatInt(cur, 10),
 			MoMLabel: t("mom"), MoM: pctChange(lang, cur, prev), YoYLabel: t("yoy"), YoY: pctChange(lang, cur, yago)}
 	}
-	rate := func(key string, f func(marts.DashMonthFigures) (num, den int64)) kpi {
+	rate := func(key string, f func(readmodel.DashMonthFigures) (num, den int64)) kpi {
 		cur, ok := ratio(f(d.months[to]))
 		prev, okPrev := ratio(f(d.months[to-1]))
 		yago, okYago := ratio(f(d.months[to-12]))
@@ -431,26 +431,26 @@ func kpis(lang string, d *data) []kpi {
 		return k
 	}
 	if d.months == nil {
-		last := marts.Period{Kind: marts.Monthly, Start: to, Len: 1}
+		last := readmodel.Period{Kind: readmodel.Monthly, Start: to, Len: 1}
 		cur, prev, yago := d.cats.Total(last), d.cats.Total(last.Previous()), d.cats.Total(last.YearEarlier())
 		return []kpi{count("received", cur.Received, prev.Received, yago.Received)}
 	}
-	m := func(o marts.Month) marts.DashMonthFigures { return d.months[o] }
+	m := func(o readmodel.Month) readmodel.DashMonthFigures { return d.months[o] }
 	return []kpi{
 		count("received", m(to).Received, m(to-1).Received, m(to-12).Received),
 		count("received_regulator", m(to).ReceivedRegulator, m(to-1).ReceivedRegulator, m(to-12).ReceivedRegulator),
 		count("closed", m(to).Closed, m(to-1).Closed, m(to-12).Closed),
-		rate("dash_ontime_regulatory", func(f marts.DashMonthFigures) (int64, int64) { return f.RegulatoryOnTime, f.RegulatoryKnown }),
-		rate("dash_ontime_internal", func(f marts.DashMonthFigures) (int64, int64) { return f.InternalOnTime, f.InternalKnown }),
+		rate("dash_ontime_regulatory", func(f readmodel.DashMonthFigures) (int64, int64) { return f.RegulatoryOnTime, f.RegulatoryKnown }),
+		rate("dash_ontime_internal", func(f readmodel.DashMonthFigures) (int64, int64) { return f.InternalOnTime, f.InternalKnown }),
 		count("dash_overdue_at_end", m(to).OverdueAtEnd, m(to-1).OverdueAtEnd, m(to-12).OverdueAtEnd),
-		rate("dash_satisfaction_rate", func(f marts.DashMonthFigures) (int64, int64) { return f.Satisfied, f.SatisfactionRecorded }),
+		rate("dash_satisfaction_rate", func(f readmodel.DashMonthFigures) (int64, int64) { return f.Satisfied, f.SatisfactionRecorded }),
 	}
 }
 
-func ratio(num, den int64) (float64, bool) { return marts.Share(num, den) }
+func ratio(num, den int64) (float64, bool) { return readmodel.Share(num, den) }
 
 func pctChange(lang string, cur, base int64) string {
-	if r, ok := marts.Change(cur, base); ok {
+	if r, ok := readmodel.Change(cur, base); ok {
 		return signed(r*100) + "%"
 	}
 	return catalog.Text("no_base", lang)

@@ -6,7 +6,7 @@ import (
 	"strconv"
 
 	"complaints/catalog"
-	"complaints/reports/marts"
+	"complaints/readmodel"
 )
 
 // The charts of the root-cause, timeliness, geography and recurring sections. Each returns an ECharts option as
@@ -15,7 +15,7 @@ import (
 
 func roundTo1(x float64) float64 { return math.Round(x*10) / 10 }
 
-func rangeText(from, to marts.Month) string { return from.String() + " – " + to.String() }
+func rangeText(from, to readmodel.Month) string { return from.String() + " – " + to.String() }
 
 func baseOption(lang, id, title, subtext string) map[string]any {
 	return map[string]any{
@@ -51,7 +51,7 @@ func rank(dim string, sums map[string]int64, lastCode string) []ranked {
 		if (out[i].code == lastCode) != (out[j].code == lastCode) {
 			return out[j].code == lastCode
 		}
-		ii, jj := marts.CatalogueIndex(dim, out[i].code, unknown), marts.CatalogueIndex(dim, out[j].code, unknown)
+		ii, jj := readmodel.CatalogueIndex(dim, out[i].code, unknown), readmodel.CatalogueIndex(dim, out[j].code, unknown)
 		if ii != jj {
 			return ii < jj
 		}
@@ -61,7 +61,7 @@ func rank(dim string, sums map[string]int64, lastCode string) []ranked {
 }
 
 // treemapChart nests causes in business categories, each area the complaints received over the range.
-func treemapChart(lang string, from, to marts.Month, rows []marts.DashDimensionSum, col colours) map[string]any {
+func treemapChart(lang string, from, to readmodel.Month, rows []readmodel.DashDimensionSum, col colours) map[string]any {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	byCat := map[string]int64{}
 	byPair := map[string]map[string]int64{}
@@ -103,7 +103,7 @@ func treemapChart(lang string, from, to marts.Month, rows []marts.DashDimensionS
 // sankeyChart flows from intake channel to business category to cause. Node names must be unique across the
 // three columns, so a label that two dimensions share (其他, or an unknown code used in both) carries its
 // dimension's name.
-func sankeyChart(lang string, from, to marts.Month, rows []marts.DashDimensionSum, col colours) map[string]any {
+func sankeyChart(lang string, from, to readmodel.Month, rows []readmodel.DashDimensionSum, col colours) map[string]any {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	dims := []string{"intake_channel", "business_category", "cause"}
 	sums := make([]map[string]int64, 3)
@@ -180,7 +180,7 @@ func sankeyChart(lang string, from, to marts.Month, rows []marts.DashDimensionSu
 }
 
 // heatmapChart crosses the top branches (by received) with causes.
-func heatmapChart(lang, title string, from, to marts.Month, rows []marts.DashDimensionSum, names branchNames) (map[string]any, table) {
+func heatmapChart(lang, title string, from, to readmodel.Month, rows []readmodel.DashDimensionSum, names branchNames) (map[string]any, table) {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	byBranch, byCause := map[string]int64{}, map[string]int64{}
 	cell := map[[2]string]int64{}
@@ -255,7 +255,7 @@ func rankBranches(sums map[string]int64) []ranked {
 	return out
 }
 
-func monthsOf(from, to marts.Month) []string {
+func monthsOf(from, to readmodel.Month) []string {
 	var out []string
 	for m := from; m <= to; m++ {
 		out = append(out, m.String())
@@ -264,7 +264,7 @@ func monthsOf(from, to marts.Month) []string {
 }
 
 // bandsChart shows complaints closed over the range in the four handling-day bands.
-func bandsChart(lang string, from, to marts.Month, months map[marts.Month]marts.DashMonthFigures) (map[string]any, table) {
+func bandsChart(lang string, from, to readmodel.Month, months map[readmodel.Month]readmodel.DashMonthFigures) (map[string]any, table) {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	var b [4]int64
 	for m := from; m <= to; m++ {
@@ -283,7 +283,7 @@ func bandsChart(lang string, from, to marts.Month, months map[marts.Month]marts.
 		names = append(names, t(k))
 		data = append(data, map[string]any{"value": b[i], "itemStyle": map[string]any{"color": bandColours[i]}})
 		share := t("no_base")
-		if r, ok := marts.Share(b[i], total); ok {
+		if r, ok := readmodel.Share(b[i], total); ok {
 			share = formatPct(r)
 		}
 		tbl.Rows = append(tbl.Rows, []string{t(k), strconv.FormatInt(b[i], 10), share})
@@ -300,7 +300,7 @@ func bandsChart(lang string, from, to marts.Month, months map[marts.Month]marts.
 }
 
 // onTimeChart draws the monthly on-time rates on both clocks against the target.
-func onTimeChart(lang string, from, to marts.Month, months map[marts.Month]marts.DashMonthFigures, target float64) (map[string]any, table) {
+func onTimeChart(lang string, from, to readmodel.Month, months map[readmodel.Month]readmodel.DashMonthFigures, target float64) (map[string]any, table) {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	var reg, inn []*float64
 	tbl := table{Header: []string{t("month"), t("closed"), t("dash_ontime_regulatory"), t("dash_ontime_internal")}}
@@ -340,7 +340,7 @@ func onTimeChart(lang string, from, to marts.Month, months map[marts.Month]marts
 }
 
 // overdueChart shows overdue (and open) complaints at each month's end.
-func overdueChart(lang string, from, to marts.Month, months map[marts.Month]marts.DashMonthFigures) (map[string]any, table) {
+func overdueChart(lang string, from, to readmodel.Month, months map[readmodel.Month]readmodel.DashMonthFigures) (map[string]any, table) {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	var overdue, open []int64
 	tbl := table{Header: []string{t("month"), t("dash_overdue_at_end"), t("dash_open_at_end")}}
@@ -365,7 +365,7 @@ func overdueChart(lang string, from, to marts.Month, months map[marts.Month]mart
 }
 
 // provinceChart ranks provinces by complaints received over the range.
-func provinceChart(lang string, from, to marts.Month, rows []marts.DashDimensionSum) (map[string]any, table) {
+func provinceChart(lang string, from, to readmodel.Month, rows []readmodel.DashDimensionSum) (map[string]any, table) {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	sums := map[string]int64{}
 	var total int64
@@ -380,7 +380,7 @@ func provinceChart(lang string, from, to marts.Month, rows []marts.DashDimension
 		name := provinceLabel(r.code, lang)
 		names = append(names, name)
 		data = append(data, r.n)
-		share, _ := marts.Share(r.n, total)
+		share, _ := readmodel.Share(r.n, total)
 		tbl.Rows = append(tbl.Rows, []string{name, strconv.FormatInt(r.n, 10), formatPct(share)})
 	}
 	opt := baseOption(lang, "provinces", t("dash_province_title"), rangeText(from, to))
@@ -394,7 +394,7 @@ func provinceChart(lang string, from, to marts.Month, rows []marts.DashDimension
 }
 
 // repeatsChart shows repeat complainants and their complaints per month, and those complaints' share of received.
-func repeatsChart(lang string, from, to marts.Month, repeats map[marts.Month]marts.DashRepeatFigures) (map[string]any, table) {
+func repeatsChart(lang string, from, to readmodel.Month, repeats map[readmodel.Month]readmodel.DashRepeatFigures) (map[string]any, table) {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	var customers, complaints []int64
 	var share []*float64

@@ -2,7 +2,7 @@ package dashboards
 
 import (
 	"complaints/catalog"
-	"complaints/reports/marts"
+	"complaints/readmodel"
 )
 
 // The China map (`--map`): china.js of npm echarts@4.9.0 registers the map "china", whose 34 regions are named by
@@ -39,7 +39,7 @@ func mapRegion(province string) (string, bool) {
 // catalogue is in the data (0 where none was received) so that the tooltip never reads NaN; a series nameMap shows
 // the regions by the page's province labels (广东省 / Guangdong) rather than china.js's short forms. Complaints
 // with no province, or one the catalogue does not know, are not on the map (the ranked chart beside it lists them).
-func mapChart(lang string, from, to marts.Month, rows []marts.DashDimensionSum) map[string]any {
+func mapChart(lang string, from, to readmodel.Month, rows []readmodel.DashDimensionSum) map[string]any {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	sums := map[string]int64{}
 	for _, r := range rows {

@@ -4,7 +4,7 @@ import (
 	"sort"
 
 	"complaints/catalog"
-	"complaints/reports/marts"
+	"complaints/readmodel"
 )
 
 // palette gives each business category a fixed colour by its position in the catalogue, so a category has the
@@ -94,7 +94,7 @@ func (c colours) of(dim, code string) string {
 	case "intake_channel":
 		pal = channelPalette
 	}
-	return pal[marts.CatalogueIndex(dim, code, c.unknown[dim])%len(pal)]
+	return pal[readmodel.CatalogueIndex(dim, code, c.unknown[dim])%len(pal)]
 }
 
 func (c colours) category(code string) string { return c.of("business_category", code) }

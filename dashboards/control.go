@@ -5,12 +5,12 @@ import (
 	"strings"
 
 	"complaints/catalog"
-	"complaints/transform/rootcause"
+	"complaints/rootcause"
 )
 
 // controlChart draws the c-chart of the series the root-cause analytics rank first for the last month (a
 // flagged series when there is one): monthly counts against the baseline centre line and 3-sigma limits, the
-// points beyond the limits in red. The statistics come from transform/rootcause; this only draws them.
+// points beyond the limits in red. The statistics come from rootcause; this only draws them.
 func controlChart(lang string, f *rootcause.Findings, names branchNames) (map[string]any, table, bool) {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	var c *rootcause.Chart

@@ -3,7 +3,7 @@ package dashboards
 import (
 	"testing"
 
-	"complaints/transform/rootcause"
+	"complaints/rootcause"
 )
 
 // TestControlChartDrawsTheFindings: the c-chart shows the counts of the first non-sparse series, its centre line

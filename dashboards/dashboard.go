@@ -10,7 +10,7 @@ import (
 	"strconv"
 
 	"complaints/catalog"
-	"complaints/reports/marts"
+	"complaints/readmodel"
 )
 
 func toolbox(name string) map[string]any {
@@ -19,10 +19,10 @@ func toolbox(name string) map[string]any {
 
 // categoryCodes lists the business categories to chart in catalogue order (unknown codes after), leaving out those
 // with nothing in the months shown.
-func categoryCodes(cats marts.CategoryMonths, from, to marts.Month) []string {
-	all := marts.Period{Kind: marts.Monthly, Start: from, Len: int(to-from) + 1}
+func categoryCodes(cats readmodel.CategoryMonths, from, to readmodel.Month) []string {
+	all := readmodel.Period{Kind: readmodel.Monthly, Start: from, Len: int(to-from) + 1}
 	sums := cats.Sum(all)
-	codes := marts.OrderCodes("business_category", cats.Codes(), func(string) bool { return true })
+	codes := readmodel.OrderCodes("business_category", cats.Codes(), func(string) bool { return true })
 	var kept []string
 	for _, c := range codes {
 		if sums[c].Received != 0 {
@@ -34,7 +34,7 @@ func categoryCodes(cats marts.CategoryMonths, from, to marts.Month) []string {
 
 // trendChart stacks received by business category per month; the closed line only where the page has closed
 // in the month (not on a branch page).
-func trendChart(lang string, from, to marts.Month, cats marts.CategoryMonths, col colours, withClosed bool) (map[string]any, table) {
+func trendChart(lang string, from, to readmodel.Month, cats readmodel.CategoryMonths, col colours, withClosed bool) (map[string]any, table) {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	var months []string
 	for m := from; m <= to; m++ {
@@ -60,7 +60,7 @@ func trendChart(lang string, from, to marts.Month, cats marts.CategoryMonths, co
 	}
 	totals, closed := make([]int64, 0, len(months)), make([]int64, 0, len(months))
 	for m := from; m <= to; m++ {
-		tot := cats.Total(marts.Period{Kind: marts.Monthly, Start: m, Len: 1})
+		tot := cats.Total(readmodel.Period{Kind: readmodel.Monthly, Start: m, Len: 1})
 		totals = append(totals, tot.Received)
 		closed = append(closed, tot.Closed)
 		row := []string{m.String(), strconv.FormatInt(tot.Received, 10)}
@@ -92,7 +92,7 @@ func trendChart(lang string, from, to marts.Month, cats marts.CategoryMonths, co
 	return opt, tbl
 }
 
-func categoryChart(lang string, to marts.Month, cats marts.CategoryMonths, col colours) map[string]any {
+func categoryChart(lang string, to readmodel.Month, cats readmodel.CategoryMonths, col colours) map[string]any {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	codes := categoryCodes(cats, to, to)
 	colour := col.category
@@ -139,7 +139,7 @@ func paretoCauses(sums map[string]int64) (list []cause, total int64, vitalFew in
 		if list[i].Count != list[j].Count {
 			return list[i].Count > list[j].Count
 		}
-		ii, jj := marts.CatalogueIndex("cause", list[i].Code, unknown), marts.CatalogueIndex("cause", list[j].Code, unknown)
+		ii, jj := readmodel.CatalogueIndex("cause", list[i].Code, unknown), readmodel.CatalogueIndex("cause", list[j].Code, unknown)
 		if ii != jj {
 			return ii < jj
 		}
@@ -155,7 +155,7 @@ func paretoCauses(sums map[string]int64) (list []cause, total int64, vitalFew in
 	return list, total, len(list)
 }
 
-func paretoChart(lang string, from, to marts.Month, sums map[string]int64) (map[string]any, table) {
+func paretoChart(lang string, from, to readmodel.Month, sums map[string]int64) (map[string]any, table) {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	list, total, vital := paretoCauses(sums)
 	tbl := table{Header: []string{t("cause"), t("received"), t("share_of_received"), t("cumulative_share"), t("vital_few")}}

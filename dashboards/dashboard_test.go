@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"complaints/reports/marts/martstest"
+	"complaints/readmodel/readmodeltest"
 )
 
 const (
@@ -38,21 +38,21 @@ var causeTotals = []struct {
 
 func seed(t *testing.T) *sql.DB {
 	t.Helper()
-	db := martstest.Open(t)
+	db := readmodeltest.Open(t)
 	for i, m := range months {
-		martstest.Category(t, db, m, "loans", loansReceived[i], 0, 0, closedLoans[i])
-		martstest.Category(t, db, m, "credit_card", creditReceived[i], 0, 0, 0)
+		readmodeltest.Category(t, db, m, "loans", loansReceived[i], 0, 0, closedLoans[i])
+		readmodeltest.Category(t, db, m, "credit_card", creditReceived[i], 0, 0, 0)
 	}
-	martstest.Category(t, db, "2026-10", scriptPayload, 3, 0, 0, 0)
-	martstest.Category(t, db, "2026-09", functionPayload, 2, 0, 0, 0)
+	readmodeltest.Category(t, db, "2026-10", scriptPayload, 3, 0, 0, 0)
+	readmodeltest.Category(t, db, "2026-09", functionPayload, 2, 0, 0, 0)
 	// Outside the range: must not be charted.
-	martstest.Category(t, db, "2025-09", "loans", 999, 0, 0, 0)
+	readmodeltest.Category(t, db, "2025-09", "loans", 999, 0, 0, 0)
 	for _, c := range causeTotals {
 		// Split each cause over two months to check the sum over the range.
-		martstest.Cause(t, db, "2026-09", c.code, c.n/2)
-		martstest.Cause(t, db, "2026-10", c.code, c.n-c.n/2)
+		readmodeltest.Cause(t, db, "2026-09", c.code, c.n/2)
+		readmodeltest.Cause(t, db, "2026-10", c.code, c.n-c.n/2)
 	}
-	martstest.Cause(t, db, "2025-09", "marketing", 500) // outside the range
+	readmodeltest.Cause(t, db, "2025-09", "marketing", 500) // outside the range
 	seedTimeliness(t, db)
 	seedRepeats(t, db)
 	seedDimensions(t, db)

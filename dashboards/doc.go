@@ -3,7 +3,7 @@
 // overview (KPI tiles, 13-month trend), root causes (Pareto, treemap, Sankey, branch x cause heatmap), timeliness,
 // geography (ranked provinces; with Options.Map a China map from china.js of npm echarts@4.9.0, fetched by
 // assets/fetch-chinamap.sh, off by default because it has no 审图号) and recurring (repeat complainants, the
-// control chart and the recurring findings of transform/rootcause with the remediation file's actions).
+// control chart and the recurring findings of rootcause with the remediation file's actions).
 //
 // Branches show by name: with a branch master the marts hold its codes and the page shows branch_master's names;
 // Options.Branch takes a code, name or alias.
@@ -11,5 +11,5 @@
 // It owns page layout, charts, the embedded assets and the sanitising of data strings: chart options are built as
 // plain data and serialised with encoding/json (which escapes <, > and &), never as script, so a label such as
 // "</script><script>..." or go-echarts' "__f__" function marker stays an inert string. It reads only marts (through
-// reports/marts) and the root-cause analytics, and never computes a figure a mart defines.
+// readmodel) and the root-cause analytics, and never computes a figure a mart defines.
 package dashboards

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"complaints/reports/marts"
-	"complaints/transform/rootcause"
+	"complaints/readmodel"
+	"complaints/rootcause"
 )
 
 // writeRecurring writes the bank-wide page of the full fixture plus the recurring one, with a branch master or
@@ -147,7 +147,7 @@ func TestDashboardBranchPageWithMaster(t *testing.T) {
 // --branch takes a code, a name or an alias of the master (folded like the catalogue); a text no unit claims is
 // kept as the exports' own branch text; a name two units share is an error that asks for the code.
 func TestBranchNamesResolve(t *testing.T) {
-	b := branchNames{units: []marts.DashBranchUnit{
+	b := branchNames{units: []readmodel.DashBranchUnit{
 		{Code: "BJ001", Name: "北京分行", Aliases: []string{"京分行"}},
 		{Code: "BJ002", Name: "北京西城支行", Aliases: []string{"西城"}},
 		{Code: "TW001", Name: "同名支行"}, {Code: "TW002", Name: "同名支行"},

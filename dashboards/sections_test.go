@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"complaints/reports/marts"
+	"complaints/readmodel"
 )
 
 // writeOpts writes a page of the full fixture with extra options.
@@ -305,10 +305,10 @@ func TestDashboardHeatmapEqualsFixture(t *testing.T) {
 
 func TestHeatmapTopBranches(t *testing.T) {
 	// 25 branches A=1 ... Y=25 and 100 without a branch: the heatmap keeps the top 20, "" Y X ... G.
-	var rows []marts.DashDimensionSum
-	rows = append(rows, marts.DashDimensionSum{Keys: []string{"", "pricing_fees"}, Received: 100})
+	var rows []readmodel.DashDimensionSum
+	rows = append(rows, readmodel.DashDimensionSum{Keys: []string{"", "pricing_fees"}, Received: 100})
 	for i := range 25 {
-		rows = append(rows, marts.DashDimensionSum{Keys: []string{string(rune('A' + i)), "service_quality"}, Received: int64(i + 1)})
+		rows = append(rows, readmodel.DashDimensionSum{Keys: []string{string(rune('A' + i)), "service_quality"}, Received: int64(i + 1)})
 	}
 	opt, tbl := heatmapChart("zh", "x", 0, 0, rows, branchNames{})
 	ys := get(opt, "yAxis", "data").([]string)

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"complaints/reports"
-	"complaints/reports/marts"
+	"complaints/readmodel"
 	"complaints/warehouse"
 )
 
@@ -16,7 +16,7 @@ import (
 // copy s and copied into the warehouse (s is closed first; the warehouse must not be open in this process).
 // It returns the filing's id.
 func (e *Env) RecordFiling(ctx context.Context, w *warehouse.Warehouse, s *Scoped, period, workbook string) (int64, error) {
-	p, err := marts.ParsePeriod(period)
+	p, err := readmodel.ParsePeriod(period)
 	if err != nil {
 		return 0, err
 	}

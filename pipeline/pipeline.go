@@ -24,7 +24,7 @@ import (
 	"complaints/reports"
 	"complaints/transform"
 	"complaints/transform/calendar"
-	"complaints/transform/rootcause"
+	"complaints/rootcause"
 	"complaints/warehouse"
 )
 

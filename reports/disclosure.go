@@ -10,7 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"complaints/catalog"
-	"complaints/reports/marts"
+	"complaints/readmodel"
 )
 
 // The annual disclosure (年度消费投诉情况), laid out as banks publish it (Bank of China's 2025 report): a paragraph
@@ -46,16 +46,16 @@ func (w *workbook) disclosure() *grid {
 
 	catCur, catPrev := w.cats.Sum(p), w.cats.Sum(prevP)
 	var cats []shareRow
-	for _, code := range marts.OrderCodes("business_category", w.cats.Codes(), func(string) bool { return true }) {
+	for _, code := range readmodel.OrderCodes("business_category", w.cats.Codes(), func(string) bool { return true }) {
 		if r := (shareRow{label: catalog.Label("business_category", code, w.lang), cur: catCur[code].Received, prev: catPrev[code].Received}); r.cur+r.prev > 0 {
 			cats = append(cats, r)
 		}
 	}
-	cause := func(d marts.DimensionRow) string { return d.Cause }
+	cause := func(d readmodel.DimensionRow) string { return d.Cause }
 	causes := w.distribution(w.dims.Received(p, cause), w.dims.Received(prevP, cause), func(c string) string {
 		return catalog.Label("cause", c, w.lang)
 	})
-	province := func(d marts.DimensionRow) string { return d.Province }
+	province := func(d readmodel.DimensionRow) string { return d.Province }
 	regions := w.distribution(w.dims.Received(p, province), w.dims.Received(prevP, province), func(c string) string {
 		if c == "" {
 			return w.t("rpt_not_recorded")
@@ -88,7 +88,7 @@ func (w *workbook) disclosure() *grid {
 		g.Text(r, 1, w.t(x.key), st.label)
 		g.Int(r, 2, x.cur, st.count)
 		g.Int(r, 3, x.prev, st.count)
-		v, ok := marts.Change(x.cur, x.prev)
+		v, ok := readmodel.Change(x.cur, x.prev)
 		g.Ratio(r, 4, v, ok, st.ratio, st.noFigure, noFigure)
 		r++
 	}
@@ -96,7 +96,7 @@ func (w *workbook) disclosure() *grid {
 	for c, v := range map[int]int64{2: cur.Received + dupCur, 3: prev.Received + dupPrev} {
 		g.Formula(r, c, fmt.Sprintf("SUM(%s%d:%s%d)", colName(c), after, colName(c), r-1), v, st.totalCount)
 	}
-	v, ok := marts.Change(cur.Received+dupCur, prev.Received+dupPrev)
+	v, ok := readmodel.Change(cur.Received+dupCur, prev.Received+dupPrev)
 	g.Ratio(r, 4, v, ok, st.totalRatio, st.totalNoFigure, noFigure)
 	r += 2
 
@@ -140,7 +140,7 @@ func (w *workbook) distribution(cur, prev map[string]int64, label func(string) s
 		all[k] = true
 	}
 	var out []shareRow
-	for _, k := range marts.Keys(all) {
+	for _, k := range readmodel.Keys(all) {
 		if cur[k]+prev[k] > 0 {
 			out = append(out, shareRow{label(k), cur[k], prev[k], k == ""})
 		}
@@ -183,13 +183,13 @@ func (w *workbook) shareSection(g *grid, header int, first, year, prevYear strin
 		r := firstRow + i
 		g.Text(r, 1, x.label, st.text)
 		g.Int(r, 2, x.cur, st.count)
-		if s, ok := marts.Share(x.cur, tc); ok {
+		if s, ok := readmodel.Share(x.cur, tc); ok {
 			g.Formula(r, 3, fmt.Sprintf("B%d/B$%d", r, totalRow), s, st.ratio)
 		} else {
 			g.Text(r, 3, noFigure, st.noFigure)
 		}
 		g.Int(r, 4, x.prev, st.count)
-		v, ok := marts.Change(x.cur, x.prev)
+		v, ok := readmodel.Change(x.cur, x.prev)
 		g.Ratio(r, 5, v, ok, st.ratio, st.noFigure, noFigure)
 	}
 	g.Text(totalRow, 1, w.t("total"), st.totalText)
@@ -201,13 +201,13 @@ func (w *workbook) shareSection(g *grid, header int, first, year, prevYear strin
 		return totalRow
 	}
 	g.Formula(totalRow, 2, fmt.Sprintf("SUM(B%d:B%d)", firstRow, totalRow-1), tc, st.totalCount)
-	if s, ok := marts.Share(tc, tc); ok {
+	if s, ok := readmodel.Share(tc, tc); ok {
 		g.Formula(totalRow, 3, fmt.Sprintf("B%d/B$%d", totalRow, totalRow), s, st.totalRatio)
 	} else {
 		g.Text(totalRow, 3, noFigure, st.totalNoFigure)
 	}
 	g.Formula(totalRow, 4, fmt.Sprintf("SUM(D%d:D%d)", firstRow, totalRow-1), tp, st.totalCount)
-	v, ok := marts.Change(tc, tp)
+	v, ok := readmodel.Change(tc, tp)
 	g.Ratio(totalRow, 5, v, ok, st.totalRatio, st.totalNoFigure, noFigure)
 	return totalRow
 }
@@ -217,7 +217,7 @@ func (w *workbook) shareSection(g *grid, header int, first, year, prevYear strin
 func (w *workbook) disclosureText(year string, cur, prev int64, cats, causes, regions []shareRow) string {
 	var b strings.Builder
 	b.WriteString(strings.NewReplacer("{year}", year, "{n}", groupThousands(cur)).Replace(w.t("rk_disclosure_para_total")))
-	if v, ok := marts.Change(cur, prev); ok {
+	if v, ok := readmodel.Change(cur, prev); ok {
 		key := "rk_disclosure_para_up"
 		if v < 0 {
 			key = "rk_disclosure_para_down"
@@ -233,7 +233,7 @@ func (w *workbook) disclosureText(year string, cur, prev int64, cats, causes, re
 				break
 			}
 			names = append(names, x.label)
-			s, _ := marts.Share(x.cur, total)
+			s, _ := readmodel.Share(x.cur, total)
 			shares = append(shares, strconv.FormatFloat(s*100, 'f', 1, 64)+"%")
 		}
 		if len(names) == 0 {

@@ -9,7 +9,7 @@
 //
 // It owns layouts, styles, number formats and the formulas of totals and shares; labels come from the catalogue
 // (catalog.Text, catalog.Label) in Chinese or English. It reads only marts, the quality tables and the
-// batches/rejects tables (through reports/marts) and never computes a figure a mart defines: it sums a mart's
+// batches/rejects tables (through readmodel) and never computes a figure a mart defines: it sums a mart's
 // monthly rows over the period (flows add up; stocks are the first month's open at start and the last month's open
 // and overdue at end) and takes the ratios of section 6 (rates, share, MoM, YoY).
 //

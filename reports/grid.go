@@ -8,7 +8,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/width"
 
-	"complaints/reports/marts"
+	"complaints/readmodel"
 )
 
 // cellKind says how a cell is written. Text from data is always cellText: the stream writer stores it as an inline
@@ -259,7 +259,7 @@ type rateCell struct {
 // text noFigure in style none when den is zero: a rate with no base is "—", never #DIV/0!.
 func (g *grid) rates(r, denCol int, den int64, noFigure string, none int, cells []rateCell) {
 	for _, c := range cells {
-		if v, ok := marts.Rate(c.num, den); ok {
+		if v, ok := readmodel.Rate(c.num, den); ok {
 			g.Formula(r, c.col, fmt.Sprintf("%s%d/%s%d", colName(c.numCol), r, colName(denCol), r), v, c.style)
 		} else {
 			g.Text(r, c.col, noFigure, none)

@@ -8,8 +8,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"complaints/readmodel"
 	"complaints/reports/list"
-	"complaints/reports/marts"
 )
 
 // Report kinds (Options.Kind): the monthly and quarterly kinds share their sheets; the annual kind adds the public
@@ -29,14 +29,14 @@ const (
 // DefaultKind is the kind a period's form implies: a month is monthly, a quarter or half-year quarterly, a year
 // annual.
 func DefaultKind(period string) string {
-	p, err := marts.ParsePeriod(period)
+	p, err := readmodel.ParsePeriod(period)
 	if err != nil {
 		return KindMonthly
 	}
 	switch p.Kind {
-	case marts.Yearly:
+	case readmodel.Yearly:
 		return KindAnnual
-	case marts.Quarterly, marts.HalfYearly:
+	case readmodel.Quarterly, readmodel.HalfYearly:
 		return KindQuarterly
 	}
 	return KindMonthly
@@ -44,14 +44,14 @@ func DefaultKind(period string) string {
 
 // CheckKind checks a kind and a format ("" = the default) against a period: the annual kind needs a year.
 func CheckKind(period, kind, format string) error {
-	p, err := marts.ParsePeriod(period)
+	p, err := readmodel.ParsePeriod(period)
 	if err != nil {
 		return err
 	}
 	switch kind {
 	case "", KindMonthly, KindQuarterly:
 	case KindAnnual:
-		if p.Kind != marts.Yearly {
+		if p.Kind != readmodel.Yearly {
 			return fmt.Errorf("kind annual: period %s is not a year (use YYYY, e.g. %d)", p, p.Start.Year())
 		}
 	default:
@@ -83,16 +83,16 @@ func checkKind(opts *Options) error {
 type kindData struct {
 	ctx          context.Context
 	db           *sql.DB
-	timeliness   []marts.TimelinessRow
+	timeliness   []readmodel.TimelinessRow
 	branchLabels map[string]string
 }
 
-func loadKindData(ctx context.Context, db *sql.DB, p marts.Period) (kindData, error) {
-	t, err := marts.LoadTimeliness(ctx, db, p)
+func loadKindData(ctx context.Context, db *sql.DB, p readmodel.Period) (kindData, error) {
+	t, err := readmodel.LoadTimeliness(ctx, db, p)
 	if err != nil {
 		return kindData{}, err
 	}
-	labels, err := marts.LoadBranchLabels(ctx, db)
+	labels, err := readmodel.LoadBranchLabels(ctx, db)
 	if err != nil {
 		return kindData{}, err
 	}

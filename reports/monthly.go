@@ -13,8 +13,8 @@ import (
 
 	"complaints/catalog"
 	"complaints/internal/atomicfile"
-	"complaints/reports/marts"
-	"complaints/transform/rootcause"
+	"complaints/readmodel"
+	"complaints/rootcause"
 	"complaints/warehouse"
 )
 
@@ -38,7 +38,7 @@ type Options struct {
 	// CustomersByMonth and CustomersByBranch refine PersonalCustomers for the 根因 sheet's u-charts (see
 	// rootcause.Customers).
 	CustomersByMonth, CustomersByBranch map[string]int64
-	// RemediationFile (CSV or YAML, see transform/rootcause) records the actions taken on recurring findings;
+	// RemediationFile (CSV or YAML, see rootcause) records the actions taken on recurring findings;
 	// the 根因 sheet shows them beside each finding and marks findings with none or an overdue one.
 	RemediationFile string
 	// Kind is monthly, quarterly or annual (default: DefaultKind of the period); annual adds the disclosure.
@@ -55,7 +55,7 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if opts.Out == "" {
 		return errors.New("report: no output path")
 	}
-	p, err := marts.ParsePeriod(opts.Period)
+	p, err := readmodel.ParsePeriod(opts.Period)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
@@ -68,31 +68,31 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	}
 	// Everything the sheets need: the period, its MoM and YoY bases, and the trend's 13 months.
 	from := min(p.YearEarlier().Start, p.Previous().Start, p.End()-TrendMonths+1)
-	cats, err := marts.LoadCategoryMonths(ctx, db, from, p.End())
+	cats, err := readmodel.LoadCategoryMonths(ctx, db, from, p.End())
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
-	batches, err := marts.LoadBatches(ctx, db)
+	batches, err := readmodel.LoadBatches(ctx, db)
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
-	reasons, err := marts.LoadRejectReasons(ctx, db)
+	reasons, err := readmodel.LoadRejectReasons(ctx, db)
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
-	months, err := marts.LoadMonthRows(ctx, db, from, p.End())
+	months, err := readmodel.LoadMonthRows(ctx, db, from, p.End())
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
-	dims, err := marts.LoadDimensionRows(ctx, db, from, p.End())
+	dims, err := readmodel.LoadDimensionRows(ctx, db, from, p.End())
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
-	checks, err := marts.LoadConsistencyCounts(ctx, db)
+	checks, err := readmodel.LoadConsistencyCounts(ctx, db)
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
-	unmapped, err := marts.LoadUnmappedValues(ctx, db)
+	unmapped, err := readmodel.LoadUnmappedValues(ctx, db)
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
@@ -105,7 +105,7 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
-	scope, err := marts.LoadScope(ctx, db) // what a scoped copy (--as-of, --branch) holds; zero for the warehouse
+	scope, err := readmodel.LoadScope(ctx, db) // what a scoped copy (--as-of, --branch) holds; zero for the warehouse
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
@@ -128,21 +128,21 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 
 type workbook struct {
 	lang     string
-	period   marts.Period
+	period   readmodel.Period
 	opts     Options
-	cats     marts.CategoryMonths
-	batches  []marts.Batch
-	reasons  []marts.ReasonCount
-	months   marts.MonthRows
-	dims     marts.DimensionRows
-	checks   []marts.CheckCount
-	unmapped []marts.UnmappedValue
+	cats     readmodel.CategoryMonths
+	batches  []readmodel.Batch
+	reasons  []readmodel.ReasonCount
+	months   readmodel.MonthRows
+	dims     readmodel.DimensionRows
+	checks   []readmodel.CheckCount
+	unmapped []readmodel.UnmappedValue
 	findings *rootcause.Findings // nil for periods longer than a month
 	kd       kindData
 	// the disclosure's category rows (first, last) and the row its chart starts at
 	discCats     [2]int
 	discChartRow int
-	scope        marts.Scope
+	scope        readmodel.Scope
 	restated     *restatements
 	st           *styles
 }
@@ -150,11 +150,11 @@ type workbook struct {
 // title is the workbook's title for the period's kind.
 func (w *workbook) title() string {
 	switch w.period.Kind {
-	case marts.Quarterly:
+	case readmodel.Quarterly:
 		return w.t("rpt_report_title_quarterly")
-	case marts.HalfYearly:
+	case readmodel.HalfYearly:
 		return w.t("rpt_report_title_half")
-	case marts.Yearly:
+	case readmodel.Yearly:
 		return w.t("rpt_report_title_yearly")
 	}
 	return w.t("report_title_monthly")

@@ -14,7 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"complaints/reports/marts/martstest"
+	"complaints/readmodel/readmodeltest"
 )
 
 // injection is a category code that a spreadsheet would run as a formula if it were written as one.
@@ -42,26 +42,26 @@ func seed(t *testing.T, db *sql.DB) {
 		if m == "2026-10" {
 			lreg, lmaj, creg = 3, 1, 1
 		}
-		martstest.Category(t, db, m, "loans", loansReceived[i], lreg, lmaj, loansClosed[i])
-		martstest.Category(t, db, m, "credit_card", creditReceived[i], creg, 0, creditClosed[i])
+		readmodeltest.Category(t, db, m, "loans", loansReceived[i], lreg, lmaj, loansClosed[i])
+		readmodeltest.Category(t, db, m, "credit_card", creditReceived[i], creg, 0, creditClosed[i])
 	}
 	// A code the catalogue does not know, only in the report month; its label is the code itself.
-	martstest.Category(t, db, "2026-10", injection, 5, 0, 0, 0)
+	readmodeltest.Category(t, db, "2026-10", injection, 5, 0, 0, 0)
 	// bank_card (not split) with zeros only: its row must not appear.
-	martstest.Category(t, db, "2026-10", "bank_card", 0, 0, 0, 0)
+	readmodeltest.Category(t, db, "2026-10", "bank_card", 0, 0, 0, 0)
 
-	martstest.Batch(t, db, 1, "hotline", "exports/hotline_20261105.csv", "csv", 120, 116, 4, "2026-11-05 09:00:00")
-	martstest.Batch(t, db, 2, "walk_in", injectedFile, "xlsx", 30, 29, 1, "2026-11-06 10:30:00")
-	martstest.Reject(t, db, 1, "hotline", "exports/hotline_20261105.csv", "missing source id", 3)
-	martstest.Reject(t, db, 1, "hotline", "exports/hotline_20261105.csv", "-2+3", 1)
-	martstest.Reject(t, db, 2, "walk_in", injectedFile, "unparseable date of receipt", 1)
+	readmodeltest.Batch(t, db, 1, "hotline", "exports/hotline_20261105.csv", "csv", 120, 116, 4, "2026-11-05 09:00:00")
+	readmodeltest.Batch(t, db, 2, "walk_in", injectedFile, "xlsx", 30, 29, 1, "2026-11-06 10:30:00")
+	readmodeltest.Reject(t, db, 1, "hotline", "exports/hotline_20261105.csv", "missing source id", 3)
+	readmodeltest.Reject(t, db, 1, "hotline", "exports/hotline_20261105.csv", "-2+3", 1)
+	readmodeltest.Reject(t, db, 2, "walk_in", injectedFile, "unparseable date of receipt", 1)
 }
 
 var generatedAt = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC) // 08:00 in Beijing
 
 func writeReport(t *testing.T, lang, period string) (*excelize.File, string) {
 	t.Helper()
-	db := martstest.Open(t)
+	db := readmodeltest.Open(t)
 	seed(t, db)
 	out := filepath.Join(t.TempDir(), "report.xlsx")
 	err := WriteMonthly(context.Background(), db, Options{Period: period, Lang: lang, Institution: "示例银行", GeneratedAt: generatedAt, Out: out})
@@ -390,7 +390,7 @@ func TestMonthlyDataNeverBecomesAFormula(t *testing.T) {
 }
 
 func TestPeriodErrors(t *testing.T) {
-	db := martstest.Open(t)
+	db := readmodeltest.Open(t)
 	for _, p := range []string{"", "2026-13", "26-10", "2026-Q5"} {
 		err := WriteMonthly(context.Background(), db, Options{Period: p, Out: filepath.Join(t.TempDir(), "x.xlsx")})
 		if err == nil || !strings.Contains(err.Error(), "period") {

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"complaints/catalog"
-	"complaints/reports/marts"
+	"complaints/readmodel"
 	"complaints/warehouse"
 )
 
@@ -81,7 +81,7 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func members(ctx context.Context, q querier, p marts.Period) error {
+func members(ctx context.Context, q querier, p readmodel.Period) error {
 	last := time.Date(p.End().Year(), time.Month(p.End().Mon())+1, 0, 0, 0, 0, 0, time.UTC)
 	if _, err := q.ExecContext(ctx, membersSQL, p.Start.FirstDay(), last.Format("2006-01-02")); err != nil {
 		return fmt.Errorf("figures %s: %w", p, err)
@@ -92,7 +92,7 @@ func members(ctx context.Context, q querier, p marts.Period) error {
 // Filing is the record of one filing.
 type Filing struct {
 	ID          int64
-	Period      string // as marts.Period.String writes it
+	Period      string // as readmodel.Period.String writes it
 	Kind        string // month, quarter, half, year
 	BranchScope string // '' bank-wide, else the branch code
 	AsOf        time.Time
@@ -105,7 +105,7 @@ type Filing struct {
 // filing pipeline copies into the warehouse): the filings row, the figures computed from its complaints and
 // the complaints behind each. q must be one connection or transaction.
 func StoreFiling(ctx context.Context, q querier, f Filing) error {
-	p, err := marts.ParsePeriod(f.Period)
+	p, err := readmodel.ParsePeriod(f.Period)
 	if err != nil {
 		return err
 	}
@@ -152,7 +152,7 @@ type restatements struct {
 }
 
 // loadRestatements compares the current data with every filing of the period and the database's scope.
-func loadRestatements(ctx context.Context, db *sql.DB, p marts.Period, scope marts.Scope) (*restatements, error) {
+func loadRestatements(ctx context.Context, db *sql.DB, p readmodel.Period, scope readmodel.Scope) (*restatements, error) {
 	r := &restatements{names: map[string]string{}}
 	conn, err := db.Conn(ctx)
 	if err != nil {

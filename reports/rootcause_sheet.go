@@ -7,14 +7,15 @@ import (
 	"strconv"
 	"strings"
 
-	"complaints/reports/marts"
-	"complaints/transform/rootcause"
+	"complaints/readmodel"
+	"complaints/rootcause"
+	"complaints/rootcause/render"
 )
 
 // loadFindings runs the root-cause analytics for a monthly report (the analytics are defined per month); other
 // period kinds get no 根因 sheet. customers (the config's denominators) give u-charts. Remediation actions, when a file is given, are attached to recurring findings.
-func loadFindings(ctx context.Context, db *sql.DB, p marts.Period, remediationFile string, customers rootcause.Customers) (*rootcause.Findings, error) {
-	if p.Kind != marts.Monthly {
+func loadFindings(ctx context.Context, db *sql.DB, p readmodel.Period, remediationFile string, customers rootcause.Customers) (*rootcause.Findings, error) {
+	if p.Kind != readmodel.Monthly {
 		return nil, nil
 	}
 	f, err := rootcause.Analyze(ctx, db, rootcause.Options{Period: p.String(), Customers: customers})
@@ -33,7 +34,7 @@ func loadFindings(ctx context.Context, db *sql.DB, p marts.Period, remediationFi
 
 // rootCauses is the 根因 sheet: emerging issues, control-chart flags and recurring pairs of the month, each with
 // its evidence, and the remediation recorded against recurring findings (Art 26). The figures come from
-// transform/rootcause, which states its tests and false-alarm control.
+// rootcause, which states its tests and false-alarm control.
 func (w *workbook) rootCauses() *grid {
 	st := w.st
 	f := w.findings
@@ -72,7 +73,7 @@ func (w *workbook) rootCauses() *grid {
 	}
 	for _, e := range f.Emerging {
 		g.Text(r, 1, kind(e.Key), st.text)
-		g.Text(r, 2, rootcause.KeyLabel(e.Key, w.lang), st.text)
+		g.Text(r, 2, render.KeyLabel(e.Key, w.lang), st.text)
 		g.Int(r, 3, int64(e.Count), st.count)
 		g.Float(r, 4, e.TrailingMean, st.days, strconv.FormatFloat(e.TrailingMean, 'f', 1, 64))
 		g.Float(r, 5, e.Rise, st.ratio, strconv.FormatFloat(e.Rise*100, 'f', 0, 64)+"%")
@@ -90,7 +91,7 @@ func (w *workbook) rootCauses() *grid {
 		}
 		flagged++
 		g.Text(r, 1, kind(c.Key), st.text)
-		g.Text(r, 2, rootcause.KeyLabel(c.Key, w.lang), st.text)
+		g.Text(r, 2, render.KeyLabel(c.Key, w.lang), st.text)
 		g.Int(r, 3, int64(c.Count), st.count)
 		if c.Type == rootcause.ChartU { // per 10,000 customers: small numbers, 3 decimals (the rule column names the chart)
 			g.Float(r, 4, c.Centre, st.rate3, strconv.FormatFloat(c.Centre, 'f', 3, 64))
@@ -100,7 +101,7 @@ func (w *workbook) rootCauses() *grid {
 			g.Float(r, 5, c.UCL, st.days, strconv.FormatFloat(c.UCL, 'f', 1, 64))
 		}
 		g.Text(r, 6, strconv.FormatFloat(c.QValue, 'g', 3, 64), st.text)
-		rules := []string{rootcause.ChartLabel(c, w.lang)}
+		rules := []string{render.ChartLabel(c, w.lang)}
 		if c.Type == rootcause.ChartU {
 			rules[0] += fmt.Sprintf(" %.3f", c.Rate)
 		}
@@ -129,7 +130,7 @@ func (w *workbook) rootCauses() *grid {
 		}
 		shown++
 		g.Text(r, 1, kind(rc.Key), st.text)
-		g.Text(r, 2, rootcause.KeyLabel(rc.Key, w.lang), st.text)
+		g.Text(r, 2, render.KeyLabel(rc.Key, w.lang), st.text)
 		g.Int(r, 3, int64(rc.MonthsPresent), st.count)
 		g.Text(r, 4, rc.FirstSeen, st.text)
 		g.Text(r, 5, w.t("rpt_rc_trend_"+rc.Trend), st.text)

@@ -6,17 +6,17 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"complaints/reports/marts"
+	"complaints/readmodel"
 )
 
 // periodData is every mart figure of one period: category flows and stocks (summed over categories) and the
 // mart_month counts.
 type periodData struct {
-	cat   marts.CategoryFigures
-	month marts.MonthFigures
+	cat   readmodel.CategoryFigures
+	month readmodel.MonthFigures
 }
 
-func (w *workbook) data(p marts.Period) periodData {
+func (w *workbook) data(p readmodel.Period) periodData {
 	return periodData{cat: w.cats.Total(p), month: w.months.Sum(p)}
 }
 
@@ -41,13 +41,13 @@ func count(get func(periodData) int64) func(periodData) (float64, bool) {
 }
 
 func rate(num, den func(periodData) int64) func(periodData) (float64, bool) {
-	return func(d periodData) (float64, bool) { return marts.Rate(num(d), den(d)) }
+	return func(d periodData) (float64, bool) { return readmodel.Rate(num(d), den(d)) }
 }
 
 // summaryFigures are the figures of domain.md section 6 in the summary's order.
 func (w *workbook) summaryFigures() []figure {
 	repeatKey := "rpt_repeat_customers"
-	if w.period.Kind != marts.Monthly {
+	if w.period.Kind != readmodel.Monthly {
 		repeatKey = "rpt_repeat_customers_months"
 	}
 	closed := func(d periodData) int64 { return d.cat.Closed }
@@ -82,7 +82,7 @@ func (w *workbook) summaryFigures() []figure {
 // change is MoM or YoY of a figure: relative for counts and means, percentage points for rates.
 func change(kind figureKind, cur float64, curOK bool, base float64, baseOK bool) (float64, bool) {
 	if kind == kindRate {
-		return marts.PointChange(cur, curOK, base, baseOK)
+		return readmodel.PointChange(cur, curOK, base, baseOK)
 	}
 	if !curOK || !baseOK || base == 0 {
 		return 0, false
@@ -134,8 +134,8 @@ func (w *workbook) summary() *grid {
 	g.Text(summaryTrendHeader, 2, w.t("received"), st.header)
 	g.Text(summaryTrendHeader, 3, w.t("closed"), st.header)
 	for i := range TrendMonths {
-		m := p.End() - TrendMonths + 1 + marts.Month(i)
-		tot := w.cats.Total(marts.Period{Kind: marts.Monthly, Start: m, Len: 1})
+		m := p.End() - TrendMonths + 1 + readmodel.Month(i)
+		tot := w.cats.Total(readmodel.Period{Kind: readmodel.Monthly, Start: m, Len: 1})
 		r := summaryTrendHeader + 1 + i
 		g.Text(r, 1, m.String(), st.text)
 		g.Int(r, 2, tot.Received, st.count)

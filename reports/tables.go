@@ -5,7 +5,7 @@ import (
 	"sort"
 
 	"complaints/catalog"
-	"complaints/reports/marts"
+	"complaints/readmodel"
 )
 
 // ---- R1 by business category -----------------------------------------------------------------------------
@@ -78,19 +78,19 @@ func (w *workbook) r1() *grid {
 	g.freezeRow, g.freezeCol = r1Header+1, 2
 
 	cur, prev, yago := w.cats.Sum(p), w.cats.Sum(p.Previous()), w.cats.Sum(p.YearEarlier())
-	codes := marts.OrderCodes("business_category", w.cats.Codes(), func(code string) bool {
+	codes := readmodel.OrderCodes("business_category", w.cats.Codes(), func(code string) bool {
 		return !cur[code].IsZero() || prev[code].Received != 0 || yago[code].Received != 0
 	})
 	first := r1Header + 1
 	totalRow := first + len(codes)
 	noFigure := w.t("no_base")
 	// rates writes the three rate cells of a row as formulas over the row's own cells, or "—" with nothing closed.
-	rates := func(r int, f marts.CategoryFigures, ratio, days, none int) {
+	rates := func(r int, f readmodel.CategoryFigures, ratio, days, none int) {
 		g.rates(r, regDen, f.RegulatoryKnown, noFigure, none, []rateCell{{r1OnTimeReg, r1HelperReg, f.RegulatoryOnTime, ratio}})
 		g.rates(r, intDen, f.InternalKnown, noFigure, none, []rateCell{{r1OnTimeInt, r1HelperInt, f.InternalOnTime, ratio}})
 		g.rates(r, r1Closed, f.Closed, noFigure, none, []rateCell{{r1AvgDays, r1HelperDays, f.HandlingDaysSum, days}})
 	}
-	counts := func(f marts.CategoryFigures) map[int]int64 {
+	counts := func(f readmodel.CategoryFigures) map[int]int64 {
 		m := map[int]int64{
 			r1OpenStart: f.OpenAtStart, r1Received: f.Received, r1Regulator: f.ReceivedRegulator, r1Major: f.ReceivedMajor,
 			r1Closed: f.Closed, r1Band0: f.Closed0to15, r1Band16: f.Closed16to30, r1Band31: f.Closed31to60, r1Band60: f.ClosedOver60,
@@ -110,14 +110,14 @@ func (w *workbook) r1() *grid {
 			g.Int(r, c, v, st.count)
 		}
 		rates(r, f, st.ratio, st.days, st.noFigure)
-		if share, ok := marts.Share(f.Received, total.Received); ok {
+		if share, ok := readmodel.Share(f.Received, total.Received); ok {
 			g.Formula(r, r1Share, fmt.Sprintf("C%d/C$%d", r, totalRow), share, st.ratio)
 		} else {
 			g.Text(r, r1Share, noFigure, st.noFigure)
 		}
-		mom, ok := marts.Change(f.Received, prev[code].Received)
+		mom, ok := readmodel.Change(f.Received, prev[code].Received)
 		g.Ratio(r, r1MoM, mom, ok, st.ratio, st.noFigure, noFigure)
-		yoy, ok := marts.Change(f.Received, yago[code].Received)
+		yoy, ok := readmodel.Change(f.Received, yago[code].Received)
 		g.Ratio(r, r1YoY, yoy, ok, st.ratio, st.noFigure, noFigure)
 	}
 	g.Text(totalRow, 1, w.t("total"), st.totalText)
@@ -125,15 +125,15 @@ func (w *workbook) r1() *grid {
 		g.Formula(totalRow, c, fmt.Sprintf("SUM(%s%d:%s%d)", colName(c), first, colName(c), totalRow-1), v, st.totalCount)
 	}
 	rates(totalRow, total, st.totalRatio, st.totalDays, st.totalNoFigure)
-	if share, ok := marts.Share(total.Received, total.Received); ok {
+	if share, ok := readmodel.Share(total.Received, total.Received); ok {
 		g.Formula(totalRow, r1Share, fmt.Sprintf("C%d/C$%d", totalRow, totalRow), share, st.totalRatio)
 	} else {
 		g.Text(totalRow, r1Share, noFigure, st.totalNoFigure)
 	}
 	prevTotal, yagoTotal := w.cats.Total(p.Previous()), w.cats.Total(p.YearEarlier())
-	mom, ok := marts.Change(total.Received, prevTotal.Received)
+	mom, ok := readmodel.Change(total.Received, prevTotal.Received)
 	g.Ratio(totalRow, r1MoM, mom, ok, st.totalRatio, st.totalNoFigure, noFigure)
-	yoy, ok := marts.Change(total.Received, yagoTotal.Received)
+	yoy, ok := readmodel.Change(total.Received, yagoTotal.Received)
 	g.Ratio(totalRow, r1YoY, yoy, ok, st.totalRatio, st.totalNoFigure, noFigure)
 	return g
 }
@@ -144,12 +144,12 @@ func (w *workbook) r2() *grid {
 	st := w.st
 	p := w.period
 	g := newGrid(w.t("sheet_r2"))
-	cause := func(d marts.DimensionRow) string { return d.Cause }
-	category := func(d marts.DimensionRow) string { return d.BusinessCategory }
+	cause := func(d readmodel.DimensionRow) string { return d.Cause }
+	category := func(d readmodel.DimensionRow) string { return d.BusinessCategory }
 	cells := w.dims.Received2(p, cause, category)
 	byCause, byCat := w.dims.Received(p, cause), w.dims.Received(p, category)
-	causes := marts.OrderCodes("cause", marts.Keys(byCause), func(c string) bool { return byCause[c] != 0 })
-	cats := marts.OrderCodes("business_category", marts.Keys(byCat), func(c string) bool { return byCat[c] != 0 })
+	causes := readmodel.OrderCodes("cause", readmodel.Keys(byCause), func(c string) bool { return byCause[c] != 0 })
+	cats := readmodel.OrderCodes("business_category", readmodel.Keys(byCat), func(c string) bool { return byCat[c] != 0 })
 	totalCol := 2 + len(cats)
 	shareCol := totalCol + 1
 	g.Text(1, 1, w.t("rpt_r2_title"), st.title)
@@ -183,7 +183,7 @@ func (w *workbook) r2() *grid {
 			g.Int(r, 2+j, cells[[2]string{code, cat}], st.count)
 		}
 		g.Formula(r, totalCol, fmt.Sprintf("SUM(B%d:%s%d)", r, last, r), byCause[code], st.count)
-		if share, ok := marts.Share(byCause[code], grand); ok {
+		if share, ok := readmodel.Share(byCause[code], grand); ok {
 			g.Formula(r, shareCol, fmt.Sprintf("%s%d/%s$%d", colName(totalCol), r, colName(totalCol), totalRow), share, st.ratio)
 		} else {
 			g.Text(r, shareCol, noFigure, st.noFigure)
@@ -195,7 +195,7 @@ func (w *workbook) r2() *grid {
 		g.Formula(totalRow, c, fmt.Sprintf("SUM(%s%d:%s%d)", colName(c), first, colName(c), totalRow-1), byCat[cat], st.totalCount)
 	}
 	g.Formula(totalRow, totalCol, fmt.Sprintf("SUM(%s%d:%s%d)", colName(totalCol), first, colName(totalCol), totalRow-1), grand, st.totalCount)
-	if share, ok := marts.Share(grand, grand); ok {
+	if share, ok := readmodel.Share(grand, grand); ok {
 		g.Formula(totalRow, shareCol, fmt.Sprintf("%s%d/%s$%d", colName(totalCol), totalRow, colName(totalCol), totalRow), share, st.totalRatio)
 	} else {
 		g.Text(totalRow, shareCol, noFigure, st.totalNoFigure)
@@ -223,7 +223,7 @@ func (w *workbook) r3() *grid {
 	g.freezeRow = r3Header + 1
 
 	notRecorded := w.t("rpt_not_recorded")
-	byProvince := w.dims.Received(p, func(d marts.DimensionRow) string { return d.Province })
+	byProvince := w.dims.Received(p, func(d readmodel.DimensionRow) string { return d.Province })
 	var provinces []string
 	known := map[string]bool{}
 	for _, c := range catalog.Dimension("province") {
@@ -232,7 +232,7 @@ func (w *workbook) r3() *grid {
 			provinces = append(provinces, c.Code)
 		}
 	}
-	for _, code := range marts.Keys(byProvince) { // raw text no code matched, then none recorded
+	for _, code := range readmodel.Keys(byProvince) { // raw text no code matched, then none recorded
 		if !known[code] && code != "" && byProvince[code] != 0 {
 			provinces = append(provinces, code)
 		}
@@ -248,8 +248,8 @@ func (w *workbook) r3() *grid {
 	}
 	provTotal := w.shareTable(g, 1, w.t("rpt_province"), provinces, byProvince, provLabel)
 
-	byBranch := w.dims.Received(p, func(d marts.DimensionRow) string { return d.Branch })
-	branches := marts.Keys(byBranch)
+	byBranch := w.dims.Received(p, func(d readmodel.DimensionRow) string { return d.Branch })
+	branches := readmodel.Keys(byBranch)
 	sort.SliceStable(branches, func(i, j int) bool {
 		a, b := branches[i], branches[j]
 		if (a == "") != (b == "") {
@@ -317,7 +317,7 @@ func (w *workbook) shareTable(g *grid, col int, header string, keys []string, re
 		r := first + i
 		g.Text(r, col, label(k), st.text)
 		g.Int(r, col+1, received[k], st.count)
-		share, _ := marts.Share(received[k], total) // total > 0: every row kept is nonzero
+		share, _ := readmodel.Share(received[k], total) // total > 0: every row kept is nonzero
 		g.Formula(r, col+2, fmt.Sprintf("%s%d/%s$%d", rc, r, rc, totalRow), share, st.ratio)
 	}
 	g.Text(totalRow, col, w.t("total"), st.totalText)
@@ -349,7 +349,7 @@ func (w *workbook) channels() *grid {
 		g.Text(3, i+1, h, st.header)
 	}
 	g.freezeRow, g.freezeCol = 4, 2
-	key := func(d marts.DimensionRow) string { return d.IntakeChannel }
+	key := func(d readmodel.DimensionRow) string { return d.IntakeChannel }
 	cur, prev, yago := w.dims.Received(p, key), w.dims.Received(p.Previous(), key), w.dims.Received(p.YearEarlier(), key)
 	all := map[string]int64{}
 	for _, m := range []map[string]int64{cur, prev, yago} {
@@ -357,7 +357,7 @@ func (w *workbook) channels() *grid {
 			all[k] += v
 		}
 	}
-	codes := marts.OrderCodes("intake_channel", marts.Keys(all), func(c string) bool { return all[c] != 0 })
+	codes := readmodel.OrderCodes("intake_channel", readmodel.Keys(all), func(c string) bool { return all[c] != 0 })
 	first := 4
 	totalRow := first + len(codes)
 	var tc, tp, ty int64
@@ -366,16 +366,16 @@ func (w *workbook) channels() *grid {
 	}
 	noFigure := w.t("no_base")
 	row := func(r int, c, b, y int64, count, ratio, none int) {
-		mom, ok := marts.Change(c, b)
+		mom, ok := readmodel.Change(c, b)
 		g.Ratio(r, 5, mom, ok, ratio, none, noFigure)
-		yoy, ok := marts.Change(c, y)
+		yoy, ok := readmodel.Change(c, y)
 		g.Ratio(r, 7, yoy, ok, ratio, none, noFigure)
 	}
 	for i, code := range codes {
 		r := first + i
 		g.Text(r, 1, catalog.Label("intake_channel", code, w.lang), st.text)
 		g.Int(r, 2, cur[code], st.count)
-		if share, ok := marts.Share(cur[code], tc); ok {
+		if share, ok := readmodel.Share(cur[code], tc); ok {
 			g.Formula(r, 3, fmt.Sprintf("B%d/B$%d", r, totalRow), share, st.ratio)
 		} else {
 			g.Text(r, 3, noFigure, st.noFigure)
@@ -388,7 +388,7 @@ func (w *workbook) channels() *grid {
 	for c, v := range map[int]int64{2: tc, 4: tp, 6: ty} {
 		g.Formula(totalRow, c, fmt.Sprintf("SUM(%s%d:%s%d)", colName(c), first, colName(c), totalRow-1), v, st.totalCount)
 	}
-	if share, ok := marts.Share(tc, tc); ok {
+	if share, ok := readmodel.Share(tc, tc); ok {
 		g.Formula(totalRow, 3, fmt.Sprintf("B%d/B$%d", totalRow, totalRow), share, st.totalRatio)
 	} else {
 		g.Text(totalRow, 3, noFigure, st.totalNoFigure)

@@ -5,7 +5,7 @@ import (
 	"sort"
 
 	"complaints/catalog"
-	"complaints/reports/marts"
+	"complaints/readmodel"
 )
 
 // Timeliness sheet columns (1-based); the last is a hidden helper (working days summed) so that the total row's
@@ -46,14 +46,14 @@ func (w *workbook) timeliness() *grid {
 	g.hidden[tlHelperDays] = true
 	g.freezeRow, g.freezeCol = tlClassHeader+1, 2
 
-	byClass := map[string]marts.TimelinessRow{}
-	byBranch := map[string]marts.TimelinessRow{}
+	byClass := map[string]readmodel.TimelinessRow{}
+	byBranch := map[string]readmodel.TimelinessRow{}
 	for _, r := range w.kd.timeliness {
 		byClass[r.Class] = byClass[r.Class].Add(r)
 		byBranch[r.Branch] = byBranch[r.Branch].Add(r)
 	}
 	classes := []string{"general", "complex"}
-	if byClass["missing"] != (marts.TimelinessRow{}) {
+	if byClass["missing"] != (readmodel.TimelinessRow{}) {
 		classes = append(classes, "missing")
 	}
 	g.Text(tlClassHeader-1, 1, w.t("rk_by_complaint_type"), st.section)
@@ -87,9 +87,9 @@ func (w *workbook) timeliness() *grid {
 
 // timelinessTable writes a header at row header, one row per key and a total row of formulas; it returns the total
 // row.
-func (w *workbook) timelinessTable(g *grid, header int, first string, keys []string, rows map[string]marts.TimelinessRow, label func(string) string) int {
+func (w *workbook) timelinessTable(g *grid, header int, first string, keys []string, rows map[string]readmodel.TimelinessRow, label func(string) string) int {
 	st := w.st
-	var total marts.TimelinessRow
+	var total readmodel.TimelinessRow
 	for _, k := range keys {
 		total = total.Add(rows[k])
 	}
@@ -115,12 +115,12 @@ func (w *workbook) timelinessTable(g *grid, header int, first string, keys []str
 	}
 	g.heights[header] = 45
 	noFigure := w.t("no_base")
-	rates := func(r int, f marts.TimelinessRow, ratio, days, none int) {
+	rates := func(r int, f readmodel.TimelinessRow, ratio, days, none int) {
 		g.rates(r, intDen, f.InternalKnown, noFigure, none, []rateCell{{tlIntRate, tlIntOnTime, f.InternalOnTime, ratio}})
 		g.rates(r, tlClosed, f.Closed, noFigure, none, []rateCell{{tlAvgWorkdays, tlHelperDays, f.WorkingDaysSum, days}})
 		g.rates(r, regDen, f.RegulatoryKnown, noFigure, none, []rateCell{{tlRegRate, tlRegOnTime, f.RegulatoryOnTime, ratio}})
 	}
-	counts := func(f marts.TimelinessRow) map[int]int64 {
+	counts := func(f readmodel.TimelinessRow) map[int]int64 {
 		m := map[int]int64{tlClosed: f.Closed, tlIntOnTime: f.InternalOnTime, tlRegOnTime: f.RegulatoryOnTime,
 			tlOpenEnd: f.OpenAtEnd, tlIntOverdue: f.InternalOverdue, tlRegOverdue: f.RegulatoryOverdue, tlHelperDays: f.WorkingDaysSum}
 		if unknownClocks {

@@ -11,7 +11,7 @@ import (
 
 	"complaints/ingest"
 	"complaints/pipeline"
-	"complaints/reports/marts"
+	"complaints/readmodel"
 	"complaints/sample-data/generator"
 )
 
@@ -148,7 +148,7 @@ complaints behind the change.`,
 			if period == "" {
 				period = pipeline.PreviousMonth(time.Now())
 			}
-			if _, err := marts.ParsePeriod(period); err != nil {
+			if _, err := readmodel.ParsePeriod(period); err != nil {
 				return usageError{err}
 			}
 			if err := checkLang(lang); err != nil {

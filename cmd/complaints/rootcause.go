@@ -7,7 +7,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"complaints/pipeline"
-	"complaints/transform/rootcause"
+	"complaints/rootcause"
+	"complaints/rootcause/render"
 )
 
 func newRootcauseCmd(g *globals) *cobra.Command {
@@ -111,7 +112,7 @@ period's last day and not done).
 					return err
 				}
 			}
-			return rootcause.Write(cmd.OutOrStdout(), f, env.Lang(lang), format, top)
+			return render.Write(cmd.OutOrStdout(), f, env.Lang(lang), format, top)
 		},
 	}
 	fl := c.Flags()

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"complaints/catalog"
-	"complaints/reports/marts"
+	"complaints/readmodel"
 )
 
 // Statuses a list can be drawn for; each is one figure of mart_category_month.
@@ -69,7 +69,7 @@ type Row struct {
 
 // Validate checks the options and fills the defaults.
 func (o *Options) Validate() error {
-	if _, err := marts.ParsePeriod(o.Period); err != nil {
+	if _, err := readmodel.ParsePeriod(o.Period); err != nil {
 		return err
 	}
 	switch o.Status {
@@ -101,7 +101,7 @@ func (o *Options) Validate() error {
 
 // Bounds are the first and last day of a period.
 func Bounds(period string) (first, last time.Time, err error) {
-	p, err := marts.ParsePeriod(period)
+	p, err := readmodel.ParsePeriod(period)
 	if err != nil {
 		return first, last, err
 	}

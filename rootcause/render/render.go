@@ -1,4 +1,7 @@
-package rootcause
+// Package render writes root-cause findings for people: labels of series and chart rules in the user's
+// language, and the findings as a text table, CSV or JSON (`complaints rootcause`). The analytics themselves, which
+// compute the findings and never format them, are package rootcause.
+package render
 
 import (
 	"encoding/csv"
@@ -12,14 +15,15 @@ import (
 
 	"complaints/catalog"
 	"complaints/internal/termtext"
+	"complaints/rootcause"
 )
 
 // KeyLabel is a series key in lang: catalogue labels for codes; a branch by its name from the branch master
 // (Key.Names), else as complaints.branch holds it (the code, or the exported text without a master).
-func KeyLabel(k Key, lang string) string {
+func KeyLabel(k rootcause.Key, lang string) string {
 	dims := map[string][]string{
-		KindCategory: {"business_category"}, KindCause: {"cause"}, KindChannel: {"business_channel"}, KindBranch: {""},
-		KindCategoryCause: {"business_category", "cause"}, KindBranchCause: {"", "cause"},
+		rootcause.KindCategory: {"business_category"}, rootcause.KindCause: {"cause"}, rootcause.KindChannel: {"business_channel"}, rootcause.KindBranch: {""},
+		rootcause.KindCategoryCause: {"business_category", "cause"}, rootcause.KindBranchCause: {"", "cause"},
 	}[k.Kind]
 	parts := make([]string, len(k.Parts))
 	for i, p := range k.Parts {
@@ -77,8 +81,8 @@ func rateEvidence(months []string, counts []int, rates []float64) string {
 }
 
 // ChartLabel names a chart's type in lang: c-chart (counts) or u-chart (per 10,000 customers).
-func ChartLabel(c Chart, lang string) string {
-	if c.Type == ChartU {
+func ChartLabel(c rootcause.Chart, lang string) string {
+	if c.Type == rootcause.ChartU {
 		return catalog.Text("rc_chart_u", lang)
 	}
 	return catalog.Text("rc_chart_c", lang)
@@ -86,7 +90,7 @@ func ChartLabel(c Chart, lang string) string {
 
 // rows ranks the findings for printing: emerging issues, control-chart flags, recurring pairs, then the Paretos,
 // repeat complainants and terms. top limits the rows of each section (0 = all).
-func rows(f *Findings, lang string, top int) []row {
+func rows(f *rootcause.Findings, lang string, top int) []row {
 	T := func(k string) string { return catalog.Text(k, lang) }
 	var out []row
 	limit := func(n int) int {
@@ -95,12 +99,12 @@ func rows(f *Findings, lang string, top int) []row {
 		}
 		return n
 	}
-	trail := f.Months[len(f.Months)-1-trailingMonths:]
+	trail := f.Months[len(f.Months)-1-rootcause.TrailingMonths:]
 	for _, e := range f.Emerging[:limit(len(f.Emerging))] {
 		out = append(out, row{section: "emerging", kind: e.Key.Kind, key: e.Key.String(), label: KeyLabel(e.Key, lang), count: e.Count,
 			reference: ff(e.TrailingMean, 1), pValue: fp(e.PValue), rule: "+" + ff(100*e.Rise, 0) + "%", evidence: evidence(trail, e.Counts)})
 	}
-	var flagged []Chart
+	var flagged []rootcause.Chart
 	for _, c := range f.Charts {
 		if c.Flagged {
 			flagged = append(flagged, c)
@@ -123,7 +127,7 @@ func rows(f *Findings, lang string, top int) []row {
 			chart: c.Type, reference: ff(c.Centre, 1), pValue: fp(c.PValue), qValue: fp(c.QValue), rule: strings.Join(rules, "; "), flag: "flagged",
 			evidence: evidence(f.Months[first:], c.Counts[first:])}
 		prec := 1
-		if c.Type == ChartU {
+		if c.Type == rootcause.ChartU {
 			prec = 3 // rates per 10,000 customers are small numbers
 			r.rate = ff(c.Rate, prec)
 			r.reference = ff(c.Centre, prec)
@@ -157,7 +161,7 @@ func rows(f *Findings, lang string, top int) []row {
 	}
 	for _, p := range []struct {
 		section string
-		p       Pareto
+		p       rootcause.Pareto
 	}{{"pareto_cause", f.ParetoCauses}, {"pareto_category_cause", f.ParetoCatCause}} {
 		for _, it := range p.p.Items[:limit(len(p.p.Items))] {
 			r := row{section: p.section, kind: it.Key.Kind, key: it.Key.String(), label: KeyLabel(it.Key, lang), count: it.Count,
@@ -168,13 +172,13 @@ func rows(f *Findings, lang string, top int) []row {
 			out = append(out, r)
 		}
 	}
-	rep := func(x RepeatRow, key string) row {
+	rep := func(x rootcause.RepeatRow, key string) row {
 		return row{section: "repeats", kind: "", key: key, label: key, count: x.RepeatCustomers,
 			reference: strconv.Itoa(x.RepeatComplaints) + "/" + strconv.Itoa(x.Received), rule: ff(100*x.ComplaintShare, 1) + "%",
 			evidence: fmt.Sprintf("%s %d/%d (%s%%)", T("rc_customers"), x.RepeatCustomers, x.Customers, ff(100*x.CustomerShare, 1))}
 	}
 	out = append(out, rep(f.Repeats.Period, f.Period))
-	var byBranch []RepeatRow
+	var byBranch []rootcause.RepeatRow
 	for _, b := range f.Repeats.ByBranch {
 		if b.RepeatComplaints > 0 {
 			byBranch = append(byBranch, b)
@@ -183,7 +187,7 @@ func rows(f *Findings, lang string, top int) []row {
 	for _, b := range byBranch[:limit(len(byBranch))] {
 		r := rep(b, b.BranchName)
 		r.key = b.Branch
-		r.kind = KindBranch
+		r.kind = rootcause.KindBranch
 		out = append(out, r)
 	}
 	for _, t := range f.Terms {
@@ -191,14 +195,14 @@ func rows(f *Findings, lang string, top int) []row {
 		if t.Category != "" {
 			label = catalog.Label("business_category", t.Category, lang)
 		}
-		out = append(out, row{section: "terms", kind: KindCategory, key: t.Category, label: label + ": " + t.Term, count: t.Period,
+		out = append(out, row{section: "terms", kind: rootcause.KindCategory, key: t.Category, label: label + ": " + t.Term, count: t.Period,
 			reference: strconv.Itoa(t.Baseline), rule: ff(t.Score, 2)})
 	}
 	return out
 }
 
 // Write prints the findings as table (sections of aligned columns), csv (one flat table) or json (the Findings).
-func Write(w io.Writer, f *Findings, lang, format string, top int) error {
+func Write(w io.Writer, f *rootcause.Findings, lang, format string, top int) error {
 	switch format {
 	case "json":
 		enc := json.NewEncoder(w)
@@ -223,9 +227,9 @@ func Write(w io.Writer, f *Findings, lang, format string, top int) error {
 }
 
 // jsonSafe replaces +Inf rises (a series new in the period) by -1 so the JSON encodes.
-func jsonSafe(f *Findings) *Findings {
+func jsonSafe(f *rootcause.Findings) *rootcause.Findings {
 	g := *f
-	g.Emerging = append([]Emerging(nil), f.Emerging...)
+	g.Emerging = append([]rootcause.Emerging(nil), f.Emerging...)
 	for i := range g.Emerging {
 		if math.IsInf(g.Emerging[i].Rise, 0) {
 			g.Emerging[i].Rise = -1
@@ -234,13 +238,13 @@ func jsonSafe(f *Findings) *Findings {
 	return &g
 }
 
-func writeTable(w io.Writer, f *Findings, lang string, top int) error {
+func writeTable(w io.Writer, f *rootcause.Findings, lang string, top int) error {
 	T := func(k string) string { return catalog.Text(k, lang) }
 	fmt.Fprintf(w, "%s %s — %s %d; %s %d; %s %d (FDR %s)\n", T("rc_title"), f.Period, T("rc_received"), f.Received,
 		T("rc_tested"), f.Tested, T("rc_flagged"), f.Flagged, ff(f.Options.FDR, 2))
 	nc, nu := 0, 0
 	for _, c := range f.Charts {
-		if c.Type == ChartU {
+		if c.Type == rootcause.ChartU {
 			nu++
 		} else {
 			nc++
@@ -283,7 +287,7 @@ func writeTable(w io.Writer, f *Findings, lang string, top int) error {
 				cells = []string{strconv.Itoa(n), kind, r.label, strconv.Itoa(r.count), r.reference, r.rule, r.pValue, r.evidence}
 			case "control":
 				chart := T("rc_chart_c")
-				if r.chart == ChartU {
+				if r.chart == rootcause.ChartU {
 					chart = T("rc_chart_u")
 				}
 				rate := r.rate

@@ -1,4 +1,4 @@
-package marts
+package readmodel
 
 import (
 	"context"

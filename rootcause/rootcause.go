@@ -109,7 +109,7 @@ func (c Customers) per10k(k Key, months []string, from int) []float64 {
 const (
 	recurrenceWindow    = 6
 	recurrenceMinMonths = 3
-	trailingMonths      = 6
+	TrailingMonths      = 6 // the months an emerging issue's count is compared with
 )
 
 func (o Options) withDefaults() Options {
@@ -305,7 +305,7 @@ func Analyze(ctx context.Context, db *sql.DB, opts Options) (*Findings, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rootcause: period %q: use YYYY-MM", opts.Period)
 	}
-	hist := max(opts.BaselineMonths, recurrenceWindow+6, trailingMonths, 7)
+	hist := max(opts.BaselineMonths, recurrenceWindow+6, TrailingMonths, 7)
 	months := make([]string, hist+1)
 	for i := range months {
 		months[i] = p.AddDate(0, i-hist, 0).Format("2006-01")
@@ -708,13 +708,13 @@ func emerging(s seriesSet, period int, o Options) []Emerging {
 		if x < o.EmergingMin {
 			continue
 		}
-		trail := d.counts[period-trailingMonths : period]
+		trail := d.counts[period-TrailingMonths : period]
 		tf := make([]float64, len(trail))
 		for i, n := range trail {
 			tf[i] = float64(n)
 		}
 		m := mean(tf)
-		lambda := math.Max(m, 0.5/trailingMonths)
+		lambda := math.Max(m, 0.5/TrailingMonths)
 		pv := PoissonUpperTail(x, lambda)
 		if pv >= o.EmergingP || float64(x) < (1+o.EmergingRise)*m {
 			continue
@@ -723,7 +723,7 @@ func emerging(s seriesSet, period int, o Options) []Emerging {
 		if m > 0 {
 			rise = float64(x)/m - 1
 		}
-		out = append(out, Emerging{Key: d.key, Counts: d.counts[period-trailingMonths:], Count: x, TrailingMean: m, Rise: rise, PValue: pv})
+		out = append(out, Emerging{Key: d.key, Counts: d.counts[period-TrailingMonths:], Count: x, TrailingMean: m, Rise: rise, PValue: pv})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].PValue != out[j].PValue {

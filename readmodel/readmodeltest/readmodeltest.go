@@ -1,6 +1,6 @@
-// Package martstest builds small in-memory warehouses with hand-made mart rows for the tests of reports and
+// Package readmodeltest builds small in-memory warehouses with hand-made mart rows for the tests of reports and
 // dashboards. Only tests import it.
-package martstest
+package readmodeltest
 
 import (
 	"context"

@@ -1,4 +1,4 @@
-package marts
+package readmodel
 
 // Readers of the timeliness sheet (issue "Excel regulator reports", 时效): the clocks of the complaints closed in a
 // period and of those open at its end, by complaint class and branch. No mart holds the clocks by class and branch,

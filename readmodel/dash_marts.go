@@ -1,4 +1,4 @@
-package marts
+package readmodel
 
 // Readers of the marts that only the dashboards use. Every identifier here starts with Dash so that this file can
 // grow beside the reports' readers without name clashes.

@@ -44,7 +44,7 @@ func WriteMart(ctx context.Context, db *sql.DB, f *Findings) error {
 				cust, rate = c.Customers[i], c.Rates[i]
 			}
 			if len(c.Key.Names) > 0 {
-				label = KeyLabel(c.Key, "zh")
+				label = c.Key.NamedString()
 			}
 			if i == len(f.Months)-1 {
 				pv, fl = c.PValue, c.Flagged
@@ -66,4 +66,17 @@ func WriteMart(ctx context.Context, db *sql.DB, f *Findings) error {
 		return fmt.Errorf("rootcause: writing mart_control_chart: %w", err)
 	}
 	return tx.Commit()
+}
+
+// NamedString is the key as String writes it with each part that has a display name (a branch master's name,
+// Key.Names) shown by that name: the series label the mart stores for a person to recognise the branch.
+func (k Key) NamedString() string {
+	parts := make([]string, len(k.Parts))
+	for i, p := range k.Parts {
+		parts[i] = p
+		if i < len(k.Names) && k.Names[i] != "" {
+			parts[i] = k.Names[i]
+		}
+	}
+	return strings.Join(parts, " x ")
 }

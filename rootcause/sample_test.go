@@ -67,7 +67,7 @@ func otherModeDB(t *testing.T) (db *sql.DB, withMaster bool) {
 
 func buildSample(name string, flipMaster bool) (*warehouse.Warehouse, error) {
 	ctx := context.Background()
-	cfg, err := config.Load("../../sample-data/complaints.yaml")
+	cfg, err := config.Load("../sample-data/complaints.yaml")
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +75,7 @@ func buildSample(name string, flipMaster bool) (*warehouse.Warehouse, error) {
 	if !flipMaster {
 		sampleMaster = branches != ""
 	} else if branches == "" {
-		branches = "../../sample-data/branches.csv"
+		branches = "../sample-data/branches.csv"
 	} else {
 		branches = ""
 	}
