@@ -23,6 +23,7 @@ import (
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
 	"complaints/catalog"
+	"complaints/internal/sqlrows"
 )
 
 //go:embed migrations/*.sql
@@ -178,6 +179,20 @@ func (w *Warehouse) SetMetaOnce(ctx context.Context, name, value string) (string
 // Connector is the DuckDB connector, for the Appender (ingest's landing).
 func (w *Warehouse) Connector() *duckdb.Connector { return w.connector }
 
+// EngineVersion is the version of the embedded DuckDB library ("unknown" when it cannot say).
+func EngineVersion() string {
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		return "unknown"
+	}
+	defer db.Close()
+	var v string
+	if err := db.QueryRow("SELECT version()").Scan(&v); err != nil {
+		return "unknown"
+	}
+	return v
+}
+
 // Migration is one numbered schema file.
 type Migration struct {
 	Version int
@@ -257,22 +272,21 @@ func (w *Warehouse) refuseNewer(ctx context.Context) error {
 	for _, m := range migs {
 		known[m.Version] = true
 	}
-	rows, err := w.DB.QueryContext(ctx, "SELECT version, name FROM schema_migrations ORDER BY version")
+	type applied struct {
+		version int
+		name    string
+	}
+	done, err := sqlrows.Query(ctx, w.DB, func(a *applied) []any { return []any{&a.version, &a.name} },
+		"SELECT version, name FROM schema_migrations ORDER BY version")
 	if err != nil {
 		return fmt.Errorf("warehouse %q: read schema_migrations: %w", w.Path, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var v int
-		var name string
-		if err := rows.Scan(&v, &name); err != nil {
-			return fmt.Errorf("warehouse %q: read schema_migrations: %w", w.Path, err)
-		}
-		if !known[v] {
-			return catalog.Errorf("msg_misc_warehouse_newer", w.Path, name, migs[len(migs)-1].Name)
+	for _, a := range done {
+		if !known[a.version] {
+			return catalog.Errorf("msg_misc_warehouse_newer", w.Path, a.name, migs[len(migs)-1].Name)
 		}
 	}
-	return rows.Err()
+	return nil
 }
 
 func (w *Warehouse) applyMigration(ctx context.Context, m Migration) error {

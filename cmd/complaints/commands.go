@@ -13,6 +13,7 @@ import (
 	"complaints/pipeline"
 	"complaints/readmodel"
 	"complaints/sample-data/generator"
+	"complaints/warehouse"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -351,7 +352,7 @@ func newVersionCmd() *cobra.Command {
 					}
 				}
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "complaints %s (%s, %s/%s, duckdb %s)\n", v, runtime.Version(), runtime.GOOS, runtime.GOARCH, duckdbVersion())
+			fmt.Fprintf(cmd.OutOrStdout(), "complaints %s (%s, %s/%s, duckdb %s)\n", v, runtime.Version(), runtime.GOOS, runtime.GOARCH, warehouse.EngineVersion())
 			return nil
 		},
 	}

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
 
-	_ "github.com/duckdb/duckdb-go/v2"
 	"github.com/spf13/cobra"
 
 	"complaints/catalog"
@@ -95,18 +93,4 @@ by ingest or run.`,
 	c.Flags().StringVar(&data, "data", "sample-data", "folder holding the sample project (complaints.yaml and exports/)")
 	c.Flags().StringVar(&out, "out", "out", "folder for the workbook, the dashboard and the demo warehouse")
 	return c
-}
-
-// duckdbVersion asks the embedded DuckDB library for its version.
-func duckdbVersion() string {
-	db, err := sql.Open("duckdb", "")
-	if err != nil {
-		return "unknown"
-	}
-	defer db.Close()
-	var v string
-	if err := db.QueryRow("SELECT version()").Scan(&v); err != nil {
-		return "unknown"
-	}
-	return v
 }
