@@ -45,6 +45,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"complaints/internal/sqlrows"
 )
 
 // Options of Analyze. Zero values take the defaults.
@@ -365,7 +367,18 @@ func loadCells(ctx context.Context, db *sql.DB, months []string) ([]cell, error)
 	for i, m := range months {
 		idx[m] = i
 	}
-	rows, err := db.QueryContext(ctx, `
+	type monthCell struct {
+		label string
+		cell
+	}
+	var out []cell
+	err := sqlrows.Each(ctx, db, func(r *monthCell) []any {
+		return []any{&r.label, &r.category, &r.cause, &r.branch, &r.bizChannel, &r.n}
+	}, func(r monthCell) error {
+		r.cell.month = idx[r.label]
+		out = append(out, r.cell)
+		return nil
+	}, `
 SELECT strftime(month, '%Y-%m'), business_category, cause, branch, business_channel, sum(received)::BIGINT
 FROM mart_dimension_month
 WHERE month >= CAST(? AS DATE) AND month <= CAST(? AS DATE)
@@ -373,18 +386,7 @@ GROUP BY ALL`, monthStart(months[0]), monthStart(months[len(months)-1]))
 	if err != nil {
 		return nil, fmt.Errorf("rootcause: reading mart_dimension_month: %w", err)
 	}
-	defer rows.Close()
-	var out []cell
-	for rows.Next() {
-		var m string
-		var c cell
-		if err := rows.Scan(&m, &c.category, &c.cause, &c.branch, &c.bizChannel, &c.n); err != nil {
-			return nil, err
-		}
-		c.month = idx[m]
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // seriesSet maps a series id to its key and monthly counts.
@@ -449,22 +451,16 @@ func buildSeries(cells []cell, nMonths int, branchNames map[string]string) serie
 // rows); empty without a branch master. Anything shown to a user names a branch by its name, falling back to
 // the code or the exported text.
 func BranchNames(ctx context.Context, db *sql.DB) (map[string]string, error) {
-	rows, err := db.QueryContext(ctx, `
+	out, err := sqlrows.Map[string, string](ctx, db, `
 SELECT code, arg_max(name, coalesce(valid_to, DATE '9999-12-31'))
 FROM branch_master WHERE nullif(trim(name), '') IS NOT NULL GROUP BY code`)
 	if err != nil {
 		return nil, fmt.Errorf("rootcause: reading branch_master: %w", err)
 	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var code, name string
-		if err := rows.Scan(&code, &name); err != nil {
-			return nil, err
-		}
+	for code, name := range out {
 		out[code] = strings.TrimSpace(name)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func pareto(s seriesSet, kind string, period int) Pareto {
@@ -742,27 +738,20 @@ func repeats(ctx context.Context, db *sql.DB, months []string) (Repeats, error) 
 	const figs = `count(*)::BIGINT, count(DISTINCT customer_key)::BIGINT,
   count(DISTINCT customer_key) FILTER (WHERE repeat_complainant)::BIGINT, count(*) FILTER (WHERE repeat_complainant)::BIGINT`
 	scan := func(q string, args []any, month bool) ([]RepeatRow, error) {
-		rows, err := db.QueryContext(ctx, q, args...)
+		out, err := sqlrows.Query(ctx, db, func(x *RepeatRow) []any {
+			label := &x.Branch
+			if month {
+				label = &x.Month
+			}
+			return []any{label, &x.Received, &x.Customers, &x.RepeatCustomers, &x.RepeatComplaints}
+		}, q, args...)
 		if err != nil {
 			return nil, fmt.Errorf("rootcause: repeat complainants: %w", err)
 		}
-		defer rows.Close()
-		var out []RepeatRow
-		for rows.Next() {
-			var x RepeatRow
-			var label string
-			if err := rows.Scan(&label, &x.Received, &x.Customers, &x.RepeatCustomers, &x.RepeatComplaints); err != nil {
-				return nil, err
-			}
-			if month {
-				x.Month = label
-			} else {
-				x.Branch = label
-			}
-			x.shares()
-			out = append(out, x)
+		for i := range out {
+			out[i].shares()
 		}
-		return out, rows.Err()
+		return out, nil
 	}
 	byMonth, err := scan(`SELECT strftime(received_date, '%Y-%m') AS m, `+figs+` `+base+` GROUP BY m`,
 		[]any{monthStart(from), monthStart(nextMonth(period))}, true)

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"complaints/catalog"
+	"complaints/internal/sqlrows"
 )
 
 // placeholder matches the scrubbing placeholders ingest writes ([手机号], [证件号] ...) and any other bracketed tag.
@@ -343,7 +344,7 @@ func terms(ctx context.Context, db *sql.DB, baselineFrom, period string, o Optio
 		step = (baseN + baselineSampleCap - 1) / baselineSampleCap
 	}
 	// Identical texts are tokenised once, weighted by how many complaints carry them.
-	rows, err := db.QueryContext(ctx, `
+	docs, err := sqlrows.Query(ctx, db, func(d *doc) []any { return []any{&d.category, &d.inPeriod, &d.text, &d.n} }, `
 SELECT business_category, in_period, text, count(*)::BIGINT FROM (
   SELECT coalesce(business_category, '') AS business_category, strftime(received_date, '%Y-%m') = ? AS in_period,
          coalesce(summary, '') || ' 。 ' || coalesce(narrative, '') AS text, complaint_key
@@ -354,22 +355,10 @@ GROUP BY ALL ORDER BY ALL`,
 	if err != nil {
 		return nil, fmt.Errorf("rootcause: reading narratives: %w", err)
 	}
-	defer rows.Close()
-	var docs []doc
-	for rows.Next() {
-		var d doc
-		var n int64
-		if err := rows.Scan(&d.category, &d.inPeriod, &d.text, &n); err != nil {
-			return nil, err
+	for i := range docs {
+		if !docs[i].inPeriod {
+			docs[i].n *= int(step)
 		}
-		if !d.inPeriod {
-			n *= step
-		}
-		d.n = int(n)
-		docs = append(docs, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	return risingTerms(docs, o), nil
 }
