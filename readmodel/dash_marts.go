@@ -8,6 +8,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"complaints/internal/sqlrows"
 )
 
 // DashMonthFigures are mart_category_month's figures of one month summed over business categories: flows
@@ -26,7 +28,20 @@ type DashMonthFigures struct {
 
 // LoadDashMonthFigures reads mart_category_month for the months from..to, summed over business categories.
 func LoadDashMonthFigures(ctx context.Context, db *sql.DB, from, to Month) (map[Month]DashMonthFigures, error) {
-	rows, err := db.QueryContext(ctx, `
+	type row struct {
+		month Month
+		f     DashMonthFigures
+	}
+	out := map[Month]DashMonthFigures{}
+	err := sqlrows.Each(ctx, db, func(r *row) []any {
+		f := &r.f
+		return []any{&r.month, &f.Received, &f.Closed, &f.ReceivedRegulator, &f.Closed0To15, &f.Closed16To30,
+			&f.Closed31To60, &f.ClosedOver60, &f.RegulatoryOnTime, &f.InternalOnTime, &f.HandlingDaysSum,
+			&f.SatisfactionRecorded, &f.Satisfied, &f.OpenAtEnd, &f.OverdueAtEnd, &f.RegulatoryKnown, &f.InternalKnown}
+	}, func(r row) error {
+		out[r.month] = r.f
+		return nil
+	}, `
 		SELECT strftime(month, '%Y-%m'), sum(received)::BIGINT, sum(closed)::BIGINT, sum(received_regulator)::BIGINT,
 		       sum(closed_0_15)::BIGINT, sum(closed_16_30)::BIGINT, sum(closed_31_60)::BIGINT, sum(closed_over_60)::BIGINT,
 		       sum(closed_regulatory_on_time)::BIGINT, sum(closed_internal_on_time)::BIGINT, sum(handling_days_sum)::BIGINT,
@@ -38,25 +53,6 @@ func LoadDashMonthFigures(ctx context.Context, db *sql.DB, from, to Month) (map[
 	if err != nil {
 		return nil, fmt.Errorf("read mart_category_month %s..%s: %w", from, to, err)
 	}
-	defer rows.Close()
-	out := map[Month]DashMonthFigures{}
-	for rows.Next() {
-		var month string
-		var f DashMonthFigures
-		if err := rows.Scan(&month, &f.Received, &f.Closed, &f.ReceivedRegulator, &f.Closed0To15, &f.Closed16To30,
-			&f.Closed31To60, &f.ClosedOver60, &f.RegulatoryOnTime, &f.InternalOnTime, &f.HandlingDaysSum,
-			&f.SatisfactionRecorded, &f.Satisfied, &f.OpenAtEnd, &f.OverdueAtEnd, &f.RegulatoryKnown, &f.InternalKnown); err != nil {
-			return nil, fmt.Errorf("read mart_category_month: %w", err)
-		}
-		m, err := ParseMonth(month)
-		if err != nil {
-			return nil, fmt.Errorf("read mart_category_month: %w", err)
-		}
-		out[m] = f
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read mart_category_month: %w", err)
-	}
 	return out, nil
 }
 
@@ -67,30 +63,23 @@ type DashRepeatFigures struct {
 
 // LoadDashRepeats reads mart_month's repeat-complainant figures for the months from..to.
 func LoadDashRepeats(ctx context.Context, db *sql.DB, from, to Month) (map[Month]DashRepeatFigures, error) {
-	rows, err := db.QueryContext(ctx, `
+	type row struct {
+		month Month
+		f     DashRepeatFigures
+	}
+	out := map[Month]DashRepeatFigures{}
+	err := sqlrows.Each(ctx, db, func(r *row) []any {
+		return []any{&r.month, &r.f.Received, &r.f.RepeatCustomers, &r.f.RepeatComplaints}
+	}, func(r row) error {
+		out[r.month] = r.f
+		return nil
+	}, `
 		SELECT strftime(month, '%Y-%m'), received, repeat_customers, repeat_complaints
 		FROM mart_month
 		WHERE month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
 		ORDER BY month`, from.FirstDay(), to.FirstDay())
 	if err != nil {
 		return nil, fmt.Errorf("read mart_month %s..%s: %w", from, to, err)
-	}
-	defer rows.Close()
-	out := map[Month]DashRepeatFigures{}
-	for rows.Next() {
-		var month string
-		var f DashRepeatFigures
-		if err := rows.Scan(&month, &f.Received, &f.RepeatCustomers, &f.RepeatComplaints); err != nil {
-			return nil, fmt.Errorf("read mart_month: %w", err)
-		}
-		m, err := ParseMonth(month)
-		if err != nil {
-			return nil, fmt.Errorf("read mart_month: %w", err)
-		}
-		out[m] = f
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read mart_month: %w", err)
 	}
 	return out, nil
 }
@@ -135,26 +124,16 @@ func DashSumDimensions(ctx context.Context, db *sql.DB, from, to Month, branch *
 		args = append(args, *branch)
 	}
 	q += ` GROUP BY ` + list + ` ORDER BY ` + list
-	rows, err := db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("read mart_dimension_month %s..%s: %w", from, to, err)
-	}
-	defer rows.Close()
-	var out []DashDimensionSum
-	for rows.Next() {
-		s := DashDimensionSum{Keys: make([]string, len(by))}
+	out, err := sqlrows.Query(ctx, db, func(s *DashDimensionSum) []any {
+		s.Keys = make([]string, len(by))
 		dest := make([]any, 0, len(by)+2)
 		for i := range s.Keys {
 			dest = append(dest, &s.Keys[i])
 		}
-		dest = append(dest, &s.Received, &s.Closed)
-		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("read mart_dimension_month: %w", err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read mart_dimension_month: %w", err)
+		return append(dest, &s.Received, &s.Closed)
+	}, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read mart_dimension_month %s..%s: %w", from, to, err)
 	}
 	return out, nil
 }
@@ -178,29 +157,25 @@ type DashBranchUnit struct {
 // DashBranchUnits reads branch_master, one unit per code: the name of its latest validity (the one still valid,
 // else the one that ended last) and every alias of any of its rows. Empty when the config names no branches file.
 func DashBranchUnits(ctx context.Context, db *sql.DB) ([]DashBranchUnit, error) {
-	rows, err := db.QueryContext(ctx, `SELECT code,
-			coalesce(arg_max(trim(name), coalesce(valid_to, DATE '9999-12-31')) FILTER (WHERE nullif(trim(name), '') IS NOT NULL), ''),
-			coalesce(string_agg(aliases, '|'), '')
-		FROM branch_master WHERE nullif(trim(code), '') IS NOT NULL GROUP BY code ORDER BY code`)
-	if err != nil {
-		return nil, fmt.Errorf("read branch_master: %w", err)
+	type row struct {
+		u       DashBranchUnit
+		aliases string
 	}
-	defer rows.Close()
 	var out []DashBranchUnit
-	for rows.Next() {
-		var u DashBranchUnit
-		var aliases string
-		if err := rows.Scan(&u.Code, &u.Name, &aliases); err != nil {
-			return nil, fmt.Errorf("read branch_master: %w", err)
-		}
-		for _, a := range strings.FieldsFunc(aliases, func(r rune) bool { return r == '|' || r == ';' || r == '；' }) {
+	err := sqlrows.Each(ctx, db, func(r *row) []any { return []any{&r.u.Code, &r.u.Name, &r.aliases} }, func(r row) error {
+		u := r.u
+		for _, a := range strings.FieldsFunc(r.aliases, func(r rune) bool { return r == '|' || r == ';' || r == '；' }) {
 			if a = strings.TrimSpace(a); a != "" {
 				u.Aliases = append(u.Aliases, a)
 			}
 		}
 		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, `SELECT code,
+			coalesce(arg_max(trim(name), coalesce(valid_to, DATE '9999-12-31')) FILTER (WHERE nullif(trim(name), '') IS NOT NULL), ''),
+			coalesce(string_agg(aliases, '|'), '')
+		FROM branch_master WHERE nullif(trim(code), '') IS NOT NULL GROUP BY code ORDER BY code`)
+	if err != nil {
 		return nil, fmt.Errorf("read branch_master: %w", err)
 	}
 	return out, nil

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"complaints/catalog"
+	"complaints/internal/sqlrows"
 )
 
 // Month is a calendar month counted from year 0 (year*12 + month-1), so that month arithmetic is addition.
@@ -48,6 +49,22 @@ func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year(), m.Mon
 
 // FirstDay is "YYYY-MM-01", the mart's month key as SQL text.
 func (m Month) FirstDay() string { return m.String() + "-01" }
+
+// Scan reads a query's "YYYY-MM" text (strftime(month, '%Y-%m')), so that a row's month scans into a Month.
+func (m *Month) Scan(src any) error {
+	var s string
+	switch v := src.(type) {
+	case string:
+		s = v
+	case []byte:
+		s = string(v)
+	default:
+		return fmt.Errorf("month: want YYYY-MM text, got %T", src)
+	}
+	var err error
+	*m, err = ParseMonth(s)
+	return err
+}
 
 // Kind of a reporting period.
 type Kind string
@@ -209,7 +226,28 @@ type CategoryMonths map[Month]map[string]CategoryFigures
 
 // LoadCategoryMonths reads mart_category_month for the months from..to (inclusive).
 func LoadCategoryMonths(ctx context.Context, db *sql.DB, from, to Month) (CategoryMonths, error) {
-	rows, err := db.QueryContext(ctx, `
+	type row struct {
+		month                  Month
+		code                   string
+		f                      CategoryFigures
+		regUnknown, intUnknown int64
+	}
+	out := CategoryMonths{}
+	err := sqlrows.Each(ctx, db, func(r *row) []any {
+		f := &r.f
+		return []any{&r.month, &r.code, &f.Received, &f.ReceivedRegulator, &f.ReceivedMajor, &f.Closed,
+			&f.Closed0to15, &f.Closed16to30, &f.Closed31to60, &f.ClosedOver60, &f.RegulatoryOnTime, &f.InternalOnTime,
+			&f.HandlingDaysSum, &f.SatisfactionRecorded, &f.Satisfied, &f.ReplyElementsRecorded, &f.ReplyComplete,
+			&f.OpenAtStart, &f.OpenAtEnd, &f.OverdueAtEnd, &r.regUnknown, &r.intUnknown}
+	}, func(r row) error {
+		f, m := r.f, r.month
+		f.RegulatoryKnown, f.InternalKnown = f.Closed-r.regUnknown, f.Closed-r.intUnknown
+		if out[m] == nil {
+			out[m] = map[string]CategoryFigures{}
+		}
+		out[m][r.code] = out[m][r.code].Add(f)
+		return nil
+	}, `
 		SELECT strftime(month, '%Y-%m'), business_category, received, received_regulator, received_major, closed,
 		       closed_0_15, closed_16_30, closed_31_60, closed_over_60, closed_regulatory_on_time, closed_internal_on_time,
 		       handling_days_sum, satisfaction_recorded, satisfied, reply_elements_recorded, reply_complete,
@@ -219,31 +257,6 @@ func LoadCategoryMonths(ctx context.Context, db *sql.DB, from, to Month) (Catego
 		ORDER BY month, business_category`, from.FirstDay(), to.FirstDay())
 	if err != nil {
 		return nil, fmt.Errorf("read mart_category_month %s..%s: %w", from, to, err)
-	}
-	defer rows.Close()
-	out := CategoryMonths{}
-	for rows.Next() {
-		var month, code string
-		var f CategoryFigures
-		var regUnknown, intUnknown int64
-		if err := rows.Scan(&month, &code, &f.Received, &f.ReceivedRegulator, &f.ReceivedMajor, &f.Closed,
-			&f.Closed0to15, &f.Closed16to30, &f.Closed31to60, &f.ClosedOver60, &f.RegulatoryOnTime, &f.InternalOnTime,
-			&f.HandlingDaysSum, &f.SatisfactionRecorded, &f.Satisfied, &f.ReplyElementsRecorded, &f.ReplyComplete,
-			&f.OpenAtStart, &f.OpenAtEnd, &f.OverdueAtEnd, &regUnknown, &intUnknown); err != nil {
-			return nil, fmt.Errorf("read mart_category_month: %w", err)
-		}
-		f.RegulatoryKnown, f.InternalKnown = f.Closed-regUnknown, f.Closed-intUnknown
-		m, err := ParseMonth(month)
-		if err != nil {
-			return nil, fmt.Errorf("read mart_category_month: %w", err)
-		}
-		if out[m] == nil {
-			out[m] = map[string]CategoryFigures{}
-		}
-		out[m][code] = out[m][code].Add(f)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read mart_category_month: %w", err)
 	}
 	return out, nil
 }
@@ -300,33 +313,25 @@ type CauseMonths map[Month]map[string]int64
 
 // LoadCauseMonths reads mart_cause_month for the months from..to (inclusive).
 func LoadCauseMonths(ctx context.Context, db *sql.DB, from, to Month) (CauseMonths, error) {
-	rows, err := db.QueryContext(ctx, `
+	type row struct {
+		month Month
+		code  string
+		n     int64
+	}
+	out := CauseMonths{}
+	err := sqlrows.Each(ctx, db, func(r *row) []any { return []any{&r.month, &r.code, &r.n} }, func(r row) error {
+		if out[r.month] == nil {
+			out[r.month] = map[string]int64{}
+		}
+		out[r.month][r.code] += r.n
+		return nil
+	}, `
 		SELECT strftime(month, '%Y-%m'), cause, received
 		FROM mart_cause_month
 		WHERE month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
 		ORDER BY month, cause`, from.FirstDay(), to.FirstDay())
 	if err != nil {
 		return nil, fmt.Errorf("read mart_cause_month %s..%s: %w", from, to, err)
-	}
-	defer rows.Close()
-	out := CauseMonths{}
-	for rows.Next() {
-		var month, code string
-		var n int64
-		if err := rows.Scan(&month, &code, &n); err != nil {
-			return nil, fmt.Errorf("read mart_cause_month: %w", err)
-		}
-		m, err := ParseMonth(month)
-		if err != nil {
-			return nil, fmt.Errorf("read mart_cause_month: %w", err)
-		}
-		if out[m] == nil {
-			out[m] = map[string]int64{}
-		}
-		out[m][code] += n
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read mart_cause_month: %w", err)
 	}
 	return out, nil
 }
@@ -372,22 +377,12 @@ type Batch struct {
 
 // LoadBatches reads every batch in ingest order.
 func LoadBatches(ctx context.Context, db *sql.DB) ([]Batch, error) {
-	rows, err := db.QueryContext(ctx, `
+	out, err := sqlrows.Query(ctx, db, func(b *Batch) []any {
+		return []any{&b.ID, &b.SourceSystem, &b.FilePath, &b.Format, &b.RowsRead, &b.RowsAccepted, &b.RowsRejected, &b.IngestedAt}
+	}, `
 		SELECT batch_id, source_system, file_path, format, rows_read, rows_accepted, rows_rejected, ingested_at
 		FROM batches ORDER BY ingested_at, batch_id`)
 	if err != nil {
-		return nil, fmt.Errorf("read batches: %w", err)
-	}
-	defer rows.Close()
-	var out []Batch
-	for rows.Next() {
-		var b Batch
-		if err := rows.Scan(&b.ID, &b.SourceSystem, &b.FilePath, &b.Format, &b.RowsRead, &b.RowsAccepted, &b.RowsRejected, &b.IngestedAt); err != nil {
-			return nil, fmt.Errorf("read batches: %w", err)
-		}
-		out = append(out, b)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read batches: %w", err)
 	}
 	return out, nil
@@ -401,20 +396,9 @@ type ReasonCount struct {
 
 // LoadRejectReasons counts rejects by reason, most frequent first.
 func LoadRejectReasons(ctx context.Context, db *sql.DB) ([]ReasonCount, error) {
-	rows, err := db.QueryContext(ctx, `SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY count(*) DESC, reason`)
+	out, err := sqlrows.Query(ctx, db, func(r *ReasonCount) []any { return []any{&r.Reason, &r.Rows} },
+		`SELECT reason, count(*) FROM rejects GROUP BY reason ORDER BY count(*) DESC, reason`)
 	if err != nil {
-		return nil, fmt.Errorf("read rejects: %w", err)
-	}
-	defer rows.Close()
-	var out []ReasonCount
-	for rows.Next() {
-		var r ReasonCount
-		if err := rows.Scan(&r.Reason, &r.Rows); err != nil {
-			return nil, fmt.Errorf("read rejects: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read rejects: %w", err)
 	}
 	return out, nil

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+
+	"complaints/internal/sqlrows"
 )
 
 // MonthFigures are the figures of one mart_month row: counts that are not sums over categories and the
@@ -37,30 +39,24 @@ type MonthRows map[Month]MonthFigures
 
 // LoadMonthRows reads mart_month for the months from..to (inclusive).
 func LoadMonthRows(ctx context.Context, db *sql.DB, from, to Month) (MonthRows, error) {
-	rows, err := db.QueryContext(ctx, `
+	type row struct {
+		month Month
+		f     MonthFigures
+	}
+	out := MonthRows{}
+	err := sqlrows.Each(ctx, db, func(r *row) []any {
+		f := &r.f
+		return []any{&r.month, &f.Received, &f.RepeatCustomers, &f.RepeatComplaints, &f.DuplicatesLinked,
+			&f.NonComplaints, &f.NotAccepted, &f.Withdrawn, &f.ReplyDateInvalid, &f.TypeMissing}
+	}, func(r row) error {
+		out[r.month] = out[r.month].Add(r.f)
+		return nil
+	}, `
 		SELECT strftime(month, '%Y-%m'), received, repeat_customers, repeat_complaints, duplicates_linked,
 		       non_complaints, not_accepted, withdrawn, reply_date_invalid, type_missing
 		FROM mart_month WHERE month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE) ORDER BY month`, from.FirstDay(), to.FirstDay())
 	if err != nil {
 		return nil, fmt.Errorf("read mart_month %s..%s: %w", from, to, err)
-	}
-	defer rows.Close()
-	out := MonthRows{}
-	for rows.Next() {
-		var month string
-		var f MonthFigures
-		if err := rows.Scan(&month, &f.Received, &f.RepeatCustomers, &f.RepeatComplaints, &f.DuplicatesLinked,
-			&f.NonComplaints, &f.NotAccepted, &f.Withdrawn, &f.ReplyDateInvalid, &f.TypeMissing); err != nil {
-			return nil, fmt.Errorf("read mart_month: %w", err)
-		}
-		m, err := ParseMonth(month)
-		if err != nil {
-			return nil, fmt.Errorf("read mart_month: %w", err)
-		}
-		out[m] = out[m].Add(f)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read mart_month: %w", err)
 	}
 	return out, nil
 }
@@ -93,30 +89,16 @@ type DimensionRows []DimensionRow
 
 // LoadDimensionRows reads mart_dimension_month for the months from..to (inclusive).
 func LoadDimensionRows(ctx context.Context, db *sql.DB, from, to Month) (DimensionRows, error) {
-	rows, err := db.QueryContext(ctx, `
+	out, err := sqlrows.Query(ctx, db, func(d *DimensionRow) []any {
+		return []any{&d.Month, &d.IntakeChannel, &d.BusinessChannel, &d.BusinessCategory, &d.Cause, &d.ComplaintClass,
+			&d.Branch, &d.Province, &d.Received, &d.Closed}
+	}, `
 		SELECT strftime(month, '%Y-%m'), intake_channel, business_channel, business_category, cause, complaint_class,
 		       branch, province, received, closed
 		FROM mart_dimension_month WHERE month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
 		ORDER BY ALL`, from.FirstDay(), to.FirstDay())
 	if err != nil {
 		return nil, fmt.Errorf("read mart_dimension_month %s..%s: %w", from, to, err)
-	}
-	defer rows.Close()
-	var out DimensionRows
-	for rows.Next() {
-		var month string
-		var d DimensionRow
-		if err := rows.Scan(&month, &d.IntakeChannel, &d.BusinessChannel, &d.BusinessCategory, &d.Cause, &d.ComplaintClass,
-			&d.Branch, &d.Province, &d.Received, &d.Closed); err != nil {
-			return nil, fmt.Errorf("read mart_dimension_month: %w", err)
-		}
-		if d.Month, err = ParseMonth(month); err != nil {
-			return nil, fmt.Errorf("read mart_dimension_month: %w", err)
-		}
-		out = append(out, d)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read mart_dimension_month: %w", err)
 	}
 	return out, nil
 }
@@ -163,23 +145,12 @@ type CheckCount struct {
 
 // LoadConsistencyCounts counts consistency_issues by check (all records held), most frequent first.
 func LoadConsistencyCounts(ctx context.Context, db *sql.DB) ([]CheckCount, error) {
-	rows, err := db.QueryContext(ctx, `SELECT check_code, count(*),
+	out, err := sqlrows.Query(ctx, db, func(c *CheckCount) []any { return []any{&c.Check, &c.Records, &c.Years} },
+		`SELECT check_code, count(*),
 		coalesce(string_agg(DISTINCT regexp_extract(detail, '(\d{4})', 1), ', ' ORDER BY regexp_extract(detail, '(\d{4})', 1))
 			FILTER (WHERE check_code = 'calendar_year_missing'), '')
 		FROM consistency_issues GROUP BY check_code ORDER BY count(*) DESC, check_code`)
 	if err != nil {
-		return nil, fmt.Errorf("read consistency_issues: %w", err)
-	}
-	defer rows.Close()
-	var out []CheckCount
-	for rows.Next() {
-		var c CheckCount
-		if err := rows.Scan(&c.Check, &c.Records, &c.Years); err != nil {
-			return nil, fmt.Errorf("read consistency_issues: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read consistency_issues: %w", err)
 	}
 	return out, nil
@@ -195,20 +166,9 @@ type UnmappedValue struct {
 
 // LoadUnmappedValues reads unmapped_values by dimension, most frequent first.
 func LoadUnmappedValues(ctx context.Context, db *sql.DB) ([]UnmappedValue, error) {
-	rows, err := db.QueryContext(ctx, `SELECT dimension, raw_value, records, sources FROM unmapped_values ORDER BY dimension, records DESC, raw_value`)
+	out, err := sqlrows.Query(ctx, db, func(u *UnmappedValue) []any { return []any{&u.Dimension, &u.RawValue, &u.Records, &u.Sources} },
+		`SELECT dimension, raw_value, records, sources FROM unmapped_values ORDER BY dimension, records DESC, raw_value`)
 	if err != nil {
-		return nil, fmt.Errorf("read unmapped_values: %w", err)
-	}
-	defer rows.Close()
-	var out []UnmappedValue
-	for rows.Next() {
-		var u UnmappedValue
-		if err := rows.Scan(&u.Dimension, &u.RawValue, &u.Records, &u.Sources); err != nil {
-			return nil, fmt.Errorf("read unmapped_values: %w", err)
-		}
-		out = append(out, u)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read unmapped_values: %w", err)
 	}
 	return out, nil

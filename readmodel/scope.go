@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"complaints/catalog"
+	"complaints/internal/sqlrows"
 )
 
 // Scope is what a scoped copy of the warehouse holds (pipeline.OpenScope: --as-of, --branch), read from its
@@ -26,16 +27,11 @@ func LoadScope(ctx context.Context, db *sql.DB) (Scope, error) {
 		AND schema_name = 'main' AND database_name = current_database()`).Scan(&n); err != nil || n == 0 {
 		return s, err
 	}
-	rows, err := db.QueryContext(ctx, "SELECT name, value FROM warehouse_scope")
+	kv, err := sqlrows.Map[string, string](ctx, db, "SELECT name, value FROM warehouse_scope")
 	if err != nil {
 		return s, fmt.Errorf("read warehouse_scope: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			return s, fmt.Errorf("read warehouse_scope: %w", err)
-		}
+	for k, v := range kv {
 		switch k {
 		case "as_of":
 			s.AsOf = v
@@ -47,7 +43,7 @@ func LoadScope(ctx context.Context, db *sql.DB) (Scope, error) {
 			s.Subtree = strings.Split(v, ",")
 		}
 	}
-	return s, rows.Err()
+	return s, nil
 }
 
 // BranchLabel is the branch as shown on a cover or a page header: its name and code, and a note when its
