@@ -10,6 +10,7 @@ import (
 
 	"complaints/catalog"
 	"complaints/internal/termtext"
+	"complaints/readmodel"
 )
 
 func newTaxonomyCmd(g *globals) *cobra.Command {
@@ -37,32 +38,24 @@ and that a keyword rule of the catalogue classified, by rule.`,
 			if err := printKeywordClassified(cmd, w.DB, env.Config.Language); err != nil {
 				return err
 			}
-			rows, err := w.DB.QueryContext(cmd.Context(), "SELECT dimension, raw_value, records, sources FROM unmapped_values ORDER BY dimension, records DESC, raw_value")
+			values, err := readmodel.LoadUnmappedValues(cmd.Context(), w.DB)
 			if err != nil {
-				return fmt.Errorf("read unmapped values: %w", err)
+				return err
 			}
-			defer rows.Close()
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			fmt.Fprintln(tw, "dimension\tvalue\trecords\tsources\tclosest codes")
-			n := 0
-			for rows.Next() {
-				var dim, raw, src string
-				var count int64
-				if err := rows.Scan(&dim, &raw, &count, &src); err != nil {
-					return err
-				}
+			for _, u := range values {
 				var near []string
-				for _, m := range catalog.Closest(dim, raw, 3) {
+				for _, m := range catalog.Closest(u.Dimension, u.RawValue, 3) {
 					near = append(near, fmt.Sprintf("%s (%s)", m.Code, m.Spelling))
 				}
-				fmt.Fprintf(tw, "%s\t%q\t%d\t%s\t%s\n", dim, raw, count, termtext.Clean(src), strings.Join(near, ", "))
-				n++
+				fmt.Fprintf(tw, "%s\t%q\t%d\t%s\t%s\n", u.Dimension, u.RawValue, u.Records, termtext.Clean(u.Sources), strings.Join(near, ", "))
 			}
 			tw.Flush()
-			if n == 0 {
+			if len(values) == 0 {
 				fmt.Fprintln(cmd.OutOrStdout(), "every value maps to a code")
 			}
-			return rows.Err()
+			return nil
 		},
 	}, &cobra.Command{
 		Use:   "codes DIMENSION",
@@ -93,34 +86,20 @@ code the file adds is listed last).`,
 // printKeywordClassified lists how many records keyword rules classified, by dimension and rule (nothing when
 // none did).
 func printKeywordClassified(cmd *cobra.Command, db *sql.DB, lang string) error {
-	rows, err := db.QueryContext(cmd.Context(), `SELECT dimension, rule, count(*) FROM (
-		SELECT 'business_category' AS dimension, category_rule AS rule FROM complaints WHERE category_rule IS NOT NULL
-		UNION ALL SELECT 'cause', cause_rule FROM complaints WHERE cause_rule IS NOT NULL)
-		GROUP BY ALL ORDER BY dimension, count(*) DESC, rule`)
+	counts, err := readmodel.LoadRuleCounts(cmd.Context(), db)
 	if err != nil {
-		return fmt.Errorf("read keyword-classified records: %w", err)
+		return err
 	}
-	defer rows.Close()
 	tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-	n := 0
-	for rows.Next() {
-		var dim, rule string
-		var count int64
-		if err := rows.Scan(&dim, &rule, &count); err != nil {
-			return err
-		}
-		if n == 0 {
+	for i, c := range counts {
+		if i == 0 {
 			fmt.Fprintln(tw, catalog.Text("kw_classified", lang))
 			fmt.Fprintln(tw, catalog.Text("kw_rule_header", lang))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\n", dim, rule, count)
-		n++
+		fmt.Fprintf(tw, "%s\t%s\t%d\n", c.Dimension, c.Rule, c.Records)
 	}
-	if n > 0 {
+	if len(counts) > 0 {
 		fmt.Fprintln(tw)
 	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	return rows.Err()
+	return tw.Flush()
 }
