@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"complaints/catalog"
+	"complaints/internal/sqlrows"
 	"complaints/warehouse"
 )
 
@@ -26,7 +27,26 @@ type Batch struct {
 
 // ListBatches lists every batch landed, and every batch removed since, by id.
 func ListBatches(ctx context.Context, w *warehouse.Warehouse) ([]Batch, error) {
-	rows, err := w.DB.QueryContext(ctx, `
+	type row struct {
+		b             Batch
+		asOf, removed sql.NullTime
+	}
+	var out []Batch
+	err := sqlrows.Each(ctx, w.DB, func(r *row) []any {
+		b := &r.b
+		return []any{&b.ID, &b.Source, &b.File, &b.SHA256, &r.asOf, &b.IngestedAt, &b.Read, &b.Accepted, &b.Rejected,
+			&b.Removed, &r.removed}
+	}, func(r row) error {
+		b := r.b
+		if r.asOf.Valid {
+			b.AsOf = &r.asOf.Time
+		}
+		if r.removed.Valid {
+			b.RemovedAt = &r.removed.Time
+		}
+		out = append(out, b)
+		return nil
+	}, `
 		SELECT batch_id, source_system, file_path, file_sha256, export_as_of, ingested_at, rows_read, rows_accepted,
 		       rows_rejected, false, NULL::TIMESTAMP FROM batches
 		UNION ALL
@@ -36,24 +56,7 @@ func ListBatches(ctx context.Context, w *warehouse.Warehouse) ([]Batch, error) {
 	if err != nil {
 		return nil, fmt.Errorf("batches: %w", err)
 	}
-	defer rows.Close()
-	var out []Batch
-	for rows.Next() {
-		var b Batch
-		var asOf, removed sql.NullTime
-		if err := rows.Scan(&b.ID, &b.Source, &b.File, &b.SHA256, &asOf, &b.IngestedAt, &b.Read, &b.Accepted, &b.Rejected,
-			&b.Removed, &removed); err != nil {
-			return nil, fmt.Errorf("batches: %w", err)
-		}
-		if asOf.Valid {
-			b.AsOf = &asOf.Time
-		}
-		if removed.Valid {
-			b.RemovedAt = &removed.Time
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // RemoveOptions say how RemoveBatch works.
@@ -124,7 +127,7 @@ func RemoveBatch(ctx context.Context, w *warehouse.Warehouse, id int64, opts Rem
 	// the filed periods its complaints were received in (a period is written as marts.Period writes it: 2026-10,
 	// 2026-Q3, 2026-H1, 2026, so each receipt date is written in the filing's kind and compared), and those whose
 	// filing counted one of its complaints in any figure (a complaint received in September, closed in October)
-	rows, err := tx.QueryContext(ctx, `WITH d AS (
+	r.Filed, err = sqlrows.Query(ctx, tx, func(p *string) []any { return []any{p} }, `WITH d AS (
 			SELECT DISTINCT CAST(TRY_CAST(received_at AS TIMESTAMP) AS DATE) AS d FROM landed_rows WHERE batch_id = $1)
 		SELECT DISTINCT f.period FROM filings f JOIN d ON f.period = CASE f.kind
 			WHEN 'month' THEN strftime(d.d, '%Y-%m')
@@ -139,15 +142,6 @@ func RemoveBatch(ctx context.Context, w *warehouse.Warehouse, id int64, opts Rem
 	if err != nil {
 		return nil, fmt.Errorf("remove batch %d: filings: %w", id, err)
 	}
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("remove batch %d: filings: %w", id, err)
-		}
-		r.Filed = append(r.Filed, p)
-	}
-	rows.Close()
 	if len(r.Filed) > 0 && !opts.Force {
 		return r, catalog.Errorf("msg_poison_batch_filed", id, strings.Join(r.Filed, ", "))
 	}
