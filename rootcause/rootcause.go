@@ -115,34 +115,23 @@ const (
 )
 
 func (o Options) withDefaults() Options {
-	if o.BaselineMonths <= 0 {
-		o.BaselineMonths = 12
-	}
-	if o.MinCount <= 0 {
-		o.MinCount = 3
-	}
-	if o.FDR <= 0 {
-		o.FDR = 0.05
-	}
-	if o.SparseMean <= 0 {
-		o.SparseMean = 5
-	}
-	if o.EmergingP <= 0 {
-		o.EmergingP = 0.001
-	}
-	if o.EmergingRise <= 0 {
-		o.EmergingRise = 0.5
-	}
-	if o.EmergingMin <= 0 {
-		o.EmergingMin = 10
-	}
-	if o.TermMinCount <= 0 {
-		o.TermMinCount = 5
-	}
-	if o.TermsPerCategory <= 0 {
-		o.TermsPerCategory = 10
-	}
+	orDefault(&o.BaselineMonths, 12)
+	orDefault(&o.MinCount, 3)
+	orDefault(&o.FDR, 0.05)
+	orDefault(&o.SparseMean, 5)
+	orDefault(&o.EmergingP, 0.001)
+	orDefault(&o.EmergingRise, 0.5)
+	orDefault(&o.EmergingMin, 10)
+	orDefault(&o.TermMinCount, 5)
+	orDefault(&o.TermsPerCategory, 10)
 	return o
+}
+
+// orDefault sets *v to d when it is not set (zero or negative).
+func orDefault[T int | float64](v *T, d T) {
+	if *v <= 0 {
+		*v = d
+	}
 }
 
 // Series kinds.
