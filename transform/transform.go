@@ -218,12 +218,12 @@ type normaliseRun struct {
 	// catalogName names the warehouse's tables past the temporary reference tables of the same names (stored).
 	catalogName string
 	policy      map[string]int
-	now         string // the normalise's time (Beijing), stamped on normalised_batches and corrections_applied
+	now         string    // the normalise's time (Beijing), stamped on normalised_batches and corrections_applied
+	stepStart   time.Time // when the step running now began (logStep)
 	// set by plan
 	fp         string // the fingerprint of everything the derived tables depend on besides the landed rows
 	full       bool   // every complaint is re-derived
 	nothingNew bool   // incremental with no new batch and the corrections unchanged: nothing to do
-	stepStart  time.Time
 }
 
 // stored is the warehouse's own table of that name (a temporary table of the same name shadows the bare name).
