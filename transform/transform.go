@@ -231,8 +231,8 @@ func (r *normaliseRun) stored(table string) string {
 	return `"` + strings.ReplaceAll(r.catalogName, `"`, `""`) + `".main.` + table
 }
 
-// exec runs each statement on q, an error naming what for.
-func (r *normaliseRun) exec(ctx context.Context, q querier, what string, stmts ...string) error {
+// execEach runs each statement on q in turn; an error names what they were for.
+func execEach(ctx context.Context, q querier, what string, stmts ...string) error {
 	for _, s := range stmts {
 		if _, err := q.ExecContext(ctx, s); err != nil {
 			return fmt.Errorf("normalize: %s: %w", what, err)
@@ -261,18 +261,18 @@ func (r *normaliseRun) prepare(ctx context.Context) error {
 	// canonical rows are stored without FSST string compression, whose analysis was a large share of the time of
 	// writing a million complaints (the file grows a little; dictionary compression stays).
 	for _, q := range []string{"SET preserve_insertion_order = false", "SET disabled_compression_methods = 'fsst'"} {
-		if err := r.exec(ctx, r.conn, q, q); err != nil {
+		if err := execEach(ctx, r.conn, q, q); err != nil {
 			return err
 		}
 	}
 	if err := r.conn.QueryRowContext(ctx, "SELECT current_database()").Scan(&r.catalogName); err != nil {
 		return fmt.Errorf("normalize: %w", err)
 	}
-	if err := r.exec(ctx, r.conn, "corrections", "CREATE OR REPLACE TEMP TABLE prev_corrections AS SELECT * FROM "+r.stored("corrections")); err != nil {
+	if err := execEach(ctx, r.conn, "corrections", "CREATE OR REPLACE TEMP TABLE prev_corrections AS SELECT * FROM "+r.stored("corrections")); err != nil {
 		return err
 	}
 	for _, t := range referenceTables {
-		if err := r.exec(ctx, r.conn, t, "CREATE OR REPLACE TEMP TABLE "+t+" AS SELECT * FROM "+r.stored(t)+" LIMIT 0"); err != nil {
+		if err := execEach(ctx, r.conn, t, "CREATE OR REPLACE TEMP TABLE "+t+" AS SELECT * FROM "+r.stored(t)+" LIMIT 0"); err != nil {
 			return err
 		}
 	}
@@ -295,12 +295,12 @@ func (r *normaliseRun) prepare(ctx context.Context) error {
 		"repeat_window_days": r.opts.RepeatWindowDays,
 	}
 	for name, v := range r.policy {
-		if err := r.exec(ctx, r.conn, "set policy "+name, fmt.Sprintf("SET VARIABLE %s = %d", name, v)); err != nil {
+		if err := execEach(ctx, r.conn, "set policy "+name, fmt.Sprintf("SET VARIABLE %s = %d", name, v)); err != nil {
 			return err
 		}
 	}
 	r.now = r.opts.Now().In(warehouse.Beijing).Format("2006-01-02 15:04:05")
-	if err := r.exec(ctx, r.conn, "time", "SET VARIABLE normalise_at = '"+r.now+"'"); err != nil {
+	if err := execEach(ctx, r.conn, "time", "SET VARIABLE normalise_at = '"+r.now+"'"); err != nil {
 		return err
 	}
 	r.logStep("prepare")
@@ -328,7 +328,7 @@ func (r *normaliseRun) plan(ctx context.Context) error {
 	}
 	r.fp = fp
 	r.full = r.opts.Full || !canIncrement(ctx, r.conn, fp)
-	if err := r.exec(ctx, r.conn, "scope", "CREATE OR REPLACE TEMP TABLE scope_keys (complaint_key VARCHAR)"); err != nil {
+	if err := execEach(ctx, r.conn, "scope", "CREATE OR REPLACE TEMP TABLE scope_keys (complaint_key VARCHAR)"); err != nil {
 		return err
 	}
 	if r.full {
@@ -348,7 +348,7 @@ func (r *normaliseRun) plan(ctx context.Context) error {
 		r.nothingNew = true
 		return nil
 	}
-	err = r.exec(ctx, r.conn, "scope", `INSERT INTO scope_keys
+	err = execEach(ctx, r.conn, "scope", `INSERT INTO scope_keys
 		SELECT DISTINCT source_system || ':' || source_id FROM landed_rows
 		WHERE batch_id NOT IN (SELECT batch_id FROM normalised_batches)
 		UNION SELECT complaint_key FROM prev_corrections
@@ -373,7 +373,7 @@ func (r *normaliseRun) stage(ctx context.Context) error {
 			                    WHERE source_system || ':' || source_id IN (SELECT complaint_key FROM scope_keys))
 			  AND source_system || ':' || source_id IN (SELECT complaint_key FROM scope_keys)`
 	}
-	if err := r.exec(ctx, r.conn, "rows in scope", "DROP VIEW IF EXISTS src_rows", src,
+	if err := execEach(ctx, r.conn, "rows in scope", "DROP VIEW IF EXISTS src_rows", src,
 		fmt.Sprintf("SET VARIABLE incremental = %v", !r.full)); err != nil {
 		return err
 	}
@@ -400,7 +400,7 @@ func (r *normaliseRun) write(ctx context.Context) (*Result, error) {
 	}
 	defer tx.Rollback() // no-op after Commit
 	for _, t := range referenceTables {
-		if err := r.exec(ctx, tx, "store "+t, "DELETE FROM "+r.stored(t), "INSERT INTO "+r.stored(t)+" SELECT * FROM temp.main."+t); err != nil {
+		if err := execEach(ctx, tx, "store "+t, "DELETE FROM "+r.stored(t), "INSERT INTO "+r.stored(t)+" SELECT * FROM temp.main."+t); err != nil {
 			return nil, err
 		}
 	}
@@ -421,7 +421,7 @@ func (r *normaliseRun) write(ctx context.Context) (*Result, error) {
 	book = append(book,
 		"INSERT INTO normalised_batches SELECT batch_id, CAST('"+r.now+"' AS TIMESTAMP) FROM batches WHERE batch_id NOT IN (SELECT batch_id FROM normalised_batches)",
 		"INSERT OR REPLACE INTO normalise_state VALUES ('fingerprint', '"+r.fp+"')")
-	if err := r.exec(ctx, tx, "bookkeeping", book...); err != nil {
+	if err := execEach(ctx, tx, "bookkeeping", book...); err != nil {
 		return nil, err
 	}
 	res, err := summarise(ctx, tx, &Result{Full: r.full}, true)
