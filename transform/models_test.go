@@ -1,9 +1,14 @@
 package transform
 
 import (
+	"context"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"complaints/internal/sqlrows"
 )
 
 // Every model declares its phase on its first line; a model without a valid header, an unknown phase or Go
@@ -88,6 +93,48 @@ func TestEmbeddedModelPhases(t *testing.T) {
 	}
 	if models[0].Phase != PhaseMacros {
 		t.Errorf("the first model %s is of phase %s, want macros (every other model uses them)", models[0].Name, models[0].Phase)
+	}
+}
+
+// A model of the macros or stage phases runs before the write transaction, its statements committed one by one,
+// so it may write temporary tables only: it creates nothing but TEMP objects, and no statement of it inserts
+// into, updates, deletes from, drops or alters a warehouse table (the reference tables it may fill are shadowed
+// by temporary tables of the same names).
+func TestStageModelsWriteNoWarehouseTable(t *testing.T) {
+	w := setup(t, nil)
+	stored, err := sqlrows.Query(context.Background(), w.DB, func(s *string) []any { return []any{s} },
+		"SELECT table_name FROM duckdb_tables() WHERE NOT temporary UNION SELECT view_name FROM duckdb_views() WHERE NOT temporary AND NOT internal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(stored, "complaints") {
+		t.Fatalf("no complaints table among the warehouse's tables %v", stored)
+	}
+	writes := regexp.MustCompile(`(?im)^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|DROP\s+(?:TABLE|VIEW)(?:\s+IF\s+EXISTS)?|ALTER\s+TABLE|TRUNCATE)\s+([\w."]+)`)
+	creates := regexp.MustCompile(`(?im)^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(TEMP\s+|TEMPORARY\s+)?(?:TABLE|VIEW|MACRO|SEQUENCE|INDEX)\b`)
+	models, err := Models()
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for _, m := range models {
+		if m.Phase > PhaseStage {
+			continue
+		}
+		for _, c := range creates.FindAllStringSubmatch(m.SQL, -1) {
+			if c[1] == "" {
+				t.Errorf("model %s (phase %s) creates a warehouse object: %q", m.Name, m.Phase, c[0])
+			}
+		}
+		for _, c := range writes.FindAllStringSubmatch(m.SQL, -1) {
+			checked++
+			if name := strings.ToLower(c[1]); slices.Contains(stored, name) && !slices.Contains(referenceTables, name) {
+				t.Errorf("model %s (phase %s) writes the warehouse table %s: %q", m.Name, m.Phase, name, strings.TrimSpace(c[0]))
+			}
+		}
+	}
+	if checked < 10 {
+		t.Errorf("only %d writing statements found in the stage models: the pattern misses them", checked)
 	}
 }
 
