@@ -1,8 +1,13 @@
 // Package transform owns everything between landed rows and the marts: the embedded SQL models (staging,
-// canonical complaints, duplicates, marts) applied in a fixed order (temporary tables first, then every write
-// in one transaction), the reference tables loaded for them (taxonomy mapping, keyword rules, calendar, branch
-// master, corrections), and the policy values the models use. It writes only the warehouse: never files, never
-// reports.
+// canonical complaints, duplicates, marts, quality checks, audit), the reference tables loaded for them
+// (taxonomy mapping, keyword rules, calendar, branch master, corrections), and the policy values the models use.
+// It writes only the warehouse: never files, never reports.
+//
+// Every model declares its phase on its first line (`-- phase: stage`; Phase lists the phases and what each
+// may do), and optionally the Go steps run after it (`-- then: customers`) and, for a stage model, the later
+// phases that read its temporary tables (`-- read-by: quality`). The models run in the order of their file
+// names, their phases never going backwards; which models run where (the write transaction, RebuildMarts) is
+// decided by phase, never by file name. Normalize runs in four steps: prepare, plan, stage and write.
 package transform
 
 import (
@@ -14,7 +19,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"sort"
 	"strconv"
@@ -98,39 +102,6 @@ type Result struct {
 	CorrectionsUnmatched int64 // corrections naming an unknown complaint or target, or an unmapped value
 }
 
-// goSteps run right after the model they are keyed by: work that is clearer in Go than in SQL.
-var goSteps = map[string]func(context.Context, querier) error{
-	"24_core": linkCustomers, // customers before duplicates: duplicates need "the same customer"
-}
-
-// Model is one embedded SQL file.
-type Model struct {
-	Name string
-	SQL  string
-}
-
-// Models lists the embedded models in the order they are applied (by file name).
-func Models() ([]Model, error) {
-	entries, err := fs.ReadDir(modelFS, "models")
-	if err != nil {
-		return nil, err
-	}
-	names := make([]string, 0, len(entries))
-	for _, e := range entries {
-		names = append(names, e.Name())
-	}
-	sort.Strings(names)
-	out := make([]Model, 0, len(names))
-	for _, n := range names {
-		b, err := modelFS.ReadFile("models/" + n)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Model{Name: strings.TrimSuffix(n, ".sql"), SQL: string(b)})
-	}
-	return out, nil
-}
-
 // querier is what the normalise's statements run on: its connection (the work on temporary tables) or its
 // write transaction.
 type querier interface {
@@ -138,10 +109,6 @@ type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
-
-// writeFrom is the first model that writes the warehouse's own tables; every model before it works on
-// temporary tables only.
-const writeFrom = "38_write"
 
 // referenceTables are loaded from the catalogue and the config's files on every normalise. They are loaded
 // into temporary tables of the same names first, which the models read (DuckDB looks a name up in the
@@ -154,12 +121,11 @@ var referenceTables = []string{"taxonomy_map", "keyword_rules", "calendar_days",
 // not yet normalised and the corrected ones, then recomputes customers, duplicates, repeats, marts and checks.
 // Both give identical tables, and running either twice gives identical tables.
 //
-// It works in two phases on one connection of its own. First every model before writeFrom builds temporary
-// tables, each statement committed on its own: nothing the warehouse holds changes. DuckDB scans a table
-// created or filled in the running transaction with one thread, so building them inside the write transaction
-// took twice as long on two cores (docs/performance.md). Then one
-// transaction copies the reference data and runs the models that write the warehouse's tables: a failure
-// anywhere leaves every table as it was. The connection is discarded at the end, with its temporary tables.
+// It runs four steps on one connection of its own (normalize): prepare loads the reference data, plan decides
+// full or incremental and which complaints to re-derive, stage runs the models of the macros and stage phases
+// into temporary tables (nothing the warehouse holds changes), and write runs the models from the write phase on
+// in one transaction: a failure anywhere leaves every table as it was. The connection is discarded at the end,
+// with its temporary tables.
 //
 // A failure is recorded (normalise_state 'last_failure', see RecordFailure) and a success clears it, so that
 // CheckNormalised can refuse to report on tables a failed normalise left behind.
@@ -212,15 +178,9 @@ func CheckNormalised(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
+// normalize runs the normalise's four steps on one connection of its own, discarded at the end with its
+// temporary tables: prepare, plan, stage (temporary tables only) and write (one transaction).
 func normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Result, error) {
-	// step logs how long the work before the models took, a step at a time (at debug level)
-	stepStart := time.Now()
-	step := func(name string) {
-		if opts.Logger != nil {
-			opts.Logger.Debug("prepared", "step", name, "seconds", time.Since(stepStart).Seconds())
-		}
-		stepStart = time.Now()
-	}
 	models, err := Models()
 	if err != nil {
 		return nil, err
@@ -230,203 +190,281 @@ func normalize(ctx context.Context, w *warehouse.Warehouse, opts Options) (*Resu
 		return nil, fmt.Errorf("normalize: %w", err)
 	}
 	defer discard(conn)
-	// Settings for the length of the normalise, put back afterwards (both are DuckDB's global settings: they
-	// outlive the connection): no model depends on the order rows come out of a statement (every order that
+	r := &normaliseRun{conn: conn, models: models, opts: opts, stepStart: time.Now()}
+	defer r.resetSettings(ctx)
+	if err := r.prepare(ctx); err != nil {
+		return nil, err
+	}
+	if err := r.plan(ctx); err != nil {
+		return nil, err
+	}
+	if r.nothingNew {
+		if opts.OnModel != nil {
+			opts.OnModel("", len(models), len(models))
+		}
+		return summarise(ctx, conn, &Result{}, false)
+	}
+	if err := r.stage(ctx); err != nil {
+		return nil, err
+	}
+	return r.write(ctx)
+}
+
+// normaliseRun is one normalise: its connection and models, and what its steps found.
+type normaliseRun struct {
+	conn   *sql.Conn
+	models []Model
+	opts   Options
+	// catalogName names the warehouse's tables past the temporary reference tables of the same names (stored).
+	catalogName string
+	policy      map[string]int
+	now         string    // the normalise's time (Beijing), stamped on normalised_batches and corrections_applied
+	stepStart   time.Time // when the step running now began (logStep)
+	// set by plan
+	fp         string // the fingerprint of everything the derived tables depend on besides the landed rows
+	full       bool   // every complaint is re-derived
+	nothingNew bool   // incremental with no new batch and the corrections unchanged: nothing to do
+}
+
+// stored is the warehouse's own table of that name (a temporary table of the same name shadows the bare name).
+func (r *normaliseRun) stored(table string) string {
+	return `"` + strings.ReplaceAll(r.catalogName, `"`, `""`) + `".main.` + table
+}
+
+// execEach runs each statement on q in turn; an error names what they were for.
+func execEach(ctx context.Context, q querier, what string, stmts ...string) error {
+	for _, s := range stmts {
+		if _, err := q.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("normalize: %s: %w", what, err)
+		}
+	}
+	return nil
+}
+
+// logStep logs how long the step just done took (at debug level).
+func (r *normaliseRun) logStep(name string) {
+	if r.opts.Logger != nil {
+		r.opts.Logger.Debug("normalise step", "step", name, "seconds", time.Since(r.stepStart).Seconds())
+	}
+	r.stepStart = time.Now()
+}
+
+// prepare sets the normalise's settings and loads the reference data into temporary tables of the same names
+// as the warehouse's (which the models read, DuckDB looking a name up in the temporary schema first): the
+// taxonomy and keyword rules, the calendar, the branch master and the corrections file; and the policy values
+// and the normalise's time as DuckDB variables. The corrections in effect until now are kept as
+// prev_corrections (plan compares them, and 24_core reads the complaints a withdrawn duplicate_of named).
+func (r *normaliseRun) prepare(ctx context.Context) error {
+	// Settings for the length of the normalise, put back by resetSettings (both are DuckDB's global settings:
+	// they outlive the connection): no model depends on the order rows come out of a statement (every order that
 	// matters is explicit), so DuckDB need not keep insertion order (less memory, more parallel work); and the
 	// canonical rows are stored without FSST string compression, whose analysis was a large share of the time of
 	// writing a million complaints (the file grows a little; dictionary compression stays).
 	for _, q := range []string{"SET preserve_insertion_order = false", "SET disabled_compression_methods = 'fsst'"} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return nil, fmt.Errorf("normalize: %s: %w", q, err)
+		if err := execEach(ctx, r.conn, q, q); err != nil {
+			return err
 		}
 	}
-	defer func() {
-		for _, q := range []string{"RESET preserve_insertion_order", "RESET disabled_compression_methods"} {
-			conn.ExecContext(context.WithoutCancel(ctx), q)
-		}
-	}()
-	var catalogName string
-	if err := conn.QueryRowContext(ctx, "SELECT current_database()").Scan(&catalogName); err != nil {
-		return nil, fmt.Errorf("normalize: %w", err)
+	if err := r.conn.QueryRowContext(ctx, "SELECT current_database()").Scan(&r.catalogName); err != nil {
+		return fmt.Errorf("normalize: %w", err)
 	}
-	stored := func(table string) string { return `"` + strings.ReplaceAll(catalogName, `"`, `""`) + `".main.` + table }
-	// the corrections in effect until now, to tell whether the file changed (and, in 24_core, which complaints a
-	// withdrawn duplicate_of correction named); then the temporary reference tables the loaders fill
-	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE prev_corrections AS SELECT * FROM "+stored("corrections")); err != nil {
-		return nil, fmt.Errorf("normalize: corrections: %w", err)
+	if err := execEach(ctx, r.conn, "corrections", "CREATE OR REPLACE TEMP TABLE prev_corrections AS SELECT * FROM "+r.stored("corrections")); err != nil {
+		return err
 	}
 	for _, t := range referenceTables {
-		if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+t+" AS SELECT * FROM "+stored(t)+" LIMIT 0"); err != nil {
-			return nil, fmt.Errorf("normalize: %s: %w", t, err)
+		if err := execEach(ctx, r.conn, t, "CREATE OR REPLACE TEMP TABLE "+t+" AS SELECT * FROM "+r.stored(t)+" LIMIT 0"); err != nil {
+			return err
 		}
 	}
-	if err := loadTaxonomy(ctx, conn); err != nil {
-		return nil, err
+	if err := loadTaxonomy(ctx, r.conn); err != nil {
+		return err
 	}
-	if err := loadCalendar(ctx, conn, opts.Calendar); err != nil {
-		return nil, err
+	if err := loadCalendar(ctx, r.conn, r.opts.Calendar); err != nil {
+		return err
 	}
-	if err := loadBranches(ctx, conn, opts.BranchesFile); err != nil {
-		return nil, err
+	if err := loadBranches(ctx, r.conn, r.opts.BranchesFile); err != nil {
+		return err
 	}
-	step("reference data")
-	policy := map[string]int{
-		"duplicate_window_days": opts.DuplicateWindowDays, "internal_days_general": opts.InternalDaysGeneral,
-		"internal_days_complex": opts.InternalDaysComplex, "regulatory_days": opts.RegulatoryDays,
-		"repeat_window_days": opts.RepeatWindowDays,
+	if err := loadCorrections(ctx, r.conn, r.opts.CorrectionsFile); err != nil {
+		return err
 	}
-	fp, err := fingerprint(ctx, conn, models, policy)
+	// Policy values reach the SQL as DuckDB variables; they are integers from the config, not input data.
+	r.policy = map[string]int{
+		"duplicate_window_days": r.opts.DuplicateWindowDays, "internal_days_general": r.opts.InternalDaysGeneral,
+		"internal_days_complex": r.opts.InternalDaysComplex, "regulatory_days": r.opts.RegulatoryDays,
+		"repeat_window_days": r.opts.RepeatWindowDays,
+	}
+	for name, v := range r.policy {
+		if err := execEach(ctx, r.conn, "set policy "+name, fmt.Sprintf("SET VARIABLE %s = %d", name, v)); err != nil {
+			return err
+		}
+	}
+	r.now = r.opts.Now().In(warehouse.Beijing).Format("2006-01-02 15:04:05")
+	if err := execEach(ctx, r.conn, "time", "SET VARIABLE normalise_at = '"+r.now+"'"); err != nil {
+		return err
+	}
+	r.logStep("prepare")
+	return nil
+}
+
+// resetSettings puts back the global settings prepare changed (also after a failure).
+func (r *normaliseRun) resetSettings(ctx context.Context) {
+	for _, q := range []string{"RESET preserve_insertion_order", "RESET disabled_compression_methods"} {
+		r.conn.ExecContext(context.WithoutCancel(ctx), q)
+	}
+}
+
+// plan decides what this normalise re-derives. Full when asked, on the first run, after a change of anything
+// in the fingerprint (models, catalogue, calendar, branch master, policy) or when a normalised batch was
+// removed. Otherwise scope_keys lists the complaints to re-derive: those in batches not yet normalised and every
+// complaint the corrections file names, before (a withdrawn correction must be undone) or now. With no batch
+// landed since the last normalise and the corrections file as it was, it sets nothingNew: re-deriving nothing
+// would recompute the customer links, duplicates, repeats and marts to the same values (seconds on a million
+// complaints), and nothing the tables hold depends on the day it runs.
+func (r *normaliseRun) plan(ctx context.Context) error {
+	fp, err := fingerprint(ctx, r.conn, r.models, r.policy)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	full := opts.Full || !canIncrement(ctx, conn, fp)
-	step("fingerprint")
-	// scope_keys: the complaints an incremental run re-derives: those in batches not yet normalised, and every
-	// complaint named by the corrections file before (a withdrawn correction must be undone) or now.
-	if _, err := conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE scope_keys (complaint_key VARCHAR)"); err != nil {
-		return nil, fmt.Errorf("normalize: scope: %w", err)
+	r.fp = fp
+	r.full = r.opts.Full || !canIncrement(ctx, r.conn, fp)
+	if err := execEach(ctx, r.conn, "scope", "CREATE OR REPLACE TEMP TABLE scope_keys (complaint_key VARCHAR)"); err != nil {
+		return err
 	}
-	if !full {
-		if _, err := conn.ExecContext(ctx, `INSERT INTO scope_keys
-			SELECT DISTINCT source_system || ':' || source_id FROM landed_rows
-			WHERE batch_id NOT IN (SELECT batch_id FROM normalised_batches)
-			UNION SELECT complaint_key FROM prev_corrections`); err != nil {
-			return nil, fmt.Errorf("normalize: scope: %w", err)
+	if r.full {
+		r.logStep("plan")
+		return nil
+	}
+	unchanged := false
+	if err := r.conn.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM batches WHERE batch_id NOT IN (SELECT batch_id FROM normalised_batches))
+		AND NOT EXISTS (SELECT * FROM prev_corrections EXCEPT ALL SELECT * FROM corrections)
+		AND NOT EXISTS (SELECT * FROM corrections EXCEPT ALL SELECT * FROM prev_corrections)`).Scan(&unchanged); err != nil {
+		return fmt.Errorf("normalize: anything new: %w", err)
+	}
+	if unchanged {
+		if r.opts.Logger != nil {
+			r.opts.Logger.Debug("nothing new since the last normalise: no batch and no change to the corrections file")
 		}
+		r.nothingNew = true
+		return nil
 	}
-	if err := loadCorrections(ctx, conn, opts.CorrectionsFile); err != nil {
-		return nil, err
-	}
-	// Nothing new: an incremental run with no batch landed since the last normalise and the corrections file as it
-	// was would re-derive nothing and recompute the customer links, duplicates, repeats and marts to the same
-	// values (seconds on a million complaints), so it stops here, having written nothing (the reference data is in the
-	// fingerprint: it is as stored). Nothing the tables hold depends on the day it runs.
-	if !full {
-		unchanged := false
-		if err := conn.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM batches WHERE batch_id NOT IN (SELECT batch_id FROM normalised_batches))
-			AND NOT EXISTS (SELECT * FROM prev_corrections EXCEPT ALL SELECT * FROM corrections)
-			AND NOT EXISTS (SELECT * FROM corrections EXCEPT ALL SELECT * FROM prev_corrections)`).Scan(&unchanged); err != nil {
-			return nil, fmt.Errorf("normalize: anything new: %w", err)
-		}
-		if unchanged {
-			if opts.Logger != nil {
-				opts.Logger.Debug("nothing new since the last normalise: no batch and no change to the corrections file")
-			}
-			if opts.OnModel != nil {
-				opts.OnModel("", len(models), len(models))
-			}
-			return summarise(ctx, conn, &Result{}, false)
-		}
-	}
-	step("scope and corrections")
-	// src_rows: the landed versions the models re-derive. Every landed row in a full normalise (a view: copying
-	// them would cost more than reading them twice); an incremental one reads a few thousand of a million, by a
-	// filter on every landed row, so they are copied once (10_staging reads src_rows a dozen times).
+	err = execEach(ctx, r.conn, "scope", `INSERT INTO scope_keys
+		SELECT DISTINCT source_system || ':' || source_id FROM landed_rows
+		WHERE batch_id NOT IN (SELECT batch_id FROM normalised_batches)
+		UNION SELECT complaint_key FROM prev_corrections
+		UNION SELECT complaint_key FROM corrections`)
+	r.logStep("plan")
+	return err
+}
+
+// stage builds the temporary tables of the stage phase: src_rows (the landed versions to re-derive), then every
+// model of the macros and stage phases with the Go steps their headers name, each statement committed on its
+// own. Nothing the warehouse holds changes. (DuckDB scans a table created or filled in the running transaction
+// with one thread, so these tables are built before the write transaction, not in it: decisions.md.)
+func (r *normaliseRun) stage(ctx context.Context) error {
+	// src_rows: every landed row in a full normalise (a view: copying them would cost more than reading them
+	// twice); an incremental one reads a few thousand of a million, by a filter on every landed row, so they are
+	// copied once (10_staging reads src_rows a dozen times). The source_id filter first, found on a narrow scan,
+	// spares building the key of every wide row.
 	src := "CREATE TEMP VIEW src_rows AS SELECT * FROM landed_rows"
-	if !full {
-		if _, err := conn.ExecContext(ctx, `INSERT INTO scope_keys SELECT complaint_key FROM corrections
-			EXCEPT SELECT complaint_key FROM scope_keys`); err != nil {
-			return nil, fmt.Errorf("normalize: scope: %w", err)
-		}
-		// (the source_id filter first, found on a narrow scan, spares building the key of every wide row)
+	if !r.full {
 		src = `CREATE TEMP TABLE src_rows AS SELECT * FROM landed_rows
 			WHERE source_id IN (SELECT source_id FROM landed_rows
 			                    WHERE source_system || ':' || source_id IN (SELECT complaint_key FROM scope_keys))
 			  AND source_system || ':' || source_id IN (SELECT complaint_key FROM scope_keys)`
 	}
-	for _, q := range []string{"DROP VIEW IF EXISTS src_rows", src} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return nil, fmt.Errorf("normalize: rows in scope: %w", err)
-		}
+	if err := execEach(ctx, r.conn, "rows in scope", "DROP VIEW IF EXISTS src_rows", src,
+		fmt.Sprintf("SET VARIABLE incremental = %v", !r.full)); err != nil {
+		return err
 	}
-	// Policy values reach the SQL as DuckDB variables; they are integers from the config, not input data.
-	for name, v := range policy {
-		if _, err := conn.ExecContext(ctx, fmt.Sprintf("SET VARIABLE %s = %d", name, v)); err != nil {
-			return nil, fmt.Errorf("normalize: set policy %s: %w", name, err)
-		}
-	}
-	now := opts.Now().In(warehouse.Beijing).Format("2006-01-02 15:04:05")
-	for _, q := range []string{fmt.Sprintf("SET VARIABLE incremental = %v", !full), "SET VARIABLE normalise_at = '" + now + "'"} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return nil, fmt.Errorf("normalize: %w", err)
-		}
-	}
-	step("rows in scope")
-	var tx *sql.Tx
-	defer func() {
-		if tx != nil {
-			tx.Rollback() // no-op after Commit
-		}
-	}()
-	var on querier = conn
-	for i, m := range models {
-		if m.Name == writeFrom {
-			// the write transaction: the reference data as loaded, then every model that writes
-			if tx, err = conn.BeginTx(ctx, nil); err != nil {
-				return nil, fmt.Errorf("normalize: begin: %w", err)
-			}
-			on = tx
-			for _, t := range referenceTables {
-				for _, q := range []string{"DELETE FROM " + stored(t), "INSERT INTO " + stored(t) + " SELECT * FROM temp.main." + t} {
-					if _, err := tx.ExecContext(ctx, q); err != nil {
-						return nil, fmt.Errorf("normalize: store %s: %w", t, err)
-					}
-				}
+	r.logStep("rows in scope")
+	for i, m := range r.models {
+		if m.Phase <= PhaseStage {
+			if err := r.runModel(ctx, r.conn, i, m); err != nil {
+				return err
 			}
 		}
-		if opts.OnModel != nil {
-			opts.OnModel(m.Name, i, len(models))
+	}
+	r.logStep("stage")
+	return nil
+}
+
+// write is the one transaction that changes the warehouse: it stores the reference data as loaded, runs every
+// model from the write phase on (complaints, marts, quality tables, audit), records the batches the tables now
+// reflect with the fingerprint they were computed with, and summarises. A failure anywhere leaves every table as
+// it was.
+func (r *normaliseRun) write(ctx context.Context) (*Result, error) {
+	tx, err := r.conn.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("normalize: begin: %w", err)
+	}
+	defer tx.Rollback() // no-op after Commit
+	for _, t := range referenceTables {
+		if err := execEach(ctx, tx, "store "+t, "DELETE FROM "+r.stored(t), "INSERT INTO "+r.stored(t)+" SELECT * FROM temp.main."+t); err != nil {
+			return nil, err
 		}
-		t0 := time.Now()
-		if opts.Logger != nil && opts.Logger.Enabled(ctx, slog.LevelDebug) {
-			// one statement at a time, each timed (BENCH_VERBOSE=1 shows where a model spends its time)
-			for _, st := range statements(m.SQL) {
-				ts := time.Now()
-				if _, err := on.ExecContext(ctx, st); err != nil {
-					return nil, fmt.Errorf("normalize: model %s: %w", m.Name, err)
-				}
-				opts.Logger.Debug("statement", "model", m.Name, "seconds", time.Since(ts).Seconds(), "sql", firstLine(st))
-			}
-		} else if _, err := on.ExecContext(ctx, m.SQL); err != nil {
-			return nil, fmt.Errorf("normalize: model %s: %w", m.Name, err)
-		}
-		t1 := time.Now()
-		if step := goSteps[m.Name]; step != nil {
-			if err := step(ctx, on); err != nil {
+	}
+	for i, m := range r.models {
+		if m.Phase >= PhaseWrite {
+			if err := r.runModel(ctx, tx, i, m); err != nil {
 				return nil, err
 			}
 		}
-		if opts.Logger != nil {
-			opts.Logger.Debug("model applied", "model", m.Name, "sql_seconds", t1.Sub(t0).Seconds(), "go_seconds", time.Since(t1).Seconds())
-		}
 	}
-	if tx == nil {
-		return nil, fmt.Errorf("normalize: no model %s: nothing was written", writeFrom)
+	if r.opts.OnModel != nil {
+		r.opts.OnModel("", len(r.models), len(r.models))
 	}
-	if opts.OnModel != nil {
-		opts.OnModel("", len(models), len(models))
+	var book []string
+	if r.full {
+		book = append(book, "DELETE FROM normalised_batches")
 	}
-	// bookkeeping: the batches the tables now reflect, and what they were computed with
-	book := []string{
-		"INSERT INTO normalised_batches SELECT batch_id, CAST('" + now + "' AS TIMESTAMP) FROM batches WHERE batch_id NOT IN (SELECT batch_id FROM normalised_batches)",
-		"INSERT OR REPLACE INTO normalise_state VALUES ('fingerprint', '" + fp + "')",
+	book = append(book,
+		"INSERT INTO normalised_batches SELECT batch_id, CAST('"+r.now+"' AS TIMESTAMP) FROM batches WHERE batch_id NOT IN (SELECT batch_id FROM normalised_batches)",
+		"INSERT OR REPLACE INTO normalise_state VALUES ('fingerprint', '"+r.fp+"')")
+	if err := execEach(ctx, tx, "bookkeeping", book...); err != nil {
+		return nil, err
 	}
-	if full {
-		book = append([]string{"DELETE FROM normalised_batches"}, book...)
-	}
-	for _, q := range book {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return nil, fmt.Errorf("normalize: bookkeeping: %w", err)
-		}
-	}
-	res, err := summarise(ctx, tx, &Result{Full: full}, true)
+	res, err := summarise(ctx, tx, &Result{Full: r.full}, true)
 	if err != nil {
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("normalize: commit: %w", err)
 	}
+	r.logStep("write")
 	return res, nil
+}
+
+// runModel runs model m (the i-th) on q, then the Go steps its header names, telling OnModel first. With the
+// logger at debug level it runs one statement at a time, each timed (BENCH_VERBOSE=1 shows where a model spends
+// its time).
+func (r *normaliseRun) runModel(ctx context.Context, q querier, i int, m Model) error {
+	if r.opts.OnModel != nil {
+		r.opts.OnModel(m.Name, i, len(r.models))
+	}
+	log := r.opts.Logger
+	t0 := time.Now()
+	if log != nil && log.Enabled(ctx, slog.LevelDebug) {
+		for _, st := range statements(m.SQL) {
+			ts := time.Now()
+			if _, err := q.ExecContext(ctx, st); err != nil {
+				return fmt.Errorf("normalize: model %s: %w", m.Name, err)
+			}
+			log.Debug("statement", "model", m.Name, "seconds", time.Since(ts).Seconds(), "sql", firstLine(st))
+		}
+	} else if _, err := q.ExecContext(ctx, m.SQL); err != nil {
+		return fmt.Errorf("normalize: model %s: %w", m.Name, err)
+	}
+	t1 := time.Now()
+	for _, step := range m.Then {
+		if err := goSteps[step](ctx, q); err != nil {
+			return err
+		}
+	}
+	if log != nil {
+		log.Debug("model applied", "model", m.Name, "sql_seconds", t1.Sub(t0).Seconds(), "go_seconds", time.Since(t1).Seconds())
+	}
+	return nil
 }
 
 // discard closes a connection the normalise had to itself for good, instead of handing it back to the pool:

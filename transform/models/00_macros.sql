@@ -1,3 +1,4 @@
+-- phase: macros
 -- 00_macros: helpers every model uses.
 
 -- norm_text folds a raw spelling the way catalog.Normalize does: full-width to half-width, white space

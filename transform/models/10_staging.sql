@@ -1,3 +1,4 @@
+-- phase: stage
 -- 10_staging: every landed version typed and mapped to catalogue codes. A value that maps to nothing becomes
 -- 'unmapped' and keeps its raw text, so nothing is dropped silently.
 -- src_rows is set up by transform: every landed row (full normalise) or only the versions of the complaints an

@@ -1,3 +1,5 @@
+-- phase: stage
+-- read-by: quality
 -- 15_branches: the branch master's code for every raw branch text staged (domain.md section 7, R3 by branch).
 -- A text matches a unit when, folded like the catalogue (norm_text), it equals the unit's code, name or one of
 -- its aliases. Among the units a text matches, those valid on the date of receipt win; a text matching two

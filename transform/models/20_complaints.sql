@@ -1,3 +1,4 @@
+-- phase: stage
 -- 20_complaints: the canonical current state, one row per (source system, source id): its newest version
 -- (chosen in 10_staging), as the temp table cx holding the columns the canonical rules work on. Nothing is
 -- written to the warehouse here: corrections, customers, clocks, duplicates and repeats are worked out on temp

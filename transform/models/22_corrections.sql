@@ -1,3 +1,4 @@
+-- phase: stage
 -- 22_corrections: the manual corrections of the config's corrections file (table corrections, loaded by
 -- transform), applied to the canonical rows (cx) every normalise, after the newest version is chosen, so a correction
 -- survives any later re-export of the complaint. Field corrections (reclassify, major, extension_approved,

@@ -1,3 +1,5 @@
+-- phase: stage
+-- then: customers
 -- 24_core: the few columns that customers, duplicates and repeats need, for every complaint whose customer,
 -- duplicate links and repeat flag this normalise works out: every complaint in a full normalise. An incremental
 -- one works them out for the complaints re-derived now (cx, corrected) and for the stored complaints of the

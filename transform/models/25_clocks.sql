@@ -1,3 +1,4 @@
+-- phase: stage
 -- 25_clocks: the internal and regulatory deadlines of every complaint (domain.md section 4). The day of receipt is
 -- not counted. Internal: the n-th working day after receipt (n = 3 for general complaints and for those whose type
 -- is missing, the stricter limit; 10 for complex). Regulatory: receipt + 15 calendar days (30 or 60 with an

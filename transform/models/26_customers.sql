@@ -1,3 +1,4 @@
+-- phase: stage
 -- 26_customers: the customer of every complaint in core (24_core: all of them in a full normalise): records are
 -- the same customer when they share any identifier key (ID, phone or card key), transitively (domain.md section
 -- 5). customers.go found the components over the keys (prefixed i:, p:, c: by kind) and wrote node_root: each

@@ -1,3 +1,4 @@
+-- phase: stage
 -- 30_duplicates: probable duplicates (合并重复, domain.md section 5). A later complaint repeats an earlier one
 -- when they are the same customer (customer_key: records linked by any shared ID, phone or card key), share the business category, and the later one was
 -- received within the duplicate window (calendar days) of the earlier and before the earlier was replied to.

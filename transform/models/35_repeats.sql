@@ -1,3 +1,4 @@
+-- phase: stage
 -- 35_repeats: repeat complainants (domain.md section 5): a customer with two or more primary complaints
 -- received within the repeat window. A merged duplicate is not a repeat (only primaries take part). Worked out for
 -- the complaints of core_c (24_core); the others keep their stored flag (38_write).

@@ -1,7 +1,8 @@
+-- phase: stage
 -- 37_derived: the customer, duplicate links and repeat flag of the complaints of core_c (24_core: every one in
 -- a full normalise) in one narrow table, which 38_write stores with the re-derived rows and compares with the
--- stored ones. The last model before the write transaction (transform.Normalize), so that 38_write reads its
--- tables as committed temporary tables.
+-- stored ones. The last model of the stage phase, so that 38_write reads its tables as committed temporary
+-- tables.
 CREATE OR REPLACE TEMP TABLE derived AS
 SELECT c.complaint_key, c.customer_key, d.duplicate_of, d.primary_key, d.is_primary, d.group_regulator_referral,
        r.complaint_key IS NOT NULL AS repeat_complainant

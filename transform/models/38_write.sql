@@ -1,9 +1,9 @@
+-- phase: write
 -- 38_write: the complaints table takes the re-derived rows (cx) with their clocks, customer, duplicate links and
 -- repeat flag, assembled once. A full normalise rewrites the table; an incremental one rewrites its re-derived
 -- rows. Complaints no longer landed with a valid receipt are removed. In an incremental normalise the other
 -- complaints keep their row, and only their customer, links and repeat flag are updated where a new complaint
--- changed them (derived holds those of the customers it can change, 24_core). This is the first model of the
--- write transaction (transform.Normalize): every model before it works on temporary tables only.
+-- changed them (derived holds those of the customers it can change, 24_core).
 
 -- the whole rows of the complaints in cx_sel (some of cx_full, below): cx_full (cx with its customer, links,
 -- repeat flag and clocks, 37_derived) and the text columns that pass through from the landed row

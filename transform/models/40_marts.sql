@@ -1,3 +1,4 @@
+-- phase: marts
 -- 40_marts: the figures reports and dashboards read (domain.md section 6). Every figure counts primary
 -- complaints only (duplicates merged); non-complaint work orders and complaints not accepted are left out;
 -- withdrawn complaints count as received and are neither closed nor open; a complaint whose reply date is

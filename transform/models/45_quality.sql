@@ -1,3 +1,4 @@
+-- phase: quality
 -- 45_quality: consistency checks (domain.md section 6) and unmapped values. Nothing here changes a figure; it
 -- lists what a person should look at.
 CREATE OR REPLACE TEMP TABLE current_raw AS

@@ -1,3 +1,4 @@
+-- phase: audit
 -- 90_audit: corrections that changed a complaint this run join the audit table, once per distinct effect.
 INSERT INTO corrections_applied
 SELECT DISTINCT l.*, CAST(getvariable('normalise_at') AS TIMESTAMP)
