@@ -70,4 +70,3 @@ func asOfCorrections(ctx context.Context, conn *sql.Conn, src map[string]bool, p
 	}
 	return out, nil
 }
-

@@ -101,7 +101,6 @@ func splitAliases(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == '|' || r == ';' || r == '；' })
 }
 
-
 func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
