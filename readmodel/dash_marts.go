@@ -107,8 +107,8 @@ type DashDimensionSum struct {
 }
 
 // DashSumDimensions sums mart_dimension_month over the months from..to, grouped by the columns by (from
-// DashDimensionColumns); branch, when not nil, keeps only that branch's rows. Groups come in key order.
-func DashSumDimensions(ctx context.Context, db *sql.DB, from, to Month, branch *string, by ...string) ([]DashDimensionSum, error) {
+// DashDimensionColumns). Groups come in key order.
+func DashSumDimensions(ctx context.Context, db *sql.DB, from, to Month, by ...string) ([]DashDimensionSum, error) {
 	if len(by) == 0 {
 		return nil, fmt.Errorf("mart_dimension_month: no grouping column")
 	}
@@ -129,13 +129,8 @@ func DashSumDimensions(ctx context.Context, db *sql.DB, from, to Month, branch *
 	list := strings.Join(cols, ", ")
 	q := `SELECT ` + list + `, sum(received)::BIGINT, sum(closed)::BIGINT FROM mart_dimension_month
 		WHERE month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)`
-	args := []any{from.FirstDay(), to.FirstDay()}
-	if branch != nil {
-		q += ` AND branch = ?`
-		args = append(args, *branch)
-	}
 	q += ` GROUP BY ` + list + ` ORDER BY ` + list
-	rows, err := db.QueryContext(ctx, q, args...)
+	rows, err := db.QueryContext(ctx, q, from.FirstDay(), to.FirstDay())
 	if err != nil {
 		return nil, fmt.Errorf("read mart_dimension_month %s..%s: %w", from, to, err)
 	}
@@ -157,15 +152,6 @@ func DashSumDimensions(ctx context.Context, db *sql.DB, from, to Month, branch *
 		return nil, fmt.Errorf("read mart_dimension_month: %w", err)
 	}
 	return out, nil
-}
-
-// DashBranchExists reports whether mart_dimension_month holds any row of the branch.
-func DashBranchExists(ctx context.Context, db *sql.DB, branch string) (bool, error) {
-	var n int64
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM mart_dimension_month WHERE branch = ?`, branch).Scan(&n); err != nil {
-		return false, fmt.Errorf("read mart_dimension_month: %w", err)
-	}
-	return n > 0, nil
 }
 
 // DashBranchUnit is one unit of branch_master as the dashboards show it: its code, its name ("" when the master
