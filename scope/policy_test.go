@@ -2,6 +2,7 @@ package scope_test
 
 import (
 	"context"
+	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
@@ -158,5 +159,49 @@ func TestEveryWarehouseTableHasAPolicy(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(env.WarehouseFile()+".tmp", "scope-*"))
 	if len(left) > 0 {
 		t.Errorf("refused copies left behind: %v", left)
+	}
+}
+
+// TestRebuiltTablesAreFilled: a table a copy rebuilds (the marts, the per-complaint figures, what the as-of
+// normalise loads) is filled in the copy when the warehouse has rows in it, so a rebuild policy cannot hide a
+// table nobody recomputes. The data-quality lists may rightly be empty for a subtree.
+func TestRebuiltTablesAreFilled(t *testing.T) {
+	env := newWarehouse(t)
+	ctx := context.Background()
+	count := func(db *sql.DB, table string) int64 { // -1: no such table (views are not counted)
+		var n int64
+		must(t, db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = 'main'
+			AND database_name = current_database()`, table).Scan(&n))
+		if n == 0 {
+			return -1
+		}
+		must(t, db.QueryRowContext(ctx, "SELECT count(*) FROM main."+table).Scan(&n))
+		return n
+	}
+	w, err := env.OpenWarehouse(ctx, true)
+	must(t, err)
+	whole := map[string]int64{}
+	for _, p := range scope.Policies {
+		whole[p.Table] = count(w.DB, p.Table)
+	}
+	w.Close()
+	maybeEmpty := map[string]bool{"consistency_issues": true, "unmapped_values": true, "corrections_unmatched": true}
+	asOf, _ := scope.ParseAsOf("2026-11-05")
+	for _, o := range []scope.Options{{Branch: "GD000"}, {AsOf: asOf}} {
+		s, err := env.OpenScope(ctx, o)
+		must(t, err)
+		for _, p := range scope.Policies {
+			r := p.Branch
+			if !o.AsOf.IsZero() {
+				r = p.AsOf
+			}
+			if r.Action != scope.Rebuild || whole[p.Table] <= 0 || maybeEmpty[p.Table] {
+				continue
+			}
+			if n := count(s.DB, p.Table); n == 0 {
+				t.Errorf("%+v: %s has %d rows in the warehouse and none in the copy: who rebuilds it?", o, p.Table, whole[p.Table])
+			}
+		}
+		s.Close()
 	}
 }
