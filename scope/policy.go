@@ -84,8 +84,10 @@ type Rule struct {
 	Then []SQL
 }
 
-// Policy is what the scoped copies do with one warehouse table or view: under --as-of (with or without
-// --branch: the as-of step runs first, then the branch step prunes its result) and under --branch.
+// Policy is what the scoped copies do with one warehouse table or view. A --branch copy copies by the Branch
+// rules. An --as-of copy copies by the AsOf rules and normalises; with --branch too, the Branch rules' prunes,
+// rebuild and drops then apply to what the as-of step left (a Branch filter is not applied again: the AsOf
+// filter of the table holds it too, as the filings' does).
 type Policy struct {
 	Table        string
 	AsOf, Branch Rule
