@@ -115,7 +115,6 @@ func TestDashboardInBrowser(t *testing.T) {
 		must   []string // chart ids the page must have
 	}{
 		{"bank", Options{Institution: "示例银行", AsOf: "2026-10-31", RemediationFile: remediation}, 12, []string{"control", "repeats"}},
-		{"branch", Options{Institution: "示例银行", AsOf: "2026-10-31", Branch: branchBJ}, 7, nil},
 		{"bank-en", Options{Institution: "Example Bank", Lang: "en"}, 12, []string{"control", "repeats"}},
 		{"map", Options{Institution: "示例银行", AsOf: "2026-10-31", Map: true, RemediationFile: remediation}, 13, []string{"control", "map", "provinces"}},
 	} {

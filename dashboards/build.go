@@ -29,10 +29,6 @@ type Options struct {
 	AsOf string
 	// GeneratedAt is shown in the header; the caller passes time.Now() or the SOURCE_DATE_EPOCH time.
 	GeneratedAt time.Time
-	// Branch, when set, makes a branch page: every chart shows that branch's rows of mart_dimension_month only,
-	// and charts whose figures only exist without a branch are left out (the page says so). It is a code, name or
-	// alias of the branch master (the config's branches file), or without one the branch as the exports name it.
-	Branch string
 	// Map adds a China map of complaints by province to the Geography section (china.js of npm echarts@4.9.0,
 	// fetched by `make assets`). Off by default: a map of China without an approval number (审图号) is a
 	// compliance risk in a bank's documents.
@@ -62,11 +58,9 @@ const maxMonths = 240
 // topBranches is how many branches the heatmap shows.
 const topBranches = 20
 
-// data is everything read from the marts for one page. On a branch page cats holds received only (from
-// mart_dimension_month) and months and repeats are nil.
+// data is everything read from the marts for one page.
 type data struct {
 	from, to    readmodel.Month
-	branch      *string
 	cats        readmodel.CategoryMonths
 	causes      map[string]int64 // received by cause over from..to
 	months      map[readmodel.Month]readmodel.DashMonthFigures
@@ -128,80 +122,42 @@ func load(ctx context.Context, db *sql.DB, opts Options, from, to readmodel.Mont
 	if d.names, err = loadBranchNames(ctx, db); err != nil {
 		return nil, err
 	}
-	if opts.Branch != "" {
-		b, err := d.names.resolve(opts.Branch)
-		if err != nil {
-			return nil, err
-		}
-		ok, err := readmodel.DashBranchExists(ctx, db, b)
-		if err != nil {
-			return nil, err
-		}
-		if !ok {
-			return nil, fmt.Errorf("branch %q has no rows in mart_dimension_month", opts.Branch)
-		}
-		d.branch = &b
-		rows, err := readmodel.DashSumDimensions(ctx, db, early, to, d.branch, "month", "business_category")
-		if err != nil {
-			return nil, err
-		}
-		d.cats = readmodel.CategoryMonths{}
-		for _, r := range rows {
-			m, err := readmodel.ParseMonth(r.Keys[0])
-			if err != nil {
-				return nil, err
-			}
-			if d.cats[m] == nil {
-				d.cats[m] = map[string]readmodel.CategoryFigures{}
-			}
-			d.cats[m][r.Keys[1]] = readmodel.CategoryFigures{Received: r.Received}
-		}
-		causes, err := readmodel.DashSumDimensions(ctx, db, from, to, d.branch, "cause")
-		if err != nil {
-			return nil, err
-		}
-		d.causes = map[string]int64{}
-		for _, r := range causes {
-			d.causes[r.Keys[0]] += r.Received
-		}
-	} else {
-		if d.cats, err = readmodel.LoadCategoryMonths(ctx, db, early, to); err != nil {
-			return nil, err
-		}
-		causes, err := readmodel.LoadCauseMonths(ctx, db, from, to)
-		if err != nil {
-			return nil, err
-		}
-		d.causes = causes.Sum(from, to)
-		if d.months, err = readmodel.LoadDashMonthFigures(ctx, db, early, to); err != nil {
-			return nil, err
-		}
-		if d.repeats, err = readmodel.LoadDashRepeats(ctx, db, from, to); err != nil {
-			return nil, err
-		}
-		if d.findings, err = rootcause.Analyze(ctx, db, rootcause.Options{Period: to.String(), Customers: opts.Customers}); err != nil {
-			return nil, fmt.Errorf("root causes for %s: %w", to, err)
-		}
-		if opts.RemediationFile != "" {
-			acts, err := rootcause.LoadRemediation(opts.RemediationFile)
-			if err != nil {
-				return nil, fmt.Errorf("remediation: %w", err)
-			}
-			d.names.resolveActions(acts)
-			rootcause.ApplyRemediation(d.findings, acts)
-			d.remediation = filepath.Base(opts.RemediationFile)
-		}
-	}
-	if d.catCause, err = readmodel.DashSumDimensions(ctx, db, from, to, d.branch, "business_category", "cause"); err != nil {
+	if d.cats, err = readmodel.LoadCategoryMonths(ctx, db, early, to); err != nil {
 		return nil, err
 	}
-	if d.flow, err = readmodel.DashSumDimensions(ctx, db, from, to, d.branch, "intake_channel", "business_category", "cause"); err != nil {
+	causes, err := readmodel.LoadCauseMonths(ctx, db, from, to)
+	if err != nil {
 		return nil, err
 	}
-	if d.branchCau, err = readmodel.DashSumDimensions(ctx, db, from, to, d.branch, "branch", "cause"); err != nil {
+	d.causes = causes.Sum(from, to)
+	if d.months, err = readmodel.LoadDashMonthFigures(ctx, db, early, to); err != nil {
 		return nil, err
 	}
-	if d.provinces, err = readmodel.DashSumDimensions(ctx, db, from, to, d.branch, "province"); err != nil {
+	if d.repeats, err = readmodel.LoadDashRepeats(ctx, db, from, to); err != nil {
+		return nil, err
+	}
+	if d.findings, err = rootcause.Analyze(ctx, db, rootcause.Options{Period: to.String(), Customers: opts.Customers}); err != nil {
+		return nil, fmt.Errorf("root causes for %s: %w", to, err)
+	}
+	if opts.RemediationFile != "" {
+		acts, err := rootcause.LoadRemediation(opts.RemediationFile)
+		if err != nil {
+			return nil, fmt.Errorf("remediation: %w", err)
+		}
+		d.names.resolveActions(acts)
+		rootcause.ApplyRemediation(d.findings, acts)
+		d.remediation = filepath.Base(opts.RemediationFile)
+	}
+	if d.catCause, err = readmodel.DashSumDimensions(ctx, db, from, to, "business_category", "cause"); err != nil {
+		return nil, err
+	}
+	if d.flow, err = readmodel.DashSumDimensions(ctx, db, from, to, "intake_channel", "business_category", "cause"); err != nil {
+		return nil, err
+	}
+	if d.branchCau, err = readmodel.DashSumDimensions(ctx, db, from, to, "branch", "cause"); err != nil {
+		return nil, err
+	}
+	if d.provinces, err = readmodel.DashSumDimensions(ctx, db, from, to, "province"); err != nil {
 		return nil, err
 	}
 	d.asOf = opts.AsOf
@@ -264,7 +220,6 @@ type page struct {
 	LabelInstitution, LabelPeriod  string
 	LabelGenerated, LabelAsOf      string
 	LabelBranch, LabelContents     string
-	BranchNote                     string
 	Sections                       []section
 	DataTable, NoData              string
 	HasCauses                      bool
@@ -330,10 +285,6 @@ func build(lang string, opts Options, d *data) *page {
 			p.AsOf += " (" + t("beijing_time") + ")"
 		}
 	}
-	if d.branch != nil {
-		p.Branch = d.names.label(*d.branch, lang)
-		p.BranchNote = t("dash_branch_omitted")
-	}
 	if l := d.scope.BranchLabel(lang); l != "" {
 		p.Branch = l
 	}
@@ -346,7 +297,7 @@ func build(lang string, opts Options, d *data) *page {
 	// Overview: KPI tiles of the last month and the trend.
 	overview := section{ID: "overview", Title: t("dash_section_overview")}
 	overview.KPIs = kpis(lang, d)
-	trend, trendTable := trendChart(lang, from, to, d.cats, col, d.branch == nil)
+	trend, trendTable := trendChart(lang, from, to, d.cats, col)
 	add(&overview, "trend", t("trend_title"), t("def_trend"), trend, &trendTable)
 	add(&overview, "categories", t("category_breakdown_title")+" · "+to.String(), "", categoryChart(lang, to, d.cats, col), nil)
 
@@ -357,41 +308,33 @@ func build(lang string, opts Options, d *data) *page {
 	add(&causes, "treemap", t("dash_treemap_title"), t("dash_def_dimensions"), treemapChart(lang, from, to, d.catCause, col), nil)
 	add(&causes, "sankey", t("dash_sankey_title"), t("dash_def_dimensions"), sankeyChart(lang, from, to, d.flow, col), nil)
 	heatTitle := t("dash_heatmap_title")
-	if d.branch != nil {
-		heatTitle = t("dash_heatmap_branch_title")
-	}
 	heat, heatTable := heatmapChart(lang, heatTitle, from, to, d.branchCau, d.names)
 	add(&causes, "heatmap", heatTitle, t("dash_def_dimensions"), heat, &heatTable)
 
 	timeliness := section{ID: "timeliness", Title: t("dash_section_timeliness")}
 	recurring := section{ID: "recurring", Title: t("dash_section_recurring")}
-	if d.branch == nil {
-		bands, bandsTable := bandsChart(lang, from, to, d.months)
-		add(&timeliness, "bands", t("dash_bands_title"), t("dash_def_bands"), bands, &bandsTable)
-		target := opts.OnTimeTarget
-		if target == 0 {
-			target = DefaultOnTimeTarget
+	bands, bandsTable := bandsChart(lang, from, to, d.months)
+	add(&timeliness, "bands", t("dash_bands_title"), t("dash_def_bands"), bands, &bandsTable)
+	target := opts.OnTimeTarget
+	if target == 0 {
+		target = DefaultOnTimeTarget
+	}
+	ontime, ontimeTable := onTimeChart(lang, from, to, d.months, target)
+	add(&timeliness, "ontime", t("dash_ontime_title"), t("dash_def_ontime"), ontime, &ontimeTable)
+	overdue, overdueTable := overdueChart(lang, from, to, d.months)
+	add(&timeliness, "overdue", t("dash_overdue_title"), t("dash_def_overdue"), overdue, &overdueTable)
+	repeats, repeatsTable := repeatsChart(lang, from, to, d.repeats)
+	add(&recurring, "repeats", t("dash_repeats_title"), t("dash_def_repeats"), repeats, &repeatsTable)
+	if d.findings != nil {
+		if cc, ccTable, ok := controlChart(lang, d.findings, d.names); ok {
+			add(&recurring, "control", t("dash_cc_title"), t("dash_def_control"), cc, &ccTable)
 		}
-		ontime, ontimeTable := onTimeChart(lang, from, to, d.months, target)
-		add(&timeliness, "ontime", t("dash_ontime_title"), t("dash_def_ontime"), ontime, &ontimeTable)
-		overdue, overdueTable := overdueChart(lang, from, to, d.months)
-		add(&timeliness, "overdue", t("dash_overdue_title"), t("dash_def_overdue"), overdue, &overdueTable)
-		repeats, repeatsTable := repeatsChart(lang, from, to, d.repeats)
-		add(&recurring, "repeats", t("dash_repeats_title"), t("dash_def_repeats"), repeats, &repeatsTable)
-		if d.findings != nil {
-			if cc, ccTable, ok := controlChart(lang, d.findings, d.names); ok {
-				add(&recurring, "control", t("dash_cc_title"), t("dash_def_control"), cc, &ccTable)
-			}
-			note := t("dash_remediation_none")
-			if d.remediation != "" {
-				note = fmt.Sprintf(t("dash_remediation_from"), d.remediation)
-			}
-			recurring.Tables = append(recurring.Tables, namedTable{Title: t("dash_recurring_title"),
-				Table: recurringTable(lang, d.findings, d.names), Note: note})
+		note := t("dash_remediation_none")
+		if d.remediation != "" {
+			note = fmt.Sprintf(t("dash_remediation_from"), d.remediation)
 		}
-	} else {
-		timeliness.Note = t("dash_section_omitted")
-		recurring.Note = t("dash_section_omitted")
+		recurring.Tables = append(recurring.Tables, namedTable{Title: t("dash_recurring_title"),
+			Table: recurringTable(lang, d.findings, d.names), Note: note})
 	}
 
 	geography := section{ID: "geography", Title: t("dash_section_geography")}

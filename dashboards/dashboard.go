@@ -34,7 +34,7 @@ func categoryCodes(cats readmodel.CategoryMonths, from, to readmodel.Month) []st
 
 // trendChart stacks received by business category per month; the closed line only where the page has closed
 // in the month (not on a branch page).
-func trendChart(lang string, from, to readmodel.Month, cats readmodel.CategoryMonths, col colours, withClosed bool) (map[string]any, table) {
+func trendChart(lang string, from, to readmodel.Month, cats readmodel.CategoryMonths, col colours) (map[string]any, table) {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	var months []string
 	for m := from; m <= to; m++ {
@@ -54,29 +54,20 @@ func trendChart(lang string, from, to readmodel.Month, cats readmodel.CategoryMo
 			"data": data,
 		})
 	}
-	tbl := table{Header: []string{t("month"), t("received")}}
-	if withClosed {
-		tbl.Header = append(tbl.Header, t("closed"))
-	}
+	tbl := table{Header: []string{t("month"), t("received"), t("closed")}}
 	totals, closed := make([]int64, 0, len(months)), make([]int64, 0, len(months))
 	for m := from; m <= to; m++ {
 		tot := cats.Total(readmodel.Period{Kind: readmodel.Monthly, Start: m, Len: 1})
 		totals = append(totals, tot.Received)
 		closed = append(closed, tot.Closed)
-		row := []string{m.String(), strconv.FormatInt(tot.Received, 10)}
-		if withClosed {
-			row = append(row, strconv.FormatInt(tot.Closed, 10))
-		}
-		tbl.Rows = append(tbl.Rows, row)
+		tbl.Rows = append(tbl.Rows, []string{m.String(), strconv.FormatInt(tot.Received, 10), strconv.FormatInt(tot.Closed, 10)})
 	}
 	series = append(series,
 		map[string]any{"name": t("total_received"), "type": "line", "data": totals, "symbol": "circle", "symbolSize": 6, "z": 10,
 			"itemStyle": map[string]any{"color": colourTotal}, "lineStyle": map[string]any{"width": 2},
 			"label": map[string]any{"show": true, "position": "top", "color": colourTotal}})
-	if withClosed {
-		series = append(series, map[string]any{"name": t("closed"), "type": "line", "data": closed, "symbol": "emptyCircle", "z": 9,
-			"itemStyle": map[string]any{"color": colourClosed}, "lineStyle": map[string]any{"type": "dashed"}})
-	}
+	series = append(series, map[string]any{"name": t("closed"), "type": "line", "data": closed, "symbol": "emptyCircle", "z": 9,
+		"itemStyle": map[string]any{"color": colourClosed}, "lineStyle": map[string]any{"type": "dashed"}})
 	opt := map[string]any{
 		"animation": false,
 		"title":     map[string]any{"text": t("trend_title"), "subtext": months[0] + " – " + months[len(months)-1], "left": "center"},

@@ -5,8 +5,9 @@
 // assets/fetch-chinamap.sh, off by default because it has no 审图号) and recurring (repeat complainants, the
 // control chart and the recurring findings of rootcause with the remediation file's actions).
 //
-// Branches show by name: with a branch master the marts hold its codes and the page shows branch_master's names;
-// Options.Branch takes a code, name or alias.
+// Branches show by name: with a branch master the marts hold its codes and the page shows branch_master's names.
+// A branch's page is the page of a scoped copy of the warehouse (package scope, --branch), which holds that
+// subtree only; the header names the branch the copy states.
 //
 // It owns page layout, charts, the embedded assets and the sanitising of data strings: chart options are built as
 // plain data and serialised with encoding/json (which escapes <, > and &), never as script, so a label such as

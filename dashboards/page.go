@@ -29,9 +29,6 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 <nav aria-label="{{.LabelContents}}">
 {{- range .Sections}}<a href="#{{.ID}}">{{.Title}}</a>{{end -}}
 </nav>
-{{- if .BranchNote}}
-<p class="branch-note">{{.BranchNote}}</p>
-{{- end}}
 </header>
 <main>
 {{- range .Sections}}
@@ -118,7 +115,6 @@ h2 { margin: 0 0 10px; font-size: 18px; }
 h3 { margin: 0 0 8px; font-size: 15px; }
 nav { display: flex; flex-wrap: wrap; gap: 6px 18px; margin-top: 10px; font-size: 14px; }
 nav a { color: #2f4554; text-decoration: none; border-bottom: 2px solid #c6dbef; }
-.branch-note { margin: 10px 0 0; padding: 6px 10px; background: #fff7e6; border: 1px solid #f5d38a; font-size: 13px; }
 .section { display: grid; gap: 16px; scroll-margin-top: 8px; }
 .section > h2 { margin: 8px 0 0; }
 .meta { display: flex; flex-wrap: wrap; gap: 4px 28px; margin: 0; color: var(--muted); font-size: 13px; }

@@ -114,36 +114,6 @@ func TestDashboardRecurringRemediation(t *testing.T) {
 	}
 }
 
-// A --branch page with a branch master: the branch is given by name, code or alias, the page names it and holds
-// no other branch's name or code.
-func TestDashboardBranchPageWithMaster(t *testing.T) {
-	for _, arg := range []string{branchBJ, "BJ001", "京分行"} {
-		db := seed(t)
-		seedRecurring(t, db)
-		seedBranchMaster(t, db)
-		out := filepath.Join(t.TempDir(), "dashboard.html")
-		err := Write(context.Background(), db, Options{From: "2025-10", To: "2026-10", Branch: arg, Out: out,
-			GeneratedAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)})
-		if err != nil {
-			t.Fatalf("--branch %s: %v", arg, err)
-		}
-		b, _ := os.ReadFile(out)
-		page := string(b)
-		if !strings.Contains(page, "<dt>分支机构</dt><dd>北京分行</dd>") {
-			t.Errorf("--branch %s: the page does not name 北京分行", arg)
-		}
-		for _, other := range []string{branchSH, branchGZName, "BJ001", "SH001", "GZ001", "alert(1)", "__f__", "未填写机构"} {
-			if strings.Contains(page, other) {
-				t.Errorf("--branch %s: page holds %q", arg, other)
-			}
-		}
-		// 北京: received 2026-10 6+4 = 10 (see TestDashboardBranchPage).
-		if k := kpiMap(page); k["受理投诉量"][0] != "10" {
-			t.Errorf("--branch %s: KPIs %v", arg, k)
-		}
-	}
-}
-
 // --branch takes a code, a name or an alias of the master (folded like the catalogue); a text no unit claims is
 // kept as the exports' own branch text; a name two units share is an error that asks for the code.
 func TestBranchNamesResolve(t *testing.T) {

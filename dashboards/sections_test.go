@@ -414,65 +414,28 @@ func TestDashboardNewChartsNeutralisePayloads(t *testing.T) {
 	}
 }
 
-func TestDashboardBranchPage(t *testing.T) {
-	html := writeOpts(t, Options{Branch: branchBJ})
-	// No other branch's name anywhere: not Shanghai, not the payload branches (whose rows hold the only payload
-	// categories and causes), not the no-branch group.
-	for _, other := range []string{branchSH, "alert(1)", "__f__", `\u003c/script`, "未填写机构"} {
-		if strings.Contains(html, other) {
-			t.Errorf("branch page holds %q", other)
-		}
+// TestDashboardOfABranchCopy: a branch's page is the page of a scoped copy (package scope), which holds the
+// subtree only: the header names the branch the copy states, and every section is there.
+func TestDashboardOfABranchCopy(t *testing.T) {
+	db := seed(t)
+	exec(t, db, `INSERT INTO warehouse_scope VALUES ('branch', 'BJ000'), ('branch_name', ?), ('subtree', 'BJ000,BJ001')`, branchBJ)
+	out := filepath.Join(t.TempDir(), "dashboard.html")
+	if err := Write(context.Background(), db, Options{From: "2025-10", To: "2026-10", Out: out,
+		GeneratedAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
 	}
-	if !strings.Contains(html, "<dt>分支机构</dt><dd>北京分行</dd>") || !strings.Contains(html, `class="branch-note"`) {
-		t.Error("branch page does not name its branch or explain what it leaves out")
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := string(b)
+	if !strings.Contains(html, "<dt>分支机构</dt><dd>北京分行 (BJ000)（含下辖机构）</dd>") {
+		t.Error("the page of a branch copy does not name its branch")
 	}
 	charts := rawCharts(t, html)
-	for _, id := range []string{"bands", "ontime", "overdue", "repeats"} {
-		if charts[id] != nil || strings.Contains(html, `id="chart-`+id+`"`) {
-			t.Errorf("branch page has chart %s, whose mart has no branch", id)
+	for _, id := range []string{"trend", "pareto", "heatmap", "bands", "ontime", "overdue", "repeats", "provinces"} {
+		if charts[id] == nil {
+			t.Errorf("the page of a branch copy has no chart %s", id)
 		}
-	}
-	if n := strings.Count(html, "本节数据不区分机构，分支机构页不列示。"); n != 2 {
-		t.Errorf("%d section notes, want 2 (timeliness, recurring)", n)
-	}
-	// KPI: 北京 received 2026-10 6+4 = 10, 2026-09 5, 2025-10 8 -> MoM +100.0%, YoY +25.0%; no other tile.
-	k := kpiMap(html)
-	if len(k) != 1 || k["受理投诉量"] != [3]string{"10", "+100.0%", "+25.0%"} {
-		t.Errorf("branch KPIs %v", k)
-	}
-	// Trend from mart_dimension_month: loans 8 in 2025-10, 5 in 2026-09, 6 in 2026-10; credit card 4 in 2026-10;
-	// no closed line.
-	tr := charts["trend"]
-	if got := js(get(tr, "series", 0, "data")); got != "[8,0,0,0,0,0,0,0,0,0,0,5,6]" || get(tr, "series", 0, "name") != "贷款" {
-		t.Errorf("loans %s", got)
-	}
-	if got := js(get(tr, "series", 1, "data")); got != "[0,0,0,0,0,0,0,0,0,0,0,0,4]" {
-		t.Errorf("credit card %s", got)
-	}
-	if n := len(get(tr, "series").([]any)); n != 3 {
-		t.Errorf("%d trend series, want loans, credit card, total", n)
-	}
-	// Pareto: service quality 5+4+8 = 17, pricing 6; 17/23 = 73.9% < 80% so both are the vital few.
-	pa := charts["pareto"]
-	if got := js(get(pa, "series", 0, "data")); got != "[17,6]" {
-		t.Errorf("branch Pareto %s", got)
-	}
-	if got := js(get(pa, "series", 2, "data")); got != "[73.9,100]" {
-		t.Errorf("branch cumulative %s", got)
-	}
-	// Treemap: loans 13+6 = 19, credit card 4.
-	if got := js(get(charts["treemap"], "series", 0, "data", 0, "value")); got != "19" {
-		t.Errorf("treemap loans %s", got)
-	}
-	if got := js(get(charts["heatmap"], "series", 0, "data")); got != "[[0,0,17],[1,0,6]]" {
-		t.Errorf("heatmap %s", got)
-	}
-	if got := js(get(charts["provinces"], "series", 0, "data")); got != "[23]" {
-		t.Errorf("provinces %s", got)
-	}
-	// An unknown branch is an error, not an empty page.
-	db := seed(t)
-	if err := Write(context.Background(), db, Options{Branch: "无此分行", Out: filepath.Join(t.TempDir(), "x.html")}); err == nil {
-		t.Error("unknown branch accepted")
 	}
 }

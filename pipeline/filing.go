@@ -8,6 +8,7 @@ import (
 
 	"complaints/reports"
 	"complaints/readmodel"
+	"complaints/scope"
 	"complaints/warehouse"
 )
 
@@ -33,7 +34,7 @@ func (e *Env) RecordFiling(ctx context.Context, w *warehouse.Warehouse, s *Scope
 	if err := e.storeFiling(ctx, s.Warehouse, &f); err != nil {
 		return 0, err
 	}
-	if err := s.closeDB(); err != nil {
+	if err := s.CloseDB(); err != nil {
 		return 0, fmt.Errorf("record filing: %w", err)
 	}
 	main, err := e.OpenWarehouse(ctx, false)
@@ -46,7 +47,7 @@ func (e *Env) RecordFiling(ctx context.Context, w *warehouse.Warehouse, s *Scope
 		return 0, err
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "ATTACH "+sqlString(s.File)+" AS scoped (READ_ONLY)"); err != nil {
+	if err := scope.AttachReadOnly(ctx, conn, s.File, "scoped"); err != nil {
 		return 0, fmt.Errorf("record filing: %w", err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DETACH scoped")

@@ -5,7 +5,6 @@
 package pipeline
 
 import (
-	"complaints/internal/atomicfile"
 	"context"
 	"fmt"
 	"log/slog"
@@ -245,20 +244,16 @@ func (e *Env) Report(ctx context.Context, w *warehouse.Warehouse, period, lang, 
 	return out, nil
 }
 
-// Dashboard writes the HTML dashboard for the months from..to; branch, when set, makes one branch's page;
+// Dashboard writes the HTML dashboard for the months from..to (of the warehouse or of a scoped copy w);
 // withMap adds the China map (dashboard --map). The recurring findings show the config's remediation actions.
-func (e *Env) Dashboard(ctx context.Context, w *warehouse.Warehouse, from, to, lang, branch, out string, withMap bool) (string, error) {
-	name := "dashboard.html"
-	if branch != "" {
-		name = "dashboard-" + atomicfile.SafeName(branch) + ".html"
-	}
-	out = e.OutputPath(out, name)
+func (e *Env) Dashboard(ctx context.Context, w *warehouse.Warehouse, from, to, lang, out string, withMap bool) (string, error) {
+	out = e.OutputPath(out, "dashboard.html")
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return "", fmt.Errorf("dashboard: %w", err)
 	}
 	err := dashboards.Write(ctx, w.DB, dashboards.Options{
 		From: from, To: to, Lang: e.Lang(lang), Institution: e.Config.Institution, GeneratedAt: e.GeneratedAt(), Out: out,
-		Branch: branch, OnTimeTarget: e.Config.Policy.OnTimeTarget, Map: withMap, Customers: e.Customers(),
+		OnTimeTarget: e.Config.Policy.OnTimeTarget, Map: withMap, Customers: e.Customers(),
 		RemediationFile: e.Config.Resolve(e.Config.Remediation),
 	})
 	if err != nil {

@@ -103,7 +103,7 @@ func (e *Env) Run(ctx context.Context, w *warehouse.Warehouse, o RunOptions) (*S
 	if months <= 0 {
 		months = 13
 	}
-	if s.Dashboard, err = e.Dashboard(ctx, w, AddMonths(s.Period, -(months-1)), s.Period, o.Lang, "", o.DashOut, false); err != nil {
+	if s.Dashboard, err = e.Dashboard(ctx, w, AddMonths(s.Period, -(months-1)), s.Period, o.Lang, o.DashOut, false); err != nil {
 		return s, err
 	}
 	return s, ingestErr

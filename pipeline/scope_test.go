@@ -465,7 +465,7 @@ func TestBranchWorkbookHoldsOnlyItsSubtree(t *testing.T) {
 	s, err := f.env.OpenScope(ctx, ScopeOptions{Branch: "朝阳支行"})
 	must(t, err)
 	defer s.Close()
-	page, err := f.env.Dashboard(ctx, s.Warehouse, "2025-11", "2026-10", "zh", "", filepath.Join(f.dir, "out", "bj001.html"), false)
+	page, err := f.env.Dashboard(ctx, s.Warehouse, "2025-11", "2026-10", "zh", filepath.Join(f.dir, "out", "bj001.html"), false)
 	if err == nil {
 		b, _ := os.ReadFile(page)
 		for _, o := range others["BJ001"] {

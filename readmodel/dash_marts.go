@@ -96,8 +96,8 @@ type DashDimensionSum struct {
 }
 
 // DashSumDimensions sums mart_dimension_month over the months from..to, grouped by the columns by (from
-// DashDimensionColumns); branch, when not nil, keeps only that branch's rows. Groups come in key order.
-func DashSumDimensions(ctx context.Context, db *sql.DB, from, to Month, branch *string, by ...string) ([]DashDimensionSum, error) {
+// DashDimensionColumns). Groups come in key order.
+func DashSumDimensions(ctx context.Context, db *sql.DB, from, to Month, by ...string) ([]DashDimensionSum, error) {
 	if len(by) == 0 {
 		return nil, fmt.Errorf("mart_dimension_month: no grouping column")
 	}
@@ -118,11 +118,6 @@ func DashSumDimensions(ctx context.Context, db *sql.DB, from, to Month, branch *
 	list := strings.Join(cols, ", ")
 	q := `SELECT ` + list + `, sum(received)::BIGINT, sum(closed)::BIGINT FROM mart_dimension_month
 		WHERE month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)`
-	args := []any{from.FirstDay(), to.FirstDay()}
-	if branch != nil {
-		q += ` AND branch = ?`
-		args = append(args, *branch)
-	}
 	q += ` GROUP BY ` + list + ` ORDER BY ` + list
 	out, err := sqlrows.Query(ctx, db, func(s *DashDimensionSum) []any {
 		s.Keys = make([]string, len(by))
@@ -131,20 +126,11 @@ func DashSumDimensions(ctx context.Context, db *sql.DB, from, to Month, branch *
 			dest = append(dest, &s.Keys[i])
 		}
 		return append(dest, &s.Received, &s.Closed)
-	}, q, args...)
+	}, q, from.FirstDay(), to.FirstDay())
 	if err != nil {
 		return nil, fmt.Errorf("read mart_dimension_month %s..%s: %w", from, to, err)
 	}
 	return out, nil
-}
-
-// DashBranchExists reports whether mart_dimension_month holds any row of the branch.
-func DashBranchExists(ctx context.Context, db *sql.DB, branch string) (bool, error) {
-	var n int64
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM mart_dimension_month WHERE branch = ?`, branch).Scan(&n); err != nil {
-		return false, fmt.Errorf("read mart_dimension_month: %w", err)
-	}
-	return n > 0, nil
 }
 
 // DashBranchUnit is one unit of branch_master as the dashboards show it: its code, its name ("" when the master

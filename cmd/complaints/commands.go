@@ -237,7 +237,7 @@ complaints (with --map, a China map). It opens from a shared drive or an e-mail 
 			if s != nil && out == "" {
 				out = env.OutputPath("", scopedName("dashboard", s)+".html")
 			}
-			path, err := env.Dashboard(cmd.Context(), w, from, to, lang, "", out, withMap)
+			path, err := env.Dashboard(cmd.Context(), w, from, to, lang, out, withMap)
 			if err != nil {
 				return err
 			}
