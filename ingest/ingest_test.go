@@ -391,3 +391,17 @@ func BenchmarkIngestCSV(b *testing.B) {
 		w.Close()
 	}
 }
+
+// TestLandingLeavesNoView: the view an Arrow stream is registered as while it lands is not left in the
+// warehouse (it would point at freed memory, and reading it crashes the process).
+func TestLandingLeavesNoView(t *testing.T) {
+	w := openTestWarehouse(t)
+	p := writeFile(t, t.TempDir(), "hotline_20251020.csv", bigCSV(10))
+	if res, err := IngestFiles(context.Background(), w, testOptions(), []string{p}, ""); err != nil || res[0].Accepted != 10 {
+		t.Fatalf("ingest: %+v %v", res, err)
+	}
+	var views int
+	if err := w.DB.QueryRow(`SELECT count(*) FROM duckdb_views() WHERE NOT internal AND view_name = ?`, arrowViewName).Scan(&views); err != nil || views != 0 {
+		t.Errorf("%d views named %s left after landing (%v)", views, arrowViewName, err)
+	}
+}

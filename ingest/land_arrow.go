@@ -61,7 +61,7 @@ func newRowLoader(ctx context.Context, c driver.Conn, batchID int64, info batchI
 		params: namedValues(batchID, info.Source, info.FilePath, info.SHA256, sheet, ingested.Format("2006-01-02 15:04:05.999999999"))}, nil
 }
 
-// arrowViewName is the temporary view a group of batches is registered as (on the landing connection only).
+// arrowViewName is the view a group of batches is registered as while it is inserted (dropped right after).
 const arrowViewName = "ingest_landing_batch"
 
 func (l *arrowLoader) load(rec arrow.RecordBatch) (int, error) {
@@ -100,6 +100,12 @@ func (l *arrowLoader) flush() (int, error) {
 		return 0, err
 	}
 	_, err = l.ex.ExecContext(l.ctx, l.insert, l.params)
+	if err == nil {
+		// DuckDB's arrow scan registers the stream as a view of the database, not a temporary one: once the
+		// stream is released the view points at freed memory, and a later query of it crashes the process. It
+		// goes in the same transaction, so no warehouse ever holds it.
+		_, err = l.ex.ExecContext(l.ctx, "DROP VIEW IF EXISTS "+arrowViewName, nil)
+	}
 	release()
 	if err != nil {
 		return 0, err

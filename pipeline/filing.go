@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"complaints/reports"
 	"complaints/readmodel"
+	"complaints/reports"
 	"complaints/scope"
 	"complaints/warehouse"
 )

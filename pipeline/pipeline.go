@@ -21,9 +21,9 @@ import (
 	"complaints/dashboards"
 	"complaints/ingest"
 	"complaints/reports"
+	"complaints/rootcause"
 	"complaints/transform"
 	"complaints/transform/calendar"
-	"complaints/rootcause"
 	"complaints/warehouse"
 )
 

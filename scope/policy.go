@@ -176,8 +176,6 @@ var Policies = []Policy{
 
 	// views: never copied
 	{Table: "branch_labels", AsOf: Rule{Action: Rebuild}, Branch: Rule{Action: Rebuild}}, // over the copy's branch_master
-	// the name ingest registers its Arrow record batches under while landing: no data of the warehouse
-	{Table: "ingest_landing_batch", AsOf: Rule{Action: Drop}, Branch: Rule{Action: Drop}},
 }
 
 // policyOf finds a table's policy.
