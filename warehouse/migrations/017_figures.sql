@@ -1,0 +1,81 @@
+-- 017_figures: the one definition of every figure (domain.md section 6) and the branch names users see.
+-- complaint_figures is written by transform/models/40_figures.sql with the marts; the marts aggregate it, and the
+-- lists, filings and the timeliness sheet select from it through figure_members. See docs/schema.md.
+
+-- complaint_figures: one row per counted complaint (a primary complaint, not a non-complaint work order, not
+-- "not accepted"), its dimensions as the reports break it down, and per figure the month(s) it belongs to. Months
+-- are first days. An interval [from, until) holds the months at whose end the complaint is in the stock.
+CREATE TABLE complaint_figures (
+    complaint_key         VARCHAR NOT NULL,
+    customer_key          VARCHAR,
+    business_category     VARCHAR NOT NULL,
+    cause                 VARCHAR NOT NULL,
+    intake_channel        VARCHAR NOT NULL,  -- the reporting channel: regulator_referral when its group holds one
+    own_intake_channel    VARCHAR NOT NULL,  -- the primary's own channel as exported (and corrected)
+    business_channel      VARCHAR NOT NULL,
+    complaint_class       VARCHAR NOT NULL,  -- general, complex, or 'missing' (type missing)
+    branch                VARCHAR NOT NULL,  -- complaints.branch, '' when none
+    province              VARCHAR NOT NULL,  -- '' when none
+    received_month        DATE NOT NULL,     -- received (withdrawn included)
+    regulator_referred    BOOLEAN NOT NULL,  -- its duplicate group holds a regulator referral
+    major                 BOOLEAN NOT NULL,
+    repeat_complaint      BOOLEAN NOT NULL,  -- a repeat complaint (domain.md section 5)
+    closed_month          DATE,              -- the month of a valid reply of a closed complaint; NULL: not closed
+    handling_days         INTEGER,           -- of a closed complaint
+    closed_band           VARCHAR,           -- 0_15, 16_30, 31_60, over_60 (by handling_days); NULL when unknown
+    working_days          INTEGER,           -- working days after receipt up to the reply, of a closed complaint
+    regulatory_on_time    BOOLEAN,           -- closed on or before each deadline; NULL: unknown (or not closed)
+    internal_on_time      BOOLEAN,
+    satisfaction_recorded BOOLEAN NOT NULL,  -- closed with satisfaction recorded
+    satisfied             BOOLEAN NOT NULL,  -- satisfied or basically satisfied
+    reply_recorded        BOOLEAN NOT NULL,  -- closed with the reply elements recorded by its export
+    reply_complete        BOOLEAN NOT NULL,  -- all six reply elements
+    open_from             DATE,              -- open at the end of the months [open_from, open_until); NULL: never
+    open_until            DATE,              --   open (withdrawn, reply date invalid); capped at covered_until
+    overdue_from          DATE,              -- overdue (regulatory clock) at the end of [overdue_from, open_until)
+    internal_overdue_from DATE,              -- overdue on the internal clock at the end of [.., open_until)
+    covered_until         DATE NOT NULL      -- the month after the newest covered one (the marts' last month):
+                                             -- no stock at the end or start of it or later
+);
+
+-- figure_members: the complaints each figure of the months first_month..last_month (first days) counts, with
+-- the dimensions the reports break them down by. The one place a figure's membership for a period is written.
+CREATE MACRO figure_members(first_month, last_month) AS TABLE
+WITH f AS (
+    SELECT *, CAST(first_month AS DATE) AS p_first, CAST(last_month AS DATE) AS p_last FROM complaint_figures
+), m AS (
+    SELECT 'received' AS figure, * FROM f WHERE received_month BETWEEN p_first AND p_last
+    UNION ALL SELECT 'received_regulator', * FROM f WHERE received_month BETWEEN p_first AND p_last AND regulator_referred
+    UNION ALL SELECT 'received_major', * FROM f WHERE received_month BETWEEN p_first AND p_last AND major
+    UNION ALL SELECT 'received_repeat', * FROM f WHERE received_month BETWEEN p_first AND p_last AND repeat_complaint
+    UNION ALL SELECT 'closed', * FROM f WHERE closed_month BETWEEN p_first AND p_last
+    UNION ALL SELECT 'closed_' || closed_band, * FROM f WHERE closed_month BETWEEN p_first AND p_last AND closed_band IS NOT NULL
+    UNION ALL SELECT 'closed_regulatory_on_time', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND regulatory_on_time
+    UNION ALL SELECT 'closed_internal_on_time', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND internal_on_time
+    UNION ALL SELECT 'closed_regulatory_known', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND regulatory_on_time IS NOT NULL
+    UNION ALL SELECT 'closed_internal_known', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND internal_on_time IS NOT NULL
+    UNION ALL SELECT 'satisfaction_recorded', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND satisfaction_recorded
+    UNION ALL SELECT 'satisfied', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND satisfied
+    UNION ALL SELECT 'reply_recorded', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND reply_recorded
+    UNION ALL SELECT 'reply_complete', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND reply_complete
+    -- open at the start of the first month = open at the end of the month before it, within the covered months
+    UNION ALL SELECT 'open_at_start', * FROM f
+        WHERE open_from < p_first AND p_first <= open_until AND p_first < covered_until
+    UNION ALL SELECT 'open_at_end', * FROM f WHERE open_from <= p_last AND p_last < open_until
+    UNION ALL SELECT 'overdue_at_end', * FROM f WHERE overdue_from <= p_last AND p_last < open_until
+    UNION ALL SELECT 'internal_overdue_at_end', * FROM f WHERE internal_overdue_from <= p_last AND p_last < open_until
+)
+SELECT figure, complaint_key, business_category, cause, branch, province, intake_channel, complaint_class,
+       business_channel, own_intake_channel, customer_key, handling_days, working_days
+FROM m;
+
+-- branch_labels: the name a user sees for a branch master code, one per code: the name of the record with the
+-- latest valid_to (NULL, still valid, is the latest), ties by the latest valid_from (NULL, always valid before,
+-- is the earliest), then the smallest name. Codes with no non-blank name have no row.
+CREATE VIEW branch_labels AS
+SELECT code, name FROM (
+    SELECT code, name,
+           row_number() OVER (PARTITION BY code ORDER BY valid_to DESC NULLS FIRST, valid_from DESC NULLS LAST,
+                              name) AS n
+    FROM branch_master WHERE nullif(trim(name), '') IS NOT NULL
+) WHERE n = 1;
