@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"complaints/catalog"
+	"complaints/internal/sqlrows"
 	"complaints/readmodel"
 	"complaints/warehouse"
 )
@@ -18,10 +19,10 @@ import (
 // workbook of that period and scope compares the current data with each earlier filing on the 更正/Restatements
 // sheet: the figures that changed (filed, now, difference) and the complaints that entered or left each one.
 //
-// The figures are counts of primary complaints with the definitions of the marts (domain.md section 6), by
-// total and business category for every key below, and received by cause, branch, province and intake channel
-// (the R2 and R3 tables and the channel sheet). They are computed from the complaints, one row per (complaint,
-// figure), so that each count carries its complaints.
+// The figures are counts of the members of each figure (figure_members over complaint_figures, the definitions
+// the marts aggregate; domain.md section 6), by total and business category for every key below, and received by
+// cause, branch, province and intake channel (the R2 and R3 tables and the channel sheet), one row per
+// (complaint, figure), so that each count carries its complaints.
 
 // FilingFigures are the figure keys filed, in the order the restatements sheet lists them.
 var FilingFigures = []string{
@@ -33,34 +34,12 @@ var FilingFigures = []string{
 // FilingDimensions are the breakdowns filed: every figure by total and business category; received also by the rest.
 var FilingDimensions = []string{"total", "business_category", "cause", "branch", "province", "intake_channel"}
 
-// membersSQL creates figure_members for the period $1..$2 (first and last day): one row per (figure, complaint).
-const membersSQL = `CREATE OR REPLACE TEMP TABLE figure_members AS
-WITH base AS (
-    SELECT complaint_key, business_category, cause, coalesce(branch, '') AS branch, coalesce(province, '') AS province,
-           intake_channel, received_date, replied_date, status, reply_date_invalid, group_regulator_referral, is_major,
-           handling_days, regulatory_on_time, internal_on_time, regulatory_deadline
-    FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_accepted'
-), rec AS (
-    SELECT * FROM base WHERE received_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
-), clo AS (
-    SELECT * FROM base WHERE status = 'closed' AND replied_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
-), stk AS (
-    SELECT * FROM base WHERE status <> 'withdrawn' AND NOT reply_date_invalid
-)
-SELECT 'received' AS figure, * FROM rec
-UNION ALL SELECT 'received_regulator', * FROM rec WHERE group_regulator_referral
-UNION ALL SELECT 'received_major', * FROM rec WHERE is_major
-UNION ALL SELECT 'closed', * FROM clo
-UNION ALL SELECT 'closed_0_15', * FROM clo WHERE handling_days <= 15
-UNION ALL SELECT 'closed_16_30', * FROM clo WHERE handling_days BETWEEN 16 AND 30
-UNION ALL SELECT 'closed_31_60', * FROM clo WHERE handling_days BETWEEN 31 AND 60
-UNION ALL SELECT 'closed_over_60', * FROM clo WHERE handling_days > 60
-UNION ALL SELECT 'closed_regulatory_on_time', * FROM clo WHERE regulatory_on_time
-UNION ALL SELECT 'closed_internal_on_time', * FROM clo WHERE internal_on_time
-UNION ALL SELECT 'open_at_start', * FROM stk WHERE received_date < CAST($1 AS DATE) AND (replied_date IS NULL OR replied_date >= CAST($1 AS DATE))
-UNION ALL SELECT 'open_at_end', * FROM stk WHERE received_date <= CAST($2 AS DATE) AND (replied_date IS NULL OR replied_date > CAST($2 AS DATE))
-UNION ALL SELECT 'overdue_at_end', * FROM stk WHERE received_date <= CAST($2 AS DATE) AND (replied_date IS NULL OR replied_date > CAST($2 AS DATE))
-    AND regulatory_deadline < CAST($2 AS DATE)`
+// membersSQL creates period_members for the months $1..$2 (first days): one row per (filed figure, complaint),
+// selected from figure_members (warehouse migration 017), where every figure's membership is defined.
+var membersSQL = `CREATE OR REPLACE TEMP TABLE period_members AS
+SELECT figure, complaint_key, business_category, cause, branch, province, intake_channel
+FROM figure_members(CAST($1 AS DATE), CAST($2 AS DATE))
+WHERE figure IN ('` + strings.Join(FilingFigures, "', '") + `')`
 
 // longSQL unpivots a member table (figure, complaint_key and the dimension columns) into (figure, dimension,
 // item, complaint_key): the complaints behind every filed figure.
@@ -73,7 +52,7 @@ UNION ALL SELECT figure, 'province', province, complaint_key FROM ` + from + ` W
 UNION ALL SELECT figure, 'intake_channel', intake_channel, complaint_key FROM ` + from + ` WHERE figure = 'received'`
 }
 
-// querier is a transaction or a connection: figure_members is a temporary table, so every statement must run on
+// querier is a transaction or a connection: period_members is a temporary table, so every statement must run on
 // one connection.
 type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
@@ -82,8 +61,7 @@ type querier interface {
 }
 
 func members(ctx context.Context, q querier, p readmodel.Period) error {
-	last := time.Date(p.End().Year(), time.Month(p.End().Mon())+1, 0, 0, 0, 0, 0, time.UTC)
-	if _, err := q.ExecContext(ctx, membersSQL, p.Start.FirstDay(), last.Format("2006-01-02")); err != nil {
+	if _, err := q.ExecContext(ctx, membersSQL, p.Start.FirstDay(), p.End().FirstDay()); err != nil {
 		return fmt.Errorf("figures %s: %w", p, err)
 	}
 	return nil
@@ -125,8 +103,8 @@ func StoreFiling(ctx context.Context, q querier, f Filing) error {
 		{`INSERT INTO filings VALUES (?, ?, ?, ?, ?, ?, (SELECT max(ingested_at) FROM batches), ?)`,
 			[]any{f.ID, p.String(), string(p.Kind), f.BranchScope, nullTime(f.AsOf), warehouse.WallClock(f.FiledAt), f.Workbook}},
 		{`INSERT INTO filing_complaints SELECT ?, figure, complaint_key, business_category, cause, branch, province, intake_channel
-			FROM figure_members`, []any{f.ID}},
-		{`INSERT INTO filing_figures SELECT ?, figure, dimension, item, count(*) FROM (` + longSQL("figure_members") + `) GROUP BY ALL`, []any{f.ID}},
+			FROM period_members`, []any{f.ID}},
+		{`INSERT INTO filing_figures SELECT ?, figure, dimension, item, count(*) FROM (` + longSQL("period_members") + `) GROUP BY ALL`, []any{f.ID}},
 	}
 	for _, s := range steps {
 		if _, err := q.ExecContext(ctx, s.q, s.args...); err != nil {
@@ -212,7 +190,7 @@ SELECT d.figure, d.dimension, d.item, d.filed, d.now, coalesce(ent.n, 0), coales
 FROM diff d
 LEFT JOIN ent ON ent.figure = d.figure AND ent.dimension = d.dimension AND ent.item = d.item
 LEFT JOIN lft ON lft.figure = d.figure AND lft.dimension = d.dimension AND lft.item = d.item`
-	q := fmt.Sprintf(diffSQL, longSQL("figure_members"),
+	q := fmt.Sprintf(diffSQL, longSQL("period_members"),
 		longSQL("(SELECT * FROM filing_complaints WHERE filing_id = $1)"), keyShown)
 	for i, f := range r.filings {
 		rows, err := conn.QueryContext(ctx, q, f.ID)
@@ -256,20 +234,10 @@ LEFT JOIN lft ON lft.figure = d.figure AND lft.dimension = d.dimension AND lft.i
 		}
 		return a.item < b.item
 	})
-	names, err := conn.QueryContext(ctx, `SELECT code, arg_max(name, coalesce(valid_from, DATE '0001-01-01'))
-		FROM branch_master WHERE name IS NOT NULL GROUP BY code`)
-	if err != nil {
-		return nil, fmt.Errorf("read branch_master: %w", err)
+	if r.names, err = sqlrows.Map[string, string](ctx, conn, `SELECT code, name FROM branch_labels`); err != nil {
+		return nil, fmt.Errorf("read branch_labels: %w", err)
 	}
-	defer names.Close()
-	for names.Next() {
-		var c, n string
-		if err := names.Scan(&c, &n); err != nil {
-			return nil, err
-		}
-		r.names[c] = n
-	}
-	return r, names.Err()
+	return r, nil
 }
 
 // itemOrder places an item as the catalogue lists its dimension (R1's row order); other items after, by text.

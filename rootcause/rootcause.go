@@ -45,6 +45,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"complaints/internal/sqlrows"
 )
 
 // Options of Analyze. Zero values take the defaults.
@@ -445,26 +447,14 @@ func buildSeries(cells []cell, nMonths int, branchNames map[string]string) serie
 	return s
 }
 
-// BranchNames maps branch master codes to names (the name of the unit's latest validity when it has several
-// rows); empty without a branch master. Anything shown to a user names a branch by its name, falling back to
+// BranchNames maps branch master codes to names (the view branch_labels); empty without a branch master. Anything shown to a user names a branch by its name, falling back to
 // the code or the exported text.
 func BranchNames(ctx context.Context, db *sql.DB) (map[string]string, error) {
-	rows, err := db.QueryContext(ctx, `
-SELECT code, arg_max(name, coalesce(valid_to, DATE '9999-12-31'))
-FROM branch_master WHERE nullif(trim(name), '') IS NOT NULL GROUP BY code`)
+	out, err := sqlrows.Map[string, string](ctx, db, `SELECT code, name FROM branch_labels`)
 	if err != nil {
-		return nil, fmt.Errorf("rootcause: reading branch_master: %w", err)
+		return nil, fmt.Errorf("rootcause: reading branch_labels: %w", err)
 	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var code, name string
-		if err := rows.Scan(&code, &name); err != nil {
-			return nil, err
-		}
-		out[code] = strings.TrimSpace(name)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func pareto(s seriesSet, kind string, period int) Pareto {

@@ -71,11 +71,11 @@ FROM m;
 
 -- branch_labels: the name a user sees for a branch master code, one per code: the name of the record with the
 -- latest valid_to (NULL, still valid, is the latest), ties by the latest valid_from (NULL, always valid before,
--- is the earliest), then the smallest name. Codes with no non-blank name have no row.
+-- is the earliest), then the smallest name; the name trimmed. Codes with no non-blank name have no row.
 CREATE VIEW branch_labels AS
 SELECT code, name FROM (
-    SELECT code, name,
+    SELECT code, trim(name) AS name,
            row_number() OVER (PARTITION BY code ORDER BY valid_to DESC NULLS FIRST, valid_from DESC NULLS LAST,
-                              name) AS n
+                              trim(name)) AS n
     FROM branch_master WHERE nullif(trim(name), '') IS NOT NULL
 ) WHERE n = 1;
