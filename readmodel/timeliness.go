@@ -70,6 +70,18 @@ func LoadTimeliness(ctx context.Context, db *sql.DB, p Period) ([]TimelinessRow,
 	return out, nil
 }
 
+// LoadChannelMoves counts the complaints received in period p that the intake-channel table counts on the
+// regulator-referral row although their own channel is another: their merged duplicate group holds a regulator
+// referral (domain.md section 5).
+func LoadChannelMoves(ctx context.Context, db *sql.DB, p Period) (int64, error) {
+	var n int64
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM figure_members(CAST(? AS DATE), CAST(? AS DATE))
+		WHERE figure = 'received' AND intake_channel <> own_intake_channel`, p.Start.FirstDay(), p.End().FirstDay()).Scan(&n); err != nil {
+		return 0, fmt.Errorf("read complaint_figures (intake channels %s): %w", p, err)
+	}
+	return n, nil
+}
+
 // LoadBranchLabels maps each branch master code to its name (the view branch_labels: the name of the unit's newest
 // record); an empty map without a branch master. A user sees a branch by this name, else by the code or exported
 // text it is held as.

@@ -113,9 +113,13 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
+	moved, err := readmodel.LoadChannelMoves(ctx, db, p)
+	if err != nil {
+		return fmt.Errorf("report %s: %w", p, err)
+	}
 	w := &workbook{lang: lang, period: p, opts: opts, cats: cats, batches: batches, reasons: reasons,
 		months: months, dims: dims, checks: checks, unmapped: unmapped, findings: findings, kd: kd, scope: scope,
-		restated: restated}
+		restated: restated, channelMoves: moved}
 	b, err := w.build()
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
@@ -144,6 +148,7 @@ type workbook struct {
 	discChartRow int
 	scope        readmodel.Scope
 	restated     *restatements
+	channelMoves int64 // received in the period, moved to the regulator-referral row through a merged duplicate
 	st           *styles
 }
 
