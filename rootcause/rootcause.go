@@ -727,10 +727,10 @@ func emerging(s seriesSet, period int, o Options) []Emerging {
 func repeats(ctx context.Context, db *sql.DB, months []string) (Repeats, error) {
 	var r Repeats
 	from, period := months[0], months[len(months)-1]
-	const base = `FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_accepted'
-  AND received_date >= CAST(? AS DATE) AND received_date < CAST(? AS DATE)`
+	// the complaints received (complaint_figures, the figures' one definition) and the repeat ones among them
+	const base = `FROM complaint_figures WHERE received_month >= CAST(? AS DATE) AND received_month < CAST(? AS DATE)`
 	const figs = `count(*)::BIGINT, count(DISTINCT customer_key)::BIGINT,
-  count(DISTINCT customer_key) FILTER (WHERE repeat_complainant)::BIGINT, count(*) FILTER (WHERE repeat_complainant)::BIGINT`
+  count(DISTINCT customer_key) FILTER (WHERE repeat_complaint)::BIGINT, count(*) FILTER (WHERE repeat_complaint)::BIGINT`
 	scan := func(q string, args []any, month bool) ([]RepeatRow, error) {
 		rows, err := db.QueryContext(ctx, q, args...)
 		if err != nil {
@@ -754,7 +754,7 @@ func repeats(ctx context.Context, db *sql.DB, months []string) (Repeats, error) 
 		}
 		return out, rows.Err()
 	}
-	byMonth, err := scan(`SELECT strftime(received_date, '%Y-%m') AS m, `+figs+` `+base+` GROUP BY m`,
+	byMonth, err := scan(`SELECT strftime(received_month, '%Y-%m') AS m, `+figs+` `+base+` GROUP BY m`,
 		[]any{monthStart(from), monthStart(nextMonth(period))}, true)
 	if err != nil {
 		return r, err
@@ -769,7 +769,7 @@ func repeats(ctx context.Context, db *sql.DB, months []string) (Repeats, error) 
 		r.Months = append(r.Months, x)
 	}
 	r.Period = r.Months[len(r.Months)-1]
-	if r.ByBranch, err = scan(`SELECT coalesce(branch, '') AS b, `+figs+` `+base+` GROUP BY b ORDER BY 5 DESC, 2 DESC, b`,
+	if r.ByBranch, err = scan(`SELECT branch AS b, `+figs+` `+base+` GROUP BY b ORDER BY 5 DESC, 2 DESC, b`,
 		[]any{monthStart(period), monthStart(nextMonth(period))}, false); err != nil {
 		return r, err
 	}
