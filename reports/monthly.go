@@ -109,7 +109,7 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
-	restated, err := loadRestatements(ctx, db, p, scope) // filed figures the data now changes (restatements.go)
+	restated, err := readmodel.LoadRestatements(ctx, db, p, scope) // filed figures the data now changes
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
@@ -147,7 +147,7 @@ type workbook struct {
 	discCats     [2]int
 	discChartRow int
 	scope        readmodel.Scope
-	restated     *restatements
+	restated     *readmodel.Restatements
 	channelMoves int64 // received in the period, moved to the regulator-referral row through a merged duplicate
 	st           *styles
 }
