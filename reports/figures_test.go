@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"cmp"
 	"context"
 	"strconv"
 	"strings"
@@ -123,6 +124,39 @@ func TestEveryCountIsItsList(t *testing.T) {
 			})
 			c.table(tl, c.find(tl, 1, zh("rpt_branch"), 3), 1, timeliness, branch)
 		})
+	}
+	// the list's filters select what the tables group by
+	for _, figure := range []string{"received", "closed", "open_at_end"} {
+		all, err := readmodel.ListRows(ctx, db, readmodel.ListOptions{Period: "2026-Q4", Figure: figure})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range all {
+			for name, o := range map[string]readmodel.ListOptions{
+				"category": {Category: r.Category}, "cause": {Cause: r.Cause}, "intake channel": {IntakeChannel: r.IntakeChannel},
+				"province": {Province: r.Province}, "class": {Class: cmp.Or(r.Class, "missing")},
+			} {
+				if o.Province == "" && name == "province" {
+					continue // "" is no filter
+				}
+				o.Period, o.Figure = "2026-Q4", figure
+				got, err := readmodel.ListRows(ctx, db, o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := 0
+				for _, x := range all {
+					if (o.Category == "" || x.Category == o.Category) && (o.Cause == "" || x.Cause == o.Cause) &&
+						(o.IntakeChannel == "" || x.IntakeChannel == o.IntakeChannel) && (o.Province == "" || x.Province == o.Province) &&
+						(o.Class == "" || cmp.Or(x.Class, "missing") == o.Class) {
+						want++
+					}
+				}
+				if len(got) != want {
+					t.Errorf("%s %s %+v: %d listed, %d among all", figure, name, o, len(got), want)
+				}
+			}
+		}
 	}
 	// the fixture reaches what the test is about: a moved regulator referral, and no stock past the newest export
 	moved, err := readmodel.LoadChannelMoves(ctx, db, mustPeriod(t, "2026-10"))
