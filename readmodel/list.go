@@ -18,7 +18,8 @@ import (
 )
 
 // ListFigures are the figure keys a list can be drawn for: every membership figure_members defines (the count
-// columns of R1 and the summary, the timeliness sheet's clocks and stocks, repeat complaints).
+// columns of R1 and the summary, the timeliness sheet's clocks and stocks, repeat complaints);
+// reports.TestEveryCountIsItsList checks that the macro yields exactly these.
 var ListFigures = []string{
 	"received", "received_regulator", "received_major", "received_repeat",
 	"closed", "closed_0_15", "closed_16_30", "closed_31_60", "closed_over_60",

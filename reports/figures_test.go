@@ -125,6 +125,31 @@ func TestEveryCountIsItsList(t *testing.T) {
 			c.table(tl, c.find(tl, 1, zh("rpt_branch"), 3), 1, timeliness, branch)
 		})
 	}
+	// the lists know every figure the macro defines
+	figures := map[string]bool{}
+	for _, months := range [][2]string{{"2025-01-01", "2026-12-01"}, {"2026-10-01", "2026-10-01"}} {
+		rows, err := db.QueryContext(ctx, `SELECT DISTINCT figure FROM figure_members(CAST(? AS DATE), CAST(? AS DATE))`, months[0], months[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var f string
+			if err := rows.Scan(&f); err != nil {
+				t.Fatal(err)
+			}
+			figures[f] = true
+		}
+		rows.Close()
+	}
+	for _, f := range readmodel.ListFigures {
+		if !figures[f] {
+			t.Errorf("ListFigures has %s, which the fixture never yields (or figure_members does not define)", f)
+		}
+		delete(figures, f)
+	}
+	for f := range figures {
+		t.Errorf("figure_members yields %s, which readmodel.ListFigures lacks", f)
+	}
 	// the list's filters select what the tables group by
 	for _, figure := range []string{"received", "closed", "open_at_end"} {
 		all, err := readmodel.ListRows(ctx, db, readmodel.ListOptions{Period: "2026-Q4", Figure: figure})

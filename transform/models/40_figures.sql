@@ -2,7 +2,7 @@
 -- 40_figures: the one definition of every figure (domain.md sections 5 and 6). complaint_figures holds one row
 -- per counted complaint (primary complaints only, duplicates merged; non-complaint work orders and complaints not
 -- accepted left out) with its dimensions and, per figure, the month(s) it belongs to. The marts (40_marts)
--- aggregate it; lists, filings and the timeliness sheet select from it through figure_members (017_figures.sql).
+-- aggregate it; lists, filings and the timeliness sheet select from it through figure_members (below).
 --   - received in the month of receipt (withdrawn included); regulator-referred when its duplicate group holds a
 --     regulator referral, and then its reporting intake channel is regulator_referral;
 --   - closed in the month of a valid reply of a closed complaint, with its band and on-time flags;
@@ -55,3 +55,36 @@ SELECT complaint_key, customer_key, business_category, cause,
             THEN greatest(date_trunc('month', received_date), date_trunc('month', internal_deadline + 1))::DATE END AS internal_overdue_from,
        covered_until
 FROM base;
+
+-- figure_members: the complaints each figure of the months first_month..last_month (first days) counts, with
+-- the dimensions the reports break them down by: the one place a figure's membership for a period is written
+-- (stored in the warehouse; migration 017 creates it empty). A new figure is a branch here (and a column above
+-- when it needs a fact the table lacks), its key in readmodel.ListFigures, its label and its reader.
+CREATE OR REPLACE MACRO figure_members(first_month, last_month) AS TABLE
+WITH f AS (
+    SELECT *, CAST(first_month AS DATE) AS p_first, CAST(last_month AS DATE) AS p_last FROM complaint_figures
+), m AS (
+    SELECT 'received' AS figure, * FROM f WHERE received_month BETWEEN p_first AND p_last
+    UNION ALL SELECT 'received_regulator', * FROM f WHERE received_month BETWEEN p_first AND p_last AND regulator_referred
+    UNION ALL SELECT 'received_major', * FROM f WHERE received_month BETWEEN p_first AND p_last AND major
+    UNION ALL SELECT 'received_repeat', * FROM f WHERE received_month BETWEEN p_first AND p_last AND repeat_complaint
+    UNION ALL SELECT 'closed', * FROM f WHERE closed_month BETWEEN p_first AND p_last
+    UNION ALL SELECT 'closed_' || closed_band, * FROM f WHERE closed_month BETWEEN p_first AND p_last AND closed_band IS NOT NULL
+    UNION ALL SELECT 'closed_regulatory_on_time', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND regulatory_on_time
+    UNION ALL SELECT 'closed_internal_on_time', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND internal_on_time
+    UNION ALL SELECT 'closed_regulatory_known', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND regulatory_on_time IS NOT NULL
+    UNION ALL SELECT 'closed_internal_known', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND internal_on_time IS NOT NULL
+    UNION ALL SELECT 'satisfaction_recorded', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND satisfaction_recorded
+    UNION ALL SELECT 'satisfied', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND satisfied
+    UNION ALL SELECT 'reply_recorded', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND reply_recorded
+    UNION ALL SELECT 'reply_complete', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND reply_complete
+    -- open at the start of the first month = open at the end of the month before it, within the covered months
+    UNION ALL SELECT 'open_at_start', * FROM f
+        WHERE open_from < p_first AND p_first <= open_until AND p_first < covered_until
+    UNION ALL SELECT 'open_at_end', * FROM f WHERE open_from <= p_last AND p_last < open_until
+    UNION ALL SELECT 'overdue_at_end', * FROM f WHERE overdue_from <= p_last AND p_last < open_until
+    UNION ALL SELECT 'internal_overdue_at_end', * FROM f WHERE internal_overdue_from <= p_last AND p_last < open_until
+)
+SELECT figure, complaint_key, business_category, cause, branch, province, intake_channel, complaint_class,
+       business_channel, own_intake_channel, customer_key, handling_days, working_days
+FROM m;

@@ -1,6 +1,7 @@
 -- 017_figures: the one definition of every figure (domain.md section 6) and the branch names users see.
--- complaint_figures is written by transform/models/40_figures.sql with the marts; the marts aggregate it, and the
--- lists, filings and the timeliness sheet select from it through figure_members. See docs/schema.md.
+-- complaint_figures is written by transform/models/40_figures.sql with the marts, which also defines
+-- figure_members; the marts aggregate the table, and the lists, filings and the timeliness sheet select from it
+-- through figure_members. See docs/schema.md.
 
 -- complaint_figures: one row per counted complaint (a primary complaint, not a non-complaint work order, not
 -- "not accepted"), its dimensions as the reports break it down, and per figure the month(s) it belongs to. Months
@@ -38,36 +39,15 @@ CREATE TABLE complaint_figures (
                                              -- no stock at the end or start of it or later
 );
 
--- figure_members: the complaints each figure of the months first_month..last_month (first days) counts, with
--- the dimensions the reports break them down by. The one place a figure's membership for a period is written.
+-- figure_members(first_month, last_month): the members of every figure for the months given (first days). It is
+-- defined by transform/models/40_figures.sql, which replaces it on every normalise; until the first one it has
+-- its columns and no row.
 CREATE MACRO figure_members(first_month, last_month) AS TABLE
-WITH f AS (
-    SELECT *, CAST(first_month AS DATE) AS p_first, CAST(last_month AS DATE) AS p_last FROM complaint_figures
-), m AS (
-    SELECT 'received' AS figure, * FROM f WHERE received_month BETWEEN p_first AND p_last
-    UNION ALL SELECT 'received_regulator', * FROM f WHERE received_month BETWEEN p_first AND p_last AND regulator_referred
-    UNION ALL SELECT 'received_major', * FROM f WHERE received_month BETWEEN p_first AND p_last AND major
-    UNION ALL SELECT 'received_repeat', * FROM f WHERE received_month BETWEEN p_first AND p_last AND repeat_complaint
-    UNION ALL SELECT 'closed', * FROM f WHERE closed_month BETWEEN p_first AND p_last
-    UNION ALL SELECT 'closed_' || closed_band, * FROM f WHERE closed_month BETWEEN p_first AND p_last AND closed_band IS NOT NULL
-    UNION ALL SELECT 'closed_regulatory_on_time', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND regulatory_on_time
-    UNION ALL SELECT 'closed_internal_on_time', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND internal_on_time
-    UNION ALL SELECT 'closed_regulatory_known', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND regulatory_on_time IS NOT NULL
-    UNION ALL SELECT 'closed_internal_known', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND internal_on_time IS NOT NULL
-    UNION ALL SELECT 'satisfaction_recorded', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND satisfaction_recorded
-    UNION ALL SELECT 'satisfied', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND satisfied
-    UNION ALL SELECT 'reply_recorded', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND reply_recorded
-    UNION ALL SELECT 'reply_complete', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND reply_complete
-    -- open at the start of the first month = open at the end of the month before it, within the covered months
-    UNION ALL SELECT 'open_at_start', * FROM f
-        WHERE open_from < p_first AND p_first <= open_until AND p_first < covered_until
-    UNION ALL SELECT 'open_at_end', * FROM f WHERE open_from <= p_last AND p_last < open_until
-    UNION ALL SELECT 'overdue_at_end', * FROM f WHERE overdue_from <= p_last AND p_last < open_until
-    UNION ALL SELECT 'internal_overdue_at_end', * FROM f WHERE internal_overdue_from <= p_last AND p_last < open_until
-)
-SELECT figure, complaint_key, business_category, cause, branch, province, intake_channel, complaint_class,
-       business_channel, own_intake_channel, customer_key, handling_days, working_days
-FROM m;
+SELECT NULL::VARCHAR AS figure, NULL::VARCHAR AS complaint_key, NULL::VARCHAR AS business_category,
+       NULL::VARCHAR AS cause, NULL::VARCHAR AS branch, NULL::VARCHAR AS province, NULL::VARCHAR AS intake_channel,
+       NULL::VARCHAR AS complaint_class, NULL::VARCHAR AS business_channel, NULL::VARCHAR AS own_intake_channel,
+       NULL::VARCHAR AS customer_key, NULL::INTEGER AS handling_days, NULL::INTEGER AS working_days
+WHERE false;
 
 -- branch_labels: the name a user sees for a branch master code, one per code: the name of the record with the
 -- latest valid_to (NULL, still valid, is the latest), ties by the latest valid_from (NULL, always valid before,
