@@ -2,12 +2,12 @@ package pipeline
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"time"
 
 	"complaints/readmodel"
-	"complaints/reports"
 	"complaints/scope"
 	"complaints/warehouse"
 )
@@ -21,7 +21,7 @@ func (e *Env) RecordFiling(ctx context.Context, w *warehouse.Warehouse, s *Scope
 	if err != nil {
 		return 0, err
 	}
-	f := reports.Filing{Period: p.String(), FiledAt: e.now(), Workbook: filepath.Base(workbook)}
+	f := readmodel.Filing{Period: p.String(), FiledAt: e.now(), Workbook: filepath.Base(workbook)}
 	if s == nil {
 		err := e.storeFiling(ctx, w, &f)
 		return f.ID, err
@@ -73,7 +73,7 @@ func (e *Env) RecordFiling(ctx context.Context, w *warehouse.Warehouse, s *Scope
 }
 
 // storeFiling records f in w under a new id (f.ID -1 keeps -1: a scoped copy's staging id).
-func (e *Env) storeFiling(ctx context.Context, w *warehouse.Warehouse, f *reports.Filing) error {
+func (e *Env) storeFiling(ctx context.Context, w *warehouse.Warehouse, f *readmodel.Filing) error {
 	conn, err := w.DB.Conn(ctx)
 	if err != nil {
 		return err
@@ -89,8 +89,42 @@ func (e *Env) storeFiling(ctx context.Context, w *warehouse.Warehouse, f *report
 			return fmt.Errorf("record filing: %w", err)
 		}
 	}
-	if err := reports.StoreFiling(ctx, tx, *f); err != nil {
+	if err := insertFiling(ctx, tx, *f); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// insertFiling records a filing of f.Period in the database tx writes (the warehouse, or a scoped copy whose
+// filing RecordFiling copies into the warehouse): the filings row, the figures (readmodel.FilingMembers) and the
+// complaints behind each.
+func insertFiling(ctx context.Context, tx *sql.Tx, f readmodel.Filing) error {
+	p, err := readmodel.ParsePeriod(f.Period)
+	if err != nil {
+		return err
+	}
+	if err := readmodel.FilingMembers(ctx, tx, p); err != nil {
+		return err
+	}
+	nullTime := func(t time.Time) any {
+		if t.IsZero() {
+			return nil
+		}
+		return warehouse.WallClock(t)
+	}
+	steps := []struct {
+		q    string
+		args []any
+	}{
+		{`INSERT INTO filings VALUES (?, ?, ?, ?, ?, ?, (SELECT max(ingested_at) FROM batches), ?)`,
+			[]any{f.ID, p.String(), string(p.Kind), f.BranchScope, nullTime(f.AsOf), warehouse.WallClock(f.FiledAt), f.Workbook}},
+		{`INSERT INTO filing_complaints SELECT ?, * FROM period_members`, []any{f.ID}},
+		{`INSERT INTO filing_figures SELECT ?, * FROM period_figures`, []any{f.ID}},
+	}
+	for _, s := range steps {
+		if _, err := tx.ExecContext(ctx, s.q, s.args...); err != nil {
+			return fmt.Errorf("record filing %s: %w", p, err)
+		}
+	}
+	return nil
 }

@@ -140,8 +140,7 @@ type DashBranchUnit struct {
 	Aliases    []string
 }
 
-// DashBranchUnits reads branch_master, one unit per code: the name of its latest validity (the one still valid,
-// else the one that ended last) and every alias of any of its rows. Empty when the config names no branches file.
+// DashBranchUnits reads branch_master, one unit per code: its name (the view branch_labels) and every alias of any of its rows. Empty when the config names no branches file.
 func DashBranchUnits(ctx context.Context, db *sql.DB) ([]DashBranchUnit, error) {
 	type row struct {
 		u       DashBranchUnit
@@ -157,10 +156,9 @@ func DashBranchUnits(ctx context.Context, db *sql.DB) ([]DashBranchUnit, error) 
 		}
 		out = append(out, u)
 		return nil
-	}, `SELECT code,
-			coalesce(arg_max(trim(name), coalesce(valid_to, DATE '9999-12-31')) FILTER (WHERE nullif(trim(name), '') IS NOT NULL), ''),
-			coalesce(string_agg(aliases, '|'), '')
-		FROM branch_master WHERE nullif(trim(code), '') IS NOT NULL GROUP BY code ORDER BY code`)
+	}, `SELECT m.code, coalesce(any_value(l.name), ''), coalesce(string_agg(m.aliases, '|'), '')
+		FROM branch_master m LEFT JOIN branch_labels l USING (code)
+		WHERE nullif(trim(m.code), '') IS NOT NULL GROUP BY m.code ORDER BY m.code`)
 	if err != nil {
 		return nil, fmt.Errorf("read branch_master: %w", err)
 	}

@@ -1,8 +1,10 @@
 // Package readmodel is the read side of the warehouse: everything reports, dashboards and the CLI show is read
 // here. It reads the marts and holds the only arithmetic those layers do on them (summing a mart's monthly rows
 // over a period, and the ratios of domain.md section 6: share, MoM, YoY), the branch labels, and the per-complaint
-// tables the written side derives. Every figure itself is defined once, in the SQL models of transform; this
-// package never recomputes one from complaints or landed rows, and it only runs SELECTs (and temporary tables).
+// tables the written side derives: the members of each figure (figure_members over complaint_figures) behind the
+// lists, the timeliness sheet, filings and restatements. Every figure itself is defined once, in transform's model
+// 40_figures and migration 017's figure_members; this package never recomputes one from complaints or landed
+// rows, and it only runs SELECTs (and temporary tables).
 package readmodel
 
 import (

@@ -2,15 +2,16 @@ package readmodel
 
 // Readers of the timeliness sheet (issue "Excel regulator reports", 时效): the clocks of the complaints closed in a
 // period and of those open at its end, by complaint class and branch. No mart holds the clocks by class and branch,
-// so this file queries complaints with the definitions of transform/models/40_marts.sql (mart_base: primary
-// complaints, not "not accepted"; closed: status closed with a valid reply date in the period; open at end and
-// overdue at end as the stock join there, none for a month past the newest export's, which has no mart row).
-// reports.TestTimelinessMatchesTheMart checks that its totals equal the mart's.
+// so this file selects the members of the figures (figure_members over complaint_figures, which
+// transform/models/40_figures.sql defines). reports.TestTimelinessMatchesTheMart checks that its totals equal the
+// mart's.
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"complaints/internal/sqlrows"
 )
 
 // TimelinessRow is one (complaint class, branch) group of a period.
@@ -44,71 +45,50 @@ func (a TimelinessRow) Add(b TimelinessRow) TimelinessRow {
 // LoadTimeliness reads the clocks of period p by complaint class and branch; groups with nothing closed and
 // nothing open at the end are left out.
 func LoadTimeliness(ctx context.Context, db *sql.DB, p Period) ([]TimelinessRow, error) {
-	first, last := p.Start.FirstDay(), (p.End() + 1).FirstDay()
-	rows, err := db.QueryContext(ctx, `
-		WITH b AS (
-		    SELECT *, (status = 'closed' AND replied_date IS NOT NULL AND replied_date BETWEEN p_first AND p_last) AS closed_in,
-		           (received_date <= p_last AND (replied_date IS NULL OR replied_date > p_last)
-		            AND status <> 'withdrawn' AND NOT reply_date_invalid
-		            -- as the mart: no stock for a month past the newest export's (the mart has no row for it)
-		            AND EXISTS (SELECT 1 FROM mart_category_month WHERE month = date_trunc('month', p_last))) AS open_end,
-		           p_last
-		    FROM complaints, (SELECT CAST(? AS DATE) AS p_first, CAST(? AS DATE) - 1 AS p_last)
-		    WHERE is_complaint AND is_primary AND status <> 'not_accepted'
-		)
-		SELECT coalesce(complaint_class, 'missing'), coalesce(branch, ''),
-		       count(*) FILTER (WHERE closed_in),
-		       count(*) FILTER (WHERE closed_in AND internal_on_time),
-		       count(*) FILTER (WHERE closed_in AND regulatory_on_time),
-		       count(*) FILTER (WHERE closed_in AND internal_on_time IS NOT NULL),
-		       count(*) FILTER (WHERE closed_in AND regulatory_on_time IS NOT NULL),
-		       coalesce(sum(working_days_to_reply) FILTER (WHERE closed_in), 0)::BIGINT,
-		       count(*) FILTER (WHERE open_end),
-		       count(*) FILTER (WHERE open_end AND internal_deadline < p_last),
-		       count(*) FILTER (WHERE open_end AND regulatory_deadline < p_last)
-		FROM b
+	out, err := sqlrows.Query(ctx, db, func(r *TimelinessRow) []any {
+		return []any{&r.Class, &r.Branch, &r.Closed, &r.InternalOnTime, &r.RegulatoryOnTime, &r.InternalKnown,
+			&r.RegulatoryKnown, &r.WorkingDaysSum, &r.OpenAtEnd, &r.InternalOverdue, &r.RegulatoryOverdue}
+	}, `
+		SELECT complaint_class, branch,
+		       count(*) FILTER (WHERE figure = 'closed'),
+		       count(*) FILTER (WHERE figure = 'closed_internal_on_time'),
+		       count(*) FILTER (WHERE figure = 'closed_regulatory_on_time'),
+		       count(*) FILTER (WHERE figure = 'closed_internal_known'),
+		       count(*) FILTER (WHERE figure = 'closed_regulatory_known'),
+		       coalesce(sum(working_days) FILTER (WHERE figure = 'closed'), 0)::BIGINT,
+		       count(*) FILTER (WHERE figure = 'open_at_end'),
+		       count(*) FILTER (WHERE figure = 'internal_overdue_at_end'),
+		       count(*) FILTER (WHERE figure = 'overdue_at_end')
+		FROM figure_members(CAST(? AS DATE), CAST(? AS DATE))
+		WHERE figure IN ('closed', 'closed_internal_on_time', 'closed_regulatory_on_time', 'closed_internal_known',
+		                 'closed_regulatory_known', 'open_at_end', 'internal_overdue_at_end', 'overdue_at_end')
 		GROUP BY ALL
-		HAVING count(*) FILTER (WHERE closed_in OR open_end) > 0
-		ORDER BY ALL`, first, last)
+		ORDER BY ALL`, p.Start.FirstDay(), p.End().FirstDay())
 	if err != nil {
-		return nil, fmt.Errorf("read complaints (timeliness %s): %w", p, err)
-	}
-	defer rows.Close()
-	var out []TimelinessRow
-	for rows.Next() {
-		var r TimelinessRow
-		if err := rows.Scan(&r.Class, &r.Branch, &r.Closed, &r.InternalOnTime, &r.RegulatoryOnTime, &r.InternalKnown, &r.RegulatoryKnown, &r.WorkingDaysSum,
-			&r.OpenAtEnd, &r.InternalOverdue, &r.RegulatoryOverdue); err != nil {
-			return nil, fmt.Errorf("read complaints (timeliness %s): %w", p, err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read complaints (timeliness %s): %w", p, err)
+		return nil, fmt.Errorf("read complaint_figures (timeliness %s): %w", p, err)
 	}
 	return out, nil
 }
 
-// LoadBranchLabels maps each branch master code to its name (the name of the unit's newest record); an empty map
-// without a branch master. A user sees a branch by this name, else by the code or exported text it is held as.
+// LoadChannelMoves counts the complaints received in period p that the intake-channel table counts on the
+// regulator-referral row although their own channel is another: their merged duplicate group holds a regulator
+// referral (domain.md section 5).
+func LoadChannelMoves(ctx context.Context, db *sql.DB, p Period) (int64, error) {
+	var n int64
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM figure_members(CAST(? AS DATE), CAST(? AS DATE))
+		WHERE figure = 'received' AND intake_channel <> own_intake_channel`, p.Start.FirstDay(), p.End().FirstDay()).Scan(&n); err != nil {
+		return 0, fmt.Errorf("read complaint_figures (intake channels %s): %w", p, err)
+	}
+	return n, nil
+}
+
+// LoadBranchLabels maps each branch master code to its name (the view branch_labels: the name of the unit's newest
+// record); an empty map without a branch master. A user sees a branch by this name, else by the code or exported
+// text it is held as.
 func LoadBranchLabels(ctx context.Context, db *sql.DB) (map[string]string, error) {
-	rows, err := db.QueryContext(ctx, `
-		SELECT code, arg_max(name, coalesce(valid_to, DATE '9999-12-31'))
-		FROM branch_master WHERE name IS NOT NULL AND trim(name) <> '' GROUP BY code`)
+	out, err := sqlrows.Map[string, string](ctx, db, `SELECT code, name FROM branch_labels`)
 	if err != nil {
-		return nil, fmt.Errorf("read branch_master: %w", err)
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var code, name string
-		if err := rows.Scan(&code, &name); err != nil {
-			return nil, fmt.Errorf("read branch_master: %w", err)
-		}
-		out[code] = name
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read branch_master: %w", err)
+		return nil, fmt.Errorf("read branch_labels: %w", err)
 	}
 	return out, nil
 }

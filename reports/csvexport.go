@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"complaints/internal/atomicfile"
+	"complaints/readmodel"
 	"complaints/reports/list"
 )
 
@@ -63,7 +64,7 @@ func (w *workbook) writeCSVs(grids []sheetSpec) error {
 	if err := cw.Write(row); err != nil {
 		return err
 	}
-	err = list.Each(w.kd.ctx, w.kd.db, w.openListOptions(), func(r list.Row) error {
+	err = readmodel.EachListRow(w.kd.ctx, w.kd.db, w.openListOptions(), func(r list.Row) error {
 		for i, c := range cols {
 			row[i] = c.Value(r, w.lang)
 		}

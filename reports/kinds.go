@@ -151,8 +151,8 @@ func (w *workbook) finishKinds(f *excelize.File) error {
 }
 
 // openListOptions select the complaints open at the period's last day (overdue ones among them).
-func (w *workbook) openListOptions() list.Options {
-	return list.Options{Period: w.period.String(), Status: list.Open, Lang: w.lang}
+func (w *workbook) openListOptions() readmodel.ListOptions {
+	return readmodel.ListOptions{Period: w.period.String(), Figure: "open_at_end"}
 }
 
 // openList writes 超期未结: every complaint open at the period's end, with both deadlines and the days past the
@@ -163,7 +163,7 @@ func (w *workbook) openList(f *excelize.File) error {
 	if err != nil {
 		return fmt.Errorf("open list: %w", err)
 	}
-	if err := list.Each(w.kd.ctx, w.kd.db, w.openListOptions(), sw.Add); err != nil {
+	if err := readmodel.EachListRow(w.kd.ctx, w.kd.db, w.openListOptions(), sw.Add); err != nil {
 		return fmt.Errorf("open list: %w", err)
 	}
 	if err := sw.Close(); err != nil {

@@ -109,13 +109,17 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
-	restated, err := loadRestatements(ctx, db, p, scope) // filed figures the data now changes (restatements.go)
+	restated, err := readmodel.LoadRestatements(ctx, db, p, scope) // filed figures the data now changes
+	if err != nil {
+		return fmt.Errorf("report %s: %w", p, err)
+	}
+	moved, err := readmodel.LoadChannelMoves(ctx, db, p)
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
 	w := &workbook{lang: lang, period: p, opts: opts, cats: cats, batches: batches, reasons: reasons,
 		months: months, dims: dims, checks: checks, unmapped: unmapped, findings: findings, kd: kd, scope: scope,
-		restated: restated}
+		restated: restated, channelMoves: moved}
 	b, err := w.build()
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
@@ -143,7 +147,8 @@ type workbook struct {
 	discCats     [2]int
 	discChartRow int
 	scope        readmodel.Scope
-	restated     *restatements
+	restated     *readmodel.Restatements
+	channelMoves int64 // received in the period, moved to the regulator-referral row through a merged duplicate
 	st           *styles
 }
 

@@ -1,10 +1,7 @@
 package reports
 
 import (
-	"context"
-	"database/sql"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -13,281 +10,11 @@ import (
 	"complaints/warehouse"
 )
 
-// Filings and restatements (issue 5 point 3). `report --record-filing` stores the figures of a period as
-// submitted (filings, filing_figures) with the complaints behind each count (filing_complaints); every later
-// workbook of that period and scope compares the current data with each earlier filing on the 更正/Restatements
-// sheet: the figures that changed (filed, now, difference) and the complaints that entered or left each one.
-//
-// The figures are counts of primary complaints with the definitions of the marts (domain.md section 6), by
-// total and business category for every key below, and received by cause, branch, province and intake channel
-// (the R2 and R3 tables and the channel sheet). They are computed from the complaints, one row per (complaint,
-// figure), so that each count carries its complaints.
-
-// FilingFigures are the figure keys filed, in the order the restatements sheet lists them.
-var FilingFigures = []string{
-	"received", "received_regulator", "received_major", "closed", "closed_0_15", "closed_16_30", "closed_31_60",
-	"closed_over_60", "closed_regulatory_on_time", "closed_internal_on_time", "open_at_start", "open_at_end",
-	"overdue_at_end",
-}
-
-// FilingDimensions are the breakdowns filed: every figure by total and business category; received also by the rest.
-var FilingDimensions = []string{"total", "business_category", "cause", "branch", "province", "intake_channel"}
-
-// membersSQL creates figure_members for the period $1..$2 (first and last day): one row per (figure, complaint).
-const membersSQL = `CREATE OR REPLACE TEMP TABLE figure_members AS
-WITH base AS (
-    SELECT complaint_key, business_category, cause, coalesce(branch, '') AS branch, coalesce(province, '') AS province,
-           intake_channel, received_date, replied_date, status, reply_date_invalid, group_regulator_referral, is_major,
-           handling_days, regulatory_on_time, internal_on_time, regulatory_deadline
-    FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_accepted'
-), rec AS (
-    SELECT * FROM base WHERE received_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
-), clo AS (
-    SELECT * FROM base WHERE status = 'closed' AND replied_date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
-), stk AS (
-    SELECT * FROM base WHERE status <> 'withdrawn' AND NOT reply_date_invalid
-)
-SELECT 'received' AS figure, * FROM rec
-UNION ALL SELECT 'received_regulator', * FROM rec WHERE group_regulator_referral
-UNION ALL SELECT 'received_major', * FROM rec WHERE is_major
-UNION ALL SELECT 'closed', * FROM clo
-UNION ALL SELECT 'closed_0_15', * FROM clo WHERE handling_days <= 15
-UNION ALL SELECT 'closed_16_30', * FROM clo WHERE handling_days BETWEEN 16 AND 30
-UNION ALL SELECT 'closed_31_60', * FROM clo WHERE handling_days BETWEEN 31 AND 60
-UNION ALL SELECT 'closed_over_60', * FROM clo WHERE handling_days > 60
-UNION ALL SELECT 'closed_regulatory_on_time', * FROM clo WHERE regulatory_on_time
-UNION ALL SELECT 'closed_internal_on_time', * FROM clo WHERE internal_on_time
-UNION ALL SELECT 'open_at_start', * FROM stk WHERE received_date < CAST($1 AS DATE) AND (replied_date IS NULL OR replied_date >= CAST($1 AS DATE))
-UNION ALL SELECT 'open_at_end', * FROM stk WHERE received_date <= CAST($2 AS DATE) AND (replied_date IS NULL OR replied_date > CAST($2 AS DATE))
-UNION ALL SELECT 'overdue_at_end', * FROM stk WHERE received_date <= CAST($2 AS DATE) AND (replied_date IS NULL OR replied_date > CAST($2 AS DATE))
-    AND regulatory_deadline < CAST($2 AS DATE)`
-
-// longSQL unpivots a member table (figure, complaint_key and the dimension columns) into (figure, dimension,
-// item, complaint_key): the complaints behind every filed figure.
-func longSQL(from string) string {
-	return `SELECT figure, 'total' AS dimension, '' AS item, complaint_key FROM ` + from + `
-UNION ALL SELECT figure, 'business_category', business_category, complaint_key FROM ` + from + `
-UNION ALL SELECT figure, 'cause', cause, complaint_key FROM ` + from + ` WHERE figure = 'received'
-UNION ALL SELECT figure, 'branch', branch, complaint_key FROM ` + from + ` WHERE figure = 'received'
-UNION ALL SELECT figure, 'province', province, complaint_key FROM ` + from + ` WHERE figure = 'received'
-UNION ALL SELECT figure, 'intake_channel', intake_channel, complaint_key FROM ` + from + ` WHERE figure = 'received'`
-}
-
-// querier is a transaction or a connection: figure_members is a temporary table, so every statement must run on
-// one connection.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func members(ctx context.Context, q querier, p readmodel.Period) error {
-	last := time.Date(p.End().Year(), time.Month(p.End().Mon())+1, 0, 0, 0, 0, 0, time.UTC)
-	if _, err := q.ExecContext(ctx, membersSQL, p.Start.FirstDay(), last.Format("2006-01-02")); err != nil {
-		return fmt.Errorf("figures %s: %w", p, err)
-	}
-	return nil
-}
-
-// Filing is the record of one filing.
-type Filing struct {
-	ID          int64
-	Period      string // as readmodel.Period.String writes it
-	Kind        string // month, quarter, half, year
-	BranchScope string // '' bank-wide, else the branch code
-	AsOf        time.Time
-	FiledAt     time.Time
-	DataAsOf    time.Time
-	Workbook    string
-}
-
-// StoreFiling records a filing of period in the database q reads (the warehouse, or a scoped copy whose
-// filing pipeline copies into the warehouse): the filings row, the figures computed from its complaints and
-// the complaints behind each. q must be one connection or transaction.
-func StoreFiling(ctx context.Context, q querier, f Filing) error {
-	p, err := readmodel.ParsePeriod(f.Period)
-	if err != nil {
-		return err
-	}
-	if err := members(ctx, q, p); err != nil {
-		return err
-	}
-	nullTime := func(t time.Time) any {
-		if t.IsZero() {
-			return nil
-		}
-		return warehouse.WallClock(t)
-	}
-	steps := []struct {
-		q    string
-		args []any
-	}{
-		{`INSERT INTO filings VALUES (?, ?, ?, ?, ?, ?, (SELECT max(ingested_at) FROM batches), ?)`,
-			[]any{f.ID, p.String(), string(p.Kind), f.BranchScope, nullTime(f.AsOf), warehouse.WallClock(f.FiledAt), f.Workbook}},
-		{`INSERT INTO filing_complaints SELECT ?, figure, complaint_key, business_category, cause, branch, province, intake_channel
-			FROM figure_members`, []any{f.ID}},
-		{`INSERT INTO filing_figures SELECT ?, figure, dimension, item, count(*) FROM (` + longSQL("figure_members") + `) GROUP BY ALL`, []any{f.ID}},
-	}
-	for _, s := range steps {
-		if _, err := q.ExecContext(ctx, s.q, s.args...); err != nil {
-			return fmt.Errorf("record filing %s: %w", p, err)
-		}
-	}
-	return nil
-}
-
-// restatement is one filed figure the current data changes.
-type restatement struct {
-	filing                  int // index into restatements.filings
-	figure, dimension, item string
-	filed, now              int64
-	enteredN, leftN         int64
-	entered, left           string // complaint keys, space-separated
-}
-
-type restatements struct {
-	filings []Filing
-	rows    []restatement
-	names   map[string]string // branch code -> name
-}
-
-// loadRestatements compares the current data with every filing of the period and the database's scope.
-func loadRestatements(ctx context.Context, db *sql.DB, p readmodel.Period, scope readmodel.Scope) (*restatements, error) {
-	r := &restatements{names: map[string]string{}}
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer conn.Close()
-	var n int
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE table_name = 'filings'
-		AND schema_name = 'main' AND database_name = current_database()`).Scan(&n); err != nil || n == 0 {
-		return r, err
-	}
-	rows, err := conn.QueryContext(ctx, `SELECT filing_id, period, kind, branch_scope, as_of, filed_at, data_as_of, coalesce(workbook, '')
-		FROM filings WHERE period = ? AND branch_scope = ? ORDER BY filed_at, filing_id`, p.String(), scope.Branch)
-	if err != nil {
-		return nil, fmt.Errorf("read filings: %w", err)
-	}
-	for rows.Next() {
-		var f Filing
-		var asOf, dataAsOf sql.NullTime
-		if err := rows.Scan(&f.ID, &f.Period, &f.Kind, &f.BranchScope, &asOf, &f.FiledAt, &dataAsOf, &f.Workbook); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read filings: %w", err)
-		}
-		f.FiledAt = warehouse.FromWallClock(f.FiledAt)
-		if asOf.Valid {
-			f.AsOf = warehouse.FromWallClock(asOf.Time)
-		}
-		if dataAsOf.Valid {
-			f.DataAsOf = warehouse.FromWallClock(dataAsOf.Time)
-		}
-		r.filings = append(r.filings, f)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(r.filings) == 0 {
-		return r, err
-	}
-	if err := members(ctx, conn, p); err != nil {
-		return nil, err
-	}
-	const diffSQL = `WITH cur_long AS (%s),
-filed_long AS (%s),
-cur AS (SELECT figure, dimension, item, count(*) AS value FROM cur_long GROUP BY ALL),
-filed AS (SELECT figure, dimension, item, value FROM filing_figures WHERE filing_id = $1),
-diff AS (
-    SELECT coalesce(f.figure, c.figure) AS figure, coalesce(f.dimension, c.dimension) AS dimension,
-           coalesce(f.item, c.item) AS item, coalesce(f.value, 0) AS filed, coalesce(c.value, 0) AS now
-    FROM filed f FULL JOIN cur c ON f.figure = c.figure AND f.dimension = c.dimension AND f.item = c.item
-    WHERE coalesce(f.value, 0) <> coalesce(c.value, 0)
-),
-masks AS (SELECT complaint_key, source_id_masked FROM complaints WHERE source_id_masked IS NOT NULL),
-ent AS (SELECT figure, dimension, item, count(*) AS n, string_agg(%[3]s, ' ' ORDER BY complaint_key) AS keys
-        FROM (SELECT * FROM cur_long EXCEPT SELECT * FROM filed_long) LEFT JOIN masks USING (complaint_key) GROUP BY ALL),
-lft AS (SELECT figure, dimension, item, count(*) AS n, string_agg(%[3]s, ' ' ORDER BY complaint_key) AS keys
-        FROM (SELECT * FROM filed_long EXCEPT SELECT * FROM cur_long) LEFT JOIN masks USING (complaint_key) GROUP BY ALL)
-SELECT d.figure, d.dimension, d.item, d.filed, d.now, coalesce(ent.n, 0), coalesce(ent.keys, ''),
-       coalesce(lft.n, 0), coalesce(lft.keys, '')
-FROM diff d
-LEFT JOIN ent ON ent.figure = d.figure AND ent.dimension = d.dimension AND ent.item = d.item
-LEFT JOIN lft ON lft.figure = d.figure AND lft.dimension = d.dimension AND lft.item = d.item`
-	q := fmt.Sprintf(diffSQL, longSQL("figure_members"),
-		longSQL("(SELECT * FROM filing_complaints WHERE filing_id = $1)"), keyShown)
-	for i, f := range r.filings {
-		rows, err := conn.QueryContext(ctx, q, f.ID)
-		if err != nil {
-			return nil, fmt.Errorf("restatements of filing %d: %w", f.ID, err)
-		}
-		for rows.Next() {
-			x := restatement{filing: i}
-			if err := rows.Scan(&x.figure, &x.dimension, &x.item, &x.filed, &x.now, &x.enteredN, &x.entered, &x.leftN, &x.left); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("restatements of filing %d: %w", f.ID, err)
-			}
-			r.rows = append(r.rows, x)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	order := func(list []string, s string) int {
-		for i, x := range list {
-			if x == s {
-				return i
-			}
-		}
-		return len(list)
-	}
-	sort.SliceStable(r.rows, func(i, j int) bool {
-		a, b := r.rows[i], r.rows[j]
-		if a.filing != b.filing {
-			return a.filing < b.filing
-		}
-		if x, y := order(FilingFigures, a.figure), order(FilingFigures, b.figure); x != y {
-			return x < y
-		}
-		if x, y := order(FilingDimensions, a.dimension), order(FilingDimensions, b.dimension); x != y {
-			return x < y
-		}
-		if x, y := itemOrder(a.dimension, a.item), itemOrder(b.dimension, b.item); x != y {
-			return x < y
-		}
-		return a.item < b.item
-	})
-	names, err := conn.QueryContext(ctx, `SELECT code, arg_max(name, coalesce(valid_from, DATE '0001-01-01'))
-		FROM branch_master WHERE name IS NOT NULL GROUP BY code`)
-	if err != nil {
-		return nil, fmt.Errorf("read branch_master: %w", err)
-	}
-	defer names.Close()
-	for names.Next() {
-		var c, n string
-		if err := names.Scan(&c, &n); err != nil {
-			return nil, err
-		}
-		r.names[c] = n
-	}
-	return r, names.Err()
-}
-
-// itemOrder places an item as the catalogue lists its dimension (R1's row order); other items after, by text.
-func itemOrder(dimension, item string) int {
-	for i, c := range catalog.Dimension(dimension) {
-		if c.Code == item {
-			return i
-		}
-	}
-	return 1 << 20
-}
+// The 更正/Restatements sheet: every filed figure of the period and scope the current data changes (filed, now,
+// difference) and the complaints that entered or left it, as readmodel.LoadRestatements compares them.
 
 // maxKeysShown is how many complaint keys a cell lists; `complaints list` gives them all.
 const maxKeysShown = 40
-
-// keyShown is the SQL of a complaint as the restatements list it: its key, and after it the masked source id
-// when the id landed keyed (hotline:k:3f2a…(138****5678)), no space, as the keys are space-separated.
-const keyShown = `complaint_key || coalesce('(' || source_id_masked || ')', '')`
 
 func shortKeys(keys string, n int64) string {
 	f := strings.Fields(keys)
@@ -306,7 +33,7 @@ func (w *workbook) itemLabel(dimension, item string) string {
 		if item == "" {
 			return w.t("rst_no_branch")
 		}
-		if n := w.restated.names[item]; n != "" {
+		if n := w.restated.Names[item]; n != "" {
 			return n
 		}
 		return item
@@ -334,14 +61,14 @@ func (w *workbook) restatementsSheet() *grid {
 	g.Merge(2, 1, 2, cols)
 	r := w.restated
 	if r == nil {
-		r = &restatements{}
+		r = &readmodel.Restatements{}
 	}
 	comma, semicolon := "，", "；"
 	if w.lang == "en" {
 		comma, semicolon = ", ", "; "
 	}
 	var filed []string
-	for _, f := range r.filings {
+	for _, f := range r.Filings {
 		asOf := f.FiledAt
 		if !f.AsOf.IsZero() {
 			asOf = f.AsOf
@@ -359,23 +86,23 @@ func (w *workbook) restatementsSheet() *grid {
 	}
 	g.freezeRow = 5
 	row := 5
-	for _, x := range r.rows {
-		g.Text(row, 1, warehouse.WallClockText(r.filings[x.filing].FiledAt), st.text)
-		g.Text(row, 2, w.t("rst_fig_"+x.figure), st.text)
-		g.Text(row, 3, w.t("rst_dim_"+x.dimension), st.text)
-		g.Text(row, 4, w.itemLabel(x.dimension, x.item), st.text)
-		g.Int(row, 5, x.filed, st.count)
-		g.Int(row, 6, x.now, st.count)
-		g.Formula(row, 7, fmt.Sprintf("F%d-E%d", row, row), x.now-x.filed, st.count)
-		g.Text(row, 8, shortKeys(x.entered, x.enteredN), st.wrap)
-		g.Text(row, 9, shortKeys(x.left, x.leftN), st.wrap)
+	for _, x := range r.Rows {
+		g.Text(row, 1, warehouse.WallClockText(r.Filings[x.Filing].FiledAt), st.text)
+		g.Text(row, 2, w.t("rst_fig_"+x.Figure), st.text)
+		g.Text(row, 3, w.t("rst_dim_"+x.Dimension), st.text)
+		g.Text(row, 4, w.itemLabel(x.Dimension, x.Item), st.text)
+		g.Int(row, 5, x.Filed, st.count)
+		g.Int(row, 6, x.Now, st.count)
+		g.Formula(row, 7, fmt.Sprintf("F%d-E%d", row, row), x.Now-x.Filed, st.count)
+		g.Text(row, 8, shortKeys(x.Entered, x.EnteredN), st.wrap)
+		g.Text(row, 9, shortKeys(x.Left, x.LeftN), st.wrap)
 		row++
 	}
 	switch {
-	case len(r.filings) == 0:
+	case len(r.Filings) == 0:
 		g.Text(row, 1, w.t("rst_nothing_to_compare"), st.text)
 		g.Merge(row, 1, row, cols)
-	case len(r.rows) == 0:
+	case len(r.Rows) == 0:
 		g.Text(row, 1, w.t("rst_no_change"), st.text)
 		g.Merge(row, 1, row, cols)
 	}

@@ -394,5 +394,10 @@ func (w *workbook) channels() *grid {
 		g.Text(totalRow, 3, noFigure, st.totalNoFigure)
 	}
 	row(totalRow, tc, tp, ty, st.totalCount, st.totalRatio, st.totalNoFigure)
+	// a group holding a regulator referral is counted on the regulator-referral row (domain.md section 5)
+	note := totalRow + 2
+	g.Text(note, 1, catalog.Msg("msg_figures_channels_moved", w.channelMoves).In(w.lang), st.note)
+	g.Merge(note, 1, note, 7)
+	g.heights[note] = 32
 	return g
 }

@@ -436,18 +436,12 @@ func buildSeries(cells []cell, nMonths int, branchNames map[string]string) serie
 	return s
 }
 
-// BranchNames maps branch master codes to names (the name of the unit's latest validity when it has several
-// rows); empty without a branch master. Anything shown to a user names a branch by its name, falling back to
+// BranchNames maps branch master codes to names (the view branch_labels); empty without a branch master. Anything shown to a user names a branch by its name, falling back to
 // the code or the exported text.
 func BranchNames(ctx context.Context, db *sql.DB) (map[string]string, error) {
-	out, err := sqlrows.Map[string, string](ctx, db, `
-SELECT code, arg_max(name, coalesce(valid_to, DATE '9999-12-31'))
-FROM branch_master WHERE nullif(trim(name), '') IS NOT NULL GROUP BY code`)
+	out, err := sqlrows.Map[string, string](ctx, db, `SELECT code, name FROM branch_labels`)
 	if err != nil {
-		return nil, fmt.Errorf("rootcause: reading branch_master: %w", err)
-	}
-	for code, name := range out {
-		out[code] = strings.TrimSpace(name)
+		return nil, fmt.Errorf("rootcause: reading branch_labels: %w", err)
 	}
 	return out, nil
 }
@@ -722,10 +716,10 @@ func emerging(s seriesSet, period int, o Options) []Emerging {
 func repeats(ctx context.Context, db *sql.DB, months []string) (Repeats, error) {
 	var r Repeats
 	from, period := months[0], months[len(months)-1]
-	const base = `FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_accepted'
-  AND received_date >= CAST(? AS DATE) AND received_date < CAST(? AS DATE)`
+	// the complaints received (complaint_figures, the figures' one definition) and the repeat ones among them
+	const base = `FROM complaint_figures WHERE received_month >= CAST(? AS DATE) AND received_month < CAST(? AS DATE)`
 	const figs = `count(*)::BIGINT, count(DISTINCT customer_key)::BIGINT,
-  count(DISTINCT customer_key) FILTER (WHERE repeat_complainant)::BIGINT, count(*) FILTER (WHERE repeat_complainant)::BIGINT`
+  count(DISTINCT customer_key) FILTER (WHERE repeat_complaint)::BIGINT, count(*) FILTER (WHERE repeat_complaint)::BIGINT`
 	scan := func(q string, args []any, month bool) ([]RepeatRow, error) {
 		out, err := sqlrows.Query(ctx, db, func(x *RepeatRow) []any {
 			label := &x.Branch
@@ -742,7 +736,7 @@ func repeats(ctx context.Context, db *sql.DB, months []string) (Repeats, error) 
 		}
 		return out, nil
 	}
-	byMonth, err := scan(`SELECT strftime(received_date, '%Y-%m') AS m, `+figs+` `+base+` GROUP BY m`,
+	byMonth, err := scan(`SELECT strftime(received_month, '%Y-%m') AS m, `+figs+` `+base+` GROUP BY m`,
 		[]any{monthStart(from), monthStart(nextMonth(period))}, true)
 	if err != nil {
 		return r, err
@@ -757,7 +751,7 @@ func repeats(ctx context.Context, db *sql.DB, months []string) (Repeats, error) 
 		r.Months = append(r.Months, x)
 	}
 	r.Period = r.Months[len(r.Months)-1]
-	if r.ByBranch, err = scan(`SELECT coalesce(branch, '') AS b, `+figs+` `+base+` GROUP BY b ORDER BY 5 DESC, 2 DESC, b`,
+	if r.ByBranch, err = scan(`SELECT branch AS b, `+figs+` `+base+` GROUP BY b ORDER BY 5 DESC, 2 DESC, b`,
 		[]any{monthStart(period), monthStart(nextMonth(period))}, false); err != nil {
 		return r, err
 	}

@@ -333,7 +333,8 @@ type doc struct {
 const baselineSampleCap = 100_000
 
 func terms(ctx context.Context, db *sql.DB, baselineFrom, period string, o Options) ([]Term, error) {
-	const where = `FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_accepted'
+	// the complaints received (complaint_figures, the figures' one definition), with their narratives
+	const where = `FROM complaints WHERE complaint_key IN (SELECT complaint_key FROM complaint_figures)
   AND received_date >= CAST(? AS DATE) AND received_date < CAST(? AS DATE)`
 	var baseN int64
 	if err := db.QueryRowContext(ctx, `SELECT count(*) `+where, monthStart(baselineFrom), monthStart(period)).Scan(&baseN); err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"complaints/readmodel"
 	"complaints/transform"
 	"complaints/warehouse"
 )
@@ -93,7 +94,17 @@ func rows() []landed {
 	}
 }
 
-func keys(t *testing.T, db *sql.DB, o Options) []string {
+// Rows is the whole list of o.
+func Rows(ctx context.Context, db *sql.DB, o Options) ([]Row, error) {
+	return readmodel.ListRows(ctx, db, o.ListOptions)
+}
+
+// opts are the options of a list of figure in period.
+func opts(period, figure string) Options {
+	return Options{ListOptions: readmodel.ListOptions{Period: period, Figure: figure}}
+}
+
+func keys(t *testing.T, db *sql.DB, o Options, branch ...string) []string {
 	t.Helper()
 	rs, err := Rows(context.Background(), db, o)
 	if err != nil {
@@ -101,6 +112,9 @@ func keys(t *testing.T, db *sql.DB, o Options) []string {
 	}
 	var k []string
 	for _, r := range rs {
+		if len(branch) > 0 && r.Branch != branch[0] {
+			continue
+		}
 		k = append(k, strings.TrimPrefix(r.Key, "hotline:"))
 	}
 	sort.Strings(k)
@@ -164,24 +178,24 @@ func TestListsMatchTheMarts(t *testing.T) {
 		want                          map[string]int64 // worked by hand
 		keys                          string
 	}{
-		{Received, "2026-09", "2026-09-01", "2026-09-01", "received",
+		{"received", "2026-09", "2026-09-01", "2026-09-01", "received",
 			map[string]int64{"credit_card": 5, "debit_card": 1, "loans": 1}, "D1 K2 K3 K4 K5 K6 L1"},
-		{Closed, "2026-09", "2026-09-01", "2026-09-01", "closed",
+		{"closed", "2026-09", "2026-09-01", "2026-09-01", "closed",
 			map[string]int64{"credit_card": 2}, "K1 K2"},
-		{Open, "2026-09", "2026-09-01", "2026-09-01", "open_at_end",
+		{"open", "2026-09", "2026-09-01", "2026-09-01", "open_at_end",
 			map[string]int64{"credit_card": 2, "debit_card": 1, "loans": 2}, "D1 K3 K4 L1 L2"},
-		{Overdue, "2026-09", "2026-09-01", "2026-09-01", "overdue_at_end",
+		{"overdue", "2026-09", "2026-09-01", "2026-09-01", "overdue_at_end",
 			map[string]int64{"credit_card": 1, "debit_card": 1, "loans": 1}, "D1 K3 L2"},
 		// the quarter: flows over Jul-Sep, stocks at Sep's end
-		{Received, "2026-Q3", "2026-07-01", "2026-09-01", "received",
+		{"received", "2026-Q3", "2026-07-01", "2026-09-01", "received",
 			map[string]int64{"credit_card": 6, "debit_card": 1, "loans": 1}, "D1 K1 K2 K3 K4 K5 K6 L1"},
-		{Overdue, "2026-Q3", "2026-09-01", "2026-09-01", "overdue_at_end",
+		{"overdue", "2026-Q3", "2026-09-01", "2026-09-01", "overdue_at_end",
 			map[string]int64{"credit_card": 1, "debit_card": 1, "loans": 1}, "D1 K3 L2"},
-		{Closed, "2026-10", "2026-10-01", "2026-10-01", "closed",
+		{"closed", "2026-10", "2026-10-01", "2026-10-01", "closed",
 			map[string]int64{"credit_card": 1}, "K4"},
 	}
 	for _, c := range cases {
-		o := Options{Period: c.period, Status: c.status}
+		o := opts(c.period, c.status)
 		got := byCategory(t, db, o)
 		if !same(got, c.want) {
 			t.Errorf("%s %s: list by category %v, by hand %v", c.period, c.status, got, c.want)
@@ -194,17 +208,22 @@ func TestListsMatchTheMarts(t *testing.T) {
 		}
 	}
 	// filters
-	if k := strings.Join(keys(t, db, Options{Period: "2026-09", Category: "credit_card", Branch: "B01"}), " "); k != "K2 K3" {
+	// a branch's list is drawn from a scoped copy (pipeline's --branch); here the rows of B01 among all
+	cc := opts("2026-09", "")
+	cc.Category = "credit_card"
+	if k := strings.Join(keys(t, db, cc, "B01"), " "); k != "K2 K3" {
 		t.Errorf("credit card at B01: %s", k)
 	}
-	if k := strings.Join(keys(t, db, Options{Period: "2026-09", Status: Overdue, Branch: "B02"}), " "); k != "D1" {
+	if k := strings.Join(keys(t, db, opts("2026-09", "overdue"), "B02"), " "); k != "D1" {
 		t.Errorf("overdue at B02: %s", k)
 	}
-	if k := strings.Join(keys(t, db, Options{Period: "2026-09", Cause: "pricing_fees"}), " "); k != "K2 K3" {
+	fees := opts("2026-09", "")
+	fees.Cause = "pricing_fees"
+	if k := strings.Join(keys(t, db, fees), " "); k != "K2 K3" {
 		t.Errorf("cause pricing_fees: %s", k)
 	}
 	// days overdue, by hand: the period's end less the regulatory deadline
-	rs, err := Rows(context.Background(), db, Options{Period: "2026-09", Status: Open})
+	rs, err := Rows(context.Background(), db, opts("2026-09", "open"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,8 +237,9 @@ func TestListsMatchTheMarts(t *testing.T) {
 	if days["K3"] != 2 || days["D1"] != 12 || days["K4"] != 0 || days["L1"] != 0 || days["L2"] < 90 {
 		t.Errorf("days overdue %v", days)
 	}
-	for _, bad := range []Options{{Period: "2026-13"}, {Period: "2026-09", Status: "late"}, {Period: "2026-09", Format: "pdf"},
-		{Period: "2026-09", Category: "nope"}} {
+	pdf, nope := opts("2026-09", ""), opts("2026-09", "")
+	pdf.Format, nope.Category = "pdf", "nope"
+	for _, bad := range []Options{opts("2026-13", ""), opts("2026-09", "late"), pdf, nope} {
 		if _, err := Write(context.Background(), db, bad, &bytes.Buffer{}); err == nil {
 			t.Errorf("%+v: no error", bad)
 		}
@@ -229,7 +249,7 @@ func TestListsMatchTheMarts(t *testing.T) {
 func TestCSV(t *testing.T) {
 	db := setup(t, rows())
 	var buf bytes.Buffer
-	n, err := Write(context.Background(), db, Options{Period: "2026-09", Format: CSV, Lang: "en"}, &buf)
+	n, err := Write(context.Background(), db, Options{ListOptions: readmodel.ListOptions{Period: "2026-09"}, Format: CSV, Lang: "en"}, &buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +309,7 @@ func TestXLSXSplitsSheets(t *testing.T) {
 	MaxSheetRows = 2
 	t.Cleanup(func() { MaxSheetRows = old })
 	var buf bytes.Buffer
-	n, err := Write(context.Background(), db, Options{Period: "2026-09", Format: XLSX, Lang: "zh"}, &buf)
+	n, err := Write(context.Background(), db, Options{ListOptions: readmodel.ListOptions{Period: "2026-09"}, Format: XLSX, Lang: "zh"}, &buf)
 	if err != nil {
 		t.Fatal(err)
 	}

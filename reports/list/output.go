@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"complaints/catalog"
+	"complaints/readmodel"
 )
 
 // Column is one column of a list: its header (a catalogue key), its width in an xlsx sheet, and its value for a
@@ -35,7 +36,7 @@ var Columns = []Column{
 		}
 		return ""
 	}},
-	{"list_status", 16, func(r Row, lang string) any { return r.StatusLabel(lang) }},
+	{"list_status", 16, func(r Row, lang string) any { return StatusLabel(r, lang) }},
 	{"list_category", 18, func(r Row, lang string) any { return label("business_category", r.Category, r.CategoryRaw, lang) }},
 	{"list_cause", 18, func(r Row, lang string) any { return label("cause", r.Cause, r.CauseRaw, lang) }},
 	{"list_branch", 14, func(r Row, _ string) any { return r.BranchName }},
@@ -45,7 +46,7 @@ var Columns = []Column{
 	{"list_customer_name", 14, func(r Row, _ string) any { return r.NameMasked }},
 	{"list_customer_phone", 16, func(r Row, _ string) any { return r.PhoneMasked }},
 	{"list_summary", 50, func(r Row, _ string) any { return r.Summary }},
-	{"list_complaint_class", 12, func(r Row, lang string) any { return r.ClassLabel(lang) }},
+	{"list_complaint_class", 12, func(r Row, lang string) any { return ClassLabel(r, lang) }},
 	{"list_internal_deadline", 12, func(r Row, _ string) any { return dateText(r.InternalDeadline) }},
 	{"list_source_id", 22, func(r Row, _ string) any { return r.SourceID }},
 }
@@ -54,7 +55,7 @@ var Columns = []Column{
 var OpenColumns = []Column{
 	{"list_complaint_key", 22, func(r Row, _ string) any { return r.Key }},
 	{"list_received", 17, func(r Row, _ string) any { return r.Received }},
-	{"list_complaint_class", 12, func(r Row, lang string) any { return r.ClassLabel(lang) }},
+	{"list_complaint_class", 12, func(r Row, lang string) any { return ClassLabel(r, lang) }},
 	{"list_category", 18, func(r Row, lang string) any { return label("business_category", r.Category, r.CategoryRaw, lang) }},
 	{"list_cause", 18, func(r Row, lang string) any { return label("cause", r.Cause, r.CauseRaw, lang) }},
 	{"list_internal_deadline", 12, func(r Row, _ string) any { return date(r.InternalDeadline) }},
@@ -91,7 +92,7 @@ func daysOverdue(r Row) any {
 }
 
 // StatusLabel is the row's status as a user reads it.
-func (r Row) StatusLabel(lang string) string {
+func StatusLabel(r Row, lang string) string {
 	if r.ReplyDateInvalid {
 		return catalog.Text("list_reply_date_invalid", lang)
 	}
@@ -99,7 +100,7 @@ func (r Row) StatusLabel(lang string) string {
 }
 
 // ClassLabel is the complaint class (一般投诉 / 复杂投诉), or "type missing" (held to the general limit).
-func (r Row) ClassLabel(lang string) string {
+func ClassLabel(r Row, lang string) string {
 	if r.Class == "" {
 		return catalog.Text("list_type_missing", lang)
 	}
@@ -206,7 +207,7 @@ func writeCSV(ctx context.Context, db *sql.DB, opts Options, w io.Writer) (int, 
 	}
 	n := 0
 	cells := make([]any, len(Columns))
-	err = Each(ctx, db, opts, func(r Row) error {
+	err = readmodel.EachListRow(ctx, db, opts.ListOptions, func(r Row) error {
 		for i, c := range Columns {
 			cells[i] = c.Value(r, opts.Lang)
 		}
@@ -376,7 +377,7 @@ func writeXLSX(ctx context.Context, db *sql.DB, opts Options, w io.Writer) (int,
 	if err != nil {
 		return 0, err
 	}
-	if err := Each(ctx, db, opts, sw.Add); err != nil {
+	if err := readmodel.EachListRow(ctx, db, opts.ListOptions, sw.Add); err != nil {
 		return sw.Rows(), err
 	}
 	if err := sw.Close(); err != nil {

@@ -1,0 +1,171 @@
+package readmodel
+
+// Lists: the complaints behind one figure of the workbooks, for a period, selected from figure_members (warehouse
+// migration 017 over complaint_figures, which transform/models/40_figures.sql writes), so that every number of a
+// report can be traced to its records with the definition that counted it. Only masked personal data is read
+// (customer_name_masked, customer_phone_masked, and an id that landed keyed as its masked form); no customer key.
+// reports/list writes the rows (CSV, XLSX).
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strconv"
+	"time"
+
+	"complaints/catalog"
+	"complaints/internal/sqlrows"
+)
+
+// ListFigures are the figure keys a list can be drawn for: every membership figure_members defines (the count
+// columns of R1 and the summary, the timeliness sheet's clocks and stocks, repeat complaints);
+// reports.TestEveryCountIsItsList checks that the macro yields exactly these.
+var ListFigures = []string{
+	"received", "received_regulator", "received_major", "received_repeat",
+	"closed", "closed_0_15", "closed_16_30", "closed_31_60", "closed_over_60",
+	"closed_regulatory_on_time", "closed_internal_on_time", "closed_regulatory_known", "closed_internal_known",
+	"satisfaction_recorded", "satisfied", "reply_recorded", "reply_complete",
+	"open_at_start", "open_at_end", "overdue_at_end", "internal_overdue_at_end",
+}
+
+// ListAliases are the older status names of `list --status`, each the figure it stands for.
+var ListAliases = map[string]string{"open": "open_at_end", "overdue": "overdue_at_end"}
+
+// ListOptions select the complaints of a list: one figure of one period, optionally of one category, cause,
+// intake channel (as reported: a group holding a regulator referral is regulator_referral), province or
+// complaint class. A branch's list is drawn from a scoped copy of the warehouse (pipeline's --branch).
+type ListOptions struct {
+	Period        string // 2026-10, 2026-Q3, 2026-H1 or 2026
+	Figure        string // a key of ListFigures or ListAliases ("" = received)
+	Category      string // business_category code ("" = all)
+	Cause         string // cause code ("" = all)
+	IntakeChannel string // intake_channel code as reported ("" = all)
+	Province      string // province code as the complaints hold it ("" = all)
+	Class         string // complaint class: general, complex or missing ("" = all)
+}
+
+// Validate checks the options and fills the defaults (an alias becomes its figure).
+func (o *ListOptions) Validate() error {
+	if _, err := ParsePeriod(o.Period); err != nil {
+		return err
+	}
+	if o.Figure == "" {
+		o.Figure = "received"
+	}
+	if f, ok := ListAliases[o.Figure]; ok {
+		o.Figure = f
+	}
+	if !slices.Contains(ListFigures, o.Figure) {
+		return catalog.Errorf("msg_figures_unknown_figure", o.Figure)
+	}
+	for _, c := range []struct{ dim, code string }{
+		{"business_category", o.Category}, {"cause", o.Cause}, {"intake_channel", o.IntakeChannel},
+	} {
+		if c.code == "" || c.code == "unmapped" {
+			continue
+		}
+		if _, ok := catalog.Lookup(c.dim, c.code); !ok {
+			return catalog.Errorf("msg_figures_unknown_code", c.code, c.dim)
+		}
+	}
+	switch o.Class {
+	case "", "general", "complex", "missing":
+	default:
+		return catalog.Errorf("msg_figures_unknown_class", o.Class)
+	}
+	return nil
+}
+
+// ListRow is one listed complaint.
+type ListRow struct {
+	Key, Source           string
+	SourceID              string // the id a clerk looks the case up by: masked when it landed keyed (SourceIDText)
+	Received              time.Time
+	Replied               sql.NullTime
+	Status                string
+	ReplyDateInvalid      bool
+	Category, CategoryRaw string
+	Cause, CauseRaw       string
+	IntakeChannel         string // as reported (regulator_referral for a group holding one)
+	Province              string // "" when none
+	Branch                string // complaints.branch: a branch master code, or the exported text
+	BranchName            string // the branch's name (branch_labels), else Branch itself
+	Class                 string // complaint class: general, complex, or "" when the type is missing
+	InternalDeadline      sql.NullTime
+	RegulatoryDeadline    sql.NullTime
+	DaysOverdue           sql.NullInt64 // open at the period's end: period end - regulatory deadline (0 when not yet due)
+	Handler               string
+	NameMasked            string
+	PhoneMasked           string
+	Summary               string
+}
+
+// SourceIDText is the SQL (over complaints) of the source id shown to a person: the masked form of an id that
+// landed keyed (138****5678), else the id as exported. The complaint key beside it stays the identity.
+const SourceIDText = `coalesce(source_id_masked, source_id)`
+
+// listQuery is the SQL of a list: the members of the figure ($3) in the months $1..$2 (first days), with the
+// complaint's own columns; $4 is the period's last day; the filters follow.
+func listQuery(o ListOptions) (string, []any) {
+	where := `m.figure = $3`
+	var args []any
+	n := 5
+	for _, f := range []struct{ col, v string }{
+		{"business_category", o.Category}, {"cause", o.Cause}, {"intake_channel", o.IntakeChannel},
+		{"province", o.Province}, {"complaint_class", o.Class},
+	} {
+		if f.v != "" {
+			where += ` AND m.` + f.col + ` = $` + strconv.Itoa(n)
+			args = append(args, f.v)
+			n++
+		}
+	}
+	return `WITH m AS (SELECT * FROM figure_members(CAST($1 AS DATE), CAST($2 AS DATE)) m WHERE ` + where + `),
+	open_end AS (SELECT complaint_key FROM figure_members(CAST($1 AS DATE), CAST($2 AS DATE)) WHERE figure = 'open_at_end')
+	SELECT c.complaint_key, c.source_system, ` + SourceIDText + `, c.received_at, c.replied_at, c.status, c.reply_date_invalid,
+		c.business_category, coalesce(c.business_category_raw, ''), c.cause, coalesce(c.cause_raw, ''),
+		m.intake_channel, m.province, coalesce(c.branch, ''), coalesce(l.name, c.branch, ''),
+		coalesce(c.complaint_class, ''), c.internal_deadline, c.regulatory_deadline,
+		CASE WHEN o.complaint_key IS NOT NULL THEN greatest(date_diff('day', c.regulatory_deadline, CAST($4 AS DATE)), 0) END,
+		coalesce(c.handler, ''), coalesce(c.customer_name_masked, ''), coalesce(c.customer_phone_masked, ''), coalesce(c.summary, '')
+	FROM m JOIN complaints c USING (complaint_key)
+	LEFT JOIN open_end o USING (complaint_key)
+	LEFT JOIN branch_labels l ON l.code = c.branch
+	ORDER BY c.received_at, c.complaint_key`, args
+}
+
+// EachListRow runs the list's query and calls fn for every row, in order of receipt.
+func EachListRow(ctx context.Context, db *sql.DB, opts ListOptions, fn func(ListRow) error) error {
+	if err := opts.Validate(); err != nil {
+		return err
+	}
+	p, _ := ParsePeriod(opts.Period)
+	e := p.End()
+	last := time.Date(e.Year(), time.Month(e.Mon())+1, 0, 0, 0, 0, 0, time.UTC)
+	q, extra := listQuery(opts)
+	args := append([]any{p.Start.FirstDay(), e.FirstDay(), opts.Figure, last.Format(time.DateOnly)}, extra...)
+	var stopped error // fn's own error, returned as it is
+	err := sqlrows.Each(ctx, db, func(r *ListRow) []any {
+		return []any{&r.Key, &r.Source, &r.SourceID, &r.Received, &r.Replied, &r.Status, &r.ReplyDateInvalid,
+			&r.Category, &r.CategoryRaw, &r.Cause, &r.CauseRaw, &r.IntakeChannel, &r.Province, &r.Branch, &r.BranchName,
+			&r.Class, &r.InternalDeadline, &r.RegulatoryDeadline, &r.DaysOverdue,
+			&r.Handler, &r.NameMasked, &r.PhoneMasked, &r.Summary}
+	}, func(r ListRow) error {
+		stopped = fn(r)
+		return stopped
+	}, q, args...)
+	if stopped != nil {
+		return stopped
+	}
+	if err != nil {
+		return catalog.Errorf("msg_figures_list_failed", opts.Figure, opts.Period, err)
+	}
+	return nil
+}
+
+// ListRows returns the whole list (for tests and small periods; reports/list streams).
+func ListRows(ctx context.Context, db *sql.DB, opts ListOptions) ([]ListRow, error) {
+	var out []ListRow
+	err := EachListRow(ctx, db, opts, func(r ListRow) error { out = append(out, r); return nil })
+	return out, err
+}

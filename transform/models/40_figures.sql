@@ -1,0 +1,90 @@
+-- phase: marts
+-- 40_figures: the one definition of every figure (domain.md sections 5 and 6). complaint_figures holds one row
+-- per counted complaint (primary complaints only, duplicates merged; non-complaint work orders and complaints not
+-- accepted left out) with its dimensions and, per figure, the month(s) it belongs to. The marts (40_marts)
+-- aggregate it; lists, filings and the timeliness sheet select from it through figure_members (below).
+--   - received in the month of receipt (withdrawn included); regulator-referred when its duplicate group holds a
+--     regulator referral, and then its reporting intake channel is regulator_referral;
+--   - closed in the month of a valid reply of a closed complaint, with its band and on-time flags;
+--   - open at the end of the months from receipt up to the one before the reply, overdue from the month whose last
+--     day is after the deadline; withdrawn complaints and invalid reply dates are never open. No stock exists past
+--     the newest covered month (the marts' last month): covered_until caps the intervals.
+
+-- the months covered: from the first receipt to the last receipt or reply, or the newest export's as-of month
+CREATE OR REPLACE TEMP TABLE figure_bounds AS
+SELECT date_trunc('month', min(received_date))::DATE AS first_month,
+       date_trunc('month', greatest(max(received_date), coalesce(max(replied_date), max(received_date)),
+           coalesce((SELECT CAST(max(coalesce(export_as_of, ingested_at)) AS DATE) FROM batches), max(received_date))))::DATE AS last_month
+FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_accepted';
+
+DELETE FROM complaint_figures;
+INSERT INTO complaint_figures BY NAME
+WITH base AS (
+    SELECT c.*, (c.status = 'closed' AND c.replied_date IS NOT NULL) AS is_closed,
+           (c.status <> 'withdrawn' AND NOT c.reply_date_invalid) AS can_be_open,
+           (b.last_month + INTERVAL 1 MONTH)::DATE AS covered_until
+    FROM complaints c, figure_bounds b
+    WHERE c.is_complaint AND c.is_primary AND c.status <> 'not_accepted'
+)
+SELECT complaint_key, customer_key, business_category, cause,
+       CASE WHEN group_regulator_referral THEN 'regulator_referral' ELSE intake_channel END AS intake_channel,
+       intake_channel AS own_intake_channel, business_channel,
+       coalesce(complaint_class, 'missing') AS complaint_class, coalesce(branch, '') AS branch,
+       coalesce(province, '') AS province,
+       date_trunc('month', received_date)::DATE AS received_month,
+       group_regulator_referral AS regulator_referred, is_major AS major,
+       coalesce(repeat_complainant, false) AS repeat_complaint,
+       CASE WHEN is_closed THEN date_trunc('month', replied_date)::DATE END AS closed_month,
+       CASE WHEN is_closed THEN handling_days END AS handling_days,
+       CASE WHEN NOT is_closed THEN NULL
+            WHEN handling_days <= 15 THEN '0_15' WHEN handling_days BETWEEN 16 AND 30 THEN '16_30'
+            WHEN handling_days BETWEEN 31 AND 60 THEN '31_60' WHEN handling_days > 60 THEN 'over_60' END AS closed_band,
+       CASE WHEN is_closed THEN working_days_to_reply END AS working_days,
+       CASE WHEN is_closed THEN regulatory_on_time END AS regulatory_on_time,
+       CASE WHEN is_closed THEN internal_on_time END AS internal_on_time,
+       is_closed AND satisfaction IS NOT NULL AS satisfaction_recorded,
+       is_closed AND coalesce(satisfaction IN ('satisfied', 'basically_satisfied'), false) AS satisfied,
+       is_closed AND reply_facts IS NOT NULL AS reply_recorded,
+       is_closed AND coalesce(reply_facts AND reply_accountability AND reply_remediation AND reply_satisfaction
+                              AND reply_time AND reply_handler_contact, false) AS reply_complete,
+       CASE WHEN can_be_open THEN date_trunc('month', received_date)::DATE END AS open_from,
+       CASE WHEN can_be_open THEN least(coalesce(date_trunc('month', replied_date)::DATE, covered_until), covered_until) END AS open_until,
+       CASE WHEN can_be_open AND regulatory_deadline IS NOT NULL
+            THEN greatest(date_trunc('month', received_date), date_trunc('month', regulatory_deadline + 1))::DATE END AS overdue_from,
+       CASE WHEN can_be_open AND internal_deadline IS NOT NULL
+            THEN greatest(date_trunc('month', received_date), date_trunc('month', internal_deadline + 1))::DATE END AS internal_overdue_from,
+       covered_until
+FROM base;
+
+-- figure_members: the complaints each figure of the months first_month..last_month (first days) counts, with
+-- the dimensions the reports break them down by: the one place a figure's membership for a period is written
+-- (stored in the warehouse; migration 017 creates it empty). A new figure is a branch here (and a column above
+-- when it needs a fact the table lacks), its key in readmodel.ListFigures, its label and its reader.
+CREATE OR REPLACE MACRO figure_members(first_month, last_month) AS TABLE
+WITH f AS (
+    SELECT *, CAST(first_month AS DATE) AS p_first, CAST(last_month AS DATE) AS p_last FROM complaint_figures
+), m AS (
+    SELECT 'received' AS figure, * FROM f WHERE received_month BETWEEN p_first AND p_last
+    UNION ALL SELECT 'received_regulator', * FROM f WHERE received_month BETWEEN p_first AND p_last AND regulator_referred
+    UNION ALL SELECT 'received_major', * FROM f WHERE received_month BETWEEN p_first AND p_last AND major
+    UNION ALL SELECT 'received_repeat', * FROM f WHERE received_month BETWEEN p_first AND p_last AND repeat_complaint
+    UNION ALL SELECT 'closed', * FROM f WHERE closed_month BETWEEN p_first AND p_last
+    UNION ALL SELECT 'closed_' || closed_band, * FROM f WHERE closed_month BETWEEN p_first AND p_last AND closed_band IS NOT NULL
+    UNION ALL SELECT 'closed_regulatory_on_time', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND regulatory_on_time
+    UNION ALL SELECT 'closed_internal_on_time', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND internal_on_time
+    UNION ALL SELECT 'closed_regulatory_known', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND regulatory_on_time IS NOT NULL
+    UNION ALL SELECT 'closed_internal_known', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND internal_on_time IS NOT NULL
+    UNION ALL SELECT 'satisfaction_recorded', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND satisfaction_recorded
+    UNION ALL SELECT 'satisfied', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND satisfied
+    UNION ALL SELECT 'reply_recorded', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND reply_recorded
+    UNION ALL SELECT 'reply_complete', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND reply_complete
+    -- open at the start of the first month = open at the end of the month before it, within the covered months
+    UNION ALL SELECT 'open_at_start', * FROM f
+        WHERE open_from < p_first AND p_first <= open_until AND p_first < covered_until
+    UNION ALL SELECT 'open_at_end', * FROM f WHERE open_from <= p_last AND p_last < open_until
+    UNION ALL SELECT 'overdue_at_end', * FROM f WHERE overdue_from <= p_last AND p_last < open_until
+    UNION ALL SELECT 'internal_overdue_at_end', * FROM f WHERE internal_overdue_from <= p_last AND p_last < open_until
+)
+SELECT figure, complaint_key, business_category, cause, branch, province, intake_channel, complaint_class,
+       business_channel, own_intake_channel, customer_key, handling_days, working_days
+FROM m;
