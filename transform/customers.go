@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strconv"
+
+	"complaints/internal/sqlrows"
 )
 
 // linkCustomers finds the customers: two records are the same customer when they share any identifier key (ID,
@@ -62,17 +64,7 @@ func linkCustomers(ctx context.Context, db querier) error {
 		}
 		parent[rb] = ra // the smaller number, i.e. the smaller key, is the root
 	}
-	rows, err := db.QueryContext(ctx, `SELECT ni.id, np.id, nc.id FROM cust_triples t
-		LEFT JOIN cust_nodes ni ON ni.node = t.i LEFT JOIN cust_nodes np ON np.node = t.p LEFT JOIN cust_nodes nc ON nc.node = t.c`)
-	if err != nil {
-		return fmt.Errorf("normalize: link customers: %w", err)
-	}
-	for rows.Next() {
-		var ks [3]sql.NullInt32
-		if err := rows.Scan(&ks[0], &ks[1], &ks[2]); err != nil {
-			rows.Close()
-			return fmt.Errorf("normalize: link customers: %w", err)
-		}
+	err := sqlrows.Each(ctx, db, func(ks *[3]sql.NullInt32) []any { return []any{&ks[0], &ks[1], &ks[2]} }, func(ks [3]sql.NullInt32) error {
 		first := int32(-1)
 		for _, k := range ks {
 			if !k.Valid {
@@ -84,9 +76,10 @@ func linkCustomers(ctx context.Context, db querier) error {
 				union(first, k.Int32)
 			}
 		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return nil
+	}, `SELECT ni.id, np.id, nc.id FROM cust_triples t
+		LEFT JOIN cust_nodes ni ON ni.node = t.i LEFT JOIN cust_nodes np ON np.node = t.p LEFT JOIN cust_nodes nc ON nc.node = t.c`)
+	if err != nil {
 		return fmt.Errorf("normalize: link customers: %w", err)
 	}
 	// node numbers and their roots go back as text, "node root,node root,..." in chunks, into cust_pairs; one
