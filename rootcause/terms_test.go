@@ -292,7 +292,7 @@ func TestTextSetChineseTerms(t *testing.T) {
 			t.Errorf("%s is not among the top %d terms", w, textSetTopN)
 		}
 	}
-	if t.Failed() {
+	{ // shown on failure and with -v
 		var all []string
 		for i, tm := range top {
 			all = append(all, fmt.Sprintf("%d %s %d", i+1, tm.Term, tm.Period))
@@ -366,7 +366,7 @@ func TestTextSetEnglishTerms(t *testing.T) {
 			t.Errorf("%q is not among the top %d terms", w, textSetTopN)
 		}
 	}
-	if t.Failed() {
+	{ // shown on failure and with -v
 		var all []string
 		for i, tm := range top {
 			all = append(all, fmt.Sprintf("%d %s %d", i+1, tm.Term, tm.Period))
