@@ -195,7 +195,7 @@ func termText(key string) string {
 }
 
 // Tokens lists the counted terms of a text as shown: Chinese words (lexicon words and unknown chunks of 2 to 4
-// characters; a longer unknown chunk gives its 2- to 4-character n-grams) and runs of 2 to 4 words within a phrase
+// characters; a longer unknown chunk gives its 2- to 4-character n-grams, and itself up to maxChunk characters) and runs of 2 to 4 words within a phrase
 // (stop words and punctuation end phrases), and English words (3+ letters) and adjacent word pairs without stop
 // words. Redaction marks (XXXX, 某某), placeholders ([手机号] ...) and digits are dropped.
 func Tokens(text string) []string {
@@ -268,11 +268,16 @@ func tokenKeys(text string) []string {
 	return out
 }
 
-// maxUnits is the longest run of adjacent words counted as one Chinese term.
-const maxUnits = 4
+// maxUnits is the longest run of adjacent words counted as one Chinese term; maxChunk the longest unknown chunk
+// counted whole (besides its 2- to 4-character n-grams).
+const (
+	maxUnits = 4
+	maxChunk = 8
+)
 
 // hanTerms segments a run of Chinese characters and lists its terms: each word of 2+ characters (an unknown
-// chunk of 2 to 4 characters counts as a word; a longer one gives its 2- to 4-character n-grams) and each run of
+// chunk of 2 to 4 characters counts as a word; a longer one gives its 2- to 4-character n-grams, and itself up to
+// maxChunk characters) and each run of
 // 2 to maxUnits adjacent words within a phrase (a single-character word such as 差 counts only in a run: 态度差).
 func hanTerms(run []rune) []string {
 	var out []string
@@ -301,6 +306,9 @@ func hanTerms(run []rune) []string {
 				for i := 0; i+n <= len(rs); i++ {
 					out = append(out, string(rs[i:i+n]))
 				}
+			}
+			if len(rs) <= maxChunk {
+				out = append(out, u.text) // the whole chunk: its n-grams with about its count are dropped as inside it
 			}
 		case u.kind == unitOOV && len(rs) == 1:
 			flush() // a stray character: not a word, and it would glue two words into a false pair

@@ -17,6 +17,9 @@ func TestSegmentWords(t *testing.T) {
 		{"未经同意扣借记卡手续费", "未经同意/扣/借记卡/手续费"},
 		{"怀疑信用卡信息被泄露", "怀疑/信用卡/信息/被/泄露"},
 		{"宁波鄞州支行故障", "宁波鄞州/支行/故障"}, // 宁波鄞州 is no lexicon word: one unknown chunk
+		{"身份证过期无法办理挂失", "身份证/过期/无法/办理/挂失"},
+		{"公积金贷款提前还款", "公积金/贷款/提前还款"},
+		{"那个就是手机银行然后闪退", "那个/就是/手机银行/然后/闪退"},
 	} {
 		var got []string
 		for _, u := range segment([]rune(c.text)) {
@@ -88,6 +91,36 @@ func TestRisingTermsHandMade(t *testing.T) {
 	}
 	if tm, ok := terms["手机银行"]; ok && (tm.Period != 14 || tm.Score >= cat[0].Score) {
 		t.Errorf("手机银行 %+v", tm)
+	}
+}
+
+// TestRisingTermsNoFragments: a word the lexicon lacks (数字人民币钱包, one unknown chunk) rises whole: none of the
+// n-grams cut from it is listed beside it, and a redaction mark glued to it (某某) is no part of it.
+func TestRisingTermsNoFragments(t *testing.T) {
+	var docs []doc
+	for i := 0; i < 20; i++ {
+		docs = append(docs, doc{category: "payment_settlement", text: "柜员态度差，等候过久。"})
+	}
+	for i := 0; i < 10; i++ {
+		docs = append(docs, doc{category: "payment_settlement", inPeriod: true, text: "客户反映某某数字人民币钱包，那个，无法充值。"})
+	}
+	got := risingTerms(docs, Options{}.withDefaults())
+	listed := map[string]bool{}
+	for _, tm := range got {
+		if tm.Category == "payment_settlement" {
+			listed[tm.Term] = true
+		}
+	}
+	if !listed["数字人民币钱包"] {
+		t.Errorf("数字人民币钱包 not listed: %+v", got)
+	}
+	for w := range listed {
+		if w != "数字人民币钱包" && strings.Contains("某某数字人民币钱包", w) {
+			t.Errorf("fragment %q listed: %+v", w, got)
+		}
+		if strings.Contains(w, "那个") || strings.Contains(w, "某") {
+			t.Errorf("%q listed: %+v", w, got)
+		}
 	}
 }
 
