@@ -21,10 +21,10 @@ import (
 // ([已脱敏], 【已脱敏】).
 var placeholder = regexp.MustCompile(`[\[【][^\]】]{1,8}[\]】]`)
 
-// redaction matches the other redaction marks of exported narratives: the CFPB's XXXX and XX/XX/XXXX (a run of two
-// or more X, or of x standing as a word) and the Chinese 某某 (张某某, 某某支行). Text is cut where a mark or a
-// placeholder stood, so no term spans one.
-var redaction = regexp.MustCompile(`[\[【][^\]】]{1,8}[\]】]|X{2,}|\b[xX]{2,}\b|某+`)
+// redaction matches every redaction mark of exported narratives: the placeholders, the CFPB's XXXX and XX/XX/XXXX
+// (a run of two or more X, or of x standing as a word) and the Chinese 某 (张某某, 某某支行). Text is cut where a
+// mark stood, so no term is or spans one.
+var redaction = regexp.MustCompile(placeholder.String() + `|X{2,}|\b[xX]{2,}\b|某+`)
 
 // zhStopWords cut a Chinese run into phrases (they are never part of a counted term). Single characters are
 // function words; the longer ones are the boilerplate of complaint write-ups and the fillers of spoken Chinese
