@@ -17,16 +17,28 @@ import (
 	"complaints/internal/sqlrows"
 )
 
-// placeholder matches the scrubbing placeholders ingest writes ([手机号], [证件号] ...) and any other bracketed tag.
+// placeholder matches the scrubbing placeholders ingest writes ([手机号], [证件号] ...) and any other bracketed tag
+// ([已脱敏], 【已脱敏】).
 var placeholder = regexp.MustCompile(`[\[【][^\]】]{1,8}[\]】]`)
 
+// redaction matches every redaction mark of exported narratives: the placeholders, the CFPB's XXXX and XX/XX/XXXX
+// (a run of two or more X, or of x standing as a word) and the Chinese 某 (张某某, 某某支行). Text is cut where a
+// mark stood, so no term is or spans one.
+var redaction = regexp.MustCompile(placeholder.String() + `|X{2,}|\b[xX]{2,}\b|某+`)
+
 // zhStopWords cut a Chinese run into phrases (they are never part of a counted term). Single characters are
-// function words; the longer ones are the boilerplate of complaint write-ups.
+// function words; the longer ones are the boilerplate of complaint write-ups and the fillers of spoken Chinese
+// that call-centre summaries and speech-to-text carry (那个, 就是, 然后 ...).
 var zhStopWords = []string{
 	"客户反映", "客户表示", "客户称", "客户要求", "客户", "反映", "表示", "要求", "认为", "怀疑", "其他", "问题", "情况",
 	"相关", "进行", "已经", "没有", "我们", "他们", "本人", "自己", "通过", "办理", "业务", "存在", "出现", "提出",
 	"的", "了", "是", "在", "和", "与", "及", "或", "其", "之", "也", "都", "而", "被", "把", "对", "就", "将", "于",
 	"并", "但", "等", "向", "从", "给", "时", "后", "中", "为", "有", "无", "不", "未", "我", "他", "她", "该", "此",
+	"客户来电", "来电反映", "来电表示", "诉求", "客户诉求", "银行", "我行", "贵行", "本行", "该行",
+	"那个", "这个", "就是", "然后", "一下", "的话", "反正", "其实", "那边", "这边", "就说", "说是", "对吧", "好像",
+	"感觉", "那么", "这么", "这样", "那样", "这种", "那种", "一些", "有点", "什么", "怎么", "你好", "你们", "她们",
+	"到底", "还是", "所以", "因为", "比较", "可能", "应该", "知道", "觉得", "那就", "这就",
+	"嗯", "啊", "呃", "哎", "喂", "吧", "呢", "嘛", "哦", "呀", "啦", "哈", "你", "它",
 }
 
 var enStopWords = map[string]bool{}
@@ -183,9 +195,9 @@ func termText(key string) string {
 }
 
 // Tokens lists the counted terms of a text as shown: Chinese words (lexicon words and unknown chunks of 2 to 4
-// characters; a longer unknown chunk gives its 2- to 4-character n-grams) and runs of 2 to 4 words within a phrase
+// characters; a longer unknown chunk gives its 2- to 4-character n-grams, and itself up to maxChunk characters) and runs of 2 to 4 words within a phrase
 // (stop words and punctuation end phrases), and English words (3+ letters) and adjacent word pairs without stop
-// words. Placeholders ([手机号] ...) and digits are dropped.
+// words. Redaction marks (XXXX, 某某), placeholders ([手机号] ...) and digits are dropped.
 func Tokens(text string) []string {
 	keys := tokenKeys(text)
 	for i, k := range keys {
@@ -196,7 +208,7 @@ func Tokens(text string) []string {
 
 // tokenKeys is Tokens with the words of a run joined by sep.
 func tokenKeys(text string) []string {
-	text = placeholder.ReplaceAllString(text, " ")
+	text = redaction.ReplaceAllString(text, " ")
 	var out []string
 	var run []rune
 	flushHan := func() {
@@ -256,11 +268,16 @@ func tokenKeys(text string) []string {
 	return out
 }
 
-// maxUnits is the longest run of adjacent words counted as one Chinese term.
-const maxUnits = 4
+// maxUnits is the longest run of adjacent words counted as one Chinese term; maxChunk the longest unknown chunk
+// counted whole (besides its 2- to 4-character n-grams).
+const (
+	maxUnits = 4
+	maxChunk = 8
+)
 
 // hanTerms segments a run of Chinese characters and lists its terms: each word of 2+ characters (an unknown
-// chunk of 2 to 4 characters counts as a word; a longer one gives its 2- to 4-character n-grams) and each run of
+// chunk of 2 to 4 characters counts as a word; a longer one gives its 2- to 4-character n-grams, and itself up to
+// maxChunk characters) and each run of
 // 2 to maxUnits adjacent words within a phrase (a single-character word such as 差 counts only in a run: 态度差).
 func hanTerms(run []rune) []string {
 	var out []string
@@ -289,6 +306,9 @@ func hanTerms(run []rune) []string {
 				for i := 0; i+n <= len(rs); i++ {
 					out = append(out, string(rs[i:i+n]))
 				}
+			}
+			if len(rs) <= maxChunk {
+				out = append(out, u.text) // the whole chunk: its n-grams with about its count are dropped as inside it
 			}
 		case u.kind == unitOOV && len(rs) == 1:
 			flush() // a stray character: not a word, and it would glue two words into a false pair
@@ -399,9 +419,32 @@ func risingTerms(docs []doc, o Options) []Term {
 	return out
 }
 
-// within reports whether term key t lies inside key u at unit boundaries (a word inside a pair or phrase).
+// within reports whether term key t lies inside key u at unit boundaries (a word inside a pair or phrase), or, for
+// a Chinese t that is no lexicon word, anywhere inside u's characters (身份 inside 身份证, both n-grams of one
+// unknown chunk). A lexicon word inside another's characters is counted apart (银行 is never cut from 手机银行).
 func within(t, u string) bool {
-	return t != u && strings.Contains(sep+u+sep, sep+t+sep)
+	if t == u {
+		return false
+	}
+	if strings.Contains(sep+u+sep, sep+t+sep) {
+		return true
+	}
+	if strings.Contains(t, sep) {
+		return false
+	}
+	lexOnce.Do(loadLexicon)
+	ut := strings.ReplaceAll(u, sep, "")
+	return !lexicon[t] && hanOnly(t) && hanOnly(ut) && len(ut) > len(t) && strings.Contains(ut, t)
+}
+
+// hanOnly reports whether s is all Chinese characters.
+func hanOnly(s string) bool {
+	for _, r := range s {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // similar: two counts of about the same occurrences (within 20% of each other).
