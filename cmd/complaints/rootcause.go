@@ -47,7 +47,8 @@ No customer key or personal data is printed: repeat complainants are counts only
   Terms             narrative words and phrases whose share rises most against the baseline: smoothed log-ratio
                     log((a+1)/(A+V)) - log((b+1)/(B+V)), at least 5 in the period, per business category.
                     Chinese is segmented with a built-in banking lexicon (words and runs of up to 4 words);
-                    stop words (Chinese and English) are removed.
+                    stop words and spoken fillers (Chinese and English) and redaction marks (XXXX, 某某,
+                    [手机号]) are removed; a piece of a longer word is not shown on its own.
 
 --remediation FILE (CSV or YAML: cause and/or business_category and/or branch, action, owner, status, due) shows
 the actions beside each recurring finding and marks findings with no action, or with one overdue (due before the
