@@ -383,6 +383,9 @@ func (m *mapper) reject(r rawRow, field, raw, reason string) *Reject {
 	}
 	if f := fieldByName[field]; f != nil && f.Kind == kindPersonal {
 		raw = maskRaw(field, raw)
+	} else if slices.Contains(KeyableFields, field) && m.keyed != nil && raw != "" &&
+		m.keyed[fieldIndex(field)] != "" && m.keyed[fieldIndex(field)] != personalNever {
+		raw = maskedID(raw) // a personal id column: its display mask, as landed beside the keyed id
 	} else {
 		raw = Scrub(raw)
 	}

@@ -5,10 +5,10 @@ import (
 	"io"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/goccy/go-yaml"
 	"github.com/spf13/cobra"
 
 	"complaints/catalog"
@@ -94,6 +94,19 @@ func profileByGlob(opts ingest.Options, path string) *ingest.Profile {
 	return nil
 }
 
+// rejectSentence is a reject as one sentence: the row, the column and the value as it would be stored (masked
+// where personal, as Reject.RawValue is) and why; never the row's id, which may be keyed with a throw-away key
+// here.
+func rejectSentence(rj ingest.Reject) *catalog.Message {
+	switch {
+	case rj.Column != "" && rj.RawValue != "":
+		return catalog.Msg("msg_profiles_reject_row_value", rj.Row, rj.Column, rj.RawValue, rj.Reason)
+	case rj.Column != "":
+		return catalog.Msg("msg_profiles_reject_row_column", rj.Row, rj.Column, rj.Reason)
+	}
+	return catalog.Msg("msg_profiles_reject_row", rj.Row, rj.Reason)
+}
+
 func printCheck(out io.Writer, r *ingest.CheckReport) {
 	C := termtext.Clean // everything below comes from the file: shown escaped, never acting on the terminal
 	fmt.Fprintf(out, "file:        %s\n", C(r.Path))
@@ -147,16 +160,15 @@ func printCheck(out io.Writer, r *ingest.CheckReport) {
 	if len(r.Rejects) > 0 {
 		fmt.Fprintln(out, "\nrows that would be rejected:")
 		for _, rj := range r.Rejects {
-			// row, column, the value as it would be stored (masked where personal) and the reason; never the
-			// row's id, which may be keyed with a throw-away key here
-			fmt.Fprintf(out, "  row %d", rj.Row)
-			if rj.Column != "" {
-				fmt.Fprintf(out, "  %s", C(rj.Column))
+			fmt.Fprintf(out, "  %s\n", C(rejectSentence(rj).Error()))
+		}
+	}
+	if r.Used != nil {
+		if b, err := yaml.Marshal([]ingest.Profile{*r.Used}); err == nil {
+			fmt.Fprintf(out, "\n%s\n", catalog.Msg("msg_profiles_used"))
+			for _, l := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+				fmt.Fprintf(out, "  %s\n", C(l))
 			}
-			if rj.RawValue != "" {
-				fmt.Fprintf(out, "  %s", C(strconv.Quote(rj.RawValue)))
-			}
-			fmt.Fprintf(out, ": %s\n", C(rj.Reason))
 		}
 	}
 	if len(r.Problems) > 0 {
