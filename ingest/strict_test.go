@@ -155,3 +155,31 @@ func TestBuiltinProfilesValid(t *testing.T) {
 		}
 	}
 }
+
+// TestBuiltinCFPBReadsBothHeaders: the built-in cfpb profile maps every header it names, or marks the field
+// optional, on both CFPB headers: the classic 18 columns and the 16 of exports since 2024, which drop "Consumer
+// consent provided?" and "Consumer disputed?".
+func TestBuiltinCFPBReadsBothHeaders(t *testing.T) {
+	classic := strings.Split("Date received,Product,Sub-product,Issue,Sub-issue,Consumer complaint narrative,Company public response,Company,State,ZIP code,Tags,Consumer consent provided?,Submitted via,Date sent to company,Company response to consumer,Timely response?,Consumer disputed?,Complaint ID", ",")
+	var since2024 []string
+	for _, h := range classic {
+		if h != "Consumer consent provided?" && h != "Consumer disputed?" {
+			since2024 = append(since2024, h)
+		}
+	}
+	for _, header := range [][]string{classic, since2024} {
+		p := detectBuiltin(header)
+		if p == nil || p.Name != "cfpb" {
+			t.Fatalf("%d columns: the cfpb profile is not recognised", len(header))
+		}
+		cm := resolveColumns(header, p)
+		for _, f := range cm.Missing {
+			if !slices.Contains(p.Optional, f) {
+				t.Errorf("%d columns: cfpb maps %s to %q, which this header lacks; list it under optional", len(header), f, p.Columns[f])
+			}
+		}
+		if _, err := checkProfileColumns("c.csv", &table{Header: header}, p, cm); err != nil {
+			t.Error(err)
+		}
+	}
+}
