@@ -73,6 +73,18 @@ func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckRe
 		if errors.Is(err, ErrMissingColumns) {
 			rep.Problems = append(rep.Problems, err.Error())
 			rep.Refused = err
+			if o != nil {
+				t := o.table
+				rep.Format, rep.Encoding, rep.Delimiter, rep.Sheet = t.Format, t.Encoding, t.Delimiter, t.Sheet
+				rep.EncodingGuessed, rep.HeaderRow = t.EncodingGuessed, t.HeaderRow
+				if looksLikeHeader(t.Header) {
+					rep.Header = t.Header
+				}
+				if o.profile != nil {
+					rep.Profile, rep.Source = o.profile.Name, o.profile.Name
+					rep.Used = usedProfile(o)
+				}
+			}
 			return rep, nil
 		}
 		return nil, err
@@ -168,7 +180,9 @@ func usedProfile(o *opened) *Profile {
 		u.Optional = slices.Clone(u.Optional)
 		u.Personal, u.NotPersonal = slices.Clone(u.Personal), slices.Clone(u.NotPersonal)
 	}
-	u.Name = o.source
+	if o.source != "" {
+		u.Name = o.source
+	}
 	if u.Glob == "" {
 		u.Glob = o.in.Name // the file as shown (relative to the config's folder when inside it)
 	}
@@ -191,10 +205,12 @@ func usedProfile(o *opened) *Profile {
 	}
 	cols := ColumnMap{}
 	maps.Copy(cols, u.Columns)
-	cm := o.mapper.cols
-	for f, i := range cm.Index {
-		if cm.By[f] != "profile" && i < len(cm.Header) {
-			cols[f] = cm.Header[i]
+	if o.mapper != nil { // nil when the mapping refused the file: the profile's columns as written
+		cm := o.mapper.cols
+		for f, i := range cm.Index {
+			if cm.By[f] != "profile" && i < len(cm.Header) {
+				cols[f] = cm.Header[i]
+			}
 		}
 	}
 	u.Columns = cols

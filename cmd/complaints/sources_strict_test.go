@@ -78,4 +78,9 @@ func TestSourcesCheckMissingHeaderRefuses(t *testing.T) {
 	if !catalog.HasKey(err, "msg_misc_check_refused") || !strings.Contains(out, `"处理状态"`) || strings.Contains(out, "no problems foreseen") {
 		t.Fatalf("%v\n%s", err, out)
 	}
+	// the refusal still says which profile was used, as configured
+	if !strings.Contains(out, "profile: strict") || !strings.Contains(out, catalog.Msg("msg_profiles_used").Error()) ||
+		!strings.Contains(out, "status: 办理状态") {
+		t.Errorf("the profile used is not shown:\n%s", out)
+	}
 }
