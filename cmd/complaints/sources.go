@@ -28,7 +28,10 @@ func newSourcesCmd(g *globals) *cobra.Command {
 		Short: "Show how a file would be read and mapped, with sample rows and foreseen problems; writes nothing",
 		Long: `check prints the detected format, encoding, delimiter, sheet and header row, the column mapping (mapped,
 unmapped, missing required), five sample rows as they would land (personal data already keyed and masked),
-the rows that would be rejected and why, and the problems it foresees. It writes nothing. It exits 1 whenever
+the rows that would be rejected, one sentence each (row, column, the value as it would be stored, why), the
+profile it used as YAML to paste under sources: in complaints.yaml (the profile's keys, the format, encoding,
+delimiter and header row found, every mapped column), and the problems it foresees. A header the profile names
+that the file lacks is a refusal naming the closest header, unless the field is optional. It writes nothing. It exits 1 whenever
 ingest would refuse the file (no header, missing columns, too many rejects, unreadable), 0 when it would land.`,
 		Example: `  complaints sources check exports/hotline_20261020.csv
   complaints sources check --profile hotline new_export.csv
