@@ -84,9 +84,17 @@ func closestHeader(names, header []string) (string, bool) {
 // checkValueTargets refuses a profile whose values map a field that is a catalogue dimension (status, cause,
 // intake_channel ...) to a text that is no code or spelling of that dimension: normalise could not map it, so
 // the mapping would only move a value from one unmapped spelling to another. The error names the closest code.
+// The profile's intake_channel (the channel of every record) is held to the intake_channel codes the same way.
 func checkValueTargets(p *Profile) error {
 	if p == nil {
 		return nil
+	}
+	if ch := p.IntakeChannel; strings.TrimSpace(ch) != "" && !catalog.Known("intake_channel", ch) {
+		var closest any = catalog.Msg("msg_profiles_no_close_header")
+		if m := catalog.Closest("intake_channel", ch, 1); len(m) > 0 {
+			closest = m[0].Code
+		}
+		return catalog.Errorf("msg_profiles_unknown_intake_channel", p.Name, ch, closest)
 	}
 	fields := make([]string, 0, len(p.Values))
 	for f := range p.Values {

@@ -47,6 +47,8 @@ func TestStrictProfileColumns(t *testing.T) {
 			map[string]string{"status": "已办结", "outcome": "已办结"}},
 		{"unknown value target refuses", "values: {status: {已办结: clossed}}", "msg_profiles_unknown_value_target", nil, nil},
 		{"known value target lands", "columns: {status: 处理结果}\nvalues: {status: {已办结: closed}}", "", nil, map[string]string{"status": "closed"}},
+		{"unknown intake channel refuses", "intake_channel: fone", "msg_profiles_unknown_intake_channel", nil, nil},
+		{"known intake channel lands", "intake_channel: phone", "", nil, map[string]string{"intake_channel": "phone"}},
 		{"unknown field refuses", "columns: {narative: 投诉内容}", "msg_profiles_unknown_field", nil, nil},
 	}
 	for _, c := range cases {
