@@ -185,3 +185,26 @@ func TestBuiltinCFPBReadsBothHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestUsedProfileRoundTrips: header texts YAML would misread unquoted survive writing a profile and reading it back.
+func TestUsedProfileRoundTrips(t *testing.T) {
+	p := Profile{Name: "p", Glob: "exports/*.csv", Columns: map[string]string{"outcome": "Timely response?", "narrative": "a: b",
+		"summary": "#x", "cause": "投诉内容#2", "branch": " 网点 ", "demand": "- x", "status": "yes", "source_id": "001" + profile.AltSep + "[id]"},
+		Values: map[string]map[string]string{"status": {"1": "open", "true": "closed"}}, Optional: []string{"summary"}}
+	b, err := yaml.Marshal([]Profile{p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back []Profile
+	if err := yaml.Unmarshal(b, &back); err != nil || len(back) != 1 {
+		t.Fatalf("%v\n%s", err, b)
+	}
+	for f, h := range p.Columns {
+		if back[0].Columns[f] != h {
+			t.Errorf("%s: %q came back as %q\n%s", f, h, back[0].Columns[f], b)
+		}
+	}
+	if back[0].Values["status"]["true"] != "closed" || back[0].Values["status"]["1"] != "open" {
+		t.Errorf("values came back as %v\n%s", back[0].Values, b)
+	}
+}
