@@ -12,7 +12,7 @@ import (
 func TestProfileKeysChecked(t *testing.T) {
 	cases := []struct {
 		name, src, key string
-		want        []string
+		want           []string
 	}{
 		{"unknown column field", "columns: {narative: 投诉内容}", "msg_profiles_unknown_field", []string{"sources[0].columns", "narative", "narrative"}},
 		{"unknown values field", "values: {stauts: {\"1\": open}}", "msg_profiles_unknown_field", []string{"sources[0].values", "stauts", "status"}},

@@ -2,11 +2,11 @@ package ingest
 
 import (
 	"context"
-	"maps"
-	"slices"
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/apache/arrow-go/v18/arrow"

@@ -300,6 +300,10 @@ func nthHeader(s string) (string, int, bool) {
 
 // headerScore says how much a row looks like a header: the number of distinct cells that map to a field.
 func headerScore(row []string, p *Profile) int {
+	var names map[string]bool
+	if p != nil {
+		names = profileNames(p)
+	}
 	seen := map[string]bool{}
 	n := 0
 	for _, c := range row {
@@ -312,7 +316,7 @@ func headerScore(row []string, p *Profile) int {
 			n++
 			continue
 		}
-		if p != nil && profileNames(p)[normHeader(c)] {
+		if names[normHeader(c)] {
 			n++
 		}
 	}

@@ -2,13 +2,13 @@ package ingest
 
 import (
 	"context"
-	"maps"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"regexp"
 	"runtime"
 	"slices"

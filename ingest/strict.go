@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -42,13 +43,7 @@ func checkProfileColumns(file string, t *table, p *Profile, cm columnMap) ([]*ca
 		}
 		return nil, fmt.Errorf("%w: %w", catalog.Msg("msg_profiles_missing_header", file, p.Name, f, configured, closest), ErrMissingColumns)
 	}
-	for _, f := range slices.Sorted(func(yield func(string) bool) {
-		for f := range cm.Alternative {
-			if !yield(f) {
-				return
-			}
-		}
-	}) {
+	for _, f := range slices.Sorted(maps.Keys(cm.Alternative)) {
 		notes = append(notes, catalog.Msg("msg_profiles_alternative_used", f, quoteCell(cm.Alternative[f]), quoteCell(cm.Header[cm.Index[f]])))
 	}
 	return notes, nil
