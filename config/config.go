@@ -353,6 +353,9 @@ func (c *Config) Validate() error {
 				}
 			}
 		}
+		if err := s.Check(fmt.Sprintf("sources[%d]", i)); err != nil {
+			return err
+		}
 		switch s.DateOrder {
 		case "", "dmy", "mdy", "ymd":
 		default:

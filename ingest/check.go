@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -43,6 +45,10 @@ type CheckReport struct {
 	Refused error
 	// EncodingGuessed: the encoding was chosen by weighing the file's bytes (FileResult.EncodingGuessed).
 	EncodingGuessed bool
+	// Used is the profile this file was read with, as a user could pin it in complaints.yaml: the profile's own
+	// keys, the format, encoding, delimiter, sheet and header row found, and every mapped field's header (the
+	// profile's names as written, the synonyms' header as found). Nil when the file would be refused unmapped.
+	Used *Profile
 }
 
 // Check inspects a file with profile p (nil: the profile is found as IngestFiles would, by header) and
@@ -67,6 +73,18 @@ func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckRe
 		if errors.Is(err, ErrMissingColumns) {
 			rep.Problems = append(rep.Problems, err.Error())
 			rep.Refused = err
+			if o != nil {
+				t := o.table
+				rep.Format, rep.Encoding, rep.Delimiter, rep.Sheet = t.Format, t.Encoding, t.Delimiter, t.Sheet
+				rep.EncodingGuessed, rep.HeaderRow = t.EncodingGuessed, t.HeaderRow
+				if looksLikeHeader(t.Header) {
+					rep.Header = t.Header
+				}
+				if o.profile != nil {
+					rep.Profile, rep.Source = o.profile.Name, o.profile.Name
+					rep.Used = usedProfile(o)
+				}
+			}
 			return rep, nil
 		}
 		return nil, err
@@ -117,6 +135,7 @@ func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckRe
 		return nil, fmt.Errorf("file %q: %w", display, err)
 	}
 	rep.Read, rep.Accepted, rep.Rejected = st.Read, st.Accepted, st.Rejected
+	rep.Used = usedProfile(o)
 	if st.Ambiguous > 0 {
 		for _, s := range rep.Samples {
 			for _, c := range dateLandingColumns {
@@ -149,4 +168,51 @@ func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckRe
 		rep.Problems = append(rep.Problems, fmt.Sprintf("rejects: %s (%d among the first %d)", k, reasons[k], len(rep.Rejects)))
 	}
 	return rep, nil
+}
+
+// usedProfile is the profile a file was read with, pinned: what was detected written out, the synonyms' mapping
+// added to the profile's columns.
+func usedProfile(o *opened) *Profile {
+	var u Profile
+	if o.profile != nil {
+		u = *o.profile
+		u.DateFormats = slices.Clone(u.DateFormats)
+		u.Optional = slices.Clone(u.Optional)
+		u.Personal, u.NotPersonal = slices.Clone(u.Personal), slices.Clone(u.NotPersonal)
+	}
+	if o.source != "" {
+		u.Name = o.source
+	}
+	if u.Glob == "" {
+		u.Glob = o.in.Name // the file as shown (relative to the config's folder when inside it)
+	}
+	t := o.table
+	u.Format = t.Format
+	switch t.Format {
+	case "csv", "tsv":
+		u.Encoding, u.Delimiter = t.Encoding, t.Delimiter
+		if t.Delimiter == "\t" {
+			u.Delimiter = `\t`
+		}
+	case "json", "ndjson":
+		u.Encoding = t.Encoding
+	}
+	if t.Format == "xlsx" {
+		u.Sheet = t.Sheet
+	}
+	if t.HeaderRow > 0 && (t.Format == "csv" || t.Format == "tsv" || t.Format == "xlsx") {
+		u.HeaderRow = t.HeaderRow
+	}
+	cols := ColumnMap{}
+	maps.Copy(cols, u.Columns)
+	if o.mapper != nil { // nil when the mapping refused the file: the profile's columns as written
+		cm := o.mapper.cols
+		for f, i := range cm.Index {
+			if cm.By[f] != "profile" && i < len(cm.Header) {
+				cols[f] = cm.Header[i]
+			}
+		}
+	}
+	u.Columns = cols
+	return &u
 }

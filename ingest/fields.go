@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -184,44 +185,36 @@ type columnMap struct {
 	Header []string
 	Index  map[string]int // field -> column
 	By     map[string]string
+	// Missing are the profile's fields none of whose header names the file has, sorted; Alternative says, per
+	// field read from an alternative name, the first name (which the file lacks).
+	Missing     []string
+	Alternative map[string]string
 }
 
-// resolveColumns maps a header to fields: the profile's columns first, then the built-in synonyms (each
-// header to at most one field, each field to its best-ranked header).
+// resolveColumns maps a header to fields: the profile's columns first (a field to the first of its names the
+// file has; several fields may share a header), then the built-in synonyms (each remaining header to at most
+// one field, each field to its best-ranked header).
 func resolveColumns(header []string, p *Profile) columnMap {
-	cm := columnMap{Header: header, Index: map[string]int{}, By: map[string]string{}}
+	cm := columnMap{Header: header, Index: map[string]int{}, By: map[string]string{}, Alternative: map[string]string{}}
 	used := map[int]bool{}
 	if p != nil {
-		fields := make([]string, 0, len(p.Columns))
-		for f := range p.Columns {
-			fields = append(fields, f)
-		}
-		sort.Strings(fields)
-		for _, f := range fields {
-			want := normHeader(p.Columns[f])
-			found := false
-			for i, h := range header {
-				if !used[i] && (h == p.Columns[f] || normHeader(h) == want) {
-					cm.Index[f], cm.By[f] = i, "profile"
-					used[i] = true
-					found = true
+		for _, f := range p.Columns.Fields() {
+			names := p.Columns.Names(f)
+			col := -1
+			for _, name := range names {
+				if col = profileColumn(header, name); col >= 0 {
+					if name != names[0] {
+						cm.Alternative[f] = names[0]
+					}
 					break
 				}
 			}
-			// "header#N": the N-th column of a header that appears more than once
-			if name, nth, ok := nthHeader(p.Columns[f]); ok && !found {
-				for i, h := range header {
-					if dupKey(h) == dupKey(name) {
-						if nth--; nth == 0 {
-							if !used[i] {
-								cm.Index[f], cm.By[f] = i, "profile"
-								used[i] = true
-							}
-							break
-						}
-					}
-				}
+			if col < 0 {
+				cm.Missing = append(cm.Missing, f)
+				continue
 			}
+			cm.Index[f], cm.By[f] = col, "profile"
+			used[col] = true
 		}
 	}
 	type cand struct {
@@ -236,8 +229,8 @@ func resolveColumns(header []string, p *Profile) columnMap {
 		if !ok {
 			continue
 		}
-		if _, done := cm.Index[hit.field]; done {
-			continue
+		if _, done := cm.Index[hit.field]; done || slices.Contains(cm.Missing, hit.field) {
+			continue // the profile's own mapping decides the field, even when its header is missing
 		}
 		if b, seen := best[hit.field]; !seen || hit.rank < b.score {
 			best[hit.field] = cand{i, hit.rank}
@@ -268,6 +261,27 @@ func resolveColumns(header []string, p *Profile) columnMap {
 	return cm
 }
 
+// profileColumn is the column a profile's header name picks: the first header equal to it (or equal once
+// folded by normHeader), else for "header#N" the N-th column of that header text; -1 when the file has none.
+func profileColumn(header []string, name string) int {
+	want := normHeader(name)
+	for i, h := range header {
+		if h == name || normHeader(h) == want {
+			return i
+		}
+	}
+	if text, nth, ok := nthHeader(name); ok {
+		for i, h := range header {
+			if dupKey(h) == dupKey(text) {
+				if nth--; nth == 0 {
+					return i
+				}
+			}
+		}
+	}
+	return -1
+}
+
 // nthHeader splits a profile's "header#N" (N >= 1) into the header text and N.
 func nthHeader(s string) (string, int, bool) {
 	i := strings.LastIndexByte(s, '#')
@@ -286,6 +300,10 @@ func nthHeader(s string) (string, int, bool) {
 
 // headerScore says how much a row looks like a header: the number of distinct cells that map to a field.
 func headerScore(row []string, p *Profile) int {
+	var names map[string]bool
+	if p != nil {
+		names = profileNames(p)
+	}
 	seen := map[string]bool{}
 	n := 0
 	for _, c := range row {
@@ -298,16 +316,22 @@ func headerScore(row []string, p *Profile) int {
 			n++
 			continue
 		}
-		if p != nil {
-			for _, h := range p.Columns {
-				if normHeader(h) == normHeader(c) {
-					n++
-					break
-				}
-			}
+		if names[normHeader(c)] {
+			n++
 		}
 	}
 	return n
+}
+
+// profileNames are the profile's header names (every alternative), folded by normHeader.
+func profileNames(p *Profile) map[string]bool {
+	out := map[string]bool{}
+	for f := range p.Columns {
+		for _, n := range p.Columns.Names(f) {
+			out[normHeader(n)] = true
+		}
+	}
+	return out
 }
 
 // closestHeaders suggests, for a missing field, the headers nearest to its synonyms (edit distance on the

@@ -51,6 +51,8 @@ type expectedCase struct {
 	Rows          []map[string]any `json:"rows"`
 	Rejects       []map[string]any `json:"rejects"`
 	ErrorContains []string         `json:"error_contains"`
+	// Notes are the catalogue keys of the summary's notes, in order (checked when given).
+	Notes []string `json:"notes"`
 }
 
 // TestGolden runs every folder of testdata/ as a case: the input file (with profile.yaml if present) is
@@ -143,6 +145,15 @@ func checkGolden(t *testing.T, path string, opts Options, profileName string, ex
 	}
 	if r.Err != nil {
 		t.Fatalf("ingest: %v", r.Err)
+	}
+	if exp.Notes != nil {
+		var notes []string
+		for _, n := range r.Notes {
+			notes = append(notes, n.Key)
+		}
+		if strings.Join(notes, " ") != strings.Join(exp.Notes, " ") {
+			t.Errorf("notes %v, want %v", notes, exp.Notes)
+		}
 	}
 	if r.Accepted != exp.Accepted || r.Rejected != exp.Rejected || r.Read != exp.Accepted+exp.Rejected {
 		t.Errorf("read/accepted/rejected = %d/%d/%d, want %d/%d/%d (rejects: %+v)", r.Read, r.Accepted, r.Rejected,

@@ -424,7 +424,8 @@ type opened struct {
 	asOf    *time.Time
 }
 
-// openFile reads a file's facts, opens it with its reader and resolves its mapping.
+// openFile reads a file's facts, opens it with its reader and resolves its mapping. A file its mapping refuses
+// (ErrMissingColumns) comes with what was read of it: the table (closed) and the profile, no mapper.
 func openFile(ctx context.Context, path, display string, p *Profile, key []byte, lim Limits, count func(int)) (*opened, error) {
 	facts, err := scanFile(path, lim.WithDefaults())
 	if err != nil {
@@ -456,6 +457,10 @@ func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p
 	m, err := newMapper(display, t, p, key)
 	if err != nil {
 		t.Close()
+		if errors.Is(err, ErrMissingColumns) {
+			// what was read of a file its mapping refuses, for `sources check` (the table is closed, no mapper)
+			return &opened{in: in, facts: facts, table: t, profile: p}, err
+		}
 		return nil, err
 	}
 	o := &opened{in: in, facts: facts, table: t, mapper: m, profile: p}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"maps"
 	"regexp"
 	"runtime"
 	"slices"
@@ -102,8 +103,8 @@ type mapper struct {
 	dates *dateEvidence
 	// notes are said in the summary (FileResult.Notes): duplicate headers not landed, for one.
 	notes []*catalog.Message
-	// fieldOf is the input field read from each column ("" for none), for row flags.
-	fieldOf []string
+	// fieldsOf are the input fields read from each column (sorted; none for most), for row flags.
+	fieldsOf [][]string
 }
 
 // Indexes into inputFields and landingColumns of the fields the mapping treats specially.
@@ -205,7 +206,19 @@ var ErrMissingColumns = fmt.Errorf("missing required columns")
 
 func newMapper(file string, t *table, p *Profile, key []byte) (*mapper, error) {
 	t.personal = sampleColumns(t)
+	if p != nil {
+		if err := p.Check(fmt.Sprintf("profile %q", p.Name)); err != nil {
+			return nil, err
+		}
+	}
 	cm := resolveColumns(t.Header, p)
+	profileNotes, err := checkProfileColumns(file, t, p, cm)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkValueTargets(p); err != nil {
+		return nil, err
+	}
 	var missing []string
 	for _, f := range requiredFields {
 		if _, ok := cm.Index[f]; !ok {
@@ -234,15 +247,15 @@ func newMapper(file string, t *table, p *Profile, key []byte) (*mapper, error) {
 			m.values[i] = p.Values[f.Name]
 		}
 	}
-	m.notes = notes
+	m.notes = append(profileNotes, notes...)
 	if p != nil {
 		m.layouts = p.DateFormats
 		m.intake = p.IntakeChannel
 	}
-	m.fieldOf = make([]string, len(t.Header))
-	for f, c := range cm.Index {
-		if c >= 0 && c < len(m.fieldOf) {
-			m.fieldOf[c] = f
+	m.fieldsOf = make([][]string, len(t.Header))
+	for _, f := range slices.Sorted(maps.Keys(cm.Index)) {
+		if c := cm.Index[f]; c >= 0 && c < len(m.fieldsOf) {
+			m.fieldsOf[c] = append(m.fieldsOf[c], f)
 		}
 	}
 	for i, a := range m.activeColumns() {
@@ -270,9 +283,14 @@ func duplicateHeaders(file string, header []string, cm columnMap) ([]*catalog.Me
 		}
 		byText[k] = append(byText[k], i)
 	}
-	fieldOf := map[int]string{}
-	for f, i := range cm.Index {
-		fieldOf[i] = f
+	fieldOf := map[int]string{} // a column several fields read names them all
+	for _, f := range slices.Sorted(maps.Keys(cm.Index)) {
+		i := cm.Index[f]
+		if fieldOf[i] != "" {
+			fieldOf[i] += ", " + f
+		} else {
+			fieldOf[i] = f
+		}
 	}
 	var notes []*catalog.Message
 	for _, k := range order {
@@ -299,7 +317,7 @@ func duplicateHeaders(file string, header []string, cm columnMap) ([]*catalog.Me
 		default:
 			for _, c := range mapped {
 				f := fieldOf[c]
-				if cm.By[f] != "profile" {
+				if first, _, _ := strings.Cut(f, ", "); cm.By[first] != "profile" {
 					other := cols[0]
 					if other == c {
 						other = cols[1]
@@ -365,6 +383,9 @@ func (m *mapper) reject(r rawRow, field, raw, reason string) *Reject {
 	}
 	if f := fieldByName[field]; f != nil && f.Kind == kindPersonal {
 		raw = maskRaw(field, raw)
+	} else if slices.Contains(KeyableFields, field) && m.keyed != nil && raw != "" &&
+		m.keyed[fieldIndex(field)] != "" && m.keyed[fieldIndex(field)] != personalNever {
+		raw = maskedID(raw) // a personal id column: its display mask, as landed beside the keyed id
 	} else {
 		raw = Scrub(raw)
 	}
@@ -543,25 +564,25 @@ func (m *mapper) checkText(r rawRow) (rawRow, string, *Reject) {
 			r.Fields, copied = slices.Clone(r.Fields), true
 		}
 		r.Fields[i] = fixText(f)
-		name := ""
-		if i < len(m.fieldOf) {
-			name = m.fieldOf[i]
+		var names []string
+		if i < len(m.fieldsOf) {
+			names = m.fieldsOf[i]
 		}
-		switch name {
-		case "":
-		case "source_id":
-			rej := m.reject(r, "source_id", r.Fields[i], "")
-			msg := catalog.Msg("msg_csv_invalid_text_id")
-			rej.Reason, rej.Key = msg.Error(), msg.Key
-			return r, "", rej
-		case "received_at":
-			rej := m.reject(r, "received_at", r.Fields[i], "")
-			msg := catalog.Msg("msg_csv_invalid_text_received")
-			rej.Reason, rej.Key = msg.Error(), msg.Key
-			return r, "", rej
-		default:
-			bad = append(bad, name)
+		for _, name := range names {
+			switch name {
+			case "source_id":
+				rej := m.reject(r, "source_id", r.Fields[i], "")
+				msg := catalog.Msg("msg_csv_invalid_text_id")
+				rej.Reason, rej.Key = msg.Error(), msg.Key
+				return r, "", rej
+			case "received_at":
+				rej := m.reject(r, "received_at", r.Fields[i], "")
+				msg := catalog.Msg("msg_csv_invalid_text_received")
+				rej.Reason, rej.Key = msg.Error(), msg.Key
+				return r, "", rej
+			}
 		}
+		bad = append(bad, names...)
 	}
 	if len(bad) == 0 {
 		return r, "", nil

@@ -11,3 +11,6 @@ type Limits = profile.Limits
 
 // DefaultLimits are the bounds used where a Limits field is zero.
 var DefaultLimits = profile.DefaultLimits
+
+// ColumnMap is a profile's columns: field -> header text, or alternative names (package profile owns the type).
+type ColumnMap = profile.ColumnMap

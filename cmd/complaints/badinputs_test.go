@@ -35,6 +35,7 @@ type badCase struct {
 	Accepted   *int           `yaml:"accepted"`
 	Rejected   *int           `yaml:"rejected"`
 	RejectKeys []string       `yaml:"reject_keys"`
+	NoteKeys   []string       `yaml:"note_keys"`
 	ErrorKey   string         `yaml:"error_key"`
 	CheckExit  *int           `yaml:"check_exit"`
 	Normalise  string         `yaml:"normalise"`
@@ -212,6 +213,15 @@ func runBadCase(t *testing.T, c badCase) {
 		for _, k := range c.RejectKeys {
 			if !slices.Contains(keys, k) {
 				t.Errorf("no reject with reason %s (reasons: %v)", k, keys)
+			}
+		}
+		var notes []string
+		for _, n := range r.Notes {
+			notes = append(notes, n.Key)
+		}
+		for _, k := range c.NoteKeys {
+			if !slices.Contains(notes, k) {
+				t.Errorf("no summary note %s (notes: %v)", k, notes)
 			}
 		}
 	case "refused":

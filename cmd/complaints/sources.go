@@ -5,10 +5,10 @@ import (
 	"io"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/goccy/go-yaml"
 	"github.com/spf13/cobra"
 
 	"complaints/catalog"
@@ -28,7 +28,10 @@ func newSourcesCmd(g *globals) *cobra.Command {
 		Short: "Show how a file would be read and mapped, with sample rows and foreseen problems; writes nothing",
 		Long: `check prints the detected format, encoding, delimiter, sheet and header row, the column mapping (mapped,
 unmapped, missing required), five sample rows as they would land (personal data already keyed and masked),
-the rows that would be rejected and why, and the problems it foresees. It writes nothing. It exits 1 whenever
+the rows that would be rejected, one sentence each (row, column, the value as it would be stored, why), the
+profile it used as YAML to paste under sources: in complaints.yaml (the profile's keys, the format, encoding,
+delimiter and header row found, every mapped column), and the problems it foresees. A header the profile names
+that the file lacks is a refusal naming the closest header, unless the field is optional. It writes nothing. It exits 1 whenever
 ingest would refuse the file (no header, missing columns, too many rejects, unreadable), 0 when it would land.`,
 		Example: `  complaints sources check exports/hotline_20261020.csv
   complaints sources check --profile hotline new_export.csv
@@ -94,6 +97,19 @@ func profileByGlob(opts ingest.Options, path string) *ingest.Profile {
 	return nil
 }
 
+// rejectSentence is a reject as one sentence: the row, the column and the value as it would be stored (masked
+// where personal, as Reject.RawValue is) and why; never the row's id, which may be keyed with a throw-away key
+// here.
+func rejectSentence(rj ingest.Reject) *catalog.Message {
+	switch {
+	case rj.Column != "" && rj.RawValue != "":
+		return catalog.Msg("msg_profiles_reject_row_value", rj.Row, rj.Column, rj.RawValue, rj.Reason)
+	case rj.Column != "":
+		return catalog.Msg("msg_profiles_reject_row_column", rj.Row, rj.Column, rj.Reason)
+	}
+	return catalog.Msg("msg_profiles_reject_row", rj.Row, rj.Reason)
+}
+
 func printCheck(out io.Writer, r *ingest.CheckReport) {
 	C := termtext.Clean // everything below comes from the file: shown escaped, never acting on the terminal
 	fmt.Fprintf(out, "file:        %s\n", C(r.Path))
@@ -147,16 +163,15 @@ func printCheck(out io.Writer, r *ingest.CheckReport) {
 	if len(r.Rejects) > 0 {
 		fmt.Fprintln(out, "\nrows that would be rejected:")
 		for _, rj := range r.Rejects {
-			// row, column, the value as it would be stored (masked where personal) and the reason; never the
-			// row's id, which may be keyed with a throw-away key here
-			fmt.Fprintf(out, "  row %d", rj.Row)
-			if rj.Column != "" {
-				fmt.Fprintf(out, "  %s", C(rj.Column))
+			fmt.Fprintf(out, "  %s\n", C(rejectSentence(rj).Error()))
+		}
+	}
+	if r.Used != nil {
+		if b, err := yaml.Marshal([]ingest.Profile{*r.Used}); err == nil {
+			fmt.Fprintf(out, "\n%s\n", catalog.Msg("msg_profiles_used"))
+			for _, l := range strings.Split(strings.TrimRight(string(b), "\n"), "\n") {
+				fmt.Fprintf(out, "  %s\n", C(l))
 			}
-			if rj.RawValue != "" {
-				fmt.Fprintf(out, "  %s", C(strconv.Quote(rj.RawValue)))
-			}
-			fmt.Fprintf(out, ": %s\n", C(rj.Reason))
 		}
 	}
 	if len(r.Problems) > 0 {

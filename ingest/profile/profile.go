@@ -1,6 +1,7 @@
 // Package profile owns the description of a source system's export (Profile: where its files are, how to read
-// them, how its columns map) and the bounds of reading one file (Limits): plain types with no dependencies, so
-// that config (a leaf) and ingest (which needs cgo for DuckDB) share them.
+// them, how its columns map), the checks a profile passes on its own (Check: every field it names exists) and the
+// bounds of reading one file (Limits): plain types that need only the catalogue's messages, so that config (a
+// leaf) and ingest (which needs cgo for DuckDB) share them.
 package profile
 
 // Profile describes one source system's export: where its files are, how to read them and how its columns map
@@ -34,8 +35,14 @@ type Profile struct {
 	// Snapshot is "incremental" (default: an id missing from a later export is not withdrawn) or "full".
 	Snapshot string `yaml:"snapshot,omitempty"`
 	// Columns maps a landing field (source_id, received_at, ..., and the personal fields customer_name,
-	// customer_phone, customer_id_number, customer_card) to the export's header text or, for JSON, a dotted path.
-	Columns map[string]string `yaml:"columns,omitempty"`
+	// customer_phone, customer_id_number, customer_card) to the export's header text or, for JSON, a dotted path;
+	// a YAML list gives alternative names, the first the file has is read. Several fields may name one header.
+	// A header the file does not have refuses the file, unless the field is Optional or read from an alternative
+	// (both warn).
+	Columns ColumnMap `yaml:"columns,omitempty"`
+	// Optional names fields of Columns whose header some of the source's files lack: such a file lands without
+	// the field, with a warning, instead of being refused.
+	Optional []string `yaml:"optional,omitempty"`
 	// Values maps raw values of a field to the value to land, e.g. status: {"1": 已办结}.
 	Values map[string]map[string]string `yaml:"values,omitempty"`
 	// Personal names id fields (source_id, referral_ref) whose values are personal data whatever they look

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"complaints/catalog"
+	"complaints/config"
+	"complaints/ingest/profile"
+)
+
+// TestSourcesCheckSentencesAndProfileUsed: `sources check` lists each reject as one sentence (row, column,
+// value, why) and prints the profile it used as YAML that loads as a config's sources and maps the same way;
+// the exit status stays "1 when ingest would refuse".
+func TestSourcesCheckSentencesAndProfileUsed(t *testing.T) {
+	dir := t.TempDir()
+	body := "工单编号,受理时间,处理结果,投诉内容\nS1,2026-10-05,已办结,甲\nS2,不是日期,已办结,乙\n" +
+		"S3,2026-10-06,处理中,丙\nS4,2026-10-07,处理中,丁\nS5,2026-10-08,处理中,戊\n"
+	file := filepath.Join(dir, "strict.csv")
+	if err := os.WriteFile(file, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg := "language: en\nsources:\n  - name: strict\n    glob: strict.csv\n    columns: {status: 处理结果, outcome: 处理结果, narrative: [投诉详情, 投诉内容]}\n"
+	cfgPath := filepath.Join(dir, "complaints.yaml")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := run(t, "--config", cfgPath, "sources", "check", file)
+	if err != nil {
+		t.Fatalf("a file that lands: %v\n%s", err, out)
+	}
+	sentence := catalog.Msg("msg_profiles_reject_row_value", 3, "受理时间", "不是日期", catalog.Msg("msg_ingest_received_unparseable")).Error()
+	if !strings.Contains(out, sentence) {
+		t.Errorf("the reject is not the sentence %q:\n%s", sentence, out)
+	}
+	if !strings.Contains(out, catalog.Msg("msg_profiles_alternative_used", "narrative", `"投诉详情"`, `"投诉内容"`).Error()) {
+		t.Errorf("the alternative header is not said:\n%s", out)
+	}
+	// the profile used, pasted under sources:, loads and names every mapping
+	head := catalog.Msg("msg_profiles_used").Error()
+	i := strings.Index(out, head)
+	if i < 0 {
+		t.Fatalf("no profile used:\n%s", out)
+	}
+	block, _, _ := strings.Cut(out[i+len(head)+1:], "\n\n")
+	c, err := config.Parse([]byte("sources:\n"+block+"\n"), "pasted")
+	if err != nil || len(c.Sources) != 1 {
+		t.Fatalf("the profile used does not load: %v\n%s", err, block)
+	}
+	p := c.Sources[0]
+	want := map[string]string{"source_id": "工单编号", "received_at": "受理时间", "status": "处理结果", "outcome": "处理结果",
+		"narrative": "投诉详情" + profile.AltSep + "投诉内容"}
+	for f, h := range want {
+		if p.Columns[f] != h {
+			t.Errorf("columns.%s = %q, want %q\n%s", f, p.Columns[f], h, block)
+		}
+	}
+	if p.Name != "strict" || p.Format != "csv" || p.Encoding != "utf-8" || p.HeaderRow != 1 {
+		t.Errorf("profile used %+v", p)
+	}
+}
+
+// TestSourcesCheckMissingHeaderRefuses: a profile mapping a header the file lacks makes check exit non-zero and
+// name the closest header, where it used to say "no problems foreseen".
+func TestSourcesCheckMissingHeaderRefuses(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "strict.csv")
+	if err := os.WriteFile(file, []byte("工单编号,受理时间,处理状态\nS1,2026-10-05,已办结\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "complaints.yaml")
+	if err := os.WriteFile(cfgPath, []byte("language: en\nsources:\n  - {name: strict, glob: strict.csv, columns: {status: 办理状态}}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := run(t, "--config", cfgPath, "sources", "check", file)
+	if !catalog.HasKey(err, "msg_misc_check_refused") || !strings.Contains(out, `"处理状态"`) || strings.Contains(out, "no problems foreseen") {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	// the refusal still says which profile was used, as configured
+	if !strings.Contains(out, "profile: strict") || !strings.Contains(out, catalog.Msg("msg_profiles_used").Error()) ||
+		!strings.Contains(out, "status: 办理状态") {
+		t.Errorf("the profile used is not shown:\n%s", out)
+	}
+}
