@@ -189,11 +189,13 @@ type columnMap struct {
 	By     map[string]string
 }
 
-// resolveColumns maps a header to fields: the profile's columns first, then the built-in synonyms (each
-// header to at most one field, each field to its best-ranked header).
+// resolveColumns maps a header to fields: the profile's columns first (two profile columns may name one header,
+// e.g. status and outcome), then the built-in synonyms (each header to at most one field, each field to its
+// best-ranked header).
 func resolveColumns(header []string, p *Profile) columnMap {
 	cm := columnMap{Header: header, Index: map[string]int{}, By: map[string]string{}}
 	used := map[int]bool{}
+	byProfile := map[int]bool{} // columns a profile column claimed: another profile column may read them too
 	if p != nil {
 		fields := make([]string, 0, len(p.Columns))
 		for f := range p.Columns {
@@ -203,13 +205,24 @@ func resolveColumns(header []string, p *Profile) columnMap {
 		for _, f := range fields {
 			want := normHeader(p.Columns[f])
 			found := false
+			shared := -1 // a matching column another profile column claimed: read it too if no other matches
 			for i, h := range header {
-				if !used[i] && (h == p.Columns[f] || normHeader(h) == want) {
+				if !(h == p.Columns[f] || normHeader(h) == want) {
+					continue
+				}
+				if !used[i] {
 					cm.Index[f], cm.By[f] = i, "profile"
-					used[i] = true
+					used[i], byProfile[i] = true, true
 					found = true
 					break
 				}
+				if byProfile[i] && shared < 0 {
+					shared = i
+				}
+			}
+			if !found && shared >= 0 {
+				cm.Index[f], cm.By[f] = shared, "profile"
+				found = true
 			}
 			// "header#N": the N-th column of a header that appears more than once
 			if name, nth, ok := nthHeader(p.Columns[f]); ok && !found {

@@ -58,6 +58,17 @@ func TestCFPBExtractsMapCompletely(t *testing.T) {
 		"Credit reporting|-|personal_information",
 		"Money transfers|Domestic (US) money transfer|payment_settlement",
 		"Money transfers|International money transfer|foreign_exchange")
+	// status from "Company response to consumer" (the profile's values: every Closed ... is closed), the response
+	// itself kept as the outcome, and "Timely response?" landed as exported
+	wantRows(t, w.DB, `SELECT l.outcome, c.status, l.timely_response, count(*) FROM complaints c
+		JOIN landed_rows l ON c.complaint_key = 'cfpb:' || l.source_id GROUP BY ALL ORDER BY ALL`,
+		"Closed|closed|Yes|6",
+		"Closed with explanation|closed|No|1",
+		"Closed with explanation|closed|Yes|865",
+		"Closed with monetary relief|closed|Yes|38",
+		"Closed with non-monetary relief|closed|Yes|819",
+		"Closed without relief|closed|Yes|2",
+		"In progress|open|Yes|685")
 	// and every complaint has the codes the crosswalk gives its pair
 	xw := catalog.CFPBCrosswalk()
 	n := 0
