@@ -69,7 +69,8 @@ func TestCFPBCrosswalkMappings(t *testing.T) {
 	}
 	for _, c := range []struct{ issue, sub, want string }{
 		{"Fees or interest", "Problem with fees", "pricing_fees"},
-		{"Late fee", "", ""}, // not a CFPB issue: unseen
+		{"Late fee", "", "pricing_fees"}, // a pre-2017 credit card issue (the spelling-ranked proposal said facilities_systems)
+		{"A brand-new issue", "", ""},    // unseen
 		{"Communication tactics", "Frequent or repeated calls", "collection_methods"},
 		{"Incorrect information on your report", "Information belongs to someone else", "information_security"},
 		{"Problem with a purchase shown on your statement", "Card was charged for something you did not purchase with the card", "fund_safety"},
