@@ -89,22 +89,25 @@ func TestCFPBExtractsMapCompletely(t *testing.T) {
 }
 
 // TestCFPBCrosswalkFallback: under a Product the crosswalk knows, an unseen Sub-product takes the Product's
-// category and an unseen Issue cause other, which unmapped_values lists; an unseen Product stays unmapped and
-// listed as before; the same values in another source are not read through the crosswalk.
+// category and an unseen Issue cause other (unless a taxonomy synonym maps it), which unmapped_values lists; an
+// unseen Product stays unmapped and listed as before; the same values in another source are not read through the
+// crosswalk.
 func TestCFPBCrosswalkFallback(t *testing.T) {
 	const header = "Date received,Product,Sub-product,Issue,Sub-issue,Consumer complaint narrative,Company public response,Company,State,ZIP code,Tags,Consumer consent provided?,Submitted via,Date sent to company,Company response to consumer,Timely response?,Consumer disputed?,Complaint ID\n"
 	body := header +
 		"2023-08-25,Mortgage,A brand-new mortgage,Trouble during payment process,Payment process,,,BANK A,FL,33009,,,Web,2023-08-25,In progress,Yes,N/A,1\n" +
 		"2023-08-25,Mortgage,Conventional home mortgage,A brand-new issue,,,,BANK A,FL,33009,,,Web,2023-08-25,In progress,Yes,N/A,2\n" +
 		"2023-08-25,Mortgage,Conventional home mortgage,Managing an account,A brand-new sub-issue,,,BANK A,FL,33009,,,Web,2023-08-25,In progress,Yes,N/A,3\n" +
-		"2023-08-25,Space travel,,A brand-new issue,,,,BANK A,FL,33009,,,Web,2023-08-25,In progress,Yes,N/A,4\n"
+		"2023-08-25,Space travel,,A brand-new issue,,,,BANK A,FL,33009,,,Web,2023-08-25,In progress,Yes,N/A,4\n" +
+		"2023-08-25,Mortgage,,Fraud,,,,BANK A,FL,33009,,,Web,2023-08-25,In progress,Yes,N/A,5\n"
 	path := filepath.Join(t.TempDir(), "complaints.csv")
 	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	w := ingestCFPB(t, path)
 	wantRows(t, w.DB, "SELECT complaint_key, business_category, cause FROM complaints ORDER BY 1",
-		"cfpb:1|loans|rules_processes", "cfpb:2|loans|other", "cfpb:3|loans|rules_processes", "cfpb:4|unmapped|unmapped")
+		"cfpb:1|loans|rules_processes", "cfpb:2|loans|other", "cfpb:3|loans|rules_processes", "cfpb:4|unmapped|unmapped",
+		"cfpb:5|loans|fund_safety") // an Issue the crosswalk lacks but a taxonomy synonym maps keeps that code
 	wantRows(t, w.DB, "SELECT dimension, raw_value, records, sources FROM unmapped_values ORDER BY ALL",
 		"business_category|Space travel|1|cfpb", "cause|A brand-new issue|2|cfpb")
 	wantRows(t, w.DB, "SELECT timely_response, sub_category FROM landed_rows WHERE source_id = '1'", "Yes|A brand-new mortgage")
@@ -117,5 +120,6 @@ func TestCFPBCrosswalkFallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantRows(t, w.DB, "SELECT complaint_key, business_category, cause FROM complaints ORDER BY 1",
-		"other_source:1|loans|unmapped", "other_source:2|loans|unmapped", "other_source:3|loans|unmapped", "other_source:4|unmapped|unmapped")
+		"other_source:1|loans|unmapped", "other_source:2|loans|unmapped", "other_source:3|loans|unmapped", "other_source:4|unmapped|unmapped",
+		"other_source:5|loans|fund_safety")
 }
