@@ -1,6 +1,7 @@
 // Package catalog owns the one catalogue of codes and labels: the classification dimensions of domain.md
 // sections 2-3 (codes with Chinese and English labels and the spellings real exports use) and the user-facing
-// strings of reports, dashboards and the CLI. Other packages look labels up here and never hold Chinese or
+// strings of reports, dashboards and the CLI, and the crosswalks of public vocabularies to its codes (the CFPB's
+// products and issues, CFPBCrosswalk). Other packages look labels up here and never hold Chinese or
 // English label literals of their own. It must not know warehouses or figures; the one file it reads is the
 // user taxonomy file the config names (UseUserFile), merged once per process over the embedded catalogue.
 package catalog

@@ -38,6 +38,8 @@ var landingColumns = []string{
 	"row_flags",
 	// the masked display form of a source_id / referral_ref that lands keyed (maskedID); NULL when it lands as is
 	"source_id_masked", "referral_ref_masked",
+	// the second levels of business_category and cause, and a source's own timeliness verdict (migration 019)
+	"sub_category", "sub_cause", "timely_response",
 }
 
 var landingIndex = func() map[string]int {

@@ -545,7 +545,7 @@ func canIncrement(ctx context.Context, db querier, fp string) bool {
 	return err == nil && last.Valid && last.String == fp && done > 0 && gone == 0
 }
 
-// loadTaxonomy refreshes taxonomy_map and keyword_rules from the catalogue.
+// loadTaxonomy refreshes taxonomy_map (with the CFPB crosswalk) and keyword_rules from the catalogue.
 func loadTaxonomy(ctx context.Context, db querier) error {
 	if _, err := db.ExecContext(ctx, "DELETE FROM taxonomy_map"); err != nil {
 		return fmt.Errorf("normalize: taxonomy_map: %w", err)
@@ -563,6 +563,16 @@ func loadTaxonomy(ctx context.Context, db querier) error {
 	var syns [][]*string
 	for _, s := range catalog.Synonyms() {
 		syns = append(syns, textRow(s.Dimension, s.Text, s.Code))
+	}
+	// the CFPB crosswalk rides in the same table under dimensions of its own (10_staging reads them): xw_source
+	// names the sources it applies to, xw_business_category and xw_cause hold "value<US>sub" (sub empty for
+	// the first level alone), folded like the synonyms
+	xw := catalog.CFPBCrosswalk()
+	for _, src := range xw.Sources {
+		syns = append(syns, textRow("xw_source", src, src))
+	}
+	for _, e := range xw.Entries() {
+		syns = append(syns, textRow("xw_"+e.Dimension, e.Value+"\x1f"+e.Sub, e.Code))
 	}
 	return insertRows(ctx, db, "taxonomy_map", "r[1], r[2], r[3]", syns)
 }

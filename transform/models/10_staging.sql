@@ -27,6 +27,30 @@ WITH raws AS (
 SELECT f.dimension, f.raw, f.n, t.code
 FROM folded f LEFT JOIN taxonomy_map t ON t.dimension = f.dimension AND t.synonym = f.n;
 
+-- xw_map: the CFPB crosswalk (catalog/crosswalk_cfpb.yaml, loaded into taxonomy_map as xw_*) for the rows of the
+-- sources it names: every distinct (Product, Sub-product, Issue, Sub-issue) with its business category (the pair's,
+-- else the Product's) and cause (the pair's, else the Issue's). NULL codes fall through to the taxonomy's synonyms;
+-- an Issue neither knows, under a Product the crosswalk knows, is cause other (ca_fallback). An empty Issue is left
+-- to the keyword rules.
+CREATE OR REPLACE TEMP TABLE xw_map AS
+WITH raws AS (
+    SELECT DISTINCT source_system, business_category, sub_category, cause, sub_cause FROM src_rows
+    WHERE source_system IN (SELECT synonym FROM taxonomy_map WHERE dimension = 'xw_source')
+), folded AS (
+    SELECT *, coalesce(norm_text(business_category), '') AS np, coalesce(norm_text(sub_category), '') AS nsp,
+           coalesce(norm_text(cause), '') AS ni, coalesce(norm_text(sub_cause), '') AS nsi
+    FROM raws
+)
+SELECT f.source_system, f.business_category, f.sub_category, f.cause, f.sub_cause,
+       CASE WHEN f.np <> '' THEN coalesce(c2.code, c1.code) END AS cat_code,
+       CASE WHEN f.ni <> '' THEN coalesce(k2.code, k1.code) END AS ca_code,
+       CASE WHEN f.ni <> '' AND c1.code IS NOT NULL THEN 'other' END AS ca_fallback
+FROM folded f
+LEFT JOIN taxonomy_map c2 ON c2.dimension = 'xw_business_category' AND c2.synonym = f.np || chr(31) || f.nsp
+LEFT JOIN taxonomy_map c1 ON c1.dimension = 'xw_business_category' AND c1.synonym = f.np || chr(31)
+LEFT JOIN taxonomy_map k2 ON k2.dimension = 'xw_cause' AND k2.synonym = f.ni || chr(31) || f.nsi
+LEFT JOIN taxonomy_map k1 ON k1.dimension = 'xw_cause' AND k1.synonym = f.ni || chr(31);
+
 -- fold_text: every distinct raw value of the flag and number columns and of branch, folded, with the readings
 -- staging needs (flag_yes, extension tier). stg_current joins it and raw_map (hash joins on the raw text); the
 -- free-text reply elements are read per row instead (element_present, in 38_write).
@@ -82,7 +106,7 @@ WITH typed AS (
              ELSE coalesce(trim(l.replied_at, chr(9) || chr(10) || chr(12) || chr(13) || ' ' || chr(12288)) <> '', false) END AS replied_given,
         -- the folded text (n) where the rules tell an empty value from an unmapped one, and the code or reading
         m_rt.n AS rt_n, m_rt.code AS rt_code, m_ic.n AS ic_n, m_ic.code AS ic_code,
-        m_cat.n AS cat_n, m_cat.code AS cat_code, m_ca.n AS ca_n, m_ca.code AS ca_code,
+        m_cat.n AS cat_n, coalesce(xw.cat_code, m_cat.code) AS cat_code, m_ca.n AS ca_n, coalesce(xw.ca_code, m_ca.code, xw.ca_fallback) AS ca_code,
         m_ct.code AS ct_code, m_cc.code AS cc_code, m_pv.code AS pv_code, m_st.code AS st_code,
         m_fp.n AS fp_n, m_fx.tier AS fx_tier, m_fa.n AS fa_n, m_fa.yes AS fa_yes, m_fm.yes AS fm_yes, m_fb.n AS fb_n
     FROM src_rows l
@@ -92,6 +116,9 @@ WITH typed AS (
     LEFT JOIN raw_map m_ic ON m_ic.dimension = 'intake_channel' AND m_ic.raw = l.intake_channel
     LEFT JOIN raw_map m_cat ON m_cat.dimension = 'business_category' AND m_cat.raw = l.business_category
     LEFT JOIN raw_map m_ca ON m_ca.dimension = 'cause' AND m_ca.raw = l.cause
+    LEFT JOIN xw_map xw ON xw.source_system = l.source_system AND xw.business_category IS NOT DISTINCT FROM l.business_category
+        AND xw.sub_category IS NOT DISTINCT FROM l.sub_category AND xw.cause IS NOT DISTINCT FROM l.cause
+        AND xw.sub_cause IS NOT DISTINCT FROM l.sub_cause
     LEFT JOIN raw_map m_ct ON m_ct.dimension = 'complaint_type' AND m_ct.raw = l.complaint_type
     LEFT JOIN raw_map m_cc ON m_cc.dimension = 'complaint_class' AND m_cc.raw = l.complaint_type
     LEFT JOIN raw_map m_pv ON m_pv.dimension = 'province' AND m_pv.raw = l.province

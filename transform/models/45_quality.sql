@@ -78,6 +78,11 @@ FROM (
     UNION ALL SELECT 'business_channel', business_channel_raw, source_system FROM complaints WHERE business_channel = 'unmapped'
     UNION ALL SELECT 'business_category', business_category_raw, source_system FROM complaints WHERE business_category = 'unmapped'
     UNION ALL SELECT 'cause', cause_raw, source_system FROM complaints WHERE cause = 'unmapped'
+    -- an Issue the CFPB crosswalk does not list fell back to cause other (10_staging, xw_map): listed too
+    UNION ALL SELECT 'cause', c.cause_raw, c.source_system FROM complaints c
+    WHERE c.cause = 'other' AND c.cause_raw IS NOT NULL
+      AND c.source_system IN (SELECT synonym FROM taxonomy_map WHERE dimension = 'xw_source')
+      AND NOT EXISTS (SELECT 1 FROM taxonomy_map t WHERE t.dimension = 'xw_cause' AND t.synonym = norm_text(c.cause_raw) || chr(31))
 )
 GROUP BY ALL;
 
