@@ -205,7 +205,7 @@ func resolveColumns(header []string, p *Profile) columnMap {
 			names := p.Columns.Names(f)
 			col := -1
 			for _, name := range names {
-				if col = profileColumn(header, name); col >= 0 {
+				if col = profileColumn(header, name, used); col >= 0 {
 					if name != names[0] {
 						cm.Alternative[f] = names[0]
 					}
@@ -265,13 +265,23 @@ func resolveColumns(header []string, p *Profile) columnMap {
 }
 
 // profileColumn is the column a profile's header name picks: the first header equal to it (or equal once
-// folded by normHeader), else for "header#N" the N-th column of that header text; -1 when the file has none.
-func profileColumn(header []string, name string) int {
+// folded by normHeader) that no field took yet, else the first one taken (fields may share a column), else for
+// "header#N" the N-th column of that header text; -1 when the file has none.
+func profileColumn(header []string, name string, used map[int]bool) int {
 	want := normHeader(name)
+	first := -1
 	for i, h := range header {
 		if h == name || normHeader(h) == want {
-			return i
+			if !used[i] {
+				return i // a header written twice: a second field naming it reads the second column
+			}
+			if first < 0 {
+				first = i
+			}
 		}
+	}
+	if first >= 0 {
+		return first // several fields read one column (status and outcome)
 	}
 	if text, nth, ok := nthHeader(name); ok {
 		for i, h := range header {

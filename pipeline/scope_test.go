@@ -505,3 +505,21 @@ func TestBranchWithoutMaster(t *testing.T) {
 		}
 	}
 }
+
+// TestBranchCopyNamesItsUnitByTheOneRule: a unit with two records (its current name and a temporary one that
+// ended) is named in a branch copy, and so on its cover, by the rule of the view branch_labels, as everywhere else.
+func TestBranchCopyNamesItsUnitByTheOneRule(t *testing.T) {
+	f := newScopeFixture(t, true)
+	must(t, os.WriteFile(filepath.Join(f.dir, "branches.csv"), []byte(`code,name,aliases,parent,province_code,province_name,valid_from,valid_to
+GD000,广东省分行,,,440000,广东省,,
+GD001,广州天河支行,天河支行,GD000,440000,广东省,2020-01-01,
+GD001,天河临时营业部,,GD000,440000,广东省,2025-01-01,2025-06-30
+`), 0o644))
+	f.ingest("hotline_20261105.csv", scopeExport1, bj(2026, 11, 5, 10))
+	s, err := f.env.OpenScope(context.Background(), ScopeOptions{Branch: "GD001"})
+	must(t, err)
+	defer s.Close()
+	if s.BranchName != "广州天河支行" {
+		t.Errorf("branch copy named %q, want 广州天河支行 (the record still valid)", s.BranchName)
+	}
+}

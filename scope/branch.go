@@ -60,13 +60,19 @@ func resolveBranch(ctx context.Context, conn *sql.Conn, src map[string]bool, arg
 		return &BranchError{Arg: arg, Candidates: sortedKeys(match)}
 	}
 	children := map[string][]string{}
+	// the unit's name as every output shows it (the view branch_labels: one rule for the name of a code)
+	names, err := sqlrows.Query(ctx, conn, func(n *string) []any { return []any{n} },
+		"SELECT name FROM src.branch_labels WHERE code = ?", s.Branch)
+	if err != nil {
+		return fmt.Errorf("scope: branch labels: %w", err)
+	}
 	s.BranchName = s.Branch
+	if len(names) == 1 {
+		s.BranchName = names[0]
+	}
 	for _, u := range units {
 		if u.parent != "" && u.parent != u.code {
 			children[u.parent] = append(children[u.parent], u.code)
-		}
-		if u.code == s.Branch && u.name != "" {
-			s.BranchName = u.name
 		}
 	}
 	seen := map[string]bool{}

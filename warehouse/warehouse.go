@@ -110,7 +110,7 @@ func Open(ctx context.Context, opts Options) (*Warehouse, error) {
 		return nil, explainOpenError(path, err)
 	}
 	w := &Warehouse{DB: db, Path: path, connector: connector}
-	if err := w.refuseNewer(ctx); err != nil {
+	if err := w.checkSchema(ctx, opts.ReadOnly); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -257,9 +257,11 @@ func (w *Warehouse) Migrate(ctx context.Context) ([]string, error) {
 	return applied, nil
 }
 
-// refuseNewer refuses a warehouse that a newer version of the program migrated: a version in schema_migrations
-// that this binary does not embed means tables it does not know how to read or keep consistent.
-func (w *Warehouse) refuseNewer(ctx context.Context) error {
+// checkSchema refuses a warehouse that a newer version of the program migrated: a version in schema_migrations
+// that this binary does not embed means tables it does not know how to read or keep consistent. Opened
+// read-only, it also refuses one that misses a migration of this binary (an earlier program's warehouse): it
+// cannot be upgraded without write access, and reading it would fail on what the migration adds.
+func (w *Warehouse) checkSchema(ctx context.Context, readOnly bool) error {
 	var exists int
 	if err := w.DB.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_migrations' AND schema_name = 'main'`).Scan(&exists); err != nil || exists == 0 {
 		return nil
@@ -281,9 +283,17 @@ func (w *Warehouse) refuseNewer(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("warehouse %q: read schema_migrations: %w", w.Path, err)
 	}
+	have := map[int]bool{}
 	for _, a := range done {
 		if !known[a.version] {
 			return catalog.Errorf("msg_misc_warehouse_newer", w.Path, a.name, migs[len(migs)-1].Name)
+		}
+		have[a.version] = true
+	}
+	// A read-only open cannot migrate, and the read side's tables, views and macros may not exist yet.
+	for _, m := range migs {
+		if readOnly && !have[m.Version] {
+			return catalog.Errorf("msg_misc_warehouse_older", w.Path, m.Name)
 		}
 	}
 	return nil

@@ -221,6 +221,42 @@ func TestNewerWarehouseIsRefused(t *testing.T) {
 	}
 }
 
+// TestOlderWarehouseReadOnlyIsRefused: a warehouse an earlier program made (a migration of this one missing) is
+// refused when opened read-only, naming the migration, and upgraded when opened with write access.
+func TestOlderWarehouseReadOnlyIsRefused(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.duckdb")
+	w, err := Open(ctx, Options{Path: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	migs, err := Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := migs[len(migs)-1]
+	if _, err := w.DB.Exec("DELETE FROM schema_migrations WHERE version = ?", last.Version); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	w, err = Open(ctx, Options{Path: path, ReadOnly: true})
+	if err == nil {
+		w.Close()
+		t.Fatal("a warehouse missing a migration was opened read-only")
+	}
+	if !catalog.HasKey(err, "msg_misc_warehouse_older") || !strings.Contains(err.Error(), last.Name) {
+		t.Fatalf("read-only open: %v", err)
+	}
+	if w, err = Open(ctx, Options{Path: path}); err != nil {
+		t.Fatalf("a writable open does not upgrade it: %v", err)
+	}
+	w.Close()
+	if w, err = Open(ctx, Options{Path: path, ReadOnly: true}); err != nil {
+		t.Fatalf("read-only after the upgrade: %v", err)
+	}
+	w.Close()
+}
+
 func TestCorruptWarehouseIsRefused(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "w.duckdb")
 	b := make([]byte, 64<<10)

@@ -92,9 +92,9 @@ func (c ColumnMap) MarshalYAML() (any, error) {
 // Fields are the landing fields a profile's columns, optional and values may name (ingest's inputFields, in
 // its order; a test there keeps the two lists equal).
 var Fields = []string{"source_id", "record_type", "received_at", "updated_at", "intake_channel", "business_channel",
-	"business_category", "cause", "complaint_type", "demand", "branch", "province", "customer_name", "customer_phone",
+	"business_category", "cause", "sub_category", "sub_cause", "complaint_type", "demand", "branch", "province", "customer_name", "customer_phone",
 	"customer_id_number", "customer_card", "status", "replied_at", "paused_days", "extension_tier", "extension_approved",
-	"outcome", "satisfaction", "compensation", "reply_facts", "reply_accountability", "reply_remediation",
+	"timely_response", "outcome", "satisfaction", "compensation", "reply_facts", "reply_accountability", "reply_remediation",
 	"reply_satisfaction", "reply_time", "reply_handler_contact", "handler", "major", "referral_ref", "summary", "narrative"}
 
 // Check says what in the profile names no field: a columns or values key that is no landing field (naming the
