@@ -124,7 +124,7 @@ func RemoveBatch(ctx context.Context, w *warehouse.Warehouse, id int64, opts Rem
 	if err != nil {
 		return nil, fmt.Errorf("remove batch %d: %w", id, err)
 	}
-	// the filed periods its complaints were received in (a period is written as marts.Period writes it: 2026-10,
+	// the filed periods its complaints were received in (a period is written as readmodel.Period writes it: 2026-10,
 	// 2026-Q3, 2026-H1, 2026, so each receipt date is written in the filing's kind and compared), and those whose
 	// filing counted one of its complaints in any figure (a complaint received in September, closed in October)
 	r.Filed, err = sqlrows.Query(ctx, tx, func(p *string) []any { return []any{p} }, `WITH d AS (

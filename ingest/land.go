@@ -267,6 +267,10 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 
 // missingFromSnapshotDDL creates the table of ids a full snapshot lacks. The warehouse migration that owns it
 // must use the same definition (with IF NOT EXISTS, as warehouses landed before it already have the table).
+// arrowViewName is the view a group of batches is registered as while the Arrow loader inserts it (dropped
+// in the same transaction); named here, outside the loader's build tag, so that a test can check none is left.
+const arrowViewName = "ingest_landing_batch"
+
 const missingFromSnapshotDDL = `CREATE TABLE IF NOT EXISTS missing_from_snapshot (
     batch_id        BIGINT NOT NULL,   -- the full-snapshot batch the id is missing from
     source_system   VARCHAR NOT NULL,

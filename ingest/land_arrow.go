@@ -61,9 +61,6 @@ func newRowLoader(ctx context.Context, c driver.Conn, batchID int64, info batchI
 		params: namedValues(batchID, info.Source, info.FilePath, info.SHA256, sheet, ingested.Format("2006-01-02 15:04:05.999999999"))}, nil
 }
 
-// arrowViewName is the view a group of batches is registered as while it is inserted (dropped right after).
-const arrowViewName = "ingest_landing_batch"
-
 func (l *arrowLoader) load(rec arrow.RecordBatch) (int, error) {
 	// The view holds exactly the columns the INSERT reads, in its order: DuckDB's projection pushdown into a
 	// registered stream mixes up columns when the SELECT reads a subset (duckdb-go v2.10506: a SELECT of

@@ -33,7 +33,7 @@ var ListAliases = map[string]string{"open": "open_at_end", "overdue": "overdue_a
 
 // ListOptions select the complaints of a list: one figure of one period, optionally of one category, cause,
 // intake channel (as reported: a group holding a regulator referral is regulator_referral), province or
-// complaint class. A branch's list is drawn from a scoped copy of the warehouse (pipeline's --branch).
+// complaint class. A branch's list is drawn from a scoped copy of the warehouse (package scope, `--branch`).
 type ListOptions struct {
 	Period        string // 2026-10, 2026-Q3, 2026-H1 or 2026
 	Figure        string // a key of ListFigures or ListAliases ("" = received)

@@ -1,6 +1,6 @@
 package readmodel
 
-// Readers of the timeliness sheet (issue "Excel regulator reports", 时效): the clocks of the complaints closed in a
+// Readers of the timeliness sheet (时效): the clocks of the complaints closed in a
 // period and of those open at its end, by complaint class and branch. No mart holds the clocks by class and branch,
 // so this file selects the members of the figures (figure_members over complaint_figures, which
 // transform/models/40_figures.sql defines). reports.TestTimelinessMatchesTheMart checks that its totals equal the

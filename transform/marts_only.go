@@ -10,7 +10,7 @@ import (
 
 // RebuildMarts recomputes the marts and the data-quality tables (the models of the marts and quality phases)
 // from the complaints table as it stands, in one transaction, without re-deriving any complaint. It is for a
-// scoped copy of the warehouse whose complaints were cut down afterwards (pipeline's --branch keeps one branch's
+// scoped copy of the warehouse whose complaints were cut down afterwards (package scope's --branch copy keeps one branch's
 // subtree): customers, duplicates, repeats and clocks keep the values the full normalise gave them. The models
 // run with the macros and the stage models those phases read (`-- read-by:`, the branch spellings the quality
 // checks read), over no staged rows.

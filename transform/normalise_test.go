@@ -297,7 +297,7 @@ func TestCorrections(t *testing.T) {
 func dumpAll(t *testing.T, w *warehouse.Warehouse) string {
 	t.Helper()
 	var b strings.Builder
-	for _, tbl := range []string{"complaints", "mart_category_month", "mart_cause_month", "mart_month", "mart_dimension_month",
+	for _, tbl := range []string{"complaints", "complaint_figures", "mart_category_month", "mart_cause_month", "mart_month", "mart_dimension_month",
 		"mart_reply_completeness", "consistency_issues", "unmapped_values", "unknown_branches", "corrections_unmatched"} {
 		fmt.Fprintln(&b, "==", tbl)
 		for _, r := range rowsOf(t, w.DB, "SELECT * FROM "+tbl+" ORDER BY ALL") {

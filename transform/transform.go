@@ -319,8 +319,8 @@ func (r *normaliseRun) resetSettings(ctx context.Context) {
 // removed. Otherwise scope_keys lists the complaints to re-derive: those in batches not yet normalised and every
 // complaint the corrections file names, before (a withdrawn correction must be undone) or now. With no batch
 // landed since the last normalise and the corrections file as it was, it sets nothingNew: re-deriving nothing
-// would recompute the customer links, duplicates, repeats and marts to the same values (seconds on a million
-// complaints), and nothing the tables hold depends on the day it runs.
+// would recompute the customer links, duplicates, repeats and marts to the same values, and nothing the tables
+// hold depends on the day it runs.
 func (r *normaliseRun) plan(ctx context.Context) error {
 	fp, err := fingerprint(ctx, r.conn, r.models, r.policy)
 	if err != nil {
@@ -519,14 +519,16 @@ func fingerprint(ctx context.Context, db querier, models []Model, policy map[str
 	fmt.Fprintf(h, "taxonomy=%s\n", catalog.Fingerprint())
 	var data sql.NullString
 	// every row as JSON (a NULL is `null`, never skipped as concat_ws skips it: moving a date from valid_from to
-	// valid_to must change the digest), every table one element of a list (an empty table is `null`)
+	// valid_to must change the digest), every table one element of a list (an empty table is `null`); the branch
+	// master's rows in the order of their JSON text, a total order (two rows differing only in a parent must not
+	// swap places and force a needless rebuild)
 	err := db.QueryRowContext(ctx, `SELECT md5(to_json([
 		(SELECT string_agg(to_json(struct_pack(day, is_workday, holiday))::VARCHAR, ';' ORDER BY day) FROM calendar_days),
 		(SELECT string_agg(to_json(struct_pack(dimension, synonym, code))::VARCHAR, ';' ORDER BY dimension, synonym) FROM taxonomy_map),
 		(SELECT string_agg(to_json(struct_pack(dimension, priority, code, keyword, rule_id))::VARCHAR, ';'
 			ORDER BY dimension, priority, code, keyword, rule_id) FROM keyword_rules),
-		(SELECT string_agg(to_json(struct_pack(code, name, aliases, parent, province_code, province_name, valid_from, valid_to, successor))::VARCHAR, ';'
-			ORDER BY code, name, aliases, valid_from, valid_to) FROM branch_master)])::VARCHAR)`).Scan(&data)
+		(SELECT string_agg(j, ';' ORDER BY j) FROM (SELECT to_json(struct_pack(code, name, aliases, parent, province_code,
+			province_name, valid_from, valid_to, successor))::VARCHAR AS j FROM branch_master))])::VARCHAR)`).Scan(&data)
 	if err != nil {
 		return "", fmt.Errorf("normalize: fingerprint: %w", err)
 	}

@@ -67,7 +67,13 @@ spreadsheet reads it as a formula. XLSX continues on a next sheet past 1,048,575
 			if err := checkLang(lang); err != nil {
 				return err
 			}
-			if figure != "" && status != "" && figure != status {
+			canonical := func(f string) string {
+				if a, ok := readmodel.ListAliases[f]; ok {
+					return a
+				}
+				return f
+			}
+			if figure != "" && status != "" && canonical(figure) != canonical(status) {
 				return usageError{catalog.Errorf("msg_figures_status_and_figure", status, figure)}
 			}
 			if figure == "" {

@@ -208,7 +208,7 @@ func TestListsMatchTheMarts(t *testing.T) {
 		}
 	}
 	// filters
-	// a branch's list is drawn from a scoped copy (pipeline's --branch); here the rows of B01 among all
+	// a branch's list is drawn from a scoped copy (package scope, --branch); here the rows of B01 among all
 	cc := opts("2026-09", "")
 	cc.Category = "credit_card"
 	if k := strings.Join(keys(t, db, cc, "B01"), " "); k != "K2 K3" {
