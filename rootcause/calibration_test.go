@@ -61,6 +61,14 @@ func simulate(seed uint64, plant bool, dataFrom int) ([]cell, []string) {
 	for i := range months {
 		months[i] = fmt.Sprintf("%d-%02d", 2025+(4+i)/12, (4+i)%12+1)
 	}
+	names := func(prefix string, n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = fmt.Sprint(prefix, i)
+		}
+		return out
+	}
+	cats, causes, brs, chs := names("cat", len(simCategories)), names("cause", len(simCauses)), names("br", simBranches), names("ch", len(simChannels))
 	var cells []cell
 	for m := 0; m < simMonths; m++ {
 		total := simPerMonth * simWorkdays[m] / 20.25 * gammaDraw(r, 1/(0.12*0.12))
@@ -85,8 +93,7 @@ func simulate(seed uint64, plant bool, dataFrom int) ([]cell, []string) {
 							continue
 						}
 						if n := poisson(r, mu); n > 0 {
-							cells = append(cells, cell{month: m, category: fmt.Sprint("cat", ci), cause: fmt.Sprint("cause", ki),
-								branch: fmt.Sprint("br", b), bizChannel: fmt.Sprint("ch", hi), n: n})
+							cells = append(cells, cell{month: m, category: cats[ci], cause: causes[ki], branch: brs[b], bizChannel: chs[hi], n: n})
 						}
 					}
 				}
@@ -98,19 +105,20 @@ func simulate(seed uint64, plant bool, dataFrom int) ([]cell, []string) {
 
 // simFindings analyses period index p (12..17) of the simulated bank with the 12 months before it loaded.
 func simFindings(cells []cell, months []string, p int, firstData string, o Options) *Findings {
+	return simFindingsOf(buildSeries(cells, len(months), nil), months, p, firstData, o)
+}
+
+func simFindingsOf(full seriesSet, months []string, p int, firstData string, o Options) *Findings {
 	from := p - 12
-	var sub []cell
-	for _, c := range cells {
-		if c.month >= from && c.month <= p {
-			c.month -= from
-			sub = append(sub, c)
-		}
+	s := make(seriesSet, len(full))
+	for id, d := range full {
+		s[id] = &seriesData{key: d.key, counts: d.counts[from : p+1]}
 	}
 	ms := months[from : p+1]
 	o = o.withDefaults()
 	o.Period = ms[len(ms)-1]
 	f := &Findings{Period: o.Period, Options: o, Months: ms}
-	analyzeSeries(f, buildSeries(sub, len(ms), nil), ms, firstData, o)
+	analyzeSeries(f, s, ms, firstData, o)
 	return f
 }
 
@@ -128,8 +136,9 @@ func runCalibration(seeds int, o Options) simResult {
 	total := 0
 	for seed := 1; seed <= seeds; seed++ {
 		cells, months := simulate(uint64(seed), false, 0)
+		full := buildSeries(cells, len(months), nil)
 		for p := 12; p < simMonths; p++ {
-			f := simFindings(cells, months, p, months[0], o)
+			f := simFindingsOf(full, months, p, months[0], o)
 			total += f.Discoveries
 			res.family = max(res.family, f.Family)
 			if f.Discoveries > 0 && len(res.worstFindings) < 5 {
@@ -137,13 +146,14 @@ func runCalibration(seeds int, o Options) simResult {
 			}
 		}
 		cells, months = simulate(uint64(seed), true, 0)
-		if f := simFindings(cells, months, 15, months[0], o); hasFinding(f, Key{Kind: KindBranchCause, Parts: []string{"br3", "cause0"}}) {
+		full = buildSeries(cells, len(months), nil)
+		if f := simFindingsOf(full, months, 15, months[0], o); hasFinding(f, Key{Kind: KindBranchCause, Parts: []string{"br3", "cause0"}}) {
 			res.found[0]++
 		}
-		if f := simFindings(cells, months, 16, months[0], o); hasFinding(f, Key{Kind: KindCategoryCause, Parts: []string{"cat2", "cause1"}}) {
+		if f := simFindingsOf(full, months, 16, months[0], o); hasFinding(f, Key{Kind: KindCategoryCause, Parts: []string{"cat2", "cause1"}}) {
 			res.found[1]++
 		}
-		if f := simFindings(cells, months, 17, months[0], o); hasFinding(f, Key{Kind: KindBranchCause, Parts: []string{"br7", "cause2"}}) {
+		if f := simFindingsOf(full, months, 17, months[0], o); hasFinding(f, Key{Kind: KindBranchCause, Parts: []string{"br7", "cause2"}}) {
 			res.found[2]++
 		}
 	}

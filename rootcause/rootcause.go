@@ -426,13 +426,17 @@ func (s seriesSet) sorted(kinds ...string) []*seriesData {
 	for _, k := range kinds {
 		want[k] = true
 	}
-	var out []*seriesData
-	for _, d := range s {
+	var ids []string
+	for id, d := range s {
 		if want[d.key.Kind] {
-			out = append(out, d)
+			ids = append(ids, id)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].key.id() < out[j].key.id() })
+	sort.Strings(ids)
+	out := make([]*seriesData, len(ids))
+	for i, id := range ids {
+		out[i] = s[id]
+	}
 	return out
 }
 
