@@ -22,6 +22,10 @@ const (
 // Festival in 2026-02, Qingming)
 var simWorkdays = []float64{19, 20, 23, 21, 22, 16, 20, 23, 21, 15, 22, 21, 19, 20, 23, 21, 22, 17}
 
+// simCatCV is the coefficient of variation of the category month effects (the bank-wide one is 0.12), as the
+// generator's NoSignal defaults.
+var simCatCV = 0.08
+
 var (
 	simCategories = []float64{0.30, 0.20, 0.116, 0.12, 0.10, 0.08, 0.05, 0.034}
 	simCauses     = []float64{0.26, 0.10, 0.14, 0.12, 0.10, 0.08, 0.08, 0.06, 0.04, 0.02}
@@ -73,7 +77,7 @@ func simulate(seed uint64, plant bool, dataFrom int) ([]cell, []string) {
 	for m := 0; m < simMonths; m++ {
 		total := simPerMonth * simWorkdays[m] / 20.25 * gammaDraw(r, 1/(0.12*0.12))
 		for ci, wc := range simCategories {
-			ce := gammaDraw(r, 1/(0.08*0.08))
+			ce := gammaDraw(r, 1/(simCatCV*simCatCV))
 			for ki, wk := range simCauses {
 				for b := 0; b < simBranches; b++ {
 					for hi, wh := range simChannels {
