@@ -29,7 +29,7 @@
 //     period test passed with at least EmergingMin (10) complaints and EmergingRise (+50%) above the expected
 //     count); a rising pair; an elevated recurring pair (also at least MinCount and above its expected count in 3
 //     of the 6 months); a peer excess. Findings.Discoveries counts them. Measured on data without signal: about
-//     0.08 findings per period (docs/performance.md).
+//     0.07 findings per period (docs/performance.md).
 //   - Control charts (what is drawn). c-charts on monthly counts per business category, cause, branch and
 //     business channel: the centre is the mean of the complete months among the BaselineMonths before the
 //     period; limits are centre ± 3·sqrt(centre), the lower one floored at 0. Rule 1 is a point beyond the
