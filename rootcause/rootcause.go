@@ -824,6 +824,7 @@ func emerging(tests []*periodTest, h history, o Options) []Emerging {
 // MinHistory complete baseline months is listed in f.InsufficientHistory and tested by no baseline test.
 func analyzeSeries(f *Findings, s seriesSet, months []string, firstData string, o Options) {
 	h := newHistory(s, months, firstData, o)
+	f.InsufficientHistory, f.Rising, f.Peers = []Key{}, []Rising{}, []Peer{}
 	f.HistoryMonths = len(h.baseline(h.period-o.BaselineMonths, h.period))
 	seen := map[string]bool{}
 	insufficient := func(k Key) {
@@ -891,7 +892,7 @@ func analyzeSeries(f *Findings, s seriesSet, months []string, firstData string, 
 		r.Elevated = r.passed && r.MonthsAbove >= recurrenceMinMonths
 	}
 	sortRecurring(f.Recurring)
-	var peers []Peer
+	peers := []Peer{}
 	for _, p := range f.Peers {
 		if p.Flagged {
 			peers = append(peers, p)

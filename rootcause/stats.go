@@ -242,13 +242,15 @@ func chiSquare95(df float64) float64 {
 // spread is beyond chance (Dispersed) the p-value is at least the Student t tail of the standardised excess with
 // DF degrees of freedom, which carries the uncertainty of the estimated factor.
 type RateTest struct {
-	X, Y       int
-	E1, E0     float64
-	Expected   float64 // x+y times e1/(e1+e0): the count expected for x
-	Dispersion float64
-	Dispersed  bool
-	DF         int
-	P          float64
+	X          int     `json:"x"`
+	Y          int     `json:"y"`
+	E1         float64 `json:"e1"`
+	E0         float64 `json:"e0"`
+	Expected   float64 `json:"expected"` // x+y times e1/(e1+e0): the count expected for x
+	Dispersion float64 `json:"dispersion"`
+	Dispersed  bool    `json:"dispersed"`
+	DF         int     `json:"df"`
+	P          float64 `json:"p"`
 }
 
 // dispersion estimates the quasi-Poisson factor of counts ys against exposures es (proportional model: the
