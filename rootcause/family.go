@@ -21,6 +21,7 @@ type history struct {
 	period   int
 	complete []bool
 	volume   []float64
+	category map[string][]float64 // business category -> its complaints by month
 }
 
 func newHistory(s seriesSet, months []string, firstData string, o Options) history {
@@ -42,6 +43,16 @@ func newHistory(s seriesSet, months []string, firstData string, o Options) histo
 			h.volume[i] = math.Max(h.volume[i], v[i])
 		}
 	}
+	h.category = map[string][]float64{}
+	for _, d := range s {
+		if d.key.Kind == KindCategory {
+			v := make([]float64, len(months))
+			for i, n := range d.counts {
+				v[i] = float64(n)
+			}
+			h.category[d.key.Parts[0]] = v
+		}
+	}
 	skip := map[string]bool{}
 	for _, m := range o.IncompleteMonths {
 		skip[m] = true
@@ -52,9 +63,14 @@ func newHistory(s seriesSet, months []string, firstData string, o Options) histo
 	return h
 }
 
-// exposure is the months' volume of complaints; for the old uncalibrated test (naiveTest), one per month.
-func (h history) exposure() []float64 {
+// exposure is the months' volume of complaints, for a category x cause its category's complaints (so a month
+// effect of the whole category is not taken for a rise of one of its causes); for the old uncalibrated test
+// (naiveTest), one per month.
+func (h history) exposure(k Key) []float64 {
 	if !naiveTest {
+		if v := h.category[k.Parts[0]]; k.Kind == KindCategoryCause && v != nil {
+			return v
+		}
 		return h.volume
 	}
 	ones := make([]float64, len(h.volume))
@@ -163,7 +179,7 @@ func risingTests(s seriesSet, h history, o Options, insufficient func(Key)) []Ri
 			continue
 		}
 		r := Rising{Key: d.key, Months: h.months[p-risingWindow+1:], Counts: d.counts[p-risingWindow+1:]}
-		r.Test = testWindow(d.counts, h.exposure(), win, base)
+		r.Test = testWindow(d.counts, h.exposure(d.key), win, base)
 		r.Count, r.Expected = r.Test.X, r.Test.Expected
 		if r.Count == 0 {
 			continue

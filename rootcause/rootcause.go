@@ -649,7 +649,7 @@ func chartOf(d *seriesData, h history, o Options) *Chart {
 		return nil
 	}
 	if len(base) >= MinHistory && h.complete[period] {
-		ex := h.exposure()
+		ex := h.exposure(d.key)
 		if den != nil {
 			ex = den
 		}
@@ -707,7 +707,7 @@ func recurrences(s seriesSet, h history, o Options, fam *family, insufficient fu
 		}
 		var test RateTest
 		if ok {
-			test = testWindow(d.counts, h.exposure(), win, base)
+			test = testWindow(d.counts, h.exposure(d.key), win, base)
 		}
 		if present < recurrenceMinMonths {
 			if ok && test.X > 0 {
@@ -749,12 +749,12 @@ func recurrences(s seriesSet, h history, o Options, fam *family, insufficient fu
 		r.PValue = 1
 		if ok {
 			r.PValue = test.P
-			rate := 0.0
+			rate, ex := 0.0, h.exposure(d.key)
 			if test.E0 > 0 {
 				rate = float64(test.Y) / test.E0
 			}
 			for _, i := range win {
-				if d.counts[i] >= o.MinCount && float64(d.counts[i]) > rate*h.volume[i] {
+				if d.counts[i] >= o.MinCount && float64(d.counts[i]) > rate*ex[i] {
 					r.MonthsAbove++
 				}
 			}
