@@ -13,8 +13,8 @@
 //     complete baseline months (exposure e0) by the exact conditional test for two Poisson counts: under no
 //     change x | x+y ~ Binomial(x+y, e1/(e1+e0)), so the baseline's own noise is part of the test. The exposure
 //     is the months' total received complaints (a series is tested for its share of the bank's complaints, so
-//     the working days, the Spring Festival and bank-wide month effects cancel), a u-chart series' customers,
-//     or for a peer test the branches' complaints. Over-dispersion: where the baseline months' Pearson X² against
+//     the working days, the Spring Festival and bank-wide month effects cancel), for a category x cause its
+//     category's complaints, a u-chart series' customers, or for a peer test the branches' complaints. Over-dispersion: where the baseline months' Pearson X² against
 //     that proportional model is beyond the chi-square 95th percentile, both counts are divided by the
 //     dispersion factor X²/(k-1) (quasi-Poisson) and the p-value is at least the Student t tail (k-1 degrees of
 //     freedom) of the standardised excess, which carries the uncertainty of the estimated factor.
@@ -29,7 +29,7 @@
 //     period test passed with at least EmergingMin (10) complaints and EmergingRise (+50%) above the expected
 //     count); a rising pair; an elevated recurring pair (also at least MinCount and above its expected count in 3
 //     of the 6 months); a peer excess. Findings.Discoveries counts them. Measured on data without signal: about
-//     0.07 findings per period (docs/performance.md).
+//     0.06 findings per period (docs/performance.md).
 //   - Control charts (what is drawn). c-charts on monthly counts per business category, cause, branch and
 //     business channel: the centre is the mean of the complete months among the BaselineMonths before the
 //     period; limits are centre ± 3·sqrt(centre), the lower one floored at 0. Rule 1 is a point beyond the
