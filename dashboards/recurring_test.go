@@ -24,16 +24,16 @@ func writeRecurringOpts(t *testing.T, master bool, remediation string, opts Opti
 	return writeRecurringBank(t, master, remediation, opts, false)
 }
 
-// writeRecurringBank is writeRecurringOpts; with steady, the fixture's pairs sit in a bank with 200 steady
-// complaints a month besides them (rootcause tests a pair's share of the bank's complaints, and in the bare
-// fixture the pairs are the whole bank).
+// writeRecurringBank is writeRecurringOpts; with steady, the fixture's pairs sit in a bank with 200 steady loans
+// complaints a month of another cause besides them (rootcause tests a pair's share of the bank's complaints, and
+// a category x cause's share of its category; in the bare fixture the pairs are the whole bank).
 func writeRecurringBank(t *testing.T, master bool, remediation string, opts Options, steady bool) string {
 	t.Helper()
 	db := seed(t)
 	seedRecurring(t, db)
 	if steady {
 		for _, m := range months {
-			exec(t, db, `INSERT INTO mart_dimension_month VALUES (CAST(? AS DATE), 'phone', 'branch_counter', 'rmb_savings', 'service_quality',
+			exec(t, db, `INSERT INTO mart_dimension_month VALUES (CAST(? AS DATE), 'phone', 'branch_counter', 'loans', 'service_quality',
 			'general', ?, '440000', 200, 0)`, m+"-01", branchGZ)
 		}
 	}
@@ -87,7 +87,7 @@ func TestDashboardControlChartOfTheFixture(t *testing.T) {
 
 // The recurring table shows each recurring, elevated pair with its remediation: the fixture has two, (GZ001,
 // pricing_fees) and (loans, pricing_fees), each present in 6 of the last 6 months (12 x 5 then 30, and 12 x 5 then
-// 30+6 = 36) against a prior mean of 5: rising, in a bank of 200 other complaints a month.
+// 30+6 = 36) against a prior mean of 5: rising, in a bank of 200 other loans complaints a month.
 func TestDashboardRecurringRemediation(t *testing.T) {
 	// The file names the branch by its name: with the master it answers GZ001's finding. Its due date
 	// 2026-09-30 is before 2026-10-31 and it is not done: overdue. The category action is due later: not marked.
