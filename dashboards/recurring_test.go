@@ -21,8 +21,22 @@ func writeRecurring(t *testing.T, master bool, remediation string) string {
 
 func writeRecurringOpts(t *testing.T, master bool, remediation string, opts Options) string {
 	t.Helper()
+	return writeRecurringBank(t, master, remediation, opts, false)
+}
+
+// writeRecurringBank is writeRecurringOpts; with steady, the fixture's pairs sit in a bank with 200 steady loans
+// complaints a month of another cause besides them (rootcause tests a pair's share of the bank's complaints, and
+// a category x cause's share of its category; in the bare fixture the pairs are the whole bank).
+func writeRecurringBank(t *testing.T, master bool, remediation string, opts Options, steady bool) string {
+	t.Helper()
 	db := seed(t)
 	seedRecurring(t, db)
+	if steady {
+		for _, m := range months {
+			exec(t, db, `INSERT INTO mart_dimension_month VALUES (CAST(? AS DATE), 'phone', 'branch_counter', 'loans', 'service_quality',
+			'general', ?, '440000', 200, 0)`, m+"-01", branchGZ)
+		}
+	}
 	if master {
 		seedBranchMaster(t, db)
 	}
@@ -73,14 +87,14 @@ func TestDashboardControlChartOfTheFixture(t *testing.T) {
 
 // The recurring table shows each recurring, elevated pair with its remediation: the fixture has two, (GZ001,
 // pricing_fees) and (loans, pricing_fees), each present in 6 of the last 6 months (12 x 5 then 30, and 12 x 5 then
-// 30+6 = 36) against a prior mean of 5: rising.
+// 30+6 = 36) against a prior mean of 5: rising, in a bank of 200 other loans complaints a month.
 func TestDashboardRecurringRemediation(t *testing.T) {
 	// The file names the branch by its name: with the master it answers GZ001's finding. Its due date
 	// 2026-09-30 is before 2026-10-31 and it is not done: overdue. The category action is due later: not marked.
 	const file = "branch,cause,business_category,action,owner,status,due\n" +
 		"广州分行,定价收费,,复核收费公示,运营管理部,进行中,2026-09-30\n" +
 		",pricing_fees,loans,贷款定价培训,零售信贷部,进行中,2026-12-31\n"
-	page := writeRecurring(t, true, file)
+	page := writeRecurringBank(t, true, file, Options{}, true)
 	for _, want := range []string{
 		`<tr class="overdue"><td>机构×原因</td><td>广州分行 × 定价收费</td><td>6</td><td>上升</td><td>【整改逾期】 复核收费公示 (运营管理部, 进行中, 2026-09-30)</td><td>2026-05:12 2026-06:12 2026-07:12 2026-08:12 2026-09:12 2026-10:30</td></tr>`,
 		`<tr><td>业务类别×原因</td><td>贷款 × 定价收费</td><td>6</td><td>上升</td><td>贷款定价培训 (零售信贷部, 进行中, 2026-12-31)</td><td>2026-05:12 2026-06:12 2026-07:12 2026-08:12 2026-09:12 2026-10:36</td></tr>`,
@@ -102,7 +116,7 @@ func TestDashboardRecurringRemediation(t *testing.T) {
 	}
 
 	// Without a master or a remediation file: the code as exported, and every finding marked as having no action.
-	page = writeRecurring(t, false, "")
+	page = writeRecurringBank(t, false, "", Options{}, true)
 	for _, want := range []string{
 		`<tr class="no-action"><td>机构×原因</td><td>GZ001 × 定价收费</td><td>6</td><td>上升</td><td>未登记整改措施</td>`,
 		`<tr class="no-action"><td>业务类别×原因</td><td>贷款 × 定价收费</td><td>6</td><td>上升</td><td>未登记整改措施</td>`,

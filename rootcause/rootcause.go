@@ -3,31 +3,46 @@
 // pairs, repeat complainants, emerging issues and the narrative terms that rise in a period. It reads the marts
 // (mart_dimension_month) and the canonical complaints table; it never prints or stores a customer key.
 //
-// Statistical choices, stated once here and in the command's --help:
+// Statistical choices, stated once here and in docs/decisions.md ("Root causes"):
 //
-//   - Control charts are c-charts on monthly counts per business category, cause, branch and business channel.
-//     The centre is the mean of the BaselineMonths months before the period (default 12; months with no complaint
-//     count as 0); limits are centre ± 3·sqrt(centre), the lower one floored at 0. Rule 1 is a point beyond
-//     the limits; rule 4 is the 8 points ending at the period all on one side of the centre. With
-//     ExcludeFlaggedFromBaseline, baseline months outside the limits are dropped and the limits recomputed until
-//     none is left outside (the excluded months are listed).
+//   - Months. A month before the data's first month (the first month of mart_dimension_month) is no data, never
+//     a zero: it enters no baseline and no test. Options.IncompleteMonths keeps further months out the same way.
+//     A month is complete otherwise. A test needs MinHistory (6) complete baseline months; a series or pair with
+//     fewer is listed in Findings.InsufficientHistory and yields no finding.
+//   - The test (RateTest). A count x over the tested months (exposure e1) is compared with the count y of the
+//     complete baseline months (exposure e0) by the exact conditional test for two Poisson counts: under no
+//     change x | x+y ~ Binomial(x+y, e1/(e1+e0)), so the baseline's own noise is part of the test. The exposure
+//     is the months' total received complaints (a series is tested for its share of the bank's complaints, so
+//     the working days, the Spring Festival and bank-wide month effects cancel), for a category x cause its
+//     category's complaints, a u-chart series' customers, or for a peer test the branches' complaints. Over-dispersion: where the baseline months' Pearson X² against
+//     that proportional model is beyond the chi-square 95th percentile, both counts are divided by the
+//     dispersion factor X²/(k-1) (quasi-Poisson) and the p-value is at least the Student t tail (k-1 degrees of
+//     freedom) of the standardised excess, which carries the uncertainty of the estimated factor.
+//   - Which tests. Period: each category, cause, branch, business channel (the charted series) and category x
+//     cause, the period against the BaselineMonths (12) months before it. Rising: each branch x cause and
+//     category x cause, the last 3 months against the complete months before them. Recurring: every such pair,
+//     the 6 months ending at the period against the complete months before the 6; no pair is chosen on the months
+//     it is tested on. Peers: each branch x cause over the 6 months, the branch's share of its own complaints
+//     against the other branches' share (dispersion estimated across the other branches).
+//   - One family. Benjamini-Hochberg at FDR (default 5%) runs once over every test of the run, of every kind
+//     (Findings.Family tests). Findings are the tests passing it, shown as: a flagged chart; an emerging issue (a
+//     period test passed with at least EmergingMin (10) complaints and EmergingRise (+50%) above the expected
+//     count); a rising pair; an elevated recurring pair (also at least MinCount and above its expected count in 3
+//     of the 6 months); a peer excess. Findings.Discoveries counts them. Measured on data without signal: about
+//     0.06 findings per period (docs/performance.md).
+//   - Control charts (what is drawn). c-charts on monthly counts per business category, cause, branch and
+//     business channel: the centre is the mean of the complete months among the BaselineMonths before the
+//     period; limits are centre ± 3·sqrt(centre), the lower one floored at 0. Rule 1 is a point beyond the
+//     limits; rule 4 is the 8 points ending at the period all on one side of the centre; both are evidence, the
+//     flag is the test's. With ExcludeFlaggedFromBaseline, baseline months outside the limits are dropped and
+//     the limits recomputed until none is left outside (the excluded months are listed).
 //   - Where Options.Customers gives a series a customer count for every month (bank-wide for categories, causes
 //     and channels; a branch's own for branches), it takes a u-chart of complaints per 10,000 customers instead:
 //     ū = Σcount/Σn over the baseline (n in 10,000s), limits ū ± 3·sqrt(ū/n_i) at each month. The c-chart is the
-//     same computation with n_i = 1. Chart.Type says which.
-//   - Sparse series (expected count in the period under 5) are not charted alone (no limits shown); they are
-//     tested with the exact Poisson upper tail only. A series whose baseline is all zero is tested against half a
-//     complaint over the baseline's exposure (0.5/BaselineMonths for a c-chart), so a new series is not given p = 0.
-//   - Every series (charted or sparse) gets the period's p-value P(X >= count | centre) from the exact Poisson
-//     upper tail. Benjamini-Hochberg is applied at FDR (default 5%) over all series tested in the period, and
-//     only the series passing it are flagged; rules 1 and 4 are shown as evidence. A dataset with no real
-//     signal therefore raises about FDR x (series with a real rise) false flags, not dozens.
-//   - Recurrence: a pair is recurring when it has at least MinCount (default 3) complaints in at least 3 of the 6
-//     months ending at the period. Its rise is tested by the Poisson tail of the 6 months' sum against 6 x the
-//     mean of the earlier loaded months, with Benjamini-Hochberg over all recurring pairs (Elevated).
-//   - Emerging issues: a series (category, cause, category x cause, branch, business channel) whose period count
-//     has a Poisson upper tail below 0.001 against the mean of the 6 previous months, is at least 50% above that
-//     mean and is at least 10 complaints.
+//     same computation with n_i = 1. Chart.Type says which. Sparse series (expected count in the period under 5)
+//     are not charted alone (no limits shown); they are tested all the same.
+//   - Recurrence (the descriptive list): a pair with at least MinCount (default 3) complaints in at least 3 of the
+//     6 months ending at the period; Elevated marks the ones that are findings.
 //   - Narrative terms: smoothed log-ratio log((a+1)/(A+V)) - log((b+1)/(B+V)) of a term's count in the period
 //     (a of A terms) against the baseline (b of B), V the vocabulary size; at least 5 occurrences in the period.
 //     Chinese text is segmented by bidirectional maximum matching over an embedded banking lexicon, the catalogue's
@@ -41,7 +56,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"math"
 	"sort"
 	"strings"
 	"time"
@@ -57,12 +71,14 @@ type Options struct {
 	MinCount                   int       // recurrence: minimum complaints in a month for the pair to be present (3)
 	FDR                        float64   // Benjamini-Hochberg false discovery rate (0.05)
 	SparseMean                 float64   // baseline mean under which a series is not charted alone (5)
-	EmergingP                  float64   // emerging issues: Poisson upper-tail threshold (0.001)
 	EmergingRise               float64   // emerging issues: minimum rise over the trailing mean (0.5 = +50%)
 	EmergingMin                int       // emerging issues: minimum count in the period (10)
 	TermMinCount               int       // narrative terms: minimum occurrences in the period (5)
 	TermsPerCategory           int       // narrative terms kept per business category (10)
 	Customers                  Customers // denominators for u-charts; none given: c-charts only
+	// IncompleteMonths (YYYY-MM) are kept out of every baseline, as the months before the data's first month are
+	// (e.g. months a coverage check finds incomplete).
+	IncompleteMonths []string `json:"incomplete_months,omitempty"`
 }
 
 // Customers are the personal-customer counts behind the u-charts (complaints per 10,000 customers), from the
@@ -119,7 +135,6 @@ func (o Options) withDefaults() Options {
 	orDefault(&o.MinCount, 3)
 	orDefault(&o.FDR, 0.05)
 	orDefault(&o.SparseMean, 5)
-	orDefault(&o.EmergingP, 0.001)
 	orDefault(&o.EmergingRise, 0.5)
 	orDefault(&o.EmergingMin, 10)
 	orDefault(&o.TermMinCount, 5)
@@ -167,12 +182,22 @@ type Findings struct {
 	ParetoCauses   Pareto       `json:"pareto_causes"`
 	ParetoCatCause Pareto       `json:"pareto_category_cause"`
 	Charts         []Chart      `json:"charts"` // every tested series, flagged first, then by p-value
-	Tested         int          `json:"tested"` // series tested in the period (the BH family)
+	Tested         int          `json:"tested"` // charted series tested in the period
 	Flagged        int          `json:"flagged"`
 	Recurring      []Recurrence `json:"recurring"`
-	Repeats        Repeats      `json:"repeats"`
-	Emerging       []Emerging   `json:"emerging"`
-	Terms          []Term       `json:"terms"`
+	Rising         []Rising     `json:"rising"` // pairs whose last 3 months are above their baseline (findings)
+	Peers          []Peer       `json:"peers"`  // branch x cause above the other branches' share (findings)
+	// Family is the number of tests in the run's one Benjamini-Hochberg family (at Options.FDR); Discoveries the
+	// findings it yields (flagged charts, emerging issues, rising, elevated recurring and peer findings).
+	Family      int `json:"family"`
+	Discoveries int `json:"findings"`
+	// HistoryMonths is the number of complete months in the period's baseline; InsufficientHistory lists the
+	// series with fewer than MinHistory complete baseline months for a test: they yield no finding.
+	HistoryMonths       int        `json:"history_months"`
+	InsufficientHistory []Key      `json:"insufficient_history"`
+	Repeats             Repeats    `json:"repeats"`
+	Emerging            []Emerging `json:"emerging"`
+	Terms               []Term     `json:"terms"`
 }
 
 // Pareto is a Pareto table for the period.
@@ -216,11 +241,13 @@ type Chart struct {
 	Sparse         bool      `json:"sparse"` // expected count in the period < SparseMean: not charted, Poisson test only
 	Rule1          bool      `json:"rule1"`
 	Rule4          bool      `json:"rule4"`
-	PValue         float64   `json:"p_value"` // P(X >= count | expected count)
-	QValue         float64   `json:"q_value"` // BH-adjusted
+	PValue         float64   `json:"p_value"` // the period's calibrated test (Test)
+	QValue         float64   `json:"q_value"` // BH-adjusted over the run's family
 	Flagged        bool      `json:"flagged"` // passes BH at FDR
+	Test           RateTest  `json:"test"`
 	Rule1Months    []bool    `json:"rule1_months"`
 	ExcludedMonths []string  `json:"excluded_months,omitempty"`
+	tested         bool
 }
 
 // Recurrence is a pair present in at least 3 of the 6 months ending at the period.
@@ -234,13 +261,17 @@ type Recurrence struct {
 	Last3         int      `json:"last3"`
 	Prev3         int      `json:"prev3"`
 	Trend         string   `json:"trend"`      // rising / falling / stable (last 3 vs previous 3, ±20%)
-	PriorMean     float64  `json:"prior_mean"` // monthly mean of the loaded months before the 6
-	PValue        float64  `json:"p_value"`    // P(sum of 6 >= observed | 6 x prior mean)
+	PriorMean     float64  `json:"prior_mean"` // monthly mean of the complete months before the 6
+	PValue        float64  `json:"p_value"`    // the 6 months against the months before them (Test); 1 untested
 	QValue        float64  `json:"q_value"`
-	Elevated      bool     `json:"elevated"` // passes BH at FDR over the recurring pairs
+	MonthsAbove   int      `json:"months_above"` // of the 6, months with at least MinCount and above the expected count
+	Elevated      bool     `json:"elevated"`     // passes the run's family and is above expected in 3 of the 6 months
+	Test          RateTest `json:"test"`
 	Actions       []Action `json:"actions,omitempty"`
 	NoAction      bool     `json:"no_action"`
 	Overdue       bool     `json:"overdue"`
+	tested        bool
+	passed        bool
 }
 
 // Repeats are repeat complainants (domain.md section 5) as counts only.
@@ -263,14 +294,16 @@ type RepeatRow struct {
 	CustomerShare    float64 `json:"customer_share"`    // repeat customers / customers
 }
 
-// Emerging is a series far above its trailing mean in the period.
+// Emerging is a series far above its expected count in the period.
 type Emerging struct {
-	Key          Key     `json:"key"`
-	Counts       []int   `json:"counts"` // the 6 trailing months then the period
-	Count        int     `json:"count"`
-	TrailingMean float64 `json:"trailing_mean"`
-	Rise         float64 `json:"rise"` // count / trailing mean - 1 (+Inf when the mean is 0)
-	PValue       float64 `json:"p_value"`
+	Key          Key      `json:"key"`
+	Counts       []int    `json:"counts"` // the 6 trailing months then the period
+	Count        int      `json:"count"`
+	TrailingMean float64  `json:"trailing_mean"` // the count expected from the baseline's rate
+	Rise         float64  `json:"rise"`          // count / expected - 1 (+Inf when nothing is expected)
+	PValue       float64  `json:"p_value"`
+	QValue       float64  `json:"q_value"`
+	Test         RateTest `json:"test"`
 }
 
 // Term is a narrative word or phrase whose share rises in the period.
@@ -319,15 +352,11 @@ func Analyze(ctx context.Context, db *sql.DB, opts Options) (*Findings, error) {
 	}
 	f.ParetoCauses = pareto(series, KindCause, hist)
 	f.ParetoCatCause = pareto(series, KindCategoryCause, hist)
-	f.Charts = controlCharts(series, months, opts)
-	f.Tested = len(f.Charts)
-	for _, c := range f.Charts {
-		if c.Flagged {
-			f.Flagged++
-		}
+	firstData, err := firstDataMonth(ctx, db)
+	if err != nil {
+		return nil, err
 	}
-	f.Recurring = recurrences(series, months, opts)
-	f.Emerging = emerging(series, hist, opts)
+	analyzeSeries(f, series, months, firstData, opts)
 	if f.Repeats, err = repeats(ctx, db, months); err != nil {
 		return nil, err
 	}
@@ -342,6 +371,16 @@ func Analyze(ctx context.Context, db *sql.DB, opts Options) (*Findings, error) {
 		return nil, err
 	}
 	return f, nil
+}
+
+// firstDataMonth is the first month (YYYY-MM) with a complaint in mart_dimension_month, "" when it is empty:
+// months before it are no data, never zeros in a baseline.
+func firstDataMonth(ctx context.Context, db *sql.DB) (string, error) {
+	var m sql.NullString
+	if err := db.QueryRowContext(ctx, `SELECT strftime(min(month), '%Y-%m') FROM mart_dimension_month WHERE received > 0`).Scan(&m); err != nil {
+		return "", fmt.Errorf("rootcause: reading mart_dimension_month: %w", err)
+	}
+	return m.String, nil
 }
 
 func monthStart(m string) string { return m + "-01" }
@@ -402,13 +441,17 @@ func (s seriesSet) sorted(kinds ...string) []*seriesData {
 	for _, k := range kinds {
 		want[k] = true
 	}
-	var out []*seriesData
-	for _, d := range s {
+	var ids []string
+	for id, d := range s {
 		if want[d.key.Kind] {
-			out = append(out, d)
+			ids = append(ids, id)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].key.id() < out[j].key.id() })
+	sort.Strings(ids)
+	out := make([]*seriesData, len(ids))
+	for i, id := range ids {
+		out[i] = s[id]
+	}
 	return out
 }
 
@@ -485,41 +528,50 @@ func VitalFew(shares []float64) int {
 	return len(shares)
 }
 
-// chartKinds are the series charted (or Poisson-tested) in the period.
+// chartKinds are the series charted (and tested) in the period.
 var chartKinds = []string{KindCategory, KindCause, KindBranch, KindChannel}
 
+// controlCharts charts and tests the chart kinds' series with every loaded month complete, Benjamini-Hochberg
+// over the charts alone; Analyze tests them within the run's whole family instead (analyzeSeries).
 func controlCharts(s seriesSet, months []string, o Options) []Chart {
+	h := newHistory(s, months, months[0], o)
 	var charts []Chart
-	var ps []float64
 	for _, d := range s.sorted(chartKinds...) {
-		c := chartOf(d, months, o)
-		if c == nil {
-			continue
+		if c := chartOf(d, h, o); c != nil && c.tested {
+			charts = append(charts, *c)
 		}
-		charts = append(charts, *c)
-		ps = append(ps, c.PValue)
 	}
-	flags, adj := BenjaminiHochberg(ps, o.FDR)
+	var fam family
 	for i := range charts {
-		charts[i].Flagged, charts[i].QValue = flags[i], adj[i]
+		fam.add(charts[i].PValue, &charts[i].QValue, &charts[i].Flagged)
 	}
+	fam.apply(o.FDR)
+	sortCharts(charts)
+	return charts
+}
+
+func sortCharts(charts []Chart) {
 	sort.SliceStable(charts, func(i, j int) bool {
 		if charts[i].Flagged != charts[j].Flagged {
 			return charts[i].Flagged
 		}
 		return charts[i].PValue < charts[j].PValue
 	})
-	return charts
 }
 
-// chartOf builds one series' chart; nil when the series has no complaint in the baseline or the period.
+// chartOf builds one series' chart and its period test; nil when the series has no complaint in the baseline or
+// the period. tested is false (and the series has insufficient history) when the baseline holds fewer than
+// MinHistory complete months or the period is not complete.
 //
 // A c-chart is the u-chart with every n_i = 1, so one computation serves both: the centre is ū = Σc/Σn over the
-// (included) baseline months, the limits at month i are ū ± 3·sqrt(ū/n_i), the plotted value is c_i/n_i, and the
-// period's Poisson test uses the expected count ū·n_period. For a u-chart n_i is the month's customers in units
-// of 10,000, so values and limits are complaints per 10,000 customers.
-func chartOf(d *seriesData, months []string, o Options) *Chart {
-	period := len(months) - 1
+// complete (and included) baseline months, the limits at month i are ū ± 3·sqrt(ū/n_i), the plotted value is
+// c_i/n_i. For a u-chart n_i is the month's customers in units of 10,000, so values and limits are complaints per
+// 10,000 customers. The period's test (Chart.Test) compares the period's count with the baseline's by the
+// calibrated RateTest, the exposure being the customers for a u-chart and the month's volume of complaints
+// otherwise.
+func chartOf(d *seriesData, h history, o Options) *Chart {
+	months := h.months
+	period := h.period
 	first := period - o.BaselineMonths
 	den := o.Customers.per10k(d.key, months, first)
 	n := func(i int) float64 {
@@ -540,7 +592,7 @@ func chartOf(d *seriesData, months []string, o Options) *Chart {
 	}
 	included := make([]bool, o.BaselineMonths)
 	for j := range included {
-		included[j] = true
+		included[j] = h.complete[first+j]
 	}
 	c.UCLs, c.LCLs = make([]float64, len(months)), make([]float64, len(months))
 	for iter := 0; ; iter++ {
@@ -574,31 +626,38 @@ func chartOf(d *seriesData, months []string, o Options) *Chart {
 		}
 	}
 	c.UCL, c.LCL = c.UCLs[period], c.LCLs[period]
+	var base []int
 	for j, in := range included {
-		if !in {
+		if !in && h.complete[first+j] {
 			c.ExcludedMonths = append(c.ExcludedMonths, months[first+j])
 		}
+		if in {
+			base = append(base, first+j)
+		}
 	}
-	sum, exposure := 0, 0.0
-	for i := first; i < period; i++ {
+	sum := 0
+	for _, i := range base {
 		sum += d.counts[i]
-		exposure += n(i)
 	}
 	if sum == 0 && c.Count == 0 {
 		return nil
 	}
-	// expected count in the period; a series with no baseline complaint is tested against half a complaint
-	// spread over the baseline's exposure, so a new series is not given p = 0
-	lambda := c.Centre * n(period)
-	if lambda <= 0 {
-		lambda = 0.5 / exposure * n(period)
+	if len(base) >= MinHistory && h.complete[period] {
+		ex := h.exposure(d.key)
+		if den != nil {
+			ex = den
+		}
+		c.Test = testWindow(d.counts, ex, []int{period}, base)
+		c.PValue, c.tested = c.Test.P, true
 	}
-	c.PValue = PoissonUpperTail(c.Count, lambda)
 	c.Sparse = c.Centre*n(period) < o.SparseMean
 	c.Rule1Months = make([]bool, len(d.counts))
 	if !c.Sparse {
 		pts := make([]float64, 0, o.BaselineMonths+1)
 		for i := first; i <= period; i++ {
+			if !h.complete[i] && i != period {
+				continue
+			}
 			c.Rule1Months[i] = Rule1(value(i), c.UCLs[i], c.LCLs[i])
 			pts = append(pts, value(i))
 		}
@@ -608,11 +667,27 @@ func chartOf(d *seriesData, months []string, o Options) *Chart {
 	return c
 }
 
-func recurrences(s seriesSet, months []string, o Options) []Recurrence {
-	period := len(months) - 1
+// recurrences lists the pairs with at least MinCount complaints in at least 3 of the 6 months ending at the
+// period (a descriptive list). Every pair with MinHistory complete months before the 6 is tested, listed or not:
+// the 6 months' sum against the rate of the complete months before them (the months that choose nothing), so the
+// months tested are not the months that picked the pair. A listed pair is Elevated when its test passes the
+// run's family and at least 3 of the 6 months are above the count expected from that rate.
+func recurrences(s seriesSet, h history, o Options, fam *family, insufficient func(Key)) []Recurrence {
+	months := h.months
+	period := h.period
 	w0 := period - recurrenceWindow + 1
+	var win []int
+	for i := w0; i <= period; i++ {
+		if h.complete[i] {
+			win = append(win, i)
+		}
+	}
+	base := h.baseline(0, w0)
 	var out []Recurrence
-	var ps []float64
+	type tested struct {
+		q    float64
+		flag bool
+	}
 	for _, d := range s.sorted(KindBranchCause, KindCategoryCause) {
 		present := 0
 		for i := w0; i <= period; i++ {
@@ -620,21 +695,31 @@ func recurrences(s seriesSet, months []string, o Options) []Recurrence {
 				present++
 			}
 		}
+		ok := len(base) >= MinHistory && len(win) >= recurrenceMinMonths
+		if !ok {
+			insufficient(d.key)
+		}
+		var test RateTest
+		if ok {
+			test = testWindow(d.counts, h.exposure(d.key), win, base)
+		}
 		if present < recurrenceMinMonths {
+			if ok && test.X > 0 {
+				t := new(tested)
+				fam.add(test.P, &t.q, &t.flag)
+			}
 			continue
 		}
-		r := Recurrence{Key: d.key, Months: months[w0:], Counts: d.counts[w0:], MonthsPresent: present}
+		r := Recurrence{Key: d.key, Months: months[w0:], Counts: d.counts[w0:], MonthsPresent: present, Test: test, tested: ok}
 		for i, n := range d.counts {
-			if n >= o.MinCount {
+			if n >= o.MinCount && (h.complete[i] || i == period) {
 				r.FirstSeen = months[i]
 				break
 			}
 		}
 		ys := make([]float64, 0, recurrenceWindow)
-		sum := 0
 		for i, n := range r.Counts {
 			ys = append(ys, float64(n))
-			sum += n
 			if i < 3 {
 				r.Prev3 += n
 			} else {
@@ -650,20 +735,37 @@ func recurrences(s seriesSet, months []string, o Options) []Recurrence {
 		default:
 			r.Trend = "stable"
 		}
-		prior := make([]float64, 0, w0)
-		for _, n := range d.counts[:w0] {
-			prior = append(prior, float64(n))
+		prior := make([]float64, 0, len(base))
+		for _, i := range base {
+			prior = append(prior, float64(d.counts[i]))
 		}
 		r.PriorMean = mean(prior)
-		lambda := math.Max(r.PriorMean, 0.5/float64(max(len(prior), 1))) * recurrenceWindow
-		r.PValue = PoissonUpperTail(sum, lambda)
+		r.PValue = 1
+		if ok {
+			r.PValue = test.P
+			rate, ex := 0.0, h.exposure(d.key)
+			if test.E0 > 0 {
+				rate = float64(test.Y) / test.E0
+			}
+			for _, i := range win {
+				if d.counts[i] >= o.MinCount && float64(d.counts[i]) > rate*ex[i] {
+					r.MonthsAbove++
+				}
+			}
+		}
 		out = append(out, r)
-		ps = append(ps, r.PValue)
 	}
-	flags, adj := BenjaminiHochberg(ps, o.FDR)
 	for i := range out {
-		out[i].Elevated, out[i].QValue = flags[i], adj[i]
+		if out[i].tested {
+			fam.add(out[i].PValue, &out[i].QValue, &out[i].passed)
+		} else {
+			out[i].QValue = 1
+		}
 	}
+	return out
+}
+
+func sortRecurring(out []Recurrence) {
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if a.Elevated != b.Elevated {
@@ -674,35 +776,32 @@ func recurrences(s seriesSet, months []string, o Options) []Recurrence {
 		}
 		return a.Last3+a.Prev3 > b.Last3+b.Prev3
 	})
-	return out
 }
 
 // emergingKinds are the series tested for emerging issues.
 var emergingKinds = []string{KindCategory, KindCause, KindCategoryCause, KindBranch, KindChannel}
 
-func emerging(s seriesSet, period int, o Options) []Emerging {
+// periodTest is the period's test of one series of emergingKinds (the chart's own test for a charted series).
+type periodTest struct {
+	d      *seriesData
+	chart  *Chart // nil for a kind that is not charted
+	test   RateTest
+	q      float64
+	passed bool
+}
+
+// emerging lists the period tests that passed the run's family, with at least EmergingMin complaints and at least
+// EmergingRise above the expected count.
+func emerging(tests []*periodTest, h history, o Options) []Emerging {
 	var out []Emerging
-	for _, d := range s.sorted(emergingKinds...) {
-		x := d.counts[period]
-		if x < o.EmergingMin {
+	period := h.period
+	for _, t := range tests {
+		x := t.d.counts[period]
+		if !t.passed || x < o.EmergingMin || float64(x) < (1+o.EmergingRise)*t.test.Expected {
 			continue
 		}
-		trail := d.counts[period-TrailingMonths : period]
-		tf := make([]float64, len(trail))
-		for i, n := range trail {
-			tf[i] = float64(n)
-		}
-		m := mean(tf)
-		lambda := math.Max(m, 0.5/TrailingMonths)
-		pv := PoissonUpperTail(x, lambda)
-		if pv >= o.EmergingP || float64(x) < (1+o.EmergingRise)*m {
-			continue
-		}
-		rise := math.Inf(1)
-		if m > 0 {
-			rise = float64(x)/m - 1
-		}
-		out = append(out, Emerging{Key: d.key, Counts: d.counts[period-TrailingMonths:], Count: x, TrailingMean: m, Rise: rise, PValue: pv})
+		out = append(out, Emerging{Key: t.d.key, Counts: t.d.counts[period-TrailingMonths:], Count: x,
+			TrailingMean: t.test.Expected, Rise: riseOf(x, t.test.Expected), PValue: t.test.P, QValue: t.q, Test: t.test})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].PValue != out[j].PValue {
@@ -711,6 +810,108 @@ func emerging(s seriesSet, period int, o Options) []Emerging {
 		return out[i].Count > out[j].Count
 	})
 	return out
+}
+
+// analyzeSeries runs every test of the period on the series and applies one Benjamini-Hochberg family at
+// Options.FDR over all of them (f.Family tests): the period tests of the charted series and of category x cause,
+// the rising and recurring tests of the pairs and the peer tests of branch x cause. A series or pair without
+// MinHistory complete baseline months is listed in f.InsufficientHistory and tested by no baseline test.
+func analyzeSeries(f *Findings, s seriesSet, months []string, firstData string, o Options) {
+	h := newHistory(s, months, firstData, o)
+	f.InsufficientHistory, f.Rising, f.Peers = []Key{}, []Rising{}, []Peer{}
+	f.HistoryMonths = len(h.baseline(h.period-o.BaselineMonths, h.period))
+	seen := map[string]bool{}
+	insufficient := func(k Key) {
+		if !seen[k.id()] {
+			seen[k.id()] = true
+			f.InsufficientHistory = append(f.InsufficientHistory, k)
+		}
+	}
+	var fam family
+	charts := []*Chart{}
+	var tests []*periodTest
+	for _, d := range s.sorted(emergingKinds...) {
+		c := chartOf(d, h, o)
+		if c == nil {
+			continue
+		}
+		if !c.tested {
+			insufficient(d.key)
+		}
+		if c.Key.Kind != KindCategoryCause && c.tested {
+			charts = append(charts, c)
+		}
+		if c.tested {
+			tests = append(tests, &periodTest{d: d, chart: c, test: c.Test})
+		}
+	}
+	for _, t := range tests {
+		fam.add(t.test.P, &t.q, &t.passed)
+	}
+	rising := risingTests(s, h, o, insufficient)
+	for i := range rising {
+		fam.add(rising[i].Test.P, &rising[i].QValue, &rising[i].Flagged)
+	}
+	f.Recurring = recurrences(s, h, o, &fam, insufficient)
+	f.Peers = peerTests(s, h, o)
+	for i := range f.Peers {
+		fam.add(f.Peers[i].Test.P, &f.Peers[i].QValue, &f.Peers[i].Flagged)
+	}
+	fam.apply(o.FDR)
+	f.Family = len(fam)
+	for _, t := range tests {
+		if t.chart.Key.Kind != KindCategoryCause {
+			t.chart.Flagged, t.chart.QValue = t.passed, t.q
+		}
+	}
+	for _, c := range charts {
+		f.Charts = append(f.Charts, *c)
+	}
+	sortCharts(f.Charts)
+	f.Tested = len(f.Charts)
+	for _, c := range f.Charts {
+		if c.Flagged {
+			f.Flagged++
+		}
+	}
+	f.Emerging = emerging(tests, h, o)
+	for _, r := range rising {
+		if r.Flagged {
+			f.Rising = append(f.Rising, r)
+		}
+	}
+	sort.SliceStable(f.Rising, func(i, j int) bool { return f.Rising[i].Test.P < f.Rising[j].Test.P })
+	for i := range f.Recurring {
+		r := &f.Recurring[i]
+		r.Elevated = r.passed && r.MonthsAbove >= recurrenceMinMonths
+	}
+	sortRecurring(f.Recurring)
+	peers := []Peer{}
+	for _, p := range f.Peers {
+		if p.Flagged {
+			peers = append(peers, p)
+		}
+	}
+	f.Peers = peers
+	sort.SliceStable(f.Peers, func(i, j int) bool { return f.Peers[i].Test.P < f.Peers[j].Test.P })
+	// a finding is a test passed that is shown as one: a flagged chart, an emerging issue (category x cause, or
+	// a charted series not already flagged), a rising pair, an elevated recurring pair, a peer excess
+	em := map[string]bool{}
+	for _, e := range f.Emerging {
+		em[e.Key.id()] = true
+	}
+	for _, t := range tests {
+		if t.passed && (t.chart.Flagged || em[t.d.key.id()]) {
+			f.Discoveries++
+		}
+	}
+	f.Discoveries += len(f.Rising) + len(f.Peers)
+	for _, r := range f.Recurring {
+		if r.Elevated {
+			f.Discoveries++
+		}
+	}
+	sort.Slice(f.InsufficientHistory, func(i, j int) bool { return f.InsufficientHistory[i].id() < f.InsufficientHistory[j].id() })
 }
 
 func repeats(ctx context.Context, db *sql.DB, months []string) (Repeats, error) {

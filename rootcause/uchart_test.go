@@ -53,7 +53,7 @@ func TestUChartByHand(t *testing.T) {
 	// Period: 1,250,000 customers (n = 125), 90 complaints -> rate 0.72; UCL = 0.5 + 3·sqrt(0.5/125) = 0.689737,
 	// LCL = 0.310263: rule 1 fires. Expected count ū·n = 62.5.
 	d, months, o := uSeries(125, 90)
-	c := chartOf(d, months, o)
+	c := chartOf(d, oneHistory(d, months, o), o)
 	if c.Type != ChartU || !near(c.Centre, 0.5, 1e-12) || !near(c.UCL, 0.689737, 1e-6) || !near(c.LCL, 0.310263, 1e-6) {
 		t.Fatalf("u-chart: type %s centre %v limits %v %v", c.Type, c.Centre, c.UCL, c.LCL)
 	}
@@ -64,8 +64,18 @@ func TestUChartByHand(t *testing.T) {
 	if !near(c.UCLs[0], 0.712132, 1e-6) || !near(c.UCLs[11], 0.693649, 1e-6) || c.Customers[0] != 100 || c.Customers[12] != 125 {
 		t.Errorf("baseline limits %v %v, n %v %v", c.UCLs[0], c.UCLs[11], c.Customers[0], c.Customers[12])
 	}
-	if want := PoissonUpperTail(90, 62.5); c.PValue != want {
-		t.Errorf("p %v, want P(X >= 90 | 62.5) = %v", c.PValue, want)
+	// The calibrated test: 90 of the 750 complaints of baseline and period fall in the period, whose share of
+	// the customer-months is 125/1445; the baseline months spread less than Poisson (X² = 10/50 + 10/60), so no
+	// dispersion: P = P(Binomial(750, 125/1445) >= 90), summed here term by term.
+	want, p0 := 0.0, 125.0/1445
+	for k := 90; k <= 750; k++ {
+		lc, _ := math.Lgamma(751)
+		la, _ := math.Lgamma(float64(k) + 1)
+		lb, _ := math.Lgamma(float64(750-k) + 1)
+		want += math.Exp(lc - la - lb + float64(k)*math.Log(p0) + float64(750-k)*math.Log(1-p0))
+	}
+	if c.Test.Dispersion != 1 || c.Test.Dispersed || !near(c.PValue, want, 1e-9*want) || !near(c.Test.Expected, 750*p0, 1e-9) {
+		t.Errorf("p %v, want P(Binomial(750, 125/1445) >= 90) = %v; test %+v", c.PValue, want, c.Test)
 	}
 	// Rule 4: the last 8 rates 0.50 0.49 0.51 0.50 0.517 0.483 0.508 0.72 against 0.5 are not all on one side.
 	if c.Rule4 {
@@ -75,11 +85,11 @@ func TestUChartByHand(t *testing.T) {
 	// Growth without a rise in rate: 1,600,000 customers and 80 complaints is 0.5 per 10,000, on the centre line.
 	// The u-chart does not fire; a c-chart of the same counts would (mean 55, UCL 55 + 3·sqrt(55) = 77.248595 < 80).
 	d, months, o = uSeries(160, 80)
-	if c := chartOf(d, months, o); c.Rule1 || !near(c.Rate, 0.5, 1e-12) || !near(c.UCL, 0.5+3*math.Sqrt(0.5/160), 1e-12) {
+	if c := chartOf(d, oneHistory(d, months, o), o); c.Rule1 || !near(c.Rate, 0.5, 1e-12) || !near(c.UCL, 0.5+3*math.Sqrt(0.5/160), 1e-12) {
 		t.Errorf("growth: u-chart rule1 %v rate %v UCL %v", c.Rule1, c.Rate, c.UCL)
 	}
 	o.Customers = Customers{}
-	if c := chartOf(d, months, o); c.Type != ChartC || !c.Rule1 || !near(c.Centre, 55, 1e-12) || !near(c.UCL, 77.248595, 1e-5) {
+	if c := chartOf(d, oneHistory(d, months, o), o); c.Type != ChartC || !c.Rule1 || !near(c.Centre, 55, 1e-12) || !near(c.UCL, 77.248595, 1e-5) {
 		t.Errorf("growth: c-chart type %s rule1 %v centre %v UCL %v", c.Type, c.Rule1, c.Centre, c.UCL)
 	}
 }
@@ -153,19 +163,27 @@ func TestUChartFalseFlagsStayWithinFDR(t *testing.T) {
 			t.Errorf("seed %d: %d of 200 null u-chart series flagged", seed, n)
 		}
 		if seed <= 3 {
-			for _, c := range controlCharts(s, months, Options{}.withDefaults()) {
-				if c.Flagged {
-					totalC++
+			// c-charts test each series' share of the month's complaints, which the growth leaves alone; the
+			// old test (a monthly mean taken as exact) mistakes the growth for a rise
+			for _, naive := range []bool{false, true} {
+				naiveTest = naive
+				for _, c := range controlCharts(s, months, Options{}.withDefaults()) {
+					if c.Flagged && naive {
+						totalC++
+					} else if c.Flagged {
+						total++
+					}
 				}
+				naiveTest = false
 			}
 		}
 	}
-	t.Logf("null sets: %d u-chart flags over 20 x 200 series; c-charts of the same counts: %d over 3 x 200", total, totalC)
+	t.Logf("null sets: %d u-chart flags over 20 x 200 series; the old c-chart test on the same counts: %d over 3 x 200", total, totalC)
 	if total > 6 {
 		t.Errorf("%d u-chart flags over 20 null sets of 200 series", total)
 	}
 	if totalC < 30 {
-		t.Errorf("c-charts on a +60%% customer base flagged only %d series over 3 sets; the growth should show", totalC)
+		t.Errorf("the old c-chart test on a +60%% customer base flagged only %d series over 3 sets; the growth should show", totalC)
 	}
 }
 
@@ -189,4 +207,9 @@ func TestUChartPlantedSignalsAreFound(t *testing.T) {
 			t.Errorf("seed %d: %d false flags", seed, falses)
 		}
 	}
+}
+
+// oneHistory is the history of a lone series with every month complete.
+func oneHistory(d *seriesData, months []string, o Options) history {
+	return newHistory(seriesSet{d.key.id(): d}, months, months[0], o)
 }

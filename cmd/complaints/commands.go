@@ -301,6 +301,7 @@ func newSampleCmd(g *globals) *cobra.Command {
 	var seed int64
 	var months, rows int
 	var end, out string
+	var noSignal bool
 	c := &cobra.Command{
 		Use:   "sample",
 		Short: "Generate a realistic sample project (exports, config and the truth behind them)",
@@ -320,7 +321,7 @@ generator planted, to check the pipeline against. The same seed gives the same b
 			if err != nil {
 				return usageError{err}
 			}
-			truth, err := generator.Generate(generator.Options{Seed: seed, Months: months, Rows: rows, End: endMonth}, out)
+			truth, err := generator.Generate(generator.Options{Seed: seed, Months: months, Rows: rows, End: endMonth, NoSignal: noSignal}, out)
 			if err != nil {
 				return err
 			}
@@ -334,6 +335,7 @@ generator planted, to check the pipeline against. The same seed gives the same b
 	c.Flags().IntVar(&rows, "rows", 20000, "approximate number of complaints")
 	c.Flags().StringVar(&end, "end", "2026-10", "last month, YYYY-MM")
 	c.Flags().StringVar(&out, "out", "", "folder to write the project to (required)")
+	c.Flags().BoolVar(&noSignal, "no-signal", false, "a bank without planted signals (month-to-month noise and working-day seasonality only), to check that root-cause analysis flags nothing")
 	return c
 }
 

@@ -24,24 +24,31 @@ func newRootcauseCmd(g *globals) *cobra.Command {
 prints the findings ranked, each with its evidence (counts by month, limits, the rule that fired, p-values).
 No customer key or personal data is printed: repeat complainants are counts only.
 
-  Emerging issues   a business category, cause, category x cause, branch or business channel whose count is far
-                    above the mean of the 6 previous months: exact Poisson upper tail p < 0.001, at least +50% and
-                    at least 10 complaints.
+  How it decides    every finding comes from a test of a count against its own history: the exact conditional
+                    binomial test of the tested months' count against the complete baseline months' count, the
+                    month's complaints of the whole bank (or the customers, for a u-chart) as exposure, widened
+                    where the baseline months vary more than chance (quasi-Poisson, Student t). Months before the
+                    data's first month are no data, never zeros. One Benjamini-Hochberg family at --fdr covers
+                    every test of the run; the output states its size. A series with fewer than 6 complete
+                    baseline months has insufficient history: listed, not judged.
+  Emerging issues   a business category, cause, category x cause, branch or business channel whose period test
+                    passes, at least +50% above its expected count and at least 10 complaints.
   Control charts    per business category, cause, branch and business channel. c-chart of monthly counts:
-                    centre = mean of the --baseline months before the period, limits = centre ± 3·sqrt(centre)
-                    (lower floored at 0). u-chart of complaints per 10,000 personal customers where the config
-                    gives a denominator (denominators.personal_customers, personal_customers_by_month for the
-                    bank-wide series, personal_customers_by_branch for branches): centre ū = baseline complaints /
-                    baseline customers in 10,000s, limits at month i ū ± 3·sqrt(ū/n_i), n_i that month's customers
-                    in 10,000s. The output names each series' chart type. Western Electric rule 1 (beyond 3
-                    sigma) and rule 4 (8 in a row on one side, ending at the period). Sparse series (expected
-                    count in the period under 5) are not charted: Poisson test only. Multiple comparisons: every
-                    series gets the period's p-value P(X >= count | expected count) from the exact Poisson tail,
-                    Benjamini-Hochberg is applied at --fdr over all series tested, and only those passing it are
-                    flagged (rules 1 and 4 are shown as evidence). Branches are shown by their branch master name.
+                    centre = mean of the complete months among the --baseline months before the period, limits =
+                    centre ± 3·sqrt(centre) (lower floored at 0). u-chart of complaints per 10,000 personal
+                    customers where the config gives a denominator (denominators.personal_customers,
+                    personal_customers_by_month for the bank-wide series, personal_customers_by_branch for
+                    branches): centre ū = baseline complaints / baseline customers in 10,000s, limits at month i
+                    ū ± 3·sqrt(ū/n_i). Western Electric rule 1 (beyond 3 sigma) and rule 4 (8 in a row on one
+                    side) are shown as evidence; a series is flagged when its period test passes. Sparse series
+                    (expected count under 5) are not charted, only tested. Branches are shown by their name.
+  Rising            (branch, cause) and (business category, cause) whose last 3 months are above their earlier
+                    months (the test above).
   Recurring         (branch, cause) and (business category, cause) with at least --min-count complaints in at least
-                    3 of the 6 months ending at the period; first seen, trend (last 3 vs previous 3 months, slope),
-                    and whether the 6 months are significantly above the earlier mean (Poisson, BH at --fdr).
+                    3 of the 6 months ending at the period; first seen, trend (last 3 vs previous 3 months, slope);
+                    elevated when the 6 months' test against the months before them passes and 3 of the 6 are above
+                    the expected count (every pair is tested, so no pair is picked on the months it is tested on).
+  Peers             a branch whose share of one cause over the 6 months is above the other branches' share.
   Pareto            causes and category x cause in the period; the vital few reach 80% cumulative share.
   Repeat            customers with 2+ primary complaints within 90 days: counts and shares, per branch.
   Terms             narrative words and phrases whose share rises most against the baseline: smoothed log-ratio

@@ -251,6 +251,10 @@ func writeTable(w io.Writer, f *rootcause.Findings, lang string, top int) error 
 		}
 	}
 	fmt.Fprintf(w, T("rc_chart_counts")+"\n", nc, nu)
+	fmt.Fprintln(w, catalog.Msg("msg_calib_family", f.Family, ff(f.Options.FDR, 2), f.Discoveries).In(lang))
+	if len(f.InsufficientHistory) > 0 {
+		fmt.Fprintln(w, catalog.Msg("msg_calib_insufficient", len(f.InsufficientHistory), rootcause.MinHistory).In(lang))
+	}
 	heads := map[string]string{"emerging": "rc_section_emerging", "control": "rc_section_control_cu", "recurring": "rc_section_recurring",
 		"pareto_cause": "rc_section_pareto", "pareto_category_cause": "rc_section_pareto_cc", "repeats": "rc_section_repeats", "terms": "rc_section_terms"}
 	cols := map[string][]string{

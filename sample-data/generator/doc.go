@@ -8,6 +8,9 @@
 // README.md), which TestCommittedDemoSetIsCurrent keeps byte-identical to what Generate writes for the demo options
 // (DemoOptions).
 //
+// Options.NoSignal (complaints sample --no-signal) draws a bank without planted signals, with gamma month effects
+// and working-day and Spring Festival seasonality: the no-signal data the root-cause calibration tests run on.
+//
 // Production code must not import this package, except the `complaints sample` and `complaints demo`
 // commands; tests of other packages may load truth.json with LoadTruth.
 package generator

@@ -17,6 +17,15 @@ type Options struct {
 	Months int       // months in the window, ending with End's month
 	Rows   int       // approximate number of complaint records in the window
 	End    time.Time // any time in the last month of the window, e.g. 2026-10-01
+	// NoSignal draws a bank without any planted signal, for calibrating the root-cause tests: no recurring pair,
+	// no outage spike, categories and causes at fixed rates (no seasonal category), and month volumes that follow
+	// the working days of the month (the Spring Festival and the other holidays of the schedule) times a
+	// gamma-distributed month effect (coefficient of variation MonthCV, default 0.12) and, within a month, a
+	// gamma-distributed effect per business category (CategoryCV, default 0.08): the month-to-month
+	// over-dispersion of real volumes.
+	NoSignal   bool
+	MonthCV    float64
+	CategoryCV float64
 }
 
 // DemoOptions are the options of the committed demo set in sample-data/.
@@ -110,6 +119,8 @@ type gen struct {
 	plant      plantLog
 	scale      float64
 	fileTruths []FileTruth
+	monthEff   []float64            // NoSignal: the gamma month effects, by month index
+	catEff     []map[string]float64 // NoSignal: the gamma category effects, by month index
 }
 
 type plantLog struct {
@@ -197,7 +208,53 @@ func newGen(opts Options) *gen {
 		g.months = append(g.months, m)
 	}
 	g.plant.recurringExtra = map[string]int{}
+	if opts.NoSignal {
+		g.monthEffects()
+	}
 	return g
+}
+
+// monthEffects draws the NoSignal bank's month and category effects (gamma, mean 1).
+func (g *gen) monthEffects() {
+	mcv, ccv := g.opts.MonthCV, g.opts.CategoryCV
+	if mcv <= 0 {
+		mcv = 0.12
+	}
+	if ccv <= 0 {
+		ccv = 0.08
+	}
+	for range g.months {
+		g.monthEff = append(g.monthEff, g.gamma(1/(mcv*mcv)))
+		cat := map[string]float64{}
+		for _, w := range categoryWeights {
+			cat[w.Code] = g.gamma(1 / (ccv * ccv))
+		}
+		g.catEff = append(g.catEff, cat)
+	}
+}
+
+// gamma draws a gamma variable of the given shape (>= 1) and mean 1 (Marsaglia and Tsang).
+func (g *gen) gamma(shape float64) float64 {
+	d := shape - 1.0/3
+	c := 1 / math.Sqrt(9*d)
+	for {
+		x := g.rng.NormFloat64()
+		v := 1 + c*x
+		if v <= 0 {
+			continue
+		}
+		v = v * v * v
+		if math.Log(g.f()) < 0.5*x*x+d-d*v+d*math.Log(v) {
+			return d * v / shape
+		}
+	}
+}
+
+// monthIndex is the index of t's month in the window, clamped to it.
+func (g *gen) monthIndex(t time.Time) int {
+	t = t.In(bj)
+	i := (t.Year()-g.first.Year())*12 + int(t.Month()) - int(g.first.Month())
+	return min(max(i, 0), len(g.months)-1)
 }
 
 // ---- random helpers ----
@@ -318,6 +375,18 @@ var seasonByMonth = map[time.Month]float64{1: 0.95, 2: 0.92, 3: 1.25, 4: 1.08, 5
 
 func (g *gen) monthWeight(i int) float64 {
 	m := g.months[i]
+	if g.opts.NoSignal {
+		// complaints arrive on working days, and at 40% of that rate on days off
+		days := 0.0
+		for d := m; d.Month() == m.Month(); d = d.AddDate(0, 0, 1) {
+			if g.cal.workday(d) {
+				days++
+			} else {
+				days += 0.4
+			}
+		}
+		return days * g.monthEff[i]
+	}
 	w := seasonByMonth[m.Month()] * (1 + 0.008*float64(i))
 	return w
 }
@@ -369,6 +438,10 @@ func (g *gen) pickCategory(m time.Time) string {
 	ws := make([]weighted, len(categoryWeights))
 	copy(ws, categoryWeights)
 	for i := range ws {
+		if g.opts.NoSignal {
+			ws[i].W *= g.catEff[g.monthIndex(m)][ws[i].Code]
+			continue
+		}
 		if ws[i].Code == "credit_card" && (m.Month() == 11 || m.Month() == 12) {
 			ws[i].W *= 1.4
 		}
@@ -745,8 +818,10 @@ func phoneField(p string, style int, src string) string {
 
 func (g *gen) build() {
 	g.baseline()
-	g.plantRecurring()
-	g.plantSpike()
+	if !g.opts.NoSignal {
+		g.plantRecurring()
+		g.plantSpike()
+	}
 	g.plantRepeat()
 	g.plantReferralPairs()
 	g.plantHolidays()

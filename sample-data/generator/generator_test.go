@@ -497,3 +497,44 @@ func TestCommittedDemoSetIsCurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestNoSignal: the no-signal bank plants no recurring pair and no spike, its month volumes follow the working
+// days (the Spring Festival month is low) and vary from month to month far beyond Poisson (the gamma month
+// effects).
+func TestNoSignal(t *testing.T) {
+	g := newGen(Options{Seed: 5, Months: 18, Rows: 31000, End: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), NoSignal: true})
+	g.build()
+	per := make([]float64, len(g.months))
+	for _, r := range g.recs {
+		if r.Planted == "recurring" || r.Planted == "spike" {
+			t.Fatalf("no-signal bank has a %s record", r.Planted)
+		}
+		if r.Kind == "complaint" && r.Planted == "" && g.inWindow(r.Received) {
+			per[g.monthIndex(r.Received)]++
+		}
+	}
+	// the calendar's weight of each month: working days plus 0.4 per day off
+	cal, sum, feb := make([]float64, len(g.months)), 0.0, -1
+	for i, m := range g.months {
+		cal[i] = g.monthWeight(i) / g.monthEff[i]
+		sum += cal[i]
+		if monthKey(m) == "2026-02" {
+			feb = i
+		}
+	}
+	if feb < 0 || cal[feb] > 0.85*sum/float64(len(cal)) {
+		t.Errorf("the Spring Festival month's calendar weight %.1f against a mean of %.1f", cal[feb], sum/float64(len(cal)))
+	}
+	total := 0.0
+	for _, n := range per {
+		total += n
+	}
+	x2 := 0.0
+	for i, n := range per {
+		e := total * cal[i] / sum
+		x2 += (n - e) * (n - e) / e
+	}
+	if phi := x2 / float64(len(per)-1); phi < 3 {
+		t.Errorf("monthly volumes over-dispersed by %.1f against the calendar, want the gamma month effects (> 3)", phi)
+	}
+}
