@@ -128,3 +128,38 @@ func provinceCounts(t *testing.T, db *sql.DB) map[string]int {
 	}
 	return out
 }
+
+// TestSourcesCheckProvinceShare: `sources check` states per file the share of rows without a province: a file
+// with a province column some rows leave empty, one with none (its branch's province comes from the master), one
+// with neither a province nor a branch.
+func TestSourcesCheckProvinceShare(t *testing.T) {
+	t.Cleanup(func() { catalog.SetLang("zh") })
+	dir := t.TempDir()
+	files := map[string]string{
+		"some.csv":     "工单编号,受理时间,投诉内容,所属机构,省份\nA1,2026-10-05,文本,天河支行,广东省\nA2,2026-10-06,文本,天河支行,\nA3,2026-10-06,文本,天河支行,广东省\n",
+		"none.csv":     "工单编号,受理时间,投诉内容,所属机构\nA1,2026-10-05,文本,天河支行\nA2,2026-10-06,文本,天河支行\n",
+		"nobranch.csv": "工单编号,受理时间,投诉内容\nA1,2026-10-05,文本\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := filepath.Join(dir, "complaints.yaml")
+	if err := os.WriteFile(cfg, []byte("language: en\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{
+		"some.csv":     "rows without a province: 1 of 3 (33.3%); normalize fills in the branch's province from the branch master",
+		"none.csv":     "rows without a province: 2 of 2 (100.0%); the file has no province column: normalize takes the branch's province from the branch master",
+		"nobranch.csv": "rows without a province: 1 of 1 (100.0%); the file has no branch column either: these rows will have no province",
+	} {
+		out, err := run(t, "--config", cfg, "sources", "check", filepath.Join(dir, name))
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, out)
+		}
+		if !strings.Contains(out, want) {
+			t.Errorf("%s: no %q in\n%s", name, want, out)
+		}
+	}
+}
