@@ -36,11 +36,11 @@ type CheckReport struct {
 	Samples []map[string]string
 	// Rows read, accepted and rejected in the whole file, and the first rejects.
 	Read, Accepted, Rejected int
+	Rejects                  []Reject
 	// NoProvince is the accepted rows that would land without a province; ProvinceColumn says whether a column
 	// of the file maps to the province.
 	NoProvince     int
 	ProvinceColumn bool
-	Rejects                  []Reject
 	// Problems foreseen: missing required columns, a reject rate above the limit, unmapped headers.
 	Problems []string
 	// Personal says which id columns land keyed as personal data (msg_privacy_personal_column, one a column).
