@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -36,6 +37,10 @@ type CheckReport struct {
 	// Rows read, accepted and rejected in the whole file, and the first rejects.
 	Read, Accepted, Rejected int
 	Rejects                  []Reject
+	// NoProvince is the accepted rows that would land without a province; ProvinceColumn says whether a column
+	// of the file maps to the province.
+	NoProvince     int
+	ProvinceColumn bool
 	// Problems foreseen: missing required columns, a reject rate above the limit, unmapped headers.
 	Problems []string
 	// Personal says which id columns land keyed as personal data (msg_privacy_personal_column, one a column).
@@ -113,7 +118,15 @@ func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckRe
 			rep.Unmapped = append(rep.Unmapped, h)
 		}
 	}
+	_, rep.ProvinceColumn = o.mapper.cols.Index["province"]
+	province := slices.Index(landingColumns, "province") + 1
 	st, err := o.mapper.mapTable(ctx, func(rec arrow.RecordBatch) error {
+		pv := rec.Column(province).(*array.String)
+		for r := 0; r < int(rec.NumRows()); r++ {
+			if pv.IsNull(r) || strings.TrimSpace(pv.Value(r)) == "" {
+				rep.NoProvince++
+			}
+		}
 		for r := 0; r < int(rec.NumRows()) && len(rep.Samples) < 5; r++ {
 			row := map[string]string{"row_number": fmt.Sprint(rec.Column(0).(*array.Int64).Value(r))}
 			for i, c := range landingColumns {

@@ -4,7 +4,8 @@
 // tables the written side derives: the members of each figure (figure_members over complaint_figures) behind the
 // lists, the timeliness sheet, filings and restatements. Every figure itself is defined once, in transform's model
 // 40_figures and migration 017's figure_members; this package never recomputes one from complaints or landed
-// rows, and it only runs SELECTs (and temporary tables).
+// rows, and it only runs SELECTs (and temporary tables). It also reads what the records say of each branch's
+// province, and drafts from it the branch master `branches suggest` writes (branch_provinces.go: no figure).
 package readmodel
 
 import (

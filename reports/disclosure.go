@@ -55,11 +55,13 @@ func (w *workbook) disclosure() *grid {
 	causes := w.distribution(w.dims.Received(p, cause), w.dims.Received(prevP, cause), func(c string) string {
 		return catalog.Label("cause", c, w.lang)
 	})
+	// the regional ranking lists the provinces recorded; the complaints without one are a footnote share
 	province := func(d readmodel.DimensionRow) string { return d.Province }
-	regions := w.distribution(w.dims.Received(p, province), w.dims.Received(prevP, province), func(c string) string {
-		if c == "" {
-			return w.t("rpt_not_recorded")
-		}
+	byProvCur, byProvPrev := w.dims.Received(p, province), w.dims.Received(prevP, province)
+	noneCur, nonePrev := byProvCur[""], byProvPrev[""]
+	delete(byProvCur, "")
+	delete(byProvPrev, "")
+	regions := w.distribution(byProvCur, byProvPrev, func(c string) string {
 		return catalog.Label("province", c, w.lang)
 	})
 	for _, rows := range [][]shareRow{cats, causes, regions} {
@@ -81,6 +83,7 @@ func (w *workbook) disclosure() *grid {
 	r++
 	noFigure := w.t("no_base")
 	after := r
+	footRow, foot := 0, ""
 	for _, x := range []struct {
 		key       string
 		cur, prev int64
@@ -114,6 +117,13 @@ func (w *workbook) disclosure() *grid {
 			w.discCats = [2]int{r + 2, total - 1}
 		}
 		r = total + 2
+		if sec.first == "rpt_province" {
+			foot = w.regionFootnote(year, noneCur, nonePrev, sumRegions(regions, false)+noneCur, sumRegions(regions, true)+nonePrev)
+			g.Text(total+1, 1, foot, st.note)
+			g.Merge(total+1, 1, total+1, disclosureCols)
+			footRow = total + 1
+			r = total + 3
+		}
 	}
 	note := w.t("rk_disclosure_note")
 	g.Text(r, 1, note, st.note)
@@ -126,8 +136,36 @@ func (w *workbook) disclosure() *grid {
 	lines := func(s string) float64 { return math.Ceil(float64(displayWidth(s)) / math.Max(width-4, 10)) }
 	g.heights[3] = 15 * math.Max(3, lines(para)+1)
 	g.heights[r] = 15 * lines(note)
+	g.heights[footRow] = 15 * lines(foot)
 	w.discChartRow = r + 2
 	return g
+}
+
+// regionFootnote states the complaints without a recorded province, this year and the year before, and their
+// share of all the year's complaints.
+func (w *workbook) regionFootnote(year string, cur, prev, allCur, allPrev int64) string {
+	pct := func(n, of int64) string {
+		s, ok := readmodel.Share(n, of)
+		if !ok {
+			return w.t("no_base")
+		}
+		return strconv.FormatFloat(s*100, 'f', 1, 64) + "%"
+	}
+	return strings.NewReplacer("{n}", groupThousands(cur), "{year}", year, "{pct}", pct(cur, allCur),
+		"{prev_n}", groupThousands(prev), "{prev_pct}", pct(prev, allPrev)).Replace(w.t("rk_disclosure_region_footnote"))
+}
+
+// sumRegions adds the rows' counts of this year (or, prev, of the year before).
+func sumRegions(rows []shareRow, prev bool) int64 {
+	var n int64
+	for _, x := range rows {
+		if prev {
+			n += x.prev
+		} else {
+			n += x.cur
+		}
+	}
+	return n
 }
 
 // distribution turns two maps of counts into rows (codes with a count in either year).

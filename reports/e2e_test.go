@@ -388,16 +388,22 @@ func TestQuarterQualityFromLandedRows(t *testing.T) {
 		wantText(t, f, s, "A"+r, x.label)
 		wantNumber(t, f, s, "B"+r, x.n)
 	}
+	// The quarter's complaints without a province: A8 of the 8 counted (A1 A2 A3 A4 A6 A8 A9 A12; A7 is A6's
+	// duplicate), and their share.
+	wantText(t, f, s, "A15", "无省份的投诉（机构主数据也无法确定）")
+	wantNumber(t, f, s, "B15", 1)
+	wantText(t, f, s, "A16", "无省份的投诉占本期投诉之比")
+	wantNumber(t, f, s, "B16", 0.125)
 	// All records: late without extension P2 A2 B1 B2 Y2; type missing B1 A3 A9; reply before receipt A12.
 	for i, x := range []struct {
 		label string
 		n     float64
 	}{{"超过监管时限且未延长", 5}, {"投诉类型缺失", 3}, {"答复日期早于受理日期", 1}, {"合计", 9}} {
-		r := fmt.Sprint(18 + i)
+		r := fmt.Sprint(20 + i)
 		wantText(t, f, s, "A"+r, x.label)
 		wantNumber(t, f, s, "B"+r, x.n)
 	}
-	if got := formula(t, f, s, "B21"); got != "SUM(B18:B20)" {
+	if got := formula(t, f, s, "B23"); got != "SUM(B20:B22)" {
 		t.Errorf("checks total formula %q", got)
 	}
 	wantText(t, f, s, "D9", "投诉原因")

@@ -469,23 +469,24 @@ func TestFixtureAnnualDisclosure(t *testing.T) {
 		"B27": 31,
 		// by region (the record's province, else its branch's): 广东 GZ001's A1 S1 S4 S5 S14 O1 O3 O14 O18 O20 O22
 		// and S15 = 12 (Y1); 北京 BJ001's A2 S2 S8 S9 S11 O2 O5 O13 O15 = 9 (Y2); 上海 S3 S13 O6 O17 O19 = 5; 浙江
-		// S10 O12 = 2; not recorded O7 O16 O21 = 3, listed last.
-		"A31": "广东省", "B31": 12, "D31": 1, "E31": 11.0,
+		// S10 O12 = 2: 28 with a province, the shares of those. Not recorded O7 O16 O21 = 3 of 31: not a ranked row,
+		// a footnote below the total.
+		"A31": "广东省", "B31": 12, "C31": 12.0 / 28, "D31": 1, "E31": 11.0,
 		"A32": "北京市", "B32": 9,
 		"A33": "上海市", "B33": 5,
-		"A34": "浙江省", "B34": 2,
-		"A35": "未记录", "B35": 3, "C35": 3.0 / 31,
-		"A36": "合计", "B36": 31, "D36": 2,
+		"A34": "浙江省", "B34": 2, "C34": 2.0 / 28,
+		"A35": "合计", "B35": 28, "C35": 1.0, "D35": 2,
+		"A36": "注：未记录省份的投诉3件，占2026年投诉的9.7%（上年0件，占0.0%），不列入上表排名；上表占比为各地区投诉量占已记录省份投诉合计之比。",
 	})
 	para := get(t, f, s, "A3")
 	for _, part := range []string{"2026年，本行共受理消费投诉31件（合并重复投诉后，下同），同比上升1450.0%。",
 		"投诉主要集中在贷款、信用卡、借记卡，分别占41.9%、25.8%、16.1%", "主要涉及定价收费、服务态度及服务质量、消费者资金安全",
-		"投诉量居前的为广东省、北京市、上海市，分别占38.7%、29.0%、16.1%"} {
+		"投诉量居前的为广东省、北京市、上海市，分别占42.9%、32.1%、17.9%"} {
 		if !contains(para, part) {
 			t.Errorf("disclosure paragraph lacks %q:\n%s", part, para)
 		}
 	}
-	for cell, fm := range map[string]string{"B9": "SUM(B7:B8)", "B19": "SUM(B13:B18)", "C13": "B13/B$19", "D36": "SUM(D31:D35)"} {
+	for cell, fm := range map[string]string{"B9": "SUM(B7:B8)", "B19": "SUM(B13:B18)", "C13": "B13/B$19", "D35": "SUM(D31:D34)"} {
 		if got := formula(t, f, s, cell); got != fm {
 			t.Errorf("%s formula %q, want %q", cell, got, fm)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"complaints/catalog"
+	"complaints/readmodel"
 )
 
 // ---- Data quality ----------------------------------------------------------------------------------------
@@ -83,6 +84,20 @@ func (w *workbook) quality() *grid {
 		g.Int(r, 2, x.n, st.count)
 		r++
 	}
+	// the period's complaints without a province (neither the export nor the branch master gives one), and their
+	// share of the period's complaints (mart_dimension_month, as the regional tables count)
+	byProvince := w.dims.Received(w.period, func(d readmodel.DimensionRow) string { return d.Province })
+	var all int64
+	for _, n := range byProvince {
+		all += n
+	}
+	g.Text(r, 1, w.t("rpt_no_province"), st.text)
+	g.Int(r, 2, byProvince[""], st.count)
+	r++
+	g.Text(r, 1, w.t("rpt_no_province_share"), st.text)
+	share, ok := readmodel.Share(byProvince[""], all)
+	g.Ratio(r, 2, share, ok, st.ratio, st.noFigure, w.t("no_base"))
+	r++
 	r++
 	g.Text(r, 1, w.t("rpt_consistency_checks"), st.section)
 	r++

@@ -12,7 +12,8 @@ import (
 	"github.com/goccy/go-yaml"
 )
 
-// branchColumns are the columns of the branch master file; code is required, the others optional.
+// branchColumns are the columns of the branch master file; code is required, the others optional. A note
+// column (the one `branches suggest` writes, saying why) is read and ignored.
 var branchColumns = []string{"code", "name", "aliases", "parent", "province_code", "province_name", "valid_from", "valid_to", "successor"}
 
 // loadBranches replaces branch_master with the rows of the branches CSV (UTF-8, a BOM allowed; header row with
@@ -41,7 +42,7 @@ func loadBranches(ctx context.Context, db querier, path string) error {
 	idx := map[string]int{}
 	for i, h := range recs[0] {
 		h = strings.ToLower(strings.TrimSpace(h))
-		known := false
+		known := h == "note"
 		for _, c := range branchColumns {
 			known = known || c == h
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -110,6 +111,26 @@ func rejectSentence(rj ingest.Reject) *catalog.Message {
 	return catalog.Msg("msg_profiles_reject_row", rj.Row, rj.Reason)
 }
 
+// provinceShare states the accepted rows that would land without a province, and where normalise takes one from.
+func provinceShare(r *ingest.CheckReport) *catalog.Message {
+	pct := strconv.FormatFloat(float64(r.NoProvince)*100/float64(r.Accepted), 'f', 1, 64) + "%"
+	var then *catalog.Message
+	_, branch := r.Mapping["branch"]
+	switch {
+	case r.NoProvince > 0 && !branch:
+		then = catalog.Msg("msg_provinces_check_no_branch")
+	case !r.ProvinceColumn:
+		then = catalog.Msg("msg_provinces_check_no_column")
+	case r.NoProvince > 0:
+		then = catalog.Msg("msg_provinces_check_some_empty")
+	}
+	tail := ""
+	if then != nil {
+		tail = then.Error()
+	}
+	return catalog.Msg("msg_provinces_check_share", r.NoProvince, r.Accepted, pct, tail)
+}
+
 func printCheck(out io.Writer, r *ingest.CheckReport) {
 	C := termtext.Clean // everything below comes from the file: shown escaped, never acting on the terminal
 	fmt.Fprintf(out, "file:        %s\n", C(r.Path))
@@ -126,7 +147,11 @@ func printCheck(out io.Writer, r *ingest.CheckReport) {
 	if r.AsOf != "" {
 		fmt.Fprintf(out, "export as of: %s\n", r.AsOf)
 	}
-	fmt.Fprintf(out, "rows:        read %d = accepted %d + rejected %d\n\nmapping:\n", r.Read, r.Accepted, r.Rejected)
+	fmt.Fprintf(out, "rows:        read %d = accepted %d + rejected %d\n", r.Read, r.Accepted, r.Rejected)
+	if r.Accepted > 0 {
+		fmt.Fprintf(out, "             %s\n", provinceShare(r))
+	}
+	fmt.Fprint(out, "\nmapping:\n")
 	fields := make([]string, 0, len(r.Mapping))
 	for f := range r.Mapping {
 		fields = append(fields, f)

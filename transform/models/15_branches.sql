@@ -14,9 +14,6 @@ WITH spellings AS (
 )
 SELECT DISTINCT norm_text(s) AS spelling, code, valid_from, valid_to FROM spellings WHERE norm_text(s) IS NOT NULL;
 
-CREATE OR REPLACE TEMP TABLE branch_province AS
-SELECT code, max(nullif(trim(province_code), '')) AS province_code FROM branch_master GROUP BY code;
-
 CREATE OR REPLACE TEMP TABLE branch_resolved AS
 WITH RECURSIVE pairs AS (
     SELECT DISTINCT branch AS branch_raw, n_branch, received_date FROM stg_current WHERE n_branch IS NOT NULL
@@ -39,3 +36,27 @@ WITH RECURSIVE pairs AS (
       AND m.successor <> f.code AND f.depth < 20
 )
 SELECT branch_raw, received_date, arg_max(code, depth) AS code FROM follow GROUP BY ALL;
+
+-- branch_province: the province the branch master gives a resolved branch text on its date of receipt, for the
+-- records whose export has none (20_complaints; a record's own province wins). A unit's province_code, else its
+-- province_name folded to a code; a unit with neither takes its parent's, up the chain. Rows valid on the date of
+-- receipt, along the whole chain, win over rows that are not; then the closest unit; then the smallest code.
+CREATE OR REPLACE TEMP TABLE branch_province AS
+WITH RECURSIVE unit AS (
+    SELECT m.code, nullif(trim(m.parent), '') AS parent, m.valid_from, m.valid_to,
+           coalesce(nullif(trim(m.province_code), ''), pn.code) AS province
+    FROM branch_master m
+    LEFT JOIN taxonomy_map pn ON pn.dimension = 'province' AND pn.synonym = norm_text(m.province_name)
+), walk(branch_raw, received_date, code, province, parent, valid_path, depth) AS (
+    SELECT r.branch_raw, r.received_date, u.code, u.province, u.parent,
+           r.received_date BETWEEN coalesce(u.valid_from, DATE '0001-01-01') AND coalesce(u.valid_to, DATE '9999-12-31'), 0
+    FROM branch_resolved r JOIN unit u ON u.code = r.code
+    UNION ALL
+    SELECT w.branch_raw, w.received_date, u.code, u.province, u.parent,
+           w.valid_path AND w.received_date BETWEEN coalesce(u.valid_from, DATE '0001-01-01') AND coalesce(u.valid_to, DATE '9999-12-31'),
+           w.depth + 1
+    FROM walk w JOIN unit u ON u.code = w.parent
+    WHERE w.province IS NULL AND w.parent <> w.code AND w.depth < 20
+)
+SELECT branch_raw, received_date, first(province ORDER BY NOT valid_path, depth, province) AS province_code
+FROM walk WHERE province IS NOT NULL GROUP BY ALL;

@@ -14,13 +14,13 @@ WITH current AS (
             OR CAST(replied_ts AS DATE) > CAST(coalesce(export_as_of, ingested_at) AS DATE))) AS reply_invalid
     FROM stg_current s
 ), located AS (
-    -- the branch master's code for the raw branch text (15_branches), and the province of that branch
+    -- the branch master's code for the raw branch text (15_branches), and the province the master gives it
     -- and the keyword rule that classified an empty category or cause (10_staging)
     SELECT c.*, br.code AS branch_code, bp.province_code AS branch_province,
            kc.code AS keyword_category, kc.rule_id AS category_rule, ka.code AS keyword_cause, ka.rule_id AS cause_rule
     FROM current c
     LEFT JOIN branch_resolved br ON br.branch_raw = c.branch AND br.received_date = c.received_date
-    LEFT JOIN branch_province bp ON bp.code = br.code
+    LEFT JOIN branch_province bp ON bp.branch_raw = c.branch AND bp.received_date = c.received_date
     LEFT JOIN keyword_hits kc ON kc.complaint_key = c.complaint_key AND kc.dimension = 'business_category'
     LEFT JOIN keyword_hits ka ON ka.complaint_key = c.complaint_key AND ka.dimension = 'cause'
 )
