@@ -36,7 +36,7 @@ SELECT complaint_key, 'late_without_extension',
 FROM complaints WHERE is_complaint AND extension_tier = 0 AND replied_date > regulatory_deadline
 UNION ALL
 SELECT complaint_key, 'type_missing', 'no complaint type recognised; held to the general limit'
-FROM complaints WHERE is_complaint AND complaint_type IS NULL
+FROM complaints WHERE is_complaint AND complaint_type IS NULL AND coalesce(reply_date_recorded, true)
 UNION ALL
 -- clocks left unknown for want of a holiday schedule (25_clocks), with the year to add: the receipt year when the
 -- calendar lacks it, else the first year after it that the calendar lacks
