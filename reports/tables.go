@@ -271,11 +271,16 @@ func (w *workbook) r3() *grid {
 			provinces = append(provinces, c.Code)
 		}
 	}
-	for _, code := range readmodel.Keys(byProvince) { // raw text no code matched, then none recorded
+	// then the regions no province code matched (raw text, a crosswalk source's US states), most complaints
+	// first, then none recorded
+	others := []string{}
+	for _, code := range readmodel.Keys(byProvince) {
 		if !known[code] && code != "" && byProvince[code] != 0 {
-			provinces = append(provinces, code)
+			others = append(others, code)
 		}
 	}
+	sort.SliceStable(others, func(i, j int) bool { return byProvince[others[i]] > byProvince[others[j]] })
+	provinces = append(provinces, others...)
 	if byProvince[""] != 0 {
 		provinces = append(provinces, "")
 	}
