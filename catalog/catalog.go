@@ -160,6 +160,11 @@ func Label(dimension, code, lang string) string {
 	if code == "unmapped" {
 		return Text("unmapped", lang)
 	}
+	if dimension == "province" {
+		if l, ok := regionLabel(code, lang); ok {
+			return l
+		}
+	}
 	return code
 }
 

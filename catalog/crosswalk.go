@@ -21,6 +21,42 @@ type Crosswalk struct {
 	Sources  []string           `yaml:"sources"`
 	Products []CrosswalkProduct `yaml:"products"`
 	Issues   []CrosswalkIssue   `yaml:"issues"`
+	// Regions are the source's region values (the CFPB's State), which take the province dimension's place
+	// for its rows under the codes RegionPrefix + Code.
+	Regions []CrosswalkRegion `yaml:"regions"`
+}
+
+// CrosswalkRegion is one region of a crosswalk source (a US state or territory), with its labels.
+type CrosswalkRegion struct {
+	Code string `yaml:"code"`
+	En   string `yaml:"en"`
+	Zh   string `yaml:"zh"`
+}
+
+// RegionPrefix starts the province code of a crosswalk region (US-CA): no GB/T 2260 code looks like it.
+const RegionPrefix = "US-"
+
+// RegionSynonyms maps the folded spellings of every region (its code and its English name) to its province code.
+func (xw Crosswalk) RegionSynonyms() map[string]string {
+	out := map[string]string{}
+	for _, r := range xw.Regions {
+		out[Normalize(r.Code)] = RegionPrefix + r.Code
+		out[Normalize(r.En)] = RegionPrefix + r.Code
+	}
+	return out
+}
+
+// regionLabel is the label of a crosswalk region's province code in lang.
+func regionLabel(code, lang string) (string, bool) {
+	for _, r := range CFPBCrosswalk().Regions {
+		if RegionPrefix+r.Code == code {
+			if lang == "en" {
+				return r.En, true
+			}
+			return r.Zh, true
+		}
+	}
+	return "", false
 }
 
 // CrosswalkProduct is one Product with its business category and its Sub-products' categories.
@@ -96,6 +132,15 @@ func parseCrosswalk(b []byte) (Crosswalk, error) {
 			return xw, fmt.Errorf("catalog: crosswalk_cfpb.yaml: %q / %q is listed twice", e.Value, e.Sub)
 		}
 		seen[k] = true
+	}
+	for _, r := range xw.Regions {
+		if r.Code == "" || r.En == "" || r.Zh == "" {
+			return xw, fmt.Errorf("catalog: crosswalk_cfpb.yaml: region %q needs a code and both labels", r.Code)
+		}
+		if seen["region\x1f"+r.Code] {
+			return xw, fmt.Errorf("catalog: crosswalk_cfpb.yaml: region %q is listed twice", r.Code)
+		}
+		seen["region\x1f"+r.Code] = true
 	}
 	if len(xw.Sources) == 0 {
 		return xw, fmt.Errorf("catalog: crosswalk_cfpb.yaml: no sources")

@@ -102,3 +102,23 @@ func TestCrosswalkChecks(t *testing.T) {
 		t.Errorf("a good crosswalk: %v", err)
 	}
 }
+
+// TestCFPBRegionLabels: the CFPB's State values are US states and territories with labels in both languages,
+// matched by code or English name; a GB/T 2260 province keeps its label, and other text is shown as it is.
+func TestCFPBRegionLabels(t *testing.T) {
+	syn := CFPBCrosswalk().RegionSynonyms()
+	for text, code := range map[string]string{"ca": "US-CA", "california": "US-CA", "dc": "US-DC",
+		"united states minor outlying islands": "US-UM", "ae": "US-AE"} {
+		if syn[text] != code {
+			t.Errorf("%q maps to %q, want %q", text, syn[text], code)
+		}
+	}
+	for _, x := range []struct{ code, lang, want string }{
+		{"US-CA", "zh", "加利福尼亚州"}, {"US-CA", "en", "California"}, {"US-NY", "zh", "纽约州"},
+		{"110000", "zh", "北京市"}, {"CA", "zh", "CA"},
+	} {
+		if got := Label("province", x.code, x.lang); got != x.want {
+			t.Errorf("Label(province, %s, %s) = %q, want %q", x.code, x.lang, got, x.want)
+		}
+	}
+}

@@ -179,7 +179,8 @@ type CategoryFigures struct {
 	Closed0to15, Closed16to30, Closed31to60, ClosedOver60 int64 // closed by handling days
 	RegulatoryOnTime, InternalOnTime                      int64 // closed on or before each deadline
 	RegulatoryKnown, InternalKnown                        int64 // closed whose flag on each clock is known: the on-time rates' denominators
-	HandlingDaysSum                                       int64 // average handling days = HandlingDaysSum / Closed
+	HandlingDaysSum                                       int64 // average handling days = HandlingDaysSum / DaysKnown
+	DaysKnown                                             int64 // closed with handling days (not those of a source without reply dates)
 	SatisfactionRecorded, Satisfied                       int64 // Satisfied counts satisfied + basically satisfied
 	ReplyElementsRecorded, ReplyComplete                  int64
 
@@ -196,7 +197,7 @@ func (a CategoryFigures) Add(b CategoryFigures) CategoryFigures {
 		Closed31to60: a.Closed31to60 + b.Closed31to60, ClosedOver60: a.ClosedOver60 + b.ClosedOver60,
 		RegulatoryOnTime: a.RegulatoryOnTime + b.RegulatoryOnTime, InternalOnTime: a.InternalOnTime + b.InternalOnTime,
 		RegulatoryKnown: a.RegulatoryKnown + b.RegulatoryKnown, InternalKnown: a.InternalKnown + b.InternalKnown,
-		HandlingDaysSum:      a.HandlingDaysSum + b.HandlingDaysSum,
+		HandlingDaysSum: a.HandlingDaysSum + b.HandlingDaysSum, DaysKnown: a.DaysKnown + b.DaysKnown,
 		SatisfactionRecorded: a.SatisfactionRecorded + b.SatisfactionRecorded, Satisfied: a.Satisfied + b.Satisfied,
 		ReplyElementsRecorded: a.ReplyElementsRecorded + b.ReplyElementsRecorded, ReplyComplete: a.ReplyComplete + b.ReplyComplete,
 		OpenAtStart: a.OpenAtStart + b.OpenAtStart, OpenAtEnd: a.OpenAtEnd + b.OpenAtEnd, OverdueAtEnd: a.OverdueAtEnd + b.OverdueAtEnd,
@@ -234,6 +235,7 @@ func LoadCategoryMonths(ctx context.Context, db *sql.DB, from, to Month) (Catego
 		code                   string
 		f                      CategoryFigures
 		regUnknown, intUnknown int64
+		daysUnknown            int64
 	}
 	out := CategoryMonths{}
 	err := sqlrows.Each(ctx, db, func(r *row) []any {
@@ -241,10 +243,11 @@ func LoadCategoryMonths(ctx context.Context, db *sql.DB, from, to Month) (Catego
 		return []any{&r.month, &r.code, &f.Received, &f.ReceivedRegulator, &f.ReceivedMajor, &f.Closed,
 			&f.Closed0to15, &f.Closed16to30, &f.Closed31to60, &f.ClosedOver60, &f.RegulatoryOnTime, &f.InternalOnTime,
 			&f.HandlingDaysSum, &f.SatisfactionRecorded, &f.Satisfied, &f.ReplyElementsRecorded, &f.ReplyComplete,
-			&f.OpenAtStart, &f.OpenAtEnd, &f.OverdueAtEnd, &r.regUnknown, &r.intUnknown}
+			&f.OpenAtStart, &f.OpenAtEnd, &f.OverdueAtEnd, &r.regUnknown, &r.intUnknown, &r.daysUnknown}
 	}, func(r row) error {
 		f, m := r.f, r.month
 		f.RegulatoryKnown, f.InternalKnown = f.Closed-r.regUnknown, f.Closed-r.intUnknown
+		f.DaysKnown = f.Closed - r.daysUnknown
 		if out[m] == nil {
 			out[m] = map[string]CategoryFigures{}
 		}
@@ -254,7 +257,8 @@ func LoadCategoryMonths(ctx context.Context, db *sql.DB, from, to Month) (Catego
 		SELECT strftime(month, '%Y-%m'), business_category, received, received_regulator, received_major, closed,
 		       closed_0_15, closed_16_30, closed_31_60, closed_over_60, closed_regulatory_on_time, closed_internal_on_time,
 		       handling_days_sum, satisfaction_recorded, satisfied, reply_elements_recorded, reply_complete,
-		       open_at_start, open_at_end, overdue_at_end, closed_regulatory_unknown, closed_internal_unknown
+		       open_at_start, open_at_end, overdue_at_end, closed_regulatory_unknown, closed_internal_unknown,
+		       closed_days_unknown
 		FROM mart_category_month
 		WHERE month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
 		ORDER BY month, business_category`, from.FirstDay(), to.FirstDay())

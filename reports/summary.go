@@ -33,11 +33,19 @@ type figure struct {
 	key, def    string
 	kind        figureKind
 	value       func(periodData) (float64, bool)
-	notRecorded bool // no figure reads "not recorded" (reply completeness), not "—"
+	notRecorded bool // no figure reads "not recorded" (reply completeness, bands of closed without reply dates), not "—"
 }
 
 func count(get func(periodData) int64) func(periodData) (float64, bool) {
 	return func(d periodData) (float64, bool) { return float64(get(d)), true }
+}
+
+// band is a duration band's count; "not recorded" where the period's closed complaints all come from sources
+// that record no reply dates (domain.md section 9).
+func band(get func(periodData) int64) func(periodData) (float64, bool) {
+	return func(d periodData) (float64, bool) {
+		return float64(get(d)), d.cat.Closed == 0 || d.cat.DaysKnown > 0
+	}
 }
 
 func rate(num, den func(periodData) int64) func(periodData) (float64, bool) {
@@ -54,21 +62,23 @@ func (w *workbook) summaryFigures() []figure {
 	// an on-time rate leaves out the closed complaints whose flag on its clock is unknown (domain.md section 4)
 	regKnown := func(d periodData) int64 { return d.cat.RegulatoryKnown }
 	intKnown := func(d periodData) int64 { return d.cat.InternalKnown }
+	// average handling days leave out closed complaints of sources without reply dates (domain.md section 9)
+	daysKnown := func(d periodData) int64 { return d.cat.DaysKnown }
 	return []figure{
 		{"received", "def_received", kindCount, count(func(d periodData) int64 { return d.cat.Received }), false},
 		{"received_regulator", "def_received_regulator", kindCount, count(func(d periodData) int64 { return d.cat.ReceivedRegulator }), false},
 		{"received_major", "def_received_major", kindCount, count(func(d periodData) int64 { return d.cat.ReceivedMajor }), false},
 		{"closed", "def_closed", kindCount, count(closed), false},
-		{"rpt_closed_0_15", "def_closed_bands", kindCount, count(func(d periodData) int64 { return d.cat.Closed0to15 }), false},
-		{"rpt_closed_16_30", "", kindCount, count(func(d periodData) int64 { return d.cat.Closed16to30 }), false},
-		{"rpt_closed_31_60", "", kindCount, count(func(d periodData) int64 { return d.cat.Closed31to60 }), false},
-		{"rpt_closed_over_60", "", kindCount, count(func(d periodData) int64 { return d.cat.ClosedOver60 }), false},
+		{"rpt_closed_0_15", "def_closed_bands", kindCount, band(func(d periodData) int64 { return d.cat.Closed0to15 }), true},
+		{"rpt_closed_16_30", "", kindCount, band(func(d periodData) int64 { return d.cat.Closed16to30 }), true},
+		{"rpt_closed_31_60", "", kindCount, band(func(d periodData) int64 { return d.cat.Closed31to60 }), true},
+		{"rpt_closed_over_60", "", kindCount, band(func(d periodData) int64 { return d.cat.ClosedOver60 }), true},
 		{"rpt_on_time_regulatory", "def_on_time_regulatory", kindRate, rate(func(d periodData) int64 { return d.cat.RegulatoryOnTime }, regKnown), false},
 		{"rpt_on_time_internal", "def_on_time_internal", kindRate, rate(func(d periodData) int64 { return d.cat.InternalOnTime }, intKnown), false},
 		{"rpt_open_at_start", "def_open_at_start", kindCount, count(func(d periodData) int64 { return d.cat.OpenAtStart }), false},
 		{"rpt_open_at_end", "def_open_at_end", kindCount, count(func(d periodData) int64 { return d.cat.OpenAtEnd }), false},
 		{"rpt_overdue_at_end", "def_overdue_at_end", kindCount, count(func(d periodData) int64 { return d.cat.OverdueAtEnd }), false},
-		{"rpt_avg_handling_days", "def_avg_handling_days", kindDays, rate(func(d periodData) int64 { return d.cat.HandlingDaysSum }, closed), false},
+		{"rpt_avg_handling_days", "def_avg_handling_days", kindDays, rate(func(d periodData) int64 { return d.cat.HandlingDaysSum }, daysKnown), false},
 		{"rpt_satisfaction_rate", "def_satisfaction_rate", kindRate,
 			rate(func(d periodData) int64 { return d.cat.Satisfied }, func(d periodData) int64 { return d.cat.SatisfactionRecorded }), false},
 		{"rpt_reply_completeness", "def_reply_completeness", kindRate,

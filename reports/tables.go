@@ -43,6 +43,10 @@ const (
 	r1HelperIntKnown
 )
 
+// r1NotRecorded marks the band and average-days cells of a row whose closed complaints all come from a source that
+// records no reply dates (domain.md section 9): their duration is "not recorded", not 0.
+func r1NotRecorded(f readmodel.CategoryFigures) bool { return f.Closed > 0 && f.DaysKnown == 0 }
+
 func (w *workbook) r1() *grid {
 	st := w.st
 	p := w.period
@@ -64,6 +68,18 @@ func (w *workbook) r1() *grid {
 	if unknownClocks {
 		regDen, intDen, last = r1HelperRegKnown, r1HelperIntKnown, r1HelperIntKnown
 		headers = append(headers, "rpt_helper_regulatory_known", "rpt_helper_internal_known")
+	}
+	// closed complaints without handling days (a source without reply dates): average handling days divide by the
+	// closed with days, in one more hidden helper column, and a note under the table says how many have no band
+	daysUnknown, daysDen := total.DaysKnown != total.Closed, r1Closed
+	if daysUnknown {
+		if !unknownClocks {
+			last = r1HelperIntKnown // the columns stay in their places; the known-clock helpers repeat closed
+			headers = append(headers, "rpt_helper_regulatory_known", "rpt_helper_internal_known")
+		}
+		last++
+		daysDen = last
+		headers = append(headers, "rpt_helper_days_known")
 	}
 	for i, key := range headers {
 		g.Text(r1Header, i+1, w.t(key), st.header)
@@ -88,7 +104,11 @@ func (w *workbook) r1() *grid {
 	rates := func(r int, f readmodel.CategoryFigures, ratio, days, none int) {
 		g.rates(r, regDen, f.RegulatoryKnown, noFigure, none, []rateCell{{r1OnTimeReg, r1HelperReg, f.RegulatoryOnTime, ratio}})
 		g.rates(r, intDen, f.InternalKnown, noFigure, none, []rateCell{{r1OnTimeInt, r1HelperInt, f.InternalOnTime, ratio}})
-		g.rates(r, r1Closed, f.Closed, noFigure, none, []rateCell{{r1AvgDays, r1HelperDays, f.HandlingDaysSum, days}})
+		if r1NotRecorded(f) {
+			g.Text(r, r1AvgDays, w.t("rpt_not_recorded"), none)
+			return
+		}
+		g.rates(r, daysDen, f.DaysKnown, noFigure, none, []rateCell{{r1AvgDays, r1HelperDays, f.HandlingDaysSum, days}})
 	}
 	counts := func(f readmodel.CategoryFigures) map[int]int64 {
 		m := map[int]int64{
@@ -97,10 +117,21 @@ func (w *workbook) r1() *grid {
 			r1Overdue: f.OverdueAtEnd, r1OpenEnd: f.OpenAtEnd,
 			r1HelperReg: f.RegulatoryOnTime, r1HelperInt: f.InternalOnTime, r1HelperDays: f.HandlingDaysSum,
 		}
-		if unknownClocks {
+		if unknownClocks || daysUnknown {
 			m[r1HelperRegKnown], m[r1HelperIntKnown] = f.RegulatoryKnown, f.InternalKnown
 		}
+		if daysUnknown {
+			m[daysDen] = f.DaysKnown
+		}
 		return m
+	}
+	// bands writes a row's band cells: "not recorded" where none of its closed complaints has handling days
+	bands := func(r int, f readmodel.CategoryFigures, style int) {
+		if r1NotRecorded(f) {
+			for c := r1Band0; c <= r1Band60; c++ {
+				g.Text(r, c, w.t("rpt_not_recorded"), style)
+			}
+		}
 	}
 	for i, code := range codes {
 		r := first + i
@@ -109,6 +140,7 @@ func (w *workbook) r1() *grid {
 		for c, v := range counts(f) {
 			g.Int(r, c, v, st.count)
 		}
+		bands(r, f, st.noFigure)
 		rates(r, f, st.ratio, st.days, st.noFigure)
 		if share, ok := readmodel.Share(f.Received, total.Received); ok {
 			g.Formula(r, r1Share, fmt.Sprintf("C%d/C$%d", r, totalRow), share, st.ratio)
@@ -124,6 +156,7 @@ func (w *workbook) r1() *grid {
 	for c, v := range counts(total) {
 		g.Formula(totalRow, c, fmt.Sprintf("SUM(%s%d:%s%d)", colName(c), first, colName(c), totalRow-1), v, st.totalCount)
 	}
+	bands(totalRow, total, st.totalNoFigure)
 	rates(totalRow, total, st.totalRatio, st.totalDays, st.totalNoFigure)
 	if share, ok := readmodel.Share(total.Received, total.Received); ok {
 		g.Formula(totalRow, r1Share, fmt.Sprintf("C%d/C$%d", totalRow, totalRow), share, st.totalRatio)
@@ -135,6 +168,12 @@ func (w *workbook) r1() *grid {
 	g.Ratio(totalRow, r1MoM, mom, ok, st.totalRatio, st.totalNoFigure, noFigure)
 	yoy, ok := readmodel.Change(total.Received, yagoTotal.Received)
 	g.Ratio(totalRow, r1YoY, yoy, ok, st.totalRatio, st.totalNoFigure, noFigure)
+	if daysUnknown {
+		note := totalRow + 2
+		g.Text(note, 1, catalog.Msg("msg_nodates_r1_note", total.Closed-total.DaysKnown).In(w.lang), st.note)
+		g.Merge(note, 1, note, r1YoY)
+		g.heights[note] = 45
+	}
 	return g
 }
 
@@ -232,11 +271,16 @@ func (w *workbook) r3() *grid {
 			provinces = append(provinces, c.Code)
 		}
 	}
-	for _, code := range readmodel.Keys(byProvince) { // raw text no code matched, then none recorded
+	// then the regions no province code matched (raw text, a crosswalk source's US states), most complaints
+	// first, then none recorded
+	others := []string{}
+	for _, code := range readmodel.Keys(byProvince) {
 		if !known[code] && code != "" && byProvince[code] != 0 {
-			provinces = append(provinces, code)
+			others = append(others, code)
 		}
 	}
+	sort.SliceStable(others, func(i, j int) bool { return byProvince[others[i]] > byProvince[others[j]] })
+	provinces = append(provinces, others...)
 	if byProvince[""] != 0 {
 		provinces = append(provinces, "")
 	}

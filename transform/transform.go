@@ -20,6 +20,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -575,6 +577,11 @@ func loadTaxonomy(ctx context.Context, db querier) error {
 	}
 	for _, e := range xw.Entries() {
 		syns = append(syns, textRow("xw_"+e.Dimension, e.Value+"\x1f"+e.Sub, e.Code))
+	}
+	// and its regions (the CFPB's State: US states and territories) as province codes US-<code>
+	regions := xw.RegionSynonyms()
+	for _, n := range slices.Sorted(maps.Keys(regions)) {
+		syns = append(syns, textRow("xw_province", n, regions[n]))
 	}
 	return insertRows(ctx, db, "taxonomy_map", "r[1], r[2], r[3]", syns)
 }

@@ -58,7 +58,7 @@ CREATE OR REPLACE TEMP TABLE fold_text AS
 WITH raws AS (
     SELECT paused_days AS raw FROM src_rows UNION SELECT extension_tier FROM src_rows
     UNION SELECT extension_approved FROM src_rows UNION SELECT major FROM src_rows
-    UNION SELECT branch FROM src_rows
+    UNION SELECT branch FROM src_rows UNION SELECT timely_response FROM src_rows
 )
 SELECT raw, norm_text(raw) AS n, flag_yes(raw) AS yes,
        CASE WHEN norm_text(raw) IN ('60', '60天', '特别复杂', '二次延长') THEN 60
@@ -108,7 +108,8 @@ WITH typed AS (
         m_rt.n AS rt_n, m_rt.code AS rt_code, m_ic.n AS ic_n, m_ic.code AS ic_code,
         m_cat.n AS cat_n, coalesce(xw.cat_code, m_cat.code) AS cat_code, m_ca.n AS ca_n, coalesce(xw.ca_code, m_ca.code, xw.ca_fallback) AS ca_code,
         m_ct.code AS ct_code, m_cc.code AS cc_code, m_pv.code AS pv_code, m_st.code AS st_code,
-        m_fp.n AS fp_n, m_fx.tier AS fx_tier, m_fa.n AS fa_n, m_fa.yes AS fa_yes, m_fm.yes AS fm_yes, m_fb.n AS fb_n
+        m_fp.n AS fp_n, m_fx.tier AS fx_tier, m_fa.n AS fa_n, m_fa.yes AS fa_yes, m_fm.yes AS fm_yes, m_fb.n AS fb_n,
+        m_tr.n AS tr_n, m_tr.yes AS tr_yes, xp.code AS xw_pv_code
     FROM src_rows l
     JOIN stg_pick p ON p.batch_id = l.batch_id AND p.row_number = l.row_number
     JOIN batches b ON b.batch_id = l.batch_id
@@ -128,6 +129,10 @@ WITH typed AS (
     LEFT JOIN fold_text m_fa ON m_fa.raw = l.extension_approved
     LEFT JOIN fold_text m_fm ON m_fm.raw = l.major
     LEFT JOIN fold_text m_fb ON m_fb.raw = l.branch
+    LEFT JOIN fold_text m_tr ON m_tr.raw = l.timely_response
+    -- the regions of a crosswalk source (the CFPB's State: US states and territories, catalog/crosswalk_cfpb.yaml)
+    LEFT JOIN taxonomy_map xs ON xs.dimension = 'xw_source' AND xs.synonym = l.source_system
+    LEFT JOIN taxonomy_map xp ON xs.code IS NOT NULL AND xp.dimension = 'xw_province' AND xp.synonym = m_pv.n
 )
 SELECT
     t.complaint_key, t.version_count, t.batch_id, t.row_number, t.ingested_at, t.export_as_of,
@@ -143,7 +148,7 @@ SELECT
         WHEN 'service_channel' THEN 'complex' WHEN 'irregular_operation' THEN 'complex' END) AS complaint_class,
     nullif(trim(t.branch_text), '')                                    AS branch,
     t.fb_n                                                             AS n_branch,
-    coalesce(t.pv_code, nullif(trim(t.province_text), ''))             AS province,
+    coalesce(t.xw_pv_code, t.pv_code, nullif(trim(t.province_text), '')) AS province,
     t.customer_id_key, t.customer_phone_key, t.customer_card_key,
     t.st_code                                                          AS status_code,
     t.received_ts                                                      AS received_at,
@@ -154,7 +159,12 @@ SELECT
     coalesce(TRY_CAST(t.fp_n AS INTEGER), 0)                           AS paused_days,
     coalesce(t.fx_tier, 0)                                             AS extension_tier,
     CASE WHEN t.fa_n IS NULL THEN NULL ELSE t.fa_yes END               AS extension_approved,
-    coalesce(t.fm_yes, false)                                          AS is_major
+    coalesce(t.fm_yes, false)                                          AS is_major,
+    -- the source's own timeliness verdict (the CFPB's "Timely response?"): yes, no, or NULL (absent, unreadable)
+    CASE WHEN t.tr_yes THEN true WHEN t.tr_n IN ('no', 'n', 'false', '0', '否') THEN false END AS timely_response,
+    -- a record that carries such a verdict and no reply date comes from a source that records no reply dates:
+    -- no clock applies to it, and a closed one is closed in its month of receipt (40_figures)
+    NOT (t.tr_n IS NOT NULL AND NOT t.replied_given)                   AS reply_date_recorded
 FROM typed t;
 
 -- the versions re-derived (the normalise's summary), and stg_pick is consumed

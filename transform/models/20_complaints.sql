@@ -44,7 +44,7 @@ SELECT
     paused_days, extension_tier, extension_approved,
     intake_channel = 'regulator_referral' AS is_regulator_referral,
     intake_channel = 'regulator_referral' AS group_regulator_referral,
-    is_major,
+    is_major, timely_response, reply_date_recorded,
     CASE WHEN replied_ts IS NOT NULL AND NOT reply_invalid
          THEN greatest(date_diff('day', received_date, CAST(replied_ts AS DATE)) - paused_days, 0) END AS handling_days
 FROM located;

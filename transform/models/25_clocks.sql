@@ -34,6 +34,9 @@ WITH scope AS (
            CASE WHEN extension_tier IN (30, 60) THEN extension_tier
                 ELSE getvariable('regulatory_days') END + paused_days AS regulatory_limit_days
     FROM cx
+    -- no clock applies to a record of a source without reply dates (10_staging: reply_date_recorded): its
+    -- deadlines and on-time flags stay NULL, and 40_figures takes the source's own verdict
+    WHERE reply_date_recorded
 )
 SELECT s.complaint_key, s.internal_limit_days, s.regulatory_limit_days,
        CASE WHEN s.replied_date IS NOT NULL THEN date_diff('day', s.received_date, s.replied_date) END AS calendar_days_to_reply,

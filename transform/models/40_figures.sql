@@ -5,7 +5,10 @@
 -- aggregate it; lists, filings and the timeliness sheet select from it through figure_members (below).
 --   - received in the month of receipt (withdrawn included); regulator-referred when its duplicate group holds a
 --     regulator referral, and then its reporting intake channel is regulator_referral;
---   - closed in the month of a valid reply of a closed complaint, with its band and on-time flags;
+--   - closed in the month of a valid reply of a closed complaint, with its band and on-time flags; a closed
+--     complaint of a source that records no reply date (reply_date_recorded false: the CFPB) in its month of
+--     receipt, with no handling days and no band ("not recorded"), on time by the source's own verdict
+--     (timely_response), no internal clock, never open; its open ones are never overdue (they have no deadline);
 --   - open at the end of the months from receipt up to the one before the reply, overdue from the month whose last
 --     day is after the deadline; withdrawn complaints and invalid reply dates are never open. No stock exists past
 --     the newest covered month (the marts' last month): covered_until caps the intervals.
@@ -20,8 +23,10 @@ FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_accepted';
 DELETE FROM complaint_figures;
 INSERT INTO complaint_figures BY NAME
 WITH base AS (
-    SELECT c.*, (c.status = 'closed' AND c.replied_date IS NOT NULL) AS is_closed,
-           (c.status <> 'withdrawn' AND NOT c.reply_date_invalid) AS can_be_open,
+    SELECT c.*, coalesce(c.reply_date_recorded, true) AS date_recorded,
+           (c.status = 'closed' AND (c.replied_date IS NOT NULL OR NOT coalesce(c.reply_date_recorded, true))) AS is_closed,
+           (c.status <> 'withdrawn' AND NOT c.reply_date_invalid
+            AND NOT (c.status = 'closed' AND NOT coalesce(c.reply_date_recorded, true))) AS can_be_open,
            (b.last_month + INTERVAL 1 MONTH)::DATE AS covered_until
     FROM complaints c, figure_bounds b
     WHERE c.is_complaint AND c.is_primary AND c.status <> 'not_accepted'
@@ -34,13 +39,13 @@ SELECT complaint_key, customer_key, business_category, cause,
        date_trunc('month', received_date)::DATE AS received_month,
        group_regulator_referral AS regulator_referred, is_major AS major,
        coalesce(repeat_complainant, false) AS repeat_complaint,
-       CASE WHEN is_closed THEN date_trunc('month', replied_date)::DATE END AS closed_month,
+       CASE WHEN is_closed THEN date_trunc('month', CASE WHEN date_recorded THEN replied_date ELSE received_date END)::DATE END AS closed_month,
        CASE WHEN is_closed THEN handling_days END AS handling_days,
        CASE WHEN NOT is_closed THEN NULL
             WHEN handling_days <= 15 THEN '0_15' WHEN handling_days BETWEEN 16 AND 30 THEN '16_30'
             WHEN handling_days BETWEEN 31 AND 60 THEN '31_60' WHEN handling_days > 60 THEN 'over_60' END AS closed_band,
        CASE WHEN is_closed THEN working_days_to_reply END AS working_days,
-       CASE WHEN is_closed THEN regulatory_on_time END AS regulatory_on_time,
+       CASE WHEN is_closed THEN CASE WHEN date_recorded THEN regulatory_on_time ELSE timely_response END END AS regulatory_on_time,
        CASE WHEN is_closed THEN internal_on_time END AS internal_on_time,
        is_closed AND satisfaction IS NOT NULL AS satisfaction_recorded,
        is_closed AND coalesce(satisfaction IN ('satisfied', 'basically_satisfied'), false) AS satisfied,

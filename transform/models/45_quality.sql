@@ -26,6 +26,7 @@ FROM current_raw
 UNION ALL
 SELECT complaint_key, 'closed_without_reply', 'status closed, no reply date'
 FROM complaints WHERE is_complaint AND status = 'closed' AND replied_date IS NULL AND NOT reply_date_invalid
+  AND coalesce(reply_date_recorded, true)  -- a source without reply dates (the CFPB) closes without one
 UNION ALL
 SELECT complaint_key, 'extension_without_approval', 'extension to ' || extension_tier || ' days, approval not recorded'
 FROM complaints WHERE is_complaint AND extension_tier > 0 AND NOT coalesce(extension_approved, false)
@@ -35,7 +36,7 @@ SELECT complaint_key, 'late_without_extension',
 FROM complaints WHERE is_complaint AND extension_tier = 0 AND replied_date > regulatory_deadline
 UNION ALL
 SELECT complaint_key, 'type_missing', 'no complaint type recognised; held to the general limit'
-FROM complaints WHERE is_complaint AND complaint_type IS NULL
+FROM complaints WHERE is_complaint AND complaint_type IS NULL AND coalesce(reply_date_recorded, true)
 UNION ALL
 -- clocks left unknown for want of a holiday schedule (25_clocks), with the year to add: the receipt year when the
 -- calendar lacks it, else the first year after it that the calendar lacks
@@ -44,7 +45,7 @@ SELECT c.complaint_key, 'calendar_year_missing',
            coalesce((SELECT min(y) FROM cal_years_missing m WHERE m.y > year(c.received_date)), (SELECT max(y) + 1 FROM cal_years))
            ELSE year(c.received_date) END || ': add its schedule under calendar_files'
 FROM complaints c
-WHERE c.is_complaint AND c.received_date IS NOT NULL
+WHERE c.is_complaint AND c.received_date IS NOT NULL AND coalesce(c.reply_date_recorded, true)
   AND (c.internal_deadline IS NULL OR c.regulatory_deadline IS NULL
        OR (c.replied_date IS NOT NULL AND NOT c.reply_date_invalid AND c.internal_on_time IS NULL))
 UNION ALL
