@@ -218,6 +218,7 @@ func newMapper(file string, t *table, p *Profile, key []byte) (*mapper, error) {
 	if err != nil {
 		return nil, err
 	}
+	profileNotes = append(profileNotes, mapByContent(&cm, t, p)...)
 	if err := checkValueTargets(p); err != nil {
 		return nil, err
 	}

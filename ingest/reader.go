@@ -41,6 +41,8 @@ type table struct {
 	Titles []string
 	// personal is, per header column, the kind of personal data its sampled values mostly are ("" for none).
 	personal []string
+	// sample are the first data rows (sampleColumns), which mapping by content reads (content.go).
+	sample []rawRow
 	// StrictWidth: a data row must have as many fields as the header (delimited text).
 	StrictWidth bool
 	// XLSX: plain numbers in date fields are Excel serials in this date system.
