@@ -1,0 +1,93 @@
+package ingest
+
+import (
+	"fmt"
+	"maps"
+	"testing"
+
+	"complaints/ingest/profile"
+)
+
+// contentMapped resolves header over rows (the sample) with profile p and returns the fields mapped by content,
+// field -> header.
+func contentMapped(t *testing.T, header []string, rows [][]string, p *Profile) map[string]string {
+	t.Helper()
+	tb := &table{Header: header, personal: make([]string, len(header))}
+	for i, r := range rows {
+		tb.sample = append(tb.sample, rawRow{Num: i + 2, Fields: r})
+	}
+	cm := resolveColumns(header, p)
+	notes := mapByContent(&cm, tb, p)
+	out := map[string]string{}
+	for f, c := range cm.Index {
+		if cm.By[f] == "content" {
+			out[f] = header[c]
+		}
+	}
+	if len(notes) != len(out) {
+		t.Errorf("%d notes for %d columns mapped by content", len(notes), len(out))
+	}
+	return out
+}
+
+// TestContentAmbiguous: a file whose columns could each be more than one thing maps none of them: two date
+// columns filled on every row (even in a steady order), a column of amounts, two columns of branch names, two
+// free-text columns of like length, a column of 是/否. Only the complaint id, which is clear, is mapped.
+func TestContentAmbiguous(t *testing.T) {
+	header := []string{"流水", "日期一", "日期二", "金额", "办理行", "开户行", "说明甲", "说明乙", "标记"}
+	branches := []string{"武汉江汉支行", "深圳福田支行", "上海浦东支行", "北京分行营业部"}
+	var rows [][]string
+	for i := range 40 {
+		rows = append(rows, []string{
+			fmt.Sprintf("Q%06d", 7919*i%1000003),
+			fmt.Sprintf("2026-%02d-%02d", 1+i%12, 1+i%28),
+			fmt.Sprintf("2026-%02d-%02d 18:00", 1+i%12, 1+i%28),
+			fmt.Sprintf("%d.%02d", 37*i*i%9000+15, i*13%100),
+			branches[i%4], branches[(i+1)%4],
+			fmt.Sprintf("客户第%d次来电反映信用卡年费被重复扣收，要求退还", i), fmt.Sprintf("经核实第%d笔扣费系系统重复扣收，已安排退还", i),
+			[]string{"是", "否"}[i%2],
+		})
+	}
+	got := contentMapped(t, header, rows, nil)
+	want := map[string]string{"source_id": "流水"}
+	if !maps.Equal(got, want) {
+		t.Errorf("mapped by content %v, want only %v", got, want)
+	}
+}
+
+// TestContentClear: clear columns map, a profile's fields (found or missing) and synonym headers are never
+// touched, and the same rows map the same way every time.
+func TestContentClear(t *testing.T) {
+	header := []string{"单号X", "收件", "了结", "时限(天)", "网点", "所在", "全文", "归属"}
+	var rows [][]string
+	for i := range 30 {
+		reply := ""
+		if i%5 != 0 {
+			reply = fmt.Sprintf("2026-03-%02d", 2+i%20)
+		}
+		rows = append(rows, []string{
+			fmt.Sprintf("GD2026%04d", i), fmt.Sprintf("2026-03-%02d", 1+i%20), reply,
+			[]string{"15", "30", "60天"}[i%3], "江汉支行", []string{"湖北省", "广东", "北京市"}[i%3],
+			fmt.Sprintf("客户反映第%d笔转账到账延迟，多次联系客服未果，要求解释原因", i), []string{"湖北", "广东"}[i%2],
+		})
+	}
+	got := contentMapped(t, header, rows, nil)
+	want := map[string]string{"source_id": "单号X", "received_at": "收件", "replied_at": "了结", "extension_tier": "时限(天)",
+		"narrative": "全文"}
+	// 网点 is branch's synonym; 所在 and 归属 both hold provinces: a tie maps neither.
+	if !maps.Equal(got, want) {
+		t.Errorf("mapped by content %v, want %v", got, want)
+	}
+	for range 3 {
+		if again := contentMapped(t, header, rows, nil); !maps.Equal(again, got) {
+			t.Fatalf("mapped %v, then %v", got, again)
+		}
+	}
+	// A profile that names replied_at (a header the file lacks) and province keeps both from the content.
+	p := &Profile{Name: "p", Columns: profile.ColumnMap{"replied_at": "答复日期", "province": "归属"}}
+	got = contentMapped(t, header, rows, p)
+	delete(want, "replied_at")
+	if !maps.Equal(got, want) {
+		t.Errorf("with a profile: mapped by content %v, want %v", got, want)
+	}
+}
