@@ -257,3 +257,34 @@ func TestOtherbankContentMapping(t *testing.T) {
 		t.Errorf("%d fields need a hand mapping, want %d", unmapped, want)
 	}
 }
+
+// TestOtherbankLands: ingest lands a file mapped by content (the other bank's letters, a profile naming no
+// column), its summary notes say which header went to which field, and the rows hold the values of those columns.
+func TestOtherbankLands(t *testing.T) {
+	w := openTestWarehouse(t)
+	opts := testOptions()
+	opts.Profiles = []Profile{{Name: "letters", Glob: "letters.csv", Format: "csv", Encoding: "utf-8-bom"}}
+	opts.BaseDir = filepath.Join("testdata", "otherbank")
+	res, err := IngestFiles(context.Background(), w, opts, []string{filepath.Join("testdata", "otherbank", "letters.csv")}, "letters")
+	if err != nil || len(res) != 1 || res[0].Err != nil {
+		t.Fatalf("%v %+v", err, res)
+	}
+	said := map[string]bool{}
+	for _, n := range res[0].Notes {
+		if n.Key == "msg_content_mapped" {
+			said[n.Args[1].(string)+" <- "+n.Args[0].(string)] = true
+		}
+	}
+	for _, want := range []string{`source_id <- "函件号"`, `received_at <- "签收日"`, `branch <- "被投诉网点"`, `narrative <- "信件正文"`} {
+		if !said[want] {
+			t.Errorf("the summary does not say %s: %v", want, said)
+		}
+	}
+	var id, branch, received string
+	if err := w.DB.QueryRow(`SELECT source_id, branch, received_at FROM landed_rows ORDER BY row_number LIMIT 1`).Scan(&id, &branch, &received); err != nil {
+		t.Fatal(err)
+	}
+	if id != "XF2024001" || branch != "朝阳支行" || received != "2024-11-02 00:00:00" {
+		t.Errorf("first row landed as %q %q %q", id, branch, received)
+	}
+}
