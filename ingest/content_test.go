@@ -1,11 +1,15 @@
 package ingest
 
 import (
+	"context"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"testing"
 
 	"complaints/ingest/profile"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // contentMapped resolves header over rows (the sample) with profile p and returns the fields mapped by content,
@@ -89,5 +93,43 @@ func TestContentClear(t *testing.T) {
 	delete(want, "replied_at")
 	if !maps.Equal(got, want) {
 		t.Errorf("with a profile: mapped by content %v, want %v", got, want)
+	}
+}
+
+// TestContentBelowMergedTitle: a workbook whose header no synonym names, under a title merged across the sheet
+// (filled into every cell it covers), is read from the header row below the title and mapped by content.
+func TestContentBelowMergedTitle(t *testing.T) {
+	src, err := excelize.OpenFile(filepath.Join("testdata", "otherbank", "walkin.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := src.GetRows("Sheet1")
+	src.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := excelize.NewFile()
+	x.SetCellValue("Sheet1", "A1", "网点客户投诉接待台账（截至2026年10月31日）")
+	if err := x.MergeCell("Sheet1", "A1", "L1"); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rows[:60] {
+		cells := make([]any, len(r))
+		for j, v := range r {
+			cells[j] = v
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		x.SetSheetRow("Sheet1", cell, &cells)
+	}
+	path := filepath.Join(t.TempDir(), "walkin_titled.xlsx")
+	if err := x.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Check(context.Background(), path, &Profile{Name: "walkin", Format: "xlsx"}, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.HeaderRow != 2 || rep.Refused != nil || rep.Mapping["source_id"] != "台账序号" || rep.Mapping["received_at"] != "到访日" {
+		t.Errorf("header row %d, refused %v, mapping %v", rep.HeaderRow, rep.Refused, rep.Mapping)
 	}
 }
