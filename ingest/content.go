@@ -130,6 +130,7 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 		add("branch", share(cc.values, isBranchName), contentShare)
 		add("extension_tier", share(cc.values, isDayLimit), 1)
 		add("customer_name", share(cc.values, looksLikeName), contentNameShare)
+		add("handler", share(cc.values, isStaffNumber), contentShare)
 		for _, dim := range contentDimensions {
 			add(dim, share(cc.values, func(v string) bool { return known[dim][catalog.Normalize(v)] }), contentShare)
 		}
@@ -403,6 +404,16 @@ func idShare(cc *contentColumn) float64 {
 		}
 	}
 	return 1
+}
+
+// isStaffNumber: a staff number written with its word (工号D5795, 坐席1024, 柜员号0032).
+func isStaffNumber(v string) bool {
+	for _, p := range []string{"工号", "坐席", "柜员"} {
+		if rest, ok := strings.CutPrefix(v, p); ok && rest != "" {
+			return true
+		}
+	}
+	return false
 }
 
 func isBranchName(v string) bool {
