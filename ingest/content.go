@@ -181,6 +181,9 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 	}
 	mapDates(dateCols, open, found)
 	mapFreeText(cols, fits, dateCols, found, open)
+	if headerIsData(cm.Header, found, layouts, known) {
+		return nil
+	}
 	var notes []*catalog.Message
 	for _, f := range slices.Sorted(maps.Keys(found)) {
 		c := found[f]
@@ -188,6 +191,52 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 		notes = append(notes, catalog.Msg("msg_content_mapped", quoteCell(cm.Header[c]), f))
 	}
 	return notes
+}
+
+// headerIsData says whether the header row reads as one more record: a cell holds personal data, a line
+// break, more than maxHeaderRunes characters, or a value of the kind its column was mapped by (a date over
+// dates, an id over ids, a name over names, a catalogue word over catalogue words), or more than half its cells read as values. A headerless
+// file's first record is then neither mapped by content nor quoted in a note.
+func headerIsData(header []string, found map[string]int, layouts []string, known map[string]map[string]bool) bool {
+	values, nonEmpty := 0, 0
+	for _, h := range header {
+		h = strings.TrimSpace(h)
+		if h == "" {
+			continue
+		}
+		nonEmpty++
+		if personalText(h) || strings.ContainsAny(h, "\r\n") || utf8.RuneCountInString(h) > maxHeaderRunes {
+			return true
+		}
+		if valueLike(h) {
+			values++
+		}
+	}
+	if 2*values > nonEmpty {
+		return true
+	}
+	for f, c := range found {
+		h := strings.TrimSpace(header[c])
+		var data bool
+		switch f {
+		case "received_at", "replied_at", "updated_at":
+			_, data = parseDate(h, layouts, false, false)
+		case "source_id":
+			data = idShare(&contentColumn{values: []string{h}, rows: 1}) == 1
+		case "branch", "handler", "narrative", "summary":
+			// headers name these by the same words (承办网点, 坐席工号): no evidence either way
+		case "extension_tier":
+			data = isDayLimit(h)
+		case "customer_name":
+			data = looksLikeName(h)
+		default:
+			data = known[f][catalog.Normalize(h)]
+		}
+		if data {
+			return true
+		}
+	}
+	return false
 }
 
 // personalField is the input field of a personal kind (personal.go).

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"complaints/ingest/profile"
@@ -131,5 +133,26 @@ func TestContentBelowMergedTitle(t *testing.T) {
 	}
 	if rep.HeaderRow != 2 || rep.Refused != nil || rep.Mapping["source_id"] != "台账序号" || rep.Mapping["received_at"] != "到访日" {
 		t.Errorf("header row %d, refused %v, mapping %v", rep.HeaderRow, rep.Refused, rep.Mapping)
+	}
+}
+
+// TestContentHeaderless: a file without a header row, whose first row is a customer's record, is not mapped by
+// content (its first record would be taken for headers and quoted in the notes): it is refused as before,
+// quoting none of its cells.
+func TestContentHeaderless(t *testing.T) {
+	var b strings.Builder
+	for i := range 30 {
+		fmt.Fprintf(&b, "GD2026%04d,2026-03-%02d,张伟,江汉支行,客户反映第%d笔转账到账延迟，多次联系客服未果，要求解释原因\n", i, 1+i%20, i)
+	}
+	path := filepath.Join(t.TempDir(), "noheader.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Check(context.Background(), path, &Profile{Name: "noheader", Format: "csv", Encoding: "utf-8"}, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Refused == nil || len(rep.Mapping) > 0 || strings.Contains(rep.Refused.Error(), "张伟") || strings.Contains(rep.Refused.Error(), "GD2026") {
+		t.Errorf("refused %v, mapping %v", rep.Refused, rep.Mapping)
 	}
 }
