@@ -184,6 +184,7 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 	if headerIsData(cm.Header, found, layouts, known) {
 		return nil
 	}
+	cm.HeaderByContent = len(found) > 0
 	var notes []*catalog.Message
 	for _, f := range slices.Sorted(maps.Keys(found)) {
 		c := found[f]

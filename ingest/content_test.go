@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"complaints/catalog"
 	"complaints/ingest/profile"
 
 	"github.com/xuri/excelize/v2"
@@ -58,6 +59,23 @@ func TestContentAmbiguous(t *testing.T) {
 	want := map[string]string{"source_id": "流水"}
 	if !maps.Equal(got, want) {
 		t.Errorf("mapped by content %v, want only %v", got, want)
+	}
+	// Ingest refuses the file for want of received_at, and quotes its headers (content found them to be
+	// headers, though no synonym names one), so the user sees what to put in the profile.
+	var b strings.Builder
+	for _, r := range append([][]string{header}, rows...) {
+		b.WriteString(strings.Join(r, ",") + "\n")
+	}
+	path := filepath.Join(t.TempDir(), "ambiguous.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Check(context.Background(), path, &Profile{Name: "ambiguous", Format: "csv", Encoding: "utf-8"}, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !catalog.HasKey(rep.Refused, "msg_ingest_missing_columns") || !strings.Contains(rep.Refused.Error(), `"日期一"`) {
+		t.Errorf("refused %v", rep.Refused)
 	}
 }
 
