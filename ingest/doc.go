@@ -1,7 +1,7 @@
 // Package ingest owns the boundary between the banks' export files and the warehouse: format detection,
-// character encodings, one reader per format (registered in one list, see reader.go), source profiles and
-// the built-in header synonyms, the privacy boundary (keyed hashes, masks, scrubbing of free text), lineage,
-// rejects and idempotency. A file is landed as one batch in one DuckDB transaction, or not at all; a batch is
+// character encodings, one reader per format (registered in one list, see reader.go), source profiles,
+// the built-in header synonyms and mapping columns by their values (content.go), the privacy boundary (keyed
+// hashes, masks, scrubbing of free text), lineage, rejects and idempotency. A file is landed as one batch in one DuckDB transaction, or not at all; a batch is
 // taken back out the same way (batches.go: listing, removal and its audit in batch_removals).
 //
 // It must not know categories, deadlines or figures: every mapped field lands as text, and typing and

@@ -192,6 +192,9 @@ type columnMap struct {
 	// field read from an alternative name, the first name (which the file lacks).
 	Missing     []string
 	Alternative map[string]string
+	// HeaderByContent: mapping by content took some columns and found the header row reads as headers, not as
+	// a record (content.go headerIsData), so it may be quoted although no cell is a synonym.
+	HeaderByContent bool
 }
 
 // resolveColumns maps a header to fields: the profile's columns first (a field to the first of its names the

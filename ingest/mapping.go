@@ -179,7 +179,8 @@ func (m *mapper) customerKey(normalised string) string {
 }
 
 // missingColumnsError names the file, the missing fields, the headers found and the closest matches. The
-// header's cells are quoted only when the row looks like a header (looksLikeHeader), each through quoteCell;
+// header's cells are quoted only when the row looks like a header (looksLikeHeader, or mapping by content found
+// it one: columnMap.HeaderByContent), each through quoteCell;
 // otherwise (a headerless file, whose first row is a customer's record) msg_privacy_not_header says so
 // without quoting a cell. A personal column is never proposed as the complaint id.
 func missingColumnsError(file string, t *table, cm columnMap, missing []string) error {
@@ -187,7 +188,7 @@ func missingColumnsError(file string, t *table, cm columnMap, missing []string) 
 	if t.Sheet != "" {
 		where = fmt.Sprintf("%s sheet %s", file, quoteCell(t.Sheet))
 	}
-	if !looksLikeHeader(t.Header) {
+	if !looksLikeHeader(t.Header) && !cm.HeaderByContent {
 		return fmt.Errorf("%w: %w", catalog.Msg("msg_privacy_not_header", where, t.HeaderRow, len(t.Header), strings.Join(missing, ", ")), ErrMissingColumns)
 	}
 	var hints strings.Builder
@@ -218,6 +219,7 @@ func newMapper(file string, t *table, p *Profile, key []byte) (*mapper, error) {
 	if err != nil {
 		return nil, err
 	}
+	profileNotes = append(profileNotes, mapByContent(&cm, t, p)...)
 	if err := checkValueTargets(p); err != nil {
 		return nil, err
 	}

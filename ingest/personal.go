@@ -55,6 +55,7 @@ func sampleColumns(t *table) []string {
 		buf = append(buf, r)
 	}
 	t.replay(buf, stop)
+	t.sample = buf
 	kinds := make([]string, len(t.Header))
 	for c := range t.Header {
 		var n, phones, ids, cards int

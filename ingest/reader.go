@@ -41,6 +41,8 @@ type table struct {
 	Titles []string
 	// personal is, per header column, the kind of personal data its sampled values mostly are ("" for none).
 	personal []string
+	// sample are the first data rows (sampleColumns), which mapping by content reads (content.go).
+	sample []rawRow
 	// StrictWidth: a data row must have as many fields as the header (delimited text).
 	StrictWidth bool
 	// XLSX: plain numbers in date fields are Excel serials in this date system.
@@ -122,7 +124,7 @@ func pickReader(in *input) (*readerSpec, error) {
 const headerScan = 30
 
 // findHeader reads rows until it has chosen the header: the profile's header_row, else the row among the
-// first rows whose cells match most header synonyms (at least 2), else the first row with 3 or more
+// first rows whose cells match most header synonyms (at least 2), else the first row with 3 or more distinct
 // non-empty cells. Rows above it are titles; a following row that repeats header cells (a header cell merged
 // over two rows) is a second header line. It returns the rows after the header, which the caller yields
 // before reading on.
@@ -169,7 +171,7 @@ func findHeader(next func() (rawRow, error), p *Profile) (header []string, heade
 		}
 		if idx < 0 {
 			for i, r := range buf {
-				if nonEmpty(headerCells(r)) >= 3 {
+				if len(nonEmptyCells(headerCells(r))) >= 3 { // distinct: a merged title row repeats one text
 					idx = i
 					break
 				}

@@ -131,6 +131,25 @@ func provinceShare(r *ingest.CheckReport) *catalog.Message {
 	return catalog.Msg("msg_provinces_check_share", r.NoProvince, r.Accepted, pct, tail)
 }
 
+// contentSnippet is the profile lines that pin the columns mapped by their values (`columns: {field: header}`),
+// "" when none was.
+func contentSnippet(r *ingest.CheckReport) string {
+	cols := map[string]string{}
+	for f, by := range r.MappedBy {
+		if by == "content" {
+			cols[f] = r.Mapping[f]
+		}
+	}
+	if len(cols) == 0 {
+		return ""
+	}
+	b, err := yaml.MarshalWithOptions(cols, yaml.Flow(true))
+	if err != nil {
+		return ""
+	}
+	return "columns: " + strings.TrimSpace(string(b))
+}
+
 func printCheck(out io.Writer, r *ingest.CheckReport) {
 	C := termtext.Clean // everything below comes from the file: shown escaped, never acting on the terminal
 	fmt.Fprintf(out, "file:        %s\n", C(r.Path))
@@ -162,6 +181,9 @@ func printCheck(out io.Writer, r *ingest.CheckReport) {
 		fmt.Fprintf(tw, "  %s\t<- %s\t(%s)\n", f, C(r.Mapping[f]), r.MappedBy[f])
 	}
 	tw.Flush()
+	if snippet := contentSnippet(r); snippet != "" {
+		fmt.Fprintf(out, "  %s\n    %s\n", catalog.Msg("msg_content_pin"), C(snippet))
+	}
 	if len(r.Unmapped) > 0 {
 		fmt.Fprintf(out, "  not landed: %s\n", C(strings.Join(r.Unmapped, ", ")))
 	}

@@ -84,3 +84,46 @@ func TestSourcesCheckMissingHeaderRefuses(t *testing.T) {
 		t.Errorf("the profile used is not shown:\n%s", out)
 	}
 }
+
+// TestSourcesCheckContentSnippet: a file whose headers no synonym names (the other bank's letters) is mapped by
+// its values; `sources check` marks those fields (content), says so as notes, and prints the profile lines that
+// pin them, which load and name the same headers.
+func TestSourcesCheckContentSnippet(t *testing.T) {
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join("..", "..", "ingest", "testdata", "otherbank", "letters.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "letters.csv")
+	if err := os.WriteFile(file, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfgPath := filepath.Join(dir, "complaints.yaml")
+	if err := os.WriteFile(cfgPath, []byte("language: en\nsources:\n  - {name: letters, glob: letters.csv, format: csv, encoding: utf-8-bom}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := run(t, "--config", cfgPath, "sources", "check", file)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if !strings.Contains(out, catalog.Msg("msg_content_mapped", `"函件号"`, "source_id").Error()) || !strings.Contains(out, "(content)") {
+		t.Errorf("the content mapping is not said:\n%s", out)
+	}
+	head := catalog.Msg("msg_content_pin").Error()
+	i := strings.Index(out, head)
+	if i < 0 {
+		t.Fatalf("no snippet:\n%s", out)
+	}
+	snippet, _, _ := strings.Cut(strings.TrimSpace(out[i+len(head):]), "\n")
+	c, err := config.Parse([]byte("sources:\n  - name: letters\n    "+snippet+"\n"), "pasted")
+	if err != nil || len(c.Sources) != 1 {
+		t.Fatalf("the snippet does not load: %v\n%s", err, snippet)
+	}
+	want := map[string]string{"source_id": "函件号", "received_at": "签收日", "replied_at": "复函日", "branch": "被投诉网点",
+		"narrative": "信件正文", "status": "进展", "cause": "反映问题"}
+	for f, h := range want {
+		if c.Sources[0].Columns[f] != h {
+			t.Errorf("snippet columns.%s = %q, want %q\n%s", f, c.Sources[0].Columns[f], h, snippet)
+		}
+	}
+}
