@@ -137,7 +137,12 @@ func load(ctx context.Context, db *sql.DB, opts Options, from, to readmodel.Mont
 	if d.repeats, err = readmodel.LoadDashRepeats(ctx, db, from, to); err != nil {
 		return nil, err
 	}
-	if d.findings, err = rootcause.Analyze(ctx, db, rootcause.Options{Period: to.String(), Customers: opts.Customers}); err != nil {
+	excluded, coverage, err := readmodel.ForAnalysis(ctx, db, to, opts.Lang)
+	if err != nil {
+		return nil, err
+	}
+	if d.findings, err = rootcause.Analyze(ctx, db, rootcause.Options{Period: to.String(), Customers: opts.Customers,
+		ExcludedMonths: excluded, Coverage: coverage}); err != nil {
 		return nil, fmt.Errorf("root causes for %s: %w", to, err)
 	}
 	if opts.RemediationFile != "" {

@@ -103,20 +103,38 @@ func (c Coverage) newest() any {
 	return c.NewestComplete.String()
 }
 
-// IncompleteMonths lists the months from..to that are incomplete or have no data, in order: the months analytics
-// leave out of baselines.
-func IncompleteMonths(ctx context.Context, db *sql.DB, from, to Month) ([]Month, error) {
-	var out []Month
+// IncompleteMonths lists the months from..to that have no data or are incomplete, as YYYY-MM in order: the
+// months analytics leave out of baselines (rootcause.Options.ExcludedMonths). None when coverage is not known.
+func IncompleteMonths(ctx context.Context, db *sql.DB, from, to Month) ([]string, error) {
+	c, err := LoadCoverage(ctx, db, Period{Kind: Monthly, Start: from, Len: int(to-from) + 1})
+	if err != nil || !c.Known {
+		return nil, err
+	}
+	gap := map[Month]bool{}
+	for _, g := range c.Gaps {
+		gap[g.Month] = true
+	}
+	var out []string
 	for m := from; m <= to; m++ {
-		c, err := LoadCoverage(ctx, db, Period{Kind: Monthly, Start: m, Len: 1})
-		if err != nil {
-			return nil, err
-		}
-		if !c.Complete() {
-			out = append(out, m)
+		if c.IsNoData(m) || gap[m] {
+			out = append(out, m.String())
 		}
 	}
 	return out, nil
+}
+
+// ForAnalysis is what a month's root-cause analysis takes from coverage: the months of the history years before
+// period that baselines leave out (IncompleteMonths) and the period's coverage sentence in lang ("" when coverage
+// is not known).
+func ForAnalysis(ctx context.Context, db *sql.DB, period Month, lang string) (excluded []string, sentence string, err error) {
+	if excluded, err = IncompleteMonths(ctx, db, period-36, period-1); err != nil {
+		return nil, "", err
+	}
+	c, err := LoadCoverage(ctx, db, Period{Kind: Monthly, Start: period, Len: 1})
+	if err != nil || !c.Known {
+		return excluded, "", err
+	}
+	return excluded, c.Sentence(lang), nil
 }
 
 // LoadCoverage reads the coverage of period p from source_coverage. A month past the table's rows (no source's

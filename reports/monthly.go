@@ -96,7 +96,7 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
-	findings, err := loadFindings(ctx, db, p, opts.RemediationFile, rootcause.Customers{Total: opts.PersonalCustomers,
+	findings, err := loadFindings(ctx, db, p, lang, opts.RemediationFile, rootcause.Customers{Total: opts.PersonalCustomers,
 		ByMonth: opts.CustomersByMonth, ByBranch: opts.CustomersByBranch})
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)

@@ -42,6 +42,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -63,6 +64,12 @@ type Options struct {
 	TermMinCount               int       // narrative terms: minimum occurrences in the period (5)
 	TermsPerCategory           int       // narrative terms kept per business category (10)
 	Customers                  Customers // denominators for u-charts; none given: c-charts only
+	// ExcludedMonths (YYYY-MM) are left out of every control-chart baseline: months before any data and incomplete
+	// months (domain.md section 5, Coverage; the caller fills it from readmodel.ForAnalysis).
+	ExcludedMonths []string
+	// Coverage is the period's coverage in one sentence (complete, or which source is missing or short), shown
+	// with the findings.
+	Coverage string
 }
 
 // Customers are the personal-customer counts behind the u-charts (complaints per 10,000 customers), from the
@@ -540,7 +547,7 @@ func chartOf(d *seriesData, months []string, o Options) *Chart {
 	}
 	included := make([]bool, o.BaselineMonths)
 	for j := range included {
-		included[j] = true
+		included[j] = !slices.Contains(o.ExcludedMonths, months[first+j])
 	}
 	c.UCLs, c.LCLs = make([]float64, len(months)), make([]float64, len(months))
 	for iter := 0; ; iter++ {
@@ -581,6 +588,9 @@ func chartOf(d *seriesData, months []string, o Options) *Chart {
 	}
 	sum, exposure := 0, 0.0
 	for i := first; i < period; i++ {
+		if slices.Contains(o.ExcludedMonths, months[i]) {
+			continue
+		}
 		sum += d.counts[i]
 		exposure += n(i)
 	}
