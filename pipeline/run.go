@@ -95,7 +95,10 @@ func (e *Env) Run(ctx context.Context, w *warehouse.Warehouse, o RunOptions) (*S
 		return s, err
 	}
 	if err := e.CheckCoverage(ctx, w.DB, s.Period, o.AllowIncomplete); err != nil {
-		return s, errors.Join(ingestErr, err)
+		if ingestErr != nil {
+			err = errors.Join(ingestErr, err)
+		}
+		return s, err
 	}
 	if s.Report, err = e.Report(ctx, w, s.Period, o.Lang, o.ReportOut); err != nil {
 		return s, err
