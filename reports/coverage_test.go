@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -69,5 +70,40 @@ func TestCoverageOnCoverAndQualitySheet(t *testing.T) {
 	}
 	if got := strings.Join(table, "\n"); got != "2026-10|hotline|98|100.0|complete\n2026-10|walk_in|—|20.0|missing (no export covers the month)" {
 		t.Errorf("data-quality coverage rows:\n%s", got)
+	}
+}
+
+// TestNoDataMonthsReadAsDash: the sources' first month is 2026-10, so on the summary of 2026-10 the previous
+// month and the year-earlier month are no data: '—' rather than their mart rows' values, with no MoM or YoY, and
+// the trend's months before 2026-10 read '—'.
+func TestNoDataMonthsReadAsDash(t *testing.T) {
+	db := readmodeltest.Open(t)
+	seed(t, db)
+	if _, err := db.Exec(`INSERT INTO source_coverage VALUES ('hotline', DATE '2026-10-01', true, 55, NULL, false, 'ok')`); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "report.xlsx")
+	if err := WriteMonthly(context.Background(), db, Options{Period: "2026-10", Lang: "en", Institution: "Bank",
+		GeneratedAt: generatedAt, Out: out}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	s := "Summary"
+	if got := get(t, f, s, "A4") + "|" + get(t, f, s, "C4") + "|" + get(t, f, s, "D4") + "|" + get(t, f, s, "E4") + "|" + get(t, f, s, "F4"); got != "Received|—|—|—|—" {
+		t.Errorf("summary's received row: %s", got)
+	}
+	if got := get(t, f, s, "B4"); got != "55" {
+		t.Errorf("2026-10 received %s, want 55", got)
+	}
+	for r, want := range map[int]string{summaryTrendHeader + 1: "2025-10|—|—", summaryTrendHeader + 12: "2026-09|—|—", summaryTrendHeader + 13: "2026-10|55|"} {
+		row := fmt.Sprint(r)
+		got := get(t, f, s, "A"+row) + "|" + get(t, f, s, "B"+row) + "|" + get(t, f, s, "C"+row)
+		if !strings.HasPrefix(got, want) {
+			t.Errorf("trend row %d: %s, want %s", r, got, want)
+		}
 	}
 }
