@@ -133,7 +133,8 @@ December shows the October figures as filed. --branch writes one branch's own wo
 those of its sub-branches (branch master parent), nothing of any other branch (rejected rows, which cannot be
 attributed to a branch, are left out). --record-filing stores the figures as submitted; every later workbook
 of the period lists, on its 更正/Restatements sheet, each filed figure the data now changes and the
-complaints behind the change.`,
+complaints behind the change. An incomplete period (an active source's export missing or under half its usual
+volume, judged bank-wide) is refused with exit status 1 unless --allow-incomplete is given.`,
 		Example: `  complaints report --period 2026-10
   complaints report --period 2026-Q3                 # quarterly: flows summed, stocks at the quarter's ends
   complaints report --period 2026-H1
@@ -271,7 +272,9 @@ func newRunCmd(g *globals) *cobra.Command {
 		Short: "The monthly job: ingest, normalise, report and dashboard for a period",
 		Long: `run does the whole monthly job: ingests every configured source (or the files given), normalises, and
 writes the period's workbook and the 13-month dashboard, then prints a summary. --period defaults to the
-previous month, so a monthly cron line needs no date. The exit code is non-zero when any file failed.
+previous month, so a monthly cron line needs no date. The exit code is non-zero when any file failed, and 1
+when the period is incomplete (an active source's export missing or under half its usual volume: one sentence
+names the source and the newest complete month; --allow-incomplete goes ahead, and the outputs say so).
 --record-filing stores the workbook's figures as filed, as report --record-filing does.`,
 		Example: `  # crontab: 06:00 on the 3rd of every month
   0 6 3 * * cd /data/complaints && complaints run --log-format json >> run.log 2>&1
