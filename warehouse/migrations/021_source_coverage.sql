@@ -5,7 +5,7 @@
 --
 -- One row per source and month, from the source's first landed month to three months after the newest month any
 -- source covers (so a month whose export never arrived has a row saying so). Months are first days.
-CREATE TABLE source_coverage (
+CREATE TABLE IF NOT EXISTS source_coverage (
     source_system   VARCHAR NOT NULL,   -- batches.source_system (the profile name)
     month           DATE NOT NULL,
     covered         BOOLEAN NOT NULL,   -- from the source's first landed month to the month of its newest as-of
