@@ -332,9 +332,9 @@ func build(lang string, opts Options, d *data) *page {
 	}
 	ontime, ontimeTable := onTimeChart(lang, from, to, d.months, target)
 	add(&timeliness, "ontime", t("dash_ontime_title"), t("dash_def_ontime"), ontime, &ontimeTable)
-	overdue, overdueTable := overdueChart(lang, from, to, d.months)
+	overdue, overdueTable := overdueChart(lang, from, to, d.months, d.coverage.IsNoData)
 	add(&timeliness, "overdue", t("dash_overdue_title"), t("dash_def_overdue"), overdue, &overdueTable)
-	repeats, repeatsTable := repeatsChart(lang, from, to, d.repeats)
+	repeats, repeatsTable := repeatsChart(lang, from, to, d.repeats, d.coverage.IsNoData)
 	add(&recurring, "repeats", t("dash_repeats_title"), t("dash_def_repeats"), repeats, &repeatsTable)
 	if d.findings != nil {
 		if cc, ccTable, ok := controlChart(lang, d.findings, d.names); ok {

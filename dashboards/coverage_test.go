@@ -10,7 +10,7 @@ import (
 )
 
 // TestDashboardCoverage: the data start in 2025-11 (source_coverage's first month), so 2025-10 on the page is no
-// data: a gap in the trend (null, never 0) and '—' in its table; 2026-10 misses walk_in's export, so the page
+// data: a gap in the trend (null, never 0) and '—' in its tables; 2026-10 misses walk_in's export, so the page
 // carries a banner naming the month, the source, its median and the newest complete month (2026-09).
 func TestDashboardCoverage(t *testing.T) {
 	if _, err := echartsScript(); err != nil {
@@ -49,7 +49,11 @@ func TestDashboardCoverage(t *testing.T) {
 			t.Errorf("trend series %q: 2025-11 is a gap", s.Name)
 		}
 	}
-	if !strings.Contains(html, "<tr><td>2025-10</td><td>—</td><td>—</td></tr>") {
-		t.Error("the trend's table does not show 2025-10 as —")
+	// the trend's and the overdue chart's tables, and the repeat complainants'
+	if n := strings.Count(html, "<tr><td>2025-10</td><td>—</td><td>—</td></tr>"); n != 2 {
+		t.Errorf("%d tables (trend, overdue) show 2025-10 as —, want 2", n)
+	}
+	if !strings.Contains(html, "<tr><td>2025-10</td><td>—</td><td>—</td><td>—</td><td>—</td></tr>") {
+		t.Error("the repeat complainants' table does not show 2025-10 as —")
 	}
 }

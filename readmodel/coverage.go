@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"sort"
+	"strconv"
 
 	"complaints/catalog"
 	"complaints/internal/sqlrows"
@@ -31,7 +32,7 @@ func (s SourceMonth) Describe(lang string) string { return s.describe().In(lang)
 func (s SourceMonth) describe() *catalog.Message {
 	median := "—"
 	if s.HasMedian {
-		median = fmt.Sprintf("%.0f", s.Median)
+		median = strconv.FormatFloat(s.Median, 'f', -1, 64)
 	}
 	if s.Status == "short" {
 		return catalog.Msg("msg_coverage_short", s.Source, s.Month.String(), s.Received, median)
