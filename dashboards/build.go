@@ -74,6 +74,7 @@ type data struct {
 	names       branchNames         // branch codes -> names (branch master)
 	remediation string              // base name of the remediation file applied to findings, "" for none
 	scope       readmodel.Scope
+	coverage    readmodel.Coverage // of from..to: a banner on each incomplete month, '—' before any data
 }
 
 // Write writes the dashboard for the months From..To.
@@ -136,7 +137,12 @@ func load(ctx context.Context, db *sql.DB, opts Options, from, to readmodel.Mont
 	if d.repeats, err = readmodel.LoadDashRepeats(ctx, db, from, to); err != nil {
 		return nil, err
 	}
-	if d.findings, err = rootcause.Analyze(ctx, db, rootcause.Options{Period: to.String(), Customers: opts.Customers}); err != nil {
+	excluded, coverage, err := readmodel.ForAnalysis(ctx, db, to, opts.Lang)
+	if err != nil {
+		return nil, err
+	}
+	if d.findings, err = rootcause.Analyze(ctx, db, rootcause.Options{Period: to.String(), Customers: opts.Customers,
+		IncompleteMonths: excluded, Coverage: coverage}); err != nil {
 		return nil, fmt.Errorf("root causes for %s: %w", to, err)
 	}
 	if opts.RemediationFile != "" {
@@ -158,6 +164,9 @@ func load(ctx context.Context, db *sql.DB, opts Options, from, to readmodel.Mont
 		return nil, err
 	}
 	if d.provinces, err = readmodel.DashSumDimensions(ctx, db, from, to, "province"); err != nil {
+		return nil, err
+	}
+	if d.coverage, err = readmodel.LoadCoverage(ctx, db, readmodel.Period{Kind: readmodel.Monthly, Start: from, Len: int(to-from) + 1}); err != nil {
 		return nil, err
 	}
 	d.asOf = opts.AsOf
@@ -221,6 +230,7 @@ type page struct {
 	LabelGenerated, LabelAsOf      string
 	LabelBranch, LabelContents     string
 	Sections                       []section
+	Banners                        []string // one per incomplete month (domain.md section 5, Coverage)
 	DataTable, NoData              string
 	HasCauses                      bool
 	chartOptions                   map[string]any
@@ -288,6 +298,7 @@ func build(lang string, opts Options, d *data) *page {
 	if l := d.scope.BranchLabel(lang); l != "" {
 		p.Branch = l
 	}
+	p.Banners = coverageBanners(lang, d.coverage)
 	col := newColours(d)
 	add := func(s *section, id, title, note string, opt map[string]any, tbl *table) {
 		p.chartOptions[id] = opt
@@ -297,7 +308,7 @@ func build(lang string, opts Options, d *data) *page {
 	// Overview: KPI tiles of the last month and the trend.
 	overview := section{ID: "overview", Title: t("dash_section_overview")}
 	overview.KPIs = kpis(lang, d)
-	trend, trendTable := trendChart(lang, from, to, d.cats, col)
+	trend, trendTable := trendChart(lang, from, to, d.cats, col, d.coverage.IsNoData)
 	add(&overview, "trend", t("trend_title"), t("def_trend"), trend, &trendTable)
 	add(&overview, "categories", t("category_breakdown_title")+" · "+to.String(), "", categoryChart(lang, to, d.cats, col), nil)
 
@@ -321,9 +332,9 @@ func build(lang string, opts Options, d *data) *page {
 	}
 	ontime, ontimeTable := onTimeChart(lang, from, to, d.months, target)
 	add(&timeliness, "ontime", t("dash_ontime_title"), t("dash_def_ontime"), ontime, &ontimeTable)
-	overdue, overdueTable := overdueChart(lang, from, to, d.months)
+	overdue, overdueTable := overdueChart(lang, from, to, d.months, d.coverage.IsNoData)
 	add(&timeliness, "overdue", t("dash_overdue_title"), t("dash_def_overdue"), overdue, &overdueTable)
-	repeats, repeatsTable := repeatsChart(lang, from, to, d.repeats)
+	repeats, repeatsTable := repeatsChart(lang, from, to, d.repeats, d.coverage.IsNoData)
 	add(&recurring, "repeats", t("dash_repeats_title"), t("dash_def_repeats"), repeats, &repeatsTable)
 	if d.findings != nil {
 		if cc, ccTable, ok := controlChart(lang, d.findings, d.names); ok {
@@ -353,9 +364,21 @@ func kpis(lang string, d *data) []kpi {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	to := d.to
 	suffix := " · " + to.String()
+	noData := d.coverage.IsNoData
 	count := func(key string, cur, prev, yago int64) kpi {
-		return kpi{Label: t(key) + suffix, Value: strconv.FormatInt(cur, 10),
+		k := kpi{Label: t(key) + suffix, Value: strconv.FormatInt(cur, 10),
 			MoMLabel: t("mom"), MoM: pctChange(lang, cur, prev), YoYLabel: t("yoy"), YoY: pctChange(lang, cur, yago)}
+		// a month before any data is no data, never 0, and never the base of a change
+		if noData(to) {
+			k.Value, k.MoM, k.YoY = t("cov_no_data"), t("no_base"), t("no_base")
+		}
+		if noData(to - 1) {
+			k.MoM = t("no_base")
+		}
+		if noData(to - 12) {
+			k.YoY = t("no_base")
+		}
+		return k
 	}
 	rate := func(key string, f func(readmodel.DashMonthFigures) (num, den int64)) kpi {
 		cur, ok := ratio(f(d.months[to]))
@@ -391,6 +414,31 @@ func kpis(lang string, d *data) []kpi {
 }
 
 func ratio(num, den int64) (float64, bool) { return readmodel.Share(num, den) }
+
+// coverageBanners are the page's banners: one per incomplete month of the page that has data, naming the
+// sources missing or short with their counts and the newest complete month.
+func coverageBanners(lang string, c readmodel.Coverage) []string {
+	if !c.Known {
+		return nil
+	}
+	var out []string
+	for m := c.Period.Start; m <= c.Period.End(); m++ {
+		if c.IsNoData(m) {
+			continue
+		}
+		one := c
+		one.Period, one.NoData, one.Gaps = readmodel.Period{Kind: readmodel.Monthly, Start: m, Len: 1}, false, nil
+		for _, g := range c.Gaps {
+			if g.Month == m {
+				one.Gaps = append(one.Gaps, g)
+			}
+		}
+		if !one.Complete() {
+			out = append(out, catalog.Text("cov_incomplete_banner", lang)+" · "+one.Sentence(lang))
+		}
+	}
+	return out
+}
 
 func pctChange(lang string, cur, base int64) string {
 	if r, ok := readmodel.Change(cur, base); ok {

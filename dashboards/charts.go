@@ -339,12 +339,18 @@ func onTimeChart(lang string, from, to readmodel.Month, months map[readmodel.Mon
 	return opt, tbl
 }
 
-// overdueChart shows overdue (and open) complaints at each month's end.
-func overdueChart(lang string, from, to readmodel.Month, months map[readmodel.Month]readmodel.DashMonthFigures) (map[string]any, table) {
+// overdueChart shows overdue (and open) complaints at each month's end; a month before any data (noData) is a
+// gap and '—'.
+func overdueChart(lang string, from, to readmodel.Month, months map[readmodel.Month]readmodel.DashMonthFigures, noData func(readmodel.Month) bool) (map[string]any, table) {
 	t := func(key string) string { return catalog.Text(key, lang) }
-	var overdue, open []int64
+	var overdue, open []any
 	tbl := table{Header: []string{t("month"), t("dash_overdue_at_end"), t("dash_open_at_end")}}
 	for m := from; m <= to; m++ {
+		if noData(m) {
+			overdue, open = append(overdue, nil), append(open, nil)
+			tbl.Rows = append(tbl.Rows, []string{m.String(), t("cov_no_data"), t("cov_no_data")})
+			continue
+		}
 		f := months[m]
 		overdue, open = append(overdue, f.OverdueAtEnd), append(open, f.OpenAtEnd)
 		tbl.Rows = append(tbl.Rows, []string{m.String(), strconv.FormatInt(f.OverdueAtEnd, 10), strconv.FormatInt(f.OpenAtEnd, 10)})
@@ -393,13 +399,20 @@ func provinceChart(lang string, from, to readmodel.Month, rows []readmodel.DashD
 	return opt, tbl
 }
 
-// repeatsChart shows repeat complainants and their complaints per month, and those complaints' share of received.
-func repeatsChart(lang string, from, to readmodel.Month, repeats map[readmodel.Month]readmodel.DashRepeatFigures) (map[string]any, table) {
+// repeatsChart shows repeat complainants and their complaints per month, and those complaints' share of received;
+// a month before any data (noData) is a gap and '—'.
+func repeatsChart(lang string, from, to readmodel.Month, repeats map[readmodel.Month]readmodel.DashRepeatFigures, noData func(readmodel.Month) bool) (map[string]any, table) {
 	t := func(key string) string { return catalog.Text(key, lang) }
-	var customers, complaints []int64
+	var customers, complaints []any
 	var share []*float64
 	tbl := table{Header: []string{t("month"), t("received"), t("dash_repeat_customers"), t("dash_repeat_complaints"), t("dash_repeat_share")}}
 	for m := from; m <= to; m++ {
+		if noData(m) {
+			customers, complaints, share = append(customers, nil), append(complaints, nil), append(share, nil)
+			nd := t("cov_no_data")
+			tbl.Rows = append(tbl.Rows, []string{m.String(), nd, nd, nd, nd})
+			continue
+		}
 		f := repeats[m]
 		customers, complaints = append(customers, f.RepeatCustomers), append(complaints, f.RepeatComplaints)
 		s := rate1(f.RepeatComplaints, f.Received)

@@ -34,7 +34,8 @@ func categoryCodes(cats readmodel.CategoryMonths, from, to readmodel.Month) []st
 
 // trendChart stacks received by business category per month; the closed line only where the page has closed
 // in the month (not on a branch page).
-func trendChart(lang string, from, to readmodel.Month, cats readmodel.CategoryMonths, col colours) (map[string]any, table) {
+// A month before any data (noData) is a gap in the chart and '—' in its table, never 0.
+func trendChart(lang string, from, to readmodel.Month, cats readmodel.CategoryMonths, col colours, noData func(readmodel.Month) bool) (map[string]any, table) {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	var months []string
 	for m := from; m <= to; m++ {
@@ -44,8 +45,12 @@ func trendChart(lang string, from, to readmodel.Month, cats readmodel.CategoryMo
 	colour := col.category
 	var series []any
 	for _, code := range codes {
-		data := make([]int64, 0, len(months))
+		data := make([]any, 0, len(months))
 		for m := from; m <= to; m++ {
+			if noData(m) {
+				data = append(data, nil) // null: ECharts' empty value, a gap
+				continue
+			}
 			data = append(data, cats[m][code].Received)
 		}
 		series = append(series, map[string]any{
@@ -55,8 +60,13 @@ func trendChart(lang string, from, to readmodel.Month, cats readmodel.CategoryMo
 		})
 	}
 	tbl := table{Header: []string{t("month"), t("received"), t("closed")}}
-	totals, closed := make([]int64, 0, len(months)), make([]int64, 0, len(months))
+	totals, closed := make([]any, 0, len(months)), make([]any, 0, len(months))
 	for m := from; m <= to; m++ {
+		if noData(m) {
+			totals, closed = append(totals, nil), append(closed, nil)
+			tbl.Rows = append(tbl.Rows, []string{m.String(), t("cov_no_data"), t("cov_no_data")})
+			continue
+		}
 		tot := cats.Total(readmodel.Period{Kind: readmodel.Monthly, Start: m, Len: 1})
 		totals = append(totals, tot.Received)
 		closed = append(closed, tot.Closed)

@@ -31,6 +31,9 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 </nav>
 </header>
 <main>
+{{- range .Banners}}
+<p class="note omitted" role="alert">{{.}}</p>
+{{- end}}
 {{- range .Sections}}
 <section class="section" id="{{.ID}}">
 <h2>{{.Title}}</h2>

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"complaints/catalog"
+	"complaints/readmodel"
 	"complaints/warehouse"
 )
 
@@ -49,4 +51,28 @@ func LatestCompleteMonth(ctx context.Context, db *sql.DB) (period string, ok boo
 		return first.Format("2006-01"), true, nil
 	}
 	return first.AddDate(0, -1, 0).Format("2006-01"), true, nil
+}
+
+// CheckCoverage refuses an incomplete period (readmodel.Coverage.Refusal: the period, the missing or short
+// sources, the newest complete month) unless allow is set; then it logs the warning and the outputs carry it.
+// Coverage is judged bank-wide: a --branch copy holds the warehouse's coverage, so a branch's zero in a complete
+// month passes.
+func (e *Env) CheckCoverage(ctx context.Context, db *sql.DB, period string, allow bool) error {
+	p, err := readmodel.ParsePeriod(period)
+	if err != nil {
+		return err
+	}
+	c, err := readmodel.LoadCoverage(ctx, db, p)
+	if err != nil {
+		return err
+	}
+	refusal := c.Refusal()
+	if refusal == nil {
+		return nil
+	}
+	if !allow {
+		return refusal
+	}
+	e.logger().Warn(catalog.Msg("msg_coverage_allowed", c.Sentence(catalog.Lang())).Error())
+	return nil
 }

@@ -49,6 +49,9 @@ type RunOptions struct {
 	RecordFiling bool
 	// AdoptKey: as `ingest --adopt-key` (ingest.Options.AdoptKey).
 	AdoptKey bool
+	// AllowIncomplete writes the outputs of an incomplete period (they say so) instead of refusing it
+	// (CheckCoverage).
+	AllowIncomplete bool
 }
 
 // Run ingests, normalises, and writes the report and the dashboard for a period. Files that fail are listed in
@@ -89,6 +92,12 @@ func (e *Env) Run(ctx context.Context, w *warehouse.Warehouse, o RunOptions) (*S
 		s.Period = p
 	}
 	if _, err := ParseMonth(s.Period); err != nil {
+		return s, err
+	}
+	if err := e.CheckCoverage(ctx, w.DB, s.Period, o.AllowIncomplete); err != nil {
+		if ingestErr != nil {
+			err = errors.Join(ingestErr, err)
+		}
 		return s, err
 	}
 	if s.Report, err = e.Report(ctx, w, s.Period, o.Lang, o.ReportOut); err != nil {

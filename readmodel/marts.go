@@ -2,7 +2,8 @@
 // here. It reads the marts and holds the only arithmetic those layers do on them (summing a mart's monthly rows
 // over a period, and the ratios of domain.md section 6: share, MoM, YoY), the branch labels, and the per-complaint
 // tables the written side derives: the members of each figure (figure_members over complaint_figures) behind the
-// lists, the timeliness sheet, filings and restatements. Every figure itself is defined once, in transform's model
+// lists, the timeliness sheet, filings and restatements, and the sources' coverage of a period (source_coverage:
+// complete or not, no data before the first month). Every figure itself is defined once, in transform's model
 // 40_figures and migration 017's figure_members; this package never recomputes one from complaints or landed
 // rows, and it only runs SELECTs (and temporary tables). It also reads what the records say of each branch's
 // province, and drafts from it the branch master `branches suggest` writes (branch_provinces.go: no figure).

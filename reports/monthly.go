@@ -96,7 +96,7 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
-	findings, err := loadFindings(ctx, db, p, opts.RemediationFile, rootcause.Customers{Total: opts.PersonalCustomers,
+	findings, err := loadFindings(ctx, db, p, lang, opts.RemediationFile, rootcause.Customers{Total: opts.PersonalCustomers,
 		ByMonth: opts.CustomersByMonth, ByBranch: opts.CustomersByBranch})
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
@@ -117,9 +117,13 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
+	coverage, err := readmodel.LoadCoverage(ctx, db, p)
+	if err != nil {
+		return fmt.Errorf("report %s: %w", p, err)
+	}
 	w := &workbook{lang: lang, period: p, opts: opts, cats: cats, batches: batches, reasons: reasons,
 		months: months, dims: dims, checks: checks, unmapped: unmapped, findings: findings, kd: kd, scope: scope,
-		restated: restated, channelMoves: moved}
+		restated: restated, channelMoves: moved, coverage: coverage}
 	b, err := w.build()
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
@@ -149,6 +153,7 @@ type workbook struct {
 	scope        readmodel.Scope
 	restated     *readmodel.Restatements
 	channelMoves int64 // received in the period, moved to the regulator-referral row through a merged duplicate
+	coverage     readmodel.Coverage
 	st           *styles
 }
 
@@ -329,6 +334,9 @@ func (w *workbook) cover() *grid {
 			}
 		}
 		kv("as_of", latest.Format("2006-01-02 15:04:05")+" ("+w.t("beijing_time")+")")
+	}
+	if w.coverage.Known {
+		kv("cov_coverage", w.coverage.Sentence(w.lang))
 	}
 
 	r++

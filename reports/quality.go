@@ -125,6 +125,7 @@ func (w *workbook) quality() *grid {
 		g.Text(r, 1, w.t("total"), st.totalText)
 		g.Formula(r, 2, fmt.Sprintf("SUM(B%d:B%d)", first, r-1), issues, st.totalCount)
 	}
+	bottom := r
 
 	// Right: every raw value that maps to no catalogue code.
 	r = top
@@ -145,7 +146,41 @@ func (w *workbook) quality() *grid {
 		g.Text(r, 7, u.Sources, st.text)
 		r++
 	}
+	w.coverageTable(g, max(r, bottom)+2)
 	return g
+}
+
+// coverageTable writes the period's months' coverage by source (domain.md section 5, Coverage) from row r.
+func (w *workbook) coverageTable(g *grid, r int) {
+	if !w.coverage.Known {
+		return
+	}
+	st := w.st
+	g.Text(r, 1, w.t("cov_table")+" "+w.period.String(), st.section)
+	r++
+	g.Text(r, 1, w.coverage.Sentence(w.lang), st.text)
+	g.Merge(r, 1, r, 8)
+	r++
+	for i, key := range []string{"cov_month", "cov_source", "cov_received", "cov_median", "cov_status"} {
+		g.Text(r, 1+i, w.t(key), st.header)
+	}
+	r++
+	for _, c := range w.coverage.Rows {
+		g.Text(r, 1, c.Month.String(), st.text)
+		g.Text(r, 2, c.Source, st.text)
+		if c.Covered {
+			g.Int(r, 3, c.Received, st.count)
+		} else {
+			g.Text(r, 3, w.t("cov_no_data"), st.text)
+		}
+		if c.HasMedian {
+			g.Text(r, 4, fmt.Sprintf("%.1f", c.Median), st.text)
+		} else {
+			g.Text(r, 4, w.t("cov_no_data"), st.text)
+		}
+		g.Text(r, 5, w.t("cov_status_"+c.Status), st.text)
+		r++
+	}
 }
 
 // dimensionLabel names a catalogue dimension.

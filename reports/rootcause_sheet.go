@@ -14,11 +14,17 @@ import (
 
 // loadFindings runs the root-cause analytics for a monthly report (the analytics are defined per month); other
 // period kinds get no 根因 sheet. customers (the config's denominators) give u-charts. Remediation actions, when a file is given, are attached to recurring findings.
-func loadFindings(ctx context.Context, db *sql.DB, p readmodel.Period, remediationFile string, customers rootcause.Customers) (*rootcause.Findings, error) {
+// Months without data or incomplete are left out of the baselines (readmodel.ForAnalysis).
+func loadFindings(ctx context.Context, db *sql.DB, p readmodel.Period, lang, remediationFile string, customers rootcause.Customers) (*rootcause.Findings, error) {
 	if p.Kind != readmodel.Monthly {
 		return nil, nil
 	}
-	f, err := rootcause.Analyze(ctx, db, rootcause.Options{Period: p.String(), Customers: customers})
+	excluded, coverage, err := readmodel.ForAnalysis(ctx, db, p.Start, lang)
+	if err != nil {
+		return nil, fmt.Errorf("root causes: %w", err)
+	}
+	f, err := rootcause.Analyze(ctx, db, rootcause.Options{Period: p.String(), Customers: customers,
+		IncompleteMonths: excluded, Coverage: coverage})
 	if err != nil {
 		return nil, fmt.Errorf("root causes: %w", err)
 	}

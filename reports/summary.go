@@ -132,6 +132,9 @@ func (w *workbook) summary() *grid {
 		c, cok := x.value(cur)
 		b, bok := x.value(prev)
 		y, yok := x.value(yago)
+		// a base before any data is no data (never 0) and never the base of a change
+		bok = bok && !w.coverage.IsNoData(p.Previous().Start)
+		yok = yok && !w.coverage.IsNoData(p.YearEarlier().Start)
 		w.figureCell(g, r, 2, x, c, cok)
 		w.figureCell(g, r, 3, x, b, bok)
 		w.figureCell(g, r, 5, x, y, yok)
@@ -148,6 +151,11 @@ func (w *workbook) summary() *grid {
 		tot := w.cats.Total(readmodel.Period{Kind: readmodel.Monthly, Start: m, Len: 1})
 		r := summaryTrendHeader + 1 + i
 		g.Text(r, 1, m.String(), st.text)
+		if w.coverage.IsNoData(m) {
+			g.Text(r, 2, w.t("cov_no_data"), st.noFigure)
+			g.Text(r, 3, w.t("cov_no_data"), st.noFigure)
+			continue
+		}
 		g.Int(r, 2, tot.Received, st.count)
 		g.Int(r, 3, tot.Closed, st.count)
 	}

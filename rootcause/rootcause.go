@@ -79,6 +79,9 @@ type Options struct {
 	// IncompleteMonths (YYYY-MM) are kept out of every baseline, as the months before the data's first month are
 	// (e.g. months a coverage check finds incomplete).
 	IncompleteMonths []string `json:"incomplete_months,omitempty"`
+	// Coverage is the period's coverage in one sentence (complete, or which source is missing or short), shown
+	// with the findings.
+	Coverage string
 }
 
 // Customers are the personal-customer counts behind the u-charts (complaints per 10,000 customers), from the

@@ -158,6 +158,9 @@ var Policies = []Policy{
 	// data quality: recomputed with the marts
 	{Table: "consistency_issues", AsOf: Rule{Action: Rebuild}, Branch: Rule{Action: Rebuild}},
 	{Table: "unmapped_values", AsOf: Rule{Action: Rebuild}, Branch: Rule{Action: Rebuild}},
+	// coverage is judged bank-wide (domain.md section 5): a branch copy keeps the warehouse's; an as-of copy's
+	// normalise recomputes it from the batches of that date
+	{Table: "source_coverage", AsOf: Rule{Action: Rebuild}, Branch: Rule{Action: Copy}},
 	// other branches' raw spellings: left out of a branch copy
 	{Table: "unknown_branches", AsOf: Rule{Action: Rebuild}, Branch: Rule{Action: Drop}},
 

@@ -24,7 +24,8 @@ const (
 	PhaseMarts
 	// PhaseQuality: the data-quality tables. Also run by RebuildMarts.
 	PhaseQuality
-	// PhaseAudit: the audit of what this run changed (corrections applied); normalise only.
+	// PhaseAudit: the audit of what this run changed (corrections applied) and the sources' coverage, judged over
+	// the whole warehouse; normalise only (a --branch copy keeps the warehouse's).
 	PhaseAudit
 )
 

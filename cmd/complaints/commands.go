@@ -116,7 +116,7 @@ and gives identical tables.`,
 func newReportCmd(g *globals) *cobra.Command {
 	var period, lang, out, kind, format string
 	var sf scopeFlags
-	var record bool
+	var record, allowIncomplete bool
 	c := &cobra.Command{
 		Use:   "report",
 		Short: "Write the regulator workbook (.xlsx) for a month, quarter, half-year or year",
@@ -133,7 +133,8 @@ December shows the October figures as filed. --branch writes one branch's own wo
 those of its sub-branches (branch master parent), nothing of any other branch (rejected rows, which cannot be
 attributed to a branch, are left out). --record-filing stores the figures as submitted; every later workbook
 of the period lists, on its 更正/Restatements sheet, each filed figure the data now changes and the
-complaints behind the change.`,
+complaints behind the change. An incomplete period (an active source's export missing or under half its usual
+volume, judged bank-wide) is refused with exit status 1 unless --allow-incomplete is given.`,
 		Example: `  complaints report --period 2026-10
   complaints report --period 2026-Q3                 # quarterly: flows summed, stocks at the quarter's ends
   complaints report --period 2026-H1
@@ -163,6 +164,9 @@ complaints behind the change.`,
 				return err
 			}
 			defer done()
+			if err := env.CheckCoverage(cmd.Context(), w.DB, period, allowIncomplete); err != nil {
+				return err
+			}
 			if s != nil && out == "" {
 				out = env.OutputPath("", scopedName("report-"+period, s))
 				if format != "csv" {
@@ -186,6 +190,7 @@ complaints behind the change.`,
 	}
 	sf.add(c.Flags(), "write one branch's own workbook (code, name or alias; its sub-branches included)")
 	c.Flags().BoolVar(&record, "record-filing", false, "store this workbook's figures as filed; later workbooks of the period show what changed")
+	c.Flags().BoolVar(&allowIncomplete, "allow-incomplete", false, allowIncompleteHelp)
 	c.Flags().StringVar(&period, "period", "", "period to report: 2026-10, 2026-Q3, 2026-H1 or 2026 (default: the previous month)")
 	c.Flags().StringVar(&lang, "lang", "", "zh or en (default: the config's language)")
 	c.Flags().StringVar(&out, "out", "", "output file (default: <output_dir>/report-<period>.xlsx, or the folder report-<period> for csv)")
@@ -197,7 +202,7 @@ complaints behind the change.`,
 func newDashboardCmd(g *globals) *cobra.Command {
 	var from, to, lang, out string
 	var sf scopeFlags
-	var withMap bool
+	var withMap, allowIncomplete bool
 	c := &cobra.Command{
 		Use:   "dashboard",
 		Short: "Write the self-contained HTML dashboard (opens with no network)",
@@ -234,6 +239,9 @@ complaints (with --map, a China map). It opens from a shared drive or an e-mail 
 				return err
 			}
 			defer done()
+			if err := env.CheckCoverage(cmd.Context(), w.DB, to, allowIncomplete); err != nil {
+				return err
+			}
 			if s != nil && out == "" {
 				out = env.OutputPath("", scopedName("dashboard", s)+".html")
 			}
@@ -249,6 +257,7 @@ complaints (with --map, a China map). It opens from a shared drive or an e-mail 
 	c.Flags().StringVar(&to, "to", "", "last month, YYYY-MM (default: the previous month)")
 	c.Flags().StringVar(&lang, "lang", "", "zh or en (default: the config's language)")
 	sf.add(c.Flags(), "show one branch's data only: code, name or alias (its sub-branches included)")
+	c.Flags().BoolVar(&allowIncomplete, "allow-incomplete", false, allowIncompleteHelp)
 	c.Flags().BoolVar(&withMap, "map", false, "also draw a China map by province (off by default: a map without an approval number, 审图号, is a compliance risk; needs `make assets`)")
 	c.Flags().StringVar(&out, "out", "", "output file (default: <output_dir>/dashboard.html, or dashboard-<branch code>.html)")
 	return c
@@ -256,14 +265,16 @@ complaints (with --map, a China map). It opens from a shared drive or an e-mail 
 
 func newRunCmd(g *globals) *cobra.Command {
 	var period, lang string
-	var adoptKey bool
+	var adoptKey, allowIncomplete bool
 	var record bool
 	c := &cobra.Command{
 		Use:   "run [FILE...]",
 		Short: "The monthly job: ingest, normalise, report and dashboard for a period",
 		Long: `run does the whole monthly job: ingests every configured source (or the files given), normalises, and
 writes the period's workbook and the 13-month dashboard, then prints a summary. --period defaults to the
-previous month, so a monthly cron line needs no date. The exit code is non-zero when any file failed.
+previous month, so a monthly cron line needs no date. The exit code is non-zero when any file failed, and 1
+when the period is incomplete (an active source's export missing or under half its usual volume: one sentence
+names the source and the newest complete month; --allow-incomplete goes ahead, and the outputs say so).
 --record-filing stores the workbook's figures as filed, as report --record-filing does.`,
 		Example: `  # crontab: 06:00 on the 3rd of every month
   0 6 3 * * cd /data/complaints && complaints run --log-format json >> run.log 2>&1
@@ -285,7 +296,7 @@ previous month, so a monthly cron line needs no date. The exit code is non-zero 
 				return err
 			}
 			defer w.Close()
-			s, err := env.Run(cmd.Context(), w, pipeline.RunOptions{Period: period, Files: args, Lang: lang, RecordFiling: record, AdoptKey: adoptKey})
+			s, err := env.Run(cmd.Context(), w, pipeline.RunOptions{Period: period, Files: args, Lang: lang, RecordFiling: record, AdoptKey: adoptKey, AllowIncomplete: allowIncomplete})
 			pipeline.PrintSummary(cmd.OutOrStdout(), s)
 			return err
 		},
@@ -293,6 +304,7 @@ previous month, so a monthly cron line needs no date. The exit code is non-zero 
 	c.Flags().StringVar(&period, "period", "", "month to report, YYYY-MM (default: the previous month)")
 	c.Flags().StringVar(&lang, "lang", "", "zh or en (default: the config's language)")
 	c.Flags().BoolVar(&record, "record-filing", false, "store the workbook's figures as filed; later workbooks of the period show what changed")
+	c.Flags().BoolVar(&allowIncomplete, "allow-incomplete", false, allowIncompleteHelp)
 	c.Flags().BoolVar(&adoptKey, "adopt-key", false, "as ingest --adopt-key: record the privacy key of a warehouse built before key fingerprints")
 	return c
 }
@@ -359,6 +371,9 @@ func newVersionCmd() *cobra.Command {
 		},
 	}
 }
+
+// allowIncompleteHelp is the --allow-incomplete flag of report, dashboard and run.
+const allowIncompleteHelp = "write the outputs of an incomplete period (a source's export missing or under half its usual volume; they say so) instead of stopping with exit status 1"
 
 func checkLang(lang string) error {
 	if lang != "" && lang != "zh" && lang != "en" {

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"complaints/pipeline"
+	"complaints/readmodel"
 	"complaints/rootcause"
 	"complaints/rootcause/render"
 )
@@ -107,8 +108,17 @@ period's last day and not done).
 				return err
 			}
 			defer done()
+			pm, err := readmodel.ParseMonth(period)
+			if err != nil {
+				return usageError{err}
+			}
+			excluded, coverage, err := readmodel.ForAnalysis(cmd.Context(), w.DB, pm, env.Lang(lang))
+			if err != nil {
+				return err
+			}
 			f, err := rootcause.Analyze(cmd.Context(), w.DB, rootcause.Options{Period: period, BaselineMonths: baseline,
-				ExcludeFlaggedFromBaseline: exclude, MinCount: minCount, FDR: fdr, Customers: env.Customers()})
+				ExcludeFlaggedFromBaseline: exclude, MinCount: minCount, FDR: fdr, Customers: env.Customers(),
+				IncompleteMonths: excluded, Coverage: coverage})
 			if err != nil {
 				return err
 			}
