@@ -625,6 +625,9 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	info := batchInfo{Source: o.source, FilePath: display, SHA256: facts.SHA256, Size: facts.Size, Format: o.table.Format,
 		Encoding: o.table.Encoding, Sheet: o.table.Sheet, AsOf: o.asOf, IngestedAt: opts.Now(),
 		Snapshot: o.profile != nil && strings.EqualFold(o.profile.Snapshot, "full"), Active: o.mapper.activeColumns()}
+	if cm := o.mapper.cols; cm.By["source_id"] == "content" && cm.Index["source_id"] < len(cm.Header) {
+		info.IDColumn = cm.Header[cm.Index["source_id"]]
+	}
 	id, st, rejects, missing, err := landFile(ctx, w, info, func(emit func(arrow.RecordBatch) error, reject func(Reject) error) (mapStats, error) {
 		return o.mapper.mapTable(ctx, emit, reject)
 	}, opts.MaxRejectRate)

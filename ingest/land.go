@@ -33,6 +33,9 @@ type batchInfo struct {
 	Snapshot bool
 	// Active marks the landing columns the file can fill (mapper.activeColumns); nil means all.
 	Active []bool
+	// IDColumn, when set, is the header of a source_id column found by its values (content.go): its values must
+	// be unique in the file, or it is some other number (a customer's) and the file is refused.
+	IDColumn string
 }
 
 // recordSource produces a file's mapped rows as Arrow record batches (emit) and its rejects (reject); the
@@ -218,6 +221,11 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 			rejects = append(rejects, late...)
 			st.Accepted -= len(late)
 			st.Rejected += len(late)
+		}
+		if info.IDColumn != "" {
+			if err := refuseRepeatedIDs(ctx, q, batchID, info.IDColumn); err != nil {
+				return err
+			}
 		}
 		if st.Read > 0 && float64(st.Rejected)/float64(st.Read) > maxRate {
 			return rejectRateError(st, maxRate, rejects)
@@ -497,6 +505,26 @@ type rowLoader interface {
 // day/month order, falls after the last day the file may hold (its as-of date, else the ingest date): the
 // mapping step placed such an ambiguous date in time by its earlier reading. They become rejects like any
 // receipt after the export's date.
+// refuseRepeatedIDs refuses a file whose source_id column was found by its values (column) when an id repeats in
+// it: a complaint id is unique in one export, so the column is some other number (a customer's, an account's) and
+// taking it would merge different complaints as versions of one.
+func refuseRepeatedIDs(ctx context.Context, q driver.QueryerContext, batchID int64, column string) error {
+	rows, err := q.QueryContext(ctx, `SELECT max(row_number) FROM landed_rows WHERE batch_id = ?
+		GROUP BY source_id HAVING count(*) > 1 ORDER BY 1 LIMIT 1`, namedValues(batchID))
+	if err != nil {
+		return fmt.Errorf("check ids of batch %d: %w", batchID, err)
+	}
+	defer rows.Close()
+	vals := make([]driver.Value, 1)
+	switch err := rows.Next(vals); {
+	case err == io.EOF:
+		return nil
+	case err != nil:
+		return fmt.Errorf("check ids of batch %d: %w", batchID, err)
+	}
+	return catalog.Errorf("msg_content_id_repeats", column, vals[0])
+}
+
 func rejectLateAmbiguous(ctx context.Context, ex driver.ExecerContext, q driver.QueryerContext, batchID int64, st mapStats) ([]Reject, error) {
 	if st.Latest == "" {
 		return nil, nil

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -16,6 +17,8 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"complaints/catalog"
 )
 
 var updateOtherbank = flag.Bool("update-otherbank", false, "rewrite testdata/otherbank from sample-data/exports")
@@ -285,5 +288,36 @@ func TestOtherbankLands(t *testing.T) {
 	}
 	if id != "XF2024001" || branch != "朝阳支行" || received != "2024-11-02 00:00:00" {
 		t.Errorf("first row landed as %q %q %q", id, branch, received)
+	}
+}
+
+// TestContentIDMustBeUnique: a customer number unique in the first rows is taken for the complaint id by its
+// values; when it repeats further down, the file is refused whole (msg_content_id_repeats, naming the column and
+// the row), instead of landing later complaints of a customer as versions of the first.
+func TestContentIDMustBeUnique(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("客户编码,发生日期,问题说明,承办网点\n")
+	for i := range 400 {
+		fmt.Fprintf(&b, "KH%06d,2026-03-%02d,客户反映第%d笔转账到账延迟，多次联系客服未果，要求解释原因,江汉支行\n", i%300, 1+i%28, i)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "ledger.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	w := openTestWarehouse(t)
+	opts := testOptions()
+	opts.Profiles = []Profile{{Name: "ledger", Glob: "ledger.csv", Format: "csv", Encoding: "utf-8"}}
+	opts.BaseDir = dir
+	res, err := IngestFiles(context.Background(), w, opts, []string{path}, "ledger")
+	if err == nil && len(res) == 1 {
+		err = res[0].Err
+	}
+	if !catalog.HasKey(err, "msg_content_id_repeats") || !strings.Contains(err.Error(), "客户编码") {
+		t.Fatalf("want the file refused for a repeated id: %v %+v", err, res)
+	}
+	var n int
+	if err := w.DB.QueryRow(`SELECT count(*) FROM landed_rows`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("%d rows landed (%v)", n, err)
 	}
 }
