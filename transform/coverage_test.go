@@ -10,21 +10,23 @@ import (
 	"complaints/readmodel"
 )
 
-// TestSourceCoverage works coverage by hand on two sources (domain.md section 5, Coverage). hot delivers 4
-// complaints a month from 2026-01 to 2026-08 (as of 2026-08-31) but only 1 in 2026-06; web delivers 2 a month
-// from 2026-01 to 2026-07 (as of 2026-07-31), so its export for 2026-08 never arrived. Then: 2025-12 is no data;
-// 2026-05 and 2026-07 are complete; 2026-06 is short of hot (1 against a median of 4); 2026-08 misses web (median
-// 2); 2026-09 misses both; 2026-12, past every row, misses both; the newest complete month is 2026-07.
+// TestSourceCoverage works coverage by hand on two sources (domain.md section 5, Coverage). hot delivers 20
+// complaints a month from 2026-01 to 2026-08 (as of 2026-08-31) but 9 in 2026-04 and 4 in 2026-06; web delivers 2
+// a month from 2026-01 to 2026-07 (as of 2026-07-31), so its export for 2026-08 never arrived. Then: 2025-12 is no
+// data; 2026-04 is complete (9 is under half the median of 20, but a Poisson count of mean 20 is 9 or fewer with
+// probability 0.005: noise, not lost rows); 2026-05 and 2026-07 are complete; 2026-06 is short of hot (4 against a
+// median of 20: probability 1.7e-5); 2026-08 misses web (median 2); 2026-09 misses both; 2026-12, past every row,
+// misses both; the newest complete month is 2026-07.
 func TestSourceCoverage(t *testing.T) {
 	var rows []landed
 	for m := 1; m <= 8; m++ {
-		n := 4
-		if m == 6 {
-			n = 1
+		n := map[int]int{4: 9, 6: 4}[m]
+		if n == 0 {
+			n = 20
 		}
 		for i := range n {
 			rows = append(rows, landed{batch: 1, source: "hot", id: fmt.Sprintf("H%d-%d", m, i), typ: "投诉",
-				received: fmt.Sprintf("2026-%02d-1%d 10:00:00", m, i), channel: "电话", category: "信用卡", cause: "收费", status: "处理中"})
+				received: fmt.Sprintf("2026-%02d-%02d 10:00:00", m, 1+i), channel: "电话", category: "信用卡", cause: "收费", status: "处理中"})
 		}
 		if m <= 7 {
 			for i := range 2 {
@@ -68,13 +70,14 @@ func TestSourceCoverage(t *testing.T) {
 		complete bool
 		gaps     string
 	}{
+		{"2026-04", true, ""},
 		{"2026-05", true, ""},
-		{"2026-06", false, "2026-06 hot short 1/4"},
+		{"2026-06", false, "2026-06 hot short 4/20"},
 		{"2026-07", true, ""},
 		{"2026-08", false, "2026-08 web missing 0/2"},
-		{"2026-09", false, "2026-09 hot missing 0/4, 2026-09 web missing 0/2"},
+		{"2026-09", false, "2026-09 hot missing 0/20, 2026-09 web missing 0/2"},
 		{"2026-12", false, "2026-12 hot missing 0/0, 2026-12 web missing 0/0"},
-		{"2026-Q3", false, "2026-08 web missing 0/2, 2026-09 hot missing 0/4, 2026-09 web missing 0/2"},
+		{"2026-Q3", false, "2026-08 web missing 0/2, 2026-09 hot missing 0/20, 2026-09 web missing 0/2"},
 	} {
 		c := cov(tc.month)
 		if c.Complete() != tc.complete || gaps(c) != tc.gaps {

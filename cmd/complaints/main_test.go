@@ -97,9 +97,8 @@ func TestSampleThenRun(t *testing.T) {
 	if _, err := run(t, "sample", "--seed", "3", "--months", "9", "--rows", "2000", "--out", dir); err != nil {
 		t.Fatal(err)
 	}
-	// this small sample's referrals fall under half their median in 2026-10 (TestIncompletePeriodExitsOne): the
-	// month is incomplete, so the run is asked to go ahead
-	args := []string{"--config", filepath.Join(dir, "complaints.yaml"), "--warehouse", filepath.Join(dir, "w.duckdb"), "run", "--period", "2026-10", "--allow-incomplete"}
+	// a new user's path: sample, then run on its last month, which is complete (no go-ahead needed)
+	args := []string{"--config", filepath.Join(dir, "complaints.yaml"), "--warehouse", filepath.Join(dir, "w.duckdb"), "run", "--period", "2026-10"}
 	out, err := run(t, args...)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, out)
@@ -127,7 +126,7 @@ func TestSampleThenRun(t *testing.T) {
 	}
 	// dashboard --map draws the China map (when `make assets` fetched it; CI requires it).
 	mapPage := filepath.Join(dir, "map.html")
-	_, err = run(t, args[0], args[1], args[2], args[3], "dashboard", "--to", "2026-10", "--allow-incomplete", "--map", "--out", mapPage)
+	_, err = run(t, args[0], args[1], args[2], args[3], "dashboard", "--to", "2026-10", "--map", "--out", mapPage)
 	switch {
 	case errors.Is(err, dashboards.ErrNoChinaMap) && os.Getenv("COMPLAINTS_REQUIRE_BROWSER") != "1":
 		t.Logf("dashboard --map not checked: %v", err)

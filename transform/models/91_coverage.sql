@@ -3,7 +3,7 @@
 -- Coverage), over the whole warehouse. A source covers the months from its first landed month to the month of its
 -- newest batch's as-of (export_as_of, else ingested_at); it is active in a month when it had complaints received
 -- in any of the 3 months before; it is missing when active and not covering the month, short when covering it with
--- under half its median over its covered months among the 6 before. Run by the normalise only: a --branch copy
+-- under half its median over its covered months among the 6 before, by more than chance allows (below). Run by the normalise only: a --branch copy
 -- keeps the warehouse's rows, since coverage is judged bank-wide.
 DELETE FROM source_coverage;
 INSERT INTO source_coverage BY NAME
@@ -32,7 +32,12 @@ WITH recv AS (
     FROM counted
 )
 SELECT source_system, month, covered, received, median_6, active,
-       CASE WHEN covered AND received < median_6 / 2 THEN 'short'
+       -- short: under half the median, and further under it than chance allows (the probability of so few from a
+       -- Poisson count with the median as its mean under 0.001), so that a small source's ordinary month-to-month
+       -- noise (6 letters against a median of 15.5: p 0.008) is not taken for an export that lost rows
+       CASE WHEN covered AND received < median_6 / 2
+                 AND list_sum(list_transform(range(0, received + 1),
+                         i -> exp(-median_6 + i * ln(median_6) - lgamma(i + 1)))) < 0.001 THEN 'short'
             WHEN covered THEN 'ok'
             WHEN active THEN 'missing'
             ELSE 'inactive' END AS status
