@@ -31,6 +31,7 @@ type userCode struct {
 	Class    string   `yaml:"class"`
 	Synonyms []string `yaml:"synonyms"`
 	Keywords []string `yaml:"keywords"`
+	Words    []string `yaml:"words"`
 	// Override moves this entry's synonyms and keywords from any built-in code that already has them (that code
 	// loses them); without it such a clash is an error.
 	Override bool `yaml:"override"`
@@ -80,7 +81,7 @@ func Fingerprint() string {
 	for _, dim := range cat.dimensionNames() {
 		fmt.Fprintf(h, "dim %q\n", dim)
 		for _, c := range cat.Dimensions[dim] {
-			fmt.Fprintf(h, "%q %q %q %q %q %q %q %q\n", c.Code, c.ZH, c.EN, c.Short, c.Parent, c.Class, c.Synonyms, c.Keywords)
+			fmt.Fprintf(h, "%q %q %q %q %q %q %q %q %q\n", c.Code, c.ZH, c.EN, c.Short, c.Parent, c.Class, c.Synonyms, c.Keywords, c.Words)
 		}
 		moved := make([]string, 0, len(cat.moved[dim]))
 		for s, code := range cat.moved[dim] {
@@ -218,6 +219,11 @@ func merge(base *catalogue, b []byte, name string) (*catalogue, error) {
 			for _, s := range u.Synonyms {
 				if !slices.ContainsFunc(c.spellings(), func(x string) bool { return Normalize(x) == Normalize(s) }) {
 					c.Synonyms = append(c.Synonyms, s)
+				}
+			}
+			for _, w := range u.Words {
+				if !slices.ContainsFunc(c.Words, func(x string) bool { return Normalize(x) == Normalize(w) }) {
+					c.Words = append(c.Words, w)
 				}
 			}
 			for _, k := range u.Keywords {
