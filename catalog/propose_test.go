@@ -1,6 +1,8 @@
 package catalog
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -42,5 +44,34 @@ func TestProposeByMeaning(t *testing.T) {
 	// nothing in common: no proposal (edit distance alone proposes nothing)
 	if got := top("cause", "zzz", nil); len(got) != 0 {
 		t.Errorf("zzz: %v", got)
+	}
+}
+
+// TestValueWords: the catalogue's value words reach normalise (ValueWords) and its fingerprint; a user file adds
+// words; a word two codes of one dimension claim is dropped (evidence for neither).
+func TestValueWords(t *testing.T) {
+	t.Cleanup(func() { UseUserFile("") })
+	has := func(dim, word, code string) bool {
+		for _, w := range ValueWords() {
+			if w.Dimension == dim && w.Text == word {
+				return w.Code == code
+			}
+		}
+		return false
+	}
+	if !has("business_channel", "掌上", "mobile_app") || !has("status", "结案", "closed") {
+		t.Error("built-in value words missing")
+	}
+	before := Fingerprint()
+	path := filepath.Join(t.TempDir(), "tax.yaml")
+	os.WriteFile(path, []byte("dimensions:\n  business_channel:\n    - {code: sms, words: [短讯]}\n    - {code: third_party, words: [掌上]}\n"), 0o644)
+	if err := UseUserFile(path); err != nil {
+		t.Fatal(err)
+	}
+	if !has("business_channel", "短讯", "sms") || has("business_channel", "掌上", "mobile_app") || has("business_channel", "掌上", "third_party") {
+		t.Errorf("user words: %v", ValueWords())
+	}
+	if Fingerprint() == before {
+		t.Error("value words are not in the fingerprint")
 	}
 }
