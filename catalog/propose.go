@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -56,7 +57,7 @@ func Propose(dimension, raw string, records []RecordEvidence, n int) []Proposal 
 	}
 	for _, r := range records {
 		if r.Code != "unmapped" && r.Code != "" {
-			add(Proposal{Code: r.Code, Evidence: EvidenceRecords, Detail: itoa(r.Records), Score: r.Records})
+			add(Proposal{Code: r.Code, Evidence: EvidenceRecords, Detail: strconv.Itoa(r.Records), Score: r.Records})
 		}
 	}
 	vw := valueWords(v)
@@ -203,17 +204,4 @@ func isASCII(s string) bool {
 		}
 	}
 	return true
-}
-
-func itoa(n int) string {
-	const digits = "0123456789"
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for n > 0 {
-		b = append([]byte{digits[n%10]}, b...)
-		n /= 10
-	}
-	return string(b)
 }

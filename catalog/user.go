@@ -38,8 +38,8 @@ type userCode struct {
 }
 
 // UseUserFile merges a user taxonomy file (the shape of taxonomy.yaml) into the catalogue every reader of this
-// package sees, for the rest of the process: Dimension, Lookup, Label, Synonyms, KeywordRules, Closest and
-// Fingerprint. Call it once, before any work (the CLI does, right after loading the config); path "" puts the
+// package sees, for the rest of the process: Dimension, Lookup, Label, Synonyms, KeywordRules, ValueWords,
+// Closest, Propose and Fingerprint. Call it once, before any work (the CLI does, right after loading the config); path "" puts the
 // built-in catalogue back. On error the catalogue in effect is unchanged.
 //
 // Rules (docs/decisions.md, "User taxonomy file"):
@@ -51,7 +51,8 @@ type userCode struct {
 //   - a synonym or keyword (after Normalize) that another code of the dimension already has is an error naming
 //     both codes, unless the user entry says `override: true`: then the user's code takes it and the other code
 //     loses it. Two user entries claiming one spelling is always an error;
-//   - keywords only on business_category and cause (KeywordDimensions).
+//   - keywords only on business_category and cause (KeywordDimensions); words (value words) on any dimension,
+//     added to the code's.
 func UseUserFile(path string) error {
 	load()
 	if path == "" {
