@@ -38,6 +38,9 @@ type Code struct {
 	// Keywords classify a complaint whose column of this dimension is empty by its summary or narrative
 	// (business_category and cause only; see KeywordRules).
 	Keywords []string `yaml:"keywords,omitempty"`
+	// Words are words a raw value of this dimension may contain to map to the code at normalise when it is no
+	// spelling of any code (ValueWords; docs/decisions.md, "Values mapped by their words"); never matched whole.
+	Words []string `yaml:"words,omitempty"`
 }
 
 // Label returns the code's label in lang ("zh" or "en"; anything else is Chinese).
@@ -238,6 +241,40 @@ func Normalize(s string) string {
 		return r
 	}, s)
 	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}
+
+// ValueWords lists the words of every code (Words), folded with Normalize, for normalise's mapping of a raw value
+// that is no spelling by the words it contains; a word claimed by two codes of one dimension is dropped (it is no
+// evidence for either).
+func ValueWords() []Synonym {
+	cat := current()
+	var out []Synonym
+	for _, dim := range cat.dimensionNames() {
+		owner := map[string]string{}
+		var order []string
+		for _, c := range cat.Dimensions[dim] {
+			for _, w := range c.Words {
+				n := Normalize(w)
+				if n == "" {
+					continue
+				}
+				if o, ok := owner[n]; ok {
+					if o != c.Code {
+						owner[n] = ""
+					}
+					continue
+				}
+				owner[n] = c.Code
+				order = append(order, n)
+			}
+		}
+		for _, n := range order {
+			if owner[n] != "" {
+				out = append(out, Synonym{Dimension: dim, Text: n, Code: owner[n]})
+			}
+		}
+	}
+	return out
 }
 
 // KeywordDimensions are the dimensions whose empty values keyword rules may fill.

@@ -31,14 +31,15 @@ type userCode struct {
 	Class    string   `yaml:"class"`
 	Synonyms []string `yaml:"synonyms"`
 	Keywords []string `yaml:"keywords"`
+	Words    []string `yaml:"words"`
 	// Override moves this entry's synonyms and keywords from any built-in code that already has them (that code
 	// loses them); without it such a clash is an error.
 	Override bool `yaml:"override"`
 }
 
 // UseUserFile merges a user taxonomy file (the shape of taxonomy.yaml) into the catalogue every reader of this
-// package sees, for the rest of the process: Dimension, Lookup, Label, Synonyms, KeywordRules, Closest and
-// Fingerprint. Call it once, before any work (the CLI does, right after loading the config); path "" puts the
+// package sees, for the rest of the process: Dimension, Lookup, Label, Synonyms, KeywordRules, ValueWords,
+// Closest, Propose and Fingerprint. Call it once, before any work (the CLI does, right after loading the config); path "" puts the
 // built-in catalogue back. On error the catalogue in effect is unchanged.
 //
 // Rules (docs/decisions.md, "User taxonomy file"):
@@ -50,7 +51,8 @@ type userCode struct {
 //   - a synonym or keyword (after Normalize) that another code of the dimension already has is an error naming
 //     both codes, unless the user entry says `override: true`: then the user's code takes it and the other code
 //     loses it. Two user entries claiming one spelling is always an error;
-//   - keywords only on business_category and cause (KeywordDimensions).
+//   - keywords only on business_category and cause (KeywordDimensions); words (value words) on any dimension,
+//     added to the code's.
 func UseUserFile(path string) error {
 	load()
 	if path == "" {
@@ -80,7 +82,7 @@ func Fingerprint() string {
 	for _, dim := range cat.dimensionNames() {
 		fmt.Fprintf(h, "dim %q\n", dim)
 		for _, c := range cat.Dimensions[dim] {
-			fmt.Fprintf(h, "%q %q %q %q %q %q %q %q\n", c.Code, c.ZH, c.EN, c.Short, c.Parent, c.Class, c.Synonyms, c.Keywords)
+			fmt.Fprintf(h, "%q %q %q %q %q %q %q %q %q\n", c.Code, c.ZH, c.EN, c.Short, c.Parent, c.Class, c.Synonyms, c.Keywords, c.Words)
 		}
 		moved := make([]string, 0, len(cat.moved[dim]))
 		for s, code := range cat.moved[dim] {
@@ -218,6 +220,11 @@ func merge(base *catalogue, b []byte, name string) (*catalogue, error) {
 			for _, s := range u.Synonyms {
 				if !slices.ContainsFunc(c.spellings(), func(x string) bool { return Normalize(x) == Normalize(s) }) {
 					c.Synonyms = append(c.Synonyms, s)
+				}
+			}
+			for _, w := range u.Words {
+				if !slices.ContainsFunc(c.Words, func(x string) bool { return Normalize(x) == Normalize(w) }) {
+					c.Words = append(c.Words, w)
 				}
 			}
 			for _, k := range u.Keywords {

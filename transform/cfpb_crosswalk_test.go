@@ -112,7 +112,8 @@ func TestCFPBCrosswalkFallback(t *testing.T) {
 		"business_category|Space travel|1|cfpb", "cause|A brand-new issue|2|cfpb")
 	wantRows(t, w.DB, "SELECT timely_response, sub_category FROM landed_rows WHERE source_id = '1'", "Yes|A brand-new mortgage")
 
-	// another source with CFPB spellings: the taxonomy's synonyms only (Mortgage is one; the issues are not)
+	// another source with CFPB spellings: the taxonomy's spellings and words only (Mortgage is one; of the issues,
+	// "Trouble during payment process" holds the word process of rules_processes)
 	if _, err := w.DB.Exec("UPDATE landed_rows SET source_system = 'other_source'"); err != nil {
 		t.Fatal(err)
 	}
@@ -120,6 +121,6 @@ func TestCFPBCrosswalkFallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantRows(t, w.DB, "SELECT complaint_key, business_category, cause FROM complaints ORDER BY 1",
-		"other_source:1|loans|unmapped", "other_source:2|loans|unmapped", "other_source:3|loans|unmapped", "other_source:4|unmapped|unmapped",
+		"other_source:1|loans|rules_processes", "other_source:2|loans|unmapped", "other_source:3|loans|unmapped", "other_source:4|unmapped|unmapped",
 		"other_source:5|loans|fund_safety")
 }

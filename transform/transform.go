@@ -568,6 +568,10 @@ func loadTaxonomy(ctx context.Context, db querier) error {
 	for _, s := range catalog.Synonyms() {
 		syns = append(syns, textRow(s.Dimension, s.Text, s.Code))
 	}
+	// the catalogue's value words ride under vw_<dimension> (10_staging's raw_map reads them)
+	for _, w := range catalog.ValueWords() {
+		syns = append(syns, textRow("vw_"+w.Dimension, w.Text, w.Code))
+	}
 	// the CFPB crosswalk rides in the same table under dimensions of its own (10_staging reads them): xw_source
 	// names the sources it applies to, xw_business_category and xw_cause hold "value<US>sub" (sub empty for
 	// the first level alone), folded like the synonyms

@@ -16,7 +16,7 @@ func TestUserTaxonomy(t *testing.T) {
 	ctx := context.Background()
 	t.Cleanup(func() { catalog.UseUserFile("") })
 	w := setup(t, []landed{
-		{batch: 1, source: "h", id: "U1", received: "2026-10-08 10:00:00", category: "信用卡分期", cause: "其他"},
+		{batch: 1, source: "h", id: "U1", received: "2026-10-08 10:00:00", category: "分期业务", cause: "其他"},
 		{batch: 1, source: "h", id: "U2", received: "2026-10-08 10:00:00", cause: "其他"},
 	})
 	// U2's category is empty; no built-in keyword of business_category is in its summary
@@ -36,7 +36,7 @@ func TestUserTaxonomy(t *testing.T) {
 	normalise(true)
 	wantRows(t, w.DB, "SELECT complaint_key, business_category, coalesce(category_rule, '-') FROM complaints ORDER BY 1",
 		"h:U1|unmapped|-", "h:U2|other|-")
-	wantRows(t, w.DB, "SELECT dimension, raw_value, records FROM unmapped_values", "business_category|信用卡分期|1")
+	wantRows(t, w.DB, "SELECT dimension, raw_value, records FROM unmapped_values", "business_category|分期业务|1")
 	normalise(false) // nothing new, same catalogue: incremental
 
 	file := filepath.Join(t.TempDir(), "my-taxonomy.yaml")
@@ -49,7 +49,7 @@ func TestUserTaxonomy(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("dimensions:\n  business_category:\n    - {code: credit_card, synonyms: [信用卡分期], keywords: [分期手续费]}\n")
+	write("dimensions:\n  business_category:\n    - {code: credit_card, synonyms: [分期业务], keywords: [分期手续费]}\n")
 	normalise(true) // no new batch, but the catalogue changed: every complaint is re-derived
 	wantRows(t, w.DB, "SELECT complaint_key, business_category, coalesce(category_rule, '-') FROM complaints ORDER BY 1",
 		"h:U1|credit_card|-", "h:U2|credit_card|credit_card:分期手续费")
@@ -57,7 +57,7 @@ func TestUserTaxonomy(t *testing.T) {
 	normalise(false)
 
 	// a label-only change still rebuilds (labels, parents and classes are part of the fingerprint)
-	write("dimensions:\n  business_category:\n    - {code: credit_card, zh: 信用卡业务, synonyms: [信用卡分期], keywords: [分期手续费]}\n")
+	write("dimensions:\n  business_category:\n    - {code: credit_card, zh: 信用卡业务, synonyms: [分期业务], keywords: [分期手续费]}\n")
 	normalise(true)
 	// back to the built-in catalogue: rebuilt again, U1 unmapped again
 	if err := catalog.UseUserFile(""); err != nil {

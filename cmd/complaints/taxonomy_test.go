@@ -90,3 +90,73 @@ func TestTaxonomyCodesUserFile(t *testing.T) {
 		t.Errorf("bad user file: %v", err)
 	}
 }
+
+// TestTaxonomyUnmappedProposals: `taxonomy unmapped` proposes codes by meaning (another source's record of the
+// same complaint id, then shared words; never a code by spelling alone), and --write appends them to a user
+// taxonomy file as comments only: the catalogue merged from that file is unchanged until a line is uncommented.
+func TestTaxonomyUnmappedProposals(t *testing.T) {
+	t.Cleanup(func() { catalog.UseUserFile("") })
+	ctx := context.Background()
+	dir := t.TempDir()
+	wpath := filepath.Join(dir, "w.duckdb")
+	w, err := warehouse.Open(ctx, warehouse.Options{Path: wpath})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []struct{ src, id, cat, catRaw, cause, causeRaw string }{
+		{"h", "T1", "unmapped", "储蓄国债", "unmapped", "收费态度"},
+		{"o", "T1", "treasury", "国债", "other", "其他"},
+		{"h", "T2", "loans", "贷款", "unmapped", "Late fee"},
+	} {
+		_, err := w.DB.Exec(`INSERT INTO complaints (complaint_key, source_system, source_id, batch_id, file_path, row_number,
+			version_count, record_type, is_complaint, intake_channel, business_channel, business_category, business_category_raw,
+			cause, cause_raw, status, received_at, received_date, reply_date_invalid, paused_days, extension_tier,
+			is_regulator_referral, is_major, primary_key, is_primary, group_regulator_referral)
+			VALUES (?, ?, ?, 1, 'f.csv', 1, 1, 'complaint', true, 'phone', 'other', ?, ?, ?, ?, 'open',
+			TIMESTAMP '2026-10-08 10:00:00', DATE '2026-10-08', false, 0, 0, false, false, ?, true, false)`,
+			r.src+":"+r.id, r.src, r.id, r.cat, r.catRaw, r.cause, r.causeRaw, r.src+":"+r.id)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.DB.Exec(`INSERT INTO unmapped_values VALUES ('business_category', '储蓄国债', 1, 'h'),
+		('cause', '收费态度', 1, 'h'), ('cause', 'Late fee', 1, 'h')`); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	cfg := filepath.Join(dir, "bank.yaml")
+	tax := filepath.Join(dir, "my-taxonomy.yaml")
+	os.WriteFile(cfg, []byte("language: en\ntaxonomy: my-taxonomy.yaml\n"), 0o644)
+	os.WriteFile(tax, []byte("dimensions:\n  demand:\n    - {code: refund, synonyms: [退还费用]}\n"), 0o644)
+	before := func() string { catalog.UseUserFile(tax); return catalog.Fingerprint() }()
+	out, err := run(t, "--config", cfg, "--warehouse", wpath, "taxonomy", "unmapped", "--write", tax)
+	if err != nil {
+		t.Fatal(err, out)
+	}
+	for _, want := range []string{
+		`business_category  "储蓄国债"  1  h  treasury (records: 1)`,
+		`cause  "Late fee"  1  h  pricing_fees (crosswalk: Late fee)`,
+		`cause  "收费态度"  1  h  pricing_fees (words: 收费), service_quality (words: 态度)`,
+	} {
+		if !strings.Contains(strings.Join(strings.Fields(out), " "), strings.Join(strings.Fields(want), " ")) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "facilities_systems") {
+		t.Errorf("a code proposed by spelling alone:\n%s", out)
+	}
+	b, _ := os.ReadFile(tax)
+	for _, want := range []string{"#     - {code: treasury, synonyms: [\"储蓄国债\"]}", "#     - {code: pricing_fees, synonyms: [\"Late fee\", \"收费态度\"]}"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("taxonomy file lacks %q:\n%s", want, b)
+		}
+	}
+	if err := catalog.UseUserFile(tax); err != nil || catalog.Fingerprint() != before {
+		t.Errorf("the proposals changed the catalogue (%v)", err)
+	}
+	// uncommented, they are a valid user file that maps the values
+	os.WriteFile(tax, []byte(strings.NewReplacer("#     - ", "    - ", "#   cause:", "  cause:", "#   business_category:", "  business_category:").Replace(string(b))), 0o644)
+	if err := catalog.UseUserFile(tax); err != nil || !catalog.Known("cause", "Late fee") || !catalog.Known("business_category", "储蓄国债") {
+		t.Errorf("uncommented proposals: %v\n%s", err, b)
+	}
+}

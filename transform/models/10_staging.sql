@@ -7,7 +7,12 @@
 -- variables. Only the current version of each complaint is typed (stg_pick chooses it on a narrow projection
 -- first), so the wide landed rows are read and materialised once.
 
--- raw_map: every distinct raw value of a classified column, folded, with its catalogue code (NULL: unmapped).
+-- raw_map: every distinct raw value of a classified column, folded, with its catalogue code (NULL: unmapped):
+-- a spelling's code (exact_code), else the code its own words give (docs/decisions.md, "Values mapped by their
+-- words"): the terms it contains (spellings and keywords of two characters or more, the codes' value words vw_*;
+-- an ASCII term as whole words, plural s/es allowed) of greatest length (a term of code other counts only alone),
+-- all of one code; else a term of one code it is part of (non-ASCII, two characters or more). A negation (不未没无非)
+-- beside the term is no evidence in a dimension where a negated spelling is another code's (不满意, 未办结).
 CREATE OR REPLACE TEMP TABLE raw_map AS
 WITH raws AS (
     SELECT DISTINCT 'record_type' AS dimension, record_type AS raw FROM src_rows
@@ -23,9 +28,48 @@ WITH raws AS (
     UNION ALL SELECT DISTINCT 'satisfaction', satisfaction FROM src_rows
 ), folded AS (
     SELECT dimension, raw, norm_text(raw) AS n FROM raws WHERE raw IS NOT NULL
+), exact AS (
+    SELECT f.dimension, f.raw, f.n, t.code
+    FROM folded f LEFT JOIN taxonomy_map t ON t.dimension = f.dimension AND t.synonym = f.n
+), terms AS (
+    SELECT dimension, synonym AS term, code FROM taxonomy_map
+    WHERE dimension NOT LIKE 'xw\_%' ESCAPE '\' AND dimension NOT LIKE 'vw\_%' ESCAPE '\' AND length(synonym) >= 2
+    UNION SELECT dimension, keyword, code FROM keyword_rules WHERE length(keyword) >= 2
+    UNION SELECT substr(dimension, 4), synonym, code FROM taxonomy_map WHERE dimension LIKE 'vw\_%' ESCAPE '\'
+), terms_t AS (
+    SELECT *, regexp_matches(term, '^[ -~]+$') AS ascii,
+           ' ' || trim(regexp_replace(term, '[^a-z0-9]+', ' ', 'g')) || ' ' AS words
+    FROM terms
+), neg_dims AS (
+    SELECT DISTINCT a.dimension FROM terms a JOIN terms b ON a.dimension = b.dimension AND a.code <> b.code
+    WHERE a.term = '不' || b.term OR a.term = '未' || b.term OR a.term = '没' || b.term OR a.term = '无' || b.term OR a.term = '非' || b.term
+), open_values AS (
+    SELECT dimension, raw, n, ' ' || trim(regexp_replace(n, '[^a-z0-9]+', ' ', 'g')) || ' ' AS words
+    FROM exact WHERE code IS NULL AND dimension NOT IN ('province', 'record_type', 'complaint_class')
+), hits AS (
+    SELECT v.dimension, v.raw, w.code, CASE WHEN w.code = 'other' THEN 0 ELSE length(w.term) END AS len,
+           v.dimension IN (SELECT dimension FROM neg_dims)
+               AND regexp_matches(replace(v.n, w.term, ''), '[不未没无非]') AS negated
+    FROM open_values v JOIN terms_t w ON w.dimension = v.dimension
+    WHERE CASE WHEN w.ascii THEN contains(v.words, w.words) OR contains(v.words, rtrim(w.words) || 's ')
+                                 OR contains(v.words, rtrim(w.words) || 'es ')
+               ELSE contains(v.n, w.term) END
+), best AS (
+    SELECT dimension, raw, CASE WHEN count(DISTINCT code) = 1 AND NOT bool_or(negated) THEN min(code) END AS code
+    FROM hits
+    GROUP BY dimension, raw, len
+    QUALIFY rank() OVER (PARTITION BY dimension, raw ORDER BY len DESC) = 1
+), part_of AS (
+    SELECT v.dimension, v.raw, CASE WHEN count(DISTINCT w.code) = 1 THEN min(w.code) END AS code
+    FROM open_values v JOIN terms_t w ON w.dimension = v.dimension AND NOT w.ascii AND contains(w.term, v.n)
+    WHERE length(v.n) >= 2 AND NOT regexp_matches(v.n, '^[ -~]+$')
+      AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.dimension = v.dimension AND h.raw = v.raw)
+    GROUP BY ALL
 )
-SELECT f.dimension, f.raw, f.n, t.code
-FROM folded f LEFT JOIN taxonomy_map t ON t.dimension = f.dimension AND t.synonym = f.n;
+SELECT e.dimension, e.raw, e.n, coalesce(e.code, b.code, p.code) AS code, e.code AS exact_code
+FROM exact e
+LEFT JOIN best b ON b.dimension = e.dimension AND b.raw = e.raw
+LEFT JOIN part_of p ON p.dimension = e.dimension AND p.raw = e.raw;
 
 -- xw_map: the CFPB crosswalk (catalog/crosswalk_cfpb.yaml, loaded into taxonomy_map as xw_*) for the rows of the
 -- sources it names: every distinct (Product, Sub-product, Issue, Sub-issue) with its business category (the pair's,
@@ -106,7 +150,7 @@ WITH typed AS (
              ELSE coalesce(trim(l.replied_at, chr(9) || chr(10) || chr(12) || chr(13) || ' ' || chr(12288)) <> '', false) END AS replied_given,
         -- the folded text (n) where the rules tell an empty value from an unmapped one, and the code or reading
         m_rt.n AS rt_n, m_rt.code AS rt_code, m_ic.n AS ic_n, m_ic.code AS ic_code,
-        m_cat.n AS cat_n, coalesce(xw.cat_code, m_cat.code) AS cat_code, m_ca.n AS ca_n, coalesce(xw.ca_code, m_ca.code, xw.ca_fallback) AS ca_code,
+        m_cat.n AS cat_n, coalesce(xw.cat_code, m_cat.code) AS cat_code, m_ca.n AS ca_n, coalesce(xw.ca_code, m_ca.exact_code, xw.ca_fallback, m_ca.code) AS ca_code,
         m_ct.code AS ct_code, m_cc.code AS cc_code, m_pv.code AS pv_code, m_st.code AS st_code,
         m_fp.n AS fp_n, m_fx.tier AS fx_tier, m_fa.n AS fa_n, m_fa.yes AS fa_yes, m_fm.yes AS fm_yes, m_fb.n AS fb_n,
         m_tr.n AS tr_n, m_tr.yes AS tr_yes, xp.code AS xw_pv_code
