@@ -43,3 +43,20 @@ func TestSourceWithoutReplyDates(t *testing.T) {
 			sum(closed_regulatory_on_time)::INTEGER, sum(overdue_at_end)::INTEGER FROM mart_category_month WHERE month BETWEEN '2026-08-01' AND '2026-09-01' GROUP BY 1 ORDER BY 1`,
 		"2026-08|0|0|0|0", "2026-09|2|2|1|1")
 }
+
+// TestUnreadableVerdictKeepsTheClock: a timeliness column holding no readable yes or no ("N/A", 待定) is no
+// verdict: the record keeps its reply date's meaning and its clocks.
+func TestUnreadableVerdictKeepsTheClock(t *testing.T) {
+	w := setup(t, []landed{
+		{batch: 1, source: "hotline", id: "H1", received: "2026-09-01 10:00:00", status: "处理中"},
+		{batch: 1, source: "hotline", id: "H2", received: "2026-09-02 10:00:00", status: "处理中"},
+	})
+	if _, err := w.DB.Exec(`UPDATE landed_rows SET timely_response = CASE source_id WHEN 'H1' THEN 'N/A' ELSE '待定' END`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Normalize(context.Background(), w, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	wantRows(t, w.DB, `SELECT source_id, timely_response, reply_date_recorded, regulatory_deadline IS NOT NULL
+		FROM complaints ORDER BY source_id`, "H1|-|true|true", "H2|-|true|true")
+}

@@ -206,9 +206,10 @@ SELECT
     coalesce(t.fm_yes, false)                                          AS is_major,
     -- the source's own timeliness verdict (the CFPB's "Timely response?"): yes, no, or NULL (absent, unreadable)
     CASE WHEN t.tr_yes THEN true WHEN t.tr_n IN ('no', 'n', 'false', '0', '否') THEN false END AS timely_response,
-    -- a record that carries such a verdict and no reply date comes from a source that records no reply dates:
-    -- no clock applies to it, and a closed one is closed in its month of receipt (40_figures)
-    NOT (t.tr_n IS NOT NULL AND NOT t.replied_given)                   AS reply_date_recorded
+    -- a record that carries such a verdict (a readable yes or no: "N/A" or 待定 is none) and no reply date comes
+    -- from a source that records no reply dates: no clock applies to it, and a closed one is closed in its month
+    -- of receipt (40_figures)
+    NOT coalesce((t.tr_yes OR t.tr_n IN ('no', 'n', 'false', '0', '否')) AND NOT t.replied_given, false) AS reply_date_recorded
 FROM typed t;
 
 -- the versions re-derived (the normalise's summary), and stg_pick is consumed
