@@ -21,7 +21,7 @@ import (
 // columns of R1 and the summary, the timeliness sheet's clocks and stocks, repeat complaints);
 // reports.TestEveryCountIsItsList checks that the macro yields exactly these.
 var ListFigures = []string{
-	"received", "received_regulator", "received_major", "received_repeat",
+	"received", "received_regulator", "received_major", "received_repeat", "repeat_complaints",
 	"closed", "closed_0_15", "closed_16_30", "closed_31_60", "closed_over_60",
 	"closed_regulatory_on_time", "closed_internal_on_time", "closed_regulatory_known", "closed_internal_known",
 	"satisfaction_recorded", "satisfied", "reply_recorded", "reply_complete",

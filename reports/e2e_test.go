@@ -161,8 +161,9 @@ func TestQuarterSummaryFromLandedRows(t *testing.T) {
 		{17, "平均处理天数", avgQ3, 5.0, 11.5, (avgQ3 - 5) / 5, (avgQ3 - 11.5) / 11.5},
 		{18, "满意率", 2.0 / 3, dash, dash, dash, dash},   // A1 satisfied, A2 basically, A3 dissatisfied
 		{19, "答复要素完整率", 0.5, "未记录", "未记录", dash, dash}, // A1 complete, A2 facts only; nothing recorded before
-		// p1 complained in July (A1) and September (A9), 64 days apart: one repeat customer in each month.
-		{20, "重复投诉客户数（各月之和）", 2.0, 0.0, 0.0, dash, dash},
+		// p1 complained in July (A1) and September (A9), 64 days apart: A9 is a repeat, so one repeat customer in
+		// September (none in July), their complaints A9 and the A1 it repeats.
+		{20, "重复投诉客户数（各月之和）", 1.0, 0.0, 0.0, dash, dash},
 		{21, "重复投诉客户的投诉量", 2.0, 0.0, 0.0, dash, dash},
 		{22, "合并重复投诉件数", 1.0, 0.0, 0.0, dash, dash}, // A7
 	} {

@@ -64,9 +64,21 @@ func TestEveryCountIsItsList(t *testing.T) {
 				"received_major": "received_major", "closed": "closed", "rpt_closed_0_15": "closed_0_15",
 				"rpt_closed_16_30": "closed_16_30", "rpt_closed_31_60": "closed_31_60", "rpt_closed_over_60": "closed_over_60",
 				"rpt_open_at_start": "open_at_start", "rpt_open_at_end": "open_at_end", "rpt_overdue_at_end": "overdue_at_end",
-				"rpt_repeat_complaints": "received_repeat"} {
+				"rpt_repeat_complaints": "repeat_complaints"} {
 				row := c.find(zh("sheet_summary"), 1, zh(key), 1)
-				if got, want := c.int(zh("sheet_summary"), 2, row), int64(len(list(figure))); got != want {
+				want := int64(len(list(figure)))
+				if p, _ := readmodel.ParsePeriod(period); key == "rpt_repeat_complaints" && p.Len > 1 {
+					// a longer period's repeat figures are the sums of its months' (def_repeat_complaints)
+					want = 0
+					for m := p.Start; m <= p.End(); m++ {
+						rs, err := readmodel.ListRows(ctx, db, readmodel.ListOptions{Period: m.String(), Figure: figure})
+						if err != nil {
+							t.Fatal(err)
+						}
+						want += int64(len(rs))
+					}
+				}
+				if got := c.int(zh("sheet_summary"), 2, row); got != want {
 					t.Errorf("summary %s: %d counted, %d listed", key, got, want)
 				}
 			}

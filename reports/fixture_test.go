@@ -245,9 +245,10 @@ func TestFixtureSummary(t *testing.T) {
 		{18, "满意率", satOct, satSep, (satOct - satSep) * 100, dash, dash},
 		{19, "答复要素完整率", compOct, 1.0, (compOct - 1) * 100, "未记录", dash},
 		// repeat complainants: c1 (S1 09-01, O1 10-08, O18 10-27) and c2 (S2, S9); c11 and c21 only have duplicates.
-		// October: c1 with O1 O18; September: c1 (S1) and c2 (S2 S9).
-		{20, "重复投诉客户数", 1, 2, -0.5, 0, dash},
-		{21, "重复投诉客户的投诉量", 2, 3, -1.0 / 3, 0, dash},
+		// October: c1 with the repeats O1 O18 and the September S1 they repeat; September: c2 with S9 and S2 (S1
+		// has no earlier complaint: no repeat).
+		{20, "重复投诉客户数", 1, 1, 0.0, 0, dash},
+		{21, "重复投诉客户的投诉量", 3, 2, 0.5, 0, dash},
 		{22, "合并重复投诉件数", 1, 1, 0.0, 0, dash}, // O4; S12
 	} {
 		r := fmt.Sprint(x.row)

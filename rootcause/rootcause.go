@@ -284,7 +284,8 @@ type Repeats struct {
 	ByBranch []RepeatRow `json:"by_branch"` // the period, per branch (Branch set), most repeat complaints first
 }
 
-// RepeatRow counts primaries received and those of repeat complainants.
+// RepeatRow counts primaries received and those of repeat complainants (customers with a repeat complaint
+// received: one with an earlier primary of theirs in the 90 days before it).
 type RepeatRow struct {
 	Month            string  `json:"month,omitempty"`
 	Branch           string  `json:"branch,omitempty"`      // complaints.branch (the master's code when there is one)
@@ -292,8 +293,8 @@ type RepeatRow struct {
 	Received         int     `json:"received"`
 	Customers        int     `json:"customers"`         // distinct identified customers
 	RepeatCustomers  int     `json:"repeat_customers"`  // of which repeat complainants
-	RepeatComplaints int     `json:"repeat_complaints"` // complaints received by repeat complainants
-	ComplaintShare   float64 `json:"complaint_share"`   // repeat complaints / received
+	RepeatComplaints int     `json:"repeat_complaints"` // their complaints: the repeats received and the earlier ones they repeat
+	ComplaintShare   float64 `json:"complaint_share"`   // their complaints / received
 	CustomerShare    float64 `json:"customer_share"`    // repeat customers / customers
 }
 
@@ -919,11 +920,12 @@ func analyzeSeries(f *Findings, s seriesSet, months []string, firstData string, 
 
 func repeats(ctx context.Context, db *sql.DB, months []string) (Repeats, error) {
 	var r Repeats
-	from, period := months[0], months[len(months)-1]
-	// the complaints received (complaint_figures, the figures' one definition) and the repeat ones among them
-	const base = `FROM complaint_figures WHERE received_month >= CAST(? AS DATE) AND received_month < CAST(? AS DATE)`
-	const figs = `count(*)::BIGINT, count(DISTINCT customer_key)::BIGINT,
-  count(DISTINCT customer_key) FILTER (WHERE repeat_complaint)::BIGINT, count(*) FILTER (WHERE repeat_complaint)::BIGINT`
+	period := months[len(months)-1]
+	// a month's figures (figure_members, the figures' one definition): the complaints received and their
+	// customers, the repeat complainants (customers with a repeat complaint received) and their complaints
+	const base = `FROM figure_members(CAST(? AS DATE), CAST(? AS DATE)) WHERE figure IN ('received', 'received_repeat', 'repeat_complaints')`
+	const figs = `count(*) FILTER (WHERE figure = 'received')::BIGINT, count(DISTINCT customer_key) FILTER (WHERE figure = 'received')::BIGINT,
+  count(DISTINCT customer_key) FILTER (WHERE figure = 'received_repeat')::BIGINT, count(*) FILTER (WHERE figure = 'repeat_complaints')::BIGINT`
 	scan := func(q string, args []any, month bool) ([]RepeatRow, error) {
 		out, err := sqlrows.Query(ctx, db, func(x *RepeatRow) []any {
 			label := &x.Branch
@@ -940,23 +942,17 @@ func repeats(ctx context.Context, db *sql.DB, months []string) (Repeats, error) 
 		}
 		return out, nil
 	}
-	byMonth, err := scan(`SELECT strftime(received_month, '%Y-%m') AS m, `+figs+` `+base+` GROUP BY m`,
-		[]any{monthStart(from), monthStart(nextMonth(period))}, true)
-	if err != nil {
-		return r, err
-	}
-	got := map[string]RepeatRow{}
-	for _, x := range byMonth {
-		got[x.Month] = x
-	}
 	for _, m := range months {
-		x := got[m]
-		x.Month = m
-		r.Months = append(r.Months, x)
+		x, err := scan(`SELECT ? AS m, `+figs+` `+base, []any{m, monthStart(m), monthStart(m)}, true)
+		if err != nil {
+			return r, err
+		}
+		r.Months = append(r.Months, x...)
 	}
 	r.Period = r.Months[len(r.Months)-1]
+	var err error
 	if r.ByBranch, err = scan(`SELECT branch AS b, `+figs+` `+base+` GROUP BY b ORDER BY 5 DESC, 2 DESC, b`,
-		[]any{monthStart(period), monthStart(nextMonth(period))}, false); err != nil {
+		[]any{monthStart(period), monthStart(period)}, false); err != nil {
 		return r, err
 	}
 	return r, nil

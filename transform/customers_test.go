@@ -6,8 +6,8 @@ import (
 )
 
 // TestCustomersLinkAndRepeat: a hotline record with only a phone, a referral with that phone and an ID, and a
-// letter with only that ID are one customer; two of their primaries within 90 days make a repeat complainant;
-// a merged duplicate is not a repeat.
+// letter with only that ID are one customer; a primary with an earlier one of theirs in the 90 days before it is
+// a repeat; a merged duplicate is not a repeat.
 func TestCustomersLinkAndRepeat(t *testing.T) {
 	rows := []landed{
 		{batch: 1, source: "hotline", id: "H", received: "2026-03-01 10:00:00", category: "信用卡", status: "已办结", replied: "2026-03-03 10:00:00", phoneKey: "p5"},
@@ -36,18 +36,21 @@ func TestCustomersLinkAndRepeat(t *testing.T) {
 	if got["H"][0] == got["X1"][0] {
 		t.Fatal("different customers linked")
 	}
-	// H (03-01) and R (04-10) are 40 days apart: both repeats; L (09-01) is 144 days after R: not a repeat.
-	want := map[string]bool{"H": true, "R": true, "L": false, "X1": false, "X2": false}
+	// R (04-10) is 40 days after H (03-01): a repeat, H (the earlier) not; L (09-01) is 144 days after R: not a repeat.
+	want := map[string]bool{"H": false, "R": true, "L": false, "X1": false, "X2": false}
 	for id, rep := range want {
 		if got[id][1] != rep {
 			t.Errorf("%s repeat_complainant = %v, want %v", id, got[id][1], rep)
 		}
 	}
-	var repeatCustomersMarch, dupMay int
+	// April counts the customer, and their complaints R and the March one it repeats, H; March counts none
+	var repeatCustomersMarch, repeatCustomersApril, repeatComplaintsApril, dupMay int
 	w.DB.QueryRow("SELECT repeat_customers FROM mart_month WHERE month = DATE '2026-03-01'").Scan(&repeatCustomersMarch)
+	w.DB.QueryRow("SELECT repeat_customers, repeat_complaints FROM mart_month WHERE month = DATE '2026-04-01'").Scan(&repeatCustomersApril, &repeatComplaintsApril)
 	w.DB.QueryRow("SELECT duplicates_linked FROM mart_month WHERE month = DATE '2026-05-01'").Scan(&dupMay)
-	if repeatCustomersMarch != 1 || dupMay != 1 {
-		t.Fatalf("mart_month: repeat customers in March %d (want 1), duplicates in May %d (want 1)", repeatCustomersMarch, dupMay)
+	if repeatCustomersMarch != 0 || repeatCustomersApril != 1 || repeatComplaintsApril != 2 || dupMay != 1 {
+		t.Fatalf("mart_month: repeat customers in March %d (want 0), in April %d (want 1), their complaints %d (want 2), duplicates in May %d (want 1)",
+			repeatCustomersMarch, repeatCustomersApril, repeatComplaintsApril, dupMay)
 	}
 }
 

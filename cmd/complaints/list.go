@@ -29,6 +29,7 @@ count of the workbooks, e.g.:
   received                   received in the period (withdrawn complaints included)
   received_regulator         of which regulator-referred (a merged duplicate group holding a referral included)
   received_major, received_repeat
+  repeat_complaints          the repeat complaints received in the period and the earlier ones they repeat
   closed                     a valid reply date in the period; closed_0_15, closed_16_30, closed_31_60,
                              closed_over_60 by handling days; closed_regulatory_on_time, closed_internal_on_time
   open_at_start              open at the period's first day

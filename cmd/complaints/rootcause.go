@@ -51,7 +51,9 @@ No customer key or personal data is printed: repeat complainants are counts only
                     the expected count (every pair is tested, so no pair is picked on the months it is tested on).
   Peers             a branch whose share of one cause over the 6 months is above the other branches' share.
   Pareto            causes and category x cause in the period; the vital few reach 80% cumulative share.
-  Repeat            customers with 2+ primary complaints within 90 days: counts and shares, per branch.
+  Repeat            customers with a repeat complaint (another primary complaint of theirs in the 90 days before
+                    it; looking back only, so a month's figure is final once it ends), their repeats and the
+                    earlier complaints repeated: counts and shares, per branch.
   Terms             narrative words and phrases whose share rises most against the baseline: smoothed log-ratio
                     log((a+1)/(A+V)) - log((b+1)/(B+V)), at least 5 in the period, per business category.
                     Chinese is segmented with a built-in banking lexicon (words and runs of up to 4 words);

@@ -24,3 +24,8 @@ CREATE OR REPLACE TEMP MACRO element_present(x) AS
          WHEN NOT regexp_matches(x, '[\s\p{Z}！-～]') THEN NOT list_contains(['n', 'no', '否', '无', '未', '-', '/'], lower(x))
          WHEN length(trim(translate(x, '　' || chr(9) || chr(10) || chr(12) || chr(13), '     '))) > 2 THEN true
          ELSE coalesce(NOT list_contains(['n', 'no', '否', '无', '未', '-', '/'], norm_text(x)), false) END;
+
+-- received_before: complaint a was received before complaint b, by received_at with the complaint key breaking a
+-- tie at the same instant: the order in which a repeat complaint looks back (35_repeats, 40_figures).
+CREATE OR REPLACE TEMP MACRO received_before(a_at, a_key, b_at, b_key) AS
+    a_at < b_at OR (a_at = b_at AND a_key < b_key);

@@ -5,7 +5,7 @@
 -- tables.
 CREATE OR REPLACE TEMP TABLE derived AS
 SELECT c.complaint_key, c.customer_key, d.duplicate_of, d.primary_key, d.is_primary, d.group_regulator_referral,
-       r.complaint_key IS NOT NULL AS repeat_complainant
+       r.complaint_key IS NOT NULL AS repeat_complainant, r.repeats_since
 FROM core_c c
 JOIN dup_state d USING (complaint_key)
 LEFT JOIN repeat_keys r USING (complaint_key);
@@ -15,7 +15,7 @@ LEFT JOIN repeat_keys r USING (complaint_key);
 -- transaction, was costly)
 CREATE OR REPLACE TEMP TABLE cx_full AS
 SELECT x.* EXCLUDE (group_regulator_referral), d.customer_key, d.duplicate_of, d.primary_key, d.is_primary,
-       d.group_regulator_referral, d.repeat_complainant,
+       d.group_regulator_referral, d.repeat_complainant, d.repeats_since,
        v.internal_limit_days, v.internal_deadline, v.regulatory_limit_days, v.regulatory_deadline,
        v.working_days_to_reply, v.calendar_days_to_reply, v.internal_on_time, v.regulatory_on_time
 FROM cx x

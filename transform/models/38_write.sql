@@ -42,7 +42,7 @@ SELECT
     l.summary, l.narrative,
     x.internal_limit_days, x.internal_deadline, x.regulatory_limit_days, x.regulatory_deadline,
     x.working_days_to_reply, x.calendar_days_to_reply, x.internal_on_time, x.regulatory_on_time,
-    x.repeat_complainant, x.timely_response, x.reply_date_recorded
+    x.repeat_complainant, x.timely_response, x.reply_date_recorded, x.repeats_since
 FROM cx_sel x
 JOIN (SELECT *, coalesce(reply_facts, reply_accountability, reply_remediation, reply_satisfaction, reply_time,
                          reply_handler_contact) IS NOT NULL AS recorded,
@@ -78,14 +78,15 @@ INSERT INTO complaints BY NAME SELECT * FROM assembled;
 UPDATE complaints SET
     customer_key = d.customer_key, duplicate_of = d.duplicate_of, primary_key = d.primary_key,
     is_primary = d.is_primary, group_regulator_referral = d.group_regulator_referral,
-    repeat_complainant = d.repeat_complainant
+    repeat_complainant = d.repeat_complainant, repeats_since = d.repeats_since
 FROM derived d
 WHERE d.complaint_key = complaints.complaint_key
   AND getvariable('incremental') AND complaints.complaint_key NOT IN (SELECT complaint_key FROM cx_full)
   AND (complaints.customer_key IS DISTINCT FROM d.customer_key OR complaints.duplicate_of IS DISTINCT FROM d.duplicate_of
        OR complaints.primary_key IS DISTINCT FROM d.primary_key OR complaints.is_primary IS DISTINCT FROM d.is_primary
        OR complaints.group_regulator_referral IS DISTINCT FROM d.group_regulator_referral
-       OR complaints.repeat_complainant IS DISTINCT FROM d.repeat_complainant);
+       OR complaints.repeat_complainant IS DISTINCT FROM d.repeat_complainant
+       OR complaints.repeats_since IS DISTINCT FROM d.repeats_since);
 
 -- complaint_key is unique (the table has no index to enforce it since migration 008): a duplicate is a bug in
 -- the models above, and fails the normalise before anything is committed

@@ -11,7 +11,10 @@
 --     (timely_response), no internal clock, never open; its open ones are never overdue (they have no deadline);
 --   - open at the end of the months from receipt up to the one before the reply, overdue from the month whose last
 --     day is after the deadline; withdrawn complaints and invalid reply dates are never open. No stock exists past
---     the newest covered month (the marts' last month): covered_until caps the intervals.
+--     the newest covered month (the marts' last month): covered_until caps the intervals;
+--   - a repeat complaint (35_repeats, looking back only) in its month of receipt; the complaints of a period's
+--     repeat complainants are its repeat complaints and the earlier ones they repeat (repeated_in: the months of
+--     receipt of the repeats that look back to a complaint), so a month's figures are final once it is over.
 
 -- the months covered: from the first receipt to the last receipt or reply, or the newest export's as-of month
 CREATE OR REPLACE TEMP TABLE figure_bounds AS
@@ -20,6 +23,17 @@ SELECT date_trunc('month', min(received_date))::DATE AS first_month,
            coalesce((SELECT CAST(max(coalesce(export_as_of, ingested_at)) AS DATE) FROM batches), max(received_date))))::DATE AS last_month
 FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_accepted';
 
+-- the months in which a counted complaint is repeated: the months of receipt of the repeat complaints of its
+-- customer that look back to it (35_repeats: received before the repeat, on or after its repeats_since)
+CREATE OR REPLACE TEMP TABLE repeated_months AS
+SELECT e.complaint_key, list_sort(list_distinct(list(date_trunc('month', r.received_date)::DATE))) AS repeated_in
+FROM complaints e JOIN complaints r
+  ON e.customer_key = r.customer_key AND r.repeats_since IS NOT NULL AND e.received_date >= r.repeats_since
+ AND received_before(e.received_at, e.complaint_key, r.received_at, r.complaint_key)
+WHERE e.is_complaint AND e.is_primary AND e.status <> 'not_accepted'
+  AND r.is_complaint AND r.is_primary AND r.status <> 'not_accepted'
+GROUP BY e.complaint_key;
+
 DELETE FROM complaint_figures;
 INSERT INTO complaint_figures BY NAME
 WITH base AS (
@@ -27,8 +41,8 @@ WITH base AS (
            (c.status = 'closed' AND (c.replied_date IS NOT NULL OR NOT coalesce(c.reply_date_recorded, true))) AS is_closed,
            (c.status <> 'withdrawn' AND NOT c.reply_date_invalid
             AND NOT (c.status = 'closed' AND NOT coalesce(c.reply_date_recorded, true))) AS can_be_open,
-           (b.last_month + INTERVAL 1 MONTH)::DATE AS covered_until
-    FROM complaints c, figure_bounds b
+           (b.last_month + INTERVAL 1 MONTH)::DATE AS covered_until, rm.repeated_in
+    FROM complaints c CROSS JOIN figure_bounds b LEFT JOIN repeated_months rm USING (complaint_key)
     WHERE c.is_complaint AND c.is_primary AND c.status <> 'not_accepted'
 )
 SELECT complaint_key, customer_key, business_category, cause,
@@ -38,7 +52,7 @@ SELECT complaint_key, customer_key, business_category, cause,
        coalesce(province, '') AS province,
        date_trunc('month', received_date)::DATE AS received_month,
        group_regulator_referral AS regulator_referred, is_major AS major,
-       coalesce(repeat_complainant, false) AS repeat_complaint,
+       coalesce(repeat_complainant, false) AS repeat_complaint, repeated_in,
        CASE WHEN is_closed THEN date_trunc('month', CASE WHEN date_recorded THEN replied_date ELSE received_date END)::DATE END AS closed_month,
        CASE WHEN is_closed THEN handling_days END AS handling_days,
        CASE WHEN NOT is_closed THEN NULL
@@ -61,6 +75,8 @@ SELECT complaint_key, customer_key, business_category, cause,
        covered_until
 FROM base;
 
+DROP TABLE repeated_months;
+
 -- figure_members: the complaints each figure of the months first_month..last_month (first days) counts, with
 -- the dimensions the reports break them down by: the one place a figure's membership for a period is written
 -- (stored in the warehouse; migration 017 creates it empty). A new figure is a branch here (and a column above
@@ -73,6 +89,11 @@ WITH f AS (
     UNION ALL SELECT 'received_regulator', * FROM f WHERE received_month BETWEEN p_first AND p_last AND regulator_referred
     UNION ALL SELECT 'received_major', * FROM f WHERE received_month BETWEEN p_first AND p_last AND major
     UNION ALL SELECT 'received_repeat', * FROM f WHERE received_month BETWEEN p_first AND p_last AND repeat_complaint
+    -- the complaints of the period's repeat complainants: its repeat complaints and the earlier ones they repeat
+    -- (received in the period or before it)
+    UNION ALL SELECT 'repeat_complaints', * FROM f
+        WHERE (received_month BETWEEN p_first AND p_last AND repeat_complaint)
+           OR len(list_filter(repeated_in, m -> m BETWEEN p_first AND p_last)) > 0
     UNION ALL SELECT 'closed', * FROM f WHERE closed_month BETWEEN p_first AND p_last
     UNION ALL SELECT 'closed_' || closed_band, * FROM f WHERE closed_month BETWEEN p_first AND p_last AND closed_band IS NOT NULL
     UNION ALL SELECT 'closed_regulatory_on_time', * FROM f WHERE closed_month BETWEEN p_first AND p_last AND regulatory_on_time

@@ -101,13 +101,18 @@ WITH q AS (
     FROM complaints GROUP BY ALL
 ), f AS (
     SELECT received_month AS month, count(*) AS received,
-           count(DISTINCT customer_key) FILTER (WHERE repeat_complaint) AS repeat_customers,
-           count(*) FILTER (WHERE repeat_complaint) AS repeat_complaints
+           count(DISTINCT customer_key) FILTER (WHERE repeat_complaint) AS repeat_customers
     FROM complaint_figures GROUP BY ALL
+), r AS (
+    -- figure_members' repeat_complaints of each month: its repeat complaints and the earlier ones they repeat
+    SELECT month, count(*) AS repeat_complaints FROM (
+        SELECT received_month AS month, complaint_key FROM complaint_figures WHERE repeat_complaint
+        UNION SELECT unnest(repeated_in) AS month, complaint_key FROM complaint_figures WHERE repeated_in IS NOT NULL
+    ) GROUP BY month
 )
 SELECT q.*, coalesce(f.received, 0) AS received, coalesce(f.repeat_customers, 0) AS repeat_customers,
-       coalesce(f.repeat_complaints, 0) AS repeat_complaints
-FROM q LEFT JOIN f USING (month);
+       coalesce(r.repeat_complaints, 0) AS repeat_complaints
+FROM q LEFT JOIN f USING (month) LEFT JOIN r USING (month);
 
 DELETE FROM mart_dimension_month;
 INSERT INTO mart_dimension_month
