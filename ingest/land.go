@@ -33,6 +33,8 @@ type batchInfo struct {
 	Snapshot bool
 	// Active marks the landing columns the file can fill (mapper.activeColumns); nil means all.
 	Active []bool
+	// AnalyticsOnly: the source's records feed narrative terms and text search only (profile analytics_only).
+	AnalyticsOnly bool
 }
 
 // recordSource produces a file's mapped rows as Arrow record batches (emit) and its rejects (reject); the
@@ -239,9 +241,9 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 			enc = info.Encoding
 		}
 		_, err = ex.ExecContext(ctx, `INSERT INTO batches (batch_id, source_system, file_path, file_sha256, file_size, format,
-			encoding, sheet, export_as_of, rows_read, rows_accepted, rows_rejected, ingested_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, namedValues(batchID, info.Source, info.FilePath, info.SHA256, info.Size,
-			info.Format, enc, sheet, asOf, int64(st.Read), int64(st.Accepted), int64(st.Rejected), ingested))
+			encoding, sheet, export_as_of, rows_read, rows_accepted, rows_rejected, ingested_at, analytics_only)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, namedValues(batchID, info.Source, info.FilePath, info.SHA256, info.Size,
+			info.Format, enc, sheet, asOf, int64(st.Read), int64(st.Accepted), int64(st.Rejected), ingested, info.AnalyticsOnly))
 		if err != nil {
 			return fmt.Errorf("record batch %d: %w", batchID, err)
 		}
