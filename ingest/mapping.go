@@ -97,11 +97,11 @@ type mapper struct {
 	// receipt date taken: the export's as-of date when latestIsAsOf, else the ingest date. Unset: no bounds.
 	years        map[int]bool
 	yearsText    string
+	latest       string
+	latestIsAsOf bool
 	// fixedReceipt (Beijing wall-clock text) is every row's receipt date when an analytics-only profile gives
 	// received_date: the file's own receipt column is not read.
 	fixedReceipt string
-	latest       string
-	latestIsAsOf bool
 	// keyed is, per inputFields index, why the field's values land keyed ("" : as exported); personal.go.
 	keyed []string
 	// dates counts the file's year-last dates by the day/month order they settle (shared by the workers).
