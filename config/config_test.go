@@ -1,6 +1,10 @@
 package config
 
 import (
+	"errors"
+	"os"
+
+	"complaints/catalog"
 	"strings"
 	"testing"
 )
@@ -11,7 +15,8 @@ func TestExampleConfigLoads(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Institution != "示例银行股份有限公司" || c.Language != "zh" || c.Policy.RegulatoryDays != 15 ||
-		c.Ingest.MaxRejectRate != 0.2 || len(c.Sources) != 2 || c.Sources[0].Encoding != "gb18030" ||
+		c.Ingest.MaxRejectRate != 0.2 || len(c.Sources) != 3 || c.Sources[0].Encoding != "gb18030" ||
+		!c.Sources[2].AnalyticsOnly || c.Sources[2].ReceivedDate != "as_of" ||
 		c.Sources[0].Columns["received_at"] != "受理时间" {
 		t.Fatalf("example config read wrongly: %+v", c)
 	}
@@ -117,5 +122,33 @@ func TestPrivacyKeys(t *testing.T) {
 	t.Setenv("COMPLAINTS_HMAC_KEY", "k")
 	if k, err := c.HMACKey(); err != nil || string(k) != "k" {
 		t.Fatalf("key: %q %v", k, err)
+	}
+}
+
+// TestAnalyticsOnlyReceivedDate: received_date is as_of or a date, only for an analytics-only source, and never
+// beside a received_at column.
+func TestAnalyticsOnlyReceivedDate(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"analytics_only: true\n    received_date: as_of", ""},
+		{"analytics_only: true\n    received_date: 2026-10-31", ""},
+		{"analytics_only: true", ""},
+		{"received_date: as_of", "msg_analytics_received_date_not_analytics"},
+		{"analytics_only: true\n    received_date: last month", "msg_analytics_received_date_invalid"},
+		{"analytics_only: true\n    received_date: as_of\n    columns: {received_at: 日期}", "msg_analytics_received_date_and_column"},
+	} {
+		dir := t.TempDir()
+		path := dir + "/c.yaml"
+		body := "institution: x\nsources:\n  - name: comments\n    glob: c_*.csv\n    " + tc.src + "\n"
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(path)
+		var m *catalog.Message
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%q: %v", tc.src, err)
+		case tc.want != "" && (!errors.As(err, &m) || m.Key != tc.want):
+			t.Errorf("%q: got %v, want %s", tc.src, err, tc.want)
+		}
 	}
 }

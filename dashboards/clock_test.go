@@ -29,7 +29,7 @@ func TestOnTimeRatesLeaveOutUnknownClocks(t *testing.T) {
 	}
 	t.Cleanup(func() { w.Close() })
 	const at = "2028-01-10 09:00:00"
-	exec(t, w.DB, `INSERT INTO batches VALUES (1, 'hotline', 'exports/hotline.csv', 'sha1', 1, 'csv', 'utf-8', NULL, NULL, 5, 5, 0, ?)`, at)
+	exec(t, w.DB, `INSERT INTO batches (batch_id, source_system, file_path, file_sha256, file_size, format, encoding, sheet, export_as_of, rows_read, rows_accepted, rows_rejected, ingested_at) VALUES (1, 'hotline', 'exports/hotline.csv', 'sha1', 1, 'csv', 'utf-8', NULL, NULL, 5, 5, 0, ?)`, at)
 	for i, r := range [][]any{
 		{"O1", "2027-12-01 10:00:00", "2027-12-02 10:00:00", "工作失误"},
 		{"O2", "2027-12-01 10:00:00", "2027-12-10 10:00:00", "工作失误"},

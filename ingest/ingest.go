@@ -495,6 +495,18 @@ func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p
 			}
 		}
 	}
+	if p != nil && p.AnalyticsOnly && p.ReceivedDate != "" {
+		day := p.ReceivedDate
+		if day == ReceivedDateAsOf {
+			if o.asOf == nil {
+				t.Close()
+				return nil, catalog.Errorf("msg_analytics_no_as_of", display, o.source)
+			}
+			day = o.asOf.Format("2006-01-02")
+		}
+		m.fixedReceipt = day + " 00:00:00"
+		m.notes = append(m.notes, catalog.Msg("msg_analytics_note", day))
+	}
 	return o, nil
 }
 
@@ -624,7 +636,8 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	}
 	info := batchInfo{Source: o.source, FilePath: display, SHA256: facts.SHA256, Size: facts.Size, Format: o.table.Format,
 		Encoding: o.table.Encoding, Sheet: o.table.Sheet, AsOf: o.asOf, IngestedAt: opts.Now(),
-		Snapshot: o.profile != nil && strings.EqualFold(o.profile.Snapshot, "full"), Active: o.mapper.activeColumns()}
+		Snapshot: o.profile != nil && strings.EqualFold(o.profile.Snapshot, "full"), Active: o.mapper.activeColumns(),
+		AnalyticsOnly: o.profile != nil && o.profile.AnalyticsOnly}
 	if cm := o.mapper.cols; cm.By["source_id"] == "content" && cm.Index["source_id"] < len(cm.Header) {
 		info.IDColumn = cm.Header[cm.Index["source_id"]]
 	}

@@ -36,6 +36,8 @@ type batchInfo struct {
 	// IDColumn, when set, is the header of a source_id column found by its values (content.go): its values must
 	// be unique in the file, or it is some other number (a customer's) and the file is refused.
 	IDColumn string
+	// AnalyticsOnly: the source's records feed narrative terms and text search only (profile analytics_only).
+	AnalyticsOnly bool
 }
 
 // recordSource produces a file's mapped rows as Arrow record batches (emit) and its rejects (reject); the
@@ -247,9 +249,9 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 			enc = info.Encoding
 		}
 		_, err = ex.ExecContext(ctx, `INSERT INTO batches (batch_id, source_system, file_path, file_sha256, file_size, format,
-			encoding, sheet, export_as_of, rows_read, rows_accepted, rows_rejected, ingested_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, namedValues(batchID, info.Source, info.FilePath, info.SHA256, info.Size,
-			info.Format, enc, sheet, asOf, int64(st.Read), int64(st.Accepted), int64(st.Rejected), ingested))
+			encoding, sheet, export_as_of, rows_read, rows_accepted, rows_rejected, ingested_at, analytics_only)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, namedValues(batchID, info.Source, info.FilePath, info.SHA256, info.Size,
+			info.Format, enc, sheet, asOf, int64(st.Read), int64(st.Accepted), int64(st.Rejected), ingested, info.AnalyticsOnly))
 		if err != nil {
 			return fmt.Errorf("record batch %d: %w", batchID, err)
 		}

@@ -99,6 +99,9 @@ type mapper struct {
 	yearsText    string
 	latest       string
 	latestIsAsOf bool
+	// fixedReceipt (Beijing wall-clock text) is every row's receipt date when an analytics-only profile gives
+	// received_date: the file's own receipt column is not read.
+	fixedReceipt string
 	// keyed is, per inputFields index, why the field's values land keyed ("" : as exported); personal.go.
 	keyed []string
 	// dates counts the file's year-last dates by the day/month order they settle (shared by the workers).
@@ -225,6 +228,9 @@ func newMapper(file string, t *table, p *Profile, key []byte) (*mapper, error) {
 	}
 	var missing []string
 	for _, f := range requiredFields {
+		if f == "received_at" && p != nil && p.AnalyticsOnly && p.ReceivedDate != "" {
+			continue // dated by the profile (fixedReceipt)
+		}
 		if _, ok := cm.Index[f]; !ok {
 			missing = append(missing, f)
 		}
@@ -473,6 +479,9 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 	}
 	recv, _ := m.at(r.Fields, fiReceivedAt)
 	recvText, ok := m.dateText(recv, m.hints["received_at"])
+	if m.fixedReceipt != "" {
+		recv, recvText, ok = m.fixedReceipt, m.fixedReceipt, true
+	}
 	if !ok {
 		return m.rejectMsg(r, "received_at", recv, catalog.Msg("msg_ingest_received_unparseable"))
 	}

@@ -14,3 +14,6 @@ var DefaultLimits = profile.DefaultLimits
 
 // ColumnMap is a profile's columns: field -> header text, or alternative names (package profile owns the type).
 type ColumnMap = profile.ColumnMap
+
+// ReceivedDateAsOf is the received_date that dates every record by its export's as-of date.
+const ReceivedDateAsOf = profile.ReceivedDateAsOf

@@ -87,7 +87,7 @@ func landBatch(t testing.TB, ingestedAt string, cols []string, values [][]any, o
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	if _, err := w.DB.Exec(`INSERT INTO batches VALUES (1, 'hotline', 'exports/hotline.csv', 'sha1', 1, 'csv', 'utf-8', NULL, NULL, ?, ?, 0, ?)`,
+	if _, err := w.DB.Exec(`INSERT INTO batches (batch_id, source_system, file_path, file_sha256, file_size, format, encoding, sheet, export_as_of, rows_read, rows_accepted, rows_rejected, ingested_at) VALUES (1, 'hotline', 'exports/hotline.csv', 'sha1', 1, 'csv', 'utf-8', NULL, NULL, ?, ?, 0, ?)`,
 		len(values), len(values), ingestedAt); err != nil {
 		t.Fatal(err)
 	}

@@ -353,8 +353,9 @@ type doc struct {
 const baselineSampleCap = 100_000
 
 func terms(ctx context.Context, db *sql.DB, baselineFrom, period string, o Options) ([]Term, error) {
-	// the complaints received (complaint_figures, the figures' one definition), with their narratives
-	const where = `FROM complaints WHERE complaint_key IN (SELECT complaint_key FROM complaint_figures)
+	// the complaints received (complaint_figures, the figures' one definition), with their narratives, and the
+	// records of analytics-only sources (never in a figure: their narratives feed the terms only)
+	const where = `FROM complaints WHERE (complaint_key IN (SELECT complaint_key FROM complaint_figures) OR coalesce(analytics_only, false))
   AND received_date >= CAST(? AS DATE) AND received_date < CAST(? AS DATE)`
 	var baseN int64
 	if err := db.QueryRowContext(ctx, `SELECT count(*) `+where, monthStart(baselineFrom), monthStart(period)).Scan(&baseN); err != nil {

@@ -22,7 +22,7 @@ func landSynthetic(ctx context.Context, w *warehouse.Warehouse, first, n, per in
 	for b := 0; b*per < n; b++ {
 		id := first + b
 		lo, hi := b*per, min((b+1)*per, n)
-		if _, err := w.DB.ExecContext(ctx, fmt.Sprintf(`INSERT INTO batches VALUES (%d, 'synthetic', 'f%d.csv', 'sha%d', 1, 'csv',
+		if _, err := w.DB.ExecContext(ctx, fmt.Sprintf(`INSERT INTO batches (batch_id, source_system, file_path, file_sha256, file_size, format, encoding, sheet, export_as_of, rows_read, rows_accepted, rows_rejected, ingested_at) VALUES (%d, 'synthetic', 'f%d.csv', 'sha%d', 1, 'csv',
 			'utf-8', NULL, NULL, %d, %d, 0, TIMESTAMP '2026-11-01 09:00:00' + INTERVAL (%d) MINUTE)`, id, id, id, hi-lo, hi-lo, id), nil); err != nil {
 			return err
 		}

@@ -484,7 +484,7 @@ func summarise(ctx context.Context, q querier, res *Result, ran bool) (*Result, 
 		count(*),
 		count(*) FILTER (WHERE is_complaint AND status <> 'not_accepted'),
 		count(*) FILTER (WHERE NOT is_primary),
-		count(*) FILTER (WHERE NOT is_complaint)
+		count(*) FILTER (WHERE NOT is_complaint AND NOT coalesce(analytics_only, false))
 		FROM complaints`).Scan(&res.Versions, &res.Complaints, &res.Countable, &res.Duplicates, &res.NonComplaint)
 	if err != nil {
 		return nil, fmt.Errorf("normalize: summary: %w", err)

@@ -45,7 +45,7 @@ func land(t *testing.T, w *warehouse.Warehouse, rows []landed) {
 		w.DB.QueryRow("SELECT count(*) FROM batches WHERE batch_id = ?", r.batch).Scan(&seen)
 		if !batches[r.batch] && seen == 0 {
 			batches[r.batch] = true
-			_, err := w.DB.Exec(`INSERT INTO batches VALUES (?, ?, ?, ?, 1, 'csv', 'utf-8', NULL, NULL, 0, 0, 0, ?)`,
+			_, err := w.DB.Exec(`INSERT INTO batches (batch_id, source_system, file_path, file_sha256, file_size, format, encoding, sheet, export_as_of, rows_read, rows_accepted, rows_rejected, ingested_at) VALUES (?, ?, ?, ?, 1, 'csv', 'utf-8', NULL, NULL, 0, 0, 0, ?)`,
 				r.batch, r.source, fmt.Sprintf("f%d.csv", r.batch), fmt.Sprintf("sha%d", r.batch), fmt.Sprintf("2026-11-0%d 09:00:00", r.batch))
 			if err != nil {
 				t.Fatal(err)

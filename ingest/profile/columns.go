@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"complaints/catalog"
 	"complaints/internal/editdist"
@@ -128,6 +129,29 @@ func (p *Profile) Check(where string) error {
 		if !slices.Contains(Fields, f) {
 			return catalog.Errorf("msg_profiles_unknown_field", where+".values", f, ClosestField(f))
 		}
+	}
+	return p.checkReceivedDate(where)
+}
+
+// ReceivedDateAsOf is the received_date that dates every record by its export's as-of date.
+const ReceivedDateAsOf = "as_of"
+
+// checkReceivedDate: received_date is as_of or a date YYYY-MM-DD, only for an analytics-only source, and
+// excludes a received_at column (the records would have two receipt dates).
+func (p *Profile) checkReceivedDate(where string) error {
+	if p.ReceivedDate == "" {
+		return nil
+	}
+	if !p.AnalyticsOnly {
+		return catalog.Errorf("msg_analytics_received_date_not_analytics", where+".received_date")
+	}
+	if p.ReceivedDate != ReceivedDateAsOf {
+		if _, err := time.Parse("2006-01-02", p.ReceivedDate); err != nil {
+			return catalog.Errorf("msg_analytics_received_date_invalid", where+".received_date", p.ReceivedDate)
+		}
+	}
+	if _, ok := p.Columns["received_at"]; ok {
+		return catalog.Errorf("msg_analytics_received_date_and_column", where+".received_date")
 	}
 	return nil
 }

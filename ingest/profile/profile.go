@@ -49,6 +49,14 @@ type Profile struct {
 	// like: they land keyed ("k:" and a keyed hash). Without it a column is personal when most of its sampled
 	// values are phone, ID or card numbers.
 	Personal []string `yaml:"personal,omitempty"`
+	// AnalyticsOnly marks a source whose records feed narrative terms and text search only, never a regulator
+	// figure, clock, list or data-quality check (a narratives-only extract, a customer-comment corpus): its
+	// batches and complaints carry analytics_only (migration 023) and are no complaint for any figure.
+	AnalyticsOnly bool `yaml:"analytics_only,omitempty"`
+	// ReceivedDate dates every record of an analytics-only source whose files have no receipt column: a fixed
+	// date YYYY-MM-DD, or as_of (the export's as-of date: the profile's as_of, else the file name, else a title
+	// row; a file with none is refused). Empty: the records' own receipt column, as for any source.
+	ReceivedDate string `yaml:"received_date,omitempty"`
 	// NotPersonal names id fields that land as exported even when their values look like phone, ID or card
 	// numbers (an order number that passes the Luhn check, say).
 	NotPersonal []string `yaml:"not_personal,omitempty"`

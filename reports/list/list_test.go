@@ -32,7 +32,7 @@ func setup(t *testing.T, rows []landed) *sql.DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { w.Close() })
-	if _, err := w.DB.Exec(`INSERT INTO batches VALUES (1, 'hotline', 'f1.csv', 'sha1', 1, 'csv', 'utf-8', NULL, NULL, 0, 0, 0, '2026-11-01 09:00:00')`); err != nil {
+	if _, err := w.DB.Exec(`INSERT INTO batches (batch_id, source_system, file_path, file_sha256, file_size, format, encoding, sheet, export_as_of, rows_read, rows_accepted, rows_rejected, ingested_at) VALUES (1, 'hotline', 'f1.csv', 'sha1', 1, 'csv', 'utf-8', NULL, NULL, 0, 0, 0, '2026-11-01 09:00:00')`); err != nil {
 		t.Fatal(err)
 	}
 	nul := func(s string) any {

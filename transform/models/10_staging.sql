@@ -153,7 +153,8 @@ WITH typed AS (
         m_cat.n AS cat_n, coalesce(xw.cat_code, m_cat.code) AS cat_code, m_ca.n AS ca_n, coalesce(xw.ca_code, m_ca.exact_code, xw.ca_fallback, m_ca.code) AS ca_code,
         m_ct.code AS ct_code, m_cc.code AS cc_code, m_pv.code AS pv_code, m_st.code AS st_code,
         m_fp.n AS fp_n, m_fx.tier AS fx_tier, m_fa.n AS fa_n, m_fa.yes AS fa_yes, m_fm.yes AS fm_yes, m_fb.n AS fb_n,
-        m_tr.n AS tr_n, m_tr.yes AS tr_yes, xp.code AS xw_pv_code
+        m_tr.n AS tr_n, m_tr.yes AS tr_yes, xp.code AS xw_pv_code,
+        coalesce(b.analytics_only, false) AS analytics_only
     FROM src_rows l
     JOIN stg_pick p ON p.batch_id = l.batch_id AND p.row_number = l.row_number
     JOIN batches b ON b.batch_id = l.batch_id
@@ -209,7 +210,9 @@ SELECT
     -- a record that carries such a verdict (a readable yes or no: "N/A" or 待定 is none) and no reply date comes
     -- from a source that records no reply dates: no clock applies to it, and a closed one is closed in its month
     -- of receipt (40_figures)
-    NOT coalesce((t.tr_yes OR t.tr_n IN ('no', 'n', 'false', '0', '否')) AND NOT t.replied_given, false) AS reply_date_recorded
+    NOT coalesce((t.tr_yes OR t.tr_n IN ('no', 'n', 'false', '0', '否')) AND NOT t.replied_given, false) AS reply_date_recorded,
+    -- a record of an analytics-only source (profile analytics_only): narrative terms and text search only
+    t.analytics_only
 FROM typed t;
 
 -- the versions re-derived (the normalise's summary), and stg_pick is consumed

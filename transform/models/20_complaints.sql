@@ -26,7 +26,8 @@ WITH current AS (
 )
 SELECT
     complaint_key, batch_id, row_number, version_count,
-    record_type, record_type = 'complaint' AS is_complaint,
+    -- an analytics-only record is no complaint for any figure, clock, list, duplicate, repeat or check
+    record_type, record_type = 'complaint' AND NOT analytics_only AS is_complaint, analytics_only,
     intake_channel, coalesce(keyword_category, business_category) AS business_category, category_rule,
     coalesce(keyword_cause, cause) AS cause, cause_rule, complaint_type, complaint_class,
     coalesce(branch_code, branch) AS branch, branch AS branch_raw, coalesce(province, branch_province) AS province,

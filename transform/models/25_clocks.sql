@@ -36,7 +36,7 @@ WITH scope AS (
     FROM cx
     -- no clock applies to a record of a source without reply dates (10_staging: reply_date_recorded): its
     -- deadlines and on-time flags stay NULL, and 40_figures takes the source's own verdict
-    WHERE reply_date_recorded
+    WHERE reply_date_recorded AND NOT analytics_only
 )
 SELECT s.complaint_key, s.internal_limit_days, s.regulatory_limit_days,
        CASE WHEN s.replied_date IS NOT NULL THEN date_diff('day', s.received_date, s.replied_date) END AS calendar_days_to_reply,

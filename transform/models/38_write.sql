@@ -42,7 +42,7 @@ SELECT
     l.summary, l.narrative,
     x.internal_limit_days, x.internal_deadline, x.regulatory_limit_days, x.regulatory_deadline,
     x.working_days_to_reply, x.calendar_days_to_reply, x.internal_on_time, x.regulatory_on_time,
-    x.repeat_complainant, x.timely_response, x.reply_date_recorded, x.repeats_since
+    x.repeat_complainant, x.timely_response, x.reply_date_recorded, x.repeats_since, x.analytics_only
 FROM cx_sel x
 JOIN (SELECT *, coalesce(reply_facts, reply_accountability, reply_remediation, reply_satisfaction, reply_time,
                          reply_handler_contact) IS NOT NULL AS recorded,

@@ -21,7 +21,7 @@ CREATE OR REPLACE TEMP TABLE figure_bounds AS
 SELECT date_trunc('month', min(received_date))::DATE AS first_month,
        date_trunc('month', greatest(max(received_date), coalesce(max(replied_date), max(received_date)),
            coalesce((SELECT CAST(max(coalesce(export_as_of, ingested_at)) AS DATE) FROM batches), max(received_date))))::DATE AS last_month
-FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_accepted';
+FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_accepted' AND NOT coalesce(analytics_only, false);
 
 -- the months in which a counted complaint is repeated: the months of receipt of the repeat complaints of its
 -- customer that look back to it (35_repeats: received before the repeat, on or after its repeats_since)
@@ -43,7 +43,7 @@ WITH base AS (
             AND NOT (c.status = 'closed' AND NOT coalesce(c.reply_date_recorded, true))) AS can_be_open,
            (b.last_month + INTERVAL 1 MONTH)::DATE AS covered_until, rm.repeated_in
     FROM complaints c CROSS JOIN figure_bounds b LEFT JOIN repeated_months rm USING (complaint_key)
-    WHERE c.is_complaint AND c.is_primary AND c.status <> 'not_accepted'
+    WHERE c.is_complaint AND c.is_primary AND c.status <> 'not_accepted' AND NOT coalesce(c.analytics_only, false)
 )
 SELECT complaint_key, customer_key, business_category, cause,
        CASE WHEN group_regulator_referral THEN 'regulator_referral' ELSE intake_channel END AS intake_channel,

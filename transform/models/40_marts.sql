@@ -98,7 +98,7 @@ WITH q AS (
            count(*) FILTER (WHERE is_complaint AND status = 'withdrawn') AS withdrawn,
            count(*) FILTER (WHERE is_complaint AND reply_date_invalid) AS reply_date_invalid,
            count(*) FILTER (WHERE is_complaint AND complaint_type IS NULL) AS type_missing
-    FROM complaints GROUP BY ALL
+    FROM complaints WHERE NOT coalesce(analytics_only, false) GROUP BY ALL
 ), f AS (
     SELECT received_month AS month, count(*) AS received,
            count(DISTINCT customer_key) FILTER (WHERE repeat_complaint) AS repeat_customers

@@ -63,6 +63,8 @@ SELECT c.complaint_key, 'invalid_text', 'replaced bytes in ' || substr(l.row_fla
 FROM complaints c
 JOIN landed_rows l ON l.batch_id = c.batch_id AND l.row_number = c.row_number
 WHERE l.row_flags LIKE 'invalid_text:%';
+-- records of analytics-only sources are checked by none of them
+DELETE FROM issues_now WHERE complaint_key IN (SELECT complaint_key FROM complaints WHERE analytics_only);
 
 DELETE FROM consistency_issues
 WHERE NOT EXISTS (SELECT 1 FROM issues_now n WHERE n.complaint_key = consistency_issues.complaint_key

@@ -16,7 +16,7 @@ WITH recv AS (
                           date_trunc('month', max(coalesce(b.export_as_of, b.ingested_at)))::DATE),
                  date_trunc('month', max(coalesce(b.export_as_of, b.ingested_at)))::DATE) AS first_month,
            date_trunc('month', max(coalesce(b.export_as_of, b.ingested_at)))::DATE AS last_month
-    FROM batches b GROUP BY b.source_system
+    FROM batches b WHERE NOT coalesce(b.analytics_only, false) GROUP BY b.source_system
 ), spine AS (
     SELECT s.source_system, g.m::DATE AS month, g.m::DATE BETWEEN s.first_month AND s.last_month AS covered
     FROM src s, generate_series(s.first_month,
