@@ -264,11 +264,3 @@ func peerTests(s seriesSet, h history, o Options) []Peer {
 	}
 	return out
 }
-
-// finite keeps +Inf out of a ratio: a series with no expected count rises by +Inf.
-func riseOf(x int, expected float64) float64 {
-	if expected <= 0 {
-		return math.Inf(1)
-	}
-	return float64(x)/expected - 1
-}
