@@ -209,10 +209,12 @@ func (fd *Finding) message(lang string) *catalog.Message {
 		return catalog.Msg("msg_excess_peer", label, len(fd.Months), pct(fd.Share), pct(fd.PeerShare), excess)
 	case fd.Type == FindingRecurring:
 		return catalog.Msg("msg_excess_recurring", label, first, fd.RunMonths, excess, perMonth, len(fd.Months))
+	case len(fd.Months) > 1:
+		return catalog.Msg("msg_excess_window", label, first, fd.RunMonths, excess, perMonth, len(fd.Months), fd.Observed)
 	case fd.RunMonths > 1:
-		return catalog.Msg("msg_excess_run", label, first, fd.RunMonths, excess, perMonth)
+		return catalog.Msg("msg_excess_month_run", label, MonthText(fd.Months[0], lang), fd.Observed, perMonth, excess, first, fd.RunMonths)
 	}
-	return catalog.Msg("msg_excess_month", label, MonthText(fd.Months[len(fd.Months)-1], lang), fd.Observed, perMonth)
+	return catalog.Msg("msg_excess_month", label, MonthText(fd.Months[len(fd.Months)-1], lang), fd.Observed, perMonth, excess)
 }
 
 func pct(x float64) string { return strconv.FormatFloat(100*x, 'f', 1, 64) + "%" }
