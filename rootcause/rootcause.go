@@ -30,6 +30,11 @@
 //     count); a rising pair; an elevated recurring pair (also at least MinCount and above its expected count in 3
 //     of the 6 months); a peer excess. Findings.Discoveries counts them. Measured on data without signal: about
 //     0.06 findings per period (docs/performance.md).
+//   - Ranking (excess.go). Findings.Ranked lists every finding, most excess complaints first: observed minus the
+//     count the baseline months' rate predicts over the months tested; FirstMonth is the first month of the run of
+//     months above expected ending at the last tested month above it; a series with nothing in its baseline is New
+//     (no rise). Each carries a plain sentence (zh, en). ApplyRemediation marks a finding with an open action as
+//     under remediation (never new) and compares the months before and after a completed action's date.
 //   - Control charts (what is drawn). c-charts on monthly counts per business category, cause, branch and
 //     business channel: the centre is the mean of the complete months among the BaselineMonths before the
 //     period; limits are centre ± 3·sqrt(centre), the lower one floored at 0. Rule 1 is a point beyond the
