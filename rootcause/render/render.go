@@ -129,7 +129,7 @@ func rows(f *rootcause.Findings, lang string, top int) []row {
 	}
 	for _, e := range f.Emerging[:limit(len(f.Emerging))] {
 		rise := &e.Rise
-		if e.New || e.UnderRemediation {
+		if e.New || e.Rise == 0 { // no rise is defined for a series with nothing in its baseline
 			rise = nil
 		}
 		r := row{section: "emerging", kind: e.Key.Kind, key: e.Key.String(), label: KeyLabel(e.Key, lang), count: e.Count,
@@ -138,6 +138,15 @@ func rows(f *rootcause.Findings, lang string, top int) []row {
 			r.remediation = T("rc_under_remediation")
 		}
 		out = append(out, r)
+	}
+	for _, x := range f.Peers[:limit(len(f.Peers))] {
+		share := 0.0
+		if x.Total > 0 {
+			share = float64(x.Count) / float64(x.Total)
+		}
+		out = append(out, row{section: "peers", kind: x.Key.Kind, key: x.Key.String(), label: KeyLabel(x.Key, lang), count: x.Count,
+			reference: ff(x.Expected, 1), rule: ff(100*share, 1) + "% / " + ff(100*x.PeerRate, 1) + "%", pValue: fp(x.Test.P), qValue: fp(x.QValue),
+			flag: "peer", evidence: strconv.Itoa(x.Total)})
 	}
 	for _, x := range f.Rising[:limit(len(f.Rising))] {
 		out = append(out, row{section: "rising", kind: x.Key.Kind, key: x.Key.String(), label: KeyLabel(x.Key, lang), count: x.Count,
@@ -300,10 +309,11 @@ func writeTable(w io.Writer, f *rootcause.Findings, lang string, top int) error 
 	if len(f.InsufficientHistory) > 0 {
 		fmt.Fprintln(w, catalog.Msg("msg_calib_insufficient", len(f.InsufficientHistory), rootcause.MinHistory).In(lang))
 	}
-	heads := map[string]string{"findings": "rc_section_findings", "rising": "rc_section_rising", "emerging": "rc_section_emerging", "control": "rc_section_control_cu", "recurring": "rc_section_recurring",
+	heads := map[string]string{"findings": "rc_section_findings", "rising": "rc_section_rising", "peers": "rc_section_peers", "emerging": "rc_section_emerging", "control": "rc_section_control_cu", "recurring": "rc_section_recurring",
 		"pareto_cause": "rc_section_pareto", "pareto_category_cause": "rc_section_pareto_cc", "repeats": "rc_section_repeats", "terms": "rc_section_terms"}
 	cols := map[string][]string{
 		"findings":              {"rc_rank", "rc_finding_type", "rc_key", "rc_observed", "rc_expected", "rc_excess", "rc_first_month", "rc_rise", "rc_sentence", "rc_remediation"},
+		"peers":                 {"rc_rank", "rc_kind", "rc_key", "rc_count", "rc_expected", "rc_share_vs_peers", "rc_p_value", "rc_q_value", "rc_branch_total"},
 		"rising":                {"rc_rank", "rc_kind", "rc_key", "rc_count", "rc_expected", "rc_p_value", "rc_q_value", "rc_evidence"},
 		"emerging":              {"rc_rank", "rc_kind", "rc_key", "rc_count", "rc_trailing_mean", "rc_rise", "rc_p_value", "rc_evidence", "rc_remediation"},
 		"control":               {"rc_rank", "rc_kind", "rc_key", "rc_chart_type", "rc_count", "rc_rate", "rc_centre", "rc_ucl", "rc_lcl", "rc_rule", "rc_p_value", "rc_q_value", "rc_evidence"},
@@ -314,7 +324,7 @@ func writeTable(w io.Writer, f *rootcause.Findings, lang string, top int) error 
 		"terms":                 {"rc_rank", "rc_term", "rc_count", "rc_baseline_count", "rc_log_ratio"},
 	}
 	all := rows(f, lang, top)
-	for _, sec := range []string{"findings", "emerging", "control", "rising", "recurring", "pareto_cause", "pareto_category_cause", "repeats", "terms"} {
+	for _, sec := range []string{"findings", "emerging", "control", "rising", "peers", "recurring", "pareto_cause", "pareto_category_cause", "repeats", "terms"} {
 		head := T(heads[sec])
 		if descriptive[sec] {
 			head = T("rc_descriptive") + " " + head
@@ -340,6 +350,8 @@ func writeTable(w io.Writer, f *rootcause.Findings, lang string, top int) error 
 			switch sec {
 			case "findings":
 				cells = []string{strconv.Itoa(n), T("rc_finding_" + r.flag), r.label, strconv.Itoa(r.count), r.reference, r.excess, orDash(r.first), r.rise, r.sentence, r.remediation}
+			case "peers":
+				cells = []string{strconv.Itoa(n), kind, r.label, strconv.Itoa(r.count), r.reference, r.rule, r.pValue, r.qValue, r.evidence}
 			case "rising":
 				cells = []string{strconv.Itoa(n), kind, r.label, strconv.Itoa(r.count), r.reference, r.pValue, r.qValue, r.evidence}
 			case "emerging":
