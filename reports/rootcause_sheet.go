@@ -85,7 +85,7 @@ func (w *workbook) rootCauses() *grid {
 		switch {
 		case e.New:
 			g.Text(r, 5, w.t("rpt_rc_new"), st.text)
-		case e.UnderRemediation:
+		case e.Rise == 0 && e.UnderRemediation: // was new: no rise is defined
 			g.Text(r, 5, w.t("rpt_rc_under_remediation"), st.text)
 		default:
 			g.Float(r, 5, e.Rise, st.ratio, strconv.FormatFloat(e.Rise*100, 'f', 0, 64)+"%")
