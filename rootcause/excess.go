@@ -89,7 +89,12 @@ func rankFindings(f *Findings, s seriesSet, h history, tests []*periodTest, em m
 			fd.Expected += r * ex[i]
 		}
 		fd.setExcess()
-		fd.FirstMonth, fd.RunMonths = excessRun(d.counts, func(i int) float64 { return r * ex[i] }, h.complete, win, h.months)
+		fd.FirstMonth, fd.RunMonths = excessRun(d.counts, func(i int) float64 {
+			if ex[i] <= 0 { // no exposure (a u-chart's months before its baseline): the run stops
+				return math.Inf(1)
+			}
+			return r * ex[i]
+		}, h.complete, win, h.months)
 		out = append(out, fd)
 	}
 	for _, t := range tests {
@@ -255,7 +260,7 @@ func KeyLabel(k Key, lang string) string {
 // remediationEffect compares counts before and after the date within the complete months (nil when either side
 // has no complete month).
 func remediationEffect(a Action, months []string, counts []int, complete []bool) *RemediationEffect {
-	if a.Due == "" || complete == nil {
+	if len(a.Due) < 7 || complete == nil {
 		return nil
 	}
 	m := a.Due[:7]
