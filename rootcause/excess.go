@@ -33,6 +33,8 @@ type Finding struct {
 	// expected count that ends at the last such month among Months; RunMonths its length.
 	FirstMonth string `json:"first_month,omitempty"`
 	RunMonths  int    `json:"run_months"`
+	// MonthsAbove: recurring, the months of the 6 at least MinCount and above expected (Recurrence.MonthsAbove).
+	MonthsAbove int `json:"months_above,omitempty"`
 	// New: nothing in the baseline (the expected count is 0), so no rise is defined; Rise (observed/expected-1)
 	// is absent then. A series under remediation is not new.
 	New       bool     `json:"new,omitempty"`
@@ -127,6 +129,7 @@ func rankFindings(f *Findings, s seriesSet, h history, tests []*periodTest, em m
 	for _, r := range f.Recurring {
 		if r.Elevated {
 			add(FindingRecurring, s[r.Key.id()], index(r.Months), r.Test, h.exposure(r.Key), r.QValue)
+			out[len(out)-1].MonthsAbove = r.MonthsAbove
 		}
 	}
 	for _, p := range f.Peers {
@@ -213,7 +216,7 @@ func (fd *Finding) message(lang string) *catalog.Message {
 	case fd.Type == FindingPeer:
 		return catalog.Msg("msg_excess_peer", label, len(fd.Months), pct(fd.Share), pct(fd.PeerShare), excess)
 	case fd.Type == FindingRecurring:
-		return catalog.Msg("msg_excess_recurring", label, first, fd.RunMonths, excess, perMonth, len(fd.Months))
+		return catalog.Msg("msg_excess_recurring", label, first, fd.MonthsAbove, excess, perMonth, len(fd.Months))
 	case len(fd.Months) > 1:
 		return catalog.Msg("msg_excess_window", label, first, fd.RunMonths, excess, perMonth, len(fd.Months), fd.Observed)
 	case fd.RunMonths > 1:

@@ -82,6 +82,11 @@ func TestExcessByHand(t *testing.T) {
 			t.Errorf("not ranked by excess: %v", f.Ranked)
 		}
 	}
+	rf := rankedOf(f, FindingRecurring, k)
+	if rf == nil || rf.Observed != 90 || !near(rf.Expected, 60, 1e-9) || rf.FirstMonth != "2026-08" ||
+		rf.Sentence["zh"] != catalog.Msg("msg_excess_recurring", "天河支行 × "+catalog.Label("cause", "service_quality", "zh"), "2026年8月", 3, 30, "10.0", 6).In("zh") {
+		t.Errorf("recurring finding %+v", rf)
+	}
 	rc := findRecurring(f, k)
 	if rc == nil || !rc.Elevated || rc.FirstSeen != "2026-08" {
 		t.Errorf("recurring %+v: want elevated, first seen 2026-08 (the first month of the excess)", rc)
