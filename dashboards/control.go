@@ -120,6 +120,9 @@ func remediationCell(lang string, r rootcause.Recurrence) (string, string) {
 		acts[i] = a.Text()
 	}
 	s := strings.Join(acts, "; ")
+	if r.Effect != nil {
+		s += "; " + r.Effect.Sentence[lang]
+	}
 	if r.Overdue {
 		return catalog.Text("rpt_rc_overdue", lang) + " " + s, "overdue"
 	}

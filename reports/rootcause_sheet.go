@@ -82,7 +82,14 @@ func (w *workbook) rootCauses() *grid {
 		g.Text(r, 2, render.KeyLabel(e.Key, w.lang), st.text)
 		g.Int(r, 3, int64(e.Count), st.count)
 		g.Float(r, 4, e.TrailingMean, st.days, strconv.FormatFloat(e.TrailingMean, 'f', 1, 64))
-		g.Float(r, 5, e.Rise, st.ratio, strconv.FormatFloat(e.Rise*100, 'f', 0, 64)+"%")
+		switch {
+		case e.New:
+			g.Text(r, 5, w.t("rpt_rc_new"), st.text)
+		case e.Rise == 0 && e.UnderRemediation: // was new: no rise is defined
+			g.Text(r, 5, w.t("rpt_rc_under_remediation"), st.text)
+		default:
+			g.Float(r, 5, e.Rise, st.ratio, strconv.FormatFloat(e.Rise*100, 'f', 0, 64)+"%")
+		}
 		g.Text(r, 6, strconv.FormatFloat(e.PValue, 'g', 3, 64), st.text)
 		g.Text(r, 7, joinCounts(f.Months[len(f.Months)-len(e.Counts):], e.Counts), st.text)
 		r++
@@ -138,7 +145,11 @@ func (w *workbook) rootCauses() *grid {
 		g.Text(r, 1, kind(rc.Key), st.text)
 		g.Text(r, 2, render.KeyLabel(rc.Key, w.lang), st.text)
 		g.Int(r, 3, int64(rc.MonthsPresent), st.count)
-		g.Text(r, 4, rc.FirstSeen, st.text)
+		first := rc.FirstSeen
+		if first == "" {
+			first = "—"
+		}
+		g.Text(r, 4, first, st.text)
 		g.Text(r, 5, w.t("rpt_rc_trend_"+rc.Trend), st.text)
 		g.Text(r, 6, w.remediation(rc), st.text)
 		g.Text(r, 7, joinCounts(rc.Months, rc.Counts), st.text)
@@ -167,6 +178,9 @@ func (w *workbook) remediation(rc rootcause.Recurrence) string {
 	s := strings.Join(parts, "; ")
 	if rc.Overdue {
 		s = w.t("rpt_rc_overdue") + " " + s
+	}
+	if rc.Effect != nil {
+		s += "; " + rc.Effect.Sentence[w.lang]
 	}
 	return s
 }

@@ -115,7 +115,7 @@ type Rising struct {
 	Months   []string `json:"months"` // the 3 months tested
 	Counts   []int    `json:"counts"`
 	Count    int      `json:"count"`    // their sum
-	Expected float64  `json:"expected"` // the sum expected from the baseline months' rate
+	Expected float64  `json:"expected"` // the sum expected from the baseline months' rate (Finding.Expected)
 	Test     RateTest `json:"test"`
 	QValue   float64  `json:"q_value"`
 	Flagged  bool     `json:"flagged"`
@@ -180,7 +180,10 @@ func risingTests(s seriesSet, h history, o Options, insufficient func(Key)) []Ri
 		}
 		r := Rising{Key: d.key, Months: h.months[p-risingWindow+1:], Counts: d.counts[p-risingWindow+1:]}
 		r.Test = testWindow(d.counts, h.exposure(d.key), win, base)
-		r.Count, r.Expected = r.Test.X, r.Test.Expected
+		r.Count = r.Test.X
+		if r.Test.E0 > 0 {
+			r.Expected = float64(r.Test.Y) / r.Test.E0 * r.Test.E1
+		}
 		if r.Count == 0 {
 			continue
 		}
@@ -263,12 +266,4 @@ func peerTests(s seriesSet, h history, o Options) []Peer {
 		}
 	}
 	return out
-}
-
-// finite keeps +Inf out of a ratio: a series with no expected count rises by +Inf.
-func riseOf(x int, expected float64) float64 {
-	if expected <= 0 {
-		return math.Inf(1)
-	}
-	return float64(x)/expected - 1
 }

@@ -143,7 +143,7 @@ func resolveCode(dim, s string) string {
 	return s
 }
 
-// matches reports whether an action answers a recurring finding. A branch matches by the code complaints.branch
+// matches reports whether an action answers a finding's series (every part it names must match). A branch matches by the code complaints.branch
 // holds or by the branch master's name.
 func (a Action) matches(k Key) bool {
 	var branch, branchName, category, cause string
@@ -155,6 +155,15 @@ func (a Action) matches(k Key) bool {
 		}
 	case KindCategoryCause:
 		category, cause = k.Parts[0], k.Parts[1]
+	case KindCause:
+		cause = k.Parts[0]
+	case KindCategory:
+		category = k.Parts[0]
+	case KindBranch:
+		branch = k.Parts[0]
+		if len(k.Names) > 0 {
+			branchName = k.Names[0]
+		}
 	default:
 		return false
 	}
@@ -170,11 +179,25 @@ func (a Action) matches(k Key) bool {
 	return true
 }
 
-// ApplyRemediation attaches the matching actions to every recurring finding and marks those with no action or
-// with an overdue one (due before the period's last day and not done).
+// ApplyRemediation attaches the matching actions to every recurring pair and marks those with no action or with
+// an overdue one (due before the period's last day and not done). A ranked finding whose series has an open
+// action is under remediation and not new; one with a completed dated action (and a recurring pair with one)
+// gets the before/after comparison of its latest such action (RemediationEffect).
 func ApplyRemediation(f *Findings, acts []Action) {
 	t, _ := time.Parse("2006-01", f.Period)
 	periodEnd := t.AddDate(0, 1, -1).Format("2006-01-02")
+	effect := func(k Key, counts []int) *RemediationEffect {
+		var done *Action
+		for i, a := range acts {
+			if a.matches(k) && a.Done() && a.Due != "" && (done == nil || a.Due > done.Due) {
+				done = &acts[i]
+			}
+		}
+		if done == nil || len(counts) != len(f.Months) {
+			return nil
+		}
+		return remediationEffect(*done, f.Months, counts, f.complete)
+	}
 	for i := range f.Recurring {
 		r := &f.Recurring[i]
 		r.Actions, r.Overdue = nil, false
@@ -187,5 +210,32 @@ func ApplyRemediation(f *Findings, acts []Action) {
 			}
 		}
 		r.NoAction = len(r.Actions) == 0
+		r.Effect = nil
+		for _, fd := range f.Ranked {
+			if fd.Key.id() == r.Key.id() {
+				r.Effect = effect(fd.Key, fd.Counts)
+				break
+			}
+		}
+	}
+	for i := range f.Emerging {
+		e := &f.Emerging[i]
+		for _, a := range acts {
+			if a.matches(e.Key) && !a.Done() {
+				e.UnderRemediation, e.New = true, false
+			}
+		}
+	}
+	for i := range f.Ranked {
+		fd := &f.Ranked[i]
+		fd.UnderRemediation = false
+		for _, a := range acts {
+			if a.matches(fd.Key) && !a.Done() {
+				fd.UnderRemediation = true
+			}
+		}
+		fd.setExcess()
+		fd.Effect = effect(fd.Key, fd.Counts)
+		fd.describe()
 	}
 }

@@ -30,6 +30,11 @@
 //     count); a rising pair; an elevated recurring pair (also at least MinCount and above its expected count in 3
 //     of the 6 months); a peer excess. Findings.Discoveries counts them. Measured on data without signal: about
 //     0.06 findings per period (docs/performance.md).
+//   - Ranking (excess.go). Findings.Ranked lists every finding, most excess complaints first: observed minus the
+//     count the baseline months' rate predicts over the months tested; FirstMonth is the first month of the run of
+//     months above expected ending at the last tested month above it; a series with nothing in its baseline is New
+//     (no rise). Each carries a plain sentence (zh, en). ApplyRemediation marks a finding with an open action as
+//     under remediation (never new) and compares the months before and after a completed action's date.
 //   - Control charts (what is drawn). c-charts on monthly counts per business category, cause, branch and
 //     business channel: the centre is the mean of the complete months among the BaselineMonths before the
 //     period; limits are centre ± 3·sqrt(centre), the lower one floored at 0. Rule 1 is a point beyond the
@@ -190,6 +195,8 @@ type Findings struct {
 	Recurring      []Recurrence `json:"recurring"`
 	Rising         []Rising     `json:"rising"` // pairs whose last 3 months are above their baseline (findings)
 	Peers          []Peer       `json:"peers"`  // branch x cause above the other branches' share (findings)
+	// Ranked are the run's findings (Discoveries of them), most excess complaints first, each with its sentence.
+	Ranked []Finding `json:"ranked_findings"`
 	// Family is the number of tests in the run's one Benjamini-Hochberg family (at Options.FDR); Discoveries the
 	// findings it yields (flagged charts, emerging issues, rising, elevated recurring and peer findings).
 	Family      int `json:"family"`
@@ -201,6 +208,7 @@ type Findings struct {
 	Repeats             Repeats    `json:"repeats"`
 	Emerging            []Emerging `json:"emerging"`
 	Terms               []Term     `json:"terms"`
+	complete            []bool     // by Months: complete months (a baseline may use them)
 }
 
 // Pareto is a Pareto table for the period.
@@ -259,7 +267,7 @@ type Recurrence struct {
 	Months        []string `json:"months"` // the 6 months
 	Counts        []int    `json:"counts"`
 	MonthsPresent int      `json:"months_present"`
-	FirstSeen     string   `json:"first_seen"` // first loaded month with at least MinCount
+	FirstSeen     string   `json:"first_seen"` // first month of the excess (Finding.FirstMonth); untested: first month with MinCount
 	Slope         float64  `json:"slope"`      // least-squares complaints per month over the 6 months
 	Last3         int      `json:"last3"`
 	Prev3         int      `json:"prev3"`
@@ -273,8 +281,10 @@ type Recurrence struct {
 	Actions       []Action `json:"actions,omitempty"`
 	NoAction      bool     `json:"no_action"`
 	Overdue       bool     `json:"overdue"`
-	tested        bool
-	passed        bool
+	// Effect: counts before and after a completed action's date (ApplyRemediation).
+	Effect *RemediationEffect `json:"remediation_effect,omitempty"`
+	tested bool
+	passed bool
 }
 
 // Repeats are repeat complainants (domain.md section 5) as counts only.
@@ -300,14 +310,17 @@ type RepeatRow struct {
 
 // Emerging is a series far above its expected count in the period.
 type Emerging struct {
-	Key          Key      `json:"key"`
-	Counts       []int    `json:"counts"` // the 6 trailing months then the period
-	Count        int      `json:"count"`
-	TrailingMean float64  `json:"trailing_mean"` // the count expected from the baseline's rate
-	Rise         float64  `json:"rise"`          // count / expected - 1 (+Inf when nothing is expected)
-	PValue       float64  `json:"p_value"`
-	QValue       float64  `json:"q_value"`
-	Test         RateTest `json:"test"`
+	Key          Key     `json:"key"`
+	Counts       []int   `json:"counts"` // the 6 trailing months then the period
+	Count        int     `json:"count"`
+	TrailingMean float64 `json:"trailing_mean"`  // the count expected from the baseline's rate
+	Rise         float64 `json:"rise,omitempty"` // count / expected - 1; absent when New
+	New          bool    `json:"new,omitempty"`  // nothing in the baseline: no rise is defined
+	// UnderRemediation: an open remediation action matches the series; it is then not shown as new.
+	UnderRemediation bool     `json:"under_remediation,omitempty"`
+	PValue           float64  `json:"p_value"`
+	QValue           float64  `json:"q_value"`
+	Test             RateTest `json:"test"`
 }
 
 // Term is a narrative word or phrase whose share rises in the period.
@@ -756,6 +769,7 @@ func recurrences(s seriesSet, h history, o Options, fam *family, insufficient fu
 					r.MonthsAbove++
 				}
 			}
+			r.FirstSeen, _ = excessRun(d.counts, func(i int) float64 { return rate * ex[i] }, h.complete, win, months)
 		}
 		out = append(out, r)
 	}
@@ -804,8 +818,14 @@ func emerging(tests []*periodTest, h history, o Options) []Emerging {
 		if !t.passed || x < o.EmergingMin || float64(x) < (1+o.EmergingRise)*t.test.Expected {
 			continue
 		}
-		out = append(out, Emerging{Key: t.d.key, Counts: t.d.counts[period-TrailingMonths:], Count: x,
-			TrailingMean: t.test.Expected, Rise: riseOf(x, t.test.Expected), PValue: t.test.P, QValue: t.q, Test: t.test})
+		e := Emerging{Key: t.d.key, Counts: t.d.counts[period-TrailingMonths:], Count: x,
+			TrailingMean: t.test.Expected, PValue: t.test.P, QValue: t.q, Test: t.test}
+		if t.test.Y == 0 {
+			e.New = true
+		} else {
+			e.Rise = float64(x)/t.test.Expected - 1
+		}
+		out = append(out, e)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].PValue != out[j].PValue {
@@ -915,6 +935,8 @@ func analyzeSeries(f *Findings, s seriesSet, months []string, firstData string, 
 			f.Discoveries++
 		}
 	}
+	f.complete = h.complete
+	f.Ranked = rankFindings(f, s, h, tests, em)
 	sort.Slice(f.InsufficientHistory, func(i, j int) bool { return f.InsufficientHistory[i].id() < f.InsufficientHistory[j].id() })
 }
 

@@ -32,6 +32,10 @@ No customer key or personal data is printed: repeat complainants are counts only
                     data's first month are no data, never zeros. One Benjamini-Hochberg family at --fdr covers
                     every test of the run; the output states its size. A series with fewer than 6 complete
                     baseline months has insufficient history: listed, not judged.
+  Findings          every test passed, in one list ranked by excess complaints (observed minus the count the
+                    series' own history predicts), each with one sentence saying what is unusual and since when
+                    (the first month of the run of months above expected); a series with nothing before is
+                    "new" (no rise). Pareto, repeat complainants, terms and the recurring list are descriptive.
   Emerging issues   a business category, cause, category x cause, branch or business channel whose period test
                     passes, at least +50% above its expected count and at least 10 complaints.
   Control charts    per business category, cause, branch and business channel. c-chart of monthly counts:
@@ -62,7 +66,9 @@ No customer key or personal data is printed: repeat complainants are counts only
 
 --remediation FILE (CSV or YAML: cause and/or business_category and/or branch, action, owner, status, due) shows
 the actions beside each recurring finding and marks findings with no action, or with one overdue (due before the
-period's last day and not done).
+period's last day and not done). A finding with an open action is "under remediation", never "new"; one with a
+completed action shows its complaints a month before and after the action's due date and whether the drop is
+beyond chance.
 
 --as-of DATE analyses the data as it stood at the end of that day; --branch one branch and its sub-branches
 (code, name or alias): a scoped copy of the warehouse, so --store is not allowed with them.`,

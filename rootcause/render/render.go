@@ -20,24 +20,7 @@ import (
 
 // KeyLabel is a series key in lang: catalogue labels for codes; a branch by its name from the branch master
 // (Key.Names), else as complaints.branch holds it (the code, or the exported text without a master).
-func KeyLabel(k rootcause.Key, lang string) string {
-	dims := map[string][]string{
-		rootcause.KindCategory: {"business_category"}, rootcause.KindCause: {"cause"}, rootcause.KindChannel: {"business_channel"}, rootcause.KindBranch: {""},
-		rootcause.KindCategoryCause: {"business_category", "cause"}, rootcause.KindBranchCause: {"", "cause"},
-	}[k.Kind]
-	parts := make([]string, len(k.Parts))
-	for i, p := range k.Parts {
-		switch {
-		case i < len(k.Names) && k.Names[i] != "":
-			parts[i] = k.Names[i]
-		case i < len(dims) && dims[i] != "":
-			parts[i] = catalog.Label(dims[i], p, lang)
-		default:
-			parts[i] = p
-		}
-	}
-	return strings.Join(parts, " × ")
-}
+func KeyLabel(k rootcause.Key, lang string) string { return rootcause.KeyLabel(k, lang) }
 
 // row is one printed finding.
 type row struct {
@@ -46,6 +29,7 @@ type row struct {
 	chart, rate                         string // control: chart type (c / u) and, for u, the period's rate
 	reference, ucl, lcl, pValue, qValue string
 	rule, flag, evidence, remediation   string
+	excess, first, rise, sentence       string // ranked findings: excess, first month of it, rise or "new", the sentence
 }
 
 func ff(x float64, prec int) string {
@@ -53,6 +37,37 @@ func ff(x float64, prec int) string {
 		return "+Inf"
 	}
 	return strconv.FormatFloat(x, 'f', prec, 64)
+}
+
+// riseText is a rise as +N%, "new" (新出现) for a series with nothing in its baseline, "—" when there is none.
+func riseText(rise *float64, isNew bool, lang string) string {
+	switch {
+	case isNew:
+		return catalog.Text("rc_new", lang)
+	case rise == nil || math.IsInf(*rise, 0) || math.IsNaN(*rise):
+		return "—"
+	}
+	return fmt.Sprintf("%+.0f%%", 100**rise)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// countsOf are a finding's counts in its own months.
+func countsOf(months []string, fd rootcause.Finding) []int {
+	out := make([]int, 0, len(fd.Months))
+	for _, m := range fd.Months {
+		for i, x := range months {
+			if x == m && i < len(fd.Counts) {
+				out = append(out, fd.Counts[i])
+			}
+		}
+	}
+	return out
 }
 
 func fp(p float64) string { return strconv.FormatFloat(p, 'g', 3, 64) }
@@ -100,9 +115,42 @@ func rows(f *rootcause.Findings, lang string, top int) []row {
 		return n
 	}
 	trail := f.Months[len(f.Months)-1-rootcause.TrailingMonths:]
+	for _, fd := range f.Ranked[:limit(len(f.Ranked))] {
+		r := row{section: "findings", kind: fd.Key.Kind, key: fd.Key.String(), label: KeyLabel(fd.Key, lang), count: fd.Observed,
+			reference: ff(fd.Expected, 1), excess: ff(fd.Excess, 1), first: fd.FirstMonth, rise: riseText(fd.Rise, fd.New, lang),
+			qValue: fp(fd.QValue), flag: fd.Type, sentence: fd.Sentence[lang], evidence: evidence(fd.Months, countsOf(f.Months, fd))}
+		if fd.UnderRemediation {
+			r.remediation = T("rc_under_remediation")
+		}
+		if fd.Effect != nil {
+			r.remediation = strings.TrimSpace(r.remediation + " " + fd.Effect.Sentence[lang])
+		}
+		out = append(out, r)
+	}
 	for _, e := range f.Emerging[:limit(len(f.Emerging))] {
-		out = append(out, row{section: "emerging", kind: e.Key.Kind, key: e.Key.String(), label: KeyLabel(e.Key, lang), count: e.Count,
-			reference: ff(e.TrailingMean, 1), pValue: fp(e.PValue), rule: "+" + ff(100*e.Rise, 0) + "%", evidence: evidence(trail, e.Counts)})
+		rise := &e.Rise
+		if e.New || e.Rise == 0 { // no rise is defined for a series with nothing in its baseline
+			rise = nil
+		}
+		r := row{section: "emerging", kind: e.Key.Kind, key: e.Key.String(), label: KeyLabel(e.Key, lang), count: e.Count,
+			reference: ff(e.TrailingMean, 1), pValue: fp(e.PValue), rule: riseText(rise, e.New, lang), evidence: evidence(trail, e.Counts)}
+		if e.UnderRemediation {
+			r.remediation = T("rc_under_remediation")
+		}
+		out = append(out, r)
+	}
+	for _, x := range f.Peers[:limit(len(f.Peers))] {
+		share := 0.0
+		if x.Total > 0 {
+			share = float64(x.Count) / float64(x.Total)
+		}
+		out = append(out, row{section: "peers", kind: x.Key.Kind, key: x.Key.String(), label: KeyLabel(x.Key, lang), count: x.Count,
+			reference: ff(x.Expected, 1), rule: ff(100*share, 1) + "% / " + ff(100*x.PeerRate, 1) + "%", pValue: fp(x.Test.P), qValue: fp(x.QValue),
+			flag: "peer", evidence: strconv.Itoa(x.Total)})
+	}
+	for _, x := range f.Rising[:limit(len(f.Rising))] {
+		out = append(out, row{section: "rising", kind: x.Key.Kind, key: x.Key.String(), label: KeyLabel(x.Key, lang), count: x.Count,
+			reference: ff(x.Expected, 1), pValue: fp(x.Test.P), qValue: fp(x.QValue), flag: "rising", evidence: evidence(x.Months, x.Counts)})
 	}
 	var flagged []rootcause.Chart
 	for _, c := range f.Charts {
@@ -141,7 +189,7 @@ func rows(f *rootcause.Findings, lang string, top int) []row {
 	for _, c := range f.Recurring[:limit(len(f.Recurring))] {
 		r := row{section: "recurring", kind: c.Key.Kind, key: c.Key.String(), label: KeyLabel(c.Key, lang), count: c.Counts[len(c.Counts)-1],
 			reference: ff(c.PriorMean, 1), pValue: fp(c.PValue), qValue: fp(c.QValue),
-			rule:     fmt.Sprintf("%d/6 %s %s, %s %s, slope %s", c.MonthsPresent, T("rc_months_present"), T("rc_trend_"+c.Trend), T("rc_first_seen"), c.FirstSeen, ff(c.Slope, 2)),
+			rule:     fmt.Sprintf("%d/6 %s, %d/6 %s, %s %s, %s %s", c.MonthsPresent, T("rc_months_present"), c.MonthsAbove, T("rc_months_above"), T("rc_first_seen"), orDash(c.FirstSeen), T("rc_trend"), T("rc_trend_"+c.Trend)),
 			evidence: evidence(c.Months, c.Counts)}
 		if c.Elevated {
 			r.flag = "elevated"
@@ -156,7 +204,11 @@ func rows(f *rootcause.Findings, lang string, top int) []row {
 		case c.NoAction:
 			acts = []string{"[" + T("rc_no_action") + "]"}
 		}
+		if c.Effect != nil {
+			acts = append(acts, c.Effect.Sentence[lang])
+		}
 		r.remediation = strings.Join(acts, "; ")
+		r.first = c.FirstSeen
 		out = append(out, r)
 	}
 	for _, p := range []struct {
@@ -207,16 +259,16 @@ func Write(w io.Writer, f *rootcause.Findings, lang, format string, top int) err
 	case "json":
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(jsonSafe(f))
+		return enc.Encode(f)
 	case "csv":
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"section", "rank", "series_kind", "series_key", "label", "count", "chart_type", "rate", "reference", "ucl", "lcl",
-			"rule", "p_value", "q_value", "flag", "evidence", "remediation"})
+			"rule", "p_value", "q_value", "flag", "evidence", "remediation", "excess", "first_month", "rise", "finding", "sentence"})
 		rank := map[string]int{}
 		for _, r := range rows(f, lang, top) {
 			rank[r.section]++
 			cw.Write([]string{r.section, strconv.Itoa(rank[r.section]), r.kind, r.key, r.label, strconv.Itoa(r.count), r.chart, r.rate, r.reference,
-				r.ucl, r.lcl, r.rule, r.pValue, r.qValue, r.flag, r.evidence, r.remediation})
+				r.ucl, r.lcl, r.rule, r.pValue, r.qValue, r.flag, r.evidence, r.remediation, r.excess, r.first, r.rise, findingFlag(r.section), r.sentence})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -226,16 +278,15 @@ func Write(w io.Writer, f *rootcause.Findings, lang, format string, top int) err
 	return fmt.Errorf("format %q: use table, csv or json", format)
 }
 
-// jsonSafe replaces +Inf rises (a series new in the period) by -1 so the JSON encodes.
-func jsonSafe(f *rootcause.Findings) *rootcause.Findings {
-	g := *f
-	g.Emerging = append([]rootcause.Emerging(nil), f.Emerging...)
-	for i := range g.Emerging {
-		if math.IsInf(g.Emerging[i].Rise, 0) {
-			g.Emerging[i].Rise = -1
-		}
+// descriptive are the sections that describe the period and flag nothing (not findings).
+var descriptive = map[string]bool{"recurring": true, "pareto_cause": true, "pareto_category_cause": true, "repeats": true, "terms": true}
+
+// findingFlag says in the CSV whether a row is a finding ("finding") or descriptive ("descriptive").
+func findingFlag(section string) string {
+	if descriptive[section] {
+		return "descriptive"
 	}
-	return &g
+	return "finding"
 }
 
 func writeTable(w io.Writer, f *rootcause.Findings, lang string, top int) error {
@@ -258,10 +309,13 @@ func writeTable(w io.Writer, f *rootcause.Findings, lang string, top int) error 
 	if len(f.InsufficientHistory) > 0 {
 		fmt.Fprintln(w, catalog.Msg("msg_calib_insufficient", len(f.InsufficientHistory), rootcause.MinHistory).In(lang))
 	}
-	heads := map[string]string{"emerging": "rc_section_emerging", "control": "rc_section_control_cu", "recurring": "rc_section_recurring",
+	heads := map[string]string{"findings": "rc_section_findings", "rising": "rc_section_rising", "peers": "rc_section_peers", "emerging": "rc_section_emerging", "control": "rc_section_control_cu", "recurring": "rc_section_recurring",
 		"pareto_cause": "rc_section_pareto", "pareto_category_cause": "rc_section_pareto_cc", "repeats": "rc_section_repeats", "terms": "rc_section_terms"}
 	cols := map[string][]string{
-		"emerging":              {"rc_rank", "rc_kind", "rc_key", "rc_count", "rc_trailing_mean", "rc_rise", "rc_p_value", "rc_evidence"},
+		"findings":              {"rc_rank", "rc_finding_type", "rc_key", "rc_observed", "rc_expected", "rc_excess", "rc_first_month", "rc_rise", "rc_sentence", "rc_remediation"},
+		"peers":                 {"rc_rank", "rc_kind", "rc_key", "rc_count", "rc_expected", "rc_share_vs_peers", "rc_p_value", "rc_q_value", "rc_branch_total"},
+		"rising":                {"rc_rank", "rc_kind", "rc_key", "rc_count", "rc_expected", "rc_p_value", "rc_q_value", "rc_evidence"},
+		"emerging":              {"rc_rank", "rc_kind", "rc_key", "rc_count", "rc_trailing_mean", "rc_rise", "rc_p_value", "rc_evidence", "rc_remediation"},
 		"control":               {"rc_rank", "rc_kind", "rc_key", "rc_chart_type", "rc_count", "rc_rate", "rc_centre", "rc_ucl", "rc_lcl", "rc_rule", "rc_p_value", "rc_q_value", "rc_evidence"},
 		"recurring":             {"rc_rank", "rc_kind", "rc_key", "rc_count", "rc_prior_mean", "rc_trend", "rc_p_value", "rc_elevated", "rc_evidence", "rc_remediation"},
 		"pareto_cause":          {"rc_rank", "rc_key", "rc_count", "rc_share", "cumulative_share", "rc_vital"},
@@ -270,8 +324,12 @@ func writeTable(w io.Writer, f *rootcause.Findings, lang string, top int) error 
 		"terms":                 {"rc_rank", "rc_term", "rc_count", "rc_baseline_count", "rc_log_ratio"},
 	}
 	all := rows(f, lang, top)
-	for _, sec := range []string{"emerging", "control", "recurring", "pareto_cause", "pareto_category_cause", "repeats", "terms"} {
-		fmt.Fprintf(w, "\n== %s\n", T(heads[sec]))
+	for _, sec := range []string{"findings", "emerging", "control", "rising", "peers", "recurring", "pareto_cause", "pareto_category_cause", "repeats", "terms"} {
+		head := T(heads[sec])
+		if descriptive[sec] {
+			head = T("rc_descriptive") + " " + head
+		}
+		fmt.Fprintf(w, "\n== %s\n", head)
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		var hs []string
 		for _, c := range cols[sec] {
@@ -290,8 +348,14 @@ func writeTable(w io.Writer, f *rootcause.Findings, lang string, top int) error 
 			}
 			var cells []string
 			switch sec {
+			case "findings":
+				cells = []string{strconv.Itoa(n), T("rc_finding_" + r.flag), r.label, strconv.Itoa(r.count), r.reference, r.excess, orDash(r.first), r.rise, r.sentence, r.remediation}
+			case "peers":
+				cells = []string{strconv.Itoa(n), kind, r.label, strconv.Itoa(r.count), r.reference, r.rule, r.pValue, r.qValue, r.evidence}
+			case "rising":
+				cells = []string{strconv.Itoa(n), kind, r.label, strconv.Itoa(r.count), r.reference, r.pValue, r.qValue, r.evidence}
 			case "emerging":
-				cells = []string{strconv.Itoa(n), kind, r.label, strconv.Itoa(r.count), r.reference, r.rule, r.pValue, r.evidence}
+				cells = []string{strconv.Itoa(n), kind, r.label, strconv.Itoa(r.count), r.reference, r.rule, r.pValue, r.evidence, r.remediation}
 			case "control":
 				chart := T("rc_chart_c")
 				if r.chart == rootcause.ChartU {
