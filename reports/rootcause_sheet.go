@@ -159,9 +159,9 @@ func (w *workbook) rootCauses() *grid {
 		none()
 	}
 	r++
-	g.Text(r, 1, w.t("rpt_rc_method_cu"), st.wrap)
+	g.Text(r, 1, w.t("rpt_rc_method_title")+"\n"+render.Method(w.lang, "\n"), st.wrap)
 	g.Merge(r, 1, r, 7)
-	g.heights[r] = 60
+	g.heights[r] = 150
 	g.freezeRow = 3
 	return g
 }
