@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -159,9 +160,18 @@ func (w *workbook) rootCauses() *grid {
 		none()
 	}
 	r++
-	g.Text(r, 1, w.t("rpt_rc_method_cu"), st.wrap)
+	note := w.t("rpt_rc_method_title") + "\n" + render.Method(w.lang, "\n")
+	g.Text(r, 1, note, st.wrap)
 	g.Merge(r, 1, r, 7)
-	g.heights[r] = 60
+	// A merged cell does not grow with its text: give the note the lines its paragraphs need.
+	var width, lines float64
+	for c := 1; c <= 7; c++ {
+		width += g.widths[c]
+	}
+	for _, p := range strings.Split(note, "\n") {
+		lines += math.Max(1, math.Ceil(float64(displayWidth(p))/math.Max(width-4, 10)))
+	}
+	g.heights[r] = 15 * lines
 	g.freezeRow = 3
 	return g
 }
