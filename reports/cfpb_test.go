@@ -151,6 +151,9 @@ func TestCFPBMonthlyWorkbook(t *testing.T) {
 					t.Errorf("summary %s = %q, want %q", key, got, zh("rpt_not_recorded"))
 				}
 			}
+			if got := value("rpt_avg_handling_days"); got != zh("rpt_not_recorded") {
+				t.Errorf("summary average handling days %q, want %q", got, zh("rpt_not_recorded"))
+			}
 			// R1: counts are their lists; the bands and average days of every row read "not recorded"
 			r1 := zh("sheet_r1")
 			cols := map[string]colSpec{}
