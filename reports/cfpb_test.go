@@ -187,6 +187,9 @@ func TestCFPBMonthlyWorkbook(t *testing.T) {
 					}
 					return catalog.Label("province", r.Province, "zh")
 				})
+			if got := c.cell(r3, 1, 3); got != zh("rpt_by_us_state") {
+				t.Errorf("R3 section title %q, want %q", got, zh("rpt_by_us_state"))
+			}
 			for state, name := range map[string]string{"CA": "加利福尼亚州", "FL": "佛罗里达州", "TX": "得克萨斯州"} {
 				row := c.find(r3, 1, name, 3)
 				if got := c.int(r3, 2, row); got != int64(want.byState[state]) {

@@ -291,7 +291,11 @@ func (w *workbook) r3() *grid {
 		}
 		return catalog.Label("province", code, w.lang)
 	}
-	provTotal := w.shareTable(g, 1, w.t(regionHeading(provinces)), provinces, byProvince, provLabel)
+	heading := regionHeading(provinces)
+	if section := map[string]string{"rpt_us_state": "rpt_by_us_state", "rpt_region": "rpt_by_region"}[heading]; section != "" {
+		g.Text(3, 1, w.t(section), st.section)
+	}
+	provTotal := w.shareTable(g, 1, w.t(heading), provinces, byProvince, provLabel)
 
 	byBranch := w.dims.Received(p, func(d readmodel.DimensionRow) string { return d.Branch })
 	branches := readmodel.Keys(byBranch)
