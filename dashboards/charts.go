@@ -263,25 +263,35 @@ func monthsOf(from, to readmodel.Month) []string {
 	return out
 }
 
-// bandsChart shows complaints closed over the range in the four handling-day bands.
+// bandsChart shows complaints closed over the range in the four handling-day bands, and a fifth bar "not recorded"
+// when some closed complaints have no handling days (sources without reply dates), so the bars add up to closed.
 func bandsChart(lang string, from, to readmodel.Month, months map[readmodel.Month]readmodel.DashMonthFigures) (map[string]any, table) {
 	t := func(key string) string { return catalog.Text(key, lang) }
-	var b [4]int64
+	b := make([]int64, 5)
 	for m := from; m <= to; m++ {
 		f := months[m]
 		b[0] += f.Closed0To15
 		b[1] += f.Closed16To30
 		b[2] += f.Closed31To60
 		b[3] += f.ClosedOver60
+		b[4] += f.ClosedDaysUnknown
 	}
 	keys := []string{"dash_band_0_15", "dash_band_16_30", "dash_band_31_60", "dash_band_over_60"}
-	total := b[0] + b[1] + b[2] + b[3]
+	colours := bandColours
+	if b[4] > 0 {
+		keys = append(keys, "dash_band_not_recorded")
+		colours = append(colours[:4:4], bandNotRecordedColour)
+	}
+	var total int64
+	for i := range keys {
+		total += b[i]
+	}
 	tbl := table{Header: []string{t("dash_handling_days"), t("closed"), t("dash_share_of_closed")}}
 	var names []string
 	var data []any
 	for i, k := range keys {
 		names = append(names, t(k))
-		data = append(data, map[string]any{"value": b[i], "itemStyle": map[string]any{"color": bandColours[i]}})
+		data = append(data, map[string]any{"value": b[i], "itemStyle": map[string]any{"color": colours[i]}})
 		share := t("no_base")
 		if r, ok := readmodel.Share(b[i], total); ok {
 			share = formatPct(r)

@@ -44,6 +44,9 @@ const (
 // bandColours run from quick (green) to slow (red): 0-15, 16-30, 31-60, over 60 days.
 var bandColours = []string{"#3ba272", "#fac858", "#fc8452", "#c23531"}
 
+// bandNotRecordedColour is the bar of closed complaints without handling days: grey, outside the scale.
+const bandNotRecordedColour = "#a0a7b4"
+
 // heatColours is the heatmap's sequential scale, light to dark.
 var heatColours = []string{"#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"}
 

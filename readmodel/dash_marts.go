@@ -19,6 +19,7 @@ type DashMonthFigures struct {
 	Received, Closed                                      int64
 	ReceivedRegulator                                     int64
 	Closed0To15, Closed16To30, Closed31To60, ClosedOver60 int64
+	ClosedDaysUnknown                                     int64 // closed without handling days (sources without reply dates)
 	RegulatoryOnTime, InternalOnTime                      int64
 	RegulatoryKnown, InternalKnown                        int64 // closed whose flag on each clock is known: the rates' denominators
 	HandlingDaysSum                                       int64
@@ -37,7 +38,8 @@ func LoadDashMonthFigures(ctx context.Context, db *sql.DB, from, to Month) (map[
 		f := &r.f
 		return []any{&r.month, &f.Received, &f.Closed, &f.ReceivedRegulator, &f.Closed0To15, &f.Closed16To30,
 			&f.Closed31To60, &f.ClosedOver60, &f.RegulatoryOnTime, &f.InternalOnTime, &f.HandlingDaysSum,
-			&f.SatisfactionRecorded, &f.Satisfied, &f.OpenAtEnd, &f.OverdueAtEnd, &f.RegulatoryKnown, &f.InternalKnown}
+			&f.SatisfactionRecorded, &f.Satisfied, &f.OpenAtEnd, &f.OverdueAtEnd, &f.RegulatoryKnown, &f.InternalKnown,
+			&f.ClosedDaysUnknown}
 	}, func(r row) error {
 		out[r.month] = r.f
 		return nil
@@ -46,7 +48,8 @@ func LoadDashMonthFigures(ctx context.Context, db *sql.DB, from, to Month) (map[
 		       sum(closed_0_15)::BIGINT, sum(closed_16_30)::BIGINT, sum(closed_31_60)::BIGINT, sum(closed_over_60)::BIGINT,
 		       sum(closed_regulatory_on_time)::BIGINT, sum(closed_internal_on_time)::BIGINT, sum(handling_days_sum)::BIGINT,
 		       sum(satisfaction_recorded)::BIGINT, sum(satisfied)::BIGINT, sum(open_at_end)::BIGINT, sum(overdue_at_end)::BIGINT,
-		       (sum(closed) - sum(closed_regulatory_unknown))::BIGINT, (sum(closed) - sum(closed_internal_unknown))::BIGINT
+		       (sum(closed) - sum(closed_regulatory_unknown))::BIGINT, (sum(closed) - sum(closed_internal_unknown))::BIGINT,
+		       sum(closed_days_unknown)::BIGINT
 		FROM mart_category_month
 		WHERE month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
 		GROUP BY month ORDER BY month`, from.FirstDay(), to.FirstDay())

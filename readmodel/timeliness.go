@@ -16,12 +16,13 @@ import (
 
 // TimelinessRow is one (complaint class, branch) group of a period.
 type TimelinessRow struct {
-	Class  string // general, complex, or "missing" (type missing: held to the general limit)
+	Class  string // general, complex, "missing" (type missing: held to the general limit), or "no_clock" (a source without reply dates: no limit applies)
 	Branch string // complaints.branch (a branch master code, or the exported text), "" when none
 	// closed in the period and their clocks
 	Closed, InternalOnTime, RegulatoryOnTime int64
 	InternalKnown, RegulatoryKnown           int64 // closed whose flag on each clock is known: the rates' denominators
-	WorkingDaysSum                           int64 // working days after receipt up to the reply date (average = / Closed)
+	WorkingDaysSum                           int64 // working days after receipt up to the reply date (average = / DaysKnown)
+	DaysKnown                                int64 // closed with working days (not those of a source without reply dates)
 	// stocks at the period's last day E
 	OpenAtEnd         int64
 	InternalOverdue   int64 // open at E with the internal deadline before E
@@ -36,26 +37,30 @@ func (a TimelinessRow) Add(b TimelinessRow) TimelinessRow {
 	a.InternalKnown += b.InternalKnown
 	a.RegulatoryKnown += b.RegulatoryKnown
 	a.WorkingDaysSum += b.WorkingDaysSum
+	a.DaysKnown += b.DaysKnown
 	a.OpenAtEnd += b.OpenAtEnd
 	a.InternalOverdue += b.InternalOverdue
 	a.RegulatoryOverdue += b.RegulatoryOverdue
 	return a
 }
 
-// LoadTimeliness reads the clocks of period p by complaint class and branch; groups with nothing closed and
+// LoadTimeliness reads the clocks of period p by complaint class and branch (the records of a source without reply
+// dates under class "no_clock", whatever their type); groups with nothing closed and
 // nothing open at the end are left out.
 func LoadTimeliness(ctx context.Context, db *sql.DB, p Period) ([]TimelinessRow, error) {
 	out, err := sqlrows.Query(ctx, db, func(r *TimelinessRow) []any {
 		return []any{&r.Class, &r.Branch, &r.Closed, &r.InternalOnTime, &r.RegulatoryOnTime, &r.InternalKnown,
-			&r.RegulatoryKnown, &r.WorkingDaysSum, &r.OpenAtEnd, &r.InternalOverdue, &r.RegulatoryOverdue}
+			&r.RegulatoryKnown, &r.WorkingDaysSum, &r.DaysKnown, &r.OpenAtEnd, &r.InternalOverdue, &r.RegulatoryOverdue}
 	}, `
-		SELECT complaint_class, branch,
+		SELECT CASE WHEN complaint_key IN (SELECT complaint_key FROM complaints WHERE NOT reply_date_recorded)
+		            THEN 'no_clock' ELSE complaint_class END, branch,
 		       count(*) FILTER (WHERE figure = 'closed'),
 		       count(*) FILTER (WHERE figure = 'closed_internal_on_time'),
 		       count(*) FILTER (WHERE figure = 'closed_regulatory_on_time'),
 		       count(*) FILTER (WHERE figure = 'closed_internal_known'),
 		       count(*) FILTER (WHERE figure = 'closed_regulatory_known'),
 		       coalesce(sum(working_days) FILTER (WHERE figure = 'closed'), 0)::BIGINT,
+		       count(working_days) FILTER (WHERE figure = 'closed'),
 		       count(*) FILTER (WHERE figure = 'open_at_end'),
 		       count(*) FILTER (WHERE figure = 'internal_overdue_at_end'),
 		       count(*) FILTER (WHERE figure = 'overdue_at_end')

@@ -151,6 +151,9 @@ func TestCFPBMonthlyWorkbook(t *testing.T) {
 					t.Errorf("summary %s = %q, want %q", key, got, zh("rpt_not_recorded"))
 				}
 			}
+			if got := value("rpt_avg_handling_days"); got != zh("rpt_not_recorded") {
+				t.Errorf("summary average handling days %q, want %q", got, zh("rpt_not_recorded"))
+			}
 			// R1: counts are their lists; the bands and average days of every row read "not recorded"
 			r1 := zh("sheet_r1")
 			cols := map[string]colSpec{}
@@ -175,20 +178,39 @@ func TestCFPBMonthlyWorkbook(t *testing.T) {
 			if note := c.cell(r1, 1, totalRow+2); !strings.Contains(note, "CFPB") {
 				t.Errorf("R1 note %q: want the note on closed complaints without reply dates", note)
 			}
-			// R3: regions are US states by name, branches are the companies
+			// R3: regions are US states by name under a State heading, branches are the companies
 			r3 := zh("rpt_sheet_r3")
-			c.table(r3, c.find(r3, 1, zh("rpt_province"), 3), 1, map[string]colSpec{zh("received"): {"received", func(readmodel.ListRow) bool { return true }}},
+			c.table(r3, c.find(r3, 1, zh("rpt_us_state"), 3), 1, map[string]colSpec{zh("received"): {"received", func(readmodel.ListRow) bool { return true }}},
 				func(r readmodel.ListRow) string {
 					if r.Province == "" {
 						return zh("rpt_not_recorded")
 					}
 					return catalog.Label("province", r.Province, "zh")
 				})
+			if got := c.cell(r3, 1, 3); got != zh("rpt_by_us_state") {
+				t.Errorf("R3 section title %q, want %q", got, zh("rpt_by_us_state"))
+			}
 			for state, name := range map[string]string{"CA": "加利福尼亚州", "FL": "佛罗里达州", "TX": "得克萨斯州"} {
 				row := c.find(r3, 1, name, 3)
 				if got := c.int(r3, 2, row); got != int64(want.byState[state]) {
 					t.Errorf("R3 %s: %d, want %d from the extracts", name, got, want.byState[state])
 				}
+			}
+			// 时效: no time limit applies, so they have their own row, not type missing; its total is R1's closed
+			tl := zh("rk_sheet_timeliness")
+			if row := c.find(tl, 1, zh("rk_no_time_limit"), tlClassHeader); c.int(tl, tlClosed, row) != int64(want.closed) {
+				t.Errorf("timeliness no-limit row: closed %d, want %d", c.int(tl, tlClosed, row), want.closed)
+			} else if got := c.cell(tl, tlAvgWorkdays, row); got != zh("rpt_not_recorded") {
+				t.Errorf("timeliness no-limit row: average working days %q, want %q", got, zh("rpt_not_recorded"))
+			}
+			tlTotal := c.find(tl, 1, zh("total"), tlClassHeader)
+			for r := tlClassHeader + 1; r < tlTotal; r++ {
+				if c.cell(tl, 1, r) == zh("list_type_missing") {
+					t.Errorf("timeliness: a type-missing row (row %d) for complaints without a clock", r)
+				}
+			}
+			if got := c.int(tl, tlClosed, tlTotal); got != c.int(r1, r1Closed, totalRow) {
+				t.Errorf("timeliness total closed %d, want R1's %d", got, c.int(r1, r1Closed, totalRow))
 			}
 			branchHeader := c.find(r3, 5, zh("rpt_branch"), 3)
 			c.table(r3, branchHeader, 5, map[string]colSpec{zh("received"): {"received", func(readmodel.ListRow) bool { return true }}},

@@ -109,7 +109,7 @@ func (w *workbook) disclosure() *grid {
 	}{
 		{"rk_disclosure_by_category", "business_category", cats},
 		{"rk_disclosure_by_cause", "cause", causes},
-		{"rk_disclosure_by_region", "rpt_province", regions},
+		{"rk_disclosure_by_region", regionHeading(append(readmodel.Keys(byProvCur), readmodel.Keys(byProvPrev)...)), regions},
 	} {
 		g.Text(r, 1, w.t(sec.title), st.section)
 		total := w.shareSection(g, r+1, w.t(sec.first), year, strconv.Itoa(prevP.Start.Year()), sec.rows)
@@ -117,7 +117,7 @@ func (w *workbook) disclosure() *grid {
 			w.discCats = [2]int{r + 2, total - 1}
 		}
 		r = total + 2
-		if sec.first == "rpt_province" {
+		if sec.title == "rk_disclosure_by_region" {
 			foot = w.regionFootnote(year, noneCur, nonePrev, sumRegions(regions, false)+noneCur, sumRegions(regions, true)+nonePrev)
 			g.Text(total+1, 1, foot, st.note)
 			g.Merge(total+1, 1, total+1, disclosureCols)

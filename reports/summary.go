@@ -36,6 +36,13 @@ type figure struct {
 	notRecorded bool // no figure reads "not recorded" (reply completeness, bands of closed without reply dates), not "—"
 }
 
+// unrecorded says whether the figure, missing in period data d, reads "not recorded" rather than "—": always
+// when notRecorded, and a mean of days when the period's closed complaints all lack handling days (sources
+// without reply dates, domain.md section 9).
+func (x figure) unrecorded(d periodData) bool {
+	return x.notRecorded || (x.kind == kindDays && d.cat.Closed > 0 && d.cat.DaysKnown == 0)
+}
+
 func count(get func(periodData) int64) func(periodData) (float64, bool) {
 	return func(d periodData) (float64, bool) { return float64(get(d)), true }
 }
@@ -135,9 +142,9 @@ func (w *workbook) summary() *grid {
 		// a base before any data is no data (never 0) and never the base of a change
 		bok = bok && !w.coverage.IsNoData(p.Previous().Start)
 		yok = yok && !w.coverage.IsNoData(p.YearEarlier().Start)
-		w.figureCell(g, r, 2, x, c, cok)
-		w.figureCell(g, r, 3, x, b, bok)
-		w.figureCell(g, r, 5, x, y, yok)
+		w.figureCell(g, r, 2, x, c, cok, cur)
+		w.figureCell(g, r, 3, x, b, bok, prev)
+		w.figureCell(g, r, 5, x, y, yok, yago)
 		w.changeCell(g, r, 4, x.kind, c, cok, b, bok, noFigure)
 		w.changeCell(g, r, 6, x.kind, c, cok, y, yok, noFigure)
 	}
@@ -163,11 +170,11 @@ func (w *workbook) summary() *grid {
 }
 
 // figureCell writes one figure's value in its format, or the no-figure mark.
-func (w *workbook) figureCell(g *grid, r, c int, x figure, v float64, ok bool) {
+func (w *workbook) figureCell(g *grid, r, c int, x figure, v float64, ok bool, d periodData) {
 	st := w.st
 	if !ok {
 		mark := w.t("no_base")
-		if x.notRecorded {
+		if x.unrecorded(d) {
 			mark = w.t("rpt_not_recorded")
 		}
 		g.Text(r, c, mark, st.noFigure)

@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"complaints/catalog"
 	"complaints/readmodel"
@@ -290,7 +291,11 @@ func (w *workbook) r3() *grid {
 		}
 		return catalog.Label("province", code, w.lang)
 	}
-	provTotal := w.shareTable(g, 1, w.t("rpt_province"), provinces, byProvince, provLabel)
+	heading := regionHeading(provinces)
+	if section := map[string]string{"rpt_us_state": "rpt_by_us_state", "rpt_region": "rpt_by_region"}[heading]; section != "" {
+		g.Text(3, 1, w.t(section), st.section)
+	}
+	provTotal := w.shareTable(g, 1, w.t(heading), provinces, byProvince, provLabel)
 
 	byBranch := w.dims.Received(p, func(d readmodel.DimensionRow) string { return d.Branch })
 	branches := readmodel.Keys(byBranch)
@@ -444,4 +449,31 @@ func (w *workbook) channels() *grid {
 	g.Merge(note, 1, note, 7)
 	g.heights[note] = 32
 	return g
+}
+
+// regionHeading is the label key of a region column's heading for the region codes shown: GB/T 2260 provinces
+// (with raw texts no code matched) keep "Province (GB/T 2260)"; US states alone (a crosswalk source's US-<code>)
+// are "State (US)"; both together are "Region".
+func regionHeading(codes []string) string {
+	known := map[string]bool{}
+	for _, c := range catalog.Dimension("province") {
+		known[c.Code] = true
+	}
+	var us, others bool
+	for _, code := range codes {
+		switch {
+		case code == "":
+		case strings.HasPrefix(code, "US-") && !known[code]:
+			us = true
+		default:
+			others = true
+		}
+	}
+	switch {
+	case us && others:
+		return "rpt_region"
+	case us:
+		return "rpt_us_state"
+	}
+	return "rpt_province"
 }

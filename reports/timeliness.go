@@ -10,7 +10,9 @@ import (
 
 // Timeliness sheet columns (1-based); the last is a hidden helper (working days summed) so that the total row's
 // average is a formula over summed cells. When a closed complaint's on-time flag is unknown (domain.md section 4),
-// two more hidden helpers hold the rates' denominators, the closed complaints whose flag on each clock is known.
+// two more hidden helpers hold the rates' denominators, the closed complaints whose flag on each clock is known;
+// when some closed complaints have no working days (a source without reply dates), a last hidden helper holds the
+// average's denominator, the closed complaints with working days.
 const (
 	tlLabel = iota + 1
 	tlClosed
@@ -25,6 +27,7 @@ const (
 	tlHelperDays
 	tlHelperIntKnown
 	tlHelperRegKnown
+	tlHelperDaysKnown
 )
 
 // tlClassHeader is the header row of the table by complaint type; the table by branch follows it.
@@ -53,13 +56,18 @@ func (w *workbook) timeliness() *grid {
 		byBranch[r.Branch] = byBranch[r.Branch].Add(r)
 	}
 	classes := []string{"general", "complex"}
-	if byClass["missing"] != (readmodel.TimelinessRow{}) {
-		classes = append(classes, "missing")
+	for _, c := range []string{"missing", "no_clock"} {
+		if byClass[c] != (readmodel.TimelinessRow{}) {
+			classes = append(classes, c)
+		}
 	}
 	g.Text(tlClassHeader-1, 1, w.t("rk_by_complaint_type"), st.section)
 	end := w.timelinessTable(g, tlClassHeader, w.t("rk_complaint_type"), classes, byClass, func(c string) string {
-		if c == "missing" {
+		switch c {
+		case "missing":
 			return w.t("list_type_missing")
+		case "no_clock":
+			return w.t("rk_no_time_limit")
 		}
 		return catalog.Label("complaint_class", c, w.lang)
 	})
@@ -94,7 +102,7 @@ func (w *workbook) timelinessTable(g *grid, header int, first string, keys []str
 		total = total.Add(rows[k])
 	}
 	// the rates divide by the closed complaints whose flag is known: by closed when all are, else by helpers
-	intDen, regDen := tlClosed, tlClosed
+	intDen, regDen, daysDen := tlClosed, tlClosed, tlClosed
 	headers := []string{"", "closed", "rk_internal_on_time", "rpt_on_time_internal", "rk_avg_working_days",
 		"rk_regulatory_on_time", "rpt_on_time_regulatory", "rpt_open_at_end", "rk_internal_overdue_at_end",
 		"rpt_overdue_at_end", "rk_helper_working_days_sum"}
@@ -105,6 +113,12 @@ func (w *workbook) timelinessTable(g *grid, header int, first string, keys []str
 		for _, c := range []int{tlHelperIntKnown, tlHelperRegKnown} {
 			g.widths[c], g.hidden[c] = 12, true
 		}
+	}
+	unknownDays := total.DaysKnown != total.Closed
+	if unknownDays {
+		daysDen = tlHelperDaysKnown
+		g.widths[tlHelperDaysKnown], g.hidden[tlHelperDaysKnown] = 12, true
+		g.Text(header, tlHelperDaysKnown, w.t("rk_helper_days_known"), st.header)
 	}
 	for i, key := range headers {
 		text := first
@@ -117,7 +131,11 @@ func (w *workbook) timelinessTable(g *grid, header int, first string, keys []str
 	noFigure := w.t("no_base")
 	rates := func(r int, f readmodel.TimelinessRow, ratio, days, none int) {
 		g.rates(r, intDen, f.InternalKnown, noFigure, none, []rateCell{{tlIntRate, tlIntOnTime, f.InternalOnTime, ratio}})
-		g.rates(r, tlClosed, f.Closed, noFigure, none, []rateCell{{tlAvgWorkdays, tlHelperDays, f.WorkingDaysSum, days}})
+		if f.Closed > 0 && f.DaysKnown == 0 {
+			g.Text(r, tlAvgWorkdays, w.t("rpt_not_recorded"), none)
+		} else {
+			g.rates(r, daysDen, f.DaysKnown, noFigure, none, []rateCell{{tlAvgWorkdays, tlHelperDays, f.WorkingDaysSum, days}})
+		}
 		g.rates(r, regDen, f.RegulatoryKnown, noFigure, none, []rateCell{{tlRegRate, tlRegOnTime, f.RegulatoryOnTime, ratio}})
 	}
 	counts := func(f readmodel.TimelinessRow) map[int]int64 {
@@ -125,6 +143,9 @@ func (w *workbook) timelinessTable(g *grid, header int, first string, keys []str
 			tlOpenEnd: f.OpenAtEnd, tlIntOverdue: f.InternalOverdue, tlRegOverdue: f.RegulatoryOverdue, tlHelperDays: f.WorkingDaysSum}
 		if unknownClocks {
 			m[tlHelperIntKnown], m[tlHelperRegKnown] = f.InternalKnown, f.RegulatoryKnown
+		}
+		if unknownDays {
+			m[tlHelperDaysKnown] = f.DaysKnown
 		}
 		return m
 	}
