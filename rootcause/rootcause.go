@@ -195,6 +195,7 @@ type Findings struct {
 	Recurring      []Recurrence `json:"recurring"`
 	Rising         []Rising     `json:"rising"` // pairs whose last 3 months are above their baseline (findings)
 	Peers          []Peer       `json:"peers"`  // branch x cause above the other branches' share (findings)
+	BankTotal      *BankTotal   `json:"bank_total,omitempty"` // the bank's complaints in the period (nil: insufficient history)
 	// Ranked are the run's findings (Discoveries of them), most excess complaints first, each with its sentence.
 	Ranked []Finding `json:"ranked_findings"`
 	// Family is the number of tests in the run's one Benjamini-Hochberg family (at Options.FDR); Discoveries the
@@ -721,7 +722,7 @@ func recurrences(s seriesSet, h history, o Options, fam *family, insufficient fu
 			test = testWindow(d.counts, h.exposure(d.key), win, base)
 		}
 		if present < recurrenceMinMonths {
-			if ok && test.X > 0 {
+			if ok { // a zero count too: p = 1, never a finding, but a member of the family
 				t := new(tested)
 				fam.add(test.P, &t.q, &t.flag)
 			}
@@ -881,6 +882,9 @@ func analyzeSeries(f *Findings, s seriesSet, months []string, firstData string, 
 	for i := range f.Peers {
 		fam.add(f.Peers[i].Test.P, &f.Peers[i].QValue, &f.Peers[i].Flagged)
 	}
+	if f.BankTotal = bankTotalTest(h, o, insufficient); f.BankTotal != nil {
+		fam.add(f.BankTotal.Test.P, &f.BankTotal.QValue, &f.BankTotal.Flagged)
+	}
 	fam.apply(o.FDR)
 	f.Family = len(fam)
 	for _, t := range tests {
@@ -930,6 +934,9 @@ func analyzeSeries(f *Findings, s seriesSet, months []string, firstData string, 
 		}
 	}
 	f.Discoveries += len(f.Rising) + len(f.Peers)
+	if f.BankTotal != nil && f.BankTotal.Flagged {
+		f.Discoveries++
+	}
 	for _, r := range f.Recurring {
 		if r.Elevated {
 			f.Discoveries++
