@@ -316,3 +316,24 @@ func TestCalibrationBankSurge(t *testing.T) {
 		t.Errorf("every cell doubled: a bank-wide finding in only %d of %d seeds x periods, want at least 40%%", found, seeds*6)
 	}
 }
+
+// TestFamilyKeepsZeroCounts: a pair with no complaint in its tested months stays in the family (p = 1), so
+// zeroing a pair's last 6 months leaves the family size as it was and yields no finding for the pair.
+func TestFamilyKeepsZeroCounts(t *testing.T) {
+	cells, months := simulate(1, false, 0)
+	full := buildSeries(cells, len(months), nil)
+	const p = 17
+	before := simFindingsOf(full, months, p, months[0], Options{})
+	k := Key{Kind: KindBranchCause, Parts: []string{"br0", "cause9"}}
+	d := full[k.id()]
+	for i := p - recurrenceWindow + 1; i <= p; i++ {
+		d.counts[i] = 0
+	}
+	after := simFindingsOf(full, months, p, months[0], Options{})
+	if after.Family != before.Family || after.Family == 0 {
+		t.Errorf("family %d with the pair's last 6 months zeroed, %d before: zero-count tests must stay in it", after.Family, before.Family)
+	}
+	if hasFinding(after, k) {
+		t.Errorf("a pair with no complaint in its tested months is a finding")
+	}
+}
