@@ -23,9 +23,13 @@
 //     category x cause, the last 3 months against the complete months before them. Recurring: every such pair,
 //     the 6 months ending at the period against the complete months before the 6; no pair is chosen on the months
 //     it is tested on. Peers: each branch x cause over the 6 months, the branch's share of its own complaints
-//     against the other branches' share (dispersion estimated across the other branches).
+//     against the other branches' share (dispersion estimated across the other branches). Bank total
+//     (BankTotal): every complaint received, the period against the complete months among the BaselineMonths
+//     before it with one unit of exposure per month, the only test that sees a bank-wide surge. A test whose
+//     tested count is 0 is in the family with p = 1; a series with no complaint in its baseline nor its period,
+//     and a branch without complaints over the 6 months (no peer exposure), are not tested.
 //   - One family. Benjamini-Hochberg at FDR (default 5%) runs once over every test of the run, of every kind
-//     (Findings.Family tests). Findings are the tests passing it, shown as: a flagged chart; an emerging issue (a
+//     (Findings.Family tests). Findings are the tests passing it, shown as: a bank-wide rise; a flagged chart; an emerging issue (a
 //     period test passed with at least EmergingMin (10) complaints and EmergingRise (+50%) above the expected
 //     count); a rising pair; an elevated recurring pair (also at least MinCount and above its expected count in 3
 //     of the 6 months); a peer excess. Findings.Discoveries counts them. Measured on data without signal: about
@@ -195,11 +199,12 @@ type Findings struct {
 	Recurring      []Recurrence `json:"recurring"`
 	Rising         []Rising     `json:"rising"` // pairs whose last 3 months are above their baseline (findings)
 	Peers          []Peer       `json:"peers"`  // branch x cause above the other branches' share (findings)
-	BankTotal      *BankTotal   `json:"bank_total,omitempty"` // the bank's complaints in the period (nil: insufficient history)
 	// Ranked are the run's findings (Discoveries of them), most excess complaints first, each with its sentence.
 	Ranked []Finding `json:"ranked_findings"`
+	// BankTotal is the test of the bank's complaints received in the period (nil: insufficient history).
+	BankTotal *BankTotal `json:"bank_total,omitempty"`
 	// Family is the number of tests in the run's one Benjamini-Hochberg family (at Options.FDR); Discoveries the
-	// findings it yields (flagged charts, emerging issues, rising, elevated recurring and peer findings).
+	// findings it yields (a bank-wide rise, flagged charts, emerging issues, rising, elevated recurring and peer findings).
 	Family      int `json:"family"`
 	Discoveries int `json:"findings"`
 	// HistoryMonths is the number of complete months in the period's baseline; InsufficientHistory lists the
