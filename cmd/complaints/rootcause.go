@@ -54,6 +54,8 @@ No customer key or personal data is printed: repeat complainants are counts only
                     elevated when the 6 months' test against the months before them passes and 3 of the 6 are above
                     the expected count (every pair is tested, so no pair is picked on the months it is tested on).
   Peers             a branch whose share of one cause over the 6 months is above the other branches' share.
+  Bank total        all complaints of the month against the bank's own complete baseline months (the other
+                    tests compare shares of the month's complaints, so only this one sees a bank-wide rise).
   Pareto            causes and category x cause in the period; the vital few reach 80% cumulative share.
   Repeat            customers with a repeat complaint (another primary complaint of theirs in the 90 days before
                     it; looking back only, so a month's figure is final once it ends), their repeats and the
