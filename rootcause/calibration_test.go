@@ -299,8 +299,8 @@ func TestCalibrationBankSurge(t *testing.T) {
 				continue
 			}
 			found++
-			if surge.Key.Kind != KindTotal || surge.Excess <= 0 || surge.Months[0] != months[p] || surge.Sentence["zh"] == "" ||
-				strings.Contains(surge.Sentence["en"], "msg_") || strings.Contains(surge.Sentence["zh"], "%!") {
+			if surge.Key.Kind != KindTotal || surge.Excess <= 0 || surge.Months[0] != months[p] || surge.Sentence["zh"] == "" || surge.Sentence["en"] == "" ||
+				strings.Contains(surge.Sentence["zh"]+surge.Sentence["en"], "msg_") || strings.Contains(surge.Sentence["zh"]+surge.Sentence["en"], "%!") {
 				t.Errorf("seed %d: surge finding %+v", seed, *surge)
 			}
 			if found == 1 {

@@ -219,6 +219,8 @@ func (fd *Finding) message(lang string) *catalog.Message {
 	perMonth := strconv.FormatFloat(fd.Expected/float64(max(len(fd.Months), 1)), 'f', 1, 64)
 	first := MonthText(fd.FirstMonth, lang)
 	switch {
+	case fd.Type == FindingSurge && fd.Expected > 0 && fd.RunMonths > 1:
+		return catalog.Msg("msg_surge_month_run", MonthText(fd.Months[0], lang), fd.Observed, perMonth, excess, pct(float64(fd.Observed)/fd.Expected-1), first, fd.RunMonths)
 	case fd.Type == FindingSurge && fd.Expected > 0:
 		return catalog.Msg("msg_surge_month", MonthText(fd.Months[0], lang), fd.Observed, perMonth, excess, pct(float64(fd.Observed)/fd.Expected-1))
 	case fd.New:
