@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -210,6 +211,9 @@ func describe(f *Findings) string {
 	for _, p := range f.Peers {
 		s += fmt.Sprintf(" peer %v p=%.2g", p.Key, p.Test.P)
 	}
+	if b := f.BankTotal; b != nil && b.Flagged {
+		s += fmt.Sprintf(" bank total %d vs %.0f p=%.2g", b.Count, b.Expected, b.Test.P)
+	}
 	return s
 }
 
@@ -258,5 +262,78 @@ func TestCalibrationShortHistory(t *testing.T) {
 	}
 	if f.HistoryMonths != 2 || len(f.InsufficientHistory) == 0 || f.Family != 0 {
 		t.Errorf("3 months of data: history %d months, %d series with insufficient history, family %d", f.HistoryMonths, len(f.InsufficientHistory), f.Family)
+	}
+}
+
+// TestCalibrationBankSurge: every cell of the period month doubled (every share unchanged, so no share test can
+// see it) gives the bank-total finding, ranked with its sentence, in at least 40% of 10 seeds x 6 periods (one
+// unit of exposure per month: the working-day seasonality widens the test); the months undoubled give none.
+func TestCalibrationBankSurge(t *testing.T) {
+	const seeds = 10
+	found, quiet := 0, 0
+	for seed := uint64(1); seed <= seeds; seed++ {
+		cells, months := simulate(seed, false, 0)
+		full := buildSeries(cells, len(months), nil)
+		for p := 12; p < simMonths; p++ {
+			if f := simFindingsOf(full, months, p, months[0], Options{}); f.BankTotal == nil || f.BankTotal.Flagged {
+				quiet++
+			}
+			doubled := make([]cell, len(cells))
+			copy(doubled, cells)
+			for i := range doubled {
+				if doubled[i].month == p {
+					doubled[i].n *= 2
+				}
+			}
+			f := simFindings(doubled, months, p, months[0], Options{})
+			var surge *Finding
+			for i := range f.Ranked {
+				if f.Ranked[i].Type == FindingSurge {
+					surge = &f.Ranked[i]
+				}
+			}
+			if (surge != nil) != (f.BankTotal != nil && f.BankTotal.Flagged) {
+				t.Fatalf("seed %d %s: ranked surge %v, bank total %+v", seed, months[p], surge, f.BankTotal)
+			}
+			if surge == nil {
+				continue
+			}
+			found++
+			if surge.Key.Kind != KindTotal || surge.Excess <= 0 || surge.Months[0] != months[p] || surge.Sentence["zh"] == "" || surge.Sentence["en"] == "" ||
+				strings.Contains(surge.Sentence["zh"]+surge.Sentence["en"], "msg_") || strings.Contains(surge.Sentence["zh"]+surge.Sentence["en"], "%!") {
+				t.Errorf("seed %d: surge finding %+v", seed, *surge)
+			}
+			if found == 1 {
+				t.Logf("%s | %s", surge.Sentence["zh"], surge.Sentence["en"])
+			}
+		}
+	}
+	t.Logf("every cell doubled: bank-wide finding in %d of %d seeds x periods", found, seeds*6)
+	if quiet != 0 {
+		t.Errorf("%d no-signal months flagged the bank total (or had none)", quiet)
+	}
+	if found < seeds*6*2/5 {
+		t.Errorf("every cell doubled: a bank-wide finding in only %d of %d seeds x periods, want at least 40%%", found, seeds*6)
+	}
+}
+
+// TestFamilyKeepsZeroCounts: a pair with no complaint in its tested months stays in the family (p = 1), so
+// zeroing a pair's last 6 months leaves the family size as it was and yields no finding for the pair.
+func TestFamilyKeepsZeroCounts(t *testing.T) {
+	cells, months := simulate(1, false, 0)
+	full := buildSeries(cells, len(months), nil)
+	const p = 17
+	before := simFindingsOf(full, months, p, months[0], Options{})
+	k := Key{Kind: KindBranchCause, Parts: []string{"br0", "cause9"}}
+	d := full[k.id()]
+	for i := p - recurrenceWindow + 1; i <= p; i++ {
+		d.counts[i] = 0
+	}
+	after := simFindingsOf(full, months, p, months[0], Options{})
+	if after.Family != before.Family || after.Family == 0 {
+		t.Errorf("family %d with the pair's last 6 months zeroed, %d before: zero-count tests must stay in it", after.Family, before.Family)
+	}
+	if hasFinding(after, k) {
+		t.Errorf("a pair with no complaint in its tested months is a finding")
 	}
 }

@@ -18,6 +18,7 @@ const (
 	FindingRising    = "rising"    // a pair whose last 3 months are above the months before them
 	FindingRecurring = "recurring" // an elevated recurring pair
 	FindingPeer      = "peer"      // a branch x cause above the other branches' share
+	FindingSurge     = "surge"     // the bank's complaints in the period above its baseline months (BankTotal)
 )
 
 // Finding is one flag of the run in plain terms: what was observed over the months tested, what the series' own
@@ -147,6 +148,13 @@ func rankFindings(f *Findings, s seriesSet, h history, tests []*periodTest, em m
 		}
 		out = append(out, fd)
 	}
+	if b := f.BankTotal; b != nil && b.Flagged {
+		ones := make([]float64, len(b.Counts))
+		for i := range ones {
+			ones[i] = 1
+		}
+		add(FindingSurge, &seriesData{key: totalKey, counts: b.Counts}, []int{h.period}, b.Test, ones, b.QValue)
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Excess != out[j].Excess {
 			return out[i].Excess > out[j].Excess
@@ -211,6 +219,10 @@ func (fd *Finding) message(lang string) *catalog.Message {
 	perMonth := strconv.FormatFloat(fd.Expected/float64(max(len(fd.Months), 1)), 'f', 1, 64)
 	first := MonthText(fd.FirstMonth, lang)
 	switch {
+	case fd.Type == FindingSurge && fd.Expected > 0 && fd.RunMonths > 1:
+		return catalog.Msg("msg_surge_month_run", MonthText(fd.Months[0], lang), fd.Observed, perMonth, excess, pct(float64(fd.Observed)/fd.Expected-1), first, fd.RunMonths)
+	case fd.Type == FindingSurge && fd.Expected > 0:
+		return catalog.Msg("msg_surge_month", MonthText(fd.Months[0], lang), fd.Observed, perMonth, excess, pct(float64(fd.Observed)/fd.Expected-1))
 	case fd.New:
 		return catalog.Msg("msg_excess_new", label, first, fd.Observed)
 	case fd.Type == FindingPeer:
@@ -242,6 +254,9 @@ func MonthText(m, lang string) string {
 // KeyLabel is a series key in lang: catalogue labels for codes; a branch by its name from the branch master
 // (Key.Names), else as complaints.branch holds it (the code, or the exported text without a master).
 func KeyLabel(k Key, lang string) string {
+	if k.Kind == KindTotal {
+		return catalog.Msg("msg_surge_all").In(lang)
+	}
 	dims := map[string][]string{
 		KindCategory: {"business_category"}, KindCause: {"cause"}, KindChannel: {"business_channel"}, KindBranch: {""},
 		KindCategoryCause: {"business_category", "cause"}, KindBranchCause: {"", "cause"},

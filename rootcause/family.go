@@ -184,10 +184,8 @@ func risingTests(s seriesSet, h history, o Options, insufficient func(Key)) []Ri
 		if r.Test.E0 > 0 {
 			r.Expected = float64(r.Test.Y) / r.Test.E0 * r.Test.E1
 		}
-		if r.Count == 0 {
-			continue
-		}
-		out = append(out, r)
+		out = append(out, r) // a zero count too: p = 1, never a finding, but a member of the family
+
 	}
 	return out
 }
@@ -240,7 +238,7 @@ func peerTests(s seriesSet, h history, o Options) []Peer {
 		for _, d := range byCause[cause] {
 			b := d.key.Parts[0]
 			x := counts[b]
-			if x == 0 || totals[b] == 0 {
+			if totals[b] == 0 { // no complaint of the branch in the months: no exposure, no test
 				continue
 			}
 			var ys []int
@@ -266,4 +264,43 @@ func peerTests(s seriesSet, h history, o Options) []Peer {
 		}
 	}
 	return out
+}
+
+// KindTotal is the bank-total series: every complaint received, by month (BankTotal).
+const KindTotal = "total"
+
+// totalKey is the bank-total series' key.
+var totalKey = Key{Kind: KindTotal, Parts: []string{"all"}}
+
+// BankTotal is the period test of the bank's complaints received (every series' exposure elsewhere, so no other
+// test sees a bank-wide surge): the period's total against the complete months among the BaselineMonths before
+// it, one unit of exposure per month, dispersion from those months' totals. A finding when it passes the run's
+// family.
+type BankTotal struct {
+	Counts   []int    `json:"counts"` // by Findings.Months
+	Count    int      `json:"count"`
+	Expected float64  `json:"expected"` // the baseline months' mean
+	Test     RateTest `json:"test"`
+	QValue   float64  `json:"q_value"`
+	Flagged  bool     `json:"flagged"`
+}
+
+// bankTotalTest tests the bank total; nil (and the series has insufficient history) without MinHistory complete
+// baseline months or with an incomplete period.
+func bankTotalTest(h history, o Options, insufficient func(Key)) *BankTotal {
+	p := h.period
+	base := h.baseline(p-o.BaselineMonths, p)
+	if len(base) < MinHistory || !h.complete[p] {
+		insufficient(totalKey)
+		return nil
+	}
+	b := &BankTotal{Counts: make([]int, len(h.volume))}
+	ones := make([]float64, len(h.volume))
+	for i, v := range h.volume {
+		b.Counts[i], ones[i] = int(math.Round(v)), 1
+	}
+	b.Count = b.Counts[p]
+	b.Test = testWindow(b.Counts, ones, []int{p}, base)
+	b.Expected = float64(b.Test.Y) / b.Test.E0
+	return b
 }

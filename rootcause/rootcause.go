@@ -23,9 +23,13 @@
 //     category x cause, the last 3 months against the complete months before them. Recurring: every such pair,
 //     the 6 months ending at the period against the complete months before the 6; no pair is chosen on the months
 //     it is tested on. Peers: each branch x cause over the 6 months, the branch's share of its own complaints
-//     against the other branches' share (dispersion estimated across the other branches).
+//     against the other branches' share (dispersion estimated across the other branches). Bank total
+//     (BankTotal): every complaint received, the period against the complete months among the BaselineMonths
+//     before it with one unit of exposure per month, the only test that sees a bank-wide surge. A test whose
+//     tested count is 0 is in the family with p = 1; a series with no complaint in its baseline nor its period,
+//     and a branch without complaints over the 6 months (no peer exposure), are not tested.
 //   - One family. Benjamini-Hochberg at FDR (default 5%) runs once over every test of the run, of every kind
-//     (Findings.Family tests). Findings are the tests passing it, shown as: a flagged chart; an emerging issue (a
+//     (Findings.Family tests). Findings are the tests passing it, shown as: a bank-wide rise; a flagged chart; an emerging issue (a
 //     period test passed with at least EmergingMin (10) complaints and EmergingRise (+50%) above the expected
 //     count); a rising pair; an elevated recurring pair (also at least MinCount and above its expected count in 3
 //     of the 6 months); a peer excess. Findings.Discoveries counts them. Measured on data without signal: about
@@ -197,8 +201,10 @@ type Findings struct {
 	Peers          []Peer       `json:"peers"`  // branch x cause above the other branches' share (findings)
 	// Ranked are the run's findings (Discoveries of them), most excess complaints first, each with its sentence.
 	Ranked []Finding `json:"ranked_findings"`
+	// BankTotal is the test of the bank's complaints received in the period (nil: insufficient history).
+	BankTotal *BankTotal `json:"bank_total,omitempty"`
 	// Family is the number of tests in the run's one Benjamini-Hochberg family (at Options.FDR); Discoveries the
-	// findings it yields (flagged charts, emerging issues, rising, elevated recurring and peer findings).
+	// findings it yields (a bank-wide rise, flagged charts, emerging issues, rising, elevated recurring and peer findings).
 	Family      int `json:"family"`
 	Discoveries int `json:"findings"`
 	// HistoryMonths is the number of complete months in the period's baseline; InsufficientHistory lists the
@@ -721,7 +727,7 @@ func recurrences(s seriesSet, h history, o Options, fam *family, insufficient fu
 			test = testWindow(d.counts, h.exposure(d.key), win, base)
 		}
 		if present < recurrenceMinMonths {
-			if ok && test.X > 0 {
+			if ok { // a zero count too: p = 1, never a finding, but a member of the family
 				t := new(tested)
 				fam.add(test.P, &t.q, &t.flag)
 			}
@@ -881,6 +887,9 @@ func analyzeSeries(f *Findings, s seriesSet, months []string, firstData string, 
 	for i := range f.Peers {
 		fam.add(f.Peers[i].Test.P, &f.Peers[i].QValue, &f.Peers[i].Flagged)
 	}
+	if f.BankTotal = bankTotalTest(h, o, insufficient); f.BankTotal != nil {
+		fam.add(f.BankTotal.Test.P, &f.BankTotal.QValue, &f.BankTotal.Flagged)
+	}
 	fam.apply(o.FDR)
 	f.Family = len(fam)
 	for _, t := range tests {
@@ -930,6 +939,9 @@ func analyzeSeries(f *Findings, s seriesSet, months []string, firstData string, 
 		}
 	}
 	f.Discoveries += len(f.Rising) + len(f.Peers)
+	if f.BankTotal != nil && f.BankTotal.Flagged {
+		f.Discoveries++
+	}
 	for _, r := range f.Recurring {
 		if r.Elevated {
 			f.Discoveries++
