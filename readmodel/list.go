@@ -69,7 +69,7 @@ func (o *ListOptions) Validate() error {
 		}
 	}
 	switch o.Class {
-	case "", "general", "complex", "missing":
+	case "", "general", "complex", "missing", "no_clock":
 	default:
 		return catalog.Errorf("msg_figures_unknown_class", o.Class)
 	}

@@ -45,15 +45,14 @@ func (a TimelinessRow) Add(b TimelinessRow) TimelinessRow {
 }
 
 // LoadTimeliness reads the clocks of period p by complaint class and branch (the records of a source without reply
-// dates under class "no_clock", whatever their type); groups with nothing closed and
+// dates are class "no_clock" in complaint_figures, whatever their type); groups with nothing closed and
 // nothing open at the end are left out.
 func LoadTimeliness(ctx context.Context, db *sql.DB, p Period) ([]TimelinessRow, error) {
 	out, err := sqlrows.Query(ctx, db, func(r *TimelinessRow) []any {
 		return []any{&r.Class, &r.Branch, &r.Closed, &r.InternalOnTime, &r.RegulatoryOnTime, &r.InternalKnown,
 			&r.RegulatoryKnown, &r.WorkingDaysSum, &r.DaysKnown, &r.OpenAtEnd, &r.InternalOverdue, &r.RegulatoryOverdue}
 	}, `
-		SELECT CASE WHEN complaint_key IN (SELECT complaint_key FROM complaints WHERE NOT reply_date_recorded)
-		            THEN 'no_clock' ELSE complaint_class END, branch,
+		SELECT complaint_class, branch,
 		       count(*) FILTER (WHERE figure = 'closed'),
 		       count(*) FILTER (WHERE figure = 'closed_internal_on_time'),
 		       count(*) FILTER (WHERE figure = 'closed_regulatory_on_time'),

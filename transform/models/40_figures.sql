@@ -48,7 +48,9 @@ WITH base AS (
 SELECT complaint_key, customer_key, business_category, cause,
        CASE WHEN group_regulator_referral THEN 'regulator_referral' ELSE intake_channel END AS intake_channel,
        intake_channel AS own_intake_channel, business_channel,
-       coalesce(complaint_class, 'missing') AS complaint_class, coalesce(branch, '') AS branch,
+       -- the class of the clock: a record of a source without reply dates has none ('no_clock', whatever its type)
+       CASE WHEN NOT coalesce(reply_date_recorded, true) THEN 'no_clock' ELSE coalesce(complaint_class, 'missing') END AS complaint_class,
+       coalesce(branch, '') AS branch,
        coalesce(province, '') AS province,
        date_trunc('month', received_date)::DATE AS received_month,
        group_regulator_referral AS regulator_referred, is_major AS major,
