@@ -5,13 +5,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
-	"time"
 
 	"complaints/catalog"
-	"complaints/ingest"
 	"complaints/readmodel"
-	"complaints/transform"
-	"complaints/warehouse"
+	"complaints/readmodel/readmodeltest"
 )
 
 // TestBandsNotRecorded: the duration-bands chart of CFPB complaints (closed without reply dates, domain.md
@@ -19,26 +16,7 @@ import (
 // it keeps its four bars.
 func TestBandsNotRecorded(t *testing.T) {
 	ctx := context.Background()
-	w, err := warehouse.Open(ctx, warehouse.Options{Path: ":memory:", Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	opts := ingest.Options{HMACKey: []byte("k"), Now: func() time.Time { return time.Date(2026, 11, 1, 9, 0, 0, 0, warehouse.Beijing) }}
-	res, err := ingest.IngestFiles(ctx, w, opts, []string{
-		filepath.Join("..", "testdata", "public", "cfpb", "consumer_complaints_2016_349rows.csv"),
-	}, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range res {
-		if r.Err != nil {
-			t.Fatal(r.Err)
-		}
-	}
-	if _, err := transform.Normalize(ctx, w, transform.Options{}); err != nil {
-		t.Fatal(err)
-	}
+	w := readmodeltest.Landed(t, filepath.Join("..", "testdata", "public", "cfpb", "consumer_complaints_2016_349rows.csv"))
 	m, _ := readmodel.ParseMonth("2016-09")
 	months, err := readmodel.LoadDashMonthFigures(ctx, w.DB, m, m)
 	if err != nil {

@@ -13,10 +13,8 @@ import (
 	"time"
 
 	"complaints/catalog"
-	"complaints/ingest"
 	"complaints/readmodel"
-	"complaints/transform"
-	"complaints/warehouse"
+	"complaints/readmodel/readmodeltest"
 )
 
 // cfpbExtracts are the shared CFPB extracts (domain.md section 9): one in the classic MM/DD/YYYY form, one cut
@@ -89,24 +87,7 @@ func readCFPBMonth(t *testing.T, month string) cfpbMonth {
 // and every count is its figure's list.
 func TestCFPBMonthlyWorkbook(t *testing.T) {
 	ctx := context.Background()
-	w, err := warehouse.Open(ctx, warehouse.Options{Path: ":memory:", Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { w.Close() })
-	opts := ingest.Options{HMACKey: []byte("k"), Now: func() time.Time { return time.Date(2026, 11, 1, 9, 0, 0, 0, warehouse.Beijing) }}
-	res, err := ingest.IngestFiles(ctx, w, opts, cfpbExtracts, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range res {
-		if r.Err != nil {
-			t.Fatal(r.Err)
-		}
-	}
-	if _, err := transform.Normalize(ctx, w, transform.Options{}); err != nil {
-		t.Fatal(err)
-	}
+	w := readmodeltest.Landed(t, cfpbExtracts...)
 	db := w.DB
 	zh := func(key string) string { return catalog.Text(key, "zh") }
 	for _, month := range []string{"2023-07", "2016-09"} {

@@ -1,5 +1,5 @@
-// Package readmodeltest builds small in-memory warehouses with hand-made mart rows for the tests of reports and
-// dashboards. Only tests import it.
+// Package readmodeltest builds small in-memory warehouses for the tests of reports and dashboards: with hand-made
+// mart rows, or landed and normalised from files (Landed). Only tests import it.
 package readmodeltest
 
 import (
