@@ -11,6 +11,7 @@ import (
 	"database/sql"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"complaints/catalog"
@@ -35,13 +36,14 @@ var ListAliases = map[string]string{"open": "open_at_end", "overdue": "overdue_a
 // intake channel (as reported: a group holding a regulator referral is regulator_referral), province or
 // complaint class. A branch's list is drawn from a scoped copy of the warehouse (package scope, `--branch`).
 type ListOptions struct {
-	Period        string // 2026-10, 2026-Q3, 2026-H1 or 2026
-	Figure        string // a key of ListFigures or ListAliases ("" = received)
-	Category      string // business_category code ("" = all)
-	Cause         string // cause code ("" = all)
-	IntakeChannel string // intake_channel code as reported ("" = all)
-	Province      string // province code as the complaints hold it ("" = all)
-	Class         string // complaint class: general, complex or missing ("" = all)
+	Period          string // 2026-10, 2026-Q3, 2026-H1 or 2026
+	Figure          string // a key of ListFigures or ListAliases ("" = received)
+	Category        string // business_category code ("" = all)
+	Cause           string // cause code ("" = all)
+	IntakeChannel   string // intake_channel code as reported ("" = all)
+	BusinessChannel string // business_channel code: where the customer did the business ("" = all)
+	Province        string // province code as the complaints hold it ("" = all)
+	Class           string // complaint class: general, complex or missing ("" = all)
 }
 
 // Validate checks the options and fills the defaults (an alias becomes its figure).
@@ -58,22 +60,50 @@ func (o *ListOptions) Validate() error {
 	if !slices.Contains(ListFigures, o.Figure) {
 		return catalog.Errorf("msg_figures_unknown_figure", o.Figure)
 	}
-	for _, c := range []struct{ dim, code string }{
-		{"business_category", o.Category}, {"cause", o.Cause}, {"intake_channel", o.IntakeChannel},
+	for _, c := range []struct {
+		dim  string
+		code *string
+	}{
+		{"business_category", &o.Category}, {"cause", &o.Cause}, {"intake_channel", &o.IntakeChannel},
+		{"business_channel", &o.BusinessChannel}, {"province", &o.Province},
 	} {
-		if c.code == "" || c.code == "unmapped" {
+		if *c.code == "" || *c.code == "unmapped" {
 			continue
 		}
-		if _, ok := catalog.Lookup(c.dim, c.code); !ok {
-			return catalog.Errorf("msg_figures_unknown_code", c.code, c.dim)
+		code, err := ResolveCode(c.dim, *c.code)
+		if err != nil {
+			return err
 		}
+		*c.code = code
 	}
 	switch o.Class {
-	case "", "general", "complex", "missing", "no_clock":
+	case "", "missing", "no_clock":
 	default:
-		return catalog.Errorf("msg_figures_unknown_class", o.Class)
+		code, err := ResolveCode("complaint_class", o.Class)
+		if err != nil {
+			return catalog.Errorf("msg_figures_unknown_class", o.Class)
+		}
+		o.Class = code
 	}
 	return nil
+}
+
+// ResolveCode is the catalogue code of a dimension for what a user typed (a code, a zh or en label, a synonym),
+// or an error naming the closest codes.
+func ResolveCode(dim, typed string) (string, error) {
+	code, near, ok := catalog.Resolve(dim, typed)
+	if ok {
+		return code, nil
+	}
+	lang := catalog.Lang()
+	var s []string
+	for _, m := range near {
+		s = append(s, m.Code+" ("+catalog.Label(dim, m.Code, lang)+")")
+	}
+	if len(s) == 0 {
+		return "", catalog.Errorf("msg_listcli_unknown_value_none", typed, catalog.Msg("list_dim_"+dim), dim)
+	}
+	return "", catalog.Errorf("msg_listcli_unknown_value", typed, catalog.Msg("list_dim_"+dim), strings.Join(s, ", "), dim)
 }
 
 // ListRow is one listed complaint.
@@ -87,6 +117,7 @@ type ListRow struct {
 	Category, CategoryRaw string
 	Cause, CauseRaw       string
 	IntakeChannel         string // as reported (regulator_referral for a group holding one)
+	BusinessChannel       string // where the customer did the business (mobile app, counter ...)
 	Province              string // "" when none
 	Branch                string // complaints.branch: a branch master code, or the exported text
 	BranchName            string // the branch's name (branch_labels), else Branch itself
@@ -112,7 +143,7 @@ func listQuery(o ListOptions) (string, []any) {
 	n := 5
 	for _, f := range []struct{ col, v string }{
 		{"business_category", o.Category}, {"cause", o.Cause}, {"intake_channel", o.IntakeChannel},
-		{"province", o.Province}, {"complaint_class", o.Class},
+		{"business_channel", o.BusinessChannel}, {"province", o.Province}, {"complaint_class", o.Class},
 	} {
 		if f.v != "" {
 			where += ` AND m.` + f.col + ` = $` + strconv.Itoa(n)
@@ -124,7 +155,7 @@ func listQuery(o ListOptions) (string, []any) {
 	open_end AS (SELECT complaint_key FROM figure_members(CAST($1 AS DATE), CAST($2 AS DATE)) WHERE figure = 'open_at_end')
 	SELECT c.complaint_key, c.source_system, ` + SourceIDText + `, c.received_at, c.replied_at, c.status, c.reply_date_invalid,
 		c.business_category, coalesce(c.business_category_raw, ''), c.cause, coalesce(c.cause_raw, ''),
-		m.intake_channel, m.province, coalesce(c.branch, ''), coalesce(l.name, c.branch, ''),
+		m.intake_channel, m.business_channel, m.province, coalesce(c.branch, ''), coalesce(l.name, c.branch, ''),
 		coalesce(c.complaint_class, ''), c.internal_deadline, c.regulatory_deadline,
 		CASE WHEN o.complaint_key IS NOT NULL THEN greatest(date_diff('day', c.regulatory_deadline, CAST($4 AS DATE)), 0) END,
 		coalesce(c.handler, ''), coalesce(c.customer_name_masked, ''), coalesce(c.customer_phone_masked, ''), coalesce(c.summary, '')
@@ -147,7 +178,7 @@ func EachListRow(ctx context.Context, db *sql.DB, opts ListOptions, fn func(List
 	var stopped error // fn's own error, returned as it is
 	err := sqlrows.Each(ctx, db, func(r *ListRow) []any {
 		return []any{&r.Key, &r.Source, &r.SourceID, &r.Received, &r.Replied, &r.Status, &r.ReplyDateInvalid,
-			&r.Category, &r.CategoryRaw, &r.Cause, &r.CauseRaw, &r.IntakeChannel, &r.Province, &r.Branch, &r.BranchName,
+			&r.Category, &r.CategoryRaw, &r.Cause, &r.CauseRaw, &r.IntakeChannel, &r.BusinessChannel, &r.Province, &r.Branch, &r.BranchName,
 			&r.Class, &r.InternalDeadline, &r.RegulatoryDeadline, &r.DaysOverdue,
 			&r.Handler, &r.NameMasked, &r.PhoneMasked, &r.Summary}
 	}, func(r ListRow) error {

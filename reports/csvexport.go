@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"complaints/internal/atomicfile"
@@ -13,7 +14,8 @@ import (
 )
 
 // CSVFiles are the files WriteMonthly writes with Format csv, in sheet order: one per sheet of the workbook (its
-// cells as they read, formulas as their values, ratios as fractions), then the overdue and open list.
+// visible cells as they read: formulas as their values, ratios as the percentage shown), then the overdue and
+// open list.
 //
 // Where they go: when Out ends in .xlsx or .csv they are named files beside it (<stem>-01-<sheet>.csv ...);
 // otherwise Out is a folder (created) holding 01-<sheet>.csv ...
@@ -43,7 +45,7 @@ func (w *workbook) writeCSVs(grids []sheetSpec) error {
 	}
 	for i, x := range grids {
 		var buf bytes.Buffer
-		if err := x.g.writeCSV(&buf); err != nil {
+		if err := x.g.writeCSV(&buf, w.st); err != nil {
 			return fmt.Errorf("csv %s: %w", x.g.name, err)
 		}
 		if err := atomicfile.Write(files[i], buf.Bytes()); err != nil {
@@ -79,31 +81,41 @@ func (w *workbook) writeCSVs(grids []sheetSpec) error {
 	return atomicfile.Write(files[len(files)-1], buf.Bytes())
 }
 
-// writeCSV writes the grid's rows, every one as wide as the sheet (empty rows kept, so that row numbers match the
-// sheet): text through the list's
-// neutralising CSV writer, counts as integers, ratios and means as numbers, formulas as their values.
-func (g *grid) writeCSV(buf *bytes.Buffer) error {
+// writeCSV writes the grid's rows as the sheet reads them, every row as wide as the sheet's visible columns (empty
+// rows kept, so that row numbers match the sheet; the hidden helper columns that formulas read left out): text
+// through the list's neutralising CSV writer, counts as integers, other numbers and formulas' values as their
+// cell's style shows them (a ratio as 12.3%, which a spreadsheet reads back as a number).
+func (g *grid) writeCSV(buf *bytes.Buffer, st *styles) error {
 	cw, err := list.NewCSVWriter(buf)
 	if err != nil {
 		return err
 	}
-	row := make([]any, g.maxCol)
+	var cols []int
+	for c := 1; c <= g.maxCol; c++ {
+		if !g.hidden[c] {
+			cols = append(cols, c)
+		}
+	}
+	row := make([]any, len(cols))
 	for r := 1; r <= g.maxRow; r++ {
-		for c := 1; c <= g.maxCol; c++ {
-			row[c-1] = nil
+		for i, c := range cols {
+			row[i] = nil
 			x, ok := g.cells[[2]int{r, c}]
 			if !ok {
 				continue
 			}
 			switch x.kind {
 			case cellText:
-				row[c-1] = x.text
+				row[i] = x.text
 			case cellInt:
-				row[c-1] = int64(x.num)
+				row[i] = int64(x.num)
 			case cellFloat:
-				row[c-1] = x.num
+				row[i] = st.shownNumber(x.style, x.num)
 			case cellFormula:
-				row[c-1] = x.cached
+				row[i] = x.cached
+				if v, ok := x.cached.(float64); ok {
+					row[i] = st.shownNumber(x.style, v)
+				}
 			}
 		}
 		if err := cw.Write(row); err != nil {
@@ -111,4 +123,20 @@ func (g *grid) writeCSV(buf *bytes.Buffer) error {
 		}
 	}
 	return cw.Flush()
+}
+
+// shownNumber is a number of a sheet as its cell's style shows it: a ratio as the percentage (12.3%), days and
+// percentage points with one decimal, a u-chart rate with three, a count whole; other numbers as they are.
+func (st *styles) shownNumber(style int, v float64) list.Number {
+	switch style {
+	case st.ratio, st.totalRatio:
+		return list.Number(strconv.FormatFloat(v*100, 'f', 1, 64) + "%")
+	case st.days, st.totalDays, st.points:
+		return list.Number(strconv.FormatFloat(v, 'f', 1, 64))
+	case st.rate3:
+		return list.Number(strconv.FormatFloat(v, 'f', 3, 64))
+	case st.count, st.totalCount:
+		return list.Number(strconv.FormatFloat(v, 'f', 0, 64))
+	}
+	return list.Number(strconv.FormatFloat(v, 'f', -1, 64))
 }

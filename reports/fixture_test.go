@@ -560,7 +560,10 @@ func TestFixtureCSV(t *testing.T) {
 		}
 		for _, r := range recs {
 			for _, c := range r {
-				if _, err := strconv.ParseFloat(c, 64); err == nil {
+				if _, err := strconv.ParseFloat(strings.TrimSuffix(c, "%"), 64); err == nil {
+					if i := strings.IndexByte(c, '.'); i >= 0 && len(strings.TrimSuffix(c[i+1:], "%")) > 3 {
+						t.Errorf("%s: number %q has more decimals than a sheet shows", name, c)
+					}
 					continue // a number (a negative change), written by us
 				}
 				if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
@@ -570,16 +573,20 @@ func TestFixtureCSV(t *testing.T) {
 		}
 		return recs
 	}
-	// R1: the loans row (sheet row 7) and the total row (21) read as the sheet does; ratios are fractions.
+	// R1: the loans row (sheet row 7) and the total row (21) read as the sheet does; ratios as the percentage the
+	// sheet shows, and no hidden helper column.
 	r1 := read("03-业务类别.csv")
 	if r1[6][0] != "贷款" || r1[6][2] != "8" || r1[20][0] != "合计" || r1[20][2] != "17" || r1[20][5] != "14" {
 		t.Errorf("R1 CSV rows %q / %q", r1[6], r1[20])
 	}
-	if r1[6][15] != fmt.Sprint(8.0/17) {
-		t.Errorf("loans share %q", r1[6][15])
+	if r1[6][15] != "47.1%" {
+		t.Errorf("loans share %q, want 47.1%% (8/17 as the sheet shows it)", r1[6][15])
+	}
+	if len(r1[6]) != r1YoY {
+		t.Errorf("R1 CSV has %d columns, want %d (the sheet's visible ones, not its hidden helpers)", len(r1[6]), r1YoY)
 	}
 	tl := read("07-时效.csv")
-	if tl[7][0] != "合计" || tl[7][1] != "14" || tl[7][4] != "12" {
+	if tl[7][0] != "合计" || tl[7][1] != "14" || tl[7][4] != "12.0" {
 		t.Errorf("timeliness total %q", tl[7])
 	}
 	open := read("11-超期未结.csv")

@@ -17,7 +17,7 @@ import (
 )
 
 func newListCmd(g *globals) *cobra.Command {
-	var period, category, cause, channel, province, class, figure, status, format, lang, out string
+	var period, category, cause, channel, bchannel, province, class, figure, status, format, lang, out string
 	var sf scopeFlags
 	c := &cobra.Command{
 		Use:   "list",
@@ -39,9 +39,11 @@ count of the workbooks, e.g.:
                              internal_overdue_at_end with the internal one
 
 --status is the older name of --figure (received, closed, open, overdue).
---category, --cause and --intake-channel take catalogue codes (complaints taxonomy; the intake channel as
-reported, so a group holding a regulator referral is regulator_referral), --province a province code, --class
-general, complex or missing; --branch a branch code, name or alias of the
+--category, --cause, --intake-channel (where the complaint came in, as reported, so a group holding a regulator
+referral is regulator_referral), --business-channel (where the customer did the business: counter, mobile app
+...) and --province take a catalogue code, its Chinese or English name or any spelling the catalogue knows
+(complaints taxonomy codes <dimension> lists them; a miss names the closest), --class general, complex or
+missing; --branch a branch code, name or alias of the
 branch master (its sub-branches included, as in report --branch); --as-of lists the complaints as they stood at
 the end of that day, behind the figures of report --as-of. Customers appear only masked (name and phone); no customer key is written. A complaint id that is a
 phone, ID or card number shows keyed in the complaint key and masked in the source id column. CSV is UTF-8 with a
@@ -51,6 +53,7 @@ spreadsheet reads it as a formula. XLSX continues on a next sheet past 1,048,575
   complaints list --period 2026-Q3 --status overdue --format xlsx     # overdue at 30 September
   complaints list --period 2026-10 --figure received_regulator --intake-channel regulator_referral
   complaints list --period 2026-10 --status closed --category credit_card --out closed.csv
+  complaints list --period 2026-10 --category 信用卡 --business-channel 手机银行      # names work as well as codes
   complaints list --period 2026 --cause pricing_fees --branch 440106 --format xlsx --lang en --out fees-440106.xlsx
   complaints list --period 2026-10 --status open --as-of 2026-11-05               # open at 31 October, as filed`,
 		Args: cobra.NoArgs,
@@ -84,7 +87,7 @@ spreadsheet reads it as a formula. XLSX continues on a next sheet past 1,048,575
 				figure = "received"
 			}
 			opts := list.Options{ListOptions: readmodel.ListOptions{Period: period, Figure: figure, Category: category,
-				Cause: cause, IntakeChannel: channel, Province: province, Class: class}, Format: format, Lang: env.Lang(lang)}
+				Cause: cause, IntakeChannel: channel, BusinessChannel: bchannel, Province: province, Class: class}, Format: format, Lang: env.Lang(lang)}
 			if err := opts.Validate(); err != nil {
 				return usageError{err}
 			}
@@ -129,11 +132,12 @@ spreadsheet reads it as a formula. XLSX continues on a next sheet past 1,048,575
 	fl.StringVar(&period, "period", "", "period: 2026-10, 2026-Q3, 2026-H1 or 2026 (default: the previous month)")
 	fl.StringVar(&figure, "figure", "", "which figure: received (default), closed, open_at_end, overdue_at_end ... (see above)")
 	fl.StringVar(&status, "status", "", "the older name of --figure: received, closed, open (at the period's end) or overdue (at the period's end)")
-	fl.StringVar(&channel, "intake-channel", "", "intake channel code as reported (default: all)")
-	fl.StringVar(&province, "province", "", "province code (default: all)")
+	fl.StringVar(&channel, "intake-channel", "", "intake channel as reported: code or name (default: all)")
+	fl.StringVar(&bchannel, "business-channel", "", "business channel: code or name (default: all)")
+	fl.StringVar(&province, "province", "", "province: code or name (default: all)")
 	fl.StringVar(&class, "class", "", "complaint class: general, complex or missing (default: all)")
-	fl.StringVar(&category, "category", "", "business category code (default: all)")
-	fl.StringVar(&cause, "cause", "", "cause code (default: all)")
+	fl.StringVar(&category, "category", "", "business category: code or name, e.g. credit_card or 信用卡 (default: all)")
+	fl.StringVar(&cause, "cause", "", "cause: code or name (default: all)")
 	sf.add(fl, "branch code, name or alias, its sub-branches included (default: all)")
 	fl.StringVar(&format, "format", list.CSV, "csv or xlsx")
 	fl.StringVar(&lang, "lang", "", "zh or en (default: the config's language)")

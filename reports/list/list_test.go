@@ -6,12 +6,15 @@ import (
 	"database/sql"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"complaints/catalog"
 	"complaints/readmodel"
 	"complaints/transform"
 	"complaints/warehouse"
@@ -292,13 +295,24 @@ func TestCSV(t *testing.T) {
 	if d1 == nil || l1 == nil {
 		t.Fatal("D1 or L1 missing")
 	}
-	if d1[13] != `'=HYPERLINK("http://evil.example","click")` || d1[11] != "张*" || d1[12] != "138****5678" {
+	col := func(key string) int {
+		i := slices.Index(recs[0], catalog.Text(key, "en"))
+		if i < 0 {
+			t.Fatalf("no column %s in %q", key, recs[0])
+		}
+		return i
+	}
+	sum, name, phone := col("list_summary"), col("list_customer_name"), col("list_customer_phone")
+	if d1[sum] != `'=HYPERLINK("http://evil.example","click")` || d1[name] != "张*" || d1[phone] != "138****5678" {
 		t.Errorf("D1 row %q", d1)
 	}
-	if d1[5] != "Debit card" || d1[9] != "12" || d1[8] != "2026-09-18" {
+	if d1[col("list_category")] != "Debit card" || d1[col("list_days_overdue")] != "12" || d1[col("list_regulatory_deadline")] != "2026-09-18" {
 		t.Errorf("D1 row %q", d1)
 	}
-	if l1[13] != "'-1 leading minus" || l1[11] != "'+王*" {
+	if d1[col("list_received")] != "2026-09-03 10:00:00" || d1[col("list_intake_channel")] != "Phone / hotline" {
+		t.Errorf("D1 row %q", d1)
+	}
+	if l1[sum] != "'-1 leading minus" || l1[name] != "'+王*" {
 		t.Errorf("L1 row %q", l1)
 	}
 }
@@ -366,7 +380,8 @@ func TestXLSXSplitsSheets(t *testing.T) {
 			if r[0] != "hotline:D1" {
 				continue
 			}
-			cell := fmt.Sprintf("N%d", i+1)
+			c, _ := excelize.ColumnNumberToName(slices.IndexFunc(Columns, func(c Column) bool { return c.Key == "list_summary" }) + 1)
+			cell := fmt.Sprintf("%s%d", c, i+1)
 			if fm, _ := f.GetCellFormula(s, cell); fm != "" {
 				t.Errorf("D1 summary is a formula %q", fm)
 			}
@@ -376,6 +391,58 @@ func TestXLSXSplitsSheets(t *testing.T) {
 			if v, _ := f.GetCellValue(s, cell); !strings.HasPrefix(v, "=HYPERLINK") {
 				t.Errorf("D1 summary %q", v)
 			}
+		}
+	}
+}
+
+// TestListTakesNames: a filter takes a code, its Chinese or English name or a catalogue spelling, and selects the
+// same complaints; a miss is an error naming the closest codes; the xlsx list writes dates as dates.
+func TestListTakesNames(t *testing.T) {
+	db := setup(t, rows())
+	want := keys(t, db, Options{ListOptions: readmodel.ListOptions{Period: "2026-09", Category: "debit_card"}})
+	if len(want) == 0 {
+		t.Fatal("no debit-card complaint in the fixture")
+	}
+	for _, typed := range []string{"借记卡", "Debit card", " debit card "} {
+		got := keys(t, db, Options{ListOptions: readmodel.ListOptions{Period: "2026-09", Category: typed}})
+		if !slices.Equal(got, want) {
+			t.Errorf("--category %q: %v, want %v", typed, got, want)
+		}
+	}
+	if got := keys(t, db, Options{ListOptions: readmodel.ListOptions{Period: "2026-09", IntakeChannel: "电话"}}); len(got) == 0 {
+		t.Error("--intake-channel 电话 selects nothing")
+	}
+	o := Options{ListOptions: readmodel.ListOptions{Period: "2026-09", Category: "信用咔"}}
+	err := o.Validate()
+	if !catalog.HasKey(err, "msg_listcli_unknown_value") {
+		t.Fatalf("a misspelt category: %v, want msg_listcli_unknown_value", err)
+	}
+	if !strings.Contains(catalog.Localize(err, "en"), "credit_card") {
+		t.Errorf("the miss does not suggest credit_card: %v", catalog.Localize(err, "en"))
+	}
+	o = Options{ListOptions: readmodel.ListOptions{Period: "2026-09", BusinessChannel: "手机银行"}}
+	if err := o.Validate(); err != nil || o.BusinessChannel != "mobile_app" {
+		t.Errorf("--business-channel 手机银行: %q, %v; want mobile_app", o.BusinessChannel, err)
+	}
+
+	var buf bytes.Buffer
+	if _, err := Write(context.Background(), db, Options{ListOptions: readmodel.ListOptions{Period: "2026-09"}, Format: XLSX, Lang: "zh"}, &buf); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheet := f.GetSheetList()[0]
+	for _, key := range []string{"list_received", "list_regulatory_deadline"} {
+		c, _ := excelize.ColumnNumberToName(slices.IndexFunc(Columns, func(c Column) bool { return c.Key == key }) + 1)
+		if ty, _ := f.GetCellType(sheet, c+"2"); ty == excelize.CellTypeInlineString || ty == excelize.CellTypeSharedString {
+			t.Errorf("%s is text in the xlsx list, want a date", key)
+		}
+		raw, _ := f.GetCellValue(sheet, c+"2", excelize.Options{RawCellValue: true})
+		if v, err := strconv.ParseFloat(raw, 64); err != nil || v < 40000 {
+			t.Errorf("%s cell %q is no date serial", key, raw)
 		}
 	}
 }

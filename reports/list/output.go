@@ -29,25 +29,22 @@ type Column struct {
 var Columns = []Column{
 	{"list_complaint_key", 22, func(r Row, _ string) any { return r.Key }},
 	{"list_source", 10, func(r Row, _ string) any { return r.Source }},
-	{"list_received", 20, func(r Row, _ string) any { return r.Received.Format(time.DateTime) }},
-	{"list_replied", 20, func(r Row, _ string) any {
-		if r.Replied.Valid {
-			return r.Replied.Time.Format(time.DateTime)
-		}
-		return ""
-	}},
+	{"list_received", 17, func(r Row, _ string) any { return r.Received }},
+	{"list_replied", 17, func(r Row, _ string) any { return date(r.Replied) }},
 	{"list_status", 16, func(r Row, lang string) any { return StatusLabel(r, lang) }},
 	{"list_category", 18, func(r Row, lang string) any { return label("business_category", r.Category, r.CategoryRaw, lang) }},
 	{"list_cause", 18, func(r Row, lang string) any { return label("cause", r.Cause, r.CauseRaw, lang) }},
+	{"list_intake_channel", 14, func(r Row, lang string) any { return catalog.Label("intake_channel", r.IntakeChannel, lang) }},
+	{"list_business_channel", 14, func(r Row, lang string) any { return catalog.Label("business_channel", r.BusinessChannel, lang) }},
 	{"list_branch", 14, func(r Row, _ string) any { return r.BranchName }},
-	{"list_regulatory_deadline", 12, func(r Row, _ string) any { return dateText(r.RegulatoryDeadline) }},
+	{"list_regulatory_deadline", 12, func(r Row, _ string) any { return date(r.RegulatoryDeadline) }},
 	{"list_days_overdue", 10, func(r Row, _ string) any { return daysOverdue(r) }},
 	{"list_handler", 12, func(r Row, _ string) any { return r.Handler }},
 	{"list_customer_name", 14, func(r Row, _ string) any { return r.NameMasked }},
 	{"list_customer_phone", 16, func(r Row, _ string) any { return r.PhoneMasked }},
 	{"list_summary", 50, func(r Row, _ string) any { return r.Summary }},
 	{"list_complaint_class", 12, func(r Row, lang string) any { return ClassLabel(r, lang) }},
-	{"list_internal_deadline", 12, func(r Row, _ string) any { return dateText(r.InternalDeadline) }},
+	{"list_internal_deadline", 12, func(r Row, _ string) any { return date(r.InternalDeadline) }},
 	{"list_source_id", 22, func(r Row, _ string) any { return r.SourceID }},
 }
 
@@ -68,13 +65,6 @@ var OpenColumns = []Column{
 	{"list_source", 10, func(r Row, _ string) any { return r.Source }},
 	{"list_source_id", 22, func(r Row, _ string) any { return r.SourceID }},
 	{"list_summary", 50, func(r Row, _ string) any { return r.Summary }},
-}
-
-func dateText(t sql.NullTime) string {
-	if t.Valid {
-		return t.Time.Format(time.DateOnly)
-	}
-	return ""
 }
 
 func date(t sql.NullTime) any {
@@ -175,11 +165,16 @@ func (c *CSVWriter) Flush() error {
 	return c.cw.Error()
 }
 
+// Number is a number already written as a sheet shows it (12.3%, -0.5): CSVWriter writes it as it is.
+type Number string
+
 // CSVField is how CSVWriter writes one value.
 func CSVField(v any) string {
 	switch v := v.(type) {
 	case nil:
 		return ""
+	case Number:
+		return string(v)
 	case string:
 		return Neutralise(v)
 	case int64:
