@@ -388,3 +388,14 @@ func (c *Config) HMACKey() ([]byte, error) {
 	}
 	return nil, catalog.Errorf("msg_privacy_no_key", c.Privacy.KeyEnv)
 }
+
+// SourceLabels are the sources' labels by name (a source without a label: none).
+func (c *Config) SourceLabels() map[string]string {
+	out := map[string]string{}
+	for _, s := range c.Sources {
+		if s.Label != "" {
+			out[s.Name] = s.Label
+		}
+	}
+	return out
+}

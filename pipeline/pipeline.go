@@ -227,7 +227,7 @@ func (e *Env) Report(ctx context.Context, w *warehouse.Warehouse, period, lang, 
 		Period: period, Lang: e.Lang(lang), Institution: e.Config.Institution, GeneratedAt: e.GeneratedAt(),
 		Branches: e.Config.Denominators.Branches, PersonalCustomers: e.Config.Denominators.PersonalCustomers,
 		CustomersByMonth: e.Config.Denominators.PersonalCustomersByMonth, CustomersByBranch: e.Config.Denominators.PersonalCustomersByBranch,
-		RemediationFile: e.Config.Resolve(e.Config.Remediation),
+		RemediationFile: e.Config.Resolve(e.Config.Remediation), SourceLabels: e.Config.SourceLabels(),
 	}
 	for _, set := range more {
 		set(&opts)

@@ -103,7 +103,7 @@ func checkAnnualAndCSV(t *testing.T, ctx context.Context, env *Env, w *warehouse
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) < 10 || !strings.HasSuffix(entries[len(entries)-1].Name(), "-超期未结.csv") {
+	if len(entries) < 10 || !strings.HasSuffix(entries[len(entries)-1].Name(), "-未办结清单.csv") {
 		t.Errorf("CSV files %v", entries)
 	}
 }

@@ -44,6 +44,9 @@ type ListOptions struct {
 	BusinessChannel string // business_channel code: where the customer did the business ("" = all)
 	Province        string // province code as the complaints hold it ("" = all)
 	Class           string // complaint class: general, complex or missing ("" = all)
+	// OverdueFirst orders the complaints overdue at the period's end first, most days overdue first, then the
+	// rest by receipt (the filed workbook's open list); otherwise all are in order of receipt.
+	OverdueFirst bool
 }
 
 // Validate checks the options and fills the defaults (an alias becomes its figure).
@@ -109,6 +112,7 @@ func ResolveCode(dim, typed string) (string, error) {
 // ListRow is one listed complaint.
 type ListRow struct {
 	Key, Source           string
+	SourceLabel           string // the source's name as its profile's label gives it ("" when none; not from SQL)
 	SourceID              string // the id a clerk looks the case up by: masked when it landed keyed (SourceIDText)
 	Received              time.Time
 	Replied               sql.NullTime
@@ -139,6 +143,11 @@ const SourceIDText = `coalesce(source_id_masked, source_id)`
 // complaint's own columns; $4 is the period's last day; the filters follow.
 func listQuery(o ListOptions) (string, []any) {
 	where := `m.figure = $3`
+	order := "c.received_at, c.complaint_key"
+	if o.OverdueFirst {
+		order = "CASE WHEN o.complaint_key IS NOT NULL AND date_diff('day', c.regulatory_deadline, CAST($4 AS DATE)) > 0 " +
+			"THEN date_diff('day', c.regulatory_deadline, CAST($4 AS DATE)) END DESC NULLS LAST, " + order
+	}
 	var args []any
 	n := 5
 	for _, f := range []struct{ col, v string }{
@@ -162,7 +171,7 @@ func listQuery(o ListOptions) (string, []any) {
 	FROM m JOIN complaints c USING (complaint_key)
 	LEFT JOIN open_end o USING (complaint_key)
 	LEFT JOIN branch_labels l ON l.code = c.branch
-	ORDER BY c.received_at, c.complaint_key`, args
+	ORDER BY ` + order, args
 }
 
 // EachListRow runs the list's query and calls fn for every row, in order of receipt.
@@ -171,10 +180,8 @@ func EachListRow(ctx context.Context, db *sql.DB, opts ListOptions, fn func(List
 		return err
 	}
 	p, _ := ParsePeriod(opts.Period)
-	e := p.End()
-	last := time.Date(e.Year(), time.Month(e.Mon())+1, 0, 0, 0, 0, 0, time.UTC)
 	q, extra := listQuery(opts)
-	args := append([]any{p.Start.FirstDay(), e.FirstDay(), opts.Figure, last.Format(time.DateOnly)}, extra...)
+	args := append([]any{p.Start.FirstDay(), p.End().FirstDay(), opts.Figure, p.End().LastDay()}, extra...)
 	var stopped error // fn's own error, returned as it is
 	err := sqlrows.Each(ctx, db, func(r *ListRow) []any {
 		return []any{&r.Key, &r.Source, &r.SourceID, &r.Received, &r.Replied, &r.Status, &r.ReplyDateInvalid,

@@ -54,6 +54,11 @@ func (m Month) String() string { return fmt.Sprintf("%04d-%02d", m.Year(), m.Mon
 // FirstDay is "YYYY-MM-01", the mart's month key as SQL text.
 func (m Month) FirstDay() string { return m.String() + "-01" }
 
+// LastDay is the month's last day, "YYYY-MM-DD".
+func (m Month) LastDay() string {
+	return time.Date(m.Year(), time.Month(m.Mon())+1, 0, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+}
+
 // Scan reads a query's "YYYY-MM" text (strftime(month, '%Y-%m')), so that a row's month scans into a Month.
 func (m *Month) Scan(src any) error {
 	var s string

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"complaints/internal/atomicfile"
-	"complaints/readmodel"
 	"complaints/reports/list"
 )
 
@@ -66,7 +65,7 @@ func (w *workbook) writeCSVs(grids []sheetSpec) error {
 	if err := cw.Write(row); err != nil {
 		return err
 	}
-	err = readmodel.EachListRow(w.kd.ctx, w.kd.db, w.openListOptions(), func(r list.Row) error {
+	err = list.Each(w.kd.ctx, w.kd.db, w.openListOptions(), func(r list.Row) error {
 		for i, c := range cols {
 			row[i] = c.Value(r, w.lang)
 		}

@@ -3,7 +3,7 @@
 // previous period, MoM, same period a year earlier, YoY, and a 13-month trend), R1 by business category, R2 cause x
 // business category, R3 by province and branch (with the regulator's per-branch and per-customer measures when the
 // bank supplies denominators), by intake channel, timeliness by complaint type and branch (时效), root causes (a
-// month), data quality, and the overdue and open list (超期未结, streamed, continued on further sheets past Excel's
+// month), data quality, and the open list (未办结清单, the overdue first, streamed, continued on further sheets past Excel's
 // row limit). The annual kind (Options.Kind) adds the public disclosure after the cover (disclosure.go); Format csv
 // writes every sheet as a CSV file instead (csvexport.go). Branches are shown by the branch master's name.
 //

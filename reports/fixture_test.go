@@ -9,12 +9,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"complaints/catalog"
+	"complaints/internal/textwidth"
 	"complaints/reports/list"
 	"complaints/transform"
 )
@@ -354,37 +357,61 @@ func TestFixtureTimeliness(t *testing.T) {
 	wantCells(t, f, "地区机构", map[string]any{"E5": "广州天河支行", "F5": 6})
 }
 
-// TestFixtureOpenList: 超期未结 lists every complaint open at 10-31, oldest first, with both deadlines and the
-// days past the regulatory one; it is a filtered, frozen, print-titled list.
+// TestFixtureOpenList: 未办结清单 lists every complaint open at 10-31 under the sheet's title block, the overdue ones
+// first and marked, with both deadlines and the days past the regulatory one; the source by its label and its
+// own id (no complaint key with a source prefix); no customer data or free text; a filtered, frozen,
+// print-titled list.
 func TestFixtureOpenList(t *testing.T) {
 	db := landFixture(t, true)
-	f, _ := writeE2E(t, db, "zh", "2026-10", Options{})
-	s := "超期未结"
+	f, _ := writeE2E(t, db, "zh", "2026-10", Options{SourceLabels: map[string]string{"hotline": "客服热线"}})
+	s := "未办结清单"
 	rows, err := f.GetRows(s)
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantKeys := []string{"hotline:S4", "hotline:O3", "hotline:O13", "hotline:O14", "hotline:O17", "hotline:O20", "hotline:O21", "hotline:O22"}
-	if len(rows) != 1+len(wantKeys) {
-		t.Fatalf("%d rows, want a header and %d complaints", len(rows), len(wantKeys))
+	wantIDs := []string{"S4", "O3", "O13", "O14", "O17", "O20", "O21", "O22"}
+	if len(rows) != 3+len(wantIDs) {
+		t.Fatalf("%d rows, want the title block, a header and %d complaints", len(rows), len(wantIDs))
 	}
-	wantCells(t, f, s, map[string]any{"A1": "投诉编号", "C1": "投诉类型", "F1": "内部时限", "G1": "监管时限", "H1": "超期天数", "I1": "机构"})
-	for i, k := range wantKeys {
-		wantText(t, f, s, fmt.Sprintf("A%d", i+2), k)
+	if rows[0][0] != catalog.Text("rk_open_title", "zh") || !strings.Contains(rows[1][0], "示例银行") || !strings.Contains(rows[1][0], "2026-10-31") {
+		t.Errorf("title block %q", rows[:2])
+	}
+	header := rows[2]
+	col := func(key string) string {
+		i := slices.Index(header, catalog.Text(key, "zh"))
+		if i < 0 {
+			t.Fatalf("no column %s in %q", key, header)
+		}
+		c, _ := excelize.ColumnNumberToName(i + 1)
+		return c
+	}
+	for _, key := range []string{"list_summary", "list_customer_name", "list_customer_phone", "list_complaint_key"} {
+		if slices.Contains(header, catalog.Text(key, "zh")) {
+			t.Errorf("the filed open list has the column %s", catalog.Text(key, "zh"))
+		}
+	}
+	for i, id := range wantIDs {
+		wantText(t, f, s, fmt.Sprintf("%s%d", col("list_source_id"), i+4), id)
+		wantText(t, f, s, fmt.Sprintf("%s%d", col("list_source"), i+4), "客服热线")
 	}
 	// S4: internal 09-15, regulatory 09-28, 33 days overdue at 10-31, at 广州天河支行 (alias 天河支行), handler 王经办.
-	// O3: 5 days overdue, masked name 李*. O13: complex, 60-day extension (12-21), not overdue.
-	for cell, want := range map[string]string{"C2": "一般投诉", "F2": "2026-09-15", "G2": "2026-09-28", "I2": "广州天河支行", "J2": "王经办",
-		"K3": "李*", "C4": "复杂投诉", "F4": "2026-11-03", "G4": "2026-12-21", "I4": "北京朝阳支行", "B3": "2026-10-10 09:00"} {
+	// O3: 5 days overdue. O13: complex, 60-day extension (12-21), not overdue.
+	for cell, want := range map[string]string{col("list_complaint_class") + "4": "一般投诉", col("list_internal_deadline") + "4": "2026-09-15",
+		col("list_regulatory_deadline") + "4": "2026-09-28", col("list_branch") + "4": "广州天河支行", col("list_handler") + "4": "王经办",
+		col("list_complaint_class") + "6": "复杂投诉", col("list_internal_deadline") + "6": "2026-11-03", col("list_regulatory_deadline") + "6": "2026-12-21",
+		col("list_branch") + "6": "北京朝阳支行", col("list_received") + "5": "2026-10-10 09:00",
+		col("list_overdue") + "4": "已超期", col("list_overdue") + "5": "已超期", col("list_overdue") + "6": ""} {
 		if got, _ := f.GetCellValue(s, cell); got != want {
 			t.Errorf("%s!%s shows %q, want %q", s, cell, got, want)
 		}
 	}
-	wantCells(t, f, s, map[string]any{"H2": 33, "H3": 5, "H4": 0, "N2": "S4", "O8": `=HYPERLINK("http://x","y")`})
-	if p, err := f.GetPanes(s); err != nil || !p.Freeze || p.YSplit != 1 {
+	d := col("list_days_overdue")
+	wantCells(t, f, s, map[string]any{d + "4": 33, d + "5": 5, d + "6": 0})
+	if p, err := f.GetPanes(s); err != nil || !p.Freeze || p.YSplit != 3 {
 		t.Errorf("header not frozen: %+v %v", p, err)
 	}
-	if tb, err := f.GetTables(s); err != nil || len(tb) != 1 || tb[0].Range != "A1:O9" {
+	last, _ := excelize.ColumnNumberToName(len(header))
+	if tb, err := f.GetTables(s); err != nil || len(tb) != 1 || tb[0].Range != "A3:"+last+"11" {
 		t.Errorf("autofilter table %+v %v", tb, err)
 	}
 	titles := map[string]bool{}
@@ -393,7 +420,7 @@ func TestFixtureOpenList(t *testing.T) {
 			titles[dn.Scope+" "+dn.RefersTo] = true
 		}
 	}
-	for _, want := range []string{"超期未结 '超期未结'!$1:$1", "业务类别 '业务类别'!$3:$3", "时效 '时效'!$4:$4"} {
+	for _, want := range []string{"未办结清单 '未办结清单'!$3:$3", "业务类别 '业务类别'!$3:$3", "时效 '时效'!$4:$4"} {
 		if !titles[want] {
 			t.Errorf("no print titles %q in %v", want, titles)
 		}
@@ -401,6 +428,23 @@ func TestFixtureOpenList(t *testing.T) {
 	pl, _ := f.GetPageLayout(s)
 	if *pl.Orientation != "landscape" || *pl.FitToWidth != 1 {
 		t.Errorf("open list page layout %s %d", *pl.Orientation, *pl.FitToWidth)
+	}
+	// The column of causes is as wide as the longest cause label.
+	w, _ := f.GetColWidth(s, col("list_cause"))
+	for _, c := range catalog.Dimension("cause") {
+		if need := float64(textwidth.Of(c.Label("zh"))); w < need {
+			t.Errorf("cause column %.0f wide, the label %q needs %.0f", w, c.Label("zh"), need)
+		}
+	}
+	// At 11-30 O17 (received 10-26, 20 days overdue) comes before O13 (received 10-20, not yet due).
+	f, _ = writeE2E(t, db, "zh", "2026-11", Options{})
+	rows, _ = f.GetRows(s)
+	var ids []string
+	for _, r := range rows[3:] {
+		ids = append(ids, r[slices.Index(header, catalog.Text("list_source_id", "zh"))])
+	}
+	if want := []string{"S4", "O3", "O17", "O20", "O21", "O13"}; !slices.Equal(ids, want) {
+		t.Errorf("open at 11-30 in the order %v, want the overdue first, most days first: %v", ids, want)
 	}
 }
 
@@ -421,7 +465,10 @@ func TestFixtureWithoutBranchMaster(t *testing.T) {
 			t.Errorf("timeliness lacks the branch %q: %v", want, found)
 		}
 	}
-	wantText(t, f, "超期未结", "I2", "天河支行")
+	rows, _ = f.GetRows("未办结清单")
+	if i := slices.Index(rows[2], catalog.Text("list_branch", "zh")); i < 0 || rows[3][i] != "天河支行" {
+		t.Errorf("the open list's first branch: %q", rows[2:4])
+	}
 }
 
 // TestFixtureAnnualDisclosure: the annual kind of 2026 (the fixture's 2026 complaints against its two of 2025).
@@ -442,7 +489,7 @@ func TestFixtureAnnualDisclosure(t *testing.T) {
 	if charts != 2 {
 		t.Errorf("%d charts, want the summary's trend and the disclosure's pie", charts)
 	}
-	want := []string{"封面", "年度投诉情况", "总体情况", "业务类别", "投诉原因", "地区机构", "受理渠道", "时效", "数据质量", "更正", "超期未结"}
+	want := []string{"封面", "年度投诉情况", "总体情况", "业务类别", "投诉原因", "地区机构", "受理渠道", "时效", "数据质量", "更正", "未办结清单"}
 	if got := f.GetSheetList(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
@@ -542,7 +589,7 @@ func TestFixtureCSV(t *testing.T) {
 		names = append(names, e.Name())
 	}
 	want := []string{"01-封面.csv", "02-总体情况.csv", "03-业务类别.csv", "04-投诉原因.csv", "05-地区机构.csv", "06-受理渠道.csv",
-		"07-时效.csv", "08-根因.csv", "09-数据质量.csv", "10-更正.csv", "11-超期未结.csv"}
+		"07-时效.csv", "08-根因.csv", "09-数据质量.csv", "10-更正.csv", "11-未办结清单.csv"}
 	if fmt.Sprint(names) != fmt.Sprint(want) {
 		t.Fatalf("files %v, want %v", names, want)
 	}
@@ -589,8 +636,8 @@ func TestFixtureCSV(t *testing.T) {
 	if tl[7][0] != "合计" || tl[7][1] != "14" || tl[7][4] != "12.0" {
 		t.Errorf("timeliness total %q", tl[7])
 	}
-	open := read("11-超期未结.csv")
-	if len(open) != 9 || open[1][0] != "hotline:S4" || open[1][7] != "33" || open[1][6] != "2026-09-28" || open[1][13] != "S4" || open[8-1][14] != `'=HYPERLINK("http://x","y")` {
+	open := read("11-未办结清单.csv")
+	if len(open) != 9 || open[1][0] != "hotline" || open[1][1] != "S4" || open[1][9] != "33" || open[1][7] != "2026-09-28" || open[1][8] != "已超期" {
 		t.Errorf("open list CSV %q", open)
 	}
 	quality := read("09-数据质量.csv")
@@ -613,36 +660,36 @@ func TestFixtureCSV(t *testing.T) {
 	}
 }
 
-// TestOpenListContinuesOnNextSheet: past list.MaxSheetRows rows the open list continues on "超期未结 (2)".
+// TestOpenListContinuesOnNextSheet: past list.MaxSheetRows rows the open list continues on "未办结清单 (2)".
 func TestOpenListContinuesOnNextSheet(t *testing.T) {
 	db := landFixture(t, true)
 	old := list.MaxSheetRows
-	list.MaxSheetRows = 3
+	list.MaxSheetRows = 5 // a sheet's rows less the header: its 2 title rows and 3 complaints
 	t.Cleanup(func() { list.MaxSheetRows = old })
 	f, _ := writeE2E(t, db, "zh", "2026-10", Options{})
 	sheets := f.GetSheetList()
 	tail := sheets[len(sheets)-3:]
-	if fmt.Sprint(tail) != "[超期未结 超期未结 (2) 超期未结 (3)]" {
+	if fmt.Sprint(tail) != "[未办结清单 未办结清单 (2) 未办结清单 (3)]" {
 		t.Fatalf("sheets end %v, want the list over three sheets (3 + 3 + 2 rows)", tail)
 	}
-	var keys []string
+	var ids []string
 	for i, s := range tail {
 		rows, _ := f.GetRows(s)
-		if rows[0][0] != "投诉编号" {
-			t.Errorf("%s header %q", s, rows[0])
+		if rows[0][0] != catalog.Text("rk_open_title", "zh") || rows[2][0] != catalog.Text("list_source", "zh") {
+			t.Errorf("%s title block and header %q", s, rows[:3])
 		}
-		if n := len(rows) - 1; n != []int{3, 3, 2}[i] {
+		if n := len(rows) - 3; n != []int{3, 3, 2}[i] {
 			t.Errorf("%s: %d rows", s, n)
 		}
-		for _, r := range rows[1:] {
-			keys = append(keys, r[0])
+		for _, r := range rows[3:] {
+			ids = append(ids, r[1])
 		}
 		if tb, err := f.GetTables(s); err != nil || len(tb) != 1 {
 			t.Errorf("%s: no autofilter", s)
 		}
 	}
-	if len(keys) != 8 || keys[0] != "hotline:S4" || keys[7] != "hotline:O22" {
-		t.Errorf("keys over the sheets %v", keys)
+	if len(ids) != 8 || ids[0] != "S4" || ids[7] != "O22" {
+		t.Errorf("ids over the sheets %v", ids)
 	}
 }
 

@@ -150,20 +150,24 @@ func (w *workbook) finishKinds(f *excelize.File) error {
 	return w.openList(f)
 }
 
-// openListOptions select the complaints open at the period's last day (overdue ones among them).
-func (w *workbook) openListOptions() readmodel.ListOptions {
-	return readmodel.ListOptions{Period: w.period.String(), Figure: "open_at_end"}
+// openListOptions select the complaints open at the period's last day, the overdue ones first.
+func (w *workbook) openListOptions() list.Options {
+	return list.Options{ListOptions: readmodel.ListOptions{Period: w.period.String(), Figure: "open_at_end", OverdueFirst: true},
+		Lang: w.lang, Institution: w.opts.Institution, SourceLabels: w.opts.SourceLabels}
 }
 
-// openList writes 超期未结: every complaint open at the period's end, with both deadlines and the days past the
-// regulatory one.
+// openList writes 未办结清单: every complaint open at the period's end, the overdue ones first and marked, with
+// both deadlines and the days past the regulatory one, under the sheet's title block.
 func (w *workbook) openList(f *excelize.File) error {
+	var sw *list.SheetWriter
 	sw, err := list.NewSheetWriter(f, w.t("rk_sheet_open"), list.OpenColumns, w.lang, list.SheetStyles{Header: w.st.header},
-		func(sheet string) error { return pageSetup(f, sheet, "$1:$1") })
+		func(sheet string) error { return pageSetup(f, sheet, fmt.Sprintf("$%[1]d:$%[1]d", sw.HeaderRow())) })
 	if err != nil {
 		return fmt.Errorf("open list: %w", err)
 	}
-	if err := readmodel.EachListRow(w.kd.ctx, w.kd.db, w.openListOptions(), sw.Add); err != nil {
+	sw.SetHead(w.t("rk_open_title"), w.st.title, []string{w.kv("institution", w.opts.Institution) + "    " +
+		w.kv("period", w.period.String()) + "    " + w.t("rk_open_as_at") + w.period.End().LastDay()}, w.st.subtitle)
+	if err := list.Each(w.kd.ctx, w.kd.db, w.openListOptions(), sw.Add); err != nil {
 		return fmt.Errorf("open list: %w", err)
 	}
 	if err := sw.Close(); err != nil {

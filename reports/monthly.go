@@ -26,6 +26,9 @@ type Options struct {
 	Lang string
 	// Institution is written on the cover and as the workbook's creator.
 	Institution string
+	// SourceLabels are the sources' names as their profiles' label: gives them (source system -> label), shown
+	// in the open list instead of the system's code.
+	SourceLabels map[string]string
 	// GeneratedAt is written on the cover and in the document properties; the caller passes time.Now() or the
 	// SOURCE_DATE_EPOCH time so that a rebuilt workbook can be identical.
 	GeneratedAt time.Time

@@ -119,12 +119,12 @@ func wantText(t *testing.T, f *excelize.File, sheet, cell, want string) {
 
 func TestMonthlySheetsAndLabels(t *testing.T) {
 	f, _ := writeReport(t, "zh", "2026-10")
-	want := []string{"封面", "总体情况", "业务类别", "投诉原因", "地区机构", "受理渠道", "时效", "根因", "数据质量", "更正", "超期未结"}
+	want := []string{"封面", "总体情况", "业务类别", "投诉原因", "地区机构", "受理渠道", "时效", "根因", "数据质量", "更正", "未办结清单"}
 	if got := f.GetSheetList(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}
 	fe, _ := writeReport(t, "en", "2026-10")
-	wantEN := []string{"Cover", "Summary", "By business category", "Cause by category", "By region and branch", "By intake channel", "Timeliness", "Root causes", "Data quality", "Restatements", "Overdue and open"}
+	wantEN := []string{"Cover", "Summary", "By business category", "Cause by category", "By region and branch", "By intake channel", "Timeliness", "Root causes", "Data quality", "Restatements", "Open complaints"}
 	if got := fe.GetSheetList(); strings.Join(got, ",") != strings.Join(wantEN, ",") {
 		t.Fatalf("sheets %v, want %v", got, wantEN)
 	}

@@ -48,7 +48,9 @@ branch master (its sub-branches included, as in report --branch); --as-of lists 
 the end of that day, behind the figures of report --as-of. Customers appear only masked (name and phone); no customer key is written. A complaint id that is a
 phone, ID or card number shows keyed in the complaint key and masked in the source id column. CSV is UTF-8 with a
 BOM, and a text cell starting with = + - @, a tab or a carriage return gets a leading quote so that no
-spreadsheet reads it as a formula. XLSX continues on a next sheet past 1,048,575 rows.`,
+spreadsheet reads it as a formula. XLSX has a title block (institution, period, figure, filters), dates as
+dates, and continues on a next sheet past Excel's last row. Sources show as their config label:, summaries
+(scrubbed) their first 200 characters.`,
 		Example: `  complaints list --period 2026-10                                   # received in October, CSV on stdout
   complaints list --period 2026-Q3 --status overdue --format xlsx     # overdue at 30 September
   complaints list --period 2026-10 --figure received_regulator --intake-channel regulator_referral
@@ -87,7 +89,8 @@ spreadsheet reads it as a formula. XLSX continues on a next sheet past 1,048,575
 				figure = "received"
 			}
 			opts := list.Options{ListOptions: readmodel.ListOptions{Period: period, Figure: figure, Category: category,
-				Cause: cause, IntakeChannel: channel, BusinessChannel: bchannel, Province: province, Class: class}, Format: format, Lang: env.Lang(lang)}
+				Cause: cause, IntakeChannel: channel, BusinessChannel: bchannel, Province: province, Class: class}, Format: format, Lang: env.Lang(lang),
+				Institution: env.Config.Institution, SourceLabels: env.Config.SourceLabels()}
 			if err := opts.Validate(); err != nil {
 				return usageError{err}
 			}

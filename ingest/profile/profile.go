@@ -10,6 +10,8 @@ package profile
 type Profile struct {
 	// Name is the source system, e.g. "hotline"; it becomes landed_rows.source_system and part of a complaint's key.
 	Name string `yaml:"name"`
+	// Label is the source's name as people read it on the open list and the case lists (客服热线); default: Name.
+	Label string `yaml:"label,omitempty"`
 	// Glob selects the source's files, relative to the config file's folder.
 	Glob string `yaml:"glob"`
 	// Format is csv, tsv, xlsx, json, ndjson or parquet; empty means detect from the content and extension.

@@ -25,6 +25,10 @@ type Options struct {
 	readmodel.ListOptions
 	Format string // csv (default) or xlsx
 	Lang   string // zh (default) or en
+	// Institution heads the xlsx list's title block with the period, the figure and the filters.
+	Institution string
+	// SourceLabels are the sources' names as their profiles' label: gives them (source system -> label).
+	SourceLabels map[string]string
 }
 
 // Row is one listed complaint.

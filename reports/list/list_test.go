@@ -278,9 +278,10 @@ func TestCSV(t *testing.T) {
 			t.Errorf("header %q looks like a customer key column", h)
 		}
 	}
+	keyCol := slices.Index(recs[0], catalog.Text("list_complaint_key", "en"))
 	var d1, l1 []string
 	for _, r := range recs[1:] {
-		switch r[0] {
+		switch r[keyCol] {
 		case "hotline:D1":
 			d1 = r
 		case "hotline:L1":
@@ -320,7 +321,7 @@ func TestCSV(t *testing.T) {
 func TestXLSXSplitsSheets(t *testing.T) {
 	db := setup(t, rows())
 	old := MaxSheetRows
-	MaxSheetRows = 2
+	MaxSheetRows = 4 // the sheet's rows less the header: its 2 title rows and 2 complaints
 	t.Cleanup(func() { MaxSheetRows = old })
 	var buf bytes.Buffer
 	n, err := Write(context.Background(), db, Options{ListOptions: readmodel.ListOptions{Period: "2026-09"}, Format: XLSX, Lang: "zh"}, &buf)
@@ -345,25 +346,25 @@ func TestXLSXSplitsSheets(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := 3
+		want := 5 // the title, the period line, the header, 2 rows
 		if i == 3 {
-			want = 2
+			want = 4
 		}
 		if len(rows) != want {
 			t.Errorf("sheet %s: %d rows, want %d", s, len(rows), want)
 		}
-		if rows[0][0] != "投诉编号" {
-			t.Errorf("sheet %s header %q", s, rows[0])
+		if rows[0][0] != catalog.Text("list_title", "zh") || !strings.Contains(rows[1][0], "2026-09") || rows[2][0] != catalog.Text("list_source", "zh") {
+			t.Errorf("sheet %s title block and header %q", s, rows[:3])
 		}
-		for _, r := range rows[1:] {
-			all = append(all, r[0])
+		for _, r := range rows[3:] {
+			all = append(all, r[len(r)-1])
 			for _, c := range r {
 				if strings.Contains(c, secret) {
 					t.Error("a customer key reached the workbook")
 				}
 			}
 		}
-		if p, err := f.GetPanes(s); err != nil || !p.Freeze || p.YSplit != 1 {
+		if p, err := f.GetPanes(s); err != nil || !p.Freeze || p.YSplit != 3 {
 			t.Errorf("sheet %s: header not frozen (%+v, %v)", s, p, err)
 		}
 		if tb, err := f.GetTables(s); err != nil || len(tb) != 1 {
@@ -377,7 +378,7 @@ func TestXLSXSplitsSheets(t *testing.T) {
 	for _, s := range sheets {
 		rows, _ := f.GetRows(s)
 		for i, r := range rows {
-			if r[0] != "hotline:D1" {
+			if r[len(r)-1] != "hotline:D1" {
 				continue
 			}
 			c, _ := excelize.ColumnNumberToName(slices.IndexFunc(Columns, func(c Column) bool { return c.Key == "list_summary" }) + 1)
@@ -437,10 +438,10 @@ func TestListTakesNames(t *testing.T) {
 	sheet := f.GetSheetList()[0]
 	for _, key := range []string{"list_received", "list_regulatory_deadline"} {
 		c, _ := excelize.ColumnNumberToName(slices.IndexFunc(Columns, func(c Column) bool { return c.Key == key }) + 1)
-		if ty, _ := f.GetCellType(sheet, c+"2"); ty == excelize.CellTypeInlineString || ty == excelize.CellTypeSharedString {
+		if ty, _ := f.GetCellType(sheet, c+"4"); ty == excelize.CellTypeInlineString || ty == excelize.CellTypeSharedString {
 			t.Errorf("%s is text in the xlsx list, want a date", key)
 		}
-		raw, _ := f.GetCellValue(sheet, c+"2", excelize.Options{RawCellValue: true})
+		raw, _ := f.GetCellValue(sheet, c+"4", excelize.Options{RawCellValue: true})
 		if v, err := strconv.ParseFloat(raw, 64); err != nil || v < 40000 {
 			t.Errorf("%s cell %q is no date serial", key, raw)
 		}

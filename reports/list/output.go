@@ -9,62 +9,103 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
 	"complaints/catalog"
+	"complaints/internal/textwidth"
 	"complaints/readmodel"
 )
 
-// Column is one column of a list: its header (a catalogue key), its width in an xlsx sheet, and its value for a
-// row: a string (always written as text), an int64, a time.Time (a date, or a date and time when it has a clock
-// time) or nil (empty).
+// Column is one column of a list: its header (a catalogue key), its width in an xlsx sheet (at least as wide as
+// the header, and as the longest catalogue label of Dim when set), and its value for a row: a string (always
+// written as text), an int64, a time.Time (a date, or a date and time when it has a clock time) or nil (empty).
 type Column struct {
 	Key   string
 	Width float64
 	Value func(r Row, lang string) any
+	Dim   string // the catalogue dimension whose labels the column shows ("" = none)
 }
 
-// Columns are the columns of `complaints list`.
+// SummaryRunes is how much of a complaint's (scrubbed) summary the internal case list shows.
+const SummaryRunes = 200
+
+// Columns are the columns of `complaints list`, the internal case list.
 var Columns = []Column{
-	{"list_complaint_key", 22, func(r Row, _ string) any { return r.Key }},
-	{"list_source", 10, func(r Row, _ string) any { return r.Source }},
-	{"list_received", 17, func(r Row, _ string) any { return r.Received }},
-	{"list_replied", 17, func(r Row, _ string) any { return date(r.Replied) }},
-	{"list_status", 16, func(r Row, lang string) any { return StatusLabel(r, lang) }},
-	{"list_category", 18, func(r Row, lang string) any { return label("business_category", r.Category, r.CategoryRaw, lang) }},
-	{"list_cause", 18, func(r Row, lang string) any { return label("cause", r.Cause, r.CauseRaw, lang) }},
-	{"list_intake_channel", 14, func(r Row, lang string) any { return catalog.Label("intake_channel", r.IntakeChannel, lang) }},
-	{"list_business_channel", 14, func(r Row, lang string) any { return catalog.Label("business_channel", r.BusinessChannel, lang) }},
-	{"list_branch", 14, func(r Row, _ string) any { return r.BranchName }},
-	{"list_regulatory_deadline", 12, func(r Row, _ string) any { return date(r.RegulatoryDeadline) }},
-	{"list_days_overdue", 10, func(r Row, _ string) any { return daysOverdue(r) }},
-	{"list_handler", 12, func(r Row, _ string) any { return r.Handler }},
-	{"list_customer_name", 14, func(r Row, _ string) any { return r.NameMasked }},
-	{"list_customer_phone", 16, func(r Row, _ string) any { return r.PhoneMasked }},
-	{"list_summary", 50, func(r Row, _ string) any { return r.Summary }},
-	{"list_complaint_class", 12, func(r Row, lang string) any { return ClassLabel(r, lang) }},
-	{"list_internal_deadline", 12, func(r Row, _ string) any { return date(r.InternalDeadline) }},
-	{"list_source_id", 22, func(r Row, _ string) any { return r.SourceID }},
+	{"list_source", 10, sourceName, ""},
+	{"list_source_id", 22, func(r Row, _ string) any { return r.SourceID }, ""},
+	{"list_received", 17, func(r Row, _ string) any { return r.Received }, ""},
+	{"list_replied", 17, func(r Row, _ string) any { return date(r.Replied) }, ""},
+	{"list_status", 16, func(r Row, lang string) any { return StatusLabel(r, lang) }, ""},
+	{"list_category", 12, func(r Row, lang string) any { return label("business_category", r.Category, r.CategoryRaw, lang) }, "business_category"},
+	{"list_cause", 12, func(r Row, lang string) any { return label("cause", r.Cause, r.CauseRaw, lang) }, "cause"},
+	{"list_intake_channel", 12, func(r Row, lang string) any { return catalog.Label("intake_channel", r.IntakeChannel, lang) }, "intake_channel"},
+	{"list_business_channel", 12, func(r Row, lang string) any { return catalog.Label("business_channel", r.BusinessChannel, lang) }, "business_channel"},
+	{"list_branch", 14, func(r Row, _ string) any { return r.BranchName }, ""},
+	{"list_regulatory_deadline", 12, func(r Row, _ string) any { return date(r.RegulatoryDeadline) }, ""},
+	{"list_days_overdue", 10, func(r Row, _ string) any { return daysOverdue(r) }, ""},
+	{"list_handler", 12, func(r Row, _ string) any { return r.Handler }, ""},
+	{"list_customer_name", 14, func(r Row, _ string) any { return r.NameMasked }, ""},
+	{"list_customer_phone", 16, func(r Row, _ string) any { return r.PhoneMasked }, ""},
+	{"list_summary", 60, func(r Row, _ string) any { return Truncate(r.Summary, SummaryRunes) }, ""},
+	{"list_complaint_class", 12, func(r Row, lang string) any { return ClassLabel(r, lang) }, ""},
+	{"list_internal_deadline", 12, func(r Row, _ string) any { return date(r.InternalDeadline) }, ""},
+	{"list_complaint_key", 22, func(r Row, _ string) any { return r.Key }, ""},
 }
 
-// OpenColumns are the columns of the workbook's overdue and open list (超期未结): the clocks first, dates as dates.
+// sourceName is the source's label (its profile's label:), else its name.
+func sourceName(r Row, _ string) any {
+	if r.SourceLabel != "" {
+		return r.SourceLabel
+	}
+	return r.Source
+}
+
+// Truncate keeps the first n characters of s, marking a cut with an ellipsis.
+func Truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}
+
+// overdueMark marks a complaint open past its regulatory deadline at the period's end.
+func overdueMark(r Row, lang string) any {
+	if r.DaysOverdue.Valid && r.DaysOverdue.Int64 > 0 {
+		return catalog.Text("list_overdue_mark", lang)
+	}
+	return ""
+}
+
+// OpenColumns are the columns of the filed workbook's open list (未办结清单): the complaint as the bank looks it
+// up (source and its id), the clocks, whether it is overdue, and no free text or customer data (a regulator's
+// workbook needs none); dates as dates.
 var OpenColumns = []Column{
-	{"list_complaint_key", 22, func(r Row, _ string) any { return r.Key }},
-	{"list_received", 17, func(r Row, _ string) any { return r.Received }},
-	{"list_complaint_class", 12, func(r Row, lang string) any { return ClassLabel(r, lang) }},
-	{"list_category", 18, func(r Row, lang string) any { return label("business_category", r.Category, r.CategoryRaw, lang) }},
-	{"list_cause", 18, func(r Row, lang string) any { return label("cause", r.Cause, r.CauseRaw, lang) }},
-	{"list_internal_deadline", 12, func(r Row, _ string) any { return date(r.InternalDeadline) }},
-	{"list_regulatory_deadline", 12, func(r Row, _ string) any { return date(r.RegulatoryDeadline) }},
-	{"list_days_overdue", 10, func(r Row, _ string) any { return daysOverdue(r) }},
-	{"list_branch", 16, func(r Row, _ string) any { return r.BranchName }},
-	{"list_handler", 12, func(r Row, _ string) any { return r.Handler }},
-	{"list_customer_name", 14, func(r Row, _ string) any { return r.NameMasked }},
-	{"list_customer_phone", 16, func(r Row, _ string) any { return r.PhoneMasked }},
-	{"list_source", 10, func(r Row, _ string) any { return r.Source }},
-	{"list_source_id", 22, func(r Row, _ string) any { return r.SourceID }},
-	{"list_summary", 50, func(r Row, _ string) any { return r.Summary }},
+	{"list_source", 10, sourceName, ""},
+	{"list_source_id", 20, func(r Row, _ string) any { return r.SourceID }, ""},
+	{"list_received", 17, func(r Row, _ string) any { return r.Received }, ""},
+	{"list_complaint_class", 12, func(r Row, lang string) any { return ClassLabel(r, lang) }, ""},
+	{"list_category", 12, func(r Row, lang string) any { return label("business_category", r.Category, r.CategoryRaw, lang) }, "business_category"},
+	{"list_cause", 12, func(r Row, lang string) any { return label("cause", r.Cause, r.CauseRaw, lang) }, "cause"},
+	{"list_internal_deadline", 12, func(r Row, _ string) any { return date(r.InternalDeadline) }, ""},
+	{"list_regulatory_deadline", 12, func(r Row, _ string) any { return date(r.RegulatoryDeadline) }, ""},
+	{"list_overdue", 10, overdueMark, ""},
+	{"list_days_overdue", 10, func(r Row, _ string) any { return daysOverdue(r) }, ""},
+	{"list_branch", 16, func(r Row, _ string) any { return r.BranchName }, ""},
+	{"list_handler", 12, func(r Row, _ string) any { return r.Handler }, ""},
+}
+
+// width is the column's width in lang: its own, the header's and, for a dimension, its longest label's, in
+// character cells (a full-width character 2) plus a margin.
+func (c Column) width(lang string) float64 {
+	w := max(c.Width, float64(textwidth.Of(catalog.Text(c.Key, lang))+2))
+	if c.Dim != "" {
+		for _, code := range catalog.Dimension(c.Dim) {
+			w = max(w, float64(textwidth.Of(code.Label(lang))+2))
+		}
+	}
+	return min(w, 60)
 }
 
 func date(t sql.NullTime) any {
@@ -202,13 +243,13 @@ func writeCSV(ctx context.Context, db *sql.DB, opts Options, w io.Writer) (int, 
 	}
 	n := 0
 	cells := make([]any, len(Columns))
-	err = readmodel.EachListRow(ctx, db, opts.ListOptions, func(r Row) error {
+	err = readmodel.EachListRow(ctx, db, opts.ListOptions, labelled(opts, func(r Row) error {
 		for i, c := range Columns {
 			cells[i] = c.Value(r, opts.Lang)
 		}
 		n++
 		return cw.Write(cells)
-	})
+	}))
 	if err != nil {
 		return n, err
 	}
@@ -237,6 +278,8 @@ type SheetWriter struct {
 	date     int // style of a date cell
 	dateTime int // style of a date and time cell
 	sw       *excelize.StreamWriter
+	head     []excelize.Cell // title rows above the header, each merged across the columns
+	heights  []float64
 	sheets   []string
 	rowNo    int // data rows on the current sheet
 	n        int
@@ -274,6 +317,20 @@ func NewSheetWriter(f *excelize.File, base string, cols []Column, lang string, s
 	return s, nil
 }
 
+// SetHead puts title rows (a title, then lines such as institution and period) above the header row of every
+// sheet; call it before the first Add.
+func (s *SheetWriter) SetHead(title string, titleStyle int, lines []string, lineStyle int) {
+	s.head = append(s.head[:0], excelize.Cell{StyleID: titleStyle, Value: title})
+	s.heights = append(s.heights[:0], 28)
+	for _, l := range lines {
+		s.head = append(s.head, excelize.Cell{StyleID: lineStyle, Value: l})
+		s.heights = append(s.heights, 0)
+	}
+}
+
+// HeaderRow is the 1-based row of the column headers (below the title rows): a print title.
+func (s *SheetWriter) HeaderRow() int { return len(s.head) + 1 }
+
 // Sheets are the names of the sheets written so far.
 func (s *SheetWriter) Sheets() []string { return s.sheets }
 
@@ -284,8 +341,9 @@ func (s *SheetWriter) finish() error {
 	if s.sw == nil {
 		return nil
 	}
-	last, _ := excelize.CoordinatesToCellName(len(s.cols), s.rowNo+1)
-	if err := s.sw.AddTable(&excelize.Table{Range: "A1:" + last}); err != nil {
+	first, _ := excelize.CoordinatesToCellName(1, s.HeaderRow())
+	last, _ := excelize.CoordinatesToCellName(len(s.cols), s.rowNo+s.HeaderRow())
+	if err := s.sw.AddTable(&excelize.Table{Range: first + ":" + last}); err != nil {
 		return err
 	}
 	err := s.sw.Flush()
@@ -315,21 +373,35 @@ func (s *SheetWriter) next() error {
 		return err
 	}
 	s.sw = sw
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+	below, _ := excelize.CoordinatesToCellName(1, s.HeaderRow()+1)
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: s.HeaderRow(), TopLeftCell: below, ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
 	for i, c := range s.cols {
-		if err := sw.SetColWidth(i+1, i+1, c.Width); err != nil {
+		if err := sw.SetColWidth(i+1, i+1, c.width(s.lang)); err != nil {
 			return err
 		}
 	}
 	s.rowNo = 0
-	return sw.SetRow("A1", s.header)
+	lastCol, _ := excelize.ColumnNumberToName(len(s.cols))
+	for i, c := range s.head {
+		var opts []excelize.RowOpts
+		if s.heights[i] > 0 {
+			opts = append(opts, excelize.RowOpts{Height: s.heights[i]})
+		}
+		if err := sw.SetRow("A"+strconv.Itoa(i+1), []any{c}, opts...); err != nil {
+			return err
+		}
+		if err := sw.MergeCell("A"+strconv.Itoa(i+1), lastCol+strconv.Itoa(i+1)); err != nil {
+			return err
+		}
+	}
+	return sw.SetRow("A"+strconv.Itoa(s.HeaderRow()), s.header)
 }
 
 // Add writes one row, on a new sheet when the current one is full.
 func (s *SheetWriter) Add(r Row) error {
-	if s.sw == nil || s.rowNo >= MaxSheetRows {
+	if s.sw == nil || s.rowNo >= MaxSheetRows-len(s.head) {
 		if err := s.next(); err != nil {
 			return err
 		}
@@ -351,7 +423,7 @@ func (s *SheetWriter) Add(r Row) error {
 			cells[i] = v
 		}
 	}
-	cell, _ := excelize.CoordinatesToCellName(1, s.rowNo+1)
+	cell, _ := excelize.CoordinatesToCellName(1, s.rowNo+s.HeaderRow())
 	return s.sw.SetRow(cell, cells)
 }
 
@@ -365,14 +437,64 @@ func (s *SheetWriter) Close() error {
 	return s.finish()
 }
 
+// Each calls fn with each row of the list of opts, in order, its source's label filled in.
+func Each(ctx context.Context, db *sql.DB, opts Options, fn func(Row) error) error {
+	return readmodel.EachListRow(ctx, db, opts.ListOptions, labelled(opts, fn))
+}
+
+// labelled calls fn with each row of the list, its source's label filled in.
+func labelled(opts Options, fn func(Row) error) func(Row) error {
+	return func(r Row) error {
+		r.SourceLabel = opts.SourceLabels[r.Source]
+		return fn(r)
+	}
+}
+
+// TitleLines are the lines under the xlsx list's title: institution and period, the figure, the filters given.
+func TitleLines(opts Options) []string {
+	t := func(k string) string { return catalog.Text(k, opts.Lang) }
+	kv := func(k, v string) string { return t(k) + t("colon") + v }
+	first := kv("period", opts.Period)
+	if opts.Institution != "" {
+		first = kv("institution", opts.Institution) + "    " + first
+	}
+	lines := []string{first + "    " + kv("list_title_figure", t("list_fig_"+opts.Figure))}
+	var filters []string
+	for _, f := range []struct{ key, dim, code string }{
+		{"list_category", "business_category", opts.Category}, {"list_cause", "cause", opts.Cause},
+		{"list_intake_channel", "intake_channel", opts.IntakeChannel},
+		{"list_business_channel", "business_channel", opts.BusinessChannel}, {"list_province", "province", opts.Province},
+	} {
+		if f.code != "" {
+			filters = append(filters, t(f.key)+" "+catalog.Label(f.dim, f.code, opts.Lang))
+		}
+	}
+	if opts.Class != "" {
+		filters = append(filters, t("list_complaint_class")+" "+catalog.Label("complaint_class", opts.Class, opts.Lang))
+	}
+	if len(filters) > 0 {
+		lines = append(lines, kv("list_title_filters", strings.Join(filters, t("list_filter_sep"))))
+	}
+	return lines
+}
+
 func writeXLSX(ctx context.Context, db *sql.DB, opts Options, w io.Writer) (int, error) {
 	f := excelize.NewFile()
 	defer f.Close()
+	title, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}, Alignment: &excelize.Alignment{Vertical: "center"}})
+	if err != nil {
+		return 0, err
+	}
+	sub, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Color: "595959"}})
+	if err != nil {
+		return 0, err
+	}
 	sw, err := NewSheetWriter(f, catalog.Text("list_sheet", opts.Lang), Columns, opts.Lang, SheetStyles{}, nil)
 	if err != nil {
 		return 0, err
 	}
-	if err := readmodel.EachListRow(ctx, db, opts.ListOptions, sw.Add); err != nil {
+	sw.SetHead(catalog.Text("list_title", opts.Lang), title, TitleLines(opts), sub)
+	if err := readmodel.EachListRow(ctx, db, opts.ListOptions, labelled(opts, sw.Add)); err != nil {
 		return sw.Rows(), err
 	}
 	if err := sw.Close(); err != nil {
