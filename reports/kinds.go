@@ -159,7 +159,7 @@ func (w *workbook) openListOptions() readmodel.ListOptions {
 // regulatory one.
 func (w *workbook) openList(f *excelize.File) error {
 	sw, err := list.NewSheetWriter(f, w.t("rk_sheet_open"), list.OpenColumns, w.lang, list.SheetStyles{Header: w.st.header},
-		func(sheet string) error { return pageSetup(f, sheet, "$1:$1") })
+		func(sheet string) error { return w.pageSetup(f, sheet, "$1:$1") })
 	if err != nil {
 		return fmt.Errorf("open list: %w", err)
 	}

@@ -45,6 +45,8 @@ type Options struct {
 	Kind string
 	// Format is xlsx (default) or csv: every sheet as a UTF-8-with-BOM CSV file (see CSVFiles).
 	Format string
+	// SignOff fills the cover's sign-off block; an empty field leaves a blank line to sign or fill by hand.
+	SignOff SignOff
 }
 
 // TrendMonths is how many months the summary's trend shows, ending with the period's last month.
@@ -238,7 +240,7 @@ func (w *workbook) build() ([]byte, error) {
 	}
 	defer f2.Close()
 	for _, x := range grids {
-		if err := pageSetup(f2, x.g.name, x.printTitles); err != nil {
+		if err := w.pageSetup(f2, x.g.name, x.printTitles); err != nil {
 			return nil, err
 		}
 	}
@@ -270,23 +272,6 @@ func (w *workbook) build() ([]byte, error) {
 		return nil, err
 	}
 	return canonicalPackage(out.Bytes())
-}
-
-// pageSetup prints every sheet on A4 landscape, one page wide, with the table header repeated.
-func pageSetup(f *excelize.File, sheet, printTitles string) error {
-	size, orientation, wide, tall, fit := 9, "landscape", 1, 0, true
-	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &orientation, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
-		return fmt.Errorf("sheet %q: page layout: %w", sheet, err)
-	}
-	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return fmt.Errorf("sheet %q: fit to page: %w", sheet, err)
-	}
-	if printTitles != "" {
-		if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: quoteSheet(sheet) + "!" + printTitles, Scope: sheet}); err != nil {
-			return fmt.Errorf("sheet %q: print titles: %w", sheet, err)
-		}
-	}
-	return nil
 }
 
 func quoteSheet(name string) string { return "'" + strings.ReplaceAll(name, "'", "''") + "'" }
@@ -338,6 +323,7 @@ func (w *workbook) cover() *grid {
 	if w.coverage.Known {
 		kv("cov_coverage", w.coverage.Sentence(w.lang))
 	}
+	r = w.signOffBlock(g, r+1)
 
 	r++
 	g.Text(r, 1, w.t("source_files"), st.section)

@@ -28,7 +28,15 @@ func numFmtPoints(unit string) string {
 	return fmt.Sprintf(`+0.0"%[1]s";-0.0"%[1]s";0.0"%[1]s"`, unit)
 }
 
+// FontFamily is the one font of every cell style, the workbook's default font included: 宋体 (SimSun) is on every
+// Chinese Windows, and its Latin letters and digits are half the width of a Chinese character, which is how
+// column widths are counted (displayWidth). Page headers and footers use it too.
+const FontFamily = "宋体"
+
 func newStyles(f *excelize.File, pointsUnit string) (*styles, error) {
+	if err := f.SetDefaultFont(FontFamily); err != nil {
+		return nil, fmt.Errorf("workbook font: %w", err)
+	}
 	thin := []excelize.Border{
 		{Type: "left", Color: "A6A6A6", Style: 1}, {Type: "right", Color: "A6A6A6", Style: 1},
 		{Type: "top", Color: "A6A6A6", Style: 1}, {Type: "bottom", Color: "A6A6A6", Style: 1},
@@ -68,6 +76,12 @@ func newStyles(f *excelize.File, pointsUnit string) (*styles, error) {
 	}
 	for _, x := range all {
 		st := x.s
+		if st.Font == nil {
+			st.Font = &excelize.Font{}
+		}
+		font := *st.Font
+		font.Family = FontFamily
+		st.Font = &font
 		id, err := f.NewStyle(&st)
 		if err != nil {
 			return nil, fmt.Errorf("workbook style: %w", err)
