@@ -158,7 +158,7 @@ func (w *workbook) openListOptions() readmodel.ListOptions {
 // openList writes 超期未结: every complaint open at the period's end, with both deadlines and the days past the
 // regulatory one.
 func (w *workbook) openList(f *excelize.File) error {
-	sw, err := list.NewSheetWriter(f, w.t("rk_sheet_open"), list.OpenColumns, w.lang, list.SheetStyles{Header: w.st.header},
+	sw, err := list.NewSheetWriter(f, w.t("rk_sheet_open"), printColumns(list.OpenColumns, w.lang), w.lang, list.SheetStyles{Header: w.st.header},
 		func(sheet string) error { return w.pageSetup(f, sheet, "$1:$1") })
 	if err != nil {
 		return fmt.Errorf("open list: %w", err)

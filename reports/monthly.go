@@ -224,6 +224,7 @@ func (w *workbook) build() ([]byte, error) {
 		return nil, err
 	}
 	for _, x := range grids {
+		x.g.fitForPrint(w.st)
 		if err := x.g.write(f); err != nil {
 			return nil, err
 		}
@@ -246,6 +247,12 @@ func (w *workbook) build() ([]byte, error) {
 	}
 	if err := w.trendChart(f2, findGrid(grids, w.t("sheet_summary"))); err != nil {
 		return nil, err
+	}
+	// The summary prints on one page: a page break through its chart would print the chart cut (and a sheet fit
+	// to a number of pages ignores manual page breaks, in Excel as in LibreOffice).
+	oneTall := 1
+	if err := f2.SetPageLayout(w.t("sheet_summary"), &excelize.PageLayoutOptions{FitToHeight: &oneTall}); err != nil {
+		return nil, fmt.Errorf("summary: page layout: %w", err)
 	}
 	f2.SetActiveSheet(0)
 	created := w.opts.GeneratedAt.UTC().Format(time.RFC3339)

@@ -2,10 +2,14 @@ package reports
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/xuri/excelize/v2"
 
+	"complaints/catalog"
+	"complaints/reports/list"
 	"complaints/warehouse"
 )
 
@@ -76,4 +80,193 @@ func hfText(s string, n int) string {
 		s = string(r[:n-1]) + "…"
 	}
 	return strings.ReplaceAll(s, "&", "&&")
+}
+
+// printLineHeight is the height in points a line of 11-point text takes in a row: 宋体 needs 14.25, a CJK font
+// standing in for it (LibreOffice's) up to 16.
+const printLineHeight = 16
+
+// fitForPrint makes every cell of g print whole, measured as displayWidth counts (a Chinese character two
+// columns, the width of two digits in 宋体), scaled by the style's font size:
+//   - a cell that does not wrap and is wider than its column widens a column of fixed width (up to maxColWidth),
+//     unless it is text that runs on over empty cells to its right; one wider still wraps (its style's twin);
+//   - a merged text wider than its merge wraps;
+//   - a wrapping cell whose row cannot grow by itself (a merge, or a row given a height) gets the height its
+//     lines take.
+func (g *grid) fitForPrint(st *styles) {
+	size := func(x cell) float64 { return max(st.size[x.style], 11) }
+	keys := make([][2]int, 0, len(g.cells))
+	for k := range g.cells {
+		keys = append(keys, k)
+	}
+	sortCells(keys)
+	widths := g.columnWidths()
+	for _, k := range keys {
+		x := g.cells[k]
+		if g.merged[k] || st.wraps[x.style] || g.hidden[k[1]] {
+			continue
+		}
+		need := float64(displayWidth(x.shown))*size(x)/11 + 1
+		if need <= widths[k[1]] || (x.kind == cellText && need <= g.runOn(k, widths)) {
+			continue
+		}
+		if _, fixed := g.widths[k[1]]; fixed && need <= maxColWidth {
+			g.widths[k[1]], widths[k[1]] = need, need
+			continue
+		}
+		if twin, ok := st.wrapOf[x.style]; ok && x.kind == cellText {
+			x.style = twin
+			g.cells[k] = x
+		}
+	}
+	for _, a := range g.mergeAreas() {
+		k := [2]int{a[0], a[1]}
+		x, ok := g.cells[k]
+		if !ok || x.shown == "" {
+			continue
+		}
+		var w float64
+		for c := a[1]; c <= a[3]; c++ {
+			w += widths[c]
+		}
+		if !st.wraps[x.style] {
+			if float64(displayWidth(x.shown))*size(x)/11+1 <= w {
+				continue
+			}
+			twin, ok := st.wrapOf[x.style]
+			if !ok || x.kind != cellText {
+				continue
+			}
+			x.style = twin
+			g.cells[k] = x
+		}
+		g.fitHeight(a[0], a[2], x.shown, w, size(x))
+	}
+	for _, k := range keys {
+		x := g.cells[k]
+		if _, fixed := g.heights[k[0]]; g.merged[k] || !fixed || !st.wraps[x.style] {
+			continue
+		}
+		g.fitHeight(k[0], k[0], x.shown, widths[k[1]], size(x))
+	}
+}
+
+// fitHeight raises the height of rows r1..r2 (the last one) to what text wrapped into width takes.
+func (g *grid) fitHeight(r1, r2 int, text string, width, size float64) {
+	need := wrappedLines(text, width*11/size-1) * printLineHeight * size / 11
+	var have float64
+	for r := r1; r <= r2; r++ {
+		h, ok := g.heights[r]
+		if !ok {
+			h = 15
+		}
+		have += h
+	}
+	if need > have {
+		last, ok := g.heights[r2]
+		if !ok {
+			last = 15
+		}
+		g.heights[r2] = last + need - have
+	}
+}
+
+// runOn is the width a text cell at k may take: its column's and those of the empty, unmerged cells to its right.
+func (g *grid) runOn(k [2]int, widths map[int]float64) float64 {
+	w := widths[k[1]]
+	for c := k[1] + 1; c <= g.maxCol; c++ {
+		if _, full := g.cells[[2]int{k[0], c}]; full || g.merged[[2]int{k[0], c}] {
+			break
+		}
+		w += widths[c]
+	}
+	return w
+}
+
+// mergeAreas are g's merges as (first row, first column, last row, last column).
+func (g *grid) mergeAreas() [][4]int {
+	var out [][4]int
+	for _, m := range g.merges {
+		c1, r1, _ := excelize.CellNameToCoordinates(m[0])
+		c2, r2, _ := excelize.CellNameToCoordinates(m[1])
+		out = append(out, [4]int{r1, c1, r2, c2})
+	}
+	return out
+}
+
+func sortCells(keys [][2]int) {
+	slices.SortFunc(keys, func(a, b [2]int) int {
+		if a[0] != b[0] {
+			return a[0] - b[0]
+		}
+		return a[1] - b[1]
+	})
+}
+
+// wrappedLines is how many lines s takes wrapped into width columns (displayWidth): a Latin word is not broken
+// unless longer than a line, a wide character may start a line, a line break starts one.
+func wrappedLines(s string, width float64) float64 {
+	width = max(width, 2)
+	lines := 0.0
+	for _, para := range strings.Split(s, "\n") {
+		lines++
+		used := 0.0
+		for _, tok := range wrapTokens(para) {
+			w := float64(displayWidth(tok))
+			if used > 0 && used+w > width {
+				lines++
+				used = 0
+				tok = strings.TrimLeft(tok, " ")
+				w = float64(displayWidth(tok))
+			}
+			for w > width {
+				lines++
+				w -= width
+			}
+			used += w
+		}
+	}
+	return lines
+}
+
+// wrapTokens splits text into what wrapping keeps together: each wide character alone, each Latin word with the
+// space before it.
+func wrapTokens(s string) []string {
+	var out []string
+	var cur strings.Builder
+	for _, r := range s {
+		wide := displayWidth(string(r)) == 2
+		if (wide || unicode.IsSpace(r)) && cur.Len() > 0 {
+			out = append(out, cur.String())
+			cur.Reset()
+		}
+		if wide {
+			out = append(out, string(r))
+			continue
+		}
+		cur.WriteRune(r)
+	}
+	if cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+// listLabelDims are the list columns whose values are catalogue labels of a dimension.
+var listLabelDims = map[string]string{"list_category": "business_category", "list_cause": "cause", "list_complaint_class": "complaint_class"}
+
+// printColumns are cols with each width raised to fit its header and, for a column of catalogue labels, the
+// longest label of its dimension (a list is streamed: its other values are not known when widths are set).
+func printColumns(cols []list.Column, lang string) []list.Column {
+	out := slices.Clone(cols)
+	for i, c := range out {
+		need := displayWidth(catalog.Text(c.Key, lang)) + 1
+		if dim, ok := listLabelDims[c.Key]; ok {
+			for _, code := range catalog.Dimension(dim) {
+				need = max(need, displayWidth(catalog.Label(dim, code.Code, lang))+1)
+			}
+		}
+		out[i].Width = min(max(c.Width, float64(need)), maxColWidth)
+	}
+	return out
 }
