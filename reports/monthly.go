@@ -123,7 +123,11 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
-	w := &workbook{lang: lang, period: p, opts: opts, cats: cats, batches: batches, reasons: reasons,
+	bank := opts.Institution
+	if b := scope.BranchLabel(lang); b != "" {
+		opts.Institution = bank + " " + b // a branch copy's sheets (机构名称) and pages name the branch
+	}
+	w := &workbook{lang: lang, period: p, opts: opts, bank: bank, cats: cats, batches: batches, reasons: reasons,
 		months: months, dims: dims, checks: checks, unmapped: unmapped, findings: findings, kd: kd, scope: scope,
 		restated: restated, channelMoves: moved, coverage: coverage}
 	b, err := w.build()
@@ -137,6 +141,7 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 }
 
 type workbook struct {
+	bank     string // Options.Institution as given: the bank (opts.Institution adds a branch copy's branch)
 	lang     string
 	period   readmodel.Period
 	opts     Options
@@ -263,8 +268,8 @@ func (w *workbook) build() ([]byte, error) {
 	if err := f2.SetDocProps(&excelize.DocProperties{
 		Title:          w.title() + " " + w.period.String(),
 		Subject:        w.title(),
-		Creator:        w.opts.Institution,
-		LastModifiedBy: w.opts.Institution,
+		Creator:        w.bank,
+		LastModifiedBy: w.bank,
 		Created:        created,
 		Modified:       created,
 		Language:       language,
@@ -310,7 +315,7 @@ func (w *workbook) cover() *grid {
 		g.Merge(r, 2, r, coverCols)
 		r++
 	}
-	kv("institution", w.opts.Institution)
+	kv("institution", w.bank) // a branch copy's branch: scope_branch below
 	kv("period", w.period.String())
 	kv("generated_at", fmt.Sprintf("%s (%s)", warehouse.WallClockText(w.opts.GeneratedAt), w.t("beijing_time")))
 	if b := w.scope.BranchLabel(w.lang); b != "" {
@@ -330,7 +335,6 @@ func (w *workbook) cover() *grid {
 	if w.coverage.Known {
 		kv("cov_coverage", w.coverage.Sentence(w.lang))
 	}
-	r = w.signOffBlock(g, r+1)
 
 	r++
 	g.Text(r, 1, w.t("source_files"), st.section)
@@ -382,6 +386,7 @@ func (w *workbook) cover() *grid {
 		defRows[r] = w.t(d.text)
 		r++
 	}
+	w.signOffBlock(g, r+1)
 	// Merged cells do not grow with their text: give each definition row the lines its text needs.
 	widths := g.columnWidths()
 	var merged float64

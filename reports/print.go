@@ -19,8 +19,8 @@ type SignOff struct {
 	Preparer, Reviewer, Head, Phone, Date string
 }
 
-// signOffBlock writes the sign-off block on the cover from row r and returns the row after it.
-func (w *workbook) signOffBlock(g *grid, r int) int {
+// signOffBlock writes the sign-off block at the foot of the cover, from row r.
+func (w *workbook) signOffBlock(g *grid, r int) {
 	st := w.st
 	g.Text(r, 1, w.t("prt_sign_off"), st.section)
 	r++
@@ -35,11 +35,18 @@ func (w *workbook) signOffBlock(g *grid, r int) int {
 		g.heights[r] = 24
 		r++
 	}
-	return r
+}
+
+// withBranch is a sheet title that names a branch copy's branch, for the sheets without an institution line.
+func (w *workbook) withBranch(title string) string {
+	if b := w.scope.BranchLabel(w.lang); b != "" {
+		return title + " " + b
+	}
+	return title
 }
 
 // pageSetup prints a sheet on A4 landscape, one page wide, with the table header repeated, and gives every page
-// the workbook's header (institution and branch, report, period) and footer (sheet, page N of M, generated at).
+// the workbook's header (institution, with a branch copy's branch; report; period) and footer (sheet, page N of M, generated at).
 func (w *workbook) pageSetup(f *excelize.File, sheet, printTitles string) error {
 	size, orientation, wide, tall, fit := 9, "landscape", 1, 0, true
 	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &orientation, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
@@ -64,11 +71,7 @@ func (w *workbook) pageSetup(f *excelize.File, sheet, printTitles string) error 
 // sheet's name, &P and &N the page and the page count). Text from config or data has its & doubled and is cut
 // short enough that a field stays under Excel's 255 characters.
 func (w *workbook) headerFooter() (header, footer string) {
-	institution := w.opts.Institution
-	if b := w.scope.BranchLabel(w.lang); b != "" {
-		institution += " " + b
-	}
-	header = "&L" + hfText(institution, 80) + "&C" + hfText(w.title(), 60) + "&R" + hfText(w.kv("period", w.period.String()), 40)
+	header = "&L" + hfText(w.opts.Institution, 80) + "&C" + hfText(w.title(), 60) + "&R" + hfText(w.kv("period", w.period.String()), 40)
 	generated := w.t("prt_generated") + " " + warehouse.WallClockText(w.opts.GeneratedAt) + " (" + w.t("beijing_time") + ")"
 	footer = "&L&A&C" + w.t("prt_page_of") + "&R" + hfText(generated, 60)
 	return header, footer
