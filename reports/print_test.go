@@ -124,7 +124,7 @@ func TestPrintedWorkbooks(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("soffice: %v\n%s", err, out)
 	}
-	flag := regexp.MustCompile(`(^|\s)--[a-z]`)
+	flag := regexp.MustCompile(`--[a-z]`)
 	for _, b := range books {
 		pdf := filepath.Join(conv, b.name+".pdf")
 		text, err := exec.Command(pdftotext, "-layout", pdf, "-").Output()
