@@ -14,6 +14,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"complaints/readmodel"
 )
 
 // printTool finds an external program the print test needs: a missing one skips the test, or fails it where env
@@ -354,4 +356,21 @@ func cutCells(t *testing.T, f *excelize.File) []string {
 		}
 	}
 	return out
+}
+
+// TestHeaderFooterText: the page header names institution, report and period, the footer the sheet, the page
+// and the generation time; an & from config is doubled, never read as a header code.
+func TestHeaderFooterText(t *testing.T) {
+	p, err := readmodel.ParsePeriod("2026-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &workbook{lang: "zh", period: p, opts: Options{Institution: "A&B银行", GeneratedAt: generatedAt}}
+	header, footer := w.headerFooter()
+	if want := "&LA&&B银行&C消费投诉统计月报&R报告期：2026-10"; header != want {
+		t.Errorf("header %q, want %q", header, want)
+	}
+	if want := "&L&A&C第 &P 页，共 &N 页&R生成于 2026-11-01 08:00:00 (北京时间)"; footer != want {
+		t.Errorf("footer %q, want %q", footer, want)
+	}
 }
