@@ -154,7 +154,8 @@ func (g *grid) fitForPrint(st *styles) {
 	}
 }
 
-// fitHeight raises the height of rows r1..r2 (the last one) to what text wrapped into width takes.
+// fitHeight raises the height of rows r1..r2 (the last one) to what text wrapped into width takes, up to the
+// highest row Excel allows.
 func (g *grid) fitHeight(r1, r2 int, text string, width, size float64) {
 	need := wrappedLines(text, width*11/size-1) * printLineHeight * size / 11
 	var have float64
@@ -170,7 +171,7 @@ func (g *grid) fitHeight(r1, r2 int, text string, width, size float64) {
 		if !ok {
 			last = 15
 		}
-		g.heights[r2] = last + need - have
+		g.heights[r2] = min(last+need-have, excelize.MaxRowHeight) // a taller row is refused; it prints cut
 	}
 }
 
