@@ -134,8 +134,10 @@ func TestPrintedWorkbooks(t *testing.T) {
 			t.Fatalf("%s: pdftotext: %v", b.name, err)
 		}
 		pages := strings.Split(strings.TrimSuffix(string(text), "\f"), "\f")
-		// At least a page a sheet; at most four a sheet: the fixture's tables are short and fit to the page width.
-		if len(pages) < len(b.sheets) || len(pages) > 4*len(b.sheets) {
+		// At least a page a sheet; at most two a sheet on average: the fixture's tables are short and fit to the
+		// page width (the cover with its definitions takes three).
+		t.Logf("%s: %d pages, %d sheets", b.name, len(pages), len(b.sheets))
+		if len(pages) < len(b.sheets) || len(pages) > 2*len(b.sheets) {
 			t.Errorf("%s: %d printed pages for %d sheets", b.name, len(pages), len(b.sheets))
 		}
 		sheetAt := 0 // the sheets print in order, each on one page or more
