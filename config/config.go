@@ -63,11 +63,24 @@ type Config struct {
 	// Remediation (CSV or YAML: cause and/or branch, action, owner, status, due) records the actions taken on
 	// recurring findings (溯源整改, Art 26); the report's 根因 sheet shows them and marks findings with none.
 	Remediation string `yaml:"remediation"`
+	// SignOff fills the report cover's sign-off block (填报人, 审核人, 负责人, 联系电话, 填报日期); a key left
+	// empty prints a blank line to sign or fill in by hand.
+	SignOff SignOffConfig `yaml:"sign_off"`
 
 	// Dir is the folder relative paths are resolved against (the config file's folder); not read from YAML.
 	Dir string `yaml:"-"`
 	// File is the path the config was read from, "" for built-in defaults; not read from YAML.
 	File string `yaml:"-"`
+}
+
+// SignOffConfig is sign_off: the people who prepare, review and answer for a filed workbook, a contact
+// telephone and the filing date, as printed on the cover.
+type SignOffConfig struct {
+	Preparer string `yaml:"preparer"`
+	Reviewer string `yaml:"reviewer"`
+	Head     string `yaml:"head"`
+	Phone    string `yaml:"phone"`
+	Date     string `yaml:"date"`
 }
 
 // WarehouseConfig holds the DuckDB file and its settings.

@@ -228,6 +228,8 @@ func (e *Env) Report(ctx context.Context, w *warehouse.Warehouse, period, lang, 
 		Branches: e.Config.Denominators.Branches, PersonalCustomers: e.Config.Denominators.PersonalCustomers,
 		CustomersByMonth: e.Config.Denominators.PersonalCustomersByMonth, CustomersByBranch: e.Config.Denominators.PersonalCustomersByBranch,
 		RemediationFile: e.Config.Resolve(e.Config.Remediation), SourceLabels: e.Config.SourceLabels(),
+		SignOff: reports.SignOff{Preparer: e.Config.SignOff.Preparer, Reviewer: e.Config.SignOff.Reviewer,
+			Head: e.Config.SignOff.Head, Phone: e.Config.SignOff.Phone, Date: e.Config.SignOff.Date},
 	}
 	for _, set := range more {
 		set(&opts)

@@ -6,6 +6,8 @@
 // month), data quality, and the open list (未办结清单, the overdue first, streamed, continued on further sheets past Excel's
 // row limit). The annual kind (Options.Kind) adds the public disclosure after the cover (disclosure.go); Format csv
 // writes every sheet as a CSV file instead (csvexport.go). Branches are shown by the branch master's name.
+// Every sheet is laid out for print (print.go): one font, the same page header and footer, cells that print
+// whole, and the cover's sign-off block.
 //
 // It owns layouts, styles, number formats and the formulas of totals and shares; labels come from the catalogue
 // (catalog.Text, catalog.Label) in Chinese or English. It reads only marts, the quality tables and the

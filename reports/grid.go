@@ -6,8 +6,8 @@ import (
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
-	"golang.org/x/text/width"
 
+	"complaints/internal/textwidth"
 	"complaints/readmodel"
 )
 
@@ -110,18 +110,7 @@ func (g *grid) Merge(r1, c1, r2, c2 int) {
 
 // displayWidth counts East Asian wide and full-width characters (and ambiguous ones, which CJK fonts draw wide)
 // as two columns, the rest as one.
-func displayWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		switch width.LookupRune(r).Kind() {
-		case width.EastAsianWide, width.EastAsianFullwidth, width.EastAsianAmbiguous:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
-}
+func displayWidth(s string) int { return textwidth.Of(s) }
 
 func groupThousands(v int64) string {
 	s := strconv.FormatInt(v, 10)

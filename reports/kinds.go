@@ -161,7 +161,7 @@ func (w *workbook) openListOptions() list.Options {
 func (w *workbook) openList(f *excelize.File) error {
 	var sw *list.SheetWriter
 	sw, err := list.NewSheetWriter(f, w.t("rk_sheet_open"), list.OpenColumns, w.lang, list.SheetStyles{Header: w.st.header},
-		func(sheet string) error { return pageSetup(f, sheet, fmt.Sprintf("$%[1]d:$%[1]d", sw.HeaderRow())) })
+		func(sheet string) error { return w.pageSetup(f, sheet, fmt.Sprintf("$%[1]d:$%[1]d", sw.HeaderRow())) })
 	if err != nil {
 		return fmt.Errorf("open list: %w", err)
 	}

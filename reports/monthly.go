@@ -48,6 +48,8 @@ type Options struct {
 	Kind string
 	// Format is xlsx (default) or csv: every sheet as a UTF-8-with-BOM CSV file (see CSVFiles).
 	Format string
+	// SignOff fills the cover's sign-off block; an empty field leaves a blank line to sign or fill by hand.
+	SignOff SignOff
 }
 
 // TrendMonths is how many months the summary's trend shows, ending with the period's last month.
@@ -124,7 +126,11 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
-	w := &workbook{lang: lang, period: p, opts: opts, cats: cats, batches: batches, reasons: reasons,
+	bank := opts.Institution
+	if b := scope.BranchLabel(lang); b != "" {
+		opts.Institution = bank + " " + b // a branch copy's sheets (机构名称) and pages name the branch
+	}
+	w := &workbook{lang: lang, period: p, opts: opts, bank: bank, cats: cats, batches: batches, reasons: reasons,
 		months: months, dims: dims, checks: checks, unmapped: unmapped, findings: findings, kd: kd, scope: scope,
 		restated: restated, channelMoves: moved, coverage: coverage}
 	b, err := w.build()
@@ -138,6 +144,7 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 }
 
 type workbook struct {
+	bank     string // Options.Institution as given: the bank (opts.Institution adds a branch copy's branch)
 	lang     string
 	period   readmodel.Period
 	opts     Options
@@ -225,6 +232,7 @@ func (w *workbook) build() ([]byte, error) {
 		return nil, err
 	}
 	for _, x := range grids {
+		x.g.fitForPrint(w.st)
 		if err := x.g.write(f); err != nil {
 			return nil, err
 		}
@@ -241,12 +249,18 @@ func (w *workbook) build() ([]byte, error) {
 	}
 	defer f2.Close()
 	for _, x := range grids {
-		if err := pageSetup(f2, x.g.name, x.printTitles); err != nil {
+		if err := w.pageSetup(f2, x.g.name, x.printTitles); err != nil {
 			return nil, err
 		}
 	}
 	if err := w.trendChart(f2, findGrid(grids, w.t("sheet_summary"))); err != nil {
 		return nil, err
+	}
+	// The summary prints on one page: a page break through its chart would print the chart cut (and a sheet fit
+	// to a number of pages ignores manual page breaks, in Excel as in LibreOffice).
+	oneTall := 1
+	if err := f2.SetPageLayout(w.t("sheet_summary"), &excelize.PageLayoutOptions{FitToHeight: &oneTall}); err != nil {
+		return nil, fmt.Errorf("summary: page layout: %w", err)
 	}
 	f2.SetActiveSheet(0)
 	created := w.opts.GeneratedAt.UTC().Format(time.RFC3339)
@@ -257,8 +271,8 @@ func (w *workbook) build() ([]byte, error) {
 	if err := f2.SetDocProps(&excelize.DocProperties{
 		Title:          w.title() + " " + w.period.String(),
 		Subject:        w.title(),
-		Creator:        w.opts.Institution,
-		LastModifiedBy: w.opts.Institution,
+		Creator:        w.bank,
+		LastModifiedBy: w.bank,
 		Created:        created,
 		Modified:       created,
 		Language:       language,
@@ -273,23 +287,6 @@ func (w *workbook) build() ([]byte, error) {
 		return nil, err
 	}
 	return canonicalPackage(out.Bytes())
-}
-
-// pageSetup prints every sheet on A4 landscape, one page wide, with the table header repeated.
-func pageSetup(f *excelize.File, sheet, printTitles string) error {
-	size, orientation, wide, tall, fit := 9, "landscape", 1, 0, true
-	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: &size, Orientation: &orientation, FitToWidth: &wide, FitToHeight: &tall}); err != nil {
-		return fmt.Errorf("sheet %q: page layout: %w", sheet, err)
-	}
-	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return fmt.Errorf("sheet %q: fit to page: %w", sheet, err)
-	}
-	if printTitles != "" {
-		if err := f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: quoteSheet(sheet) + "!" + printTitles, Scope: sheet}); err != nil {
-			return fmt.Errorf("sheet %q: print titles: %w", sheet, err)
-		}
-	}
-	return nil
 }
 
 func quoteSheet(name string) string { return "'" + strings.ReplaceAll(name, "'", "''") + "'" }
@@ -321,7 +318,7 @@ func (w *workbook) cover() *grid {
 		g.Merge(r, 2, r, coverCols)
 		r++
 	}
-	kv("institution", w.opts.Institution)
+	kv("institution", w.bank) // a branch copy's branch: scope_branch below
 	kv("period", w.period.String())
 	kv("generated_at", fmt.Sprintf("%s (%s)", warehouse.WallClockText(w.opts.GeneratedAt), w.t("beijing_time")))
 	if b := w.scope.BranchLabel(w.lang); b != "" {
@@ -392,6 +389,7 @@ func (w *workbook) cover() *grid {
 		defRows[r] = w.t(d.text)
 		r++
 	}
+	w.signOffBlock(g, r+1)
 	// Merged cells do not grow with their text: give each definition row the lines its text needs.
 	widths := g.columnWidths()
 	var merged float64

@@ -12,7 +12,7 @@ import (
 func (w *workbook) quality() *grid {
 	st := w.st
 	g := newGrid(w.t("sheet_quality"))
-	g.Text(1, 1, w.t("sheet_quality"), st.title)
+	g.Text(1, 1, w.withBranch(w.t("sheet_quality")), st.title)
 	g.Merge(1, 1, 1, 8)
 	g.heights[1] = 28
 	g.Text(2, 1, w.t("rejects_by_reason"), st.section)

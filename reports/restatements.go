@@ -54,10 +54,10 @@ func (w *workbook) restatementsSheet() *grid {
 	st := w.st
 	const cols = 9
 	g := newGrid(w.t("sheet_restatements"))
-	g.Text(1, 1, w.t("rst_title")+" "+w.period.String(), st.title)
+	g.Text(1, 1, w.withBranch(w.t("rst_title")+" "+w.period.String()), st.title)
 	g.Merge(1, 1, 1, cols)
 	g.heights[1] = 28
-	g.Text(2, 1, w.t("rst_intro"), st.subtitle)
+	g.Text(2, 1, w.t("prt_rst_intro"), st.subtitle)
 	g.Merge(2, 1, 2, cols)
 	r := w.restated
 	if r == nil {

@@ -14,6 +14,11 @@ type styles struct {
 	days, points, totalDays                             int
 	note                                                int // grey wrapped text without borders
 	rate3                                               int // a u-chart rate per 10,000 customers: 0.000
+	// print: which styles wrap, each non-wrapping style's wrapping twin (fitForPrint gives it to a text too long
+	// for its column), and each style's font size in points
+	wraps  map[int]bool
+	wrapOf map[int]int
+	size   map[int]float64
 }
 
 const (
@@ -28,7 +33,15 @@ func numFmtPoints(unit string) string {
 	return fmt.Sprintf(`+0.0"%[1]s";-0.0"%[1]s";0.0"%[1]s"`, unit)
 }
 
+// FontFamily is the one font of every cell style, the workbook's default font included: 宋体 (SimSun) is on every
+// Chinese Windows, and its Latin letters and digits are half the width of a Chinese character, which is how
+// column widths are counted (displayWidth). Page headers and footers use it too.
+const FontFamily = "宋体"
+
 func newStyles(f *excelize.File, pointsUnit string) (*styles, error) {
+	if err := f.SetDefaultFont(FontFamily); err != nil {
+		return nil, fmt.Errorf("workbook font: %w", err)
+	}
 	thin := []excelize.Border{
 		{Type: "left", Color: "A6A6A6", Style: 1}, {Type: "right", Color: "A6A6A6", Style: 1},
 		{Type: "top", Color: "A6A6A6", Style: 1}, {Type: "bottom", Color: "A6A6A6", Style: 1},
@@ -39,7 +52,7 @@ func newStyles(f *excelize.File, pointsUnit string) (*styles, error) {
 	}
 	count, ratio, days, points, rate3 := numFmtCount, numFmtRatio, numFmtDays, numFmtPoints(pointsUnit), numFmtRate3
 	totalFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}
-	s := &styles{}
+	s := &styles{wraps: map[int]bool{}, wrapOf: map[int]int{}, size: map[int]float64{}}
 	all := []struct {
 		dst *int
 		s   excelize.Style
@@ -68,11 +81,33 @@ func newStyles(f *excelize.File, pointsUnit string) (*styles, error) {
 	}
 	for _, x := range all {
 		st := x.s
+		if st.Font == nil {
+			st.Font = &excelize.Font{}
+		}
+		font := *st.Font
+		font.Family = FontFamily
+		st.Font = &font
 		id, err := f.NewStyle(&st)
 		if err != nil {
 			return nil, fmt.Errorf("workbook style: %w", err)
 		}
 		*x.dst = id
+		s.size[id] = max(font.Size, 11)
+		if st.Alignment != nil && st.Alignment.WrapText {
+			s.wraps[id] = true
+			continue
+		}
+		align := excelize.Alignment{Vertical: "top"}
+		if st.Alignment != nil {
+			align = *st.Alignment
+		}
+		align.WrapText = true
+		st.Alignment = &align
+		twin, err := f.NewStyle(&st)
+		if err != nil {
+			return nil, fmt.Errorf("workbook style: %w", err)
+		}
+		s.wrapOf[id], s.wraps[twin], s.size[twin] = twin, true, s.size[id]
 	}
 	return s, nil
 }

@@ -27,7 +27,7 @@ func TestSplitAtExcelsRowLimit(t *testing.T) {
 	}
 	f := excelize.NewFile()
 	defer f.Close()
-	cols := []Column{{"list_complaint_key", 22, func(r Row, _ string) any { return r.Key }, ""}, Columns[2]}
+	cols := []Column{{Key: "list_complaint_key", Width: 22, Value: func(r Row, _ string) any { return r.Key }}, Columns[2]}
 	sw, err := NewSheetWriter(f, "list", cols, "zh", SheetStyles{}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -25,7 +25,8 @@ type Column struct {
 	Key   string
 	Width float64
 	Value func(r Row, lang string) any
-	Dim   string // the catalogue dimension whose labels the column shows ("" = none)
+	Dim   string   // the catalogue dimension whose labels the column shows ("" = none)
+	Texts []string // catalogue text keys the column may show besides (a mark, "type missing")
 }
 
 // SummaryRunes is how much of a complaint's (scrubbed) summary the internal case list shows.
@@ -33,25 +34,25 @@ const SummaryRunes = 200
 
 // Columns are the columns of `complaints list`, the internal case list.
 var Columns = []Column{
-	{"list_source", 10, sourceName, ""},
-	{"list_source_id", 22, func(r Row, _ string) any { return r.SourceID }, ""},
-	{"list_received", 17, func(r Row, _ string) any { return r.Received }, ""},
-	{"list_replied", 17, func(r Row, _ string) any { return date(r.Replied) }, ""},
-	{"list_status", 16, func(r Row, lang string) any { return StatusLabel(r, lang) }, ""},
-	{"list_category", 12, func(r Row, lang string) any { return label("business_category", r.Category, r.CategoryRaw, lang) }, "business_category"},
-	{"list_cause", 12, func(r Row, lang string) any { return label("cause", r.Cause, r.CauseRaw, lang) }, "cause"},
-	{"list_intake_channel", 12, func(r Row, lang string) any { return catalog.Label("intake_channel", r.IntakeChannel, lang) }, "intake_channel"},
-	{"list_business_channel", 12, func(r Row, lang string) any { return catalog.Label("business_channel", r.BusinessChannel, lang) }, "business_channel"},
-	{"list_branch", 14, func(r Row, _ string) any { return r.BranchName }, ""},
-	{"list_regulatory_deadline", 12, func(r Row, _ string) any { return date(r.RegulatoryDeadline) }, ""},
-	{"list_days_overdue", 10, func(r Row, _ string) any { return daysOverdue(r) }, ""},
-	{"list_handler", 12, func(r Row, _ string) any { return r.Handler }, ""},
-	{"list_customer_name", 14, func(r Row, _ string) any { return r.NameMasked }, ""},
-	{"list_customer_phone", 16, func(r Row, _ string) any { return r.PhoneMasked }, ""},
-	{"list_summary", 60, func(r Row, _ string) any { return Truncate(r.Summary, SummaryRunes) }, ""},
-	{"list_complaint_class", 12, func(r Row, lang string) any { return ClassLabel(r, lang) }, ""},
-	{"list_internal_deadline", 12, func(r Row, _ string) any { return date(r.InternalDeadline) }, ""},
-	{"list_complaint_key", 22, func(r Row, _ string) any { return r.Key }, ""},
+	{"list_source", 10, sourceName, "", nil},
+	{"list_source_id", 22, func(r Row, _ string) any { return r.SourceID }, "", nil},
+	{"list_received", 17, func(r Row, _ string) any { return r.Received }, "", nil},
+	{"list_replied", 17, func(r Row, _ string) any { return date(r.Replied) }, "", nil},
+	{"list_status", 12, func(r Row, lang string) any { return StatusLabel(r, lang) }, "status", []string{"list_reply_date_invalid"}},
+	{"list_category", 12, func(r Row, lang string) any { return label("business_category", r.Category, r.CategoryRaw, lang) }, "business_category", nil},
+	{"list_cause", 12, func(r Row, lang string) any { return label("cause", r.Cause, r.CauseRaw, lang) }, "cause", nil},
+	{"list_intake_channel", 12, func(r Row, lang string) any { return catalog.Label("intake_channel", r.IntakeChannel, lang) }, "intake_channel", nil},
+	{"list_business_channel", 12, func(r Row, lang string) any { return catalog.Label("business_channel", r.BusinessChannel, lang) }, "business_channel", nil},
+	{"list_branch", 14, func(r Row, _ string) any { return r.BranchName }, "", nil},
+	{"list_regulatory_deadline", 12, func(r Row, _ string) any { return date(r.RegulatoryDeadline) }, "", nil},
+	{"list_days_overdue", 10, func(r Row, _ string) any { return daysOverdue(r) }, "", nil},
+	{"list_handler", 12, func(r Row, _ string) any { return r.Handler }, "", nil},
+	{"list_customer_name", 14, func(r Row, _ string) any { return r.NameMasked }, "", nil},
+	{"list_customer_phone", 16, func(r Row, _ string) any { return r.PhoneMasked }, "", nil},
+	{"list_summary", 60, func(r Row, _ string) any { return Truncate(r.Summary, SummaryRunes) }, "", nil},
+	{"list_complaint_class", 10, func(r Row, lang string) any { return ClassLabel(r, lang) }, "complaint_class", []string{"list_type_missing"}},
+	{"list_internal_deadline", 12, func(r Row, _ string) any { return date(r.InternalDeadline) }, "", nil},
+	{"list_complaint_key", 22, func(r Row, _ string) any { return r.Key }, "", nil},
 }
 
 // sourceName is the source's label (its profile's label:), else its name.
@@ -82,18 +83,18 @@ func overdueMark(r Row, lang string) any {
 // up (source and its id), the clocks, whether it is overdue, and no free text or customer data (a regulator's
 // workbook needs none); dates as dates.
 var OpenColumns = []Column{
-	{"list_source", 10, sourceName, ""},
-	{"list_source_id", 20, func(r Row, _ string) any { return r.SourceID }, ""},
-	{"list_received", 17, func(r Row, _ string) any { return r.Received }, ""},
-	{"list_complaint_class", 12, func(r Row, lang string) any { return ClassLabel(r, lang) }, ""},
-	{"list_category", 12, func(r Row, lang string) any { return label("business_category", r.Category, r.CategoryRaw, lang) }, "business_category"},
-	{"list_cause", 12, func(r Row, lang string) any { return label("cause", r.Cause, r.CauseRaw, lang) }, "cause"},
-	{"list_internal_deadline", 12, func(r Row, _ string) any { return date(r.InternalDeadline) }, ""},
-	{"list_regulatory_deadline", 12, func(r Row, _ string) any { return date(r.RegulatoryDeadline) }, ""},
-	{"list_overdue", 10, overdueMark, ""},
-	{"list_days_overdue", 10, func(r Row, _ string) any { return daysOverdue(r) }, ""},
-	{"list_branch", 16, func(r Row, _ string) any { return r.BranchName }, ""},
-	{"list_handler", 12, func(r Row, _ string) any { return r.Handler }, ""},
+	{"list_source", 10, sourceName, "", nil},
+	{"list_source_id", 20, func(r Row, _ string) any { return r.SourceID }, "", nil},
+	{"list_received", 17, func(r Row, _ string) any { return r.Received }, "", nil},
+	{"list_complaint_class", 10, func(r Row, lang string) any { return ClassLabel(r, lang) }, "complaint_class", []string{"list_type_missing"}},
+	{"list_category", 12, func(r Row, lang string) any { return label("business_category", r.Category, r.CategoryRaw, lang) }, "business_category", nil},
+	{"list_cause", 12, func(r Row, lang string) any { return label("cause", r.Cause, r.CauseRaw, lang) }, "cause", nil},
+	{"list_internal_deadline", 12, func(r Row, _ string) any { return date(r.InternalDeadline) }, "", nil},
+	{"list_regulatory_deadline", 12, func(r Row, _ string) any { return date(r.RegulatoryDeadline) }, "", nil},
+	{"list_overdue", 8, overdueMark, "", []string{"list_overdue_mark"}},
+	{"list_days_overdue", 10, func(r Row, _ string) any { return daysOverdue(r) }, "", nil},
+	{"list_branch", 16, func(r Row, _ string) any { return r.BranchName }, "", nil},
+	{"list_handler", 12, func(r Row, _ string) any { return r.Handler }, "", nil},
 }
 
 // width is the column's width in lang: its own, the header's and, for a dimension, its longest label's, in
@@ -104,6 +105,9 @@ func (c Column) width(lang string) float64 {
 		for _, code := range catalog.Dimension(c.Dim) {
 			w = max(w, float64(textwidth.Of(code.Label(lang))+2))
 		}
+	}
+	for _, k := range c.Texts {
+		w = max(w, float64(textwidth.Of(catalog.Text(k, lang))+2))
 	}
 	return min(w, 60)
 }
