@@ -150,6 +150,7 @@ type workbook struct {
 	// the disclosure's category rows (first, last) and the row its chart starts at
 	discCats     [2]int
 	discChartRow int
+	rcChart      rcChart // where the 根因 sheet's chart finds its data
 	scope        readmodel.Scope
 	restated     *readmodel.Restatements
 	channelMoves int64 // received in the period, moved to the regulator-referral row through a merged duplicate
@@ -244,6 +245,11 @@ func (w *workbook) build() ([]byte, error) {
 	}
 	if err := w.trendChart(f2, findGrid(grids, w.t("sheet_summary"))); err != nil {
 		return nil, err
+	}
+	if w.findings != nil {
+		if err := w.rootCauseChart(f2, findGrid(grids, w.t("rpt_rc_sheet"))); err != nil {
+			return nil, err
+		}
 	}
 	f2.SetActiveSheet(0)
 	created := w.opts.GeneratedAt.UTC().Format(time.RFC3339)
