@@ -169,12 +169,12 @@ func orDash(s string) string {
 func recurringTable(lang string, f *rootcause.Findings, names branchNames) table {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	tbl := table{Header: []string{t("rpt_rc_dimension"), t("rpt_rc_object"), t("rc_view_months_above")}}
+	window := f.Months[max(len(f.Months)-6, 0):] // the 6 months tested (Recurrence.Months)
 	for _, r := range f.Recurring {
-		if len(r.Months) > 0 {
-			tbl.Header = append(tbl.Header, r.Months...)
-			break
-		}
+		window = r.Months
+		break
 	}
+	tbl.Header = append(tbl.Header, window...)
 	tbl.Header = append(tbl.Header, t("rpt_rc_remediation"))
 	for _, r := range f.Recurring {
 		if !r.Elevated {

@@ -206,11 +206,7 @@ func (w *workbook) rootCauses() *grid {
 	}
 	r++
 	// Recurring: one column per month of the 6 tested.
-	var window []string
-	for _, rc := range f.Recurring {
-		window = rc.Months
-		break
-	}
+	window := recurringMonths(f)
 	section(w.t("rc_view_recurring_title"), append(append([]string{w.t("rpt_rc_dimension"), w.t("rpt_rc_object"),
 		w.t("rc_view_months_above")}, window...), w.t("rpt_rc_remediation"))...)
 	remedyCol := 4 + len(window)
@@ -292,6 +288,14 @@ func (w *workbook) rootCauses() *grid {
 	g.heights[r] = 15 * lines
 	g.freezeRow = 3
 	return g
+}
+
+// recurringMonths are the 6 months the recurring pairs are tested on: the last 6 of Findings.Months.
+func recurringMonths(f *rootcause.Findings) []string {
+	for _, rc := range f.Recurring {
+		return rc.Months
+	}
+	return f.Months[max(len(f.Months)-6, 0):]
 }
 
 // The 根因 sheet's layout: columns 1 (kind) and 2 (series), then one column per month of Findings.Months up to
