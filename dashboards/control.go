@@ -196,9 +196,11 @@ func recurringTable(lang string, f *rootcause.Findings, names branchNames) table
 func risingTable(lang string, f *rootcause.Findings, names branchNames) table {
 	t := func(key string) string { return catalog.Text(key, lang) }
 	tbl := table{Header: []string{t("rpt_rc_dimension"), t("rpt_rc_object")}}
+	window := f.Months[max(len(f.Months)-3, 0):] // the 3 months tested (Rising.Months)
 	if len(f.Rising) > 0 {
-		tbl.Header = append(tbl.Header, f.Rising[0].Months...)
+		window = f.Rising[0].Months
 	}
+	tbl.Header = append(tbl.Header, window...)
 	tbl.Header = append(tbl.Header, t("rc_view_observed"), t("rc_view_expected"))
 	for _, r := range f.Rising {
 		row := []string{t("rpt_rc_kind_" + r.Key.Kind), names.keyLabel(r.Key, lang)}

@@ -231,7 +231,7 @@ func (w *workbook) rootCauses() *grid {
 	}
 	r++
 	// Rising: a separate list, the 3 months tested against what the months before them predict.
-	window = nil
+	window = f.Months[max(len(f.Months)-3, 0):] // the 3 months tested (Rising.Months)
 	if len(f.Rising) > 0 {
 		window = f.Rising[0].Months
 	}

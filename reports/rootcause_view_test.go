@@ -1,9 +1,11 @@
 package reports
 
 import (
+	"archive/zip"
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"testing"
@@ -70,6 +72,39 @@ func sheetSection(rows [][]string, title string) [][]string {
 	return nil
 }
 
+// sheetRowOf is the 1-based row number of the row r in rows.
+func sheetRowOf(rows [][]string, r []string) int {
+	for i, x := range rows {
+		if fmt.Sprint(x) == fmt.Sprint(r) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// chartXML is the text of every chart part of the workbook at path.
+func chartXML(t *testing.T, path string) string {
+	t.Helper()
+	z, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	var b strings.Builder
+	for _, f := range z.File {
+		if strings.HasPrefix(f.Name, "xl/charts/chart") {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			x, _ := io.ReadAll(rc)
+			rc.Close()
+			b.Write(x)
+		}
+	}
+	return b.String()
+}
+
 func cellAt(r []string, c int) string {
 	if c < len(r) {
 		return r[c]
@@ -83,7 +118,7 @@ func cellAt(r []string, c int) string {
 // has one column per month of the 6 tested.
 func TestRootCauseSheetShowsTheFindings(t *testing.T) {
 	db := landSteady(t, true)
-	f, _ := writeE2E(t, db, "zh", "2026-10", Options{})
+	f, path := writeE2E(t, db, "zh", "2026-10", Options{})
 	tr := func(k string) string { return catalog.Text(k, "zh") }
 	p, _ := readmodel.ParsePeriod("2026-10")
 	want, err := loadFindings(context.Background(), db, p, "zh", "", rootcause.Customers{})
@@ -112,6 +147,15 @@ func TestRootCauseSheetShowsTheFindings(t *testing.T) {
 	for _, r := range flagged[1:] {
 		if r[2] != dash || r[3] != dash || r[4] == dash {
 			t.Errorf("flagged series %q: 2025-10 and 2025-11 are before any data (—), 2025-12 is not", r)
+		}
+	}
+	// the chart draws each flagged series over the months with data only (2025-12 is column E): no month before
+	// the data is drawn as 0
+	charts := chartXML(t, path)
+	for i := range flagged[1:] {
+		want := fmt.Sprintf("&#39;根因&#39;!$E$%d:$O$%d", sheetRowOf(rows, flagged[1+i]), sheetRowOf(rows, flagged[1+i]))
+		if !strings.Contains(charts, want) {
+			t.Errorf("no chart series %s in %s", want, charts)
 		}
 	}
 	channels := sheetSection(rows, tr("rc_view_channels_title"))
