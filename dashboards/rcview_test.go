@@ -146,3 +146,14 @@ func TestDashboardShowsTheFindings(t *testing.T) {
 		t.Error("the page says nothing was flagged")
 	}
 }
+
+// TestDescriptiveChartsAreNotAlarms: the Pareto, the repeat complainants and the causes and channels over time
+// are descriptive lists: none of them uses the alarm red of a finding.
+func TestDescriptiveChartsAreNotAlarms(t *testing.T) {
+	charts := rawCharts(t, writeRecurring(t, false, ""))
+	for _, id := range []string{"pareto", "repeats", "rccauses", "rcchannels"} {
+		if c := charts[id]; c == nil || strings.Contains(js(c), "#c23531") {
+			t.Errorf("chart %s is missing or styled as an alarm", id)
+		}
+	}
+}
