@@ -56,7 +56,7 @@ func (w *workbook) rootCauses() *grid {
 	g.Text(2, 1, w.kv("institution", w.opts.Institution)+"    "+w.kv("period", w.period.String())+"    "+
 		fmt.Sprintf(w.t("rpt_rc_tested"), f.Tested, f.Flagged, strconv.FormatFloat(f.Options.FDR, 'f', -1, 64)), st.subtitle)
 	g.Merge(2, 1, 2, rcLastCol)
-	g.widths[1], g.widths[2] = 16, 36
+	g.widths[1], g.widths[2] = 18, 36
 	for c := 3; c <= rcLastCol; c++ {
 		g.widths[c] = 10
 	}
@@ -303,7 +303,7 @@ func recurringMonths(f *rootcause.Findings) []string {
 // rcTopCauses causes and sums the rest.
 const (
 	rcLastCol   = 15
-	rcChartRows = 18
+	rcChartRows = 23
 	rcTopCauses = 6
 )
 
@@ -347,7 +347,7 @@ func (w *workbook) rootCauseChart(f *excelize.File, g *grid) error {
 		Series:    series,
 		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
 		Legend:    excelize.ChartLegend{Position: "bottom"},
-		Dimension: excelize.ChartDimension{Width: 760, Height: 320},
+		Dimension: excelize.ChartDimension{Width: 760, Height: 420},
 		YAxis:     excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmtCount}},
 	})
 	if err != nil {
