@@ -285,7 +285,7 @@ func (w *workbook) rootCauses() *grid {
 	for _, p := range strings.Split(note, "\n") {
 		lines += math.Max(1, math.Ceil(float64(displayWidth(p))/math.Max(width-4, 10)))
 	}
-	g.heights[r] = 15 * lines
+	g.heights[r] = 15 * (lines + 1)
 	g.freezeRow = 3
 	return g
 }
@@ -303,7 +303,7 @@ func recurringMonths(f *rootcause.Findings) []string {
 // rcTopCauses causes and sums the rest.
 const (
 	rcLastCol   = 15
-	rcChartRows = 23
+	rcChartRows = 28
 	rcTopCauses = 6
 )
 
