@@ -58,6 +58,9 @@ const maxMonths = 240
 // topBranches is how many branches the heatmap shows.
 const topBranches = 20
 
+// topCauses is how many causes the causes-over-time view draws apart from the others.
+const topCauses = 6
+
 // data is everything read from the marts for one page.
 type data struct {
 	from, to    readmodel.Month
@@ -336,16 +339,31 @@ func build(lang string, opts Options, d *data) *page {
 	add(&timeliness, "overdue", t("dash_overdue_title"), t("dash_def_overdue"), overdue, &overdueTable)
 	repeats, repeatsTable := repeatsChart(lang, from, to, d.repeats, d.coverage.IsNoData)
 	add(&recurring, "repeats", t("dash_repeats_title"), t("dash_def_repeats"), repeats, &repeatsTable)
-	if d.findings != nil {
-		if cc, ccTable, ok := controlChart(lang, d.findings, d.names); ok {
-			add(&recurring, "control", t("dash_cc_title"), t("dash_def_control"), cc, &ccTable)
+	if f := d.findings; f != nil {
+		// a month before any data is a gap: before the analytics' first month or the coverage's
+		noData := func(m string) bool {
+			mo, err := readmodel.ParseMonth(m)
+			return f.NoData(m) || (err == nil && d.coverage.IsNoData(mo))
 		}
+		if cc, ccTable, ok := controlChart(lang, f, d.names, noData); ok {
+			add(&recurring, "control", t("dash_cc_title"), t("rc_view_def_control"), cc, &ccTable)
+		}
+		ranked := namedTable{Title: t("rc_view_ranked_title") + " · " + f.Period, Table: findingsTable(lang, f, d.names)}
+		if len(f.Ranked) == 0 {
+			ranked.Note = t("rc_view_none_flagged")
+		}
+		recurring.Tables = append(recurring.Tables, ranked)
+		causesView, causesTable := viewChart(lang, "rccauses", t("rc_view_causes_title"), f, f.CauseView(topCauses), noData)
+		add(&recurring, "rccauses", t("rc_view_causes_title"), t("rc_view_def_views"), causesView, &causesTable)
+		channels, channelsTable := viewChart(lang, "rcchannels", t("rc_view_channels_title"), f, f.ChannelView(), noData)
+		add(&recurring, "rcchannels", t("rc_view_channels_title"), t("rc_view_def_views"), channels, &channelsTable)
 		note := t("dash_remediation_none")
 		if d.remediation != "" {
 			note = fmt.Sprintf(t("dash_remediation_from"), d.remediation)
 		}
-		recurring.Tables = append(recurring.Tables, namedTable{Title: t("dash_recurring_title"),
-			Table: recurringTable(lang, d.findings, d.names), Note: note})
+		recurring.Tables = append(recurring.Tables, namedTable{Title: t("rc_view_recurring_title"),
+			Table: recurringTable(lang, f, d.names), Note: note},
+			namedTable{Title: t("rc_view_rising_title"), Table: risingTable(lang, f, d.names)})
 	}
 
 	geography := section{ID: "geography", Title: t("dash_section_geography")}

@@ -30,7 +30,7 @@ var channelPalette = []string{
 const (
 	colourTotal    = "#333333"
 	colourClosed   = "#7f7f7f"
-	colourVitalFew = "#c23531"
+	colourVitalFew = "#2f5597" // descriptive (a Pareto), so never the alarm red of a finding
 	colourOthers   = "#b0b0b0"
 	colourCumShare = "#2f4554"
 	colourBars     = "#4e79a7"

@@ -8,104 +8,206 @@ import (
 	"complaints/rootcause"
 )
 
-// controlChart draws the c-chart of the series the root-cause analytics rank first for the last month (a
-// flagged series when there is one): monthly counts against the baseline centre line and 3-sigma limits, the
-// points beyond the limits in red. The statistics come from rootcause; this only draws them.
-func controlChart(lang string, f *rootcause.Findings, names branchNames) (map[string]any, table, bool) {
+// controlChart draws the series the root-cause findings flag for the last month (rootcause.FlaggedSeries: each
+// finding's series once, the bank total on its own axis when it is flagged), the months each was tested on in
+// red; with no finding it says so and draws the bank total in grey, unstyled. A month before any data (noData) is
+// a gap, never 0. The statistics come from rootcause; this only draws them.
+func controlChart(lang string, f *rootcause.Findings, names branchNames, noData func(string) bool) (map[string]any, table, bool) {
 	t := func(key string) string { return catalog.Text(key, lang) }
-	var c *rootcause.Chart
-	for i := range f.Charts {
-		if !f.Charts[i].Sparse {
-			c = &f.Charts[i]
-			break
-		}
-	}
-	if c == nil || len(c.Counts) == 0 {
+	if len(f.Months) == 0 {
 		return nil, table{}, false
 	}
-	label := names.keyLabel(c.Key, lang)
-	// A u-chart plots complaints per 10,000 customers against limits that move with each month's customers;
-	// a c-chart plots counts against constant limits.
-	u := c.Type == rootcause.ChartU && len(c.Rates) == len(c.Counts)
-	counts := make([]any, len(c.Counts))
-	centre := make([]any, len(c.Counts))
-	ucl := make([]any, len(c.Counts))
-	lcl := make([]any, len(c.Counts))
-	valueHeader, digits := t("rpt_rc_count"), 1
-	if u {
-		valueHeader, digits = t("rc_rate"), 3
+	flagged := f.FlaggedSeries()
+	series := flagged
+	if len(flagged) == 0 {
+		series = []rootcause.SeriesCounts{{Key: rootcause.Key{Kind: rootcause.KindTotal, Parts: []string{"all"}}, Counts: f.TotalCounts()}}
 	}
-	tbl := table{Header: []string{t("month"), valueHeader, t("rpt_rc_centre"), t("rpt_rc_ucl"), t("dash_cc_beyond")}}
-	for i, n := range c.Counts {
-		beyond := i < len(c.Rule1Months) && c.Rule1Months[i]
-		var v any = n
-		text := strconv.Itoa(n)
-		up, lo := c.UCL, c.LCL
-		if u {
-			v, text = roundTo(c.Rates[i], 3), strconv.FormatFloat(c.Rates[i], 'f', 3, 64)
-			if i < len(c.UCLs) && i < len(c.LCLs) {
-				up, lo = c.UCLs[i], c.LCLs[i]
+	twoAxes := false
+	for _, s := range flagged {
+		twoAxes = twoAxes || (s.Key.Kind == rootcause.KindTotal && len(flagged) > 1)
+	}
+	tbl := table{Header: []string{t("month")}}
+	var out []any
+	for k, s := range series {
+		label := names.keyLabel(s.Key, lang)
+		tbl.Header = append(tbl.Header, label)
+		data := make([]any, len(f.Months))
+		for i, m := range f.Months {
+			switch {
+			case noData(m) || i >= len(s.Counts):
+				data[i] = nil
+			case i < len(s.Tested) && s.Tested[i]:
+				data[i] = map[string]any{"value": s.Counts[i], "itemStyle": map[string]any{"color": "#c23531"}, "symbolSize": 10}
+			default:
+				data[i] = s.Counts[i]
 			}
 		}
-		if beyond {
-			counts[i] = map[string]any{"value": v, "itemStyle": map[string]any{"color": "#c23531"}, "symbolSize": 10}
+		line := map[string]any{"name": label, "type": "line", "data": data, "symbol": "circle", "connectNulls": false}
+		if len(flagged) == 0 {
+			line["itemStyle"] = map[string]any{"color": colourOthers}
+			line["lineStyle"] = map[string]any{"color": colourOthers}
 		} else {
-			counts[i] = v
+			line["itemStyle"] = map[string]any{"color": palette[k%len(palette)]}
 		}
-		centre[i], ucl[i], lcl[i] = roundTo(c.Centre, digits), roundTo(up, digits), roundTo(lo, digits)
-		if u && up == 0 && lo == 0 { // no customers recorded for the month: no limits to draw
-			ucl[i], lcl[i] = nil, nil
+		if twoAxes && s.Key.Kind == rootcause.KindTotal {
+			line["yAxisIndex"] = 1
 		}
-		mark := ""
-		if beyond {
-			mark = "●"
-		}
-		tbl.Rows = append(tbl.Rows, []string{f.Months[i], text, strconv.FormatFloat(c.Centre, 'f', digits, 64),
-			strconv.FormatFloat(up, 'f', digits, 64), mark})
+		out = append(out, line)
 	}
-	sub, axis := t("dash_cc_subtext"), t("trend_axis_received")
-	if u {
-		sub, axis = t("dash_cc_subtext_u"), t("rc_rate")
+	for i, m := range f.Months {
+		row := []string{m}
+		for _, s := range series {
+			if noData(m) || i >= len(s.Counts) {
+				row = append(row, "—")
+			} else {
+				row = append(row, strconv.Itoa(s.Counts[i]))
+			}
+		}
+		tbl.Rows = append(tbl.Rows, row)
 	}
-	opt := baseOption(lang, "control", t("dash_cc_title")+" · "+label, sub)
+	sub := t("rc_view_cc_subtext")
+	if len(flagged) == 0 {
+		sub = t("rc_view_cc_subtext_none")
+	}
+	opt := baseOption(lang, "control", t("dash_cc_title")+" · "+f.Period, sub)
 	opt["tooltip"] = map[string]any{"trigger": "axis"}
-	opt["legend"] = map[string]any{"bottom": 0}
+	opt["legend"] = map[string]any{"bottom": 0, "type": "scroll"}
 	opt["grid"] = map[string]any{"left": 24, "right": 24, "top": 80, "bottom": 50, "containLabel": true}
 	opt["xAxis"] = map[string]any{"type": "category", "name": t("month"), "nameLocation": "middle", "nameGap": 30, "data": f.Months}
-	opt["yAxis"] = map[string]any{"type": "value", "name": axis, "min": 0}
-	// A limit is a dashed line without symbols; its itemStyle colour is the legend's and the tooltip's.
-	limit := func(name string, data []any, colour string) map[string]any {
-		return map[string]any{"name": name, "type": "line", "data": data, "symbol": "none",
-			"lineStyle": map[string]any{"type": "dashed", "color": colour}, "itemStyle": map[string]any{"color": colour}}
+	axis := map[string]any{"type": "value", "name": t("trend_axis_received"), "min": 0}
+	if twoAxes {
+		opt["yAxis"] = []any{axis, map[string]any{"type": "value", "name": t("rc_view_axis_total"), "min": 0, "splitLine": map[string]any{"show": false}}}
+	} else {
+		opt["yAxis"] = axis
 	}
-	opt["series"] = []any{
-		map[string]any{"name": label, "type": "line", "data": counts, "symbol": "circle", "itemStyle": map[string]any{"color": "#5470c6"}},
-		limit(t("rpt_rc_centre"), centre, "#666666"),
-		limit(t("rpt_rc_ucl"), ucl, "#c23531"),
-		limit(t("dash_cc_lcl"), lcl, "#3ba272"),
-	}
+	opt["series"] = out
 	return opt, tbl, true
 }
 
-// recurringTable lists the recurring, elevated (branch or category, cause) pairs of the last month with the
-// remediation recorded against each (rootcause.ApplyRemediation matched the config's remediation file); a finding
-// with no action, or with an action past its due date and not done, is marked (Art 26).
+// viewChart draws a descriptive view of rootcause (the causes or the business channels over time) as lines, one
+// per series, never styled as an alarm; a month before any data is a gap.
+func viewChart(lang, id, title string, f *rootcause.Findings, view []rootcause.SeriesCounts, noData func(string) bool) (map[string]any, table) {
+	t := func(key string) string { return catalog.Text(key, lang) }
+	tbl := table{Header: []string{t("month")}}
+	var out []any
+	for _, s := range view {
+		label := rootcause.KeyLabel(s.Key, lang)
+		if s.Others {
+			label = t("rc_view_others")
+		}
+		tbl.Header = append(tbl.Header, label)
+		data := make([]any, len(f.Months))
+		for i, m := range f.Months {
+			if !noData(m) {
+				data[i] = s.Counts[i]
+			}
+		}
+		line := map[string]any{"name": label, "type": "line", "data": data, "symbol": "circle", "connectNulls": false}
+		if s.Others {
+			line["itemStyle"] = map[string]any{"color": colourOthers}
+		}
+		out = append(out, line)
+	}
+	for i, m := range f.Months {
+		row := []string{m}
+		for _, s := range view {
+			if noData(m) {
+				row = append(row, "—")
+			} else {
+				row = append(row, strconv.Itoa(s.Counts[i]))
+			}
+		}
+		tbl.Rows = append(tbl.Rows, row)
+	}
+	opt := baseOption(lang, id, title, t("rc_view_def_views"))
+	opt["tooltip"] = map[string]any{"trigger": "axis"}
+	opt["legend"] = map[string]any{"bottom": 0, "type": "scroll"}
+	opt["grid"] = map[string]any{"left": 24, "right": 24, "top": 80, "bottom": 50, "containLabel": true}
+	opt["xAxis"] = map[string]any{"type": "category", "name": t("month"), "nameLocation": "middle", "nameGap": 30, "data": f.Months}
+	opt["yAxis"] = map[string]any{"type": "value", "name": t("trend_axis_received"), "min": 0}
+	opt["series"] = out
+	return opt, tbl
+}
+
+// findingsTable lists rootcause's ranked findings in their order: the type in words, the series, the first month
+// of the excess, observed, expected and excess complaints, the sentence and the remediation's before and after.
+func findingsTable(lang string, f *rootcause.Findings, names branchNames) table {
+	t := func(key string) string { return catalog.Text(key, lang) }
+	tbl := table{Header: []string{t("rc_view_rank"), t("rc_view_type"), t("rc_view_what"), t("rc_view_since"), t("rc_view_observed"),
+		t("rc_view_expected"), t("rc_view_excess"), t("rc_view_sentence"), t("rc_view_remedy")}}
+	for i, fd := range f.Ranked {
+		tbl.Rows = append(tbl.Rows, []string{strconv.Itoa(i + 1), t("rc_view_type_" + fd.Type), names.keyLabel(fd.Key, lang),
+			orDash(fd.FirstMonth), strconv.Itoa(fd.Observed), strconv.FormatFloat(fd.Expected, 'f', 1, 64),
+			strconv.FormatFloat(fd.Excess, 'f', 1, 64), fd.Sentence[lang], remedyText(lang, fd)})
+	}
+	return tbl
+}
+
+// remedyText is a finding's remediation: the before/after sentence of a completed action, or that an action is open.
+func remedyText(lang string, fd rootcause.Finding) string {
+	var parts []string
+	if fd.UnderRemediation {
+		parts = append(parts, catalog.Text("rpt_rc_under_remediation", lang))
+	}
+	if fd.Effect != nil {
+		parts = append(parts, fd.Effect.Sentence[lang])
+	}
+	return strings.Join(parts, " ")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// recurringTable lists the recurring, elevated (branch or category, cause) pairs of the last month, one column per
+// month of the 6 tested, with the remediation recorded against each (rootcause.ApplyRemediation matched the
+// config's remediation file); a finding with no action, or with an action past its due date and not done, is
+// marked (Art 26).
 func recurringTable(lang string, f *rootcause.Findings, names branchNames) table {
 	t := func(key string) string { return catalog.Text(key, lang) }
-	tbl := table{Header: []string{t("rpt_rc_dimension"), t("rpt_rc_object"), t("rpt_rc_months_present"), t("rpt_rc_trend"),
-		t("rpt_rc_remediation"), t("rpt_rc_evidence")}}
+	tbl := table{Header: []string{t("rpt_rc_dimension"), t("rpt_rc_object"), t("rc_view_months_above")}}
+	window := f.Months[max(len(f.Months)-6, 0):] // the 6 months tested (Recurrence.Months)
+	for _, r := range f.Recurring {
+		window = r.Months
+		break
+	}
+	tbl.Header = append(tbl.Header, window...)
+	tbl.Header = append(tbl.Header, t("rpt_rc_remediation"))
 	for _, r := range f.Recurring {
 		if !r.Elevated {
 			continue
 		}
-		parts := make([]string, len(r.Counts))
-		for i, n := range r.Counts {
-			parts[i] = r.Months[i] + ":" + strconv.Itoa(n)
+		row := []string{t("rpt_rc_kind_" + r.Key.Kind), names.keyLabel(r.Key, lang), strconv.Itoa(r.MonthsAbove)}
+		for _, n := range r.Counts {
+			row = append(row, strconv.Itoa(n))
 		}
 		remedy, class := remediationCell(lang, r)
-		tbl.Rows = append(tbl.Rows, []string{t("rpt_rc_kind_" + r.Key.Kind), names.keyLabel(r.Key, lang),
-			strconv.Itoa(r.MonthsPresent), t("rpt_rc_trend_" + r.Trend), remedy, strings.Join(parts, " ")})
+		tbl.Rows = append(tbl.Rows, append(row, remedy))
 		tbl.Classes = append(tbl.Classes, class)
+	}
+	return tbl
+}
+
+// risingTable lists the rising pairs (their last 3 months above what the months before predict), apart from the
+// recurring ones: one column per month tested, observed and expected.
+func risingTable(lang string, f *rootcause.Findings, names branchNames) table {
+	t := func(key string) string { return catalog.Text(key, lang) }
+	tbl := table{Header: []string{t("rpt_rc_dimension"), t("rpt_rc_object")}}
+	window := f.Months[max(len(f.Months)-3, 0):] // the 3 months tested (Rising.Months)
+	if len(f.Rising) > 0 {
+		window = f.Rising[0].Months
+	}
+	tbl.Header = append(tbl.Header, window...)
+	tbl.Header = append(tbl.Header, t("rc_view_observed"), t("rc_view_expected"))
+	for _, r := range f.Rising {
+		row := []string{t("rpt_rc_kind_" + r.Key.Kind), names.keyLabel(r.Key, lang)}
+		for _, n := range r.Counts {
+			row = append(row, strconv.Itoa(n))
+		}
+		tbl.Rows = append(tbl.Rows, append(row, strconv.Itoa(r.Count), strconv.FormatFloat(r.Expected, 'f', 1, 64)))
 	}
 	return tbl
 }

@@ -1,80 +1,95 @@
 package dashboards
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 
 	"complaints/rootcause"
 )
 
-// TestControlChartDrawsTheFindings: the c-chart shows the counts of the first non-sparse series, its centre line
-// and limits as flat series, and the point beyond the limits in red (hand-made findings: baseline 4,6,5,5 ->
-// centre 5, UCL 5+3*sqrt(5) = 11.708; the period's 12 is beyond it).
-func TestControlChartDrawsTheFindings(t *testing.T) {
-	f := &rootcause.Findings{
-		Months: []string{"2026-06", "2026-07", "2026-08", "2026-09", "2026-10"},
-		Charts: []rootcause.Chart{
-			{Key: rootcause.Key{Kind: rootcause.KindCause, Parts: []string{"fund_safety"}}, Sparse: true, Counts: []int{1, 0, 1, 0, 3}},
-			{Key: rootcause.Key{Kind: rootcause.KindCause, Parts: []string{"pricing_fees"}}, Counts: []int{4, 6, 5, 5, 12},
-				Centre: 5, UCL: 11.708, LCL: 0, Rule1: true, Flagged: true, Rule1Months: []bool{false, false, false, false, true}},
-		},
-	}
-	opt, tbl, ok := controlChart("zh", f, branchNames{})
+// handFindings: two findings of 2026-10 over the months 2026-06..2026-10, the first month before any data; the
+// bank total is flagged too, so it takes its own axis.
+func handFindings() *rootcause.Findings {
+	months := []string{"2026-06", "2026-07", "2026-08", "2026-09", "2026-10"}
+	return &rootcause.Findings{Period: "2026-10", Months: months,
+		BankTotal: &rootcause.BankTotal{Counts: []int{0, 100, 110, 105, 180}, Flagged: true},
+		Ranked: []rootcause.Finding{
+			{Type: rootcause.FindingSurge, Key: rootcause.Key{Kind: rootcause.KindTotal, Parts: []string{"all"}}, Months: months[4:],
+				Observed: 180, Expected: 105, Excess: 75, Counts: []int{0, 100, 110, 105, 180}},
+			{Type: rootcause.FindingEmerging, Key: rootcause.Key{Kind: rootcause.KindChannel, Parts: []string{"mobile_app"}}, Months: months[4:],
+				Observed: 70, Expected: 10, Excess: 60, Counts: []int{0, 9, 11, 10, 70}},
+			{Type: rootcause.FindingRecurring, Key: rootcause.Key{Kind: rootcause.KindBranchCause, Parts: []string{"GZ001", "pricing_fees"}},
+				Months: months[1:], Observed: 40, Expected: 20, Excess: 20, Counts: []int{0, 10, 10, 10, 10}},
+		}}
+}
+
+func noDataBefore(first string) func(string) bool { return func(m string) bool { return m < first } }
+
+// TestControlChartDrawsTheFlaggedSeries: one line per flagged series in rank order (the bank total on a second
+// axis), the months tested in red, the month before any data a gap (null), never 0.
+func TestControlChartDrawsTheFlaggedSeries(t *testing.T) {
+	f := handFindings()
+	opt, tbl, ok := controlChart("zh", f, branchNames{name: map[string]string{"GZ001": "广州分行"}}, noDataBefore("2026-07"))
 	if !ok {
 		t.Fatal("no chart")
 	}
-	series := opt["series"].([]any)
-	if len(series) != 4 {
-		t.Fatalf("%d series", len(series))
+	if got := js(get(opt, "series")); strings.Count(got, `"type":"line"`) != 3 {
+		t.Fatalf("series %s", got)
 	}
-	counts := series[0].(map[string]any)["data"].([]any)
-	if counts[0] != 4 || counts[3] != 5 {
-		t.Fatalf("counts %v", counts)
+	for i, want := range []string{
+		`[null,100,110,105,{"itemStyle":{"color":"#c23531"},"symbolSize":10,"value":180}]`,
+		`[null,9,11,10,{"itemStyle":{"color":"#c23531"},"symbolSize":10,"value":70}]`,
+		`[null,{"itemStyle":{"color":"#c23531"},"symbolSize":10,"value":10},{"itemStyle":{"color":"#c23531"},"symbolSize":10,"value":10},{"itemStyle":{"color":"#c23531"},"symbolSize":10,"value":10},{"itemStyle":{"color":"#c23531"},"symbolSize":10,"value":10}]`,
+	} {
+		if got := js(get(opt, "series", i, "data")); got != want {
+			t.Errorf("series %d data %s, want %s", i, got, want)
+		}
 	}
-	last, ok := counts[4].(map[string]any)
-	if !ok || last["value"] != 12 {
-		t.Fatalf("the point beyond the limit is not marked: %v", counts[4])
+	if js(get(opt, "series", 0, "yAxisIndex")) != "1" || get(opt, "series", 2, "name") != "广州分行 × 定价收费" {
+		t.Errorf("total axis %v, third series %v", get(opt, "series", 0, "yAxisIndex"), get(opt, "series", 2, "name"))
 	}
-	ucl := series[2].(map[string]any)["data"].([]any)
-	if ucl[0] != 11.7 || ucl[4] != 11.7 {
-		t.Fatalf("upper limit %v, want 11.7 throughout", ucl)
+	if get(opt, "title", "subtext") != "每条线是一条发现所对应的序列；红点为检验的月份；无数据的月份留空" {
+		t.Errorf("subtext %v", get(opt, "title", "subtext"))
 	}
-	if len(tbl.Rows) != 5 || tbl.Rows[4][4] == "" || tbl.Rows[0][4] != "" {
-		t.Fatalf("table %v", tbl.Rows)
-	}
-	if _, _, ok := controlChart("zh", &rootcause.Findings{Charts: f.Charts[:1]}, branchNames{}); ok {
-		t.Fatal("a sparse series alone must not be charted")
+	if len(tbl.Rows) != 5 || tbl.Rows[0][1] != "—" || tbl.Rows[4][2] != "70" {
+		t.Errorf("table %v", tbl.Rows)
 	}
 }
 
-// TestControlChartDrawsAUChart: a u-chart draws complaints per 10,000 customers against limits that move with
-// each month's customers. Hand-made: baseline counts 4,6,5,5 over 2, 3, 2.5, 2.5 (x10,000) customers are rates
-// 2,2,2,2, so u-bar = 20/10 = 2; the period's 12 over 3 is 4.000 with UCL 2+3*sqrt(2/3) = 4.449 (not beyond);
-// a month with 2 (x10,000) customers has UCL 2+3*sqrt(2/2) = 5.
-func TestControlChartDrawsAUChart(t *testing.T) {
-	f := &rootcause.Findings{
-		Months: []string{"2026-06", "2026-07", "2026-08", "2026-09", "2026-10"},
-		Charts: []rootcause.Chart{{Key: rootcause.Key{Kind: rootcause.KindCause, Parts: []string{"pricing_fees"}},
-			Type: rootcause.ChartU, Counts: []int{4, 6, 5, 5, 12}, Customers: []float64{2, 3, 2.5, 2.5, 3},
-			Rates: []float64{2, 2, 2, 2, 4}, Centre: 2, UCL: 4.449, UCLs: []float64{5, 4.449, 4.683, 4.683, 4.449},
-			LCLs: []float64{0, 0, 0, 0, 0}}},
-	}
-	opt, tbl, ok := controlChart("en", f, branchNames{})
+// TestControlChartSaysNoneFlagged: with no finding the chart says so and draws the bank total in grey, with no
+// point in red.
+func TestControlChartSaysNoneFlagged(t *testing.T) {
+	f := handFindings()
+	f.Ranked, f.BankTotal.Flagged = nil, false
+	opt, _, ok := controlChart("en", f, branchNames{}, noDataBefore("2026-07"))
 	if !ok {
 		t.Fatal("no chart")
 	}
-	series := opt["series"].([]any)
-	rates := series[0].(map[string]any)["data"].([]any)
-	if rates[0] != 2.0 || rates[4] != 4.0 {
-		t.Fatalf("rates %v, want 2 ... 4", rates)
+	if got := get(opt, "title", "subtext"); got != "No series was flagged this period; the grey line is the bank total (for reference)" {
+		t.Errorf("subtext %v", got)
 	}
-	ucl := series[2].(map[string]any)["data"].([]any)
-	if ucl[0] != 5.0 || ucl[4] != 4.449 {
-		t.Fatalf("upper limits %v, want 5 in June and 4.449 in October", ucl)
+	data := js(get(opt, "series", 0, "data"))
+	if data != `[null,100,110,105,180]` || strings.Contains(js(get(opt, "series")), "#c23531") {
+		t.Errorf("the bank total is styled or wrong: %s", js(get(opt, "series")))
 	}
-	if axis := opt["yAxis"].(map[string]any)["name"]; axis != "Per 10k customers" {
-		t.Fatalf("value axis %q", axis)
+}
+
+// TestFindingsTableIsTheRanking: the findings table lists Findings.Ranked in order with its counts and sentence.
+func TestFindingsTableIsTheRanking(t *testing.T) {
+	f := handFindings()
+	f.Ranked[1].Sentence = map[string]string{"zh": "手机银行异常", "en": "mobile app"}
+	tbl := findingsTable("zh", f, branchNames{})
+	if len(tbl.Rows) != len(f.Ranked) {
+		t.Fatalf("%d rows", len(tbl.Rows))
 	}
-	if tbl.Rows[4][1] != "4.000" || tbl.Rows[4][3] != "4.449" || tbl.Rows[4][4] != "" {
-		t.Fatalf("table row %v", tbl.Rows[4])
+	for i, fd := range f.Ranked {
+		if row := tbl.Rows[i]; row[0] != []string{"1", "2", "3"}[i] || row[4] != strconv.Itoa(fd.Observed) ||
+			row[6] != strconv.FormatFloat(fd.Excess, 'f', 1, 64) {
+			t.Errorf("row %d %v", i, row)
+		}
+	}
+	if tbl.Rows[1][1] != "新发问题" || tbl.Rows[1][7] != "手机银行异常" || tbl.Rows[0][6] != "75.0" {
+		t.Errorf("row %v", tbl.Rows[1])
 	}
 }

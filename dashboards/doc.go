@@ -2,8 +2,9 @@
 // (embedded from assets/, fetched and integrity-checked at build time by assets/fetch-echarts.sh). Sections:
 // overview (KPI tiles, 13-month trend), root causes (Pareto, treemap, Sankey, branch x cause heatmap), timeliness,
 // geography (ranked provinces; with Options.Map a China map from china.js of npm echarts@4.9.0, fetched by
-// assets/fetch-chinamap.sh, off by default because it has no 审图号) and recurring (repeat complainants, the
-// control chart and the recurring findings of rootcause with the remediation file's actions).
+// assets/fetch-chinamap.sh, off by default because it has no 审图号) and recurring (repeat complainants, and
+// rootcause's findings: the flagged series' chart, the ranked findings, the causes and business channels over
+// time, the recurring findings with the remediation file's actions and the rising ones).
 //
 // Branches show by name: with a branch master the marts hold its codes and the page shows branch_master's names.
 // A branch's page is the page of a scoped copy of the warehouse (package scope, --branch), which holds that

@@ -135,7 +135,7 @@ main { padding: 16px 28px 28px; display: grid; gap: 16px; }
 .panel > table th, .panel > table td { text-align: left; vertical-align: top; }
 .panel > table td:nth-child(-n+4) { white-space: nowrap; }
 tr.no-action td, tr.overdue td { background: #fdecea; }
-tr.no-action td:nth-child(5), tr.overdue td:nth-child(5) { color: #c23531; font-weight: 600; }
+tr.no-action td:last-child, tr.overdue td:last-child { color: #c23531; font-weight: 600; }
 .note { color: var(--muted); font-size: 12px; margin: 6px 0 0; }
 details { margin-top: 8px; font-size: 13px; }
 table { border-collapse: collapse; margin-top: 6px; }

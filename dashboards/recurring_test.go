@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,7 +10,6 @@ import (
 	"time"
 
 	"complaints/readmodel"
-	"complaints/rootcause"
 )
 
 // writeRecurring writes the bank-wide page of the full fixture plus the recurring one, with a branch master or
@@ -59,29 +59,38 @@ func writeRecurringBank(t *testing.T, master bool, remediation string, opts Opti
 	return string(b)
 }
 
-// The control chart of the recurring fixture: the analytics rank the cause pricing_fees first among the series
-// that are not sparse. Its counts are the fixture's GZ001 rows plus 2026-10's 6 (北京) and 8 (上海): 5 x 7,
-// 12 x 5, then 30+6+8 = 44. Baseline 2025-10 .. 2026-09: (35+60)/12 = 7.917 -> centre 7.9, UCL 7.917 +
-// 3 x sqrt(7.917) = 16.358 -> 16.4, LCL max(0, 7.917 - 8.441) = 0; 44 is beyond the UCL, the only point in red.
+// The control chart of the recurring fixture draws the flagged series, not one series ranked first: in the bare
+// fixture the analytics flag the bank total (a surge), and the business channel e_channel and the category
+// credit_card, both new in 2026-10. The bank total by month is the fixture's GZ001 rows plus the others:
+// 2025-10 5+1+8 = 14, 5 a month to 2026-04, 12 a month to 2026-08, 2026-09 12+5+5+2 = 24, 2026-10 30+6+4+8+3 = 51;
+// the months tested (2026-10) are red, and the total takes the second value axis.
 func TestDashboardControlChartOfTheFixture(t *testing.T) {
 	page := writeRecurring(t, false, "")
 	c := rawCharts(t, page)["control"]
 	if c == nil {
 		t.Fatal("no control chart")
 	}
-	if got := get(c, "title", "text"); got != "控制图 · 定价收费" {
+	if got := get(c, "title", "text"); got != "控制图 · 2026-10" {
 		t.Errorf("title %v", got)
 	}
-	if got := js(get(c, "series", 0, "data")); got != `[5,5,5,5,5,5,5,12,12,12,12,12,{"itemStyle":{"color":"#c23531"},"symbolSize":10,"value":44}]` {
-		t.Errorf("counts %s", got)
-	}
-	for i, want := range []string{"7.9", "16.4", "0"} {
-		if got := js(get(c, "series", i+1, "data", 12)); got != want {
-			t.Errorf("series %d (centre, UCL, LCL) = %s, want %s", i+1, got, want)
+	red := `{"itemStyle":{"color":"#c23531"},"symbolSize":10,"value":%d}`
+	for i, want := range []struct{ name, data string }{
+		{"全行投诉", `[14,5,5,5,5,5,5,12,12,12,12,24,` + fmt.Sprintf(red, 51) + `]`},
+		{"电子渠道", `[0,0,0,0,0,0,0,0,0,0,0,0,` + fmt.Sprintf(red, 15) + `]`},
+		{"信用卡", `[0,0,0,0,0,0,0,0,0,0,0,0,` + fmt.Sprintf(red, 12) + `]`},
+	} {
+		if got := get(c, "series", i, "name"); got != want.name {
+			t.Errorf("series %d is %v, want %s", i, got, want.name)
+		}
+		if got := js(get(c, "series", i, "data")); got != want.data {
+			t.Errorf("series %d data %s, want %s", i, got, want.data)
 		}
 	}
-	if get(c, "yAxis", "name") != "受理投诉量（件）" || get(c, "xAxis", "name") != "月份" {
-		t.Errorf("axes %v %v", get(c, "xAxis", "name"), get(c, "yAxis", "name"))
+	if get(c, "series", 3) != nil || js(get(c, "series", 0, "yAxisIndex")) != "1" {
+		t.Errorf("series %s", js(get(c, "series")))
+	}
+	if get(c, "yAxis", 0, "name") != "受理投诉量（件）" || get(c, "yAxis", 1, "name") != "全行投诉总量（件）" || get(c, "xAxis", "name") != "月份" {
+		t.Errorf("axes %v %v", get(c, "xAxis", "name"), get(c, "yAxis"))
 	}
 }
 
@@ -96,8 +105,9 @@ func TestDashboardRecurringRemediation(t *testing.T) {
 		",pricing_fees,loans,贷款定价培训,零售信贷部,进行中,2026-12-31\n"
 	page := writeRecurringBank(t, true, file, Options{}, true)
 	for _, want := range []string{
-		`<tr class="overdue"><td>机构×原因</td><td>广州分行 × 定价收费</td><td>6</td><td>上升</td><td>【整改逾期】 复核收费公示 (运营管理部, 进行中, 2026-09-30)</td><td>2026-05:12 2026-06:12 2026-07:12 2026-08:12 2026-09:12 2026-10:30</td></tr>`,
-		`<tr><td>业务类别×原因</td><td>贷款 × 定价收费</td><td>6</td><td>上升</td><td>贷款定价培训 (零售信贷部, 进行中, 2026-12-31)</td><td>2026-05:12 2026-06:12 2026-07:12 2026-08:12 2026-09:12 2026-10:36</td></tr>`,
+		`<th>高于预期月数（近6月）</th><th>2026-05</th><th>2026-06</th><th>2026-07</th><th>2026-08</th><th>2026-09</th><th>2026-10</th><th>整改措施</th>`,
+		`<tr class="overdue"><td>机构×原因</td><td>广州分行 × 定价收费</td><td>6</td><td>12</td><td>12</td><td>12</td><td>12</td><td>12</td><td>30</td><td>【整改逾期】 复核收费公示 (运营管理部, 进行中, 2026-09-30)</td></tr>`,
+		`<tr><td>业务类别×原因</td><td>贷款 × 定价收费</td><td>6</td><td>12</td><td>12</td><td>12</td><td>12</td><td>12</td><td>36</td><td>贷款定价培训 (零售信贷部, 进行中, 2026-12-31)</td></tr>`,
 		"整改措施来自整改跟踪文件 remediation.csv",
 	} {
 		if !strings.Contains(page, want) {
@@ -118,8 +128,8 @@ func TestDashboardRecurringRemediation(t *testing.T) {
 	// Without a master or a remediation file: the code as exported, and every finding marked as having no action.
 	page = writeRecurringBank(t, false, "", Options{}, true)
 	for _, want := range []string{
-		`<tr class="no-action"><td>机构×原因</td><td>GZ001 × 定价收费</td><td>6</td><td>上升</td><td>未登记整改措施</td>`,
-		`<tr class="no-action"><td>业务类别×原因</td><td>贷款 × 定价收费</td><td>6</td><td>上升</td><td>未登记整改措施</td>`,
+		`<tr class="no-action"><td>机构×原因</td><td>GZ001 × 定价收费</td><td>6</td><td>12</td><td>12</td><td>12</td><td>12</td><td>12</td><td>30</td><td>未登记整改措施</td>`,
+		`<tr class="no-action"><td>业务类别×原因</td><td>贷款 × 定价收费</td><td>6</td><td>12</td><td>12</td><td>12</td><td>12</td><td>12</td><td>36</td><td>未登记整改措施</td>`,
 		"配置未指定整改跟踪文件（remediation），各问题均标为未登记整改措施。",
 	} {
 		if !strings.Contains(page, want) {
@@ -147,21 +157,5 @@ func TestBranchNamesResolve(t *testing.T) {
 	}
 	if got := (branchNames{}).label("", "en"); got != "(no branch recorded)" {
 		t.Errorf("empty branch %q", got)
-	}
-}
-
-func TestControlChartShowsBranchNames(t *testing.T) {
-	f := &rootcause.Findings{
-		Months: []string{"2026-09", "2026-10"},
-		Charts: []rootcause.Chart{{Key: rootcause.Key{Kind: rootcause.KindBranch, Parts: []string{"GZ001"}}, Counts: []int{5, 20},
-			Centre: 5, UCL: 11.708, Rule1Months: []bool{false, true}}},
-	}
-	names := branchNames{name: map[string]string{"GZ001": "广州分行"}}
-	opt, _, ok := controlChart("zh", f, names)
-	if !ok || get(opt, "title", "text") != "控制图 · 广州分行" || get(opt, "series", 0, "name") != "广州分行" {
-		t.Errorf("control chart of a branch: %v / %v", get(opt, "title", "text"), get(opt, "series", 0, "name"))
-	}
-	if opt, _, _ := controlChart("zh", f, branchNames{}); get(opt, "title", "text") != "控制图 · GZ001" {
-		t.Errorf("without a master the code shows: %v", get(opt, "title", "text"))
 	}
 }

@@ -196,5 +196,6 @@ func TestDemoEndToEnd(t *testing.T) {
 	if !strings.Contains(text.String(), byName) || strings.Contains(text.String(), byCode) {
 		t.Errorf("根因 sheet for %s should name %q (not the code %q)", truth.Planted.Spike.Month, byName, byCode)
 	}
+	checkOutageByChannel(t, ctx, env, w, truth, out, july)
 	checkAnnualAndCSV(t, ctx, env, w, truth, out)
 }

@@ -160,6 +160,7 @@ type workbook struct {
 	// the disclosure's category rows (first, last) and the row its chart starts at
 	discCats     [2]int
 	discChartRow int
+	rcChart      rcChart // where the 根因 sheet's chart finds its data
 	scope        readmodel.Scope
 	restated     *readmodel.Restatements
 	channelMoves int64 // received in the period, moved to the regulator-referral row through a merged duplicate
@@ -261,6 +262,11 @@ func (w *workbook) build() ([]byte, error) {
 	oneTall := 1
 	if err := f2.SetPageLayout(w.t("sheet_summary"), &excelize.PageLayoutOptions{FitToHeight: &oneTall}); err != nil {
 		return nil, fmt.Errorf("summary: page layout: %w", err)
+	}
+	if w.findings != nil {
+		if err := w.rootCauseChart(f2, findGrid(grids, w.t("rpt_rc_sheet"))); err != nil {
+			return nil, err
+		}
 	}
 	f2.SetActiveSheet(0)
 	created := w.opts.GeneratedAt.UTC().Format(time.RFC3339)

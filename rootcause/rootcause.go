@@ -215,6 +215,8 @@ type Findings struct {
 	Emerging            []Emerging `json:"emerging"`
 	Terms               []Term     `json:"terms"`
 	complete            []bool     // by Months: complete months (a baseline may use them)
+	series              seriesSet  // the series tested, for the read-only views (views.go)
+	firstData           string     // the data's first month (YYYY-MM), "" without data
 }
 
 // Pareto is a Pareto table for the period.
@@ -380,6 +382,7 @@ func Analyze(ctx context.Context, db *sql.DB, opts Options) (*Findings, error) {
 		return nil, err
 	}
 	analyzeSeries(f, series, months, firstData, opts)
+	f.series, f.firstData = series, firstData
 	if f.Repeats, err = repeats(ctx, db, months); err != nil {
 		return nil, err
 	}
