@@ -91,6 +91,14 @@ type Options struct {
 	// Coverage is the period's coverage in one sentence (complete, or which source is missing or short), shown
 	// with the findings.
 	Coverage string
+	// WorkingDays are the working days of each month (YYYY-MM), the exposure of the bank-total test, so that a
+	// month with the Spring Festival or a long holiday is expected to receive fewer complaints. Analyze reads them
+	// from the warehouse's calendar (calendar_days: the State Council schedules normalise loaded) when none are
+	// given; without them for every month tested, the bank total takes one unit of exposure a month.
+	WorkingDays map[string]float64 `json:"working_days,omitempty"`
+	// covered are the months some source covers (source_coverage; nil when the warehouse has no coverage rows):
+	// Analyze reads them, so a branch copy's months without a complaint of the branch stay zero reports.
+	covered map[string]bool
 }
 
 // Customers are the personal-customer counts behind the u-charts (complaints per 10,000 customers), from the
@@ -379,6 +387,25 @@ func Analyze(ctx context.Context, db *sql.DB, opts Options) (*Findings, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.WorkingDays == nil {
+		if opts.WorkingDays, err = workingDays(ctx, db, months); err != nil {
+			return nil, err
+		}
+		f.Options.WorkingDays = opts.WorkingDays
+	}
+	if opts.covered, err = coveredMonths(ctx, db); err != nil {
+		return nil, err
+	}
+	if len(opts.covered) > 0 {
+		firstData = ""
+		for m := range opts.covered {
+			if firstData == "" || m < firstData {
+				firstData = m
+			}
+		}
+	} else {
+		opts.covered = nil
+	}
 	analyzeSeries(f, series, months, firstData, opts)
 	if f.Repeats, err = repeats(ctx, db, months); err != nil {
 		return nil, err
@@ -404,6 +431,42 @@ func firstDataMonth(ctx context.Context, db *sql.DB) (string, error) {
 		return "", fmt.Errorf("rootcause: reading mart_dimension_month: %w", err)
 	}
 	return m.String, nil
+}
+
+// coveredMonths are the months (YYYY-MM) some source covers (source_coverage, bank-wide also in a branch copy):
+// months with data, in which a series without a complaint has a zero, never a gap. Empty when the warehouse has
+// not judged coverage.
+func coveredMonths(ctx context.Context, db *sql.DB) (map[string]bool, error) {
+	ms, err := sqlrows.Query(ctx, db, func(m *string) []any { return []any{m} },
+		`SELECT strftime(month, '%Y-%m') FROM source_coverage GROUP BY month HAVING bool_or(covered)`)
+	if err != nil {
+		return nil, fmt.Errorf("rootcause: reading source_coverage: %w", err)
+	}
+	out := make(map[string]bool, len(ms))
+	for _, m := range ms {
+		out[m] = true
+	}
+	return out, nil
+}
+
+// workingDays counts the working days of each of months in the warehouse's calendar (calendar_days, which holds
+// whole years with a State Council schedule); a month of a year without one is absent.
+func workingDays(ctx context.Context, db *sql.DB, months []string) (map[string]float64, error) {
+	type row struct {
+		month string
+		n     float64
+	}
+	rows, err := sqlrows.Query(ctx, db, func(r *row) []any { return []any{&r.month, &r.n} },
+		`SELECT strftime(day, '%Y-%m'), count(*) FILTER (WHERE is_workday)::DOUBLE FROM calendar_days
+		WHERE day >= CAST(? AS DATE) AND day < CAST(? AS DATE) GROUP BY 1`, monthStart(months[0]), monthStart(nextMonth(months[len(months)-1])))
+	if err != nil {
+		return nil, fmt.Errorf("rootcause: reading calendar_days: %w", err)
+	}
+	out := map[string]float64{}
+	for _, r := range rows {
+		out[r.month] = r.n
+	}
+	return out, nil
 }
 
 func monthStart(m string) string { return m + "-01" }
