@@ -5,10 +5,12 @@
 //
 // Statistical choices, stated once here and in docs/decisions.md ("Root causes"):
 //
-//   - Months. A month before the data's first month (the first month of mart_dimension_month) is no data, never
-//     a zero: it enters no baseline and no test. Options.IncompleteMonths keeps further months out the same way.
-//     A month is complete otherwise. A test needs MinHistory (6) complete baseline months; a series or pair with
-//     fewer is listed in Findings.InsufficientHistory and yields no finding.
+//   - Months. A month some source covers (source_coverage, judged bank-wide, so also in a --branch copy) holds
+//     data: a series without a complaint in it has a zero there (a branch's zero report), never a gap. A month
+//     before the first covered month is no data, never a zero: it enters no baseline and no test.
+//     Options.IncompleteMonths keeps further months out the same way. A warehouse without coverage rows takes the
+//     months with complaints in mart_dimension_month instead. A test needs MinHistory (6) complete baseline
+//     months; a series or pair with fewer is listed in Findings.InsufficientHistory and yields no finding.
 //   - The test (RateTest). A count x over the tested months (exposure e1) is compared with the count y of the
 //     complete baseline months (exposure e0) by the exact conditional test for two Poisson counts: under no
 //     change x | x+y ~ Binomial(x+y, e1/(e1+e0)), so the baseline's own noise is part of the test. The exposure
@@ -25,7 +27,8 @@
 //     it is tested on. Peers: each branch x cause over the 6 months, the branch's share of its own complaints
 //     against the other branches' share (dispersion estimated across the other branches). Bank total
 //     (BankTotal): every complaint received, the period against the complete months among the BaselineMonths
-//     before it with one unit of exposure per month, the only test that sees a bank-wide surge. A test whose
+//     before it with the months' working days as the exposure (Options.WorkingDays, read from calendar_days),
+//     the only test that sees a bank-wide surge. A test whose
 //     tested count is 0 is in the family with p = 1; a series with no complaint in its baseline nor its period,
 //     and a branch without complaints over the 6 months (no peer exposure), are not tested.
 //   - One family. Benjamini-Hochberg at FDR (default 5%) runs once over every test of the run, of every kind
