@@ -49,15 +49,17 @@ func generatedWarehouse(t *testing.T, opts generator.Options) *warehouse.Warehou
 
 // TestCalibrationEndToEnd runs the harness through the whole pipeline: the generator's no-signal bank (about
 // 31,000 complaints over 18 months, gamma month effects, working-day and Spring Festival seasonality) -> ingest
-// -> normalise -> Analyze for its last 6 months, and a bank with 3 months of data, which has insufficient history
-// and no finding. The statistics layer's TestCalibration carries the many seeds.
+// -> normalise -> Analyze for its last 6 months: at most 0.1 findings a period, as the statistics layer's
+// TestCalibration over its 20 seeds. The bank total takes its working days from the warehouse's calendar. The
+// same warehouses fail the old uncalibrated test. TestCalibrationShortHistoryEndToEnd runs the bank with 3 months
+// of data.
 func TestCalibrationEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end calibration: skipped with -short (TestCalibration covers the statistics layer)")
 	}
 	ctx := context.Background()
 	end := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
-	total, periods, family := 0, 0, 0
+	total, naive, periods, family := 0, 0, 0, 0
 	for _, seed := range []int64{1, 2} {
 		w := generatedWarehouse(t, generator.Options{Seed: seed, Months: 18, Rows: 31000, End: end, NoSignal: true})
 		for m := 0; m < 6; m++ {
@@ -75,21 +77,58 @@ func TestCalibrationEndToEnd(t *testing.T) {
 			if f.HistoryMonths != 12 || len(f.InsufficientHistory) > 0 && f.InsufficientHistory[0].Kind == KindCategory {
 				t.Errorf("seed %d, %s: %d complete baseline months, insufficient history %v", seed, period, f.HistoryMonths, f.InsufficientHistory)
 			}
+			if f.BankTotal == nil || f.BankTotal.WorkingDays == nil || f.Options.WorkingDays[period] < 10 {
+				t.Errorf("seed %d, %s: the bank total has no working days from the calendar: %+v", seed, period, f.BankTotal)
+			}
+			naiveTest = true
+			old, err := Analyze(ctx, w.DB, Options{Period: period})
+			naiveTest = false
+			if err != nil {
+				t.Fatal(err)
+			}
+			naive += old.Discoveries
 		}
 	}
-	t.Logf("end to end without signal: %d findings over %d periods (family up to %d tests)", total, periods, family)
-	if float64(total) > 0.2*float64(periods) {
-		t.Errorf("%d findings over %d periods without signal", total, periods)
+	t.Logf("end to end without signal: %d findings over %d periods (family up to %d tests); the old test: %d", total, periods, family, naive)
+	if float64(total) > 0.1*float64(periods) {
+		t.Errorf("%d findings over %d periods without signal, want at most 0.1 a period", total, periods)
 	}
+	if float64(naive) <= 0.1*float64(periods) {
+		t.Errorf("the old uncalibrated test found only %d over %d periods without signal; the harness should catch it", naive, periods)
+	}
+}
 
-	// the bank's third month: 3 months of data (the months after it are not read), so 2 baseline months
-	w := generatedWarehouse(t, generator.Options{Seed: 3, Months: 9, Rows: 6000, End: end, NoSignal: true})
-	f, err := Analyze(ctx, w.DB, Options{Period: end.AddDate(0, -6, 0).Format("2006-01")})
-	if err != nil {
-		t.Fatal(err)
+// TestCalibrationShortHistoryEndToEnd: the generator's bank analysed in its third month (3 months of data; the
+// months after it are not read, so 2 baseline months) has insufficient history in every series and no test, no
+// finding. TestShortHistorySaysSo renders it.
+func TestCalibrationShortHistoryEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end calibration: skipped with -short (TestCalibrationShortHistory covers the statistics layer)")
 	}
-	if f.Discoveries != 0 || f.HistoryMonths != 2 || len(f.InsufficientHistory) == 0 || f.Family != 0 {
+	f := shortHistoryFindings(t)
+	if f.Discoveries != 0 || f.HistoryMonths != 2 || len(f.InsufficientHistory) == 0 || f.Family != 0 || f.BankTotal != nil || len(f.Ranked) != 0 {
 		t.Errorf("3 months of data: %d findings, %d baseline months, %d series with insufficient history, family %d: %s",
 			f.Discoveries, f.HistoryMonths, len(f.InsufficientHistory), f.Family, describe(f))
 	}
+	kinds := map[string]bool{}
+	for _, k := range f.InsufficientHistory {
+		kinds[k.Kind] = true
+	}
+	for _, k := range []string{KindTotal, KindCategory, KindCause, KindBranch, KindChannel, KindCategoryCause, KindBranchCause} {
+		if !kinds[k] {
+			t.Errorf("3 months of data: no %s series listed with insufficient history", k)
+		}
+	}
+}
+
+// shortHistoryFindings analyses the generator's bank in its third month.
+func shortHistoryFindings(t *testing.T) *Findings {
+	t.Helper()
+	end := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	w := generatedWarehouse(t, generator.Options{Seed: 3, Months: 9, Rows: 6000, End: end, NoSignal: true})
+	f, err := Analyze(context.Background(), w.DB, Options{Period: end.AddDate(0, -6, 0).Format("2006-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
 }

@@ -149,11 +149,7 @@ func rankFindings(f *Findings, s seriesSet, h history, tests []*periodTest, em m
 		out = append(out, fd)
 	}
 	if b := f.BankTotal; b != nil && b.Flagged {
-		ones := make([]float64, len(b.Counts))
-		for i := range ones {
-			ones[i] = 1
-		}
-		add(FindingSurge, &seriesData{key: totalKey, counts: b.Counts}, []int{h.period}, b.Test, ones, b.QValue)
+		add(FindingSurge, &seriesData{key: totalKey, counts: b.Counts}, []int{h.period}, b.Test, b.exposure(), b.QValue)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Excess != out[j].Excess {

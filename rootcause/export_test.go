@@ -8,3 +8,6 @@ func HandWorked() *Findings {
 	f, _ := handWorked()
 	return f
 }
+
+// ShortHistoryFindings are the generator's bank analysed in its third month (insufficient history everywhere).
+var ShortHistoryFindings = shortHistoryFindings

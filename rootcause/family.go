@@ -14,8 +14,10 @@ const MinHistory = 6
 const risingWindow = 3
 
 // history says which loaded months may serve as a baseline: a month is complete when it is not before the data's
-// first month, not listed in Options.IncompleteMonths and has complaints in the warehouse. volume is the month's
-// received complaints over all series, the exposure of every test without a customer denominator.
+// first month, not listed in Options.IncompleteMonths and holds data: a month some source covers
+// (source_coverage, judged bank-wide, so a branch's zero in it is a zero report and counts), or, where the
+// warehouse has no coverage rows, a month with complaints. volume is the month's received complaints over all
+// series, the exposure of every test without a customer denominator.
 type history struct {
 	months   []string
 	period   int
@@ -58,7 +60,11 @@ func newHistory(s seriesSet, months []string, firstData string, o Options) histo
 		skip[m] = true
 	}
 	for i, m := range months {
-		h.complete[i] = firstData != "" && m >= firstData && !skip[m] && h.volume[i] > 0
+		hasData := h.volume[i] > 0
+		if o.covered != nil {
+			hasData = o.covered[m]
+		}
+		h.complete[i] = firstData != "" && m >= firstData && !skip[m] && hasData
 	}
 	return h
 }
@@ -274,15 +280,28 @@ var totalKey = Key{Kind: KindTotal, Parts: []string{"all"}}
 
 // BankTotal is the period test of the bank's complaints received (every series' exposure elsewhere, so no other
 // test sees a bank-wide surge): the period's total against the complete months among the BaselineMonths before
-// it, one unit of exposure per month, dispersion from those months' totals. A finding when it passes the run's
-// family.
+// it, the months' working days as the exposure (Options.WorkingDays; one unit a month where a month has none),
+// dispersion from those months' totals. A finding when it passes the run's family.
 type BankTotal struct {
-	Counts   []int    `json:"counts"` // by Findings.Months
-	Count    int      `json:"count"`
-	Expected float64  `json:"expected"` // the baseline months' mean
-	Test     RateTest `json:"test"`
-	QValue   float64  `json:"q_value"`
-	Flagged  bool     `json:"flagged"`
+	Counts      []int     `json:"counts"` // by Findings.Months
+	Count       int       `json:"count"`
+	Expected    float64   `json:"expected"`               // the baseline months' complaints per working day times the period's working days
+	WorkingDays []float64 `json:"working_days,omitempty"` // the exposure by Findings.Months; absent: one unit a month
+	Test        RateTest  `json:"test"`
+	QValue      float64   `json:"q_value"`
+	Flagged     bool      `json:"flagged"`
+}
+
+// exposure is the bank total's exposure by month: its working days, else one unit a month.
+func (b *BankTotal) exposure() []float64 {
+	if b.WorkingDays != nil {
+		return b.WorkingDays
+	}
+	ones := make([]float64, len(b.Counts))
+	for i := range ones {
+		ones[i] = 1
+	}
+	return ones
 }
 
 // bankTotalTest tests the bank total; nil (and the series has insufficient history) without MinHistory complete
@@ -295,12 +314,22 @@ func bankTotalTest(h history, o Options, insufficient func(Key)) *BankTotal {
 		return nil
 	}
 	b := &BankTotal{Counts: make([]int, len(h.volume))}
-	ones := make([]float64, len(h.volume))
 	for i, v := range h.volume {
-		b.Counts[i], ones[i] = int(math.Round(v)), 1
+		b.Counts[i] = int(math.Round(v))
 	}
 	b.Count = b.Counts[p]
-	b.Test = testWindow(b.Counts, ones, []int{p}, base)
-	b.Expected = float64(b.Test.Y) / b.Test.E0
+	wd := make([]float64, len(h.months))
+	for i, m := range h.months {
+		wd[i] = o.WorkingDays[m]
+	}
+	for _, i := range append(base, p) {
+		if wd[i] <= 0 { // a month without a schedule: months are the exposure
+			wd = nil
+			break
+		}
+	}
+	b.WorkingDays = wd
+	b.Test = testWindow(b.Counts, b.exposure(), []int{p}, base)
+	b.Expected = float64(b.Test.Y) / b.Test.E0 * b.Test.E1
 	return b
 }

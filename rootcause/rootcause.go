@@ -5,10 +5,12 @@
 //
 // Statistical choices, stated once here and in docs/decisions.md ("Root causes"):
 //
-//   - Months. A month before the data's first month (the first month of mart_dimension_month) is no data, never
-//     a zero: it enters no baseline and no test. Options.IncompleteMonths keeps further months out the same way.
-//     A month is complete otherwise. A test needs MinHistory (6) complete baseline months; a series or pair with
-//     fewer is listed in Findings.InsufficientHistory and yields no finding.
+//   - Months. A month some source covers (source_coverage, judged bank-wide, so also in a --branch copy) holds
+//     data: a series without a complaint in it has a zero there (a branch's zero report), never a gap. A month
+//     before the first covered month is no data, never a zero: it enters no baseline and no test.
+//     Options.IncompleteMonths keeps further months out the same way. A warehouse without coverage rows takes the
+//     months with complaints in mart_dimension_month instead. A test needs MinHistory (6) complete baseline
+//     months; a series or pair with fewer is listed in Findings.InsufficientHistory and yields no finding.
 //   - The test (RateTest). A count x over the tested months (exposure e1) is compared with the count y of the
 //     complete baseline months (exposure e0) by the exact conditional test for two Poisson counts: under no
 //     change x | x+y ~ Binomial(x+y, e1/(e1+e0)), so the baseline's own noise is part of the test. The exposure
@@ -25,7 +27,8 @@
 //     it is tested on. Peers: each branch x cause over the 6 months, the branch's share of its own complaints
 //     against the other branches' share (dispersion estimated across the other branches). Bank total
 //     (BankTotal): every complaint received, the period against the complete months among the BaselineMonths
-//     before it with one unit of exposure per month, the only test that sees a bank-wide surge. A test whose
+//     before it with the months' working days as the exposure (Options.WorkingDays, read from calendar_days),
+//     the only test that sees a bank-wide surge. A test whose
 //     tested count is 0 is in the family with p = 1; a series with no complaint in its baseline nor its period,
 //     and a branch without complaints over the 6 months (no peer exposure), are not tested.
 //   - One family. Benjamini-Hochberg at FDR (default 5%) runs once over every test of the run, of every kind
@@ -91,6 +94,14 @@ type Options struct {
 	// Coverage is the period's coverage in one sentence (complete, or which source is missing or short), shown
 	// with the findings.
 	Coverage string
+	// WorkingDays are the working days of each month (YYYY-MM), the exposure of the bank-total test, so that a
+	// month with the Spring Festival or a long holiday is expected to receive fewer complaints. Analyze reads them
+	// from the warehouse's calendar (calendar_days: the State Council schedules normalise loaded) when none are
+	// given; without them for every month tested, the bank total takes one unit of exposure a month.
+	WorkingDays map[string]float64 `json:"working_days,omitempty"`
+	// covered are the months some source covers (source_coverage; nil when the warehouse has no coverage rows):
+	// Analyze reads them, so a branch copy's months without a complaint of the branch stay zero reports.
+	covered map[string]bool
 }
 
 // Customers are the personal-customer counts behind the u-charts (complaints per 10,000 customers), from the
@@ -381,6 +392,25 @@ func Analyze(ctx context.Context, db *sql.DB, opts Options) (*Findings, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.WorkingDays == nil {
+		if opts.WorkingDays, err = workingDays(ctx, db, months); err != nil {
+			return nil, err
+		}
+		f.Options.WorkingDays = opts.WorkingDays
+	}
+	if opts.covered, err = coveredMonths(ctx, db); err != nil {
+		return nil, err
+	}
+	if len(opts.covered) > 0 {
+		firstData = ""
+		for m := range opts.covered {
+			if firstData == "" || m < firstData {
+				firstData = m
+			}
+		}
+	} else {
+		opts.covered = nil
+	}
 	analyzeSeries(f, series, months, firstData, opts)
 	f.series, f.firstData = series, firstData
 	if f.Repeats, err = repeats(ctx, db, months); err != nil {
@@ -407,6 +437,42 @@ func firstDataMonth(ctx context.Context, db *sql.DB) (string, error) {
 		return "", fmt.Errorf("rootcause: reading mart_dimension_month: %w", err)
 	}
 	return m.String, nil
+}
+
+// coveredMonths are the months (YYYY-MM) some source covers (source_coverage, bank-wide also in a branch copy):
+// months with data, in which a series without a complaint has a zero, never a gap. Empty when the warehouse has
+// not judged coverage.
+func coveredMonths(ctx context.Context, db *sql.DB) (map[string]bool, error) {
+	ms, err := sqlrows.Query(ctx, db, func(m *string) []any { return []any{m} },
+		`SELECT strftime(month, '%Y-%m') FROM source_coverage GROUP BY month HAVING bool_or(covered)`)
+	if err != nil {
+		return nil, fmt.Errorf("rootcause: reading source_coverage: %w", err)
+	}
+	out := make(map[string]bool, len(ms))
+	for _, m := range ms {
+		out[m] = true
+	}
+	return out, nil
+}
+
+// workingDays counts the working days of each of months in the warehouse's calendar (calendar_days, which holds
+// whole years with a State Council schedule); a month of a year without one is absent.
+func workingDays(ctx context.Context, db *sql.DB, months []string) (map[string]float64, error) {
+	type row struct {
+		month string
+		n     float64
+	}
+	rows, err := sqlrows.Query(ctx, db, func(r *row) []any { return []any{&r.month, &r.n} },
+		`SELECT strftime(day, '%Y-%m'), count(*) FILTER (WHERE is_workday)::DOUBLE FROM calendar_days
+		WHERE day >= CAST(? AS DATE) AND day < CAST(? AS DATE) GROUP BY 1`, monthStart(months[0]), monthStart(nextMonth(months[len(months)-1])))
+	if err != nil {
+		return nil, fmt.Errorf("rootcause: reading calendar_days: %w", err)
+	}
+	out := map[string]float64{}
+	for _, r := range rows {
+		out[r.month] = r.n
+	}
+	return out, nil
 }
 
 func monthStart(m string) string { return m + "-01" }

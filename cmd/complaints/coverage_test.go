@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"complaints/catalog"
+	"complaints/internal/termtext"
 )
 
 // TestIncompletePeriodExitsOne: a small sample bank (2026-02 .. 2026-10; the hotline's later export reaches into
@@ -14,8 +15,8 @@ import (
 // lost export). 2026-11, the month a cron job would ask for in December, is incomplete (online's export never
 // arrived); the newest complete month is 2026-10. report, dashboard and run stop with exit status 1 and one
 // sentence naming the period, the source with its counts and the newest complete month, also for a branch's copy
-// (coverage is judged bank-wide); --allow-incomplete writes the report, whose cover says the period is
-// incomplete. A branch's report of 2026-10, a complete month, passes.
+// (coverage is judged bank-wide), in the language --lang asks for (the config's is zh); --allow-incomplete writes
+// the report, whose cover says the period is incomplete. A branch's report of 2026-10, a complete month, passes.
 func TestIncompletePeriodExitsOne(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a small warehouse")
@@ -53,6 +54,14 @@ func TestIncompletePeriodExitsOne(t *testing.T) {
 		for _, want := range []string{args[2] + " is incomplete (", tc.want, "the newest complete month is 2026-10"} {
 			if !strings.Contains(msg, want) {
 				t.Errorf("%v: %q lacks %q", args, msg, want)
+			}
+		}
+		// what stderr shows is in the language asked for, not the config's (zh)
+		for _, lang := range []string{"en", "zh"} {
+			_, err := do(append(append([]string{}, args...), "--lang", lang)...)
+			lines := errorLines(err)
+			if want := termtext.Clean(catalog.Localize(err, lang)); exitOf(err) != 1 || len(lines) != 1 || lines[0] != want {
+				t.Errorf("%v --lang %s: stderr %q, want %q", args, lang, lines, want)
 			}
 		}
 	}

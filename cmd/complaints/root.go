@@ -23,6 +23,9 @@ type globals struct {
 	config    string
 	logFormat string
 	logLevel  string
+	// lang is the running command's --lang (zh or en; "" when it has none or it was not given): messages and
+	// errors render in it rather than in the config's language.
+	lang string
 }
 
 func newRoot() *cobra.Command {
@@ -50,6 +53,12 @@ see complaints.example.yaml. Without one, built-in defaults apply.`,
 	pf.StringVar(&g.logFormat, "log-format", "text", "log format on stderr: text or json (json for batch schedulers)")
 	pf.StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	root.PersistentPreRun = func(cmd *cobra.Command, args []string) {
+		g.lang = ""
+		if f := cmd.Flags().Lookup("lang"); f != nil {
+			g.lang = f.Value.String()
+		}
+	}
 
 	root.AddCommand(
 		newDemoCmd(g), newSampleCmd(g), newIngestCmd(g), newNormalizeCmd(g),
@@ -79,6 +88,9 @@ func (g *globals) env() (*pipeline.Env, error) {
 		return nil, usageError{err}
 	}
 	catalog.SetLang(cfg.Language)
+	if g.lang == "zh" || g.lang == "en" {
+		catalog.SetLang(g.lang)
+	}
 	atomicfile.SetMode(cfg.Privacy.Mode())
 	restrictUmask(cfg.Privacy.Mode())
 	if err := useTaxonomy(cfg); err != nil {

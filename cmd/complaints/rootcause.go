@@ -23,8 +23,9 @@ func newRootcauseCmd(g *globals) *cobra.Command {
 	var sf scopeFlags
 	c := &cobra.Command{
 		Use:   "rootcause",
-		Short: "Quality-team root-cause analytics: Pareto, control charts, recurrence, repeats, emerging issues, terms",
-		// Long is set in the user's language when help is shown (rootcauseHelp).
+		Short: catalog.Text("rc_help_short", "en"),
+		// Short, Long and the flags' help are set in the user's language when help is shown (rootcauseHelp,
+		// rootcauseFlagKeys).
 		Example: `  complaints rootcause --period 2026-10
   complaints rootcause --period 2026-07 --lang en --format csv > rootcause-2026-07.csv
   complaints rootcause --period 2026-10 --remediation actions.yaml --store
@@ -95,25 +96,41 @@ func newRootcauseCmd(g *globals) *cobra.Command {
 		},
 	}
 	fl := c.Flags()
-	fl.StringVar(&period, "period", "", "month to analyse, YYYY-MM (default: the previous month)")
-	fl.StringVar(&lang, "lang", "", "zh or en (default: the config's language)")
-	fl.StringVar(&format, "format", "table", "table, csv or json")
-	fl.StringVar(&remediation, "remediation", "", "remediation tracking file (CSV or YAML) to show beside recurring findings")
-	fl.IntVar(&baseline, "baseline", 12, "baseline months before the period for the control charts")
-	fl.BoolVar(&exclude, "exclude-flagged-baseline", false, "drop baseline months outside the limits and recompute them")
-	fl.IntVar(&minCount, "min-count", 3, "recurrence: minimum complaints in a month")
-	fl.Float64Var(&fdr, "fdr", 0.05, catalog.Text("rc_flag_fdr", "en"))
-	fl.IntVar(&top, "top", 20, "rows per section in table and csv output (0 = all)")
-	sf.add(fl, "analyse one branch and its sub-branches only (code, name or alias)")
-	fl.BoolVar(&store, "store", false, "also store the control charts in the warehouse table mart_control_chart")
+	fl.StringVar(&period, "period", "", "")
+	fl.StringVar(&lang, "lang", "", "")
+	fl.StringVar(&format, "format", "table", "")
+	fl.StringVar(&remediation, "remediation", "", "")
+	fl.IntVar(&baseline, "baseline", 12, "")
+	fl.BoolVar(&exclude, "exclude-flagged-baseline", false, "")
+	fl.IntVar(&minCount, "min-count", 3, "")
+	fl.Float64Var(&fdr, "fdr", 0.05, "")
+	fl.IntVar(&top, "top", 20, "")
+	sf.add(fl, "")
+	fl.BoolVar(&store, "store", false, "")
+	localiseRootcause(c, "en")
 	help := c.HelpFunc()
 	c.SetHelpFunc(func(cmd *cobra.Command, args []string) {
-		l := helpLang(g, lang)
-		cmd.Long = rootcauseHelp(l)
-		cmd.Flags().Lookup("fdr").Usage = catalog.Text("rc_flag_fdr", l)
+		localiseRootcause(cmd, helpLang(g, lang))
 		help(cmd, args)
 	})
 	return c
+}
+
+// rootcauseFlagKeys are the catalogue keys of the help of each of rootcause's own flags.
+var rootcauseFlagKeys = map[string]string{"period": "rc_flag_period", "lang": "rc_flag_lang", "format": "rc_flag_format",
+	"remediation": "rc_flag_remediation", "baseline": "rc_flag_baseline", "exclude-flagged-baseline": "rc_flag_exclude_flagged_baseline",
+	"min-count": "rc_flag_min_count", "fdr": "rc_flag_fdr", "top": "rc_flag_top", "as-of": "rc_flag_as_of", "branch": "rc_flag_branch",
+	"store": "rc_flag_store"}
+
+// localiseRootcause sets rootcause's Short, Long and flag help in lang, from the catalogue.
+func localiseRootcause(c *cobra.Command, lang string) {
+	c.Short = catalog.Text("rc_help_short", lang)
+	c.Long = rootcauseHelp(lang)
+	for name, key := range rootcauseFlagKeys {
+		if f := c.Flags().Lookup(name); f != nil {
+			f.Usage = catalog.Text(key, lang)
+		}
+	}
 }
 
 // rootcauseHelp is the long help of `complaints rootcause` in lang: the plain-words method the report's 根因 sheet

@@ -5,12 +5,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/pflag"
+
 	"complaints/catalog"
 	"complaints/rootcause/render"
 )
 
 // TestRootcauseHelpIsThePlainMethod: `rootcause --help` shows, in the language asked for, the same plain-words
-// method as the report's 根因 sheet (render.MethodKeys), and no statistical jargon anywhere in the help.
+// method as the report's 根因 sheet (render.MethodKeys), its short description and every flag's help from the
+// catalogue, and no statistical jargon anywhere in the help.
 func TestRootcauseHelpIsThePlainMethod(t *testing.T) {
 	jargon := regexp.MustCompile(`(?i)poisson|binomial|benjamini|hochberg|\bFDR\b|p-value|p值|c-chart|u-chart|sigma|σ|over-?dispersion|泊松|二项|错误发现率`)
 	for _, lang := range []string{"zh", "en"} {
@@ -26,5 +29,20 @@ func TestRootcauseHelpIsThePlainMethod(t *testing.T) {
 		if m := jargon.FindString(strings.ReplaceAll(out, "--fdr", "")); m != "" {
 			t.Errorf("%s help holds jargon %q:\n%s", lang, m, out)
 		}
+		for name, k := range rootcauseFlagKeys {
+			if s := catalog.Text(k, lang); strings.HasPrefix(s, "?") || !strings.Contains(out, s) {
+				t.Errorf("%s help of --%s lacks %s (%q)", lang, name, k, s)
+			}
+		}
+		c := newRootcauseCmd(&globals{})
+		localiseRootcause(c, lang)
+		if s := catalog.Text("rc_help_short", lang); strings.HasPrefix(s, "?") || c.Short != s || jargon.MatchString(s) {
+			t.Errorf("%s short help %q, want the catalogue's %q without jargon", lang, c.Short, s)
+		}
 	}
+	newRootcauseCmd(&globals{}).LocalFlags().VisitAll(func(f *pflag.Flag) {
+		if f.Name != "help" && rootcauseFlagKeys[f.Name] == "" {
+			t.Errorf("rootcause --%s has no catalogue key for its help", f.Name)
+		}
+	})
 }

@@ -291,8 +291,8 @@ func findingFlag(section string) string {
 
 func writeTable(w io.Writer, f *rootcause.Findings, lang string, top int) error {
 	T := func(k string) string { return catalog.Text(k, lang) }
-	fmt.Fprintf(w, "%s %s — %s %d; %s %d; %s %d (FDR %s)\n", T("rc_title"), f.Period, T("rc_received"), f.Received,
-		T("rc_tested"), f.Tested, T("rc_flagged"), f.Flagged, ff(f.Options.FDR, 2))
+	fmt.Fprintf(w, "%s %s — %s %d; %s %d; %s %d\n", T("rc_title"), f.Period, T("rc_received"), f.Received,
+		T("rc_tested"), f.Tested, T("rc_flagged"), f.Flagged)
 	if f.Options.Coverage != "" {
 		fmt.Fprintln(w, f.Options.Coverage)
 	}
