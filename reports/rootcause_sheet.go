@@ -54,7 +54,7 @@ func (w *workbook) rootCauses() *grid {
 	g.Merge(1, 1, 1, rcLastCol)
 	g.heights[1] = 28
 	g.Text(2, 1, w.kv("institution", w.opts.Institution)+"    "+w.kv("period", w.period.String())+"    "+
-		fmt.Sprintf(w.t("rpt_rc_tested"), f.Tested, f.Flagged, strconv.FormatFloat(f.Options.FDR, 'f', -1, 64)), st.subtitle)
+		fmt.Sprintf(w.t("rpt_rc_tested"), f.Tested, len(f.Ranked), strconv.FormatFloat(f.Options.FDR*100, 'f', -1, 64)+"%"), st.subtitle)
 	g.Merge(2, 1, 2, rcLastCol)
 	g.widths[1], g.widths[2] = 18, 36
 	for c := 3; c <= rcLastCol; c++ {

@@ -203,3 +203,32 @@ func TestRootCauseSheetSaysNoneFlagged(t *testing.T) {
 		}
 	}
 }
+
+// TestRootCauseSheetIsPlain: the 根因 sheet a quality manager reads holds no statistical jargon in either
+// language (the method's terms stay in docs/decisions.md), and its summary line counts the findings listed.
+func TestRootCauseSheetIsPlain(t *testing.T) {
+	db := landSteady(t, true)
+	jargon := []string{"Benjamini", "BH", "σ", "sigma", "p值", "p-value", "q-value", "UCL", "c图", "u图", "c-chart", "u-chart", "泊松", "Poisson"}
+	for _, lang := range []string{"zh", "en"} {
+		f, _ := writeE2E(t, db, lang, "2026-10", Options{})
+		rows := sheetRows(t, f, lang)
+		for _, r := range rows {
+			for _, c := range r {
+				for _, j := range jargon {
+					if strings.Contains(c, j) {
+						t.Errorf("%s: the 根因 sheet says %q (%q)", lang, j, c)
+					}
+				}
+			}
+		}
+		p, _ := readmodel.ParsePeriod("2026-10")
+		fs, err := loadFindings(context.Background(), db, p, lang, "", rootcause.Customers{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf(catalog.Text("rpt_rc_tested", lang), fs.Tested, len(fs.Ranked), "5%")
+		if len(rows) < 2 || !strings.Contains(strings.Join(rows[1], ""), want) {
+			t.Errorf("%s: summary line %q, want it to hold %q", lang, rows[1], want)
+		}
+	}
+}
