@@ -76,63 +76,7 @@ func TestRespelledValuesMapping(t *testing.T) {
 			}
 		}
 	}
-	// the fixture: row i carries the i-th respelling of every dimension (cycling), so every value occurs
-	rows := 0
-	for _, c := range respelledColumns {
-		rows = max(rows, len(byDim[c.dimension]))
-	}
-	var b strings.Builder
-	w := csv.NewWriter(&b)
-	header := []string{"工单编号", "受理时间"}
-	for _, c := range respelledColumns {
-		header = append(header, c.header)
-	}
-	w.Write(header)
-	for i := range rows {
-		rec := []string{fmt.Sprintf("R%03d", i), "2026-10-05 10:00:00"}
-		for _, c := range respelledColumns {
-			vs := byDim[c.dimension]
-			rec = append(rec, vs[i%len(vs)].value)
-		}
-		w.Write(rec)
-	}
-	w.Flush()
-	path := filepath.Join(t.TempDir(), "otherbank_20261031.csv")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	wh, err := warehouse.Open(ctx, warehouse.Options{Path: ":memory:", Threads: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { wh.Close() })
-	cols := map[string]string{"source_id": "工单编号", "received_at": "受理时间"}
-	for _, c := range respelledColumns {
-		cols[c.dimension] = c.header
-	}
-	opts := ingest.Options{HMACKey: []byte("k"), Profiles: []ingest.Profile{{Name: "otherbank", Encoding: "utf-8", Columns: cols}},
-		Now: func() time.Time { return time.Date(2026, 11, 1, 9, 0, 0, 0, warehouse.Beijing) }}
-	res, err := ingest.IngestFiles(ctx, wh, opts, []string{path}, "otherbank")
-	if err != nil || res[0].Err != nil {
-		t.Fatal(err, res[0].Err)
-	}
-	if res[0].Accepted != rows {
-		t.Fatalf("accepted %d of %d rows", res[0].Accepted, rows)
-	}
-	if _, err := Normalize(ctx, wh, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	// the code each raw value came out with
-	got := map[string]string{}
-	for _, c := range respelledColumns {
-		col := c.dimension
-		for _, r := range rowsOf(t, wh.DB, fmt.Sprintf(`SELECT DISTINCT l.%[1]s || '|' || coalesce(c.%[1]s, 'NULL')
-			FROM complaints c JOIN landed_rows l USING (batch_id, row_number)`, col)) {
-			raw, code, _ := strings.Cut(r, "|")
-			got[c.dimension+"|"+raw] = code
-		}
-	}
+	got, _ := normaliseValues(t, vals)
 	var hand []string
 	for _, v := range vals {
 		code, ok := got[v.dimension+"|"+v.value]
@@ -154,4 +98,84 @@ func TestRespelledValuesMapping(t *testing.T) {
 	if len(hand) > respelledHandMappings {
 		t.Errorf("%d distinct values need a hand mapping, at most %d", len(hand), respelledHandMappings)
 	}
+}
+
+// normaliseValues writes one CSV in which row i carries the i-th value of every dimension of vals (cycling, so
+// every value occurs; no reply date), ingests and normalises it, and returns the code each raw value came out
+// with ("dimension|raw" -> code, "NULL" for none; status: the complaint's status) and the raw values
+// `taxonomy unmapped` lists (unmapped_values).
+func normaliseValues(t *testing.T, vals []respelledValue) (got map[string]string, listed map[string]bool) {
+	t.Helper()
+	byDim := map[string][]respelledValue{}
+	for _, v := range vals {
+		byDim[v.dimension] = append(byDim[v.dimension], v)
+	}
+	var columns []struct{ dimension, header string }
+	for _, c := range respelledColumns {
+		if len(byDim[c.dimension]) > 0 {
+			columns = append(columns, c)
+		}
+	}
+	// the fixture: row i carries the i-th respelling of every dimension (cycling), so every value occurs
+	rows := 0
+	for _, c := range columns {
+		rows = max(rows, len(byDim[c.dimension]))
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	header := []string{"工单编号", "受理时间"}
+	for _, c := range columns {
+		header = append(header, c.header)
+	}
+	w.Write(header)
+	for i := range rows {
+		rec := []string{fmt.Sprintf("R%03d", i), "2026-10-05 10:00:00"}
+		for _, c := range columns {
+			vs := byDim[c.dimension]
+			rec = append(rec, vs[i%len(vs)].value)
+		}
+		w.Write(rec)
+	}
+	w.Flush()
+	path := filepath.Join(t.TempDir(), "otherbank_20261031.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	wh, err := warehouse.Open(ctx, warehouse.Options{Path: ":memory:", Threads: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { wh.Close() })
+	cols := map[string]string{"source_id": "工单编号", "received_at": "受理时间"}
+	for _, c := range columns {
+		cols[c.dimension] = c.header
+	}
+	opts := ingest.Options{HMACKey: []byte("k"), Profiles: []ingest.Profile{{Name: "otherbank", Encoding: "utf-8", Columns: cols}},
+		Now: func() time.Time { return time.Date(2026, 11, 1, 9, 0, 0, 0, warehouse.Beijing) }}
+	res, err := ingest.IngestFiles(ctx, wh, opts, []string{path}, "otherbank")
+	if err != nil || res[0].Err != nil {
+		t.Fatal(err, res[0].Err)
+	}
+	if res[0].Accepted != rows {
+		t.Fatalf("accepted %d of %d rows", res[0].Accepted, rows)
+	}
+	if _, err := Normalize(ctx, wh, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	// the code each raw value came out with
+	got = map[string]string{}
+	for _, c := range columns {
+		col := c.dimension
+		for _, r := range rowsOf(t, wh.DB, fmt.Sprintf(`SELECT DISTINCT l.%[1]s || '|' || coalesce(c.%[1]s, 'NULL')
+			FROM complaints c JOIN landed_rows l USING (batch_id, row_number)`, col)) {
+			raw, code, _ := strings.Cut(r, "|")
+			got[c.dimension+"|"+raw] = code
+		}
+	}
+	listed = map[string]bool{}
+	for _, r := range rowsOf(t, wh.DB, `SELECT dimension || '|' || raw_value FROM unmapped_values`) {
+		listed[r] = true
+	}
+	return got, listed
 }
