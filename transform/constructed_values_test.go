@@ -12,7 +12,7 @@ import (
 
 // constructedHandMappings is how many distinct constructed values may still need a hand mapping (a synonym in
 // the user taxonomy file).
-const constructedHandMappings = 20
+const constructedHandMappings = 1
 
 // TestConstructedValuesMapping measures normalise's automatic mapping of statuses, satisfaction and demands on a
 // value set constructed to differ from the sample bank's (ingest/testdata/otherbank_values/constructed.csv:
