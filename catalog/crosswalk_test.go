@@ -50,6 +50,61 @@ func TestCFPBCrosswalkCoversListedValues(t *testing.T) {
 	}
 }
 
+// pre2017 are values of the CFPB's products and issues before its April 2017 taxonomy, each with the
+// Sub-products and Sub-issues the cited lists give for it (testdata/cfpb/README.md): the lists must keep them.
+var pre2017 = struct{ products, issues map[string][]string }{
+	products: map[string][]string{
+		"Bank account or service": {"Cashing a check without an account", "Checking account", "Savings account", "(CD) Certificate of deposit", "Other bank product/service"},
+		"Consumer Loan":           {"Installment loan", "Title loan", "Vehicle lease", "Vehicle loan"},
+		"Credit card":             nil,
+		"Credit reporting":        nil,
+		"Money transfers":         {"International money transfer"},
+		"Other financial service": {"Refund anticipation check"},
+		"Payday loan":             {"Payday loan"},
+		"Prepaid card":            {"General purpose card"},
+		"Virtual currency":        nil,
+	},
+	issues: map[string][]string{
+		"Late fee":                                 nil,
+		"Unexpected/Other fees":                    nil,
+		"Taking out the loan or lease":             nil,
+		"Charged fees or interest I didn't expect": {"Charged fees or interest I didn't expect"},
+		"Dealing with my lender or servicer":       {"Received bad information about my loan"},
+		"Incorrect information on credit report":   {"Information is not mine"},
+		"Cont'd attempts collect debt not owed":    {"Debt is not mine"},
+		"Improper contact or sharing of info":      nil,
+		"Loan modification,collection,foreclosure": nil,
+		"Account opening, closing, or management":  nil,
+	},
+}
+
+// TestCFPBListsHoldPre2017Vocabulary: the value lists hold the pre-2017 products and issues with their second
+// levels (so TestCFPBCrosswalkCoversListedValues holds the crosswalk against them too), each row naming where
+// it was seen.
+func TestCFPBListsHoldPre2017Vocabulary(t *testing.T) {
+	for _, list := range []struct {
+		file string
+		want map[string][]string
+	}{{"products.csv", pre2017.products}, {"issues.csv", pre2017.issues}} {
+		got := map[[2]string]bool{}
+		first := map[string]bool{}
+		for _, v := range readList(t, list.file) {
+			got[v] = true
+			first[v[0]] = true
+		}
+		for v, subs := range list.want {
+			if !first[v] {
+				t.Errorf("%s lacks %q", list.file, v)
+			}
+			for _, s := range subs {
+				if !got[[2]string{v, s}] {
+					t.Errorf("%s lacks %q / %q", list.file, v, s)
+				}
+			}
+		}
+	}
+}
+
 // TestCFPBCrosswalkMappings: the mappings domain.md section 9 names, the two the unmapped-value proposals got
 // wrong, and the fallback of an unseen second level.
 func TestCFPBCrosswalkMappings(t *testing.T) {
@@ -62,6 +117,13 @@ func TestCFPBCrosswalkMappings(t *testing.T) {
 		{"Money transfer, virtual currency, or money service", "International money transfer", "foreign_exchange"},
 		{"Debt collection", "Medical debt", "debt_collection"},
 		{"MORTGAGE", "  a sub-product nobody has seen ", "loans"}, // folded; unseen Sub-product: the Product's
+		// pre-2017 products
+		{"Virtual currency", "", "other"},
+		{"Money transfers", "International money transfer", "foreign_exchange"},
+		{"Payday loan", "Payday loan", "loans"},
+		{"Prepaid card", "General purpose card", "debit_card"},
+		{"Bank account or service", "Cashing a check without an account", "payment_settlement"},
+		{"Other financial service", "Refund anticipation check", "payment_settlement"},
 	} {
 		if got, ok := xw.Category(c.product, c.sub); !ok || got != c.want {
 			t.Errorf("category %q / %q = %q %v, want %q", c.product, c.sub, got, ok, c.want)
@@ -76,6 +138,9 @@ func TestCFPBCrosswalkMappings(t *testing.T) {
 		{"Problem with a purchase shown on your statement", "Card was charged for something you did not purchase with the card", "fund_safety"},
 		{"Other features, terms, or problems", "Other problem", "other"},
 		{"Managing an account", "a new sub-issue", "rules_processes"},
+		{"Unexpected/Other fees", "", "pricing_fees"}, // pre-2017 issues
+		{"Taking out the loan or lease", "", "rules_processes"},
+		{"Dealing with my lender or servicer", "Received bad information about my loan", "disclosure"},
 	} {
 		got, ok := xw.Cause(c.issue, c.sub)
 		if got != c.want || ok != (c.want != "") {

@@ -209,3 +209,43 @@ func TestCFPBMonthlyWorkbook(t *testing.T) {
 		t.Errorf("%d consistency issues on CFPB complaints (%v), want 0", n, err)
 	}
 }
+
+// TestCFPBDisclosureRegionsAreStates: the annual disclosure of a warehouse holding the CFPB extracts heads its
+// region ranking with US states, in Chinese and English, and says nothing of provinces (its footnote on the
+// complaints without a region included).
+func TestCFPBDisclosureRegionsAreStates(t *testing.T) {
+	w := readmodeltest.Landed(t, cfpbExtracts...)
+	for _, lang := range []string{"zh", "en"} {
+		f, _ := writeE2E(t, w.DB, lang, "2016", Options{})
+		s := catalog.Text("rk_sheet_disclosure", lang)
+		rows, err := f.GetRows(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		section, heading := -1, ""
+		for i, r := range rows {
+			if len(r) > 0 && r[0] == catalog.Text("rk_disclosure_by_region", lang) {
+				section = i
+			}
+			if section >= 0 && i == section+1 && len(r) > 0 {
+				heading = r[0]
+			}
+		}
+		if section < 0 {
+			t.Fatalf("%s: no region section in the disclosure", lang)
+		}
+		if want := catalog.Text("rpt_us_state", lang); heading != want {
+			t.Errorf("%s: region heading %q, want %q", lang, heading, want)
+		}
+		if got := rows[section+2][0]; got == "" || strings.ContainsAny(got, "省市") {
+			t.Errorf("%s: first ranked region %q, want a US state", lang, got)
+		}
+		for _, r := range rows[section:] {
+			for _, cell := range r {
+				if strings.Contains(cell, "省份") || strings.Contains(strings.ToLower(cell), "province") {
+					t.Errorf("%s: the region section speaks of provinces: %q", lang, cell)
+				}
+			}
+		}
+	}
+}

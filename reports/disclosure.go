@@ -103,13 +103,14 @@ func (w *workbook) disclosure() *grid {
 	g.Ratio(r, 4, v, ok, st.totalRatio, st.totalNoFigure, noFigure)
 	r += 2
 
+	regionKey := regionHeading(append(readmodel.Keys(byProvCur), readmodel.Keys(byProvPrev)...))
 	for _, sec := range []struct {
 		title, first string
 		rows         []shareRow
 	}{
 		{"rk_disclosure_by_category", "business_category", cats},
 		{"rk_disclosure_by_cause", "cause", causes},
-		{"rk_disclosure_by_region", regionHeading(append(readmodel.Keys(byProvCur), readmodel.Keys(byProvPrev)...)), regions},
+		{"rk_disclosure_by_region", regionKey, regions},
 	} {
 		g.Text(r, 1, w.t(sec.title), st.section)
 		total := w.shareSection(g, r+1, w.t(sec.first), year, strconv.Itoa(prevP.Start.Year()), sec.rows)
@@ -118,7 +119,7 @@ func (w *workbook) disclosure() *grid {
 		}
 		r = total + 2
 		if sec.title == "rk_disclosure_by_region" {
-			foot = w.regionFootnote(year, noneCur, nonePrev, sumRegions(regions, false)+noneCur, sumRegions(regions, true)+nonePrev)
+			foot = w.regionFootnote(regionKey, year, noneCur, nonePrev, sumRegions(regions, false)+noneCur, sumRegions(regions, true)+nonePrev)
 			g.Text(total+1, 1, foot, st.note)
 			g.Merge(total+1, 1, total+1, disclosureCols)
 			footRow = total + 1
@@ -141,9 +142,10 @@ func (w *workbook) disclosure() *grid {
 	return g
 }
 
-// regionFootnote states the complaints without a recorded province, this year and the year before, and their
-// share of all the year's complaints.
-func (w *workbook) regionFootnote(year string, cur, prev, allCur, allPrev int64) string {
+// regionFootnote states the complaints without a recorded province (a recorded state, when the regions are US
+// states: heading is regionHeading's key), this year and the year before, and their share of all the year's
+// complaints.
+func (w *workbook) regionFootnote(heading, year string, cur, prev, allCur, allPrev int64) string {
 	pct := func(n, of int64) string {
 		s, ok := readmodel.Share(n, of)
 		if !ok {
@@ -152,7 +154,8 @@ func (w *workbook) regionFootnote(year string, cur, prev, allCur, allPrev int64)
 		return strconv.FormatFloat(s*100, 'f', 1, 64) + "%"
 	}
 	return strings.NewReplacer("{n}", groupThousands(cur), "{year}", year, "{pct}", pct(cur, allCur),
-		"{prev_n}", groupThousands(prev), "{prev_pct}", pct(prev, allPrev)).Replace(w.t("rk_disclosure_region_footnote"))
+		"{prev_n}", groupThousands(prev), "{prev_pct}", pct(prev, allPrev)).Replace(w.t(map[bool]string{
+		true: "rk_disclosure_state_footnote", false: "rk_disclosure_region_footnote"}[heading == "rpt_us_state"]))
 }
 
 // sumRegions adds the rows' counts of this year (or, prev, of the year before).

@@ -190,6 +190,8 @@ func (w *workbook) dimensionLabel(dim string) string {
 		return w.t(dim)
 	case "business_channel":
 		return w.t("rpt_business_channel")
+	case "status", "demand", "satisfaction":
+		return w.t("rpt_dim_" + dim)
 	}
 	if s := catalog.Text(dim, w.lang); s != "?"+dim {
 		return s

@@ -47,11 +47,11 @@ func TestIncrementalEqualsFullRandom(t *testing.T) {
 						typ:      []string{"投诉", "投诉", "投诉", "咨询"}[r.IntN(4)],
 						channel:  []string{"电话", "电话", "12378"}[r.IntN(3)],
 						category: []string{"信用卡", "贷款"}[r.IntN(2)],
-						status:   "处理中",
+						status:   []string{"处理中", "待审批"}[k%2], // 待审批 maps to no status: listed
 						idKey:    pick("i", 5), phoneKey: pick("p", 5), card: pick("c", 3),
 					}
 					if r.IntN(2) == 0 {
-						row.status = "已办结"
+						row.status = []string{"已办结", "已销号"}[k%3%2] // 已销号 maps by its words
 						row.replied = fmt.Sprintf("2026-09-%02d 09:00:00", day+1+r.IntN(9))
 					}
 					rows = append(rows, row)
@@ -75,6 +75,7 @@ func TestIncrementalEqualsFullRandom(t *testing.T) {
 			wantSome(t, full, "SELECT count(*) FROM complaints WHERE NOT is_primary")
 			wantSome(t, full, "SELECT count(*) FROM complaints WHERE repeat_complainant")
 			wantSome(t, full, "SELECT count(*) FROM complaints WHERE group_regulator_referral AND NOT is_regulator_referral")
+			wantSome(t, full, "SELECT count(*) FROM unmapped_values WHERE dimension = 'status'")
 		})
 	}
 }

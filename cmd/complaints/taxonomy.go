@@ -26,10 +26,11 @@ func newTaxonomyCmd(g *globals) *cobra.Command {
 	var writeTo string
 	unmapped := &cobra.Command{
 		Use:   "unmapped",
-		Short: "List every raw category, cause or channel value that maps to no code, with codes proposed by meaning",
+		Short: "List every raw category, cause, channel, status, demand or satisfaction value that maps to no code, with codes proposed by meaning",
 		Long: `unmapped lists the values of the last normalise that matched no code of the catalogue (value, records,
-sources, proposed codes). Such records are kept as 'unmapped' in every figure, never dropped; add the spelling
-as a synonym to map them. A value that is no spelling already maps at normalise when its own words point to one
+sources, proposed codes): business categories, causes, channels, statuses, demands and satisfaction. Such
+records are kept as 'unmapped' in every figure, never dropped (an unmapped status follows the reply date: open
+without one; an unmapped demand or satisfaction counts as none); add the spelling as a synonym to map them. A value that is no spelling already maps at normalise when its own words point to one
 code (the catalogue's spellings, keywords and value words); what is left is only proposed, ranked by meaning: the
 CFPB crosswalk's code for the same value, the codes other sources' records of the same complaint id or narrative
 carry, then the codes whose words the value shares. A proposal is never applied: --write appends them to a user

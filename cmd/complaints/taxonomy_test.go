@@ -160,3 +160,68 @@ func TestTaxonomyUnmappedProposals(t *testing.T) {
 		t.Errorf("uncommented proposals: %v\n%s", err, b)
 	}
 }
+
+// TestTaxonomyUnmappedStatusDemandSatisfaction: statuses, demands and satisfaction that map to no code are
+// listed by `taxonomy unmapped` with codes proposed by meaning, and --write appends those proposals for review;
+// values their words map (已销号) or a satisfaction recorded as not taken (未回访) are not listed, and nothing is
+// applied: the listed status stays open, the demand and satisfaction none.
+func TestTaxonomyUnmappedStatusDemandSatisfaction(t *testing.T) {
+	t.Cleanup(func() { catalog.UseUserFile(""); catalog.SetLang("zh") })
+	dir := t.TempDir()
+	export := "工单编号,受理时间,投诉内容,处理状态,客户诉求,满意度\n" +
+		"H1,2026-10-05 10:00:00,卡被吞,待审批,退费并赔偿,基本认可\n" +
+		"H2,2026-10-06 10:00:00,卡被吞,已销号,退款,满意\n" +
+		"H3,2026-10-07 10:00:00,卡被吞,待审批,退费并赔偿,未回访\n"
+	tax := filepath.Join(dir, "my-taxonomy.yaml")
+	for name, body := range map[string]string{"hotline_20261031.csv": export, "complaints.yaml": "language: en\n",
+		"my-taxonomy.yaml": "dimensions: {}\n"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wh := filepath.Join(dir, "w.duckdb")
+	g := []string{"--config", filepath.Join(dir, "complaints.yaml"), "--warehouse", wh}
+	for _, args := range [][]string{{"ingest", filepath.Join(dir, "hotline_20261031.csv")}, {"normalize"}} {
+		if out, err := run(t, append(g, args...)...); err != nil {
+			t.Fatalf("%v: %v\n%s", args, err, out)
+		}
+	}
+	out, err := run(t, append(g, "taxonomy", "unmapped", "--write", tax)...)
+	if err != nil {
+		t.Fatal(err, out)
+	}
+	flat := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{
+		`demand "退费并赔偿" 2 hotline compensation (words: 赔偿), refund (words: 退费)`,
+		`satisfaction "基本认可" 1 hotline basically_satisfied (words: 基本), satisfied (words: 认可)`,
+		`status "待审批" 2 hotline`,
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, not := range []string{"已销号", "未回访", "退款"} {
+		if strings.Contains(out, not) {
+			t.Errorf("%s is listed, but maps:\n%s", not, out)
+		}
+	}
+	b, _ := os.ReadFile(tax)
+	for _, want := range []string{"#   satisfaction:", `#     - {code: basically_satisfied, synonyms: ["基本认可"]}`,
+		"#   demand:", `#     - {code: compensation, synonyms: ["退费并赔偿"]}`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("taxonomy file lacks %q:\n%s", want, b)
+		}
+	}
+	if strings.Contains(string(b), "待审批") {
+		t.Errorf("a value without a proposal was written:\n%s", b)
+	}
+	db := openReadOnly(t, wh)
+	defer db.Close()
+	var got string
+	if err := db.QueryRow(`SELECT string_agg(source_id || ' ' || status || ' ' || coalesce(demand, '-') || ' ' || coalesce(satisfaction, '-'), '; ' ORDER BY source_id) FROM complaints`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if want := "H1 open - -; H2 closed refund satisfied; H3 open - -"; got != want {
+		t.Errorf("complaints %q, want %q", got, want)
+	}
+}

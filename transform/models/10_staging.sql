@@ -11,8 +11,9 @@
 -- a spelling's code (exact_code), else the code its own words give (docs/decisions.md, "Values mapped by their
 -- words"): the terms it contains (spellings and keywords of two characters or more, the codes' value words vw_*;
 -- an ASCII term as whole words, plural s/es allowed) of greatest length (a term of code other counts only alone),
--- all of one code; else a term of one code it is part of (non-ASCII, two characters or more). A negation (不未没无非)
--- beside the term is no evidence in a dimension where a negated spelling is another code's (不满意, 未办结).
+-- spellings and keywords before value words of the same length, all of one code; else a term of one code it is
+-- part of (non-ASCII, two characters or more). In a dimension where a negated spelling is another code's (不满意,
+-- 未办结), a negation (不未没无非) beside the term gives the negated spelling's code (不太满意: 不满意's).
 CREATE OR REPLACE TEMP TABLE raw_map AS
 WITH raws AS (
     SELECT DISTINCT 'record_type' AS dimension, record_type AS raw FROM src_rows
@@ -32,33 +33,41 @@ WITH raws AS (
     SELECT f.dimension, f.raw, f.n, t.code
     FROM folded f LEFT JOIN taxonomy_map t ON t.dimension = f.dimension AND t.synonym = f.n
 ), terms AS (
-    SELECT dimension, synonym AS term, code FROM taxonomy_map
+    SELECT dimension, synonym AS term, code, false AS word FROM taxonomy_map
     WHERE dimension NOT LIKE 'xw\_%' ESCAPE '\' AND dimension NOT LIKE 'vw\_%' ESCAPE '\' AND length(synonym) >= 2
-    UNION SELECT dimension, keyword, code FROM keyword_rules WHERE length(keyword) >= 2
-    UNION SELECT substr(dimension, 4), synonym, code FROM taxonomy_map WHERE dimension LIKE 'vw\_%' ESCAPE '\'
+    UNION SELECT dimension, keyword, code, false FROM keyword_rules WHERE length(keyword) >= 2
+    UNION SELECT substr(dimension, 4), synonym, code, true FROM taxonomy_map WHERE dimension LIKE 'vw\_%' ESCAPE '\'
 ), terms_t AS (
     SELECT *, regexp_matches(term, '^[ -~]+$') AS ascii,
            ' ' || trim(regexp_replace(term, '[^a-z0-9]+', ' ', 'g')) || ' ' AS words
     FROM terms
-), neg_dims AS (
-    SELECT DISTINCT a.dimension FROM terms a JOIN terms b ON a.dimension = b.dimension AND a.code <> b.code
+), neg_terms AS (
+    -- a term b whose negation (不 b, 未 b ...) is a term a of another code: the code(s) the negation gives
+    SELECT a.dimension, b.term AS base, CASE WHEN count(DISTINCT a.code) = 1 THEN min(a.code) END AS code
+    FROM terms a JOIN terms b ON a.dimension = b.dimension AND a.code <> b.code
     WHERE a.term = '不' || b.term OR a.term = '未' || b.term OR a.term = '没' || b.term OR a.term = '无' || b.term OR a.term = '非' || b.term
+    GROUP BY ALL
+), neg_dims AS (
+    SELECT DISTINCT dimension FROM neg_terms
 ), open_values AS (
     SELECT dimension, raw, n, ' ' || trim(regexp_replace(n, '[^a-z0-9]+', ' ', 'g')) || ' ' AS words
     FROM exact WHERE code IS NULL AND dimension NOT IN ('province', 'record_type', 'complaint_class')
 ), hits AS (
-    SELECT v.dimension, v.raw, w.code, CASE WHEN w.code = 'other' THEN 0 ELSE length(w.term) END AS len,
+    SELECT v.dimension, v.raw, w.code, CASE WHEN w.code = 'other' THEN 0 ELSE length(w.term) END AS len, w.word,
            v.dimension IN (SELECT dimension FROM neg_dims)
-               AND regexp_matches(replace(v.n, w.term, ''), '[不未没无非]') AS negated
+               AND regexp_matches(replace(v.n, w.term, ''), '[不未没无非]') AS negated, nt.code AS neg_code
     FROM open_values v JOIN terms_t w ON w.dimension = v.dimension
+    LEFT JOIN neg_terms nt ON nt.dimension = w.dimension AND nt.base = w.term
     WHERE CASE WHEN w.ascii THEN contains(v.words, w.words) OR contains(v.words, rtrim(w.words) || 's ')
                                  OR contains(v.words, rtrim(w.words) || 'es ')
                ELSE contains(v.n, w.term) END
 ), best AS (
-    SELECT dimension, raw, CASE WHEN count(DISTINCT code) = 1 AND NOT bool_or(negated) THEN min(code) END AS code
+    SELECT dimension, raw,
+           CASE WHEN count(DISTINCT code) = 1 AND NOT bool_or(negated) THEN min(code)
+                WHEN bool_and(negated) AND count(DISTINCT neg_code) = 1 AND count(neg_code) = count(*) THEN min(neg_code) END AS code
     FROM hits
-    GROUP BY dimension, raw, len
-    QUALIFY rank() OVER (PARTITION BY dimension, raw ORDER BY len DESC) = 1
+    GROUP BY dimension, raw, len, word
+    QUALIFY rank() OVER (PARTITION BY dimension, raw ORDER BY len DESC, word) = 1
 ), part_of AS (
     SELECT v.dimension, v.raw, CASE WHEN count(DISTINCT w.code) = 1 THEN min(w.code) END AS code
     FROM open_values v JOIN terms_t w ON w.dimension = v.dimension AND NOT w.ascii AND contains(w.term, v.n)
@@ -109,9 +118,10 @@ SELECT raw, norm_text(raw) AS n, flag_yes(raw) AS yes,
             WHEN norm_text(raw) IN ('30', '30天', '复杂', '延长') THEN 30 ELSE 0 END AS tier
 FROM raws WHERE raw IS NOT NULL;
 
--- three small dictionaries 38_write reads as maps: raw text -> {n: folded text, code: catalogue code}. A MAP
+-- four small dictionaries 38_write reads as maps: raw text -> {n: folded text, code: catalogue code}. A MAP
 -- lookup is a scan of its entries, so stg_current joins the large dictionaries instead.
 SET VARIABLE map_business_channel = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'business_channel');
+SET VARIABLE map_status = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'status');
 SET VARIABLE map_demand = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'demand');
 SET VARIABLE map_satisfaction = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'satisfaction');
 

@@ -17,14 +17,15 @@ SELECT
     l.business_channel AS business_channel_raw,
     x.business_category, l.business_category AS business_category_raw, x.category_rule,
     x.cause, l.cause AS cause_raw, x.cause_rule, x.complaint_type, x.complaint_class,
-    getvariable('map_demand')[l.demand].code AS demand,
+    l.dm.code AS demand,
     x.branch, x.branch_raw, x.province,
     x.customer_key, x.customer_id_key, x.customer_phone_key, x.customer_card_key,
     l.customer_name_masked, l.customer_phone_masked,
     x.status, x.received_at, x.received_date, x.updated_at, x.replied_at, x.replied_date, x.reply_date_invalid,
     x.paused_days, x.extension_tier, x.extension_approved,
     nullif(trim(l.outcome), '') AS outcome,
-    getvariable('map_satisfaction')[l.satisfaction].code AS satisfaction,
+    -- a satisfaction the export records as not recorded (未回访: code not_recorded) is none
+    nullif(l.sf.code, 'not_recorded') AS satisfaction,
     -- ingest lands the canonical decimal text (ingest/amount.go) or, when it cannot read an amount, the raw text:
     -- that one is NULL here and listed by 45_quality (compensation_unparseable), never guessed at
     TRY_CAST(l.compensation AS DECIMAL(18,2)) AS compensation,
@@ -42,11 +43,16 @@ SELECT
     l.summary, l.narrative,
     x.internal_limit_days, x.internal_deadline, x.regulatory_limit_days, x.regulatory_deadline,
     x.working_days_to_reply, x.calendar_days_to_reply, x.internal_on_time, x.regulatory_on_time,
-    x.repeat_complainant, x.timely_response, x.reply_date_recorded, x.repeats_since, x.analytics_only
+    x.repeat_complainant, x.timely_response, x.reply_date_recorded, x.repeats_since, x.analytics_only,
+    -- the raw texts that map to no code (neither a spelling nor by their words), for `taxonomy unmapped`
+    CASE WHEN l.st.code IS NULL AND l.st.n <> '' THEN l.status END AS status_unmapped,
+    CASE WHEN l.dm.code IS NULL AND l.dm.n <> '' THEN l.demand END AS demand_unmapped,
+    CASE WHEN l.sf.code IS NULL AND l.sf.n <> '' THEN l.satisfaction END AS satisfaction_unmapped
 FROM cx_sel x
 JOIN (SELECT *, coalesce(reply_facts, reply_accountability, reply_remediation, reply_satisfaction, reply_time,
                          reply_handler_contact) IS NOT NULL AS recorded,
-             getvariable('map_business_channel')[business_channel] AS bc
+             getvariable('map_business_channel')[business_channel] AS bc, getvariable('map_status')[status] AS st,
+             getvariable('map_demand')[demand] AS dm, getvariable('map_satisfaction')[satisfaction] AS sf
       FROM src_rows) l ON l.batch_id = x.batch_id AND l.row_number = x.row_number;
 
 -- a full normalise rewrites the whole table: without an index (migration 008) writing every row costs less than

@@ -81,6 +81,9 @@ FROM (
     UNION ALL SELECT 'business_channel', business_channel_raw, source_system FROM complaints WHERE business_channel = 'unmapped'
     UNION ALL SELECT 'business_category', business_category_raw, source_system FROM complaints WHERE business_category = 'unmapped'
     UNION ALL SELECT 'cause', cause_raw, source_system FROM complaints WHERE cause = 'unmapped'
+    UNION ALL SELECT 'status', status_unmapped, source_system FROM complaints WHERE status_unmapped IS NOT NULL
+    UNION ALL SELECT 'demand', demand_unmapped, source_system FROM complaints WHERE demand_unmapped IS NOT NULL
+    UNION ALL SELECT 'satisfaction', satisfaction_unmapped, source_system FROM complaints WHERE satisfaction_unmapped IS NOT NULL
     -- an Issue the CFPB crosswalk does not list fell back to cause other (10_staging, xw_map): listed too
     UNION ALL SELECT 'cause', c.cause_raw, c.source_system FROM complaints c
     WHERE c.cause = 'other' AND c.cause_raw IS NOT NULL
