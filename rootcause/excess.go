@@ -274,11 +274,12 @@ func KeyLabel(k Key, lang string) string {
 // remediationEffect compares counts before and after the date within the complete months (nil when either side
 // has no complete month).
 func remediationEffect(a Action, months []string, counts []int, complete []bool) *RemediationEffect {
-	if len(a.Due) < 7 || complete == nil {
+	date := a.EffectiveDate()
+	if len(date) < 7 || complete == nil {
 		return nil
 	}
-	m := a.Due[:7]
-	e := &RemediationEffect{Action: a.Text(), Date: a.Due}
+	m := date[:7]
+	e := &RemediationEffect{Action: a.Text(), Date: date}
 	for i, mo := range months {
 		if !complete[i] {
 			continue

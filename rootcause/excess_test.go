@@ -172,6 +172,15 @@ func TestRemediationEffectByHand(t *testing.T) {
 	if e == nil || e.Significant || e.P < 0.2 {
 		t.Errorf("drop 10 -> 9 a month: %+v, want not significant", e)
 	}
+	// finished in month 4 although due in month 7: the comparison splits at the completion day's month
+	a.Completed = months[3] + "-20"
+	c := counts(2)
+	c[4], c[5], c[6] = 2, 2, 2
+	e = remediationEffect(a, months, c, complete)
+	if e == nil || e.Date != a.Completed || e.BeforeMonths != 3 || e.AfterMonths != 8 || e.Before != 30 || e.After != 16 {
+		t.Errorf("effect of an action completed before its due day: %+v", e)
+	}
+	a.Completed = ""
 	// through ApplyRemediation: the hand-worked rise with an action done in 2026-02 shows no drop
 	f, _ := handWorked()
 	ApplyRemediation(f, []Action{{Branch: "天河支行", Cause: "service_quality", Action: "培训", Status: "done", Due: "2026-02-15"}})

@@ -24,6 +24,16 @@ type Action struct {
 	Owner    string `json:"owner" yaml:"owner"`
 	Status   string `json:"status" yaml:"status"`
 	Due      string `json:"due,omitempty" yaml:"due"` // YYYY-MM-DD
+	// Completed is the day the action was finished (YYYY-MM-DD); a finished action without it is dated by Due.
+	Completed string `json:"completed,omitempty" yaml:"completed"`
+}
+
+// EffectiveDate is the day a finished action took effect: its completion day, else its due day.
+func (a Action) EffectiveDate() string {
+	if a.Completed != "" {
+		return a.Completed
+	}
+	return a.Due
 }
 
 // Done reports whether the action's status means finished.
@@ -36,7 +46,8 @@ func (a Action) Done() bool {
 }
 
 // LoadRemediation reads a remediation file: CSV with a header (cause, business_category, branch, action, owner,
-// status, due; Chinese headers 投诉原因, 业务类别, 机构, 整改措施, 责任人, 状态, 完成期限 also work) or YAML (a
+// status, due, completed; Chinese headers 投诉原因, 业务类别, 机构, 整改措施, 责任人, 状态, 完成期限, 完成日期 also
+// work) or YAML (a
 // list of actions, or a map with key actions). Cause and category may be codes or catalogue labels.
 func LoadRemediation(path string) ([]Action, error) {
 	b, err := os.ReadFile(path)
@@ -77,7 +88,8 @@ func LoadRemediation(path string) ([]Action, error) {
 		}
 		for _, rec := range recs[1:] {
 			acts = append(acts, Action{Cause: get(rec, "cause"), Category: get(rec, "business_category"), Branch: get(rec, "branch"),
-				Action: get(rec, "action"), Owner: get(rec, "owner"), Status: get(rec, "status"), Due: get(rec, "due")})
+				Action: get(rec, "action"), Owner: get(rec, "owner"), Status: get(rec, "status"), Due: get(rec, "due"),
+				Completed: get(rec, "completed")})
 		}
 	}
 	for i := range acts {
@@ -97,6 +109,13 @@ func LoadRemediation(path string) ([]Action, error) {
 				return nil, fmt.Errorf("%s: action %d: due %q: use YYYY-MM-DD", path, i+1, a.Due)
 			}
 			a.Due = d
+		}
+		if a.Completed != "" {
+			d, err := parseDue(a.Completed)
+			if err != nil {
+				return nil, fmt.Errorf("%s: action %d: completed %q: use YYYY-MM-DD", path, i+1, a.Completed)
+			}
+			a.Completed = d
 		}
 	}
 	return acts, nil
@@ -119,6 +138,8 @@ func headerName(h string) string {
 		return "status"
 	case "完成期限", "到期日", "截止日期", "due_date", "deadline":
 		return "due"
+	case "完成日期", "实际完成日期", "完成时间", "整改完成日期", "completed_on", "done", "done_on", "completion_date":
+		return "completed"
 	}
 	return h
 }
@@ -189,7 +210,7 @@ func ApplyRemediation(f *Findings, acts []Action) {
 	effect := func(k Key, counts []int) *RemediationEffect {
 		var done *Action
 		for i, a := range acts {
-			if a.matches(k) && a.Done() && a.Due != "" && (done == nil || a.Due > done.Due) {
+			if a.matches(k) && a.Done() && a.EffectiveDate() != "" && (done == nil || a.EffectiveDate() > done.EffectiveDate()) {
 				done = &acts[i]
 			}
 		}
