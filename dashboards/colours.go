@@ -21,6 +21,12 @@ var causePalette = []string{
 	"#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1",
 }
 
+// viewPalette colours the lines of a descriptive view (causes or channels over time): no red or orange, which
+// the page keeps for findings and overdue counts.
+var viewPalette = []string{
+	"#2f5597", "#3ba272", "#73c0de", "#9a60b4", "#1b4f72", "#59a14f", "#4e79a7", "#76b7b2", "#7b4173", "#637939",
+}
+
 // channelPalette colours intake channels (Sankey's first column).
 var channelPalette = []string{
 	"#1b4f72", "#2874a6", "#3498db", "#85c1e9", "#0e6655", "#16a085", "#48c9b0", "#a3e4d7", "#6c3483", "#a569bd",

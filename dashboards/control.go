@@ -120,6 +120,7 @@ func viewChart(lang, id, title string, f *rootcause.Findings, view []rootcause.S
 		tbl.Rows = append(tbl.Rows, row)
 	}
 	opt := baseOption(lang, id, title, t("rc_view_def_views"))
+	opt["color"] = viewPalette
 	opt["tooltip"] = map[string]any{"trigger": "axis"}
 	opt["legend"] = map[string]any{"bottom": 0, "type": "scroll"}
 	opt["grid"] = map[string]any{"left": 24, "right": 24, "top": 80, "bottom": 50, "containLabel": true}

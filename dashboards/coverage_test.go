@@ -49,9 +49,9 @@ func TestDashboardCoverage(t *testing.T) {
 			t.Errorf("trend series %q: 2025-11 is a gap", s.Name)
 		}
 	}
-	// the trend's and the overdue chart's tables, and the repeat complainants'
-	if n := strings.Count(html, "<tr><td>2025-10</td><td>—</td><td>—</td></tr>"); n != 2 {
-		t.Errorf("%d tables (trend, overdue) show 2025-10 as —, want 2", n)
+	// the trend's, the overdue chart's and the control chart's tables, and the repeat complainants'
+	if n := strings.Count(html, "<tr><td>2025-10</td><td>—</td><td>—</td></tr>"); n != 3 {
+		t.Errorf("%d tables (trend, overdue, control chart) show 2025-10 as —, want 3", n)
 	}
 	if !strings.Contains(html, "<tr><td>2025-10</td><td>—</td><td>—</td><td>—</td><td>—</td></tr>") {
 		t.Error("the repeat complainants' table does not show 2025-10 as —")

@@ -156,4 +156,10 @@ func TestDescriptiveChartsAreNotAlarms(t *testing.T) {
 			t.Errorf("chart %s is missing or styled as an alarm", id)
 		}
 	}
+	// the views colour their lines themselves (ECharts' default palette has a red, #ee6666), with no red
+	for _, id := range []string{"rccauses", "rcchannels"} {
+		if c := js(charts[id]); !strings.Contains(c, `"color":["#2f5597"`) || strings.Contains(c, "#ee6666") {
+			t.Errorf("chart %s does not set its own palette without red", id)
+		}
+	}
 }

@@ -74,10 +74,16 @@ func (o *ListOptions) Validate() error {
 			continue
 		}
 		code, err := ResolveCode(c.dim, *c.code)
-		if err != nil {
+		switch {
+		case err == nil:
+			*c.code = code
+		case c.dim == "province":
+			// complaints may hold a province no catalogue name matches (a branch master's city code, an exported
+			// text kept as it is): matched as typed
+			*c.code = strings.TrimSpace(*c.code)
+		default:
 			return err
 		}
-		*c.code = code
 	}
 	switch o.Class {
 	case "", "missing", "no_clock":
@@ -132,7 +138,7 @@ type ListRow struct {
 	Handler               string
 	NameMasked            string
 	PhoneMasked           string
-	Summary               string
+	Summary               string // the (scrubbed) summary, else the (scrubbed) narrative of a source without one
 }
 
 // SourceIDText is the SQL (over complaints) of the source id shown to a person: the masked form of an id that
@@ -167,7 +173,7 @@ func listQuery(o ListOptions) (string, []any) {
 		m.intake_channel, m.business_channel, m.province, coalesce(c.branch, ''), coalesce(l.name, c.branch, ''),
 		coalesce(c.complaint_class, ''), c.internal_deadline, c.regulatory_deadline,
 		CASE WHEN o.complaint_key IS NOT NULL THEN greatest(date_diff('day', c.regulatory_deadline, CAST($4 AS DATE)), 0) END,
-		coalesce(c.handler, ''), coalesce(c.customer_name_masked, ''), coalesce(c.customer_phone_masked, ''), coalesce(c.summary, '')
+		coalesce(c.handler, ''), coalesce(c.customer_name_masked, ''), coalesce(c.customer_phone_masked, ''), coalesce(nullif(trim(c.summary), ''), c.narrative, '')
 	FROM m JOIN complaints c USING (complaint_key)
 	LEFT JOIN open_end o USING (complaint_key)
 	LEFT JOIN branch_labels l ON l.code = c.branch

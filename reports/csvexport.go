@@ -3,6 +3,7 @@ package reports
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -124,18 +125,39 @@ func (g *grid) writeCSV(buf *bytes.Buffer, st *styles) error {
 	return cw.Flush()
 }
 
-// shownNumber is a number of a sheet as its cell's style shows it: a ratio as the percentage (12.3%), days and
-// percentage points with one decimal, a u-chart rate with three, a count whole; other numbers as they are.
+// shownNumber is a number of a sheet as its cell's style shows it, rounded as a spreadsheet rounds (half away
+// from zero): a ratio as the percentage (12.3%), a difference of rates with its unit (1.2个百分点, −0.5个百分点), days
+// with one decimal, a u-chart rate with three, a count whole; other numbers as they are.
 func (st *styles) shownNumber(style int, v float64) list.Number {
 	switch style {
 	case st.ratio, st.totalRatio:
-		return list.Number(strconv.FormatFloat(v*100, 'f', 1, 64) + "%")
-	case st.days, st.totalDays, st.points:
-		return list.Number(strconv.FormatFloat(v, 'f', 1, 64))
+		return list.Number(fixed(v*100, 1) + "%")
+	case st.points:
+		// text with its unit, so a leading sign must not make a spreadsheet read a formula: a negative difference
+		// takes the minus sign U+2212, a positive none
+		return list.Number(strings.Replace(fixed(v, 1), "-", "\u2212", 1) + st.pointsUnit)
+	case st.days, st.totalDays:
+		return list.Number(fixed(v, 1))
 	case st.rate3:
-		return list.Number(strconv.FormatFloat(v, 'f', 3, 64))
+		return list.Number(fixed(v, 3))
 	case st.count, st.totalCount:
-		return list.Number(strconv.FormatFloat(v, 'f', 0, 64))
+		return list.Number(fixed(v, 0))
 	}
 	return list.Number(strconv.FormatFloat(v, 'f', -1, 64))
+}
+
+// fixed writes v with d decimals, rounded half away from zero as Excel and LibreOffice show it.
+func fixed(v float64, d int) string {
+	r := roundHalfAway(v, d)
+	if r == 0 {
+		r = 0 // no "-0.0"
+	}
+	return strconv.FormatFloat(r, 'f', d, 64)
+}
+
+func roundHalfAway(v float64, d int) float64 {
+	p := math.Pow(10, float64(d))
+	// the decimal written (7.25 is held as 7.25000000000000000) decides, not the binary's last bits
+	s, _ := strconv.ParseFloat(strconv.FormatFloat(v*p, 'f', 9, 64), 64)
+	return math.Round(s) / p
 }

@@ -632,6 +632,21 @@ func TestFixtureCSV(t *testing.T) {
 	if len(r1[6]) != r1YoY {
 		t.Errorf("R1 CSV has %d columns, want %d (the sheet's visible ones, not its hidden helpers)", len(r1[6]), r1YoY)
 	}
+	// a change of a rate keeps its unit, and its sign cannot start a formula
+	points := 0
+	for _, r := range read("02-总体情况.csv") {
+		for _, c := range r {
+			if strings.HasSuffix(c, "个百分点") {
+				points++
+				if _, err := strconv.ParseFloat(strings.TrimPrefix(strings.TrimSuffix(c, "个百分点"), "\u2212"), 64); err != nil {
+					t.Errorf("summary CSV change of a rate %q", c)
+				}
+			}
+		}
+	}
+	if points == 0 {
+		t.Errorf("the summary CSV has no change of a rate in 个百分点: %q", read("02-总体情况.csv"))
+	}
 	tl := read("07-时效.csv")
 	if tl[7][0] != "合计" || tl[7][1] != "14" || tl[7][4] != "12.0" {
 		t.Errorf("timeliness total %q", tl[7])

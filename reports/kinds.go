@@ -160,7 +160,8 @@ func (w *workbook) openListOptions() list.Options {
 // both deadlines and the days past the regulatory one, under the sheet's title block.
 func (w *workbook) openList(f *excelize.File) error {
 	var sw *list.SheetWriter
-	sw, err := list.NewSheetWriter(f, w.t("rk_sheet_open"), list.OpenColumns, w.lang, list.SheetStyles{Header: w.st.header},
+	sw, err := list.NewSheetWriter(f, w.t("rk_sheet_open"), list.FitSources(list.OpenColumns, w.opts.SourceLabels), w.lang,
+		list.SheetStyles{Header: w.st.header, Wrap: w.st.wrap},
 		func(sheet string) error { return w.pageSetup(f, sheet, fmt.Sprintf("$%[1]d:$%[1]d", sw.HeaderRow())) })
 	if err != nil {
 		return fmt.Errorf("open list: %w", err)

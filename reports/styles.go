@@ -19,6 +19,8 @@ type styles struct {
 	wraps  map[int]bool
 	wrapOf map[int]int
 	size   map[int]float64
+	// the word after a difference of rates (个百分点, pp), as numFmtPoints shows it
+	pointsUnit string
 }
 
 const (
@@ -52,7 +54,7 @@ func newStyles(f *excelize.File, pointsUnit string) (*styles, error) {
 	}
 	count, ratio, days, points, rate3 := numFmtCount, numFmtRatio, numFmtDays, numFmtPoints(pointsUnit), numFmtRate3
 	totalFill := excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}
-	s := &styles{wraps: map[int]bool{}, wrapOf: map[int]int{}, size: map[int]float64{}}
+	s := &styles{pointsUnit: pointsUnit, wraps: map[int]bool{}, wrapOf: map[int]int{}, size: map[int]float64{}}
 	all := []struct {
 		dst *int
 		s   excelize.Style

@@ -24,6 +24,7 @@ import (
 type landed struct {
 	id, typ, received, category, cause, status, replied string
 	phoneKey, name, phone, branch, handler, summary     string
+	narrative                                           string
 }
 
 // setup lands the rows in one batch (the pattern of transform's tests) and normalises them.
@@ -51,10 +52,10 @@ func setup(t *testing.T, rows []landed) *sql.DB {
 		}
 		_, err := w.DB.Exec(`INSERT INTO landed_rows (batch_id, source_system, file_path, file_sha256, row_number, ingested_at,
 			source_id, record_type, received_at, intake_channel, business_category, cause, status, replied_at,
-			customer_id_key, customer_phone_key, customer_name_masked, customer_phone_masked, branch, handler, summary)
-			VALUES (1, 'hotline', 'f1.csv', 'sha1', ?, '2026-11-01 09:00:00', ?, ?, ?, '电话', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			customer_id_key, customer_phone_key, customer_name_masked, customer_phone_masked, branch, handler, summary, narrative)
+			VALUES (1, 'hotline', 'f1.csv', 'sha1', ?, '2026-11-01 09:00:00', ?, ?, ?, '电话', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			i+2, r.id, typ, r.received, nul(r.category), nul(r.cause), nul(r.status), nul(r.replied),
-			nul(r.phoneKey), nul(r.phoneKey), nul(r.name), nul(r.phone), nul(r.branch), nul(r.handler), nul(r.summary))
+			nul(r.phoneKey), nul(r.phoneKey), nul(r.name), nul(r.phone), nul(r.branch), nul(r.handler), nul(r.summary), nul(r.narrative))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +73,8 @@ func rows() []landed {
 		// K1: received in Aug, replied 09-25: closed in Sep, not received in Sep.
 		{id: "K1", received: "2026-08-20 10:00:00", category: "信用卡", cause: "态度差", status: "已办结", replied: "2026-09-25 10:00:00"},
 		// K2: received and closed in Sep.
-		{id: "K2", received: "2026-09-02 10:00:00", category: "信用卡", cause: "收费", status: "已办结", replied: "2026-09-05 10:00:00", branch: "B01"},
+		{id: "K2", received: "2026-09-02 10:00:00", category: "信用卡", cause: "收费", status: "已办结", replied: "2026-09-05 10:00:00", branch: "B01",
+			narrative: "客户反映年费未经告知即扣收"},
 		// K3: open; 09-10 + 15 days = 09-25, the Mid-Autumn Festival, rolled to 09-28 -> overdue at 09-30 by 2 days.
 		{id: "K3", received: "2026-09-10 10:00:00", category: "信用卡", cause: "收费", status: "处理中", branch: "B01", handler: "李四"},
 		// K4: replied 10-20: open at the end of Sep, deadline 10-13 not yet passed.
@@ -420,6 +422,22 @@ func TestListTakesNames(t *testing.T) {
 	}
 	if !strings.Contains(catalog.Localize(err, "en"), "credit_card") {
 		t.Errorf("the miss does not suggest credit_card: %v", catalog.Localize(err, "en"))
+	}
+	for typed, want := range map[string]string{"广东": "440000", "440300": "440300", "加利福尼亚州": "US-CA"} {
+		o = Options{ListOptions: readmodel.ListOptions{Period: "2026-09", Province: typed}}
+		if err := o.Validate(); err != nil || o.Province != want {
+			t.Errorf("--province %q: %q, %v; want %q (a province no name matches is matched as the complaints hold it)", typed, o.Province, err, want)
+		}
+	}
+	// a complaint without a summary shows its (scrubbed) narrative
+	rs, err := Rows(context.Background(), db, Options{ListOptions: readmodel.ListOptions{Period: "2026-09"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rs {
+		if r.Key == "hotline:K2" && r.Summary != "客户反映年费未经告知即扣收" {
+			t.Errorf("K2 summary %q, want its narrative", r.Summary)
+		}
 	}
 	o = Options{ListOptions: readmodel.ListOptions{Period: "2026-09", BusinessChannel: "手机银行"}}
 	if err := o.Validate(); err != nil || o.BusinessChannel != "mobile_app" {

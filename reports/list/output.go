@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,7 @@ type Column struct {
 	Value func(r Row, lang string) any
 	Dim   string   // the catalogue dimension whose labels the column shows ("" = none)
 	Texts []string // catalogue text keys the column may show besides (a mark, "type missing")
+	Wrap  bool     // a text longer than the column wraps (a branch's or handler's name): never cut in print
 }
 
 // SummaryRunes is how much of a complaint's (scrubbed) summary the internal case list shows.
@@ -34,25 +36,25 @@ const SummaryRunes = 200
 
 // Columns are the columns of `complaints list`, the internal case list.
 var Columns = []Column{
-	{"list_source", 10, sourceName, "", nil},
-	{"list_source_id", 22, func(r Row, _ string) any { return r.SourceID }, "", nil},
-	{"list_received", 17, func(r Row, _ string) any { return r.Received }, "", nil},
-	{"list_replied", 17, func(r Row, _ string) any { return date(r.Replied) }, "", nil},
-	{"list_status", 12, func(r Row, lang string) any { return StatusLabel(r, lang) }, "status", []string{"list_reply_date_invalid"}},
-	{"list_category", 12, func(r Row, lang string) any { return label("business_category", r.Category, r.CategoryRaw, lang) }, "business_category", nil},
-	{"list_cause", 12, func(r Row, lang string) any { return label("cause", r.Cause, r.CauseRaw, lang) }, "cause", nil},
-	{"list_intake_channel", 12, func(r Row, lang string) any { return catalog.Label("intake_channel", r.IntakeChannel, lang) }, "intake_channel", nil},
-	{"list_business_channel", 12, func(r Row, lang string) any { return catalog.Label("business_channel", r.BusinessChannel, lang) }, "business_channel", nil},
-	{"list_branch", 14, func(r Row, _ string) any { return r.BranchName }, "", nil},
-	{"list_regulatory_deadline", 12, func(r Row, _ string) any { return date(r.RegulatoryDeadline) }, "", nil},
-	{"list_days_overdue", 10, func(r Row, _ string) any { return daysOverdue(r) }, "", nil},
-	{"list_handler", 12, func(r Row, _ string) any { return r.Handler }, "", nil},
-	{"list_customer_name", 14, func(r Row, _ string) any { return r.NameMasked }, "", nil},
-	{"list_customer_phone", 16, func(r Row, _ string) any { return r.PhoneMasked }, "", nil},
-	{"list_summary", 60, func(r Row, _ string) any { return Truncate(r.Summary, SummaryRunes) }, "", nil},
-	{"list_complaint_class", 10, func(r Row, lang string) any { return ClassLabel(r, lang) }, "complaint_class", []string{"list_type_missing"}},
-	{"list_internal_deadline", 12, func(r Row, _ string) any { return date(r.InternalDeadline) }, "", nil},
-	{"list_complaint_key", 22, func(r Row, _ string) any { return r.Key }, "", nil},
+	{"list_source", 10, sourceName, "", nil, false},
+	{"list_source_id", 22, func(r Row, _ string) any { return r.SourceID }, "", nil, false},
+	{"list_received", 17, func(r Row, _ string) any { return r.Received }, "", nil, false},
+	{"list_replied", 17, func(r Row, _ string) any { return date(r.Replied) }, "", nil, false},
+	{"list_status", 12, func(r Row, lang string) any { return StatusLabel(r, lang) }, "status", []string{"list_reply_date_invalid"}, false},
+	{"list_category", 12, func(r Row, lang string) any { return label("business_category", r.Category, r.CategoryRaw, lang) }, "business_category", nil, false},
+	{"list_cause", 12, func(r Row, lang string) any { return label("cause", r.Cause, r.CauseRaw, lang) }, "cause", nil, false},
+	{"list_intake_channel", 12, func(r Row, lang string) any { return catalog.Label("intake_channel", r.IntakeChannel, lang) }, "intake_channel", nil, false},
+	{"list_business_channel", 12, func(r Row, lang string) any { return catalog.Label("business_channel", r.BusinessChannel, lang) }, "business_channel", nil, false},
+	{"list_branch", 16, func(r Row, _ string) any { return r.BranchName }, "", nil, true},
+	{"list_regulatory_deadline", 12, func(r Row, _ string) any { return date(r.RegulatoryDeadline) }, "", nil, false},
+	{"list_days_overdue", 10, func(r Row, _ string) any { return daysOverdue(r) }, "", nil, false},
+	{"list_handler", 12, func(r Row, _ string) any { return r.Handler }, "", nil, true},
+	{"list_customer_name", 14, func(r Row, _ string) any { return r.NameMasked }, "", nil, false},
+	{"list_customer_phone", 16, func(r Row, _ string) any { return r.PhoneMasked }, "", nil, false},
+	{"list_summary", 60, func(r Row, _ string) any { return Truncate(r.Summary, SummaryRunes) }, "", nil, true},
+	{"list_complaint_class", 10, func(r Row, lang string) any { return ClassLabel(r, lang) }, "complaint_class", []string{"list_type_missing"}, false},
+	{"list_internal_deadline", 12, func(r Row, _ string) any { return date(r.InternalDeadline) }, "", nil, false},
+	{"list_complaint_key", 22, func(r Row, _ string) any { return r.Key }, "", nil, false},
 }
 
 // sourceName is the source's label (its profile's label:), else its name.
@@ -83,18 +85,32 @@ func overdueMark(r Row, lang string) any {
 // up (source and its id), the clocks, whether it is overdue, and no free text or customer data (a regulator's
 // workbook needs none); dates as dates.
 var OpenColumns = []Column{
-	{"list_source", 10, sourceName, "", nil},
-	{"list_source_id", 20, func(r Row, _ string) any { return r.SourceID }, "", nil},
-	{"list_received", 17, func(r Row, _ string) any { return r.Received }, "", nil},
-	{"list_complaint_class", 10, func(r Row, lang string) any { return ClassLabel(r, lang) }, "complaint_class", []string{"list_type_missing"}},
-	{"list_category", 12, func(r Row, lang string) any { return label("business_category", r.Category, r.CategoryRaw, lang) }, "business_category", nil},
-	{"list_cause", 12, func(r Row, lang string) any { return label("cause", r.Cause, r.CauseRaw, lang) }, "cause", nil},
-	{"list_internal_deadline", 12, func(r Row, _ string) any { return date(r.InternalDeadline) }, "", nil},
-	{"list_regulatory_deadline", 12, func(r Row, _ string) any { return date(r.RegulatoryDeadline) }, "", nil},
-	{"list_overdue", 8, overdueMark, "", []string{"list_overdue_mark"}},
-	{"list_days_overdue", 10, func(r Row, _ string) any { return daysOverdue(r) }, "", nil},
-	{"list_branch", 16, func(r Row, _ string) any { return r.BranchName }, "", nil},
-	{"list_handler", 12, func(r Row, _ string) any { return r.Handler }, "", nil},
+	{"list_source", 10, sourceName, "", nil, false},
+	{"list_source_id", 20, func(r Row, _ string) any { return r.SourceID }, "", nil, false},
+	{"list_received", 17, func(r Row, _ string) any { return r.Received }, "", nil, false},
+	{"list_complaint_class", 10, func(r Row, lang string) any { return ClassLabel(r, lang) }, "complaint_class", []string{"list_type_missing"}, false},
+	{"list_category", 12, func(r Row, lang string) any { return label("business_category", r.Category, r.CategoryRaw, lang) }, "business_category", nil, false},
+	{"list_cause", 12, func(r Row, lang string) any { return label("cause", r.Cause, r.CauseRaw, lang) }, "cause", nil, false},
+	{"list_internal_deadline", 12, func(r Row, _ string) any { return date(r.InternalDeadline) }, "", nil, false},
+	{"list_regulatory_deadline", 12, func(r Row, _ string) any { return date(r.RegulatoryDeadline) }, "", nil, false},
+	{"list_overdue", 8, overdueMark, "", []string{"list_overdue_mark"}, false},
+	{"list_days_overdue", 10, func(r Row, _ string) any { return daysOverdue(r) }, "", nil, false},
+	{"list_branch", 18, func(r Row, _ string) any { return r.BranchName }, "", nil, true},
+	{"list_handler", 12, func(r Row, _ string) any { return r.Handler }, "", nil, true},
+}
+
+// FitSources are cols with the source column as wide as the longest of the sources' labels.
+func FitSources(cols []Column, labels map[string]string) []Column {
+	out := slices.Clone(cols)
+	for i, c := range out {
+		if c.Key != "list_source" {
+			continue
+		}
+		for _, l := range labels {
+			out[i].Width = max(out[i].Width, float64(textwidth.Of(l)+2))
+		}
+	}
+	return out
 }
 
 // width is the column's width in lang: its own, the header's and, for a dimension, its longest label's, in
@@ -136,8 +152,11 @@ func StatusLabel(r Row, lang string) string {
 
 // ClassLabel is the complaint class (一般投诉 / 复杂投诉), or "type missing" (held to the general limit).
 func ClassLabel(r Row, lang string) string {
-	if r.Class == "" {
+	switch r.Class {
+	case "", "missing":
 		return catalog.Text("list_type_missing", lang)
+	case "no_clock":
+		return catalog.Text("list_class_no_clock", lang)
 	}
 	return catalog.Label("complaint_class", r.Class, lang)
 }
@@ -281,6 +300,7 @@ type SheetWriter struct {
 	setup    func(sheet string) error
 	date     int // style of a date cell
 	dateTime int // style of a date and time cell
+	wrap     int // style of a text cell of a Wrap column
 	sw       *excelize.StreamWriter
 	head     []excelize.Cell // title rows above the header, each merged across the columns
 	heights  []float64
@@ -290,9 +310,9 @@ type SheetWriter struct {
 }
 
 // SheetStyles are the cell styles a SheetWriter uses (0: excelize's default; Date and DateTime get yyyy-mm-dd
-// and yyyy-mm-dd hh:mm when 0).
+// and yyyy-mm-dd hh:mm when 0, Wrap wrapped text aligned to the top).
 type SheetStyles struct {
-	Header, Date, DateTime int
+	Header, Date, DateTime, Wrap int
 }
 
 // NewSheetWriter prepares sheets named base for cols in lang; setup (may be nil) runs for each new sheet before
@@ -314,7 +334,12 @@ func NewSheetWriter(f *excelize.File, base string, cols []Column, lang string, s
 			return nil, err
 		}
 	}
-	s := &SheetWriter{f: f, base: base, cols: cols, lang: lang, setup: setup, date: st.Date, dateTime: st.DateTime}
+	if st.Wrap == 0 {
+		if st.Wrap, err = f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}); err != nil {
+			return nil, err
+		}
+	}
+	s := &SheetWriter{f: f, base: base, cols: cols, lang: lang, setup: setup, date: st.Date, dateTime: st.DateTime, wrap: st.Wrap}
 	for _, h := range Header(cols, lang) {
 		s.header = append(s.header, excelize.Cell{StyleID: st.Header, Value: h})
 	}
@@ -417,6 +442,9 @@ func (s *SheetWriter) Add(r Row) error {
 		switch v := c.Value(r, s.lang).(type) {
 		case string:
 			cells[i] = excelize.Cell{Value: v} // always a string cell: never a number, a date or a formula
+			if s.cols[i].Wrap {
+				cells[i] = excelize.Cell{StyleID: s.wrap, Value: v}
+			}
 		case time.Time:
 			style := s.date
 			if v.Hour() != 0 || v.Minute() != 0 || v.Second() != 0 {
@@ -454,13 +482,14 @@ func labelled(opts Options, fn func(Row) error) func(Row) error {
 	}
 }
 
-// TitleLines are the lines under the xlsx list's title: institution and period, the figure, the filters given.
-func TitleLines(opts Options) []string {
+// TitleLines are the lines under the xlsx list's title: institution (and the branch of a branch copy) and
+// period, the figure, the filters given, and the as-of day of an as-of copy.
+func TitleLines(opts Options, scope readmodel.Scope) []string {
 	t := func(k string) string { return catalog.Text(k, opts.Lang) }
 	kv := func(k, v string) string { return t(k) + t("colon") + v }
 	first := kv("period", opts.Period)
-	if opts.Institution != "" {
-		first = kv("institution", opts.Institution) + "    " + first
+	if inst := strings.TrimSpace(opts.Institution + " " + scope.BranchLabel(opts.Lang)); inst != "" {
+		first = kv("institution", inst) + "    " + first
 	}
 	lines := []string{first + "    " + kv("list_title_figure", t("list_fig_"+opts.Figure))}
 	var filters []string
@@ -474,10 +503,13 @@ func TitleLines(opts Options) []string {
 		}
 	}
 	if opts.Class != "" {
-		filters = append(filters, t("list_complaint_class")+" "+catalog.Label("complaint_class", opts.Class, opts.Lang))
+		filters = append(filters, t("list_complaint_class")+" "+ClassLabel(Row{Class: opts.Class}, opts.Lang))
 	}
 	if len(filters) > 0 {
 		lines = append(lines, kv("list_title_filters", strings.Join(filters, t("list_filter_sep"))))
+	}
+	if scope.AsOf != "" {
+		lines = append(lines, kv("as_of", scope.AsOf+" "+t("scope_end_of_day")))
 	}
 	return lines
 }
@@ -493,11 +525,15 @@ func writeXLSX(ctx context.Context, db *sql.DB, opts Options, w io.Writer) (int,
 	if err != nil {
 		return 0, err
 	}
-	sw, err := NewSheetWriter(f, catalog.Text("list_sheet", opts.Lang), Columns, opts.Lang, SheetStyles{}, nil)
+	sw, err := NewSheetWriter(f, catalog.Text("list_sheet", opts.Lang), FitSources(Columns, opts.SourceLabels), opts.Lang, SheetStyles{}, nil)
 	if err != nil {
 		return 0, err
 	}
-	sw.SetHead(catalog.Text("list_title", opts.Lang), title, TitleLines(opts), sub)
+	scope, err := readmodel.LoadScope(ctx, db)
+	if err != nil {
+		return 0, err
+	}
+	sw.SetHead(catalog.Text("list_title", opts.Lang), title, TitleLines(opts, scope), sub)
 	if err := readmodel.EachListRow(ctx, db, opts.ListOptions, labelled(opts, sw.Add)); err != nil {
 		return sw.Rows(), err
 	}
