@@ -56,7 +56,11 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 	for _, c := range cm.Index {
 		used[c] = true
 	}
+	found := map[string]int{} // field -> column
 	open := func(f string) bool { // a field content may fill
+		if _, ok := found[f]; ok {
+			return false
+		}
 		if _, ok := cm.Index[f]; ok || slices.Contains(cm.Missing, f) {
 			return false
 		}
@@ -106,11 +110,18 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 			cols = append(cols, cc)
 		}
 	}
-	found := map[string]int{} // field -> column
 	var dateCols []*contentColumn
 	fits := map[int][]contentFit{}
 	known := knownSpellings()
+	found, cueWords, cueNotes, disagree := mapByCues(cols, cm.Header, t.personal, layouts, known, open)
+	cued := map[int]bool{}
+	for _, c := range found {
+		cued[c] = true
+	}
 	for _, cc := range cols {
+		if cued[cc.col] {
+			continue
+		}
 		n := float64(len(cc.values))
 		if float64(cc.dates) >= contentShare*n {
 			dateCols = append(dateCols, cc)
@@ -131,6 +142,7 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 		add("extension_tier", share(cc.values, isDayLimit), 1)
 		add("customer_name", share(cc.values, looksLikeName), contentNameShare)
 		add("handler", share(cc.values, isStaffNumber), contentShare)
+		add("compensation", compensationShare(cc), 1)
 		for _, dim := range contentDimensions {
 			add(dim, share(cc.values, func(v string) bool { return known[dim][catalog.Normalize(v)] }), contentShare)
 		}
@@ -186,10 +198,26 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 	}
 	cm.HeaderByContent = len(found) > 0
 	var notes []*catalog.Message
+	mapped := map[int]bool{}
 	for _, f := range slices.Sorted(maps.Keys(found)) {
 		c := found[f]
+		mapped[c] = true
 		cm.Index[f], cm.By[f] = c, "content"
-		notes = append(notes, catalog.Msg("msg_content_mapped", quoteCell(cm.Header[c]), f))
+		if w, ok := cueWords[f]; ok {
+			if cm.ContentWord == nil {
+				cm.ContentWord = map[string]string{}
+			}
+			cm.ContentWord[f] = w
+			notes = append(notes, catalog.Msg("msg_content2_mapped_cue", quoteCell(cm.Header[c]), f, w))
+		} else {
+			notes = append(notes, catalog.Msg("msg_content_mapped", quoteCell(cm.Header[c]), f))
+		}
+	}
+	notes = append(notes, cueNotes...)
+	for _, c := range slices.Sorted(maps.Keys(disagree)) {
+		if !mapped[c] {
+			notes = append(notes, catalog.Msg("msg_content2_cue_disagrees", quoteCell(cm.Header[c]), disagree[c].word, disagree[c].field))
+		}
 	}
 	return notes
 }
@@ -452,6 +480,28 @@ func idShare(cc *contentColumn) float64 {
 		if digits == 0 || (letters == 0 && digits < 6) {
 			return 0
 		}
+	}
+	return 1
+}
+
+// compensationShare is 1 when the column reads as the compensation paid by its values alone: contentShare of
+// them amounts (cueValuesAgree), one of them written with two decimals, and zero or empty on at least half of
+// the sampled rows (most complaints are closed without a payment).
+func compensationShare(cc *contentColumn) float64 {
+	twoDecimals, zeroOrEmpty, amounts := false, cc.rows-len(cc.values), 0
+	for _, v := range cc.values {
+		m := amountPattern.FindStringSubmatch(v)
+		if m == nil {
+			continue
+		}
+		amounts++
+		twoDecimals = twoDecimals || len(m[1]) == 3
+		if strings.Trim(v, "0.¥￥元, ") == "" {
+			zeroOrEmpty++
+		}
+	}
+	if float64(amounts) < contentShare*float64(len(cc.values)) || !twoDecimals || 2*zeroOrEmpty < cc.rows {
+		return 0
 	}
 	return 1
 }
