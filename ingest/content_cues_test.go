@@ -1,0 +1,92 @@
+package ingest
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"testing"
+)
+
+// cueMapped maps header over rows by content and returns the fields mapped (field -> header), the word that
+// cued each, and the keys of the notes.
+func cueMapped(t *testing.T, header []string, rows [][]string) (map[string]string, map[string]string, []string) {
+	t.Helper()
+	tb := &table{Header: header, personal: make([]string, len(header))}
+	for i, r := range rows {
+		tb.sample = append(tb.sample, rawRow{Num: i + 2, Fields: r})
+	}
+	cm := resolveColumns(header, nil)
+	notes := mapByContent(&cm, tb, nil)
+	got := map[string]string{}
+	for f, c := range cm.Index {
+		if cm.By[f] == "content" {
+			got[f] = header[c]
+		}
+	}
+	var keys []string
+	for _, n := range notes {
+		keys = append(keys, n.Key)
+	}
+	return got, cm.ContentWord, keys
+}
+
+// TestContentCues: header words map a column when its values agree (a flag for 重大, money for 赔, flags and
+// short texts for the reply elements, satisfaction words for 结果); a word whose column's values disagree maps
+// nothing and says so; two columns cued to one field, and one column cued to two fields, map nothing and say so.
+func TestContentCues(t *testing.T) {
+	header := []string{"流水", "重大件", "赔付额", "核查结论", "追责", "整改", "处理结果评价", "办理耗时", "坐席分机", "退款方式"}
+	var rows [][]string
+	for i := range 30 {
+		rows = append(rows, []string{
+			fmt.Sprintf("Q%06d", 7919*i%1000003), []string{"是", "否", "否"}[i%3], []string{"0.00", "0", "50.00", "0.00", ""}[i%5],
+			[]string{"Y", "Y", "情况属实", ""}[i%4], []string{"Y", "已批评教育"}[i%2], []string{"Y", "加强培训"}[i%2],
+			[]string{"满意", "不满意", "Y"}[i%3], []string{"Y", fmt.Sprintf("2026-03-%02d 10:00", 1+i%20)}[i%2],
+			[]string{"Y", "0755-80327000"}[i%2], []string{"原路退回", "现金", "转账"}[i%3],
+		})
+	}
+	want := map[string]string{"source_id": "流水", "major": "重大件", "compensation": "赔付额", "reply_facts": "核查结论",
+		"reply_accountability": "追责", "reply_remediation": "整改", "reply_satisfaction": "处理结果评价",
+		"reply_time": "办理耗时", "reply_handler_contact": "坐席分机"}
+	got, words, notes := cueMapped(t, header, rows)
+	if !maps.Equal(got, want) {
+		t.Errorf("mapped by content %v, want %v", got, want)
+	}
+	if words["major"] != "重大" || words["reply_handler_contact"] != "分机" || words["source_id"] != "" {
+		t.Errorf("words %v", words)
+	}
+	// 退款方式 has 退款 in its header, but its values are no amounts.
+	for _, k := range []string{"msg_content2_mapped_cue", "msg_content_mapped", "msg_content2_cue_disagrees"} {
+		if !slices.Contains(notes, k) {
+			t.Errorf("no note %s: %v", k, notes)
+		}
+	}
+	for range 3 {
+		if again, _, _ := cueMapped(t, header, rows); !maps.Equal(again, got) {
+			t.Fatalf("mapped %v, then %v", got, again)
+		}
+	}
+	// One more column: 调查情况 reads as reply_facts too, so neither it nor 核查结论 is mapped; 核查及整改 reads
+	// as reply_facts and reply_remediation alike, so it is mapped to neither (整改 still is).
+	for _, c := range []struct {
+		header string
+		gone   []string
+		note   string
+	}{
+		{"调查情况", []string{"reply_facts"}, "msg_content2_cue_field_ambiguous"},
+		{"核查及整改", nil, "msg_content2_cue_column_ambiguous"},
+	} {
+		h := append(slices.Clone(header), c.header)
+		var rs [][]string
+		for i, r := range rows {
+			rs = append(rs, append(slices.Clone(r), []string{"Y", "N"}[i%2]))
+		}
+		got, _, notes := cueMapped(t, h, rs)
+		w := maps.Clone(want)
+		for _, f := range c.gone {
+			delete(w, f)
+		}
+		if !maps.Equal(got, w) || !slices.Contains(notes, c.note) {
+			t.Errorf("with %s: mapped by content %v, want %v; notes %v", c.header, got, w, notes)
+		}
+	}
+}
