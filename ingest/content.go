@@ -57,8 +57,9 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 		used[c] = true
 	}
 	found := map[string]int{} // field -> column
+	var cues cueResult
 	open := func(f string) bool { // a field content may fill
-		if _, ok := found[f]; ok {
+		if _, ok := found[f]; ok || cues.ambiguousFields[f] {
 			return false
 		}
 		if _, ok := cm.Index[f]; ok || slices.Contains(cm.Missing, f) {
@@ -113,8 +114,9 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 	var dateCols []*contentColumn
 	fits := map[int][]contentFit{}
 	known := knownSpellings()
-	found, cueWords, cueNotes, disagree := mapByCues(cols, cm.Header, t.personal, layouts, known, open)
-	cued := map[int]bool{}
+	cues = mapByCues(cols, cm.Header, t.personal, layouts, known, open)
+	maps.Copy(found, cues.found)
+	cued := maps.Clone(cues.ambiguousCols)
 	for _, c := range found {
 		cued[c] = true
 	}
@@ -203,7 +205,7 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 		c := found[f]
 		mapped[c] = true
 		cm.Index[f], cm.By[f] = c, "content"
-		if w, ok := cueWords[f]; ok {
+		if w, ok := cues.words[f]; ok {
 			if cm.ContentWord == nil {
 				cm.ContentWord = map[string]string{}
 			}
@@ -213,10 +215,10 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 			notes = append(notes, catalog.Msg("msg_content_mapped", quoteCell(cm.Header[c]), f))
 		}
 	}
-	notes = append(notes, cueNotes...)
-	for _, c := range slices.Sorted(maps.Keys(disagree)) {
-		if !mapped[c] {
-			notes = append(notes, catalog.Msg("msg_content2_cue_disagrees", quoteCell(cm.Header[c]), disagree[c].word, disagree[c].field))
+	notes = append(notes, cues.notes...)
+	for _, c := range slices.Sorted(maps.Keys(cues.disagree)) {
+		if d := cues.disagree[c]; !mapped[c] {
+			notes = append(notes, catalog.Msg("msg_content2_cue_disagrees", quoteCell(cm.Header[c]), d.word, d.field))
 		}
 	}
 	return notes
