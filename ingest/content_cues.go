@@ -24,12 +24,24 @@ type cueClaim struct {
 	agrees      bool
 }
 
-// mapByCues reads the cues of the columns in cols and returns the fields they map (field -> column, and the word
-// that cued each), the columns they claim, and the columns whose cue their values contradict (column -> claim).
+// cueResult is what the header cues say of a file's columns.
+type cueResult struct {
+	found    map[string]int    // field -> column
+	words    map[string]string // field -> the word that cued it
+	notes    []*catalog.Message
+	disagree map[int]cueClaim // column -> a cue its values contradict
+	// ambiguous: the fields cued by several columns and the columns cued to several fields; content maps none
+	// of them by their values either.
+	ambiguousFields map[string]bool
+	ambiguousCols   map[int]bool
+}
+
+// mapByCues reads the cues of the columns in cols.
 func mapByCues(cols []*contentColumn, header []string, personal []string, layouts []string,
-	known map[string]map[string]bool, open func(string) bool) (found map[string]int, words map[string]string,
-	notes []*catalog.Message, disagree map[int]cueClaim) {
-	found, words, disagree = map[string]int{}, map[string]string{}, map[int]cueClaim{}
+	known map[string]map[string]bool, open func(string) bool) cueResult {
+	r := cueResult{found: map[string]int{}, words: map[string]string{}, disagree: map[int]cueClaim{},
+		ambiguousFields: map[string]bool{}, ambiguousCols: map[int]bool{}}
+	disagree := r.disagree
 	byField := map[string][]int{}
 	fieldWord := map[[2]any]string{}
 	for _, cc := range cols {
@@ -65,7 +77,8 @@ func mapByCues(cols []*contentColumn, header []string, personal []string, layout
 			for _, c := range agree {
 				fs = append(fs, c.field)
 			}
-			notes = append(notes, catalog.Msg("msg_content2_cue_column_ambiguous", quoteCell(header[cc.col]), strings.Join(fs, ", ")))
+			r.notes = append(r.notes, catalog.Msg("msg_content2_cue_column_ambiguous", quoteCell(header[cc.col]), strings.Join(fs, ", ")))
+			r.ambiguousCols[cc.col] = true
 			delete(disagree, cc.col)
 		}
 	}
@@ -82,13 +95,14 @@ func mapByCues(cols []*contentColumn, header []string, personal []string, layout
 			for _, c := range cs {
 				hs = append(hs, quoteCell(header[c]))
 			}
-			notes = append(notes, catalog.Msg("msg_content2_cue_field_ambiguous", strings.Join(hs, ", "), f))
+			r.notes = append(r.notes, catalog.Msg("msg_content2_cue_field_ambiguous", strings.Join(hs, ", "), f))
+			r.ambiguousFields[f] = true
 			continue
 		}
-		found[f] = cs[0]
-		words[f] = fieldWord[[2]any{f, cs[0]}]
+		r.found[f] = cs[0]
+		r.words[f] = fieldWord[[2]any{f, cs[0]}]
 	}
-	return found, words, notes, disagree
+	return r
 }
 
 // cueValuesAgree: at least contentShare of the column's values are of one of the kinds (header_cues.yaml),
