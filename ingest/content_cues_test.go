@@ -34,14 +34,15 @@ func cueMapped(t *testing.T, header []string, rows [][]string) (map[string]strin
 // short texts for the reply elements, satisfaction words for 结果); a word whose column's values disagree maps
 // nothing and says so; two columns cued to one field, and one column cued to two fields, map nothing and say so.
 func TestContentCues(t *testing.T) {
-	header := []string{"流水", "重大件", "赔付额", "核查结论", "追责", "整改", "处理结果评价", "办理耗时", "坐席分机", "退款方式"}
+	header := []string{"流水", "重大件", "赔付额", "核查结论", "追责", "整改", "处理结果评价", "办理耗时", "坐席分机", "退款方式", "退款笔数", "整改报告"}
 	var rows [][]string
 	for i := range 30 {
 		rows = append(rows, []string{
 			fmt.Sprintf("Q%06d", 7919*i%1000003), []string{"是", "否", "否"}[i%3], []string{"0.00", "0", "50.00", "0.00", ""}[i%5],
 			[]string{"Y", "Y", "情况属实", ""}[i%4], []string{"Y", "已批评教育"}[i%2], []string{"Y", "加强培训"}[i%2],
 			[]string{"满意", "不满意", "Y"}[i%3], []string{"Y", fmt.Sprintf("2026-03-%02d 10:00", 1+i%20)}[i%2],
-			[]string{"Y", "0755-80327000"}[i%2], []string{"原路退回", "现金", "转账"}[i%3],
+			[]string{"Y", "0755-80327000"}[i%2], []string{"原路退回", "现金", "转账"}[i%3], fmt.Sprint(1 + i%4),
+			fmt.Sprintf("第%d季度起对全辖柜面人员开展服务规范培训并纳入考核", 1+i%4),
 		})
 	}
 	want := map[string]string{"source_id": "流水", "major": "重大件", "compensation": "赔付额", "reply_facts": "核查结论",
@@ -54,7 +55,8 @@ func TestContentCues(t *testing.T) {
 	if words["major"] != "重大" || words["reply_handler_contact"] != "分机" || words["source_id"] != "" {
 		t.Errorf("words %v", words)
 	}
-	// 退款方式 has 退款 in its header, but its values are no amounts.
+	// 退款方式 and 退款笔数 have 退款 in their headers, but hold no amounts of money (counts are no money: none
+	// written with decimals, none zero); 整改报告 holds long texts, no flags or short texts.
 	for _, k := range []string{"msg_content2_mapped_cue", "msg_content_mapped", "msg_content2_cue_disagrees"} {
 		if !slices.Contains(notes, k) {
 			t.Errorf("no note %s: %v", k, notes)
