@@ -641,6 +641,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	if cm := o.mapper.cols; cm.By["source_id"] == "content" && cm.Index["source_id"] < len(cm.Header) {
 		info.IDColumn = cm.Header[cm.Index["source_id"]]
 	}
+	info.ContentColumns = contentColumns(o.mapper.cols)
 	id, st, rejects, missing, err := landFile(ctx, w, info, func(emit func(arrow.RecordBatch) error, reject func(Reject) error) (mapStats, error) {
 		return o.mapper.mapTable(ctx, emit, reject)
 	}, opts.MaxRejectRate)
