@@ -140,7 +140,7 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 			}
 		}
 		add("source_id", idShare(cc), 1)
-		add("branch", share(cc.values, isBranchName), contentShare)
+		add("branch", share(cc.values, func(v string) bool { return isBranchName(v) || t.branches[catalog.Normalize(v)] }), contentShare)
 		add("extension_tier", share(cc.values, isDayLimit), 1)
 		add("customer_name", share(cc.values, looksLikeName), contentNameShare)
 		add("handler", share(cc.values, isStaffNumber), contentShare)

@@ -1,9 +1,13 @@
 package ingest
 
 import (
+	"context"
 	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -90,5 +94,44 @@ func TestContentCues(t *testing.T) {
 		if !maps.Equal(got, w) || !slices.Contains(notes, c.note) {
 			t.Errorf("with %s: mapped by content %v, want %v; notes %v", c.header, got, w, notes)
 		}
+	}
+}
+
+// TestContentBranchMaster: a column of branch short names without a branch ending (朝阳, 海淀) reads as the
+// branch when the branch master lists them (Options.BranchSpellings, from the config's branches file), and as
+// nothing without it.
+func TestContentBranchMaster(t *testing.T) {
+	spellings, err := ReadBranchSpellings(filepath.Join("testdata", "branch_master", "branches.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(spellings, "bj001") || !slices.Contains(spellings, "朝阳") || !slices.Contains(spellings, "北京朝阳支行") {
+		t.Fatalf("spellings %v", spellings)
+	}
+	var b strings.Builder
+	b.WriteString("单据,收件,归口,全文\n")
+	short := []string{"朝阳", "海淀", "浦东", "朝阳网点"}
+	for i := range 40 {
+		fmt.Fprintf(&b, "GD2026%04d,2026-03-%02d,%s,客户反映第%d笔转账到账延迟，多次联系客服未果，要求解释原因\n", i, 1+i%20, short[i%4], i)
+	}
+	path := filepath.Join(t.TempDir(), "short_branches.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := &Profile{Name: "short", Format: "csv", Encoding: "utf-8"}
+	rep, err := Check(context.Background(), path, p, testOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := rep.Mapping["branch"]; ok {
+		t.Errorf("without a branch master, branch mapped to %q", rep.Mapping["branch"])
+	}
+	opts := testOptions()
+	opts.BranchSpellings = spellings
+	if rep, err = Check(context.Background(), path, p, opts); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Mapping["branch"] != "归口" || rep.MappedBy["branch"] != "content" {
+		t.Errorf("with the branch master, branch mapped to %q (%s)", rep.Mapping["branch"], rep.MappedBy["branch"])
 	}
 }

@@ -57,6 +57,10 @@ type Options struct {
 	AdoptKey bool
 	// Limits bound what one file may cost to read (limits.go); zero fields take DefaultLimits.
 	Limits Limits
+	// BranchSpellings are the codes, names and aliases of the branch master (ReadBranchSpellings): a column no
+	// synonym names whose values are mostly among them reads as the branch by content. Empty: branch names are
+	// known by their endings (支行, 网点 ...) only.
+	BranchSpellings []string
 	// CalendarYears are the years the working-day calendar covers (the pipeline passes transform/calendar's
 	// years, lunar-go's plus the config's calendar files). A receipt date in another year is rejected, as is
 	// one after the export's as-of date (else after the ingest date). Empty means DefaultCalendarYears.
@@ -426,15 +430,24 @@ type opened struct {
 
 // openFile reads a file's facts, opens it with its reader and resolves its mapping. A file its mapping refuses
 // (ErrMissingColumns) comes with what was read of it: the table (closed) and the profile, no mapper.
-func openFile(ctx context.Context, path, display string, p *Profile, key []byte, lim Limits, count func(int)) (*opened, error) {
+func openFile(ctx context.Context, path, display string, p *Profile, key []byte, lim Limits, branches map[string]bool, count func(int)) (*opened, error) {
 	facts, err := scanFile(path, lim.WithDefaults())
 	if err != nil {
 		return nil, fmt.Errorf("read %q: %w", display, err)
 	}
-	return openWithFacts(ctx, path, display, facts, p, key, lim, count)
+	return openWithFacts(ctx, path, display, facts, p, key, lim, branches, count)
 }
 
-func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p *Profile, key []byte, lim Limits, count func(int)) (*opened, error) {
+// branchSet is the set of opts.BranchSpellings.
+func branchSet(opts Options) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range opts.BranchSpellings {
+		m[s] = true
+	}
+	return m
+}
+
+func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p *Profile, key []byte, lim Limits, branches map[string]bool, count func(int)) (*opened, error) {
 	in := &input{Path: path, Name: display, Size: facts.Size, Head: facts.Head, UTF8: facts.UTF8, Text: facts.Text, Profile: p, Limits: lim.WithDefaults(), count: count}
 	rd, err := pickReader(in)
 	if err != nil {
@@ -454,6 +467,7 @@ func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p
 			p = b
 		}
 	}
+	t.branches = branches
 	m, err := newMapper(display, t, p, key)
 	if err != nil {
 		t.Close()
@@ -599,7 +613,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 			}
 		}()
 	}
-	o, err := openWithFacts(ctx, j.path, display, facts, j.profile, opts.HMACKey, opts.Limits, count)
+	o, err := openWithFacts(ctx, j.path, display, facts, j.profile, opts.HMACKey, opts.Limits, branchSet(opts), count)
 	if err != nil {
 		res.Err = err
 		return res

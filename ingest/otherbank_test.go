@@ -147,7 +147,7 @@ func writeBank(t *testing.T, dir string, files []otherbankFile) {
 	profiles := sampleProfiles(t)
 	for _, f := range files {
 		p := profiles[f.profile]
-		o, err := openFile(context.Background(), filepath.Join("..", "sample-data", "exports", f.sample), f.sample, &p, []byte("otherbank"), Limits{}, nil)
+		o, err := openFile(context.Background(), filepath.Join("..", "sample-data", "exports", f.sample), f.sample, &p, []byte("otherbank"), Limits{}, nil, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
