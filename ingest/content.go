@@ -18,7 +18,8 @@ import (
 //     column has at least contentMinValues of them;
 //   - a column fitting several fields by the same share, or a field fitted by several columns by the same share,
 //     maps nothing (ties are never broken by column order);
-//   - a field the profile names (found or missing) and a column the profile or a synonym took are never touched.
+//   - a field the profile names (found or missing) and a column the profile or a synonym took are never touched;
+//   - header words with agreeing values (content_cues.go, catalog/header_cues.yaml) are read before values alone.
 const (
 	contentShare     = 0.9
 	contentNameShare = 0.8 // names: the surname list holds the common surnames only
