@@ -7,8 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"slices"
 	"os/user"
+	"slices"
 	"strings"
 	"time"
 
