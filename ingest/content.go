@@ -154,6 +154,8 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 	// A column keeps its best fit, unless another fit has the same share.
 	byField := map[string][]int{}
 	shareOf := map[[2]any]float64{}
+	colTies := map[int][]string{} // column -> the open fields it fits alike
+	var tieNotes []*catalog.Message
 	for _, c := range slices.Sorted(maps.Keys(fits)) {
 		f := fits[c]
 		if len(f) == 0 {
@@ -169,6 +171,11 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 			return 0
 		})
 		if len(f) > 1 && f[1].share == f[0].share {
+			for _, x := range f {
+				if x.share == f[0].share && open(x.field) {
+					colTies[c] = append(colTies[c], x.field)
+				}
+			}
 			continue
 		}
 		byField[f[0].field] = append(byField[f[0].field], c)
@@ -192,6 +199,14 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 		}
 		if best >= 0 && !tie {
 			found[field] = best
+		} else if tie {
+			var hs []string
+			for _, c := range cs {
+				if shareOf[[2]any{field, c}] == bestShare {
+					hs = append(hs, quoteCell(cm.Header[c]))
+				}
+			}
+			tieNotes = append(tieNotes, catalog.Msg("msg_content2_values_field_ambiguous", strings.Join(hs, ", "), field))
 		}
 	}
 	mapDates(dateCols, open, found)
@@ -217,6 +232,12 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 		}
 	}
 	notes = append(notes, cues.notes...)
+	notes = append(notes, tieNotes...)
+	for _, c := range slices.Sorted(maps.Keys(colTies)) {
+		if fs := colTies[c]; !mapped[c] && len(fs) > 1 {
+			notes = append(notes, catalog.Msg("msg_content2_values_column_ambiguous", quoteCell(cm.Header[c]), strings.Join(fs, ", ")))
+		}
+	}
 	for _, c := range slices.Sorted(maps.Keys(cues.disagree)) {
 		if d := cues.disagree[c]; !mapped[c] {
 			notes = append(notes, catalog.Msg("msg_content2_cue_disagrees", quoteCell(cm.Header[c]), d.word, d.field))

@@ -135,3 +135,17 @@ func TestContentBranchMaster(t *testing.T) {
 		t.Errorf("with the branch master, branch mapped to %q (%s)", rep.Mapping["branch"], rep.MappedBy["branch"])
 	}
 }
+
+// TestContentValuesColumnTie: a column whose values fit two fields alike (服务态度 is a cause and a complaint
+// type) maps to neither, and says so.
+func TestContentValuesColumnTie(t *testing.T) {
+	header := []string{"流水", "性质"}
+	var rows [][]string
+	for i := range 30 {
+		rows = append(rows, []string{fmt.Sprintf("Q%06d", 7919*i%1000003), "服务态度"})
+	}
+	got, _, notes := cueMapped(t, header, rows)
+	if want := map[string]string{"source_id": "流水"}; !maps.Equal(got, want) || !slices.Contains(notes, "msg_content2_values_column_ambiguous") {
+		t.Errorf("mapped %v, want %v; notes %v", got, want, notes)
+	}
+}
