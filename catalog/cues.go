@@ -22,7 +22,7 @@ type HeaderCue struct {
 }
 
 // CueValueKinds are the value kinds a cue may list (their recognisers are ingest's).
-var CueValueKinds = []string{"amount", "flag", "short_text", "date", "phone", "satisfaction"}
+var CueValueKinds = []string{"amount", "flag", "short_text", "date", "duration", "phone", "satisfaction"}
 
 var headerCues = sync.OnceValues(func() ([]HeaderCue, error) { return parseHeaderCues(headerCuesYAML) })
 

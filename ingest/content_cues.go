@@ -106,10 +106,14 @@ func mapByCues(cols []*contentColumn, header []string, personal []string, layout
 }
 
 // cueValuesAgree: at least contentShare of the column's values are of one of the kinds (header_cues.yaml),
-// and a column of amounts holds one written with decimals or is zero or empty on half of its rows.
+// a column of amounts holds one written with decimals or is zero or empty on half of its rows, and a column
+// of durations is not all day limits (15/30/60: the extension tier's).
 func cueValuesAgree(cc *contentColumn, kinds []string, layouts []string, known map[string]map[string]bool) bool {
-	fit, decimals, zeros := 0, 0, 0
+	fit, decimals, zeros, dayLimits := 0, 0, 0, 0
 	for _, v := range cc.values {
+		if isDayLimit(v) {
+			dayLimits++
+		}
 		for _, k := range kinds {
 			ok := false
 			switch k {
@@ -129,6 +133,8 @@ func cueValuesAgree(cc *contentColumn, kinds []string, layouts []string, known m
 				ok = isShortText(v, layouts)
 			case "date":
 				_, ok = parseDate(v, layouts, false, false)
+			case "duration":
+				ok = durationPattern.MatchString(strings.TrimSpace(v))
 			case "phone":
 				ok = isPhoneNumber(v)
 			case "satisfaction":
@@ -143,6 +149,9 @@ func cueValuesAgree(cc *contentColumn, kinds []string, layouts []string, known m
 	if float64(fit) < contentShare*float64(len(cc.values)) {
 		return false
 	}
+	if slices.Contains(kinds, "duration") && dayLimits == len(cc.values) {
+		return false // the extension tier's day limits, by its values
+	}
 	if slices.Equal(kinds, []string{"amount"}) {
 		empty := cc.rows - len(cc.values)
 		return decimals > 0 || 2*(zeros+empty) >= cc.rows
@@ -153,6 +162,9 @@ func cueValuesAgree(cc *contentColumn, kinds []string, layouts []string, known m
 // amountPattern: money, with at most two decimals (group 1), an optional currency sign or 元, and thousands
 // separators.
 var amountPattern = regexp.MustCompile(`^[¥￥]?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?\s*元?$`)
+
+// durationPattern: a number with a unit of time.
+var durationPattern = regexp.MustCompile(`(?i)^\d+(\.\d+)?\s*(个?工作日|个?自然日|天|日|个?小时|小时|时|分钟|分|h|hrs?|hours?|d|days?|min|mins|minutes?)$`)
 
 // flagWords are the spellings of a yes/no mark, folded by foldFlag.
 var flagWords = map[string]bool{"y": true, "n": true, "yes": true, "no": true, "是": true, "否": true, "有": true,

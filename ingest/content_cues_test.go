@@ -149,3 +149,19 @@ func TestContentValuesColumnTie(t *testing.T) {
 		t.Errorf("mapped %v, want %v; notes %v", got, want, notes)
 	}
 }
+
+// TestContentCueDuration: a column of handling durations under 时长 is the reply's handling time; one of the day
+// limits 15/30/60 under 时长 is the extension tier (by its values), not a duration.
+func TestContentCueDuration(t *testing.T) {
+	header := []string{"流水", "处理时长", "延期时长"}
+	var rows [][]string
+	for i := range 30 {
+		rows = append(rows, []string{fmt.Sprintf("Q%06d", 7919*i%1000003), []string{"3天", "2.5小时", "40分钟", "5个工作日", "15天"}[i%5],
+			[]string{"15天", "30天", "60天"}[i%3]})
+	}
+	got, _, _ := cueMapped(t, header, rows)
+	want := map[string]string{"source_id": "流水", "reply_time": "处理时长", "extension_tier": "延期时长"}
+	if !maps.Equal(got, want) {
+		t.Errorf("mapped %v, want %v", got, want)
+	}
+}
