@@ -210,7 +210,8 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 		}
 	}
 	mapDates(dateCols, open, found)
-	mapFreeText(cols, fits, dateCols, found, open)
+	free := slices.DeleteFunc(slices.Clone(cols), func(cc *contentColumn) bool { return cues.ambiguousCols[cc.col] })
+	mapFreeText(free, fits, dateCols, found, open)
 	if headerIsData(cm.Header, found, layouts, known) {
 		return nil
 	}

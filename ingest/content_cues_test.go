@@ -165,3 +165,17 @@ func TestContentCueDuration(t *testing.T) {
 		t.Errorf("mapped %v, want %v", got, want)
 	}
 }
+
+// TestContentCueAmbiguousNotFreeText: a column of short Chinese texts cued to two fields (核查 and 整改) is
+// mapped to neither, nor taken for the narrative.
+func TestContentCueAmbiguousNotFreeText(t *testing.T) {
+	header := []string{"流水", "核查整改情况"}
+	var rows [][]string
+	for i := range 30 {
+		rows = append(rows, []string{fmt.Sprintf("Q%06d", 7919*i%1000003), fmt.Sprintf("经核实第%d笔情况属实已整改", i)})
+	}
+	got, _, notes := cueMapped(t, header, rows)
+	if want := map[string]string{"source_id": "流水"}; !maps.Equal(got, want) || !slices.Contains(notes, "msg_content2_cue_column_ambiguous") {
+		t.Errorf("mapped %v, want %v; notes %v", got, want, notes)
+	}
+}
