@@ -106,8 +106,8 @@ func mapByCues(cols []*contentColumn, header []string, personal []string, layout
 }
 
 // cueValuesAgree: at least contentShare of the column's values are of one of the kinds (header_cues.yaml),
-// a column of amounts holds one written with decimals or is zero or empty on half of its rows, and a column
-// of durations is not all day limits (15/30/60: the extension tier's).
+// a column of amounts holds one written with decimals or is zero or empty on half of its rows, a column of
+// durations is not all day limits (15/30/60: the extension tier's), and a column of short texts is not names.
 func cueValuesAgree(cc *contentColumn, kinds []string, layouts []string, known map[string]map[string]bool) bool {
 	fit, decimals, zeros, dayLimits := 0, 0, 0, 0
 	for _, v := range cc.values {
@@ -151,6 +151,9 @@ func cueValuesAgree(cc *contentColumn, kinds []string, layouts []string, known m
 	}
 	if slices.Contains(kinds, "duration") && dayLimits == len(cc.values) {
 		return false // the extension tier's day limits, by its values
+	}
+	if slices.Contains(kinds, "short_text") && share(cc.values, looksLikeName) >= contentNameShare {
+		return false // people's names (an investigator's, a handler's), not the reply's words
 	}
 	if slices.Equal(kinds, []string{"amount"}) {
 		empty := cc.rows - len(cc.values)

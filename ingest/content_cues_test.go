@@ -179,3 +179,16 @@ func TestContentCueAmbiguousNotFreeText(t *testing.T) {
 		t.Errorf("mapped %v, want %v; notes %v", got, want, notes)
 	}
 }
+
+// TestContentCueNames: a column of people's names under 调查 (the investigator) is no reply element.
+func TestContentCueNames(t *testing.T) {
+	header := []string{"流水", "调查人"}
+	var rows [][]string
+	for i := range 30 {
+		rows = append(rows, []string{fmt.Sprintf("Q%06d", 7919*i%1000003), []string{"王芳", "李强", "张伟", "刘洋", "陈静"}[i%5]})
+	}
+	got, _, _ := cueMapped(t, header, rows)
+	if f := got["reply_facts"]; f != "" {
+		t.Errorf("reply_facts mapped to %q: %v", f, got)
+	}
+}
