@@ -94,26 +94,25 @@ func (e *Env) RequireKey() error {
 // and ingest refuses, naming the environment variable; commands check RequireKey first.
 func (e *Env) IngestOptions(dryRun bool) ingest.Options {
 	key, _ := e.Config.HMACKey()
-	var branches []string
+	opts := ingest.Options{
+		Profiles:      e.Config.Sources,
+		BaseDir:       e.Config.Dir,
+		HMACKey:       key,
+		KeyEnv:        e.Config.Privacy.KeyEnv,
+		MaxRejectRate: e.Config.Ingest.MaxRejectRate,
+		Limits:        e.Config.Ingest.Limits.Ingest(),
+		DryRun:        dryRun,
+		Progress:      e.Progress,
+		Logger:        e.logger(),
+		Now:           e.now,
+		CalendarYears: e.calendarYears(),
+	}
 	if e.Config.Branches != "" {
 		// an unreadable branch master is refused by normalise, which says why; ingest then knows branch names
 		// by their endings only
-		branches, _ = ingest.ReadBranchSpellings(e.Config.Resolve(e.Config.Branches))
+		opts.BranchSpellings, _ = ingest.ReadBranchSpellings(e.Config.Resolve(e.Config.Branches))
 	}
-	return ingest.Options{
-		Profiles:        e.Config.Sources,
-		BaseDir:         e.Config.Dir,
-		HMACKey:         key,
-		KeyEnv:          e.Config.Privacy.KeyEnv,
-		MaxRejectRate:   e.Config.Ingest.MaxRejectRate,
-		Limits:          e.Config.Ingest.Limits.Ingest(),
-		DryRun:          dryRun,
-		Progress:        e.Progress,
-		Logger:          e.logger(),
-		Now:             e.now,
-		CalendarYears:   e.calendarYears(),
-		BranchSpellings: branches,
-	}
+	return opts
 }
 
 // RequireNormalised refuses (one sentence, exit 1) to read derived tables that do not reflect the landed data:
