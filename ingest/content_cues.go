@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -19,10 +20,7 @@ import (
 // column, says so.
 
 // cueClaim is a field a column's header cues, with the word found.
-type cueClaim struct {
-	field, word string
-	agrees      bool
-}
+type cueClaim struct{ field, word string }
 
 // cueResult is what the header cues say of a file's columns.
 type cueResult struct {
@@ -56,8 +54,8 @@ func mapByCues(cols []*contentColumn, header []string, personal []string, layout
 			}
 			for _, w := range cue.Words {
 				if strings.Contains(h, normHeader(w)) {
-					c := cueClaim{cue.Field, w, cueValuesAgree(cc, cue.Values, layouts, known)}
-					if c.agrees {
+					c := cueClaim{cue.Field, w}
+					if cueValuesAgree(cc, cue.Values, layouts, known) {
 						agree = append(agree, c)
 					} else if _, seen := disagree[cc.col]; !seen {
 						disagree[cc.col] = c
@@ -82,13 +80,7 @@ func mapByCues(cols []*contentColumn, header []string, personal []string, layout
 			delete(disagree, cc.col)
 		}
 	}
-	for _, f := range slices.Sorted(func(yield func(string) bool) {
-		for f := range byField {
-			if !yield(f) {
-				return
-			}
-		}
-	}) {
+	for _, f := range slices.Sorted(maps.Keys(byField)) {
 		cs := byField[f]
 		if len(cs) > 1 {
 			var hs []string
