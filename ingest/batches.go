@@ -39,12 +39,13 @@ type ContentColumn struct {
 	Word   string `json:"word"`
 }
 
-// contentColumns are the fields cm mapped by content, sorted by field.
+// contentColumns are the fields cm mapped by content, sorted by field, with their headers as quoteCell shows
+// them (file content reaches the warehouse and the log scrubbed).
 func contentColumns(cm columnMap) []ContentColumn {
 	var out []ContentColumn
 	for _, f := range slices.Sorted(maps.Keys(cm.By)) {
 		if cm.By[f] == "content" && cm.Index[f] < len(cm.Header) {
-			out = append(out, ContentColumn{Field: f, Header: cm.Header[cm.Index[f]], Word: cm.ContentWord[f]})
+			out = append(out, ContentColumn{Field: f, Header: cellText(cm.Header[cm.Index[f]]), Word: cm.ContentWord[f]})
 		}
 	}
 	return out

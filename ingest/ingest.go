@@ -124,7 +124,9 @@ type FileResult struct {
 	// Notes are what the summary should say about the file that is no error: the day/month order assumed for
 	// ambiguous dates, duplicate headers not landed (catalogue messages, rendered when printed).
 	Notes []*catalog.Message
-	Err   error
+	// Content are the fields mapped by content (recorded in batches.content_columns).
+	Content []ContentColumn
+	Err     error
 }
 
 const keepRejects = 20
@@ -575,7 +577,15 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 		case res.Skipped:
 			log.Info("skipped", "reason", res.SkipReason)
 		default:
-			log.Info("ingested", "source", res.Source, "batch", res.BatchID, "read", res.Read, "accepted", res.Accepted, "rejected", res.Rejected, "dry_run", opts.DryRun)
+			attrs := []any{"source", res.Source, "batch", res.BatchID, "read", res.Read, "accepted", res.Accepted, "rejected", res.Rejected, "dry_run", opts.DryRun}
+			if len(res.Content) > 0 {
+				var by []string
+				for _, c := range res.Content {
+					by = append(by, c.Field+"<-"+strconv.Quote(c.Header))
+				}
+				attrs = append(attrs, "by_content", strings.Join(by, " "))
+			}
+			log.Info("ingested", attrs...)
 		}
 	}()
 	facts, err := scanFile(j.path, opts.Limits)
@@ -656,6 +666,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 		info.IDColumn = cm.Header[cm.Index["source_id"]]
 	}
 	info.ContentColumns = contentColumns(o.mapper.cols)
+	res.Content = info.ContentColumns
 	id, st, rejects, missing, err := landFile(ctx, w, info, func(emit func(arrow.RecordBatch) error, reject func(Reject) error) (mapStats, error) {
 		return o.mapper.mapTable(ctx, emit, reject)
 	}, opts.MaxRejectRate)

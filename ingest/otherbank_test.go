@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -359,9 +360,19 @@ func TestOtherbankLands(t *testing.T) {
 	opts := testOptions()
 	opts.Profiles = []Profile{{Name: "letters", Glob: "letters.csv", Format: "csv", Encoding: "utf-8-bom"}}
 	opts.BaseDir = filepath.Join("testdata", "otherbank")
+	var logged bytes.Buffer
+	opts.Logger = slog.New(slog.NewTextHandler(&logged, nil))
 	res, err := IngestFiles(context.Background(), w, opts, []string{filepath.Join("testdata", "otherbank", "letters.csv")}, "letters")
 	if err != nil || len(res) != 1 || res[0].Err != nil {
 		t.Fatalf("%v %+v", err, res)
+	}
+	// The batch log line and the batch's record say which header went to which field by content.
+	if !strings.Contains(logged.String(), "by_content=") || !strings.Contains(logged.String(), "函件号") {
+		t.Errorf("the log does not say what content mapped: %s", logged.String())
+	}
+	bs, err := ListBatches(context.Background(), w)
+	if err != nil || len(bs) != 1 || !slices.Contains(bs[0].Content, ContentColumn{Field: "source_id", Header: "函件号"}) {
+		t.Errorf("the batch records %+v (%v)", bs, err)
 	}
 	said := map[string]bool{}
 	for _, n := range res[0].Notes {
