@@ -3,9 +3,12 @@ package ingest
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os/user"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,6 +26,29 @@ type Batch struct {
 	Read, Accepted, Rejected int64
 	Removed                  bool
 	RemovedAt                *time.Time
+	// Content are the fields the file's columns were mapped to by content (batches.content_columns); none for
+	// a removed batch.
+	Content []ContentColumn
+}
+
+// ContentColumn is a field mapped by content: the header it was read from, and the header word that cued it
+// ("" when its values alone mapped it).
+type ContentColumn struct {
+	Field  string `json:"field"`
+	Header string `json:"header"`
+	Word   string `json:"word"`
+}
+
+// contentColumns are the fields cm mapped by content, sorted by field, with their headers as quoteCell shows
+// them (file content reaches the warehouse and the log scrubbed).
+func contentColumns(cm columnMap) []ContentColumn {
+	var out []ContentColumn
+	for _, f := range slices.Sorted(maps.Keys(cm.By)) {
+		if cm.By[f] == "content" && cm.Index[f] < len(cm.Header) {
+			out = append(out, ContentColumn{Field: f, Header: cellText(cm.Header[cm.Index[f]]), Word: cm.ContentWord[f]})
+		}
+	}
+	return out
 }
 
 // ListBatches lists every batch landed, and every batch removed since, by id.
@@ -30,14 +56,20 @@ func ListBatches(ctx context.Context, w *warehouse.Warehouse) ([]Batch, error) {
 	type row struct {
 		b             Batch
 		asOf, removed sql.NullTime
+		content       sql.NullString
 	}
 	var out []Batch
 	err := sqlrows.Each(ctx, w.DB, func(r *row) []any {
 		b := &r.b
 		return []any{&b.ID, &b.Source, &b.File, &b.SHA256, &r.asOf, &b.IngestedAt, &b.Read, &b.Accepted, &b.Rejected,
-			&b.Removed, &r.removed}
+			&b.Removed, &r.removed, &r.content}
 	}, func(r row) error {
 		b := r.b
+		if r.content.Valid {
+			if err := json.Unmarshal([]byte(r.content.String), &b.Content); err != nil {
+				return fmt.Errorf("batch %d: content_columns: %w", b.ID, err)
+			}
+		}
 		if r.asOf.Valid {
 			b.AsOf = &r.asOf.Time
 		}
@@ -48,10 +80,10 @@ func ListBatches(ctx context.Context, w *warehouse.Warehouse) ([]Batch, error) {
 		return nil
 	}, `
 		SELECT batch_id, source_system, file_path, file_sha256, export_as_of, ingested_at, rows_read, rows_accepted,
-		       rows_rejected, false, NULL::TIMESTAMP FROM batches
+		       rows_rejected, false, NULL::TIMESTAMP, content_columns FROM batches
 		UNION ALL
 		SELECT batch_id, source_system, file_path, file_sha256, export_as_of, ingested_at, rows_read, rows_accepted,
-		       rows_rejected, true, removed_at FROM batch_removals
+		       rows_rejected, true, removed_at, NULL FROM batch_removals
 		ORDER BY 1, 11 NULLS LAST`)
 	if err != nil {
 		return nil, fmt.Errorf("batches: %w", err)

@@ -73,7 +73,7 @@ func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckRe
 		p = profileByGlob(opts, path)
 	}
 	rep := &CheckReport{Path: display, Mapping: map[string]string{}, MappedBy: map[string]string{}}
-	o, err := openFile(ctx, path, display, p, opts.HMACKey, opts.Limits, nil)
+	o, err := openFile(ctx, path, display, p, opts.HMACKey, opts.Limits, branchSet(opts), nil)
 	if err != nil {
 		if errors.Is(err, ErrMissingColumns) {
 			rep.Problems = append(rep.Problems, err.Error())

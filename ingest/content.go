@@ -18,7 +18,8 @@ import (
 //     column has at least contentMinValues of them;
 //   - a column fitting several fields by the same share, or a field fitted by several columns by the same share,
 //     maps nothing (ties are never broken by column order);
-//   - a field the profile names (found or missing) and a column the profile or a synonym took are never touched.
+//   - a field the profile names (found or missing) and a column the profile or a synonym took are never touched;
+//   - header words with agreeing values (content_cues.go, catalog/header_cues.yaml) are read before values alone.
 const (
 	contentShare     = 0.9
 	contentNameShare = 0.8 // names: the surname list holds the common surnames only
@@ -56,7 +57,12 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 	for _, c := range cm.Index {
 		used[c] = true
 	}
+	found := map[string]int{} // field -> column
+	var cues cueResult
 	open := func(f string) bool { // a field content may fill
+		if _, ok := found[f]; ok || cues.ambiguousFields[f] {
+			return false
+		}
 		if _, ok := cm.Index[f]; ok || slices.Contains(cm.Missing, f) {
 			return false
 		}
@@ -106,11 +112,19 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 			cols = append(cols, cc)
 		}
 	}
-	found := map[string]int{} // field -> column
 	var dateCols []*contentColumn
 	fits := map[int][]contentFit{}
 	known := knownSpellings()
+	cues = mapByCues(cols, cm.Header, t.personal, layouts, known, open)
+	maps.Copy(found, cues.found)
+	cued := maps.Clone(cues.ambiguousCols)
+	for _, c := range found {
+		cued[c] = true
+	}
 	for _, cc := range cols {
+		if cued[cc.col] {
+			continue
+		}
 		n := float64(len(cc.values))
 		if float64(cc.dates) >= contentShare*n {
 			dateCols = append(dateCols, cc)
@@ -127,10 +141,11 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 			}
 		}
 		add("source_id", idShare(cc), 1)
-		add("branch", share(cc.values, isBranchName), contentShare)
+		add("branch", share(cc.values, func(v string) bool { return isBranchName(v) || t.branches[catalog.Normalize(v)] }), contentShare)
 		add("extension_tier", share(cc.values, isDayLimit), 1)
 		add("customer_name", share(cc.values, looksLikeName), contentNameShare)
 		add("handler", share(cc.values, isStaffNumber), contentShare)
+		add("compensation", compensationShare(cc), 1)
 		for _, dim := range contentDimensions {
 			add(dim, share(cc.values, func(v string) bool { return known[dim][catalog.Normalize(v)] }), contentShare)
 		}
@@ -139,6 +154,8 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 	// A column keeps its best fit, unless another fit has the same share.
 	byField := map[string][]int{}
 	shareOf := map[[2]any]float64{}
+	colTies := map[int][]string{} // column -> the open fields it fits alike
+	var tieNotes []*catalog.Message
 	for _, c := range slices.Sorted(maps.Keys(fits)) {
 		f := fits[c]
 		if len(f) == 0 {
@@ -154,6 +171,11 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 			return 0
 		})
 		if len(f) > 1 && f[1].share == f[0].share {
+			for _, x := range f {
+				if x.share == f[0].share && open(x.field) {
+					colTies[c] = append(colTies[c], x.field)
+				}
+			}
 			continue
 		}
 		byField[f[0].field] = append(byField[f[0].field], c)
@@ -177,19 +199,50 @@ func mapByContent(cm *columnMap, t *table, p *Profile) []*catalog.Message {
 		}
 		if best >= 0 && !tie {
 			found[field] = best
+		} else if tie {
+			var hs []string
+			for _, c := range cs {
+				if shareOf[[2]any{field, c}] == bestShare {
+					hs = append(hs, quoteCell(cm.Header[c]))
+				}
+			}
+			tieNotes = append(tieNotes, catalog.Msg("msg_content2_values_field_ambiguous", strings.Join(hs, ", "), field))
 		}
 	}
 	mapDates(dateCols, open, found)
-	mapFreeText(cols, fits, dateCols, found, open)
+	free := slices.DeleteFunc(slices.Clone(cols), func(cc *contentColumn) bool { return cues.ambiguousCols[cc.col] })
+	mapFreeText(free, fits, dateCols, found, open)
 	if headerIsData(cm.Header, found, layouts, known) {
 		return nil
 	}
 	cm.HeaderByContent = len(found) > 0
 	var notes []*catalog.Message
+	mapped := map[int]bool{}
 	for _, f := range slices.Sorted(maps.Keys(found)) {
 		c := found[f]
+		mapped[c] = true
 		cm.Index[f], cm.By[f] = c, "content"
-		notes = append(notes, catalog.Msg("msg_content_mapped", quoteCell(cm.Header[c]), f))
+		if w, ok := cues.words[f]; ok {
+			if cm.ContentWord == nil {
+				cm.ContentWord = map[string]string{}
+			}
+			cm.ContentWord[f] = w
+			notes = append(notes, catalog.Msg("msg_content2_mapped_cue", quoteCell(cm.Header[c]), f, w))
+		} else {
+			notes = append(notes, catalog.Msg("msg_content_mapped", quoteCell(cm.Header[c]), f))
+		}
+	}
+	notes = append(notes, cues.notes...)
+	notes = append(notes, tieNotes...)
+	for _, c := range slices.Sorted(maps.Keys(colTies)) {
+		if fs := colTies[c]; !mapped[c] && len(fs) > 1 {
+			notes = append(notes, catalog.Msg("msg_content2_values_column_ambiguous", quoteCell(cm.Header[c]), strings.Join(fs, ", ")))
+		}
+	}
+	for _, c := range slices.Sorted(maps.Keys(cues.disagree)) {
+		if d := cues.disagree[c]; !mapped[c] {
+			notes = append(notes, catalog.Msg("msg_content2_cue_disagrees", quoteCell(cm.Header[c]), d.word, d.field))
+		}
 	}
 	return notes
 }
@@ -452,6 +505,28 @@ func idShare(cc *contentColumn) float64 {
 		if digits == 0 || (letters == 0 && digits < 6) {
 			return 0
 		}
+	}
+	return 1
+}
+
+// compensationShare is 1 when the column reads as the compensation paid by its values alone: contentShare of
+// them amounts (cueValuesAgree), one of them written with two decimals, and zero or empty on at least half of
+// the sampled rows (most complaints are closed without a payment).
+func compensationShare(cc *contentColumn) float64 {
+	twoDecimals, zeroOrEmpty, amounts := false, cc.rows-len(cc.values), 0
+	for _, v := range cc.values {
+		m := amountPattern.FindStringSubmatch(v)
+		if m == nil {
+			continue
+		}
+		amounts++
+		twoDecimals = twoDecimals || len(m[1]) == 3
+		if strings.Trim(v, "0.¥￥元, ") == "" {
+			zeroOrEmpty++
+		}
+	}
+	if float64(amounts) < contentShare*float64(len(cc.values)) || !twoDecimals || 2*zeroOrEmpty < cc.rows {
+		return 0
 	}
 	return 1
 }

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -31,8 +32,14 @@ func contentMapped(t *testing.T, header []string, rows [][]string, p *Profile) m
 			out[f] = header[c]
 		}
 	}
-	if len(notes) != len(out) {
-		t.Errorf("%d notes for %d columns mapped by content", len(notes), len(out))
+	said := 0
+	for _, n := range notes {
+		if n.Key == "msg_content_mapped" || n.Key == "msg_content2_mapped_cue" {
+			said++
+		}
+	}
+	if said != len(out) {
+		t.Errorf("%d notes for %d columns mapped by content", said, len(out))
 	}
 	return out
 }
@@ -59,6 +66,10 @@ func TestContentAmbiguous(t *testing.T) {
 	want := map[string]string{"source_id": "流水"}
 	if !maps.Equal(got, want) {
 		t.Errorf("mapped by content %v, want only %v", got, want)
+	}
+	// The two columns of branch names are said to be ambiguous.
+	if _, _, notes := cueMapped(t, header, rows); !slices.Contains(notes, "msg_content2_values_field_ambiguous") {
+		t.Errorf("no note says the branch columns are ambiguous: %v", notes)
 	}
 	// Ingest refuses the file for want of received_at, and quotes its headers (content found them to be
 	// headers, though no synonym names one), so the user sees what to put in the profile.
@@ -98,9 +109,12 @@ func TestContentClear(t *testing.T) {
 	got := contentMapped(t, header, rows, nil)
 	want := map[string]string{"source_id": "单号X", "received_at": "收件", "replied_at": "了结", "extension_tier": "时限(天)",
 		"narrative": "全文"}
-	// 网点 is branch's synonym; 所在 and 归属 both hold provinces: a tie maps neither.
+	// 网点 is branch's synonym; 所在 and 归属 both hold provinces: a tie maps neither, and says so.
 	if !maps.Equal(got, want) {
 		t.Errorf("mapped by content %v, want %v", got, want)
+	}
+	if _, _, notes := cueMapped(t, header, rows); !slices.Contains(notes, "msg_content2_values_field_ambiguous") {
+		t.Errorf("no note says the province columns are ambiguous: %v", notes)
 	}
 	for range 3 {
 		if again := contentMapped(t, header, rows, nil); !maps.Equal(again, got) {

@@ -1,6 +1,7 @@
 // Package ingest owns the boundary between the banks' export files and the warehouse: format detection,
 // character encodings, one reader per format (registered in one list, see reader.go), source profiles,
-// the built-in header synonyms and mapping columns by their values (content.go), the privacy boundary (keyed
+// the built-in header synonyms and mapping columns by their values and header words (content.go,
+// content_cues.go; the words live in catalog/header_cues.yaml), the privacy boundary (keyed
 // hashes, masks, scrubbing of free text), lineage, rejects and idempotency. A file is landed as one batch in one DuckDB transaction, or not at all; a batch is
 // taken back out the same way (batches.go: listing, removal and its audit in batch_removals).
 //

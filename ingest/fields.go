@@ -195,6 +195,8 @@ type columnMap struct {
 	// HeaderByContent: mapping by content took some columns and found the header row reads as headers, not as
 	// a record (content.go headerIsData), so it may be quoted although no cell is a synonym.
 	HeaderByContent bool
+	// ContentWord says, per field mapped by content through a header cue (catalog.HeaderCues), the word found.
+	ContentWord map[string]string
 }
 
 // resolveColumns maps a header to fields: the profile's columns first (a field to the first of its names the

@@ -34,7 +34,7 @@ func FuzzCSVRead(f *testing.F) {
 		} else {
 			p = &Profile{Name: "fuzz", Format: "csv"}
 		}
-		o, err := openFile(context.Background(), path, "f.csv", p, testKey, Limits{MaxFieldLines: 4}, nil)
+		o, err := openFile(context.Background(), path, "f.csv", p, testKey, Limits{MaxFieldLines: 4}, nil, nil)
 		if err != nil {
 			return // refused: no header, missing columns, wrong encoding ...
 		}

@@ -57,6 +57,10 @@ type Options struct {
 	AdoptKey bool
 	// Limits bound what one file may cost to read (limits.go); zero fields take DefaultLimits.
 	Limits Limits
+	// BranchSpellings are the codes, names and aliases of the branch master (ReadBranchSpellings): a column no
+	// synonym names whose values are mostly among them reads as the branch by content. Empty: branch names are
+	// known by their endings (支行, 网点 ...) only.
+	BranchSpellings []string
 	// CalendarYears are the years the working-day calendar covers (the pipeline passes transform/calendar's
 	// years, lunar-go's plus the config's calendar files). A receipt date in another year is rejected, as is
 	// one after the export's as-of date (else after the ingest date). Empty means DefaultCalendarYears.
@@ -120,7 +124,9 @@ type FileResult struct {
 	// Notes are what the summary should say about the file that is no error: the day/month order assumed for
 	// ambiguous dates, duplicate headers not landed (catalogue messages, rendered when printed).
 	Notes []*catalog.Message
-	Err   error
+	// Content are the fields mapped by content (recorded in batches.content_columns).
+	Content []ContentColumn
+	Err     error
 }
 
 const keepRejects = 20
@@ -426,15 +432,24 @@ type opened struct {
 
 // openFile reads a file's facts, opens it with its reader and resolves its mapping. A file its mapping refuses
 // (ErrMissingColumns) comes with what was read of it: the table (closed) and the profile, no mapper.
-func openFile(ctx context.Context, path, display string, p *Profile, key []byte, lim Limits, count func(int)) (*opened, error) {
+func openFile(ctx context.Context, path, display string, p *Profile, key []byte, lim Limits, branches map[string]bool, count func(int)) (*opened, error) {
 	facts, err := scanFile(path, lim.WithDefaults())
 	if err != nil {
 		return nil, fmt.Errorf("read %q: %w", display, err)
 	}
-	return openWithFacts(ctx, path, display, facts, p, key, lim, count)
+	return openWithFacts(ctx, path, display, facts, p, key, lim, branches, count)
 }
 
-func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p *Profile, key []byte, lim Limits, count func(int)) (*opened, error) {
+// branchSet is the set of opts.BranchSpellings.
+func branchSet(opts Options) map[string]bool {
+	m := map[string]bool{}
+	for _, s := range opts.BranchSpellings {
+		m[s] = true
+	}
+	return m
+}
+
+func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p *Profile, key []byte, lim Limits, branches map[string]bool, count func(int)) (*opened, error) {
 	in := &input{Path: path, Name: display, Size: facts.Size, Head: facts.Head, UTF8: facts.UTF8, Text: facts.Text, Profile: p, Limits: lim.WithDefaults(), count: count}
 	rd, err := pickReader(in)
 	if err != nil {
@@ -454,6 +469,7 @@ func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p
 			p = b
 		}
 	}
+	t.branches = branches
 	m, err := newMapper(display, t, p, key)
 	if err != nil {
 		t.Close()
@@ -561,7 +577,15 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 		case res.Skipped:
 			log.Info("skipped", "reason", res.SkipReason)
 		default:
-			log.Info("ingested", "source", res.Source, "batch", res.BatchID, "read", res.Read, "accepted", res.Accepted, "rejected", res.Rejected, "dry_run", opts.DryRun)
+			attrs := []any{"source", res.Source, "batch", res.BatchID, "read", res.Read, "accepted", res.Accepted, "rejected", res.Rejected, "dry_run", opts.DryRun}
+			if len(res.Content) > 0 {
+				var by []string
+				for _, c := range res.Content {
+					by = append(by, c.Field+"<-"+strconv.Quote(c.Header))
+				}
+				attrs = append(attrs, "by_content", strings.Join(by, " "))
+			}
+			log.Info("ingested", attrs...)
 		}
 	}()
 	facts, err := scanFile(j.path, opts.Limits)
@@ -599,7 +623,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 			}
 		}()
 	}
-	o, err := openWithFacts(ctx, j.path, display, facts, j.profile, opts.HMACKey, opts.Limits, count)
+	o, err := openWithFacts(ctx, j.path, display, facts, j.profile, opts.HMACKey, opts.Limits, branchSet(opts), count)
 	if err != nil {
 		res.Err = err
 		return res
@@ -641,6 +665,8 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	if cm := o.mapper.cols; cm.By["source_id"] == "content" && cm.Index["source_id"] < len(cm.Header) {
 		info.IDColumn = cm.Header[cm.Index["source_id"]]
 	}
+	info.ContentColumns = contentColumns(o.mapper.cols)
+	res.Content = info.ContentColumns
 	id, st, rejects, missing, err := landFile(ctx, w, info, func(emit func(arrow.RecordBatch) error, reject func(Reject) error) (mapStats, error) {
 		return o.mapper.mapTable(ctx, emit, reject)
 	}, opts.MaxRejectRate)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -38,6 +39,8 @@ type batchInfo struct {
 	IDColumn string
 	// AnalyticsOnly: the source's records feed narrative terms and text search only (profile analytics_only).
 	AnalyticsOnly bool
+	// ContentColumns are the fields mapped by content (contentColumns), recorded in batches.content_columns.
+	ContentColumns []ContentColumn
 }
 
 // recordSource produces a file's mapped rows as Arrow record batches (emit) and its rejects (reject); the
@@ -248,10 +251,18 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		if info.Encoding != "" {
 			enc = info.Encoding
 		}
+		var content any
+		if len(info.ContentColumns) > 0 {
+			b, err := json.Marshal(info.ContentColumns)
+			if err != nil {
+				return fmt.Errorf("record batch %d: %w", batchID, err)
+			}
+			content = string(b)
+		}
 		_, err = ex.ExecContext(ctx, `INSERT INTO batches (batch_id, source_system, file_path, file_sha256, file_size, format,
-			encoding, sheet, export_as_of, rows_read, rows_accepted, rows_rejected, ingested_at, analytics_only)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, namedValues(batchID, info.Source, info.FilePath, info.SHA256, info.Size,
-			info.Format, enc, sheet, asOf, int64(st.Read), int64(st.Accepted), int64(st.Rejected), ingested, info.AnalyticsOnly))
+			encoding, sheet, export_as_of, rows_read, rows_accepted, rows_rejected, ingested_at, analytics_only, content_columns)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, namedValues(batchID, info.Source, info.FilePath, info.SHA256, info.Size,
+			info.Format, enc, sheet, asOf, int64(st.Read), int64(st.Accepted), int64(st.Rejected), ingested, info.AnalyticsOnly, content))
 		if err != nil {
 			return fmt.Errorf("record batch %d: %w", batchID, err)
 		}

@@ -43,6 +43,8 @@ type table struct {
 	personal []string
 	// sample are the first data rows (sampleColumns), which mapping by content reads (content.go).
 	sample []rawRow
+	// branches are the branch master's spellings (Options.BranchSpellings), folded by catalog.Normalize.
+	branches map[string]bool
 	// StrictWidth: a data row must have as many fields as the header (delimited text).
 	StrictWidth bool
 	// XLSX: plain numbers in date fields are Excel serials in this date system.

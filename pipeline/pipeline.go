@@ -94,7 +94,7 @@ func (e *Env) RequireKey() error {
 // and ingest refuses, naming the environment variable; commands check RequireKey first.
 func (e *Env) IngestOptions(dryRun bool) ingest.Options {
 	key, _ := e.Config.HMACKey()
-	return ingest.Options{
+	opts := ingest.Options{
 		Profiles:      e.Config.Sources,
 		BaseDir:       e.Config.Dir,
 		HMACKey:       key,
@@ -107,6 +107,12 @@ func (e *Env) IngestOptions(dryRun bool) ingest.Options {
 		Now:           e.now,
 		CalendarYears: e.calendarYears(),
 	}
+	if e.Config.Branches != "" {
+		// an unreadable branch master is refused by normalise, which says why; ingest then knows branch names
+		// by their endings only
+		opts.BranchSpellings, _ = ingest.ReadBranchSpellings(e.Config.Resolve(e.Config.Branches))
+	}
+	return opts
 }
 
 // RequireNormalised refuses (one sentence, exit 1) to read derived tables that do not reflect the landed data:

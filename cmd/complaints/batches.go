@@ -50,11 +50,32 @@ when it was ingested, rows read/accepted/rejected, and when it was removed, if i
 				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", b.ID, b.Source, b.File, asOf,
 					b.IngestedAt.Format("2006-01-02 15:04"), b.Read, b.Accepted, b.Rejected, removed)
 			}
-			return tw.Flush()
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			for _, b := range bs {
+				if len(b.Content) > 0 {
+					fmt.Fprintln(out, catalog.Msg("msg_content2_batch", b.ID, contentColumnsText(b.Content)))
+				}
+			}
+			return nil
 		},
 	}
 	c.AddCommand(newBatchesRemoveCmd(g))
 	return c
+}
+
+// contentColumnsText lists the fields a batch mapped by content: field <- "header", with ("word") when a header
+// word cued it.
+func contentColumnsText(cs []ingest.ContentColumn) string {
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = fmt.Sprintf("%s <- %q", c.Field, c.Header)
+		if c.Word != "" {
+			parts[i] += fmt.Sprintf(" (%q)", c.Word)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 func newBatchesRemoveCmd(g *globals) *cobra.Command {
