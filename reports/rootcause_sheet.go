@@ -150,6 +150,11 @@ func (w *workbook) rootCauses() *grid {
 			w.rcChart.firstCol = 4 + i
 		}
 	}
+	for i, s := range series {
+		if s.Key.Kind == rootcause.KindTotal && len(series) > 1 {
+			w.rcChart.totalRow = r + i
+		}
+	}
 	for _, s := range series {
 		types := make([]string, len(s.Types))
 		for i, t := range s.Types {
@@ -313,6 +318,7 @@ const (
 type rcChart struct {
 	header, first, last, firstCol, lastCol, anchor int
 	flagged                                        bool
+	totalRow                                       int // the bank total's row when it is drawn beside other series (on a second axis); 0 none
 }
 
 // rootCauseChart draws the 根因 sheet's flagged series (or the bank total, grey, when none was flagged) as lines
@@ -324,7 +330,7 @@ func (w *workbook) rootCauseChart(f *excelize.File, g *grid) error {
 	}
 	sheet := quoteSheet(g.name)
 	a, b := colName(c.firstCol), colName(c.lastCol)
-	var series []excelize.ChartSeries
+	var series, total []excelize.ChartSeries
 	for r := c.first; r <= c.last; r++ {
 		s := excelize.ChartSeries{
 			Name:       fmt.Sprintf("%s!$B$%d", sheet, r),
@@ -336,7 +342,16 @@ func (w *workbook) rootCauseChart(f *excelize.File, g *grid) error {
 		if !c.flagged {
 			s.Fill = excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"A6A6A6"}}
 		}
+		if r == c.totalRow {
+			total = append(total, s) // hundreds a month: its own axis, so that a series of ten is not flattened
+			continue
+		}
 		series = append(series, s)
+	}
+	var combo []*excelize.Chart
+	if len(total) > 0 {
+		combo = append(combo, &excelize.Chart{Type: excelize.Line, Series: total,
+			YAxis: excelize.ChartAxis{Secondary: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmtCount}}})
 	}
 	title := w.t("rc_view_flagged_title")
 	if !c.flagged {
@@ -349,7 +364,7 @@ func (w *workbook) rootCauseChart(f *excelize.File, g *grid) error {
 		Legend:    excelize.ChartLegend{Position: "bottom"},
 		Dimension: excelize.ChartDimension{Width: 760, Height: 420},
 		YAxis:     excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmtCount}},
-	})
+	}, combo...)
 	if err != nil {
 		return fmt.Errorf("sheet %q: root-cause chart: %w", g.name, err)
 	}

@@ -158,6 +158,14 @@ func TestRootCauseSheetShowsTheFindings(t *testing.T) {
 			t.Errorf("no chart series %s in %s", want, charts)
 		}
 	}
+	// the bank total (hundreds a month) is drawn on its own axis beside the flagged series of tens
+	for _, c := range strings.Split(charts, "<?xml") {
+		if strings.Contains(c, "&#39;根因&#39;") {
+			if n := strings.Count(c, "<lineChart>"); n != 2 {
+				t.Errorf("the chart has %d line groups, want 2 (the bank total on a second axis)", n)
+			}
+		}
+	}
 	channels := sheetSection(rows, tr("rc_view_channels_title"))
 	app := catalog.Label("business_channel", "mobile_app", "zh")
 	found := false
