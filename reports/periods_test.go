@@ -160,4 +160,3 @@ func TestHalfYearBasesAndTrend(t *testing.T) {
 	n := strconv.Itoa(rowOf(t, f, "受理渠道", "电话/客服热线", 4))
 	wantCells(t, f, "受理渠道", map[string]any{"B" + n: 3, "D" + n: 2, "E" + n: 0.5, "F" + n: dash, "G" + n: dash})
 }
-
