@@ -159,4 +159,12 @@ func TestHalfYearBasesAndTrend(t *testing.T) {
 	// the channel table: phone P1 P2 B2 = 3 against Y1 Y2 = 2 the half-year before; 2025-H1 no data
 	n := strconv.Itoa(rowOf(t, f, "受理渠道", "电话/客服热线", 4))
 	wantCells(t, f, "受理渠道", map[string]any{"B" + n: 3, "D" + n: 2, "E" + n: 0.5, "F" + n: dash, "G" + n: dash})
+
+	// With the data starting in 2025-08 instead, 2025-H2 is covered in part: no base ("—", no MoM), while the
+	// trend's 2025-Q3, with one month of data, still shows what the marts hold for it.
+	if _, err := db.Exec(`DELETE FROM source_coverage WHERE month < DATE '2025-08-01'`); err != nil {
+		t.Fatal(err)
+	}
+	f, _ = writeE2E(t, db, "zh", "2026-H1", Options{})
+	wantCells(t, f, s, map[string]any{"B4": 5, "C4": dash, "D4": dash, "E4": dash, "A28": "2025-Q3", "B28": 2, "C28": 2})
 }
