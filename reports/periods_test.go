@@ -66,7 +66,9 @@ func TestAnnualFromMidYear(t *testing.T) {
 	}
 
 	sum := "总体情况"
-	wantCells(t, f, sum, map[string]any{"B3": "本期 2025", "C3": "上年 2024", "D3": "同比", "B4": 2, "C4": dash, "D4": dash})
+	// the duration bands (row 8) and reply completeness (19) of a year without data are no data, not "未记录"
+	wantCells(t, f, sum, map[string]any{"B3": "本期 2025", "C3": "上年 2024", "D3": "同比", "B4": 2, "C4": dash, "D4": dash,
+		"A8": "其中：0-15天办结", "C8": dash, "A19": "答复要素完整率", "C19": dash})
 	if v := get(t, f, sum, "E3") + get(t, f, sum, "F3"); v != "" {
 		t.Errorf("the annual summary has more base columns: %q", v)
 	}

@@ -142,17 +142,25 @@ func (w *workbook) summary() *grid {
 		c, cok := x.value(cur)
 		b, bok := x.value(prev)
 		y, yok := x.value(yago)
-		// a base before any data is no data (never 0) and never the base of a change
-		bok = bok && !w.noData(p.Previous())
-		yok = yok && !w.noData(p.YearEarlier())
+		// a base before any data is no data (never 0, nor "not recorded") and never the base of a change
+		prevNone, yagoNone := w.noData(p.Previous()), w.noData(p.YearEarlier())
+		bok = bok && !prevNone
+		yok = yok && !yagoNone
+		base := func(c int, v float64, ok bool, d periodData, none bool) {
+			if none {
+				g.Text(r, c, w.t("cov_no_data"), st.noFigure)
+				return
+			}
+			w.figureCell(g, r, c, x, v, ok, d)
+		}
 		w.figureCell(g, r, 2, x, c, cok, cur)
 		if w.oneYearBase() {
-			w.figureCell(g, r, 3, x, y, yok, yago)
+			base(3, y, yok, yago, yagoNone)
 			w.changeCell(g, r, 4, x.kind, c, cok, y, yok, noFigure)
 			continue
 		}
-		w.figureCell(g, r, 3, x, b, bok, prev)
-		w.figureCell(g, r, 5, x, y, yok, yago)
+		base(3, b, bok, prev, prevNone)
+		base(5, y, yok, yago, yagoNone)
 		w.changeCell(g, r, 4, x.kind, c, cok, b, bok, noFigure)
 		w.changeCell(g, r, 6, x.kind, c, cok, y, yok, noFigure)
 	}
