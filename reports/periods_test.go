@@ -170,3 +170,22 @@ func TestHalfYearBasesAndTrend(t *testing.T) {
 	f, _ = writeE2E(t, db, "zh", "2026-H1", Options{})
 	wantCells(t, f, s, map[string]any{"B4": 5, "C4": dash, "D4": dash, "E4": dash, "A28": "2025-Q3", "B28": 2, "C28": 2})
 }
+
+// TestFirstMonthBasesNoData: 2025-07 is the end-to-end rows' first month (Y1, by phone): its previous month and the
+// month a year earlier are before any data, so the channel table's base columns read "—", not 0, and R1's MoM
+// and YoY have no figure.
+func TestFirstMonthBasesNoData(t *testing.T) {
+	db := land(t, e2eRows)
+	f, _ := writeE2E(t, db, "zh", "2025-07", Options{})
+	if got := coverRow(t, f, "封面", "数据覆盖月份"); got != "2025年7月" {
+		t.Errorf("cover's months with data %q", got)
+	}
+	ch := "受理渠道"
+	n := strconv.Itoa(rowOf(t, f, ch, "电话/客服热线", 4))
+	total := strconv.Itoa(rowOf(t, f, ch, "合计", 4))
+	wantCells(t, f, ch, map[string]any{"D3": "上期 2025-06", "F3": "上年同期 2024-07",
+		"B" + n: 1, "D" + n: dash, "E" + n: dash, "F" + n: dash, "G" + n: dash, "D" + total: dash, "F" + total: dash})
+	loans := strconv.Itoa(rowOf(t, f, "业务类别", "贷款", 4))
+	wantCells(t, f, "业务类别", map[string]any{"Q3": "环比", "C" + loans: 1, "Q" + loans: dash, "R" + loans: dash})
+	wantCells(t, f, "总体情况", map[string]any{"B4": 1, "C4": dash, "D4": dash, "E4": dash, "F4": dash})
+}
