@@ -14,8 +14,9 @@ import (
 )
 
 // The annual disclosure (年度消费投诉情况), laid out as banks publish it (Bank of China's 2025 report): a paragraph
-// with the year's complaints after merging duplicates and the year-on-year change, then the distribution by
-// business category, by cause and by region, each with shares and the year before. Printed A4 portrait.
+// with the year's complaints after merging duplicates and the year-on-year change, the months the year's data
+// cover, then the distribution by business category, by cause and by region, each with shares and the year before
+// ("—" when the year before is no data, periods.go). Printed A4 portrait.
 
 const disclosureCols = 5
 
