@@ -14,8 +14,9 @@ import (
 )
 
 // The annual disclosure (年度消费投诉情况), laid out as banks publish it (Bank of China's 2025 report): a paragraph
-// with the year's complaints after merging duplicates and the year-on-year change, then the distribution by
-// business category, by cause and by region, each with shares and the year before. Printed A4 portrait.
+// with the year's complaints after merging duplicates and the year-on-year change, the months the year's data
+// cover, then the distribution by business category, by cause and by region, each with shares and the year before
+// ("—" when the year before is no data, periods.go). Printed A4 portrait.
 
 const disclosureCols = 5
 
@@ -42,9 +43,21 @@ func (w *workbook) disclosure() *grid {
 	}
 
 	cur, prev := w.cats.Total(p), w.cats.Total(prevP)
+	// the year before is no data when it starts before any data: "—" in its columns, never 0, and no YoY
+	prevNone := w.noData(prevP)
 	dupCur, dupPrev := w.months.Sum(p).DuplicatesLinked, w.months.Sum(prevP).DuplicatesLinked
 
 	catCur, catPrev := w.cats.Sum(p), w.cats.Sum(prevP)
+	// a row of the year before alone is not listed when the year before is no data
+	prevOf := func(m map[string]int64) map[string]int64 {
+		if prevNone {
+			return nil
+		}
+		return m
+	}
+	if prevNone {
+		catPrev = nil
+	}
 	var cats []shareRow
 	for _, code := range readmodel.OrderCodes("business_category", w.cats.Codes(), func(string) bool { return true }) {
 		if r := (shareRow{label: catalog.Label("business_category", code, w.lang), cur: catCur[code].Received, prev: catPrev[code].Received}); r.cur+r.prev > 0 {
@@ -52,12 +65,12 @@ func (w *workbook) disclosure() *grid {
 		}
 	}
 	cause := func(d readmodel.DimensionRow) string { return d.Cause }
-	causes := w.distribution(w.dims.Received(p, cause), w.dims.Received(prevP, cause), func(c string) string {
+	causes := w.distribution(w.dims.Received(p, cause), prevOf(w.dims.Received(prevP, cause)), func(c string) string {
 		return catalog.Label("cause", c, w.lang)
 	})
 	// the regional ranking lists the provinces recorded; the complaints without one are a footnote share
 	province := func(d readmodel.DimensionRow) string { return d.Province }
-	byProvCur, byProvPrev := w.dims.Received(p, province), w.dims.Received(prevP, province)
+	byProvCur, byProvPrev := w.dims.Received(p, province), prevOf(w.dims.Received(prevP, province))
 	noneCur, nonePrev := byProvCur[""], byProvPrev[""]
 	delete(byProvCur, "")
 	delete(byProvPrev, "")
@@ -69,9 +82,12 @@ func (w *workbook) disclosure() *grid {
 	}
 
 	// The paragraph a bank publishes, from the figures of the tables below.
-	para := w.disclosureText(year, cur.Received, prev.Received, cats, causes, regions)
+	para := w.disclosureText(year, cur.Received, prev.Received, prevNone, cats, causes, regions)
 	g.Text(3, 1, para, st.wrap)
 	g.Merge(3, 1, 3, disclosureCols)
+	// the months the year's data covers, in words
+	g.Text(4, 1, strings.ReplaceAll(w.t("per_disclosure_span"), "{span}", w.dataSpan()), st.note)
+	g.Merge(4, 1, 4, disclosureCols)
 
 	// 一、总体情况
 	r := 5
@@ -90,17 +106,23 @@ func (w *workbook) disclosure() *grid {
 	}{{"rk_received_after_merge", cur.Received, prev.Received}, {"rpt_duplicates_merged", dupCur, dupPrev}} {
 		g.Text(r, 1, w.t(x.key), st.label)
 		g.Int(r, 2, x.cur, st.count)
-		g.Int(r, 3, x.prev, st.count)
+		w.priorCount(g, r, 3, x.prev, prevNone, false)
 		v, ok := readmodel.Change(x.cur, x.prev)
-		g.Ratio(r, 4, v, ok, st.ratio, st.noFigure, noFigure)
+		g.Ratio(r, 4, v, ok && !prevNone, st.ratio, st.noFigure, noFigure)
 		r++
 	}
 	g.Text(r, 1, w.t("rk_received_before_merge"), st.totalText)
-	for c, v := range map[int]int64{2: cur.Received + dupCur, 3: prev.Received + dupPrev} {
+	sums := map[int]int64{2: cur.Received + dupCur}
+	if prevNone {
+		w.priorCount(g, r, 3, 0, true, true)
+	} else {
+		sums[3] = prev.Received + dupPrev
+	}
+	for c, v := range sums {
 		g.Formula(r, c, fmt.Sprintf("SUM(%s%d:%s%d)", colName(c), after, colName(c), r-1), v, st.totalCount)
 	}
 	v, ok := readmodel.Change(cur.Received+dupCur, prev.Received+dupPrev)
-	g.Ratio(r, 4, v, ok, st.totalRatio, st.totalNoFigure, noFigure)
+	g.Ratio(r, 4, v, ok && !prevNone, st.totalRatio, st.totalNoFigure, noFigure)
 	r += 2
 
 	regionKey := regionHeading(append(readmodel.Keys(byProvCur), readmodel.Keys(byProvPrev)...))
@@ -113,13 +135,13 @@ func (w *workbook) disclosure() *grid {
 		{"rk_disclosure_by_region", regionKey, regions},
 	} {
 		g.Text(r, 1, w.t(sec.title), st.section)
-		total := w.shareSection(g, r+1, w.t(sec.first), year, strconv.Itoa(prevP.Start.Year()), sec.rows)
+		total := w.shareSection(g, r+1, w.t(sec.first), year, strconv.Itoa(prevP.Start.Year()), sec.rows, prevNone)
 		if sec.first == "business_category" {
 			w.discCats = [2]int{r + 2, total - 1}
 		}
 		r = total + 2
 		if sec.title == "rk_disclosure_by_region" {
-			foot = w.regionFootnote(regionKey, year, noneCur, nonePrev, sumRegions(regions, false)+noneCur, sumRegions(regions, true)+nonePrev)
+			foot = w.regionFootnote(regionKey, year, noneCur, nonePrev, sumRegions(regions, false)+noneCur, sumRegions(regions, true)+nonePrev, prevNone)
 			g.Text(total+1, 1, foot, st.note)
 			g.Merge(total+1, 1, total+1, disclosureCols)
 			footRow = total + 1
@@ -143,9 +165,9 @@ func (w *workbook) disclosure() *grid {
 }
 
 // regionFootnote states the complaints without a recorded province (a recorded state, when the regions are US
-// states: heading is regionHeading's key), this year and the year before, and their share of all the year's
-// complaints.
-func (w *workbook) regionFootnote(heading, year string, cur, prev, allCur, allPrev int64) string {
+// states: heading is regionHeading's key), this year and the year before (or that it has no data), and their
+// share of all the year's complaints.
+func (w *workbook) regionFootnote(heading, year string, cur, prev, allCur, allPrev int64, prevNone bool) string {
 	pct := func(n, of int64) string {
 		s, ok := readmodel.Share(n, of)
 		if !ok {
@@ -153,9 +175,30 @@ func (w *workbook) regionFootnote(heading, year string, cur, prev, allCur, allPr
 		}
 		return strconv.FormatFloat(s*100, 'f', 1, 64) + "%"
 	}
+	key := "rk_disclosure_region_footnote"
+	switch {
+	case heading == "rpt_us_state" && prevNone:
+		key = "per_disclosure_state_footnote_no_prior"
+	case heading == "rpt_us_state":
+		key = "rk_disclosure_state_footnote"
+	case prevNone:
+		key = "per_disclosure_region_footnote_no_prior"
+	}
 	return strings.NewReplacer("{n}", groupThousands(cur), "{year}", year, "{pct}", pct(cur, allCur),
-		"{prev_n}", groupThousands(prev), "{prev_pct}", pct(prev, allPrev)).Replace(w.t(map[bool]string{
-		true: "rk_disclosure_state_footnote", false: "rk_disclosure_region_footnote"}[heading == "rpt_us_state"]))
+		"{prev_n}", groupThousands(prev), "{prev_pct}", pct(prev, allPrev)).Replace(w.t(key))
+}
+
+// priorCount writes the year before's count, or "—" when the year before is no data.
+func (w *workbook) priorCount(g *grid, r, c int, n int64, none, total bool) {
+	count, noFigure := w.st.count, w.st.noFigure
+	if total {
+		count, noFigure = w.st.totalCount, w.st.totalNoFigure
+	}
+	if none {
+		g.Text(r, c, w.t("cov_no_data"), noFigure)
+		return
+	}
+	g.Int(r, c, n, count)
 }
 
 // sumRegions adds the rows' counts of this year (or, prev, of the year before).
@@ -207,7 +250,7 @@ func sortShares(rows []shareRow) {
 
 // shareSection writes header | count | share | last year | YoY from row header, a total row of formulas, and
 // returns the total row.
-func (w *workbook) shareSection(g *grid, header int, first, year, prevYear string, rows []shareRow) int {
+func (w *workbook) shareSection(g *grid, header int, first, year, prevYear string, rows []shareRow, prevNone bool) int {
 	st := w.st
 	for i, h := range []string{first, w.t("rk_complaints") + " " + year, w.t("share_of_received"), w.t("rk_complaints") + " " + prevYear, w.t("yoy")} {
 		g.Text(header, i+1, h, st.header)
@@ -229,15 +272,15 @@ func (w *workbook) shareSection(g *grid, header int, first, year, prevYear strin
 		} else {
 			g.Text(r, 3, noFigure, st.noFigure)
 		}
-		g.Int(r, 4, x.prev, st.count)
+		w.priorCount(g, r, 4, x.prev, prevNone, false)
 		v, ok := readmodel.Change(x.cur, x.prev)
-		g.Ratio(r, 5, v, ok, st.ratio, st.noFigure, noFigure)
+		g.Ratio(r, 5, v, ok && !prevNone, st.ratio, st.noFigure, noFigure)
 	}
 	g.Text(totalRow, 1, w.t("total"), st.totalText)
 	if len(rows) == 0 {
 		g.Int(totalRow, 2, 0, st.totalCount)
 		g.Text(totalRow, 3, noFigure, st.totalNoFigure)
-		g.Int(totalRow, 4, 0, st.totalCount)
+		w.priorCount(g, totalRow, 4, 0, prevNone, true)
 		g.Text(totalRow, 5, noFigure, st.totalNoFigure)
 		return totalRow
 	}
@@ -247,18 +290,22 @@ func (w *workbook) shareSection(g *grid, header int, first, year, prevYear strin
 	} else {
 		g.Text(totalRow, 3, noFigure, st.totalNoFigure)
 	}
-	g.Formula(totalRow, 4, fmt.Sprintf("SUM(D%d:D%d)", firstRow, totalRow-1), tp, st.totalCount)
+	if prevNone {
+		w.priorCount(g, totalRow, 4, 0, true, true)
+	} else {
+		g.Formula(totalRow, 4, fmt.Sprintf("SUM(D%d:D%d)", firstRow, totalRow-1), tp, st.totalCount)
+	}
 	v, ok := readmodel.Change(tc, tp)
-	g.Ratio(totalRow, 5, v, ok, st.totalRatio, st.totalNoFigure, noFigure)
+	g.Ratio(totalRow, 5, v, ok && !prevNone, st.totalRatio, st.totalNoFigure, noFigure)
 	return totalRow
 }
 
 // disclosureText is the published paragraph: the year's complaints after merging duplicates, the change on the
 // year before, and the three largest business categories, causes and regions with their shares.
-func (w *workbook) disclosureText(year string, cur, prev int64, cats, causes, regions []shareRow) string {
+func (w *workbook) disclosureText(year string, cur, prev int64, prevNone bool, cats, causes, regions []shareRow) string {
 	var b strings.Builder
 	b.WriteString(strings.NewReplacer("{year}", year, "{n}", groupThousands(cur)).Replace(w.t("rk_disclosure_para_total")))
-	if v, ok := readmodel.Change(cur, prev); ok {
+	if v, ok := readmodel.Change(cur, prev); ok && !prevNone {
 		key := "rk_disclosure_para_up"
 		if v < 0 {
 			key = "rk_disclosure_para_down"

@@ -1,6 +1,7 @@
 // Package reports writes the regulator workbooks (Excel, excelize) of domain.md section 7 for a month, quarter,
 // half-year or year: cover (source files and the definition of every figure), summary (section 6 figures with
-// previous period, MoM, same period a year earlier, YoY, and a 13-month trend), R1 by business category, R2 cause x
+// previous period, MoM, same period a year earlier, YoY, or for a year the year before once, and a 13-month trend,
+// by quarter for a quarter or half-year; periods.go), R1 by business category, R2 cause x
 // business category, R3 by province and branch (with the regulator's per-branch and per-customer measures when the
 // bank supplies denominators), by intake channel, timeliness by complaint type and branch (时效), root causes (a
 // month), data quality, and the open list (未办结清单, the overdue first, streamed, continued on further sheets past Excel's

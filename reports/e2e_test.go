@@ -188,11 +188,23 @@ func TestQuarterSummaryFromLandedRows(t *testing.T) {
 	if v, _ := f.GetCellValue(s, "B17"); v != "22.9" {
 		t.Errorf("B17 shows %q", v)
 	}
-	// The trend still covers 13 months ending with the quarter's last month: 2025-09 .. 2026-09.
-	wantText(t, f, s, "A26", "2025-09")
-	wantText(t, f, s, "A38", "2026-09")
-	wantNumber(t, f, s, "B38", 4) // September: A6 A8 A9 A12
-	wantNumber(t, f, s, "C38", 1) // A9
+	// The trend is by quarter, from the year-earlier quarter to this one: 2025-Q3 received Y1 Y2, closed Y1 Y2;
+	// nothing in 2025-Q4 and 2026-Q1 (covered: the source's data start in 2025-07); 2026-Q2 received 5, closed P1;
+	// 2026-Q3 received 8, closed 7 (the figures above).
+	wantText(t, f, s, "A24", "近5个季度受理与办结趋势")
+	wantText(t, f, s, "A25", "季度")
+	for i, x := range []struct {
+		q                string
+		received, closed float64
+	}{{"2025-Q3", 2, 2}, {"2025-Q4", 0, 0}, {"2026-Q1", 0, 0}, {"2026-Q2", 5, 1}, {"2026-Q3", 8, 7}} {
+		r := fmt.Sprint(26 + i)
+		wantText(t, f, s, "A"+r, x.q)
+		wantNumber(t, f, s, "B"+r, x.received)
+		wantNumber(t, f, s, "C"+r, x.closed)
+	}
+	if v := get(t, f, s, "A31"); v != "" {
+		t.Errorf("the quarterly trend runs on to A31 %q", v)
+	}
 	// The title says it is a quarterly report.
 	wantText(t, f, "封面", "A1", "消费投诉统计季报")
 }

@@ -474,6 +474,11 @@ func TestFixtureWithoutBranchMaster(t *testing.T) {
 // TestFixtureAnnualDisclosure: the annual kind of 2026 (the fixture's 2026 complaints against its two of 2025).
 func TestFixtureAnnualDisclosure(t *testing.T) {
 	db := landFixture(t, true)
+	// The source is taken to cover all of 2025 (it delivered from January, nothing received before Y1), so that
+	// 2025 is a base: with the data starting in 2025-10 the year before is no data (TestAnnualWithPriorYearInPart).
+	if _, err := db.Exec(`INSERT INTO source_coverage VALUES ('hotline', DATE '2025-01-01', true, 0, NULL, false, 'ok')`); err != nil {
+		t.Fatal(err)
+	}
 	f, out := writeE2E(t, db, "zh", "2026", Options{})
 	z, err := zip.OpenReader(out)
 	if err != nil {

@@ -326,6 +326,9 @@ func (w *workbook) cover() *grid {
 	}
 	kv("institution", w.bank) // a branch copy's branch: scope_branch below
 	kv("period", w.period.String())
+	if w.coverage.Known {
+		kv("per_data_months", w.dataSpan()) // the first and last month of the period with data
+	}
 	kv("generated_at", fmt.Sprintf("%s (%s)", warehouse.WallClockText(w.opts.GeneratedAt), w.t("beijing_time")))
 	if b := w.scope.BranchLabel(w.lang); b != "" {
 		kv("scope_branch", b)

@@ -127,6 +127,9 @@ func (w *workbook) summary() *grid {
 		w.t("year_earlier_period") + " " + p.YearEarlier().String(),
 		w.t("yoy"),
 	}
+	if w.oneYearBase() { // a year: the year before once (上年), with YoY
+		headers = []string{headers[0], headers[1], w.lastYearHeader(), w.t("yoy")}
+	}
 	for i, h := range headers {
 		g.Text(3, i+1, h, st.header)
 	}
@@ -139,26 +142,42 @@ func (w *workbook) summary() *grid {
 		c, cok := x.value(cur)
 		b, bok := x.value(prev)
 		y, yok := x.value(yago)
-		// a base before any data is no data (never 0) and never the base of a change
-		bok = bok && !w.coverage.IsNoData(p.Previous().Start)
-		yok = yok && !w.coverage.IsNoData(p.YearEarlier().Start)
+		// a base before any data is no data (never 0, nor "not recorded") and never the base of a change
+		prevNone, yagoNone := w.noData(p.Previous()), w.noData(p.YearEarlier())
+		bok = bok && !prevNone
+		yok = yok && !yagoNone
+		base := func(c int, v float64, ok bool, d periodData, none bool) {
+			if none {
+				g.Text(r, c, w.t("cov_no_data"), st.noFigure)
+				return
+			}
+			w.figureCell(g, r, c, x, v, ok, d)
+		}
 		w.figureCell(g, r, 2, x, c, cok, cur)
-		w.figureCell(g, r, 3, x, b, bok, prev)
-		w.figureCell(g, r, 5, x, y, yok, yago)
+		if w.oneYearBase() {
+			base(3, y, yok, yago, yagoNone)
+			w.changeCell(g, r, 4, x.kind, c, cok, y, yok, noFigure)
+			continue
+		}
+		base(3, b, bok, prev, prevNone)
+		base(5, y, yok, yago, yagoNone)
 		w.changeCell(g, r, 4, x.kind, c, cok, b, bok, noFigure)
 		w.changeCell(g, r, 6, x.kind, c, cok, y, yok, noFigure)
 	}
 
-	g.Text(summaryTrendHeader-1, 1, w.t("trend_13_months"), st.section)
-	g.Text(summaryTrendHeader, 1, w.t("month"), st.header)
+	g.Text(summaryTrendHeader-1, 1, w.trendTitle(), st.section)
+	unit := w.t("month")
+	if w.trendPeriods()[0].Kind == readmodel.Quarterly {
+		unit = w.t("per_quarter")
+	}
+	g.Text(summaryTrendHeader, 1, unit, st.header)
 	g.Text(summaryTrendHeader, 2, w.t("received"), st.header)
 	g.Text(summaryTrendHeader, 3, w.t("closed"), st.header)
-	for i := range TrendMonths {
-		m := p.End() - TrendMonths + 1 + readmodel.Month(i)
-		tot := w.cats.Total(readmodel.Period{Kind: readmodel.Monthly, Start: m, Len: 1})
+	for i, q := range w.trendPeriods() {
+		tot := w.cats.Total(q)
 		r := summaryTrendHeader + 1 + i
-		g.Text(r, 1, m.String(), st.text)
-		if w.coverage.IsNoData(m) {
+		g.Text(r, 1, q.String(), st.text)
+		if w.coverage.IsNoData(q.End()) { // a point of the trend is no data when all its months are
 			g.Text(r, 2, w.t("cov_no_data"), st.noFigure)
 			g.Text(r, 3, w.t("cov_no_data"), st.noFigure)
 			continue
@@ -202,7 +221,7 @@ func (w *workbook) changeCell(g *grid, r, c int, kind figureKind, cur float64, c
 
 func (w *workbook) trendChart(f *excelize.File, g *grid) error {
 	sheet := quoteSheet(g.name)
-	first, last := summaryTrendHeader+1, summaryTrendHeader+TrendMonths
+	first, last := summaryTrendHeader+1, summaryTrendHeader+len(w.trendPeriods())
 	cats := fmt.Sprintf("%s!$A$%d:$A$%d", sheet, first, last)
 	series := func(col string) excelize.ChartSeries {
 		return excelize.ChartSeries{
@@ -216,7 +235,7 @@ func (w *workbook) trendChart(f *excelize.File, g *grid) error {
 	err := f.AddChart(g.name, fmt.Sprintf("E%d", summaryTrendHeader-1), &excelize.Chart{
 		Type:      excelize.Line,
 		Series:    []excelize.ChartSeries{series("B"), series("C")},
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: w.t("trend_13_months")}}},
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: w.trendTitle()}}},
 		Legend:    excelize.ChartLegend{Position: "bottom"},
 		Dimension: excelize.ChartDimension{Width: 640, Height: 320},
 		YAxis:     excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: numFmtCount}},

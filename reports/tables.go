@@ -85,6 +85,11 @@ func (w *workbook) r1() *grid {
 	for i, key := range headers {
 		g.Text(r1Header, i+1, w.t(key), st.header)
 	}
+	// a year: the MoM column holds the year before's received (上年), beside YoY
+	yearBase := w.oneYearBase()
+	if yearBase {
+		g.Text(r1Header, r1MoM, w.lastYearHeader(), st.header)
+	}
 	g.heights[r1Header] = 45
 	for c := r1OpenStart; c <= last; c++ {
 		g.widths[c] = 11
@@ -95,6 +100,8 @@ func (w *workbook) r1() *grid {
 	g.freezeRow, g.freezeCol = r1Header+1, 2
 
 	cur, prev, yago := w.cats.Sum(p), w.cats.Sum(p.Previous()), w.cats.Sum(p.YearEarlier())
+	// a base before any data is no data: its MoM or YoY is "—", whatever its mart rows hold
+	prevNone, yagoNone := w.noData(p.Previous()), w.noData(p.YearEarlier())
 	codes := readmodel.OrderCodes("business_category", w.cats.Codes(), func(code string) bool {
 		return !cur[code].IsZero() || prev[code].Received != 0 || yago[code].Received != 0
 	})
@@ -148,10 +155,7 @@ func (w *workbook) r1() *grid {
 		} else {
 			g.Text(r, r1Share, noFigure, st.noFigure)
 		}
-		mom, ok := readmodel.Change(f.Received, prev[code].Received)
-		g.Ratio(r, r1MoM, mom, ok, st.ratio, st.noFigure, noFigure)
-		yoy, ok := readmodel.Change(f.Received, yago[code].Received)
-		g.Ratio(r, r1YoY, yoy, ok, st.ratio, st.noFigure, noFigure)
+		w.r1Bases(g, r, f.Received, prev[code].Received, yago[code].Received, prevNone, yagoNone, yearBase, false)
 	}
 	g.Text(totalRow, 1, w.t("total"), st.totalText)
 	for c, v := range counts(total) {
@@ -165,10 +169,14 @@ func (w *workbook) r1() *grid {
 		g.Text(totalRow, r1Share, noFigure, st.totalNoFigure)
 	}
 	prevTotal, yagoTotal := w.cats.Total(p.Previous()), w.cats.Total(p.YearEarlier())
-	mom, ok := readmodel.Change(total.Received, prevTotal.Received)
-	g.Ratio(totalRow, r1MoM, mom, ok, st.totalRatio, st.totalNoFigure, noFigure)
-	yoy, ok := readmodel.Change(total.Received, yagoTotal.Received)
-	g.Ratio(totalRow, r1YoY, yoy, ok, st.totalRatio, st.totalNoFigure, noFigure)
+	w.r1Bases(g, totalRow, total.Received, prevTotal.Received, yagoTotal.Received, prevNone, yagoNone, yearBase, true)
+	if yearBase && !yagoNone {
+		if c := colName(r1MoM); len(codes) > 0 {
+			g.Formula(totalRow, r1MoM, fmt.Sprintf("SUM(%s%d:%s%d)", c, first, c, totalRow-1), yagoTotal.Received, st.totalCount)
+		} else {
+			g.Int(totalRow, r1MoM, 0, st.totalCount)
+		}
+	}
 	if daysUnknown {
 		note := totalRow + 2
 		g.Text(note, 1, catalog.Msg("msg_nodates_r1_note", total.Closed-total.DaysKnown).In(w.lang), st.note)
@@ -176,6 +184,28 @@ func (w *workbook) r1() *grid {
 		g.heights[note] = 45
 	}
 	return g
+}
+
+// r1Bases writes a row's MoM and YoY of received, "—" where the base is no data; for a year (yearBase) the MoM
+// column holds the year before's received instead (the total row's sum is written by the caller).
+func (w *workbook) r1Bases(g *grid, r int, cur, prev, yago int64, prevNone, yagoNone, yearBase, total bool) {
+	st := w.st
+	ratio, count, none := st.ratio, st.count, st.noFigure
+	if total {
+		ratio, count, none = st.totalRatio, st.totalCount, st.totalNoFigure
+	}
+	noFigure := w.t("no_base")
+	switch {
+	case yearBase && yagoNone:
+		g.Text(r, r1MoM, w.t("cov_no_data"), none)
+	case yearBase && !total:
+		g.Int(r, r1MoM, yago, count)
+	case !yearBase:
+		mom, ok := readmodel.Change(cur, prev)
+		g.Ratio(r, r1MoM, mom, ok && !prevNone, ratio, none, noFigure)
+	}
+	yoy, ok := readmodel.Change(cur, yago)
+	g.Ratio(r, r1YoY, yoy, ok && !yagoNone, ratio, none, noFigure)
 }
 
 // ---- R2 cause x business category ------------------------------------------------------------------------
@@ -394,6 +424,12 @@ func (w *workbook) channels() *grid {
 	headers := []string{w.t("intake_channel"), w.t("received"), w.t("share_of_received"),
 		w.t("previous_period") + " " + p.Previous().String(), w.t("mom"),
 		w.t("year_earlier_period") + " " + p.YearEarlier().String(), w.t("yoy")}
+	// a year: the year before once (上年), with YoY; the columns of a base before any data read "—"
+	yearBase := w.oneYearBase()
+	if yearBase {
+		headers = []string{headers[0], headers[1], headers[2], w.lastYearHeader(), w.t("yoy")}
+	}
+	prevNone, yagoNone := w.noData(p.Previous()), w.noData(p.YearEarlier())
 	for i, h := range headers {
 		g.Text(3, i+1, h, st.header)
 	}
@@ -414,11 +450,26 @@ func (w *workbook) channels() *grid {
 		tc, tp, ty = tc+cur[c], tp+prev[c], ty+yago[c]
 	}
 	noFigure := w.t("no_base")
+	// the base columns: previous period (4, 5) and year earlier (6, 7), or for a year the year before (4, 5)
+	type base struct {
+		count, change int
+		none, yago    bool
+	}
+	bases := []base{{4, 5, prevNone, false}, {6, 7, yagoNone, true}}
+	if yearBase {
+		bases = []base{{4, 5, yagoNone, true}}
+	}
+	pick := func(x base, prev, yago int64) int64 {
+		if x.yago {
+			return yago
+		}
+		return prev
+	}
 	row := func(r int, c, b, y int64, count, ratio, none int) {
-		mom, ok := readmodel.Change(c, b)
-		g.Ratio(r, 5, mom, ok, ratio, none, noFigure)
-		yoy, ok := readmodel.Change(c, y)
-		g.Ratio(r, 7, yoy, ok, ratio, none, noFigure)
+		for _, x := range bases {
+			chg, ok := readmodel.Change(c, pick(x, b, y))
+			g.Ratio(r, x.change, chg, ok && !x.none, ratio, none, noFigure)
+		}
 	}
 	for i, code := range codes {
 		r := first + i
@@ -429,12 +480,25 @@ func (w *workbook) channels() *grid {
 		} else {
 			g.Text(r, 3, noFigure, st.noFigure)
 		}
-		g.Int(r, 4, prev[code], st.count)
-		g.Int(r, 6, yago[code], st.count)
+		for _, x := range bases {
+			if x.none {
+				g.Text(r, x.count, w.t("cov_no_data"), st.noFigure)
+			} else {
+				g.Int(r, x.count, pick(x, prev[code], yago[code]), st.count)
+			}
+		}
 		row(r, cur[code], prev[code], yago[code], st.count, st.ratio, st.noFigure)
 	}
 	g.Text(totalRow, 1, w.t("total"), st.totalText)
-	for c, v := range map[int]int64{2: tc, 4: tp, 6: ty} {
+	sums := map[int]int64{2: tc}
+	for _, x := range bases {
+		if x.none {
+			g.Text(totalRow, x.count, w.t("cov_no_data"), st.totalNoFigure)
+		} else {
+			sums[x.count] = pick(x, tp, ty)
+		}
+	}
+	for c, v := range sums {
 		g.Formula(totalRow, c, fmt.Sprintf("SUM(%s%d:%s%d)", colName(c), first, colName(c), totalRow-1), v, st.totalCount)
 	}
 	if share, ok := readmodel.Share(tc, tc); ok {
