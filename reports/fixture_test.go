@@ -494,7 +494,7 @@ func TestFixtureAnnualDisclosure(t *testing.T) {
 	if charts != 2 {
 		t.Errorf("%d charts, want the summary's trend and the disclosure's pie", charts)
 	}
-	want := []string{"封面", "年度投诉情况", "总体情况", "业务类别", "投诉原因", "地区机构", "受理渠道", "时效", "数据质量", "更正", "未办结清单"}
+	want := []string{"封面", "年度投诉情况", "总体情况", "业务类别", "投诉原因", "地区机构", "受理渠道", "时效", "根因", "数据质量", "更正", "未办结清单"}
 	if got := f.GetSheetList(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("sheets %v, want %v", got, want)
 	}

@@ -106,6 +106,11 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
+	periodFindings, err := loadPeriodFindings(ctx, db, p, lang, opts.RemediationFile, rootcause.Customers{Total: opts.PersonalCustomers,
+		ByMonth: opts.CustomersByMonth, ByBranch: opts.CustomersByBranch})
+	if err != nil {
+		return fmt.Errorf("report %s: %w", p, err)
+	}
 	kd, err := loadKindData(ctx, db, p)
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
@@ -131,7 +136,7 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 		opts.Institution = bank + " " + b // a branch copy's sheets (机构名称) and pages name the branch
 	}
 	w := &workbook{lang: lang, period: p, opts: opts, bank: bank, cats: cats, batches: batches, reasons: reasons,
-		months: months, dims: dims, checks: checks, unmapped: unmapped, findings: findings, kd: kd, scope: scope,
+		months: months, dims: dims, checks: checks, unmapped: unmapped, findings: findings, periodFindings: periodFindings, kd: kd, scope: scope,
 		restated: restated, channelMoves: moved, coverage: coverage}
 	b, err := w.build()
 	if err != nil {
@@ -156,7 +161,9 @@ type workbook struct {
 	checks   []readmodel.CheckCount
 	unmapped []readmodel.UnmappedValue
 	findings *rootcause.Findings // nil for periods longer than a month
-	kd       kindData
+	// each month's findings of a quarter, half-year or year (nil for a month)
+	periodFindings []monthFindings
+	kd             kindData
 	// the disclosure's category rows (first, last) and the row its chart starts at
 	discCats     [2]int
 	discChartRow int
@@ -218,6 +225,11 @@ func (w *workbook) build() ([]byte, error) {
 			g           *grid
 			printTitles string
 		}{w.rootCauses(), ""})
+	} else if len(w.periodFindings) > 0 {
+		grids = append(grids, struct {
+			g           *grid
+			printTitles string
+		}{w.rootCausesOfPeriod(), ""})
 	}
 	grids = append(grids, struct {
 		g           *grid

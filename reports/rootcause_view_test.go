@@ -240,3 +240,61 @@ func TestRootCauseSheetIsPlain(t *testing.T) {
 		}
 	}
 }
+
+// TestRootCauseSheetOfAPeriod: a quarter's and a year's workbook have a 根因 sheet too: the period's causes by
+// complaints (the months' Paretos added: landSteady has 2 channels x 2 causes x 10 = 40 complaints a month, 20
+// of each cause) and each month's findings as that month's analysis ranks them (the 2026-10 outage in the year).
+func TestRootCauseSheetOfAPeriod(t *testing.T) {
+	db := landSteady(t, true)
+	tr := func(k string) string { return catalog.Text(k, "zh") }
+	for _, period := range []string{"2026-Q3", "2026"} {
+		f, _ := writeE2E(t, db, "zh", period, Options{})
+		rows := sheetRows(t, f, "zh")
+		p, _ := readmodel.ParsePeriod(period)
+		var paretos []rootcause.Pareto
+		var want [][2]string // month, what
+		months := 0
+		for m := p.Start; m <= p.End(); m++ {
+			months++
+			fs, err := loadFindings(context.Background(), db, readmodel.Period{Kind: readmodel.Monthly, Start: m, Len: 1}, "zh", "", rootcause.Customers{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			paretos = append(paretos, fs.ParetoCauses)
+			for _, fd := range fs.Ranked {
+				want = append(want, [2]string{m.String(), rootcause.KeyLabel(fd.Key, "zh")})
+			}
+		}
+		pareto := sheetSection(rows, tr("rcp_pareto_title"))
+		sum := rootcause.SumPareto(paretos...)
+		if len(pareto) != len(sum.Items)+1 || len(sum.Items) == 0 {
+			t.Fatalf("%s: Pareto table %v, want %d causes", period, pareto, len(sum.Items))
+		}
+		total := 0
+		for i, it := range sum.Items {
+			total += it.Count
+			if pareto[i+1][1] != rootcause.KeyLabel(it.Key, "zh") || pareto[i+1][3] != strconv.Itoa(it.Count) {
+				t.Errorf("%s: Pareto row %d %q, want %s %d", period, i, pareto[i+1], rootcause.KeyLabel(it.Key, "zh"), it.Count)
+			}
+		}
+		if period == "2026-Q3" && (total != 3*40 || sum.Items[0].Count != 60 || sum.Items[1].Count != 60) {
+			t.Errorf("2026-Q3: %d complaints in the Pareto (%+v), want 120, 60 of each cause", total, sum.Items)
+		}
+		found := sheetSection(rows, tr("rcp_months_title"))
+		var got [][2]string
+		for _, r := range found[1:] {
+			if cellAt(r, 1) != tr("rc_view_none_flagged") {
+				got = append(got, [2]string{r[0], cellAt(r, 2)})
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: findings by month %v, want %v", period, got, want)
+		}
+		if period == "2026" && len(want) == 0 {
+			t.Error("2026: the October outage is no finding of the year's sheet")
+		}
+		if n := len(found) - 1; n < months {
+			t.Errorf("%s: %d rows for %d months", period, n, months)
+		}
+	}
+}

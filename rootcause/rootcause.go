@@ -586,8 +586,36 @@ func pareto(s seriesSet, kind string, period int) Pareto {
 	for _, d := range s.sorted(kind) {
 		if n := d.counts[period]; n > 0 {
 			p.Items = append(p.Items, ParetoItem{Key: d.key, Count: n})
-			p.Total += n
 		}
+	}
+	return p.finish()
+}
+
+// SumPareto is the Pareto of several periods' items together (a quarter's or a year's causes from its months'
+// ParetoCauses): counts added by series, then ordered, shared and cut at the vital few as pareto does.
+func SumPareto(ps ...Pareto) Pareto {
+	var p Pareto
+	at := map[string]int{}
+	for _, q := range ps {
+		for _, it := range q.Items {
+			i, ok := at[it.Key.id()]
+			if !ok {
+				i = len(p.Items)
+				at[it.Key.id()] = i
+				p.Items = append(p.Items, ParetoItem{Key: it.Key})
+			}
+			p.Items[i].Count += it.Count
+		}
+	}
+	return p.finish()
+}
+
+// finish orders the items by count (stable: ties keep their order), and sets the total, the shares and the
+// vital few: the smallest number of top items whose cumulative share reaches 80%.
+func (p Pareto) finish() Pareto {
+	p.Total = 0
+	for _, it := range p.Items {
+		p.Total += it.Count
 	}
 	sort.SliceStable(p.Items, func(i, j int) bool { return p.Items[i].Count > p.Items[j].Count })
 	cum := 0
