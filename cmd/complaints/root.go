@@ -23,6 +23,7 @@ type globals struct {
 	config    string
 	logFormat string
 	logLevel  string
+	lang      string // --lang as given on the command line (a command's own --lang or the global one), else ""
 }
 
 func newRoot() *cobra.Command {
@@ -49,12 +50,24 @@ see complaints.example.yaml. Without one, built-in defaults apply.`,
 	pf.StringVar(&g.config, "config", "", "config file (default: ./complaints.yaml if it exists, else built-in defaults)")
 	pf.StringVar(&g.logFormat, "log-format", "text", "log format on stderr: text or json (json for batch schedulers)")
 	pf.StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	pf.String("lang", "", "language of messages and help: zh or en (default: the config's language)")
+	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
+		if f := c.Flags().Lookup("lang"); f != nil && f.Changed {
+			if err := checkLang(f.Value.String()); err != nil {
+				return err
+			}
+			g.lang = f.Value.String()
+		}
+		catalog.SetLang(g.langFor(c))
+		return nil
+	}
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 
 	root.AddCommand(
 		newDemoCmd(g), newSampleCmd(g), newIngestCmd(g), newNormalizeCmd(g),
 		newReportCmd(g), newDashboardCmd(g), newRunCmd(g), newTaxonomyCmd(g), newSourcesCmd(g), newBranchesCmd(g), newBatchesCmd(g), newRootcauseCmd(g), newListCmd(g), newVersionCmd(),
 	)
+	useLocalHelp(root, g)
 	return root
 }
 
@@ -79,6 +92,9 @@ func (g *globals) env() (*pipeline.Env, error) {
 		return nil, usageError{err}
 	}
 	catalog.SetLang(cfg.Language)
+	if g.lang != "" {
+		catalog.SetLang(g.lang)
+	}
 	atomicfile.SetMode(cfg.Privacy.Mode())
 	restrictUmask(cfg.Privacy.Mode())
 	if err := useTaxonomy(cfg); err != nil {
