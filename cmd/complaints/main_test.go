@@ -45,7 +45,7 @@ func TestEveryCommandHasHelpWithExamples(t *testing.T) {
 		t.Fatalf("only %d commands", n)
 	}
 	for _, name := range []string{"demo", "sample", "ingest", "normalize", "report", "dashboard", "run", "version", "sources", "taxonomy"} {
-		out, err := run(t, name, "--help")
+		out, err := run(t, name, "--help", "--lang", "en")
 		if err != nil || !strings.Contains(out, "Examples:") {
 			t.Errorf("%s --help: %v\n%s", name, err, out)
 		}

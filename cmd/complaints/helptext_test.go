@@ -1,0 +1,138 @@
+package main
+
+import (
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"complaints/catalog"
+)
+
+// TestHelpTextsAreComplete walks the whole command tree (cobra's help and completion commands included) and
+// wants a zh and an en text for every command's short help, for its long help and example where it has one, and
+// for every flag it defines. rootcause's long help is rootcauseHelp's.
+func TestHelpTextsAreComplete(t *testing.T) {
+	root := newRoot()
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	n := 0
+	has := func(c *cobra.Command, key string) {
+		n++
+		for _, lang := range []string{"zh", "en"} {
+			if s, ok := helpText(key, lang); !ok || strings.TrimSpace(s) == "" {
+				t.Errorf("%q: no %s text %s", c.CommandPath(), lang, key)
+			}
+		}
+	}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		k := helpKey(c)
+		has(c, k+"_short")
+		if c.Long != "" && c.Name() != "rootcause" {
+			has(c, k+"_long")
+		}
+		if c.Example != "" {
+			has(c, k+"_example")
+		}
+		c.InitDefaultHelpFlag()
+		flag := func(f *pflag.Flag) {
+			if f.Name == "help" {
+				has(c, "help_flag_help")
+				return
+			}
+			has(c, flagKey(k, f.Name))
+		}
+		c.LocalNonPersistentFlags().VisitAll(flag)
+		c.PersistentFlags().VisitAll(flag)
+		for _, s := range c.Commands() {
+			walk(s)
+		}
+	}
+	walk(root)
+	if n < 150 {
+		t.Fatalf("only %d help texts checked", n)
+	}
+}
+
+// TestHelpFollowsTheLanguage: --lang on the command line chooses the help's language; without it and without a
+// config file the help is Chinese. Examples keep their commands and flags in every language.
+func TestHelpFollowsTheLanguage(t *testing.T) {
+	t.Chdir(t.TempDir()) // no complaints.yaml
+	han := regexp.MustCompile(`\p{Han}`)
+	en, err := run(t, "report", "--help", "--lang", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{catalog.Text("help_report_long", "en")[:40], "Usage:", "Examples:", "Flags:", "Global Flags:", "help for report"} {
+		if !strings.Contains(en, want) {
+			t.Errorf("report --help --lang en lacks %q:\n%s", want, en)
+		}
+	}
+	// the English help holds Chinese only where the example does (a sheet name)
+	for _, line := range strings.Split(en, "\n") {
+		if han.MatchString(line) && !strings.Contains(line, "封面") && !strings.Contains(line, "更正") {
+			t.Errorf("English help line in Chinese: %q", line)
+		}
+	}
+	zh, err := run(t, "report", "--help")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{catalog.Text("help_report_long", "zh")[:30], "用法：", "示例：", "选项：", "全局选项：", catalog.Text("help_report_flag_period", "zh"), catalog.Text("help_root_flag_config", "zh")} {
+		if !strings.Contains(zh, want) {
+			t.Errorf("report --help (no config) lacks %q:\n%s", want, zh)
+		}
+	}
+	if strings.Contains(zh, "Usage:") || strings.Contains(zh, "writes the Excel workbook") {
+		t.Errorf("report --help (no config) is not Chinese:\n%s", zh)
+	}
+	// a config saying English makes the help English; the global --lang and the help command follow the flag
+	if err := os.WriteFile("complaints.yaml", []byte("language: en\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := run(t, "report", "--help"); !strings.Contains(out, "Usage:") {
+		t.Errorf("report --help with language: en in the config:\n%s", out)
+	}
+	if out, _ := run(t, "help", "ingest", "--lang", "zh"); !strings.Contains(out, catalog.Text("help_ingest_short", "zh")) && !strings.Contains(out, "用法：") {
+		t.Errorf("help ingest --lang zh:\n%s", out)
+	}
+	for _, lang := range []string{"zh", "en"} {
+		for _, line := range strings.Split(catalog.Text("help_report_example", lang), "\n") {
+			if f := strings.Fields(line); len(f) > 0 && f[0] != "#" && f[0] != "complaints" {
+				t.Errorf("%s example line is no command: %q", lang, line)
+			}
+		}
+	}
+}
+
+// TestHelpExamplesAgree: the examples in both languages run the same commands (only comments and quoted prose
+// such as a --reason differ).
+func TestHelpExamplesAgree(t *testing.T) {
+	quoted := regexp.MustCompile(`"[^"]*"`)
+	strip := func(s string) []string {
+		var out []string
+		for _, l := range strings.Split(s, "\n") {
+			l = quoted.ReplaceAllString(l, `""`)
+			if i := strings.Index(l, "#"); i >= 0 {
+				l = l[:i]
+			}
+			if l = strings.TrimSpace(l); l != "" {
+				out = append(out, strings.Join(strings.Fields(l), " "))
+			}
+		}
+		return out
+	}
+	for _, k := range catalog.TextKeys() {
+		if !strings.HasPrefix(k, "help_") || !strings.HasSuffix(k, "_example") {
+			continue
+		}
+		zh, en := strip(catalog.Text(k, "zh")), strip(catalog.Text(k, "en"))
+		if strings.Join(zh, "\n") != strings.Join(en, "\n") {
+			t.Errorf("%s: the commands differ:\nzh %q\nen %q", k, zh, en)
+		}
+	}
+}
