@@ -23,7 +23,7 @@ func TestHelpTextsAreComplete(t *testing.T) {
 	has := func(c *cobra.Command, key string) {
 		n++
 		for _, lang := range []string{"zh", "en"} {
-			if s, ok := helpText(key, lang); !ok || strings.TrimSpace(s) == "" {
+			if s, ok := catalog.TextIn(key, lang); !ok || strings.TrimSpace(s) == "" {
 				t.Errorf("%q: no %s text %s", c.CommandPath(), lang, key)
 			}
 		}
