@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"complaints/catalog"
 	"context"
 	"errors"
 	"os"
@@ -89,6 +90,8 @@ func TestInboxMovesByOutcome(t *testing.T) {
 }
 
 func TestInboxAlreadyIngestedGoesToDone(t *testing.T) {
+	catalog.SetLang("en") // the skip reasons below are matched in English
+	defer catalog.SetLang("zh")
 	w := openTestWarehouse(t)
 	base := t.TempDir()
 	in := filepath.Join(base, "inbox")
@@ -122,6 +125,8 @@ func TestInboxAlreadyIngestedGoesToDone(t *testing.T) {
 }
 
 func TestInboxLeavesFileStillBeingWritten(t *testing.T) {
+	catalog.SetLang("en") // the skip reasons below are matched in English
+	defer catalog.SetLang("zh")
 	w := openTestWarehouse(t)
 	base := t.TempDir()
 	in := filepath.Join(base, "inbox")

@@ -577,7 +577,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 		switch {
 		case err == nil:
 			res.Skipped, res.BatchID = true, id
-			res.SkipReason = fmt.Sprintf("already ingested as batch %d on %s", id, at.Format("2006-01-02"))
+			res.SkipReason = catalog.Msg("msg_cli_already_ingested", id, at.Format("2006-01-02")).Error()
 			return res
 		case !errors.Is(err, sql.ErrNoRows):
 			res.Err = fmt.Errorf("file %q: look up its sha256 in batches: %w", display, err)

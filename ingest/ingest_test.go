@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"complaints/catalog"
 	"context"
 	"database/sql"
 	"errors"
@@ -62,7 +63,7 @@ func TestSameFileTwiceIsSkipped(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range res {
-		if !r.Skipped || r.Err != nil || !strings.Contains(r.SkipReason, "already ingested as batch 1 on 2026-11-05") {
+		if !r.Skipped || r.Err != nil || r.SkipReason != catalog.Msg("msg_cli_already_ingested", 1, "2026-11-05").Error() {
 			t.Errorf("%s: skipped=%v reason=%q err=%v", r.Path, r.Skipped, r.SkipReason, r.Err)
 		}
 	}

@@ -54,7 +54,7 @@ func TestPrintIngestEscapesNamesAndShowsNotes(t *testing.T) {
 		t.Errorf("raw control characters printed: %q", s)
 	}
 	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
-	if len(lines) != 4 || !strings.HasPrefix(lines[3], "note: ") || !strings.Contains(lines[1], `a\nb.csv`) {
+	if len(lines) != 4 || !strings.HasPrefix(lines[3], catalog.Msg("msg_cli_note", "", "").Error()[:6]) || !strings.Contains(lines[1], `a\nb.csv`) {
 		t.Errorf("want header, one file line, total and one note:\n%s", s)
 	}
 }

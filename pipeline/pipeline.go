@@ -5,8 +5,8 @@
 package pipeline
 
 import (
+	"complaints/catalog"
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -237,7 +237,7 @@ func (e *Env) Report(ctx context.Context, w *warehouse.Warehouse, period, lang, 
 	out = e.OutputPath(out, reportName(period, opts.Format))
 	opts.Out = out
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return "", fmt.Errorf("report: %w", err)
+		return "", catalog.Errorf("msg_cli_report_failed", err)
 	}
 	err := reports.WriteMonthly(ctx, w.DB, opts)
 	if err != nil {
@@ -251,7 +251,7 @@ func (e *Env) Report(ctx context.Context, w *warehouse.Warehouse, period, lang, 
 func (e *Env) Dashboard(ctx context.Context, w *warehouse.Warehouse, from, to, lang, out string, withMap bool) (string, error) {
 	out = e.OutputPath(out, "dashboard.html")
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return "", fmt.Errorf("dashboard: %w", err)
+		return "", catalog.Errorf("msg_cli_dashboard_failed", err)
 	}
 	err := dashboards.Write(ctx, w.DB, dashboards.Options{
 		From: from, To: to, Lang: e.Lang(lang), Institution: e.Config.Institution, GeneratedAt: e.GeneratedAt(), Out: out,

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -136,7 +135,7 @@ func (g *globals) openKeyed(cmd *cobra.Command) (*pipeline.Env, *warehouse.Wareh
 func (g *globals) logger() (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(g.logLevel)); err != nil {
-		return nil, usageError{fmt.Errorf("--log-level %q: use debug, info, warn or error", g.logLevel)}
+		return nil, usageError{catalog.Errorf("msg_cli_log_level", g.logLevel)}
 	}
 	return newLogger(os.Stderr, g.logFormat, level)
 }
@@ -164,7 +163,7 @@ func newLogger(w io.Writer, format string, level slog.Level) (*slog.Logger, erro
 		}
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
-	return nil, usageError{fmt.Errorf("--log-format %q: use text or json", format)}
+	return nil, usageError{catalog.Errorf("msg_cli_log_format", format)}
 }
 
 func stderrIsTerminal() bool {

@@ -76,7 +76,7 @@ category or cause empty and that a keyword rule of the catalogue classified, by 
 			}
 			tw.Flush()
 			if len(values) == 0 {
-				fmt.Fprintln(cmd.OutOrStdout(), "every value maps to a code")
+				fmt.Fprintln(cmd.OutOrStdout(), catalog.Msg("msg_cli_all_mapped").In(lang))
 			}
 			if writeTo == "" {
 				return nil
@@ -115,7 +115,7 @@ code the file adds is listed last).`,
 			}
 			codes := catalog.Dimension(args[0])
 			if codes == nil {
-				return usageError{fmt.Errorf("no dimension %q; use one of %s", args[0], strings.Join(catalog.DimensionNames(), ", "))}
+				return usageError{catalog.Errorf("msg_cli_no_dimension", args[0], strings.Join(catalog.DimensionNames(), ", "))}
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			for _, c := range codes {
