@@ -158,7 +158,7 @@ func PrintIngest(out io.Writer, files []ingest.FileResult) {
 				enc = catalog.Msg("msg_csv_encoding_guessed", enc).Error()
 			}
 		}
-		t.add(shorten(termtext.Clean(filepath.Base(f.Path)), fileWidth), termtext.Clean(f.Source), enc,
+		t.add(shorten(termtext.Clean(filepath.Base(f.Path)), fileWidth), shorten(termtext.Clean(f.Source), sourceWidth), enc,
 			strconv.Itoa(f.Read), strconv.Itoa(f.Accepted), strconv.Itoa(f.Rejected), termtext.Clean(result))
 		read += f.Read
 		acc += f.Accepted
@@ -168,13 +168,17 @@ func PrintIngest(out io.Writer, files []ingest.FileResult) {
 	t.write(out, TableWidth)
 	for _, f := range files {
 		for _, n := range f.Notes {
-			fmt.Fprintln(out, catalog.Msg("msg_cli_note", termtext.Clean(f.Path), termtext.Clean(n.Error())))
+			note := catalog.Msg("msg_cli_note", termtext.Clean(f.Path), termtext.Clean(n.Error())).Error()
+			fmt.Fprintln(out, strings.Join(wrap(note, TableWidth-2), "\n  "))
 		}
 	}
 }
 
-// fileWidth is the most display columns a file name takes in the ingest table.
-const fileWidth = 28
+// fileWidth and sourceWidth are the most display columns a file name and a source name take in the ingest table.
+const (
+	fileWidth   = 28
+	sourceWidth = 16
+)
 
 // PrintSummary writes the end-of-run summary.
 func PrintSummary(out io.Writer, s *Summary) {
@@ -182,7 +186,7 @@ func PrintSummary(out io.Writer, s *Summary) {
 		PrintIngest(out, s.Files)
 	}
 	if r := s.Normalize; r != nil {
-		fmt.Fprintf(out, "\n%s\n", strings.Join(wrap(catalog.Msg("msg_cli_normalised", r.Complaints, r.Countable, r.Duplicates, r.NonComplaint, r.Unmapped).Error(), TableWidth), "\n  "))
+		fmt.Fprintf(out, "\n%s\n", strings.Join(wrap(catalog.Msg("msg_cli_normalised", r.Complaints, r.Countable, r.Duplicates, r.NonComplaint, r.Unmapped).Error(), TableWidth-2), "\n  "))
 		switch {
 		case r.Full:
 			fmt.Fprintf(out, "  %s\n", catalog.Msg("msg_cli_rebuilt", r.Versions))
