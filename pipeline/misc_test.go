@@ -54,7 +54,7 @@ func TestPrintIngestEscapesNamesAndShowsNotes(t *testing.T) {
 		t.Errorf("raw control characters printed: %q", s)
 	}
 	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
-	note := catalog.Msg("msg_cli_note", "", "").Error()[:6]
+	note, _, _ := strings.Cut(catalog.Msg("msg_cli_note", "\x00", "").Error(), "\x00")
 	if !strings.Contains(s, `a\nb.csv`) || !strings.Contains(s, "\n"+note+"exports/a") {
 		t.Errorf("want the file's line and its note under the table:\n%s", s)
 	}
