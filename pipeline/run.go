@@ -127,7 +127,7 @@ func PrintIngest(out io.Writer, files []ingest.FileResult) {
 		fmt.Fprintln(out, catalog.Msg("msg_cli_no_files"))
 		return
 	}
-	t := &table{right: []bool{false, false, false, true, true, true}}
+	t := &table{right: []bool{false, false, false, true, true, true}, shrink: []int{0, 1}}
 	for _, k := range []string{"file", "source", "format", "read", "accepted", "rejected", "result"} {
 		t.head = append(t.head, catalog.Msg("msg_cli_col_"+k).Error())
 	}
@@ -145,8 +145,9 @@ func PrintIngest(out io.Writer, files []ingest.FileResult) {
 		if f.MissingFromSnapshot > 0 {
 			result += "; " + catalog.Msg("msg_cli_missing_snapshot", f.MissingFromSnapshot).Error()
 		}
-		if f.MovedTo != "" {
-			result += "; " + catalog.Msg("msg_cli_moved_to", ingest.ScrubFileName(f.MovedTo)).Error()
+		if f.MovedTo != "" { // done/<name> or failed/<name>: the inbox is the folder the user named
+			moved := filepath.Join(filepath.Base(filepath.Dir(f.MovedTo)), filepath.Base(f.MovedTo))
+			result += "; " + catalog.Msg("msg_cli_moved_to", ingest.ScrubFileName(moved)).Error()
 		}
 		if f.Flagged > 0 && f.Err == nil {
 			result += "; " + catalog.Msg("msg_csv_invalid_text_rows", f.Flagged).Error()
@@ -154,11 +155,11 @@ func PrintIngest(out io.Writer, files []ingest.FileResult) {
 		enc := f.Format
 		if f.Encoding != "" {
 			enc += "/" + f.Encoding
-			if f.EncodingGuessed {
-				enc = catalog.Msg("msg_csv_encoding_guessed", enc).Error()
+			if f.EncodingGuessed { // in the result column, which wraps
+				result += "; " + catalog.Msg("msg_csv_encoding_guessed", enc).Error()
 			}
 		}
-		t.add(shorten(termtext.Clean(filepath.Base(f.Path)), fileWidth), shorten(termtext.Clean(f.Source), sourceWidth), enc,
+		t.add(shorten(termtext.Clean(filepath.Base(f.Path)), fileWidth), shorten(termtext.Clean(f.Source), sourceWidth), termtext.Clean(enc),
 			strconv.Itoa(f.Read), strconv.Itoa(f.Accepted), strconv.Itoa(f.Rejected), termtext.Clean(result))
 		read += f.Read
 		acc += f.Accepted

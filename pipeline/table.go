@@ -16,15 +16,18 @@ const TableWidth = 80
 // last is as wide as its widest cell, numbers right-aligned; the last column takes the width that is left and
 // wraps there, or, when less than minLast columns are left, goes under its row, indented, wrapped to the width.
 type table struct {
-	head  []string
-	right []bool // right-aligned columns
-	rows  [][]string
+	head   []string
+	right  []bool // right-aligned columns
+	shrink []int  // columns that may be shortened (shorten) when the table is too wide, first to last
+	rows   [][]string
 }
 
 const (
 	tableGap = 2
 	minLast  = 24
 	indent   = 4
+	// minShrunk is the narrowest a shrinkable column gets.
+	minShrunk = 10
 )
 
 func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
@@ -41,16 +44,26 @@ func (t *table) write(out io.Writer, width int) {
 	for _, w := range widths {
 		fixed += w + tableGap
 	}
+	for _, i := range t.shrink {
+		if over := fixed - width; over > 0 {
+			cut := min(over, widths[i]-minShrunk)
+			if cut > 0 {
+				widths[i] -= cut
+				fixed -= cut
+			}
+		}
+	}
 	lastW := width - fixed
 	under := lastW < minLast
 	for _, r := range append([][]string{t.head}, t.rows...) {
 		var b strings.Builder
 		for i := 0; i < last; i++ {
-			pad := strings.Repeat(" ", widths[i]-textwidth.Of(r[i]))
+			cell := shorten(r[i], widths[i])
+			pad := strings.Repeat(" ", widths[i]-textwidth.Of(cell))
 			if t.right[i] {
-				b.WriteString(pad + r[i])
+				b.WriteString(pad + cell)
 			} else {
-				b.WriteString(r[i] + pad)
+				b.WriteString(cell + pad)
 			}
 			b.WriteString(strings.Repeat(" ", tableGap))
 		}
