@@ -72,6 +72,6 @@ func (e *Env) CheckCoverage(ctx context.Context, db *sql.DB, period string, allo
 	if !allow {
 		return refusal
 	}
-	e.logger().Warn(catalog.Msg("msg_coverage_allowed", c.Sentence(catalog.Lang())).Error())
+	catalog.Warn(e.logger(), catalog.Msg("msg_coverage_allowed", c.Sentence))
 	return nil
 }

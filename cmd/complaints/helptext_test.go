@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
 	"os"
 	"regexp"
 	"strings"
@@ -134,5 +137,33 @@ func TestHelpExamplesAgree(t *testing.T) {
 		if strings.Join(zh, "\n") != strings.Join(en, "\n") {
 			t.Errorf("%s: the commands differ:\nzh %q\nen %q", k, zh, en)
 		}
+	}
+}
+
+// TestLogLinesKeepTheirCode: the process logger writes a catalogue message in the user's language; as JSON with
+// its code and English text beside it (alert rules match those), as text with its code only.
+func TestLogLinesKeepTheirCode(t *testing.T) {
+	catalog.SetLang("zh")
+	m := catalog.Msg("msg_cli_files_failed", 1, 3)
+	var buf bytes.Buffer
+	l, err := newLogger(&buf, "json", slog.LevelInfo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	catalog.Warn(l, m)
+	var got map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["msg"] != m.In("zh") || got["code"] != "msg_cli_files_failed" || got["msg_en"] != m.In("en") {
+		t.Errorf("json log line: %s", buf.String())
+	}
+	buf.Reset()
+	if l, err = newLogger(&buf, "text", slog.LevelInfo); err != nil {
+		t.Fatal(err)
+	}
+	catalog.Warn(l, m)
+	if s := buf.String(); !strings.Contains(s, m.In("zh")) || !strings.Contains(s, "code=msg_cli_files_failed") || strings.Contains(s, "msg_en") {
+		t.Errorf("text log line: %s", s)
 	}
 }

@@ -148,6 +148,14 @@ func newLogger(w io.Writer, format string, level slog.Level) (*slog.Logger, erro
 	opts := &slog.HandlerOptions{Level: level}
 	switch format {
 	case "text":
+		// A catalogue message (catalog.Log) shows in the user's language with its code; its English text is for
+		// JSON logs, which machines read.
+		opts.ReplaceAttr = func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == catalog.LogMsgEN {
+				return slog.Attr{}
+			}
+			return a
+		}
 		return slog.New(slog.NewTextHandler(w, opts)), nil
 	case "json":
 		// JSON escapes control characters but keeps format characters such as the bidi override U+202E, which
