@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"complaints/catalog"
 	"context"
 	"errors"
 	"os"
@@ -9,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"complaints/catalog"
 )
 
 func inboxOptions(base string) Options {

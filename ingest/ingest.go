@@ -24,6 +24,7 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 
 	"complaints/catalog"
+	"complaints/internal/termlog"
 	"complaints/internal/termtext"
 	"complaints/warehouse"
 )
@@ -249,6 +250,8 @@ func run(ctx context.Context, w *warehouse.Warehouse, opts Options, jobs []job) 
 	var progress *mpb.Progress
 	if opts.Progress {
 		progress = mpb.NewWithContext(ctx, mpb.WithOutput(progressOutput), mpb.WithWidth(40), mpb.WithAutoRefresh())
+		release := termlog.Stderr.Hold() // log lines wait until the bars are done
+		defer release()
 	}
 	var results []FileResult
 	for _, j := range jobs {

@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"complaints/catalog"
 	"context"
 	"database/sql"
 	"errors"
@@ -12,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"complaints/catalog"
 	"complaints/warehouse"
 )
 

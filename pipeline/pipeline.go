@@ -5,7 +5,6 @@
 package pipeline
 
 import (
-	"complaints/catalog"
 	"context"
 	"log/slog"
 	"os"
@@ -17,9 +16,11 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
+	"complaints/catalog"
 	"complaints/config"
 	"complaints/dashboards"
 	"complaints/ingest"
+	"complaints/internal/termlog"
 	"complaints/reports"
 	"complaints/rootcause"
 	"complaints/transform"
@@ -174,6 +175,7 @@ func (e *Env) normaliseProgress(ctx context.Context) (onModel func(string, int, 
 		return nil, func(bool) {}
 	}
 	p := mpb.NewWithContext(ctx, mpb.WithOutput(os.Stderr), mpb.WithWidth(40), mpb.WithAutoRefresh())
+	release := termlog.Stderr.Hold() // log lines wait until the bar is done
 	var bar *mpb.Bar
 	var current atomic.Value
 	current.Store("")
@@ -195,6 +197,7 @@ func (e *Env) normaliseProgress(ctx context.Context) (onModel func(string, int, 
 			bar.Abort(false)
 		}
 		p.Wait()
+		release()
 	}
 	return onModel, finish
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"complaints/catalog"
 	"errors"
 	"os"
 	"path/filepath"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"complaints/catalog"
 	"complaints/dashboards"
 )
 

@@ -11,6 +11,7 @@ import (
 	"complaints/catalog"
 	"complaints/config"
 	"complaints/internal/atomicfile"
+	"complaints/internal/termlog"
 	"complaints/internal/termtext"
 	"complaints/pipeline"
 	"complaints/warehouse"
@@ -137,7 +138,7 @@ func (g *globals) logger() (*slog.Logger, error) {
 	if err := level.UnmarshalText([]byte(g.logLevel)); err != nil {
 		return nil, usageError{catalog.Errorf("msg_cli_log_level", g.logLevel)}
 	}
-	return newLogger(os.Stderr, g.logFormat, level)
+	return newLogger(termlog.Stderr, g.logFormat, level) // held while progress bars are drawn
 }
 
 // newLogger is the process logger on w. Values from data or file names (a newline, an escape sequence) never
