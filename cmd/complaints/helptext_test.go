@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"os"
 	"regexp"
@@ -165,5 +166,38 @@ func TestLogLinesKeepTheirCode(t *testing.T) {
 	catalog.Warn(l, m)
 	if s := buf.String(); !strings.Contains(s, m.In("zh")) || !strings.Contains(s, "code=msg_cli_files_failed") || strings.Contains(s, "msg_en") {
 		t.Errorf("text log line: %s", s)
+	}
+}
+
+// TestMessagesFollowTheLanguage: what a command says on the terminal, errors included, is in --lang when given
+// (a command's own --lang or the global one), else the config's language, else Chinese.
+func TestMessagesFollowTheLanguage(t *testing.T) {
+	t.Chdir(t.TempDir())
+	defer catalog.SetLang("zh")
+	cases := []struct {
+		args []string
+		lang string
+	}{
+		{[]string{"dashboard", "--from", "2026-10", "--to", "2026-09"}, "zh"},
+		{[]string{"dashboard", "--from", "2026-10", "--to", "2026-09", "--lang", "en"}, "en"},
+		{[]string{"--lang", "en", "ingest", "--max-reject-rate", "2"}, "en"},
+		{[]string{"ingest", "--max-reject-rate", "2"}, "zh"},
+	}
+	for _, c := range cases {
+		_, err := run(t, c.args...)
+		var m *catalog.Message
+		if !errors.As(err, &m) {
+			t.Fatalf("%v: %v is no catalogue message", c.args, err)
+		}
+		if got, want := err.Error(), m.In(c.lang); got != want {
+			t.Errorf("%v: %q, want %q", c.args, got, want)
+		}
+	}
+	if err := os.WriteFile("complaints.yaml", []byte("language: en\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := run(t, "dashboard", "--from", "2026-10", "--to", "2026-09")
+	if !catalog.HasKey(err, "msg_cli_from_after_to") || err.Error() != catalog.Msg("msg_cli_from_after_to", "2026-10", "2026-09").In("en") {
+		t.Errorf("config language en: %v", err)
 	}
 }
