@@ -3,6 +3,7 @@ package pipeline
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -13,8 +14,9 @@ import (
 const TableWidth = 80
 
 // table is a terminal table measured in display columns (a full-width character counts 2): every column but the
-// last is as wide as its widest cell, numbers right-aligned; the last column takes the width that is left and
-// wraps there, or, when less than minLast columns are left, goes under its row, indented, wrapped to the width.
+// last is as wide as its widest cell (shrinkable ones shortened when the table would be too wide), numbers
+// right-aligned; the last column takes the width that is left and wraps there, or, when less than minLast
+// columns are left and a cell does not fit, that cell goes under its row, indented, wrapped to the width.
 type table struct {
 	head   []string
 	right  []bool // right-aligned columns
@@ -27,7 +29,7 @@ const (
 	minLast  = 24
 	indent   = 4
 	// minShrunk is the narrowest a shrinkable column gets.
-	minShrunk = 10
+	minShrunk = 16
 )
 
 func (t *table) add(cells ...string) { t.rows = append(t.rows, cells) }
@@ -44,17 +46,33 @@ func (t *table) write(out io.Writer, width int) {
 	for _, w := range widths {
 		fixed += w + tableGap
 	}
+	// The last column wants its longest cell, up to minLast, else the longest that is shorter (those cells then
+	// stay on their row): shrinkable columns give way, first to last, for the widest of these that they can make
+	// room for, and at least so that the other columns fit.
+	room := 0
 	for _, i := range t.shrink {
-		if over := fixed - width; over > 0 {
-			cut := min(over, widths[i]-minShrunk)
-			if cut > 0 {
-				widths[i] -= cut
-				fixed -= cut
+		room += max(0, widths[i]-minShrunk)
+	}
+	targets := []int{0}
+	for _, r := range append([][]string{t.head}, t.rows...) {
+		targets = append(targets, min(textwidth.Of(r[last]), minLast))
+	}
+	slices.Sort(targets)
+	for _, want := range slices.Backward(targets) {
+		if fixed+want-width > room {
+			continue
+		}
+		for _, i := range t.shrink {
+			if over := fixed + want - width; over > 0 {
+				if cut := min(over, widths[i]-minShrunk); cut > 0 {
+					widths[i] -= cut
+					fixed -= cut
+				}
 			}
 		}
+		break
 	}
 	lastW := width - fixed
-	under := lastW < minLast
 	for _, r := range append([][]string{t.head}, t.rows...) {
 		var b strings.Builder
 		for i := 0; i < last; i++ {
@@ -67,12 +85,10 @@ func (t *table) write(out io.Writer, width int) {
 			}
 			b.WriteString(strings.Repeat(" ", tableGap))
 		}
-		if under {
+		if w := textwidth.Of(r[last]); w > lastW && lastW < minLast { // under the row, indented
 			fmt.Fprintln(out, strings.TrimRight(b.String(), " "))
-			if r[last] != "" {
-				for _, l := range wrap(r[last], width-indent) {
-					fmt.Fprintln(out, strings.Repeat(" ", indent)+l)
-				}
+			for _, l := range wrap(r[last], width-indent) {
+				fmt.Fprintln(out, strings.Repeat(" ", indent)+l)
 			}
 			continue
 		}
