@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -88,9 +91,22 @@ func useLocalHelp(root *cobra.Command, g *globals) {
 		lang := g.langFor(c)
 		localizeHelp(c.Root(), lang)
 		c.Root().SetUsageTemplate(usageTemplate(tmpl, lang))
+		if lang == "en" {
+			help(c, args)
+			return
+		}
+		// pflag writes a flag's default as ` (default "xlsx")`, in English
+		out := c.OutOrStdout()
+		var b bytes.Buffer
+		c.SetOut(&b)
 		help(c, args)
+		c.SetOut(out)
+		fmt.Fprint(out, flagDefault.ReplaceAllString(b.String(), catalog.Msg("help_flag_default", "$1").In(lang)))
 	})
 }
+
+// flagDefault is how pflag shows a flag's default at the end of its usage line.
+var flagDefault = regexp.MustCompile(`(?m) \(default (.+)\)$`)
 
 // langFor is the language of what command c says on the terminal (help, summaries, errors): --lang when given
 // on the command line, else the config's language (the config file read quietly, as the commands find it), else

@@ -38,12 +38,12 @@ category or cause empty and that a keyword rule of the catalogue classified, by 
 		Example: "  complaints taxonomy unmapped --warehouse /data/complaints.duckdb\n  complaints taxonomy unmapped --write my-taxonomy.yaml",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			env, w, err := g.open(cmd, false)
+			_, w, err := g.open(cmd, false)
 			if err != nil {
 				return err
 			}
 			defer w.Close()
-			lang := env.Config.Language
+			lang := catalog.Lang() // the config's language, or --lang
 			if err := printKeywordClassified(cmd, w.DB, lang); err != nil {
 				return err
 			}
