@@ -8,8 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"complaints/catalog"
 )
 
 func inboxOptions(base string) Options {
@@ -91,8 +89,6 @@ func TestInboxMovesByOutcome(t *testing.T) {
 }
 
 func TestInboxAlreadyIngestedGoesToDone(t *testing.T) {
-	catalog.SetLang("en") // the skip reasons below are matched in English
-	defer catalog.SetLang("zh")
 	w := openTestWarehouse(t)
 	base := t.TempDir()
 	in := filepath.Join(base, "inbox")
@@ -126,8 +122,6 @@ func TestInboxAlreadyIngestedGoesToDone(t *testing.T) {
 }
 
 func TestInboxLeavesFileStillBeingWritten(t *testing.T) {
-	catalog.SetLang("en") // the skip reasons below are matched in English
-	defer catalog.SetLang("zh")
 	w := openTestWarehouse(t)
 	base := t.TempDir()
 	in := filepath.Join(base, "inbox")
