@@ -54,7 +54,7 @@ func (t *table) write(out io.Writer, width int) {
 		room += max(0, widths[i]-minShrunk)
 	}
 	targets := []int{0}
-	for _, r := range append([][]string{t.head}, t.rows...) {
+	for _, r := range t.rows {
 		targets = append(targets, min(textwidth.Of(r[last]), minLast))
 	}
 	slices.Sort(targets)
@@ -73,7 +73,11 @@ func (t *table) write(out io.Writer, width int) {
 		break
 	}
 	lastW := width - fixed
-	for _, r := range append([][]string{t.head}, t.rows...) {
+	inline := lastW >= minLast // some cell of the last column stays on its row: its heading too
+	for _, r := range t.rows {
+		inline = inline || textwidth.Of(r[last]) <= lastW
+	}
+	for n, r := range append([][]string{t.head}, t.rows...) {
 		var b strings.Builder
 		for i := 0; i < last; i++ {
 			cell := shorten(r[i], widths[i])
@@ -85,7 +89,7 @@ func (t *table) write(out io.Writer, width int) {
 			}
 			b.WriteString(strings.Repeat(" ", tableGap))
 		}
-		if w := textwidth.Of(r[last]); w > lastW && lastW < minLast { // under the row, indented
+		if w := textwidth.Of(r[last]); (w > lastW || n == 0 && !inline) && lastW < minLast { // under the row, indented
 			fmt.Fprintln(out, strings.TrimRight(b.String(), " "))
 			for _, l := range wrap(r[last], width-indent) {
 				fmt.Fprintln(out, strings.Repeat(" ", indent)+l)
@@ -144,7 +148,7 @@ func shorten(s string, width int) string {
 	for w := 0; tail < len(r) && w+textwidth.Of(string(r[len(r)-1-tail])) <= width/3; tail++ {
 		w += textwidth.Of(string(r[len(r)-1-tail]))
 	}
-	const ellipsis = "…"
+	const ellipsis = "..." // not "…": its width is ambiguous, one column on most terminals, two in textwidth
 	room := width - textwidth.Of(ellipsis) - textwidth.Of(string(r[len(r)-tail:]))
 	head := 0
 	for w := 0; head < len(r)-tail && w+textwidth.Of(string(r[head])) <= room; head++ {
