@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -199,5 +200,52 @@ func TestMessagesFollowTheLanguage(t *testing.T) {
 	_, err := run(t, "dashboard", "--from", "2026-10", "--to", "2026-09")
 	if !catalog.HasKey(err, "msg_cli_from_after_to") || err.Error() != catalog.Msg("msg_cli_from_after_to", "2026-10", "2026-09").In("en") {
 		t.Errorf("config language en: %v", err)
+	}
+}
+
+// TestHelpExamplesRun: every example line in either language names a real command and only flags it has.
+func TestHelpExamplesRun(t *testing.T) {
+	root := newRoot()
+	n := 0
+	for _, k := range catalog.TextKeys() {
+		if !strings.HasPrefix(k, "help_") || !strings.HasSuffix(k, "_example") {
+			continue
+		}
+		for _, lang := range []string{"zh", "en"} {
+			for _, line := range strings.Split(catalog.Text(k, lang), "\n") {
+				if i := strings.Index(line, "#"); i >= 0 {
+					line = line[:i]
+				}
+				f := strings.Fields(line)
+				i := slices.Index(f, "complaints")
+				if i < 0 {
+					continue
+				}
+				var args []string
+				for _, a := range f[i+1:] {
+					if a == ">" || a == ">>" || a == "|" {
+						break
+					}
+					args = append(args, a)
+				}
+				c, rest, err := root.Find(args)
+				if err != nil {
+					t.Errorf("%s %s: %q: %v", k, lang, line, err)
+					continue
+				}
+				n++
+				for _, a := range rest {
+					if name, ok := strings.CutPrefix(a, "--"); ok {
+						name, _, _ = strings.Cut(name, "=")
+						if c.Flags().Lookup(name) == nil && c.InheritedFlags().Lookup(name) == nil {
+							t.Errorf("%s %s: %q: %s has no --%s", k, lang, line, c.CommandPath(), name)
+						}
+					}
+				}
+			}
+		}
+	}
+	if n < 50 {
+		t.Fatalf("only %d example lines checked", n)
 	}
 }
