@@ -183,6 +183,8 @@ func TestMessagesFollowTheLanguage(t *testing.T) {
 		{[]string{"dashboard", "--from", "2026-10", "--to", "2026-09", "--lang", "en"}, "en"},
 		{[]string{"--lang", "en", "ingest", "--max-reject-rate", "2"}, "en"},
 		{[]string{"ingest", "--max-reject-rate", "2"}, "zh"},
+		{[]string{"report", "--lang", "en", "--perod", "2026-10"}, "en"},
+		{[]string{"report", "--perod", "2026-10"}, "zh"},
 	}
 	for _, c := range cases {
 		_, err := run(t, c.args...)

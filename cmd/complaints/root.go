@@ -61,7 +61,10 @@ see complaints.example.yaml. Without one, built-in defaults apply.`,
 		catalog.SetLang(g.langFor(c))
 		return nil
 	}
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		catalog.SetLang(g.langFor(c)) // before any PreRun: the flags parsed so far, else the config
+		return usageError{catalog.Errorf("msg_cli_flag_error", err, c.CommandPath())}
+	})
 
 	root.AddCommand(
 		newDemoCmd(g), newSampleCmd(g), newIngestCmd(g), newNormalizeCmd(g),
