@@ -18,6 +18,11 @@ import (
 // underscores; the root command is help_root). The English strings in the command definitions are what a
 // command shows when its entry is missing; TestHelpTextsAreComplete makes sure none is.
 
+// composedLong gives, by helpKey, the long help of a command that composes it from several catalogue entries
+// rather than one help_<path>_long (rootcause's shows the method of the report's 根因 sheet: it can register
+// rootcauseHelp here and leave its own help function).
+var composedLong = map[string]func(lang string) string{}
+
 // helpKey is the catalogue key prefix of c's help: help_report, help_taxonomy_codes, help_root.
 func helpKey(c *cobra.Command) string {
 	p := strings.Fields(c.CommandPath())
@@ -47,6 +52,9 @@ func localizeHelp(c *cobra.Command, lang string) {
 		if s, ok := helpText(k+suffix, lang); ok {
 			*field = strings.TrimRight(s, "\n")
 		}
+	}
+	if long, ok := composedLong[k]; ok {
+		c.Long = long(lang)
 	}
 	set := func(f *pflag.Flag) {
 		if f.Name == "help" {
