@@ -17,7 +17,8 @@ type Message struct {
 }
 
 // Msg makes a message. An argument that is an error is rendered through its own Error (so a wrapped Message is
-// rendered in the same language) and is reachable with errors.Is / errors.As through Unwrap.
+// rendered in the same language) and is reachable with errors.Is / errors.As through Unwrap; an argument that is
+// a func(lang string) string is called with the language the message renders in.
 func Msg(key string, args ...any) *Message { return &Message{Key: key, Args: args} }
 
 // Errorf is Msg typed as an error, for return statements.
@@ -32,6 +33,8 @@ func (m *Message) In(lang string) string {
 		switch v := a.(type) {
 		case *Message:
 			args[i] = v.In(lang)
+		case func(lang string) string:
+			args[i] = v(lang)
 		case error:
 			args[i] = Localize(v, lang)
 		default:

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"complaints/catalog"
 	"complaints/internal/atomicfile"
 	"complaints/warehouse"
 )
@@ -132,7 +133,7 @@ func IngestInbox(ctx context.Context, w *warehouse.Warehouse, opts Options, dir 
 		}
 		if f := first[name]; second.size != f.size || !second.mtime.Equal(f.mtime) {
 			res := FileResult{Path: displayPath(opts.BaseDir, path), Skipped: true,
-				SkipReason: fmt.Sprintf("still being written (size or modification time changed within %s); left for the next run", settle)}
+				SkipReason: catalog.Msg("msg_cli_still_written", settle).Error()}
 			opts.Logger.Info("skipped", "file", res.Path, "reason", res.SkipReason)
 			results = append(results, res)
 			continue

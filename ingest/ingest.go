@@ -24,6 +24,7 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 
 	"complaints/catalog"
+	"complaints/internal/termlog"
 	"complaints/internal/termtext"
 	"complaints/warehouse"
 )
@@ -255,6 +256,8 @@ func run(ctx context.Context, w *warehouse.Warehouse, opts Options, jobs []job) 
 	var progress *mpb.Progress
 	if opts.Progress {
 		progress = mpb.NewWithContext(ctx, mpb.WithOutput(progressOutput), mpb.WithWidth(40), mpb.WithAutoRefresh())
+		release := termlog.Stderr.Hold() // log lines wait until the bars are done
+		defer release()
 	}
 	var results []FileResult
 	for _, j := range jobs {
@@ -601,7 +604,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 		switch {
 		case err == nil:
 			res.Skipped, res.BatchID = true, id
-			res.SkipReason = fmt.Sprintf("already ingested as batch %d on %s", id, at.Format("2006-01-02"))
+			res.SkipReason = catalog.Msg("msg_cli_already_ingested", id, at.Format("2006-01-02")).Error()
 			return res
 		case !errors.Is(err, sql.ErrNoRows):
 			res.Err = fmt.Errorf("file %q: look up its sha256 in batches: %w", display, err)

@@ -5,12 +5,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"complaints/catalog"
+	"complaints/internal/termlog"
 	"complaints/warehouse"
 )
 
@@ -62,7 +65,7 @@ func TestSameFileTwiceIsSkipped(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, r := range res {
-		if !r.Skipped || r.Err != nil || !strings.Contains(r.SkipReason, "already ingested as batch 1 on 2026-11-05") {
+		if !r.Skipped || r.Err != nil || r.SkipReason != catalog.Msg("msg_cli_already_ingested", 1, "2026-11-05").Error() {
 			t.Errorf("%s: skipped=%v reason=%q err=%v", r.Path, r.Skipped, r.SkipReason, r.Err)
 		}
 	}
@@ -403,5 +406,40 @@ func TestLandingLeavesNoView(t *testing.T) {
 	var views int
 	if err := w.DB.QueryRow(`SELECT count(*) FROM duckdb_views() WHERE NOT internal AND view_name = ?`, arrowViewName).Scan(&views); err != nil || views != 0 {
 		t.Errorf("%d views named %s left after landing (%v)", views, arrowViewName, err)
+	}
+}
+
+// TestProgressAndLogDoNotInterleave: on one (fake) terminal, the log lines written while the bars are live come
+// after the bars' last frame, each whole on its own line.
+func TestProgressAndLogDoNotInterleave(t *testing.T) {
+	var buf strings.Builder
+	term := &syncWriter{b: &buf}
+	progressOutput = term
+	saved := termlog.Stderr
+	termlog.Stderr = termlog.New(term)
+	defer func() { progressOutput, termlog.Stderr = os.Stderr, saved }()
+	w := openTestWarehouse(t)
+	dir := t.TempDir()
+	a := writeFile(t, dir, "a.csv", bigCSV(2000))
+	b := writeFile(t, dir, "b.json", `[{"id":"1","created_at":"2025-10-03"}]`)
+	opts := testOptions()
+	opts.Progress = true
+	opts.Logger = slog.New(slog.NewTextHandler(termlog.Stderr, nil))
+	if _, err := IngestFiles(context.Background(), w, opts, []string{a, b}, ""); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	lastBar, firstLog := strings.LastIndex(out, "%"), strings.Index(out, "level=")
+	if lastBar < 0 || firstLog < 0 || firstLog < lastBar {
+		t.Fatalf("log lines interleave with the bars (last bar frame at %d, first log line at %d):\n%q", lastBar, firstLog, out)
+	}
+	logs := strings.Split(strings.TrimSuffix(out[firstLog:], "\n"), "\n")
+	if len(logs) < 2 {
+		t.Fatalf("want a log line per file:\n%q", out[firstLog:])
+	}
+	for _, l := range logs {
+		if !strings.HasPrefix(l, "level=") && !strings.HasPrefix(l, "time=") {
+			t.Errorf("log line broken: %q", l)
+		}
 	}
 }

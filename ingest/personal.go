@@ -332,7 +332,11 @@ func personalColumns(o *opened) []error {
 // logPersonalColumns says in the log which id columns land keyed: a column judged personal in one export and
 // not in the next would split its complaints (a profile's personal / not_personal settles it).
 func logPersonalColumns(log *slog.Logger, o *opened) {
-	for _, m := range personalColumns(o) {
-		log.Warn(m.Error())
+	for _, err := range personalColumns(o) {
+		if m, ok := err.(*catalog.Message); ok {
+			catalog.Warn(log, m)
+		} else {
+			log.Warn(err.Error())
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"complaints/catalog"
 	"complaints/readmodel"
 	"complaints/scope"
 	"complaints/warehouse"
@@ -35,7 +36,7 @@ func (e *Env) RecordFiling(ctx context.Context, w *warehouse.Warehouse, s *Scope
 		return 0, err
 	}
 	if err := s.CloseDB(); err != nil {
-		return 0, fmt.Errorf("record filing: %w", err)
+		return 0, catalog.Errorf("msg_cli_record_filing", err)
 	}
 	main, err := e.OpenWarehouse(ctx, false)
 	if err != nil {
@@ -48,7 +49,7 @@ func (e *Env) RecordFiling(ctx context.Context, w *warehouse.Warehouse, s *Scope
 	}
 	defer conn.Close()
 	if err := scope.AttachReadOnly(ctx, conn, s.File, "scoped"); err != nil {
-		return 0, fmt.Errorf("record filing: %w", err)
+		return 0, catalog.Errorf("msg_cli_record_filing", err)
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "DETACH scoped")
 	tx, err := conn.BeginTx(ctx, nil)
@@ -58,16 +59,16 @@ func (e *Env) RecordFiling(ctx context.Context, w *warehouse.Warehouse, s *Scope
 	defer tx.Rollback()
 	var id int64
 	if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(filing_id), 0) + 1 FROM filings").Scan(&id); err != nil {
-		return 0, fmt.Errorf("record filing: %w", err)
+		return 0, catalog.Errorf("msg_cli_record_filing", err)
 	}
 	for _, t := range []string{"filings", "filing_figures", "filing_complaints"} {
 		q := fmt.Sprintf("INSERT INTO main.%s SELECT * REPLACE (CAST(? AS BIGINT) AS filing_id) FROM scoped.main.%s WHERE filing_id = -1", t, t)
 		if _, err := tx.ExecContext(ctx, q, id); err != nil {
-			return 0, fmt.Errorf("record filing: copy %s: %w", t, err)
+			return 0, catalog.Errorf("msg_cli_record_filing_copy", t, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("record filing: %w", err)
+		return 0, catalog.Errorf("msg_cli_record_filing", err)
 	}
 	return id, nil
 }
@@ -86,7 +87,7 @@ func (e *Env) storeFiling(ctx context.Context, w *warehouse.Warehouse, f *readmo
 	defer tx.Rollback()
 	if f.ID != -1 {
 		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(filing_id), 0) + 1 FROM filings").Scan(&f.ID); err != nil {
-			return fmt.Errorf("record filing: %w", err)
+			return catalog.Errorf("msg_cli_record_filing", err)
 		}
 	}
 	if err := insertFiling(ctx, tx, *f); err != nil {
@@ -123,7 +124,7 @@ func insertFiling(ctx context.Context, tx *sql.Tx, f readmodel.Filing) error {
 	}
 	for _, s := range steps {
 		if _, err := tx.ExecContext(ctx, s.q, s.args...); err != nil {
-			return fmt.Errorf("record filing %s: %w", p, err)
+			return catalog.Errorf("msg_cli_record_filing_file", p, err)
 		}
 	}
 	return nil

@@ -54,7 +54,13 @@ func TestPrintIngestEscapesNamesAndShowsNotes(t *testing.T) {
 		t.Errorf("raw control characters printed: %q", s)
 	}
 	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
-	if len(lines) != 4 || !strings.HasPrefix(lines[3], "note: ") || !strings.Contains(lines[1], `a\nb.csv`) {
-		t.Errorf("want header, one file line, total and one note:\n%s", s)
+	note, _, _ := strings.Cut(catalog.Msg("msg_cli_note", "\x00", "").Error(), "\x00")
+	if !strings.Contains(s, `a\nb.csv`) || !strings.Contains(s, "\n"+note+"exports/a") {
+		t.Errorf("want the file's line and its note under the table:\n%s", s)
+	}
+	for _, l := range lines {
+		if strings.HasPrefix(l, "b.csv") {
+			t.Errorf("a file name forged a line: %q", l)
+		}
 	}
 }

@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"time"
 
 	"complaints/catalog"
@@ -15,7 +14,7 @@ import (
 func ParseMonth(period string) (time.Time, error) {
 	t, err := time.Parse("2006-01", period)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("period %q: use a month such as 2026-10", period)
+		return time.Time{}, catalog.Errorf("msg_cli_period_month", period)
 	}
 	return t, nil
 }
@@ -40,7 +39,7 @@ func AddMonths(period string, n int) string {
 func LatestCompleteMonth(ctx context.Context, db *sql.DB) (period string, ok bool, err error) {
 	var last sql.NullTime
 	if err := db.QueryRowContext(ctx, "SELECT max(received_date) FROM complaints WHERE is_complaint").Scan(&last); err != nil {
-		return "", false, fmt.Errorf("latest month: %w", err)
+		return "", false, catalog.Errorf("msg_cli_latest_month", err)
 	}
 	if !last.Valid {
 		return "", false, nil
@@ -73,6 +72,6 @@ func (e *Env) CheckCoverage(ctx context.Context, db *sql.DB, period string, allo
 	if !allow {
 		return refusal
 	}
-	e.logger().Warn(catalog.Msg("msg_coverage_allowed", c.Sentence(catalog.Lang())).Error())
+	catalog.Warn(e.logger(), catalog.Msg("msg_coverage_allowed", c.Sentence))
 	return nil
 }

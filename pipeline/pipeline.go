@@ -6,7 +6,6 @@ package pipeline
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -17,9 +16,11 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
+	"complaints/catalog"
 	"complaints/config"
 	"complaints/dashboards"
 	"complaints/ingest"
+	"complaints/internal/termlog"
 	"complaints/reports"
 	"complaints/rootcause"
 	"complaints/transform"
@@ -180,6 +181,7 @@ func (e *Env) normaliseProgress(ctx context.Context) (onModel func(string, int, 
 		return nil, func(bool) {}
 	}
 	p := mpb.NewWithContext(ctx, mpb.WithOutput(os.Stderr), mpb.WithWidth(40), mpb.WithAutoRefresh())
+	release := termlog.Stderr.Hold() // log lines wait until the bar is done
 	var bar *mpb.Bar
 	var current atomic.Value
 	current.Store("")
@@ -201,6 +203,7 @@ func (e *Env) normaliseProgress(ctx context.Context) (onModel func(string, int, 
 			bar.Abort(false)
 		}
 		p.Wait()
+		release()
 	}
 	return onModel, finish
 }
@@ -243,7 +246,7 @@ func (e *Env) Report(ctx context.Context, w *warehouse.Warehouse, period, lang, 
 	out = e.OutputPath(out, reportName(period, opts.Format))
 	opts.Out = out
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return "", fmt.Errorf("report: %w", err)
+		return "", catalog.Errorf("msg_cli_report_failed", err)
 	}
 	err := reports.WriteMonthly(ctx, w.DB, opts)
 	if err != nil {
@@ -257,7 +260,7 @@ func (e *Env) Report(ctx context.Context, w *warehouse.Warehouse, period, lang, 
 func (e *Env) Dashboard(ctx context.Context, w *warehouse.Warehouse, from, to, lang, out string, withMap bool) (string, error) {
 	out = e.OutputPath(out, "dashboard.html")
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return "", fmt.Errorf("dashboard: %w", err)
+		return "", catalog.Errorf("msg_cli_dashboard_failed", err)
 	}
 	err := dashboards.Write(ctx, w.DB, dashboards.Options{
 		From: from, To: to, Lang: e.Lang(lang), Institution: e.Config.Institution, GeneratedAt: e.GeneratedAt(), Out: out,

@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"complaints/catalog"
 	"complaints/ingest"
@@ -72,7 +73,7 @@ func (e *Env) Run(ctx context.Context, w *warehouse.Warehouse, o RunOptions) (*S
 			return s, err
 		}
 		if n := s.Failed(); n > 0 {
-			ingestErr = fmt.Errorf("%d of %d files failed to ingest (see the summary)", n, len(s.Files))
+			ingestErr = catalog.Errorf("msg_cli_files_failed_summary", n, len(s.Files))
 		}
 	}
 	res, err := e.Normalize(ctx, w)
@@ -87,7 +88,7 @@ func (e *Env) Run(ctx context.Context, w *warehouse.Warehouse, o RunOptions) (*S
 			return s, err
 		}
 		if !ok {
-			return s, errors.Join(ingestErr, errors.New("the warehouse holds no complaints yet: ingest some exports first"))
+			return s, errors.Join(ingestErr, catalog.Errorf("msg_cli_no_complaints"))
 		}
 		s.Period = p
 	}
@@ -118,30 +119,35 @@ func (e *Env) Run(ctx context.Context, w *warehouse.Warehouse, o RunOptions) (*S
 	return s, ingestErr
 }
 
-// PrintIngest writes the per-file table: read = accepted + rejected, and what happened to each file.
+// PrintIngest writes the per-file table: read = accepted + rejected, and what happened to each file. The table
+// keeps to TableWidth columns: files by their base name (shortened in the middle past fileWidth), numbers
+// right-aligned, the result wrapped; the notes under it name the file by its path.
 func PrintIngest(out io.Writer, files []ingest.FileResult) {
 	if len(files) == 0 {
-		fmt.Fprintln(out, "no files to ingest")
+		fmt.Fprintln(out, catalog.Msg("msg_cli_no_files"))
 		return
 	}
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "file\tsource\tformat\tread\taccepted\trejected\tresult\t")
+	t := &table{right: []bool{false, false, false, true, true, true}, shrink: []int{0, 1}}
+	for _, k := range []string{"file", "source", "format", "read", "accepted", "rejected", "result"} {
+		t.head = append(t.head, catalog.Msg("msg_cli_col_"+k).Error())
+	}
 	var read, acc, rej int
 	for _, f := range files {
-		result := "landed"
+		result := catalog.Msg("msg_cli_landed").Error()
 		switch {
 		case f.Err != nil:
-			result = "FAILED: " + oneLine(f.Err.Error())
+			result = catalog.Msg("msg_cli_failed", oneLine(f.Err.Error())).Error()
 		case f.Skipped:
-			result = "skipped: " + f.SkipReason
+			result = catalog.Msg("msg_cli_skipped", f.SkipReason).Error()
 		case f.BatchID > 0:
-			result = fmt.Sprintf("landed as batch %d", f.BatchID)
+			result = catalog.Msg("msg_cli_landed_batch", f.BatchID).Error()
 		}
 		if f.MissingFromSnapshot > 0 {
-			result += fmt.Sprintf("; %d ids missing from this full snapshot (listed)", f.MissingFromSnapshot)
+			result += "; " + catalog.Msg("msg_cli_missing_snapshot", f.MissingFromSnapshot).Error()
 		}
-		if f.MovedTo != "" {
-			result += "; moved to " + ingest.ScrubFileName(f.MovedTo)
+		if f.MovedTo != "" { // done/<name> or failed/<name>: the inbox is the folder the user named
+			moved := filepath.Join(filepath.Base(filepath.Dir(f.MovedTo)), filepath.Base(f.MovedTo))
+			result += "; " + catalog.Msg("msg_cli_moved_to", ingest.ScrubFileName(moved)).Error()
 		}
 		if f.Flagged > 0 && f.Err == nil {
 			result += "; " + catalog.Msg("msg_csv_invalid_text_rows", f.Flagged).Error()
@@ -149,23 +155,31 @@ func PrintIngest(out io.Writer, files []ingest.FileResult) {
 		enc := f.Format
 		if f.Encoding != "" {
 			enc += "/" + f.Encoding
-			if f.EncodingGuessed {
-				enc = catalog.Msg("msg_csv_encoding_guessed", enc).Error()
+			if f.EncodingGuessed { // in the result column, which wraps
+				result += "; " + catalog.Msg("msg_csv_encoding_guessed", enc).Error()
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%s\t\n", termtext.Clean(f.Path), termtext.Clean(f.Source), enc, f.Read, f.Accepted, f.Rejected, termtext.Clean(result))
+		t.add(shorten(termtext.Clean(filepath.Base(f.Path)), fileWidth), shorten(termtext.Clean(f.Source), sourceWidth), termtext.Clean(enc),
+			strconv.Itoa(f.Read), strconv.Itoa(f.Accepted), strconv.Itoa(f.Rejected), termtext.Clean(result))
 		read += f.Read
 		acc += f.Accepted
 		rej += f.Rejected
 	}
-	fmt.Fprintf(tw, "total\t\t\t%d\t%d\t%d\t\t\n", read, acc, rej)
-	tw.Flush()
+	t.add(catalog.Msg("msg_cli_total").Error(), "", "", strconv.Itoa(read), strconv.Itoa(acc), strconv.Itoa(rej), "")
+	t.write(out, TableWidth)
 	for _, f := range files {
 		for _, n := range f.Notes {
-			fmt.Fprintf(out, "note: %s: %s\n", termtext.Clean(f.Path), termtext.Clean(n.Error()))
+			note := catalog.Msg("msg_cli_note", termtext.Clean(f.Path), termtext.Clean(n.Error())).Error()
+			fmt.Fprintln(out, strings.Join(wrap(note, TableWidth-2), "\n  "))
 		}
 	}
 }
+
+// fileWidth and sourceWidth are the most display columns a file name and a source name take in the ingest table.
+const (
+	fileWidth   = 28
+	sourceWidth = 16
+)
 
 // PrintSummary writes the end-of-run summary.
 func PrintSummary(out io.Writer, s *Summary) {
@@ -173,25 +187,24 @@ func PrintSummary(out io.Writer, s *Summary) {
 		PrintIngest(out, s.Files)
 	}
 	if r := s.Normalize; r != nil {
-		fmt.Fprintf(out, "\nnormalised: %d records (%d complaints that count, %d duplicates linked, %d non-complaint work orders); %d unmapped values\n",
-			r.Complaints, r.Countable, r.Duplicates, r.NonComplaint, r.Unmapped)
+		fmt.Fprintf(out, "\n%s\n", strings.Join(wrap(catalog.Msg("msg_cli_normalised", r.Complaints, r.Countable, r.Duplicates, r.NonComplaint, r.Unmapped).Error(), TableWidth-2), "\n  "))
 		switch {
 		case r.Full:
-			fmt.Fprintf(out, "  rebuilt from all %d landed rows\n", r.Versions)
+			fmt.Fprintf(out, "  %s\n", catalog.Msg("msg_cli_rebuilt", r.Versions))
 		case r.Rederived == 0:
-			fmt.Fprintln(out, "  nothing new since the last normalise (no batch, no change to the corrections): tables unchanged")
+			fmt.Fprintf(out, "  %s\n", catalog.Msg("msg_cli_unchanged"))
 		default:
-			fmt.Fprintf(out, "  re-derived the complaints of %d landed rows (new batches and corrections)\n", r.Rederived)
+			fmt.Fprintf(out, "  %s\n", catalog.Msg("msg_cli_rederived", r.Rederived))
 		}
 	}
 	if s.Report != "" {
-		fmt.Fprintf(out, "report (%s): %s\n", s.Period, s.Report)
+		fmt.Fprintln(out, catalog.Msg("msg_cli_report", s.Period, s.Report))
 	}
 	if s.Filing != 0 {
-		fmt.Fprintf(out, "filing %d recorded: the figures of %s as submitted\n", s.Filing, s.Period)
+		fmt.Fprintln(out, catalog.Msg("msg_cli_filing", s.Filing, s.Period))
 	}
 	if s.Dashboard != "" {
-		fmt.Fprintf(out, "dashboard:      %s\n", s.Dashboard)
+		fmt.Fprintln(out, catalog.Msg("msg_cli_dashboard", s.Dashboard))
 	}
 }
 

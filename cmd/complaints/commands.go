@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"complaints/catalog"
 	"complaints/ingest"
 	"complaints/pipeline"
 	"complaints/readmodel"
@@ -47,14 +48,14 @@ shows read = accepted + rejected for every file.`,
 			opts.AdoptKey = adoptKey
 			if cmd.Flags().Changed("max-reject-rate") {
 				if maxRejectRate < 0 || maxRejectRate > 1 {
-					return usageError{fmt.Errorf("--max-reject-rate %v: use a number from 0 to 1", maxRejectRate)}
+					return usageError{catalog.Errorf("msg_cli_max_reject_rate", maxRejectRate)}
 				}
 				opts.MaxRejectRate = maxRejectRate
 			}
 			var res []ingest.FileResult
 			switch {
 			case inbox != "" && len(args) > 0:
-				return usageError{fmt.Errorf("--inbox takes no FILE arguments")}
+				return usageError{catalog.Errorf("msg_cli_inbox_args")}
 			case inbox != "":
 				res, err = ingest.IngestInbox(cmd.Context(), w, opts, inbox)
 			case len(args) > 0:
@@ -67,7 +68,7 @@ shows read = accepted + rejected for every file.`,
 				return err
 			}
 			if n := (&pipeline.Summary{Files: res}).Failed(); n > 0 {
-				return fmt.Errorf("%d of %d files failed", n, len(res))
+				return catalog.Errorf("msg_cli_files_failed", n, len(res))
 			}
 			return nil
 		},
@@ -177,13 +178,13 @@ volume, judged bank-wide) is refused with exit status 1 unless --allow-incomplet
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "report (%s): %s\n", period, path)
+			fmt.Fprintln(cmd.OutOrStdout(), catalog.Msg("msg_cli_report", period, path))
 			if record {
 				id, err := env.RecordFiling(cmd.Context(), w, s, period, path)
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "filing %d recorded: the figures of %s as submitted\n", id, period)
+				fmt.Fprintln(cmd.OutOrStdout(), catalog.Msg("msg_cli_filing", id, period))
 			}
 			return nil
 		},
@@ -229,7 +230,7 @@ complaints (with --map, a China map). It opens from a shared drive or an e-mail 
 				}
 			}
 			if from > to {
-				return usageError{fmt.Errorf("--from %s is after --to %s", from, to)}
+				return usageError{catalog.Errorf("msg_cli_from_after_to", from, to)}
 			}
 			if err := checkLang(lang); err != nil {
 				return err
@@ -249,7 +250,7 @@ complaints (with --map, a China map). It opens from a shared drive or an e-mail 
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "dashboard (%s..%s): %s\n", from, to, path)
+			fmt.Fprintln(cmd.OutOrStdout(), catalog.Msg("msg_cli_dashboard_range", from, to, path))
 			return nil
 		},
 	}
@@ -327,7 +328,7 @@ generator planted, to check the pipeline against. The same seed gives the same b
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
-				return usageError{fmt.Errorf("--out: give a folder to write the sample project to")}
+				return usageError{catalog.Errorf("msg_cli_sample_out")}
 			}
 			endMonth, err := pipeline.ParseMonth(end)
 			if err != nil {
@@ -338,7 +339,7 @@ generator planted, to check the pipeline against. The same seed gives the same b
 				return err
 			}
 			_ = truth
-			fmt.Fprintf(cmd.OutOrStdout(), "sample project written to %s (config: %s/complaints.yaml, truth: %s/truth.json)\n", out, out, out)
+			fmt.Fprintln(cmd.OutOrStdout(), catalog.Msg("msg_cli_sample_written", out))
 			return nil
 		},
 	}
@@ -377,7 +378,7 @@ const allowIncompleteHelp = "write the outputs of an incomplete period (a source
 
 func checkLang(lang string) error {
 	if lang != "" && lang != "zh" && lang != "en" {
-		return usageError{fmt.Errorf("--lang %q: use zh or en", lang)}
+		return usageError{catalog.Errorf("msg_cli_lang", lang)}
 	}
 	return nil
 }

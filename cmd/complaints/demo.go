@@ -39,7 +39,7 @@ by ingest or run.`,
 			}
 			cfgPath := filepath.Join(data, "complaints.yaml")
 			if !exists(cfgPath) {
-				return usageError{fmt.Errorf("demo: %s not found; run from the project folder or pass --data to a folder made by 'complaints sample'", cfgPath)}
+				return usageError{catalog.Errorf("msg_cli_demo_no_config", cfgPath)}
 			}
 			cfg, err := config.Load(cfgPath)
 			if err != nil {
@@ -69,7 +69,7 @@ by ingest or run.`,
 					break
 				}
 				if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
-					return fmt.Errorf("demo: remove the previous demo warehouse %s: %w", p, err)
+					return catalog.Errorf("msg_cli_demo_remove", p, err)
 				}
 			}
 			if _, err := cfg.HMACKey(); err != nil {
@@ -86,7 +86,7 @@ by ingest or run.`,
 			defer w.Close()
 			s, err := env.Run(cmd.Context(), w, pipeline.RunOptions{})
 			pipeline.PrintSummary(cmd.OutOrStdout(), s)
-			fmt.Fprintf(cmd.OutOrStdout(), "warehouse:      %s\n", wh)
+			fmt.Fprintln(cmd.OutOrStdout(), catalog.Msg("msg_cli_warehouse", wh))
 			return err
 		},
 	}

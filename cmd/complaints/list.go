@@ -107,11 +107,11 @@ dates, and continues on a next sheet past Excel's last row. Sources show as thei
 				return err
 			}
 			if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-				return fmt.Errorf("list: %w", err)
+				return catalog.Errorf("msg_cli_list_failed", err)
 			}
 			tmp, err := os.CreateTemp(filepath.Dir(out), ".list-*")
 			if err != nil {
-				return fmt.Errorf("list: %w", err)
+				return catalog.Errorf("msg_cli_list_failed", err)
 			}
 			defer os.Remove(tmp.Name())
 			n, err := list.Write(cmd.Context(), w.DB, opts, io.Writer(tmp))
@@ -125,9 +125,9 @@ dates, and continues on a next sheet past Excel's last row. Sources show as thei
 				return err
 			}
 			if err := os.Rename(tmp.Name(), out); err != nil {
-				return fmt.Errorf("list: %w", err)
+				return catalog.Errorf("msg_cli_list_failed", err)
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "list (%s, %s): %d complaints: %s\n", period, figure, n, out)
+			fmt.Fprintln(cmd.OutOrStdout(), catalog.Msg("msg_cli_list_written", period, figure, n, out))
 			return nil
 		},
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"complaints/catalog"
 	"complaints/dashboards"
 )
 
@@ -45,7 +46,7 @@ func TestEveryCommandHasHelpWithExamples(t *testing.T) {
 		t.Fatalf("only %d commands", n)
 	}
 	for _, name := range []string{"demo", "sample", "ingest", "normalize", "report", "dashboard", "run", "version", "sources", "taxonomy"} {
-		out, err := run(t, name, "--help")
+		out, err := run(t, name, "--help", "--lang", "en")
 		if err != nil || !strings.Contains(out, "Examples:") {
 			t.Errorf("%s --help: %v\n%s", name, err, out)
 		}
@@ -103,7 +104,9 @@ func TestSampleThenRun(t *testing.T) {
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, out)
 	}
-	for _, want := range []string{"landed as batch", "normalised:", "report-2026-10.xlsx", "dashboard.html", "total"} {
+	landed := strings.TrimSuffix(catalog.Msg("msg_cli_landed_batch", 0).Error(), "0")
+	normalised := catalog.Msg("msg_cli_normalised", 0, 0, 0, 0, 0).Error()[:9]
+	for _, want := range []string{landed, normalised, "report-2026-10.xlsx", "dashboard.html", catalog.Msg("msg_cli_total").Error()} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
 		}
@@ -112,16 +115,16 @@ func TestSampleThenRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out2, "filing 1 recorded") {
+	if !strings.Contains(out2, catalog.Msg("msg_cli_filing", 1, "2026-10").Error()) {
 		t.Errorf("run --record-filing recorded no filing:\n%s", out2)
 	}
-	if strings.Contains(out2, "landed as batch") || !strings.Contains(out2, "skipped") {
+	if strings.Contains(out2, landed) || !strings.Contains(out2, strings.TrimSuffix(catalog.Msg("msg_cli_skipped", "").Error(), " ")) {
 		t.Errorf("second run landed files again:\n%s", out2)
 	}
-	if !strings.Contains(out2, "nothing new since the last normalise") {
+	if !strings.Contains(out2, catalog.Msg("msg_cli_unchanged").Error()) {
 		t.Errorf("second run re-derived complaints with no new batch:\n%s", out2)
 	}
-	if a, b := tail(out, "normalised:"), tail(out2, "normalised:"); a != b {
+	if a, b := tail(out, normalised), tail(out2, normalised); a != b {
 		t.Errorf("second run changed the figures:\n%s\n%s", a, b)
 	}
 	// dashboard --map draws the China map (when `make assets` fetched it; CI requires it).

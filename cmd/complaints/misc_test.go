@@ -99,7 +99,8 @@ func TestSourcesCheckRejectsShowNoID(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, _ := run(t, "sources", "check", p)
-	if !strings.Contains(out, "row 2") {
+	row2, _, _ := strings.Cut(catalog.Msg("msg_profiles_reject_row_value", 2, "受理时间", "不是日期", "\x00").Error(), "\x00")
+	if !strings.Contains(out, row2) {
 		t.Fatalf("the reject is not listed:\n%s", out)
 	}
 	for _, bad := range []string{"sourceID", "13612345678"} {

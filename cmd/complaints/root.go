@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"complaints/catalog"
 	"complaints/config"
 	"complaints/internal/atomicfile"
+	"complaints/internal/termlog"
 	"complaints/internal/termtext"
 	"complaints/pipeline"
 	"complaints/warehouse"
@@ -23,9 +23,7 @@ type globals struct {
 	config    string
 	logFormat string
 	logLevel  string
-	// lang is the running command's --lang (zh or en; "" when it has none or it was not given): messages and
-	// errors render in it rather than in the config's language.
-	lang string
+	lang      string // --lang as given on the command line (a command's own --lang or the global one), else ""
 }
 
 func newRoot() *cobra.Command {
@@ -52,18 +50,27 @@ see complaints.example.yaml. Without one, built-in defaults apply.`,
 	pf.StringVar(&g.config, "config", "", "config file (default: ./complaints.yaml if it exists, else built-in defaults)")
 	pf.StringVar(&g.logFormat, "log-format", "text", "log format on stderr: text or json (json for batch schedulers)")
 	pf.StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn or error")
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.PersistentPreRun = func(cmd *cobra.Command, args []string) {
-		g.lang = ""
-		if f := cmd.Flags().Lookup("lang"); f != nil {
+	pf.String("lang", "", "language of messages and help: zh or en (default: the config's language)")
+	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
+		if f := c.Flags().Lookup("lang"); f != nil && f.Changed {
+			if err := checkLang(f.Value.String()); err != nil {
+				return err
+			}
 			g.lang = f.Value.String()
 		}
+		catalog.SetLang(g.langFor(c))
+		return nil
 	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		catalog.SetLang(g.langFor(c)) // before any PreRun: the flags parsed so far, else the config
+		return usageError{catalog.Errorf("msg_cli_flag_error", err, c.CommandPath())}
+	})
 
 	root.AddCommand(
 		newDemoCmd(g), newSampleCmd(g), newIngestCmd(g), newNormalizeCmd(g),
 		newReportCmd(g), newDashboardCmd(g), newRunCmd(g), newTaxonomyCmd(g), newSourcesCmd(g), newBranchesCmd(g), newBatchesCmd(g), newRootcauseCmd(g), newListCmd(g), newVersionCmd(),
 	)
+	useLocalHelp(root, g)
 	return root
 }
 
@@ -88,7 +95,7 @@ func (g *globals) env() (*pipeline.Env, error) {
 		return nil, usageError{err}
 	}
 	catalog.SetLang(cfg.Language)
-	if g.lang == "zh" || g.lang == "en" {
+	if g.lang != "" {
 		catalog.SetLang(g.lang)
 	}
 	atomicfile.SetMode(cfg.Privacy.Mode())
@@ -132,9 +139,9 @@ func (g *globals) openKeyed(cmd *cobra.Command) (*pipeline.Env, *warehouse.Wareh
 func (g *globals) logger() (*slog.Logger, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(g.logLevel)); err != nil {
-		return nil, usageError{fmt.Errorf("--log-level %q: use debug, info, warn or error", g.logLevel)}
+		return nil, usageError{catalog.Errorf("msg_cli_log_level", g.logLevel)}
 	}
-	return newLogger(os.Stderr, g.logFormat, level)
+	return newLogger(termlog.Stderr, g.logFormat, level) // held while progress bars are drawn
 }
 
 // newLogger is the process logger on w. Values from data or file names (a newline, an escape sequence) never
@@ -145,6 +152,14 @@ func newLogger(w io.Writer, format string, level slog.Level) (*slog.Logger, erro
 	opts := &slog.HandlerOptions{Level: level}
 	switch format {
 	case "text":
+		// A catalogue message (catalog.Log) shows in the user's language with its code; its English text is for
+		// JSON logs, which machines read.
+		opts.ReplaceAttr = func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == catalog.LogMsgEN {
+				return slog.Attr{}
+			}
+			return a
+		}
 		return slog.New(slog.NewTextHandler(w, opts)), nil
 	case "json":
 		// JSON escapes control characters but keeps format characters such as the bidi override U+202E, which
@@ -160,7 +175,7 @@ func newLogger(w io.Writer, format string, level slog.Level) (*slog.Logger, erro
 		}
 		return slog.New(slog.NewJSONHandler(w, opts)), nil
 	}
-	return nil, usageError{fmt.Errorf("--log-format %q: use text or json", format)}
+	return nil, usageError{catalog.Errorf("msg_cli_log_format", format)}
 }
 
 func stderrIsTerminal() bool {

@@ -60,7 +60,7 @@ ingest would refuse the file (no header, missing columns, too many rejects, unre
 					}
 				}
 				if p == nil {
-					return usageError{fmt.Errorf("--profile %q: no such source in the config or built in", profile)}
+					return usageError{catalog.Errorf("msg_cli_profile_unknown", profile)}
 				}
 			} else {
 				p = profileByGlob(opts, args[0])
@@ -152,25 +152,25 @@ func contentSnippet(r *ingest.CheckReport) string {
 
 func printCheck(out io.Writer, r *ingest.CheckReport) {
 	C := termtext.Clean // everything below comes from the file: shown escaped, never acting on the terminal
-	fmt.Fprintf(out, "file:        %s\n", C(r.Path))
+	fmt.Fprintln(out, catalog.Msg("msg_cli_check_file", C(r.Path)))
 	prof := r.Profile
 	if prof == "" {
-		prof = "(none: built-in header synonyms)"
+		prof = catalog.Msg("msg_cli_check_no_profile").Error()
 	}
-	fmt.Fprintf(out, "source:      %s   profile: %s\n", C(r.Source), prof)
+	fmt.Fprintln(out, catalog.Msg("msg_cli_check_source", C(r.Source), prof))
 	enc := r.Encoding
 	if r.EncodingGuessed {
 		enc = catalog.Msg("msg_csv_encoding_guessed", enc).Error()
 	}
-	fmt.Fprintf(out, "format:      %s   encoding: %s   delimiter: %q   sheet: %s   header row: %d\n", r.Format, enc, r.Delimiter, C(r.Sheet), r.HeaderRow)
+	fmt.Fprintln(out, catalog.Msg("msg_cli_check_format", r.Format, enc, r.Delimiter, C(r.Sheet), r.HeaderRow))
 	if r.AsOf != "" {
-		fmt.Fprintf(out, "export as of: %s\n", r.AsOf)
+		fmt.Fprintln(out, catalog.Msg("msg_cli_check_as_of", r.AsOf))
 	}
-	fmt.Fprintf(out, "rows:        read %d = accepted %d + rejected %d\n", r.Read, r.Accepted, r.Rejected)
+	fmt.Fprintln(out, catalog.Msg("msg_cli_check_rows", r.Read, r.Accepted, r.Rejected))
 	if r.Accepted > 0 {
 		fmt.Fprintf(out, "             %s\n", provinceShare(r))
 	}
-	fmt.Fprint(out, "\nmapping:\n")
+	fmt.Fprintf(out, "\n%s\n", catalog.Msg("msg_cli_check_mapping"))
 	fields := make([]string, 0, len(r.Mapping))
 	for f := range r.Mapping {
 		fields = append(fields, f)
@@ -185,13 +185,13 @@ func printCheck(out io.Writer, r *ingest.CheckReport) {
 		fmt.Fprintf(out, "  %s\n    %s\n", catalog.Msg("msg_content_pin"), C(snippet))
 	}
 	if len(r.Unmapped) > 0 {
-		fmt.Fprintf(out, "  not landed: %s\n", C(strings.Join(r.Unmapped, ", ")))
+		fmt.Fprintf(out, "  %s\n", catalog.Msg("msg_cli_check_not_landed", C(strings.Join(r.Unmapped, ", "))))
 	}
 	for _, p := range r.Personal {
 		fmt.Fprintf(out, "  %v\n", p)
 	}
 	for i, s := range r.Samples {
-		fmt.Fprintf(out, "\nsample row %d:\n", i+1)
+		fmt.Fprintf(out, "\n%s\n", catalog.Msg("msg_cli_check_sample_row", i+1))
 		keys := make([]string, 0, len(s))
 		for k := range s {
 			keys = append(keys, k)
@@ -208,7 +208,7 @@ func printCheck(out io.Writer, r *ingest.CheckReport) {
 		tw.Flush()
 	}
 	if len(r.Rejects) > 0 {
-		fmt.Fprintln(out, "\nrows that would be rejected:")
+		fmt.Fprintf(out, "\n%s\n", catalog.Msg("msg_cli_check_rejects"))
 		for _, rj := range r.Rejects {
 			fmt.Fprintf(out, "  %s\n", C(rejectSentence(rj).Error()))
 		}
@@ -222,11 +222,11 @@ func printCheck(out io.Writer, r *ingest.CheckReport) {
 		}
 	}
 	if len(r.Problems) > 0 {
-		fmt.Fprintln(out, "\nproblems foreseen:")
+		fmt.Fprintf(out, "\n%s\n", catalog.Msg("msg_cli_check_problems"))
 		for _, p := range r.Problems {
 			fmt.Fprintf(out, "  - %s\n", C(p))
 		}
 	} else {
-		fmt.Fprintln(out, "\nno problems foreseen")
+		fmt.Fprintf(out, "\n%s\n", catalog.Msg("msg_cli_check_no_problems"))
 	}
 }

@@ -75,7 +75,7 @@ func TestSourcesCheckMissingHeaderRefuses(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, err := run(t, "--config", cfgPath, "sources", "check", file)
-	if !catalog.HasKey(err, "msg_misc_check_refused") || !strings.Contains(out, `"处理状态"`) || strings.Contains(out, "no problems foreseen") {
+	if !catalog.HasKey(err, "msg_misc_check_refused") || !strings.Contains(out, `"处理状态"`) || strings.Contains(out, catalog.Msg("msg_cli_check_no_problems").Error()) {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	// the refusal still says which profile was used, as configured

@@ -39,12 +39,12 @@ category or cause empty and that a keyword rule of the catalogue classified, by 
 		Example: "  complaints taxonomy unmapped --warehouse /data/complaints.duckdb\n  complaints taxonomy unmapped --write my-taxonomy.yaml",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			env, w, err := g.open(cmd, false)
+			_, w, err := g.open(cmd, false)
 			if err != nil {
 				return err
 			}
 			defer w.Close()
-			lang := env.Config.Language
+			lang := catalog.Lang() // the config's language, or --lang
 			if err := printKeywordClassified(cmd, w.DB, lang); err != nil {
 				return err
 			}
@@ -77,7 +77,7 @@ category or cause empty and that a keyword rule of the catalogue classified, by 
 			}
 			tw.Flush()
 			if len(values) == 0 {
-				fmt.Fprintln(cmd.OutOrStdout(), "every value maps to a code")
+				fmt.Fprintln(cmd.OutOrStdout(), catalog.Msg("msg_cli_all_mapped").In(lang))
 			}
 			if writeTo == "" {
 				return nil
@@ -116,7 +116,7 @@ code the file adds is listed last).`,
 			}
 			codes := catalog.Dimension(args[0])
 			if codes == nil {
-				return usageError{fmt.Errorf("no dimension %q; use one of %s", args[0], strings.Join(catalog.DimensionNames(), ", "))}
+				return usageError{catalog.Errorf("msg_cli_no_dimension", args[0], strings.Join(catalog.DimensionNames(), ", "))}
 			}
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
 			for _, c := range codes {
