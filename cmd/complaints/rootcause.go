@@ -8,7 +8,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"complaints/catalog"
-	"complaints/config"
 	"complaints/pipeline"
 	"complaints/readmodel"
 	"complaints/rootcause"
@@ -23,9 +22,8 @@ func newRootcauseCmd(g *globals) *cobra.Command {
 	var sf scopeFlags
 	c := &cobra.Command{
 		Use:   "rootcause",
-		Short: catalog.Text("rc_help_short", "en"),
-		// Short, Long and the flags' help are set in the user's language when help is shown (rootcauseHelp,
-		// rootcauseFlagKeys).
+		// Short, Long, Example and the flags' help are set in the user's language when help is shown (helptext.go;
+		// the long help is rootcauseHelp, the method the report's 根因 sheet states too).
 		Example: `  complaints rootcause --period 2026-10
   complaints rootcause --period 2026-07 --lang en --format csv > rootcause-2026-07.csv
   complaints rootcause --period 2026-10 --remediation actions.yaml --store
@@ -107,30 +105,8 @@ func newRootcauseCmd(g *globals) *cobra.Command {
 	fl.IntVar(&top, "top", 20, "")
 	sf.add(fl, "")
 	fl.BoolVar(&store, "store", false, "")
-	localiseRootcause(c, "en")
-	help := c.HelpFunc()
-	c.SetHelpFunc(func(cmd *cobra.Command, args []string) {
-		localiseRootcause(cmd, helpLang(g, lang))
-		help(cmd, args)
-	})
+	composedLong["help_rootcause"] = rootcauseHelp
 	return c
-}
-
-// rootcauseFlagKeys are the catalogue keys of the help of each of rootcause's own flags.
-var rootcauseFlagKeys = map[string]string{"period": "rc_flag_period", "lang": "rc_flag_lang", "format": "rc_flag_format",
-	"remediation": "rc_flag_remediation", "baseline": "rc_flag_baseline", "exclude-flagged-baseline": "rc_flag_exclude_flagged_baseline",
-	"min-count": "rc_flag_min_count", "fdr": "rc_flag_fdr", "top": "rc_flag_top", "as-of": "rc_flag_as_of", "branch": "rc_flag_branch",
-	"store": "rc_flag_store"}
-
-// localiseRootcause sets rootcause's Short, Long and flag help in lang, from the catalogue.
-func localiseRootcause(c *cobra.Command, lang string) {
-	c.Short = catalog.Text("rc_help_short", lang)
-	c.Long = rootcauseHelp(lang)
-	for name, key := range rootcauseFlagKeys {
-		if f := c.Flags().Lookup(name); f != nil {
-			f.Usage = catalog.Text(key, lang)
-		}
-	}
 }
 
 // rootcauseHelp is the long help of `complaints rootcause` in lang: the plain-words method the report's 根因 sheet
@@ -143,20 +119,3 @@ func rootcauseHelp(lang string) string {
 	return strings.Join(parts, "\n\n")
 }
 
-// helpLang is the language of a command's help: --lang when given, else the config's language (the default
-// config's when there is no file or it does not load).
-func helpLang(g *globals, flag string) string {
-	if flag == "zh" || flag == "en" {
-		return flag
-	}
-	path := g.config
-	if path == "" && exists(config.DefaultFile) {
-		path = config.DefaultFile
-	}
-	if path != "" {
-		if cfg, err := config.Load(path); err == nil {
-			return cfg.Language
-		}
-	}
-	return config.Default().Language
-}
