@@ -384,7 +384,7 @@ func kpis(lang string, d *data) []kpi {
 	suffix := " · " + to.String()
 	noData := d.coverage.IsNoData
 	count := func(key string, cur, prev, yago int64) kpi {
-		k := kpi{Label: t(key) + suffix, Value: strconv.FormatInt(cur, 10),
+		k := kpi{Label: t(key) + suffix, Value: grouped(cur),
 			MoMLabel: t("mom"), MoM: pctChange(lang, cur, prev), YoYLabel: t("yoy"), YoY: pctChange(lang, cur, yago)}
 		// a month before any data is no data, never 0, and never the base of a change
 		if noData(to) {

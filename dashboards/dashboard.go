@@ -70,7 +70,7 @@ func trendChart(lang string, from, to readmodel.Month, cats readmodel.CategoryMo
 		tot := cats.Total(readmodel.Period{Kind: readmodel.Monthly, Start: m, Len: 1})
 		totals = append(totals, tot.Received)
 		closed = append(closed, tot.Closed)
-		tbl.Rows = append(tbl.Rows, []string{m.String(), strconv.FormatInt(tot.Received, 10), strconv.FormatInt(tot.Closed, 10)})
+		tbl.Rows = append(tbl.Rows, []string{m.String(), grouped(tot.Received), grouped(tot.Closed)})
 	}
 	series = append(series,
 		map[string]any{"name": t("total_received"), "type": "line", "data": totals, "symbol": "circle", "symbolSize": 6, "z": 10,
@@ -176,7 +176,7 @@ func paretoChart(lang string, from, to readmodel.Month, sums map[string]int64) (
 		} else {
 			vitalData, otherData = append(vitalData, nil), append(otherData, c.Count)
 		}
-		tbl.Rows = append(tbl.Rows, []string{label, strconv.FormatInt(c.Count, 10),
+		tbl.Rows = append(tbl.Rows, []string{label, grouped(c.Count),
 			strconv.FormatFloat(float64(c.Count)*100/float64(total), 'f', 1, 64) + "%",
 			strconv.FormatFloat(share, 'f', 1, 64) + "%", mark})
 	}

@@ -88,12 +88,33 @@ var pageTemplate = template.Must(template.New("page").Parse(`<!DOCTYPE html>
 const initScript = `(function () {
   "use strict";
   var data = JSON.parse(document.getElementById("dashboard-data").textContent);
+  /* Counts read with thousands separators in tooltips, bar labels and value axes, as in the tables. */
+  function grouped(v) {
+    if (typeof v === "number" && isFinite(v)) { return v.toLocaleString("en-US", { maximumFractionDigits: 1 }); }
+    if (Array.isArray(v)) { return grouped(v[v.length - 1]); }
+    return v == null ? "-" : String(v);
+  }
+  function groupNumbers(opt) {
+    if (opt.tooltip && !opt.tooltip.formatter && !opt.tooltip.valueFormatter) { opt.tooltip.valueFormatter = grouped; }
+    [].concat(opt.yAxis || [], opt.xAxis || []).forEach(function (ax) {
+      if (ax && ax.type === "value") {
+        ax.axisLabel = ax.axisLabel || {};
+        if (!ax.axisLabel.formatter) { ax.axisLabel.formatter = function (v) { return grouped(v); }; }
+      }
+    });
+    [].concat(opt.series || []).forEach(function (s) {
+      if (s.label && s.label.show && !s.label.formatter && s.type !== "treemap" && s.type !== "sankey") {
+        s.label.formatter = function (p) { return grouped(p.value); };
+      }
+    });
+    return opt;
+  }
   var charts = [];
   Object.keys(data.charts).forEach(function (id) {
     var el = document.getElementById("chart-" + id);
     if (!el || typeof echarts === "undefined") { return; }
     var chart = echarts.init(el, null, { locale: data.locale, renderer: "canvas" });
-    chart.setOption(data.charts[id]);
+    chart.setOption(groupNumbers(data.charts[id]));
     charts.push(chart);
   });
   function resize() { charts.forEach(function (c) { c.resize(); }); }
@@ -103,6 +124,7 @@ const initScript = `(function () {
     resize();
   });
   window.addEventListener("afterprint", resize);
+  if (window.matchMedia) { window.matchMedia("print").addListener(resize); }
   document.body.setAttribute("data-charts", String(charts.length));
 })();`
 
@@ -131,17 +153,32 @@ main { padding: 16px 28px 28px; display: grid; gap: 16px; }
 .chart { width: 100%; height: 460px; }
 #chart-categories, #chart-provinces { height: 420px; }
 #chart-sankey, #chart-heatmap, #chart-map { height: 560px; }
+main, .section { grid-template-columns: minmax(0, 1fr); }
+.kpi, .panel { min-width: 0; }
 .panel > table { width: 100%; }
 .panel > table th, .panel > table td { text-align: left; vertical-align: top; }
 .panel > table td:nth-child(-n+4) { white-space: nowrap; }
 tr.no-action td, tr.overdue td { background: #fdecea; }
 tr.no-action td:last-child, tr.overdue td:last-child { color: #c23531; font-weight: 600; }
 .note { color: var(--muted); font-size: 12px; margin: 6px 0 0; }
-details { margin-top: 8px; font-size: 13px; }
+details { margin-top: 8px; font-size: 13px; overflow-x: auto; }
 table { border-collapse: collapse; margin-top: 6px; }
 th, td { border: 1px solid var(--line); padding: 3px 8px; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 th { background: #eef3fa; }
+@media (max-width: 600px) {
+  header { padding: 12px 12px 8px; }
+  main { padding: 10px 8px 16px; gap: 10px; }
+  h1 { font-size: 18px; }
+  .kpis { grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 8px; }
+  .kpi, .panel { padding: 10px 8px; }
+  .panel { overflow-x: auto; }
+  .kpi-value { font-size: 22px; }
+  .kpi-change { flex-wrap: wrap; gap: 4px 12px; }
+  .chart, #chart-categories, #chart-provinces { height: 360px; }
+  #chart-sankey, #chart-heatmap, #chart-map { height: 480px; }
+  details { overflow-x: auto; }
+}
 @media print {
   @page { size: A4 landscape; margin: 12mm; }
   body { background: #fff; font-size: 11px; }
@@ -151,8 +188,9 @@ th { background: #eef3fa; }
   .kpi, .panel { border: 1px solid #bbb; border-radius: 0; break-inside: avoid; page-break-inside: avoid; margin-bottom: 8px; }
   nav { display: none; }
   .section { display: block; }
-  .panel { break-before: page; page-break-before: always; }
-  .chart { width: 100%; height: 120mm; }
+  .panel, details { overflow: visible; }
+  table, tr, .chart { break-inside: avoid; page-break-inside: avoid; }
+  .chart, #chart-categories, #chart-provinces, #chart-sankey, #chart-heatmap, #chart-map { width: 100%; height: 105mm; }
   details > summary { display: none; }
 }
 `
