@@ -114,9 +114,9 @@ func TestDashboardInBrowser(t *testing.T) {
 		charts int
 		must   []string // chart ids the page must have
 	}{
-		{"bank", Options{Institution: "示例银行", AsOf: "2026-10-31", RemediationFile: remediation}, 14, []string{"control", "repeats", "rccauses", "rcchannels"}},
-		{"bank-en", Options{Institution: "Example Bank", Lang: "en"}, 14, []string{"control", "repeats", "rccauses", "rcchannels"}},
-		{"map", Options{Institution: "示例银行", AsOf: "2026-10-31", Map: true, RemediationFile: remediation}, 15, []string{"control", "map", "provinces"}},
+		{"bank", Options{Institution: "示例银行", AsOf: "2026-10-31", RemediationFile: remediation}, 15, []string{"control", "repeats", "rccauses", "rcchannels"}},
+		{"bank-en", Options{Institution: "Example Bank", Lang: "en"}, 15, []string{"control", "repeats", "rccauses", "rcchannels"}},
+		{"map", Options{Institution: "示例银行", AsOf: "2026-10-31", Map: true, RemediationFile: remediation}, 16, []string{"control", "map", "provinces"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if c.opts.Map {

@@ -77,7 +77,8 @@ type data struct {
 	names       branchNames         // branch codes -> names (branch master)
 	remediation string              // base name of the remediation file applied to findings, "" for none
 	scope       readmodel.Scope
-	coverage    readmodel.Coverage // of from..to: a banner on each incomplete month, '—' before any data
+	coverage    readmodel.Coverage            // of from..to: a banner on each incomplete month, '—' before any data
+	branches    []readmodel.DashBranchFigures // the last month's figures by branch (the branch view)
 }
 
 // Write writes the dashboard for the months From..To.
@@ -167,6 +168,9 @@ func load(ctx context.Context, db *sql.DB, opts Options, from, to readmodel.Mont
 		return nil, err
 	}
 	if d.provinces, err = readmodel.DashSumDimensions(ctx, db, from, to, "province"); err != nil {
+		return nil, err
+	}
+	if d.branches, err = readmodel.LoadDashBranches(ctx, db, to); err != nil {
 		return nil, err
 	}
 	if d.coverage, err = readmodel.LoadCoverage(ctx, db, readmodel.Period{Kind: readmodel.Monthly, Start: from, Len: int(to-from) + 1}); err != nil {
@@ -325,6 +329,10 @@ func build(lang string, opts Options, d *data) *page {
 	heat, heatTable := heatmapChart(lang, heatTitle, from, to, d.branchCau, d.names)
 	add(&causes, "heatmap", heatTitle, t("dash_def_dimensions"), heat, &heatTable)
 
+	branches := section{ID: "branches", Title: t("dash_section_branches")}
+	bview, bviewTable, bviewNote, _ := branchViewChart(lang, to, d.branches, opts.Customers, d.names, d.coverage.IsNoData)
+	add(&branches, "branches", t("dash_branch_view_title")+" · "+to.String(), bviewNote+" "+t("dash_def_branches"), bview, &bviewTable)
+
 	timeliness := section{ID: "timeliness", Title: t("dash_section_timeliness")}
 	recurring := section{ID: "recurring", Title: t("dash_section_recurring")}
 	bands, bandsTable := bandsChart(lang, from, to, d.months)
@@ -373,7 +381,7 @@ func build(lang string, opts Options, d *data) *page {
 		add(&geography, "map", t("dash_map_title"), t("dash_def_map"), mapChart(lang, from, to, d.provinces), nil)
 	}
 
-	p.Sections = []section{overview, causes, timeliness, geography, recurring}
+	p.Sections = []section{overview, causes, branches, timeliness, geography, recurring}
 	return p
 }
 

@@ -137,7 +137,7 @@ func TestDashboardHeaderAndSections(t *testing.T) {
 // axes states the unit in its subtitle or visual map), a tooltip and saveAsImage: on the page with every chart (the
 // recurring fixture draws the control chart; the map when china.js was fetched).
 func TestDashboardChartsAreComplete(t *testing.T) {
-	want := []string{"trend", "categories", "pareto", "treemap", "sankey", "heatmap", "bands", "ontime", "overdue", "provinces", "repeats", "control", "rccauses", "rcchannels"}
+	want := []string{"trend", "categories", "pareto", "treemap", "sankey", "heatmap", "branches", "bands", "ontime", "overdue", "provinces", "repeats", "control", "rccauses", "rcchannels"}
 	opts := Options{}
 	if _, err := chinaMapScript(); err == nil {
 		opts.Map = true
