@@ -42,6 +42,9 @@ type Options struct {
 	Customers rootcause.Customers
 	// OnTimeTarget is the on-time rate drawn as the target line, a fraction (0.95 when 0).
 	OnTimeTarget float64
+	// WithSummaries adds the complaints' scrubbed summaries (their first 200 characters) to the drill-down tables;
+	// without it they show no free text.
+	WithSummaries bool
 	// Out is the .html path written (through a temporary file beside it).
 	Out string
 }
@@ -79,6 +82,7 @@ type data struct {
 	scope       readmodel.Scope
 	coverage    readmodel.Coverage            // of from..to: a banner on each incomplete month, '—' before any data
 	branches    []readmodel.DashBranchFigures // the last month's figures by branch (the branch view)
+	drill       *drillDoc                     // the last month's drill-down cells
 }
 
 // Write writes the dashboard for the months From..To.
@@ -180,6 +184,13 @@ func load(ctx context.Context, db *sql.DB, opts Options, from, to readmodel.Mont
 	if d.scope, err = readmodel.LoadScope(ctx, db); err != nil { // a scoped copy (--as-of, --branch) says what it holds
 		return nil, err
 	}
+	lang := opts.Lang
+	if lang != "en" {
+		lang = "zh"
+	}
+	if d.drill, err = loadDrill(ctx, db, lang, to, d.scope, d.names, opts.WithSummaries); err != nil {
+		return nil, err
+	}
 	if d.asOf == "" && d.scope.AsOf != "" {
 		d.asOf = d.scope.AsOf + " " + catalog.Text("scope_end_of_day", opts.Lang)
 	}
@@ -241,6 +252,7 @@ type page struct {
 	DataTable, NoData              string
 	HasCauses                      bool
 	chartOptions                   map[string]any
+	drill                          *drillDoc
 }
 
 type section struct {
@@ -381,6 +393,11 @@ func build(lang string, opts Options, d *data) *page {
 		add(&geography, "map", t("dash_map_title"), t("dash_def_map"), mapChart(lang, from, to, d.provinces), nil)
 	}
 
+	p.drill = d.drill
+	for chart, dim := range map[string]string{"categories": "business_category", "treemap": "business_category",
+		"pareto": "cause", "branches": "branch", "provinces": "province"} {
+		d.drill.nameChart(chart, dim, lang, d.names)
+	}
 	p.Sections = []section{overview, causes, branches, timeliness, geography, recurring}
 	return p
 }

@@ -145,7 +145,8 @@ func sankeyChart(lang string, from, to readmodel.Month, rows []readmodel.DashDim
 			}
 			used[name] = true
 			names[i][r.code] = name
-			nodes = append(nodes, map[string]any{"name": name, "depth": i, "itemStyle": map[string]any{"color": col.of(dim, r.code)}})
+			nodes = append(nodes, map[string]any{"name": name, "depth": i, "itemStyle": map[string]any{"color": col.of(dim, r.code)},
+				"drill": drillKey(dim, r.code)})
 		}
 	}
 	var keys []link

@@ -214,6 +214,7 @@ func paretoChart(lang string, from, to readmodel.Month, sums map[string]int64) (
 type chartData struct {
 	Locale string         `json:"locale"`
 	Charts map[string]any `json:"charts"`
+	Drill  *drillDoc      `json:"drill,omitempty"`
 }
 
 // alignAxisNames keeps value-axis names inside the chart: a name centred on a left axis is cut at the edge, so it
@@ -249,7 +250,7 @@ func render(p *page, echarts, chinaMap []byte) ([]byte, error) {
 	alignAxisNames(p.chartOptions)
 	// encoding/json escapes <, > and & (and U+2028/2029) inside strings, so no data string can close the
 	// <script> element or start markup; functions cannot be expressed in it at all.
-	data, err := json.Marshal(chartData{Locale: p.Locale, Charts: p.chartOptions})
+	data, err := json.Marshal(chartData{Locale: p.Locale, Charts: p.chartOptions, Drill: p.drill})
 	if err != nil {
 		return nil, fmt.Errorf("chart data: %w", err)
 	}

@@ -2,6 +2,8 @@ package dashboards
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -135,4 +137,107 @@ func mustMonth(t *testing.T, s string) readmodel.Month {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// drillPage writes the page of the CFPB extract (2016-09) and returns its drill-down data and chart options.
+func drillPage(t *testing.T, withSummaries bool) (*sql.DB, drillDoc, map[string]map[string]any, string) {
+	t.Helper()
+	w := readmodeltest.Landed(t, filepath.Join("..", "testdata", "public", "cfpb", "consumer_complaints_2016_349rows.csv"))
+	// a scrubbed summary on every complaint, to look for
+	exec(t, w.DB, `UPDATE complaints SET summary = 'SUMMARY-PROBE of ' || complaint_key`)
+	out := filepath.Join(t.TempDir(), "dashboard.html")
+	if err := Write(context.Background(), w.DB, Options{From: "2016-09", To: "2016-09", Out: out, WithSummaries: withSummaries,
+		GeneratedAt: time.Date(2016, 10, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, data, _, _ := parts(t, string(b))
+	var doc struct {
+		Charts map[string]map[string]any `json:"charts"`
+		Drill  drillDoc                  `json:"drill"`
+	}
+	if err := json.Unmarshal([]byte(data), &doc); err != nil {
+		t.Fatal(err)
+	}
+	return w.DB, doc.Drill, doc.Charts, data
+}
+
+// TestDrillCells: every bar of the categories chart opens a cell whose total is the bar, whose breakdown adds up
+// to it, with at most 50 rows of seven columns (no free text) and a `complaints list` command whose filters
+// return exactly the total.
+func TestDrillCells(t *testing.T) {
+	db, doc, charts, _ := drillPage(t, false)
+	names, _ := get(charts["categories"], "yAxis", "data").([]any)
+	bars, _ := get(charts["categories"], "series", 0, "data").([]any)
+	if len(names) < 2 || len(names) != len(bars) {
+		t.Fatalf("categories chart: %v / %v", names, bars)
+	}
+	for i, n := range names {
+		key := doc.Names["categories"][n.(string)]
+		c := doc.Cells[key]
+		if c == nil {
+			t.Fatalf("bar %v opens no cell (key %q)", n, key)
+		}
+		if want := int64(get(bars[i], "value").(float64)); c.Total != want {
+			t.Errorf("%s: total %d, the bar is %d", key, c.Total, want)
+		}
+		var sum int64
+		for _, b := range c.Break {
+			sum += int64(b[1].(float64))
+		}
+		if sum != c.Total {
+			t.Errorf("%s: breakdown adds up to %d, total %d", key, sum, c.Total)
+		}
+		if len(c.Rows) != int(min(c.Total, drillMaxRows)) {
+			t.Errorf("%s: %d rows of %d", key, len(c.Rows), c.Total)
+		}
+		for _, r := range c.Rows {
+			if len(doc.Rows[r]) != 7 {
+				t.Errorf("%s: row %v has %d columns, want 7", key, doc.Rows[r], len(doc.Rows[r]))
+			}
+		}
+		// The command's filters return the total.
+		f := strings.Fields(c.Command)
+		if len(f) != 6 || f[0] != "complaints" || f[1] != "list" || f[2] != "--period" || f[3] != "2016-09" || f[4] != "--category" {
+			t.Fatalf("%s: command %q", key, c.Command)
+		}
+		rows, err := readmodel.ListRows(context.Background(), db, readmodel.ListOptions{Period: f[3], Category: strings.Trim(f[5], "'")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if int64(len(rows)) != c.Total {
+			t.Errorf("%s: %q lists %d, total %d", key, c.Command, len(rows), c.Total)
+		}
+	}
+	// Sankey nodes carry their cell.
+	nodes, _ := get(charts["sankey"], "series", 0, "data").([]any)
+	for _, n := range nodes {
+		if key, _ := get(n, "drill").(string); doc.Cells[key] == nil {
+			t.Errorf("sankey node %v opens no cell", get(n, "name"))
+		}
+	}
+}
+
+// TestDrillSummariesOnlyWhenAsked: without --with-summaries the page holds no complaint's summary; with it, each
+// row has an eighth column.
+func TestDrillSummariesOnlyWhenAsked(t *testing.T) {
+	_, doc, _, data := drillPage(t, false)
+	if strings.Contains(data, "SUMMARY-PROBE") || len(doc.Head) != 7 {
+		t.Errorf("a page without summaries holds one (or %d columns)", len(doc.Head))
+	}
+	_, doc, _, _ = drillPage(t, true)
+	if s, _ := doc.Rows[0][7].(string); len(doc.Head) != 8 || !strings.HasPrefix(s, "SUMMARY-PROBE") {
+		t.Errorf("with summaries: %d columns, row %v", len(doc.Head), doc.Rows[0])
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{"credit_card": "credit_card", "信用卡": "'信用卡'", "a'b": `'a'\''b'`, "</script>": "'</script>'"} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
 }
