@@ -220,6 +220,17 @@ func openInBrowser(t *testing.T, file string, wantCharts int, mustHave []string,
 	if err := os.WriteFile(shot, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The phone: at 390 px wide no element sticks out of the viewport (every table opened).
+	if err := chromedp.Do(runCtx, chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatal(err)
+	}
+	bad, err := chromedp.Run(runCtx, chromedp.Evaluate[[]string](phoneOverflow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bad {
+		t.Errorf("at 390 px: %s", b)
+	}
 	events.mu.Lock()
 	defer events.mu.Unlock()
 	for _, p := range events.problems {
