@@ -188,7 +188,7 @@ func load(ctx context.Context, db *sql.DB, opts Options, from, to readmodel.Mont
 	if lang != "en" {
 		lang = "zh"
 	}
-	if d.drill, err = loadDrill(ctx, db, lang, to, d.scope, d.names, opts.WithSummaries); err != nil {
+	if d.drill, err = loadDrill(ctx, db, lang, to, d.scope, d.names, d.branches, opts.WithSummaries); err != nil {
 		return nil, err
 	}
 	if d.asOf == "" && d.scope.AsOf != "" {

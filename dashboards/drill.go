@@ -21,6 +21,10 @@ import (
 // drillMaxRows is how many complaints of the last month a drill-down table shows.
 const drillMaxRows = 50
 
+// drillBranches is how many branches (the most complaints in the month first) open a drill-down: it bounds the
+// page's size whatever the number of branches.
+var drillBranches = 50
+
 // summaryRunes is how much of a scrubbed summary a drill-down row shows (as the internal case list does).
 const summaryRunes = 200
 
@@ -64,7 +68,15 @@ func drillKey(dim, code string) string { return dim + ":" + code }
 // loadDrill reads the complaints received in month m (readmodel's list of the figure "received") and builds
 // every cell of the dimensions in drillDims.
 func loadDrill(ctx context.Context, db *sql.DB, lang string, m readmodel.Month, scope readmodel.Scope, names branchNames,
-	withSummaries bool) (*drillDoc, error) {
+	branches []readmodel.DashBranchFigures, withSummaries bool) (*drillDoc, error) {
+	sums := map[string]int64{}
+	for _, b := range branches {
+		sums[b.Branch] = b.Received
+	}
+	drillable := map[string]bool{}
+	for i, b := range rankBranches(sums) {
+		drillable[b.code] = i < drillBranches
+	}
 	t := func(key string) string { return catalog.Text(key, lang) }
 	doc := &drillDoc{Period: m.String(), Cells: map[string]*drillCell{}, Names: map[string]map[string]string{},
 		Head: []string{t("list_source_id"), t("list_received"), t("list_replied"), t("list_category"), t("list_cause"),
@@ -90,6 +102,9 @@ func loadDrill(ctx context.Context, db *sql.DB, lang string, m readmodel.Month, 
 			"branch": r.Branch, "province": r.Province}
 		row := -1
 		for _, dd := range drillDims {
+			if dd.dim == "branch" && !drillable[r.Branch] {
+				continue
+			}
 			key := drillKey(dd.dim, codes[dd.dim])
 			c := doc.Cells[key]
 			if c == nil {

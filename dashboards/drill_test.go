@@ -241,3 +241,21 @@ func TestShellQuote(t *testing.T) {
 		}
 	}
 }
+
+// TestDrillBranchesBounded: only the branches with the most complaints in the month open a drill-down, so the
+// page's size does not grow with the number of branches.
+func TestDrillBranchesBounded(t *testing.T) {
+	defer func(n int) { drillBranches = n }(drillBranches)
+	drillBranches = 2
+	_, doc, _, _ := drillPage(t, false)
+	var got []int64
+	for key, c := range doc.Cells {
+		if strings.HasPrefix(key, "branch:") {
+			got = append(got, c.Total)
+		}
+	}
+	// the extract's companies with the most complaints in 2016-09: Equifax 94, TransUnion 35
+	if len(got) != 2 || got[0]+got[1] != 94+35 {
+		t.Errorf("branch cells with totals %v, want the two largest (94 and 35)", got)
+	}
+}
