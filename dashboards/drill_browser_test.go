@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"complaints/readmodel/readmodeltest"
@@ -35,8 +38,8 @@ const phoneOverflow = `(function () {
 
 // TestDrillInBrowser clicks a bar of the categories chart (through the canvas) and a name in the branch table of
 // the CFPB extract's page: each opens the table of the month's complaints with the rows and the list command.
-// Then, at 390 px wide, no element sticks out of the viewport (the page and the open drill-down). Nothing may fail
-// or be fetched.
+// In print media every chart fits a page and no panel, chart, table or row breaks (checkPrint); at 390 px wide
+// no element sticks out of the viewport (the page and the open drill-down). Nothing may fail or be fetched.
 func TestDrillInBrowser(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("COMPLAINTS_REQUIRE_BROWSER") == "1" {
@@ -84,6 +87,16 @@ func TestDrillInBrowser(t *testing.T) {
 		document.querySelectorAll("#branches details").forEach(function (d) { d.open = true; }), true)`)); err != nil {
 		t.Fatal(err)
 	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#branches td.drillable`))); err != nil {
+		t.Fatal(err)
+	}
+	checkDrill(t, ctx, "")
+
+	// Print: each chart fits a page and nothing breaks inside a panel, chart, table or row.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.getElementById("drill").hidden = true, true)`)); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("printed: %d pages", checkPrint(t, ctx))
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#branches td.drillable`))); err != nil {
 		t.Fatal(err)
 	}
@@ -150,6 +163,62 @@ func checkDrill(t *testing.T, ctx context.Context, wantCommand string) {
 		t.Errorf("drill-down %+v", s)
 	}
 	t.Logf("drill-down: %s, %s, %d rows: %s", s.Title, s.Total, s.Rows, s.Command)
+}
+
+// printFits lists, in print media at A4 landscape's printable width, each chart taller than the printable page
+// (186 mm) or wider than its panel, and each panel, chart, table and table row that may break across pages.
+const printFits = `(function () {
+  var bad = [], page = 186 * 96 / 25.4;
+  document.querySelectorAll("details").forEach(function (d) { d.open = true; });
+  document.querySelectorAll(".chart").forEach(function (el) {
+    var r = el.getBoundingClientRect(), c = el.querySelector("canvas"), p = el.parentElement.getBoundingClientRect();
+    if (r.height > page) { bad.push(el.id + " is " + Math.round(r.height) + " px high"); }
+    if (c && c.getBoundingClientRect().width > p.width + 1) { bad.push(el.id + " is wider than its panel"); }
+  });
+  document.querySelectorAll(".panel, .chart, .kpi, table, tr").forEach(function (el) {
+    var b = getComputedStyle(el).breakInside;
+    if (b !== "avoid") { bad.push(el.tagName + "." + el.className + " breaks inside (" + b + ")"); }
+  });
+  return bad.slice(0, 20);
+})()`
+
+// checkPrint checks the page in print media (printFits) and prints it to PDF, returning the page count.
+func checkPrint(t *testing.T, ctx context.Context) int {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			return err
+		}
+		return nil
+	})); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1032, 700)); err != nil { // 273 mm: A4 landscape less 12 mm margins
+		t.Fatal(err)
+	}
+	bad, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](printFits))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bad {
+		t.Errorf("print: %s", b)
+	}
+	var pdf []byte
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		yes := true
+		res, err := cdp.Call(ctx, tg, cdppage.PrintToPDF, cdppage.PrintToPDFParams{PreferCSSPageSize: &yes})
+		pdf = res.Data
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Count(string(pdf), "/Type /Page\n") + strings.Count(string(pdf), "/Type /Page/") + strings.Count(string(pdf), "/Type /Page>")
 }
 
 // startBrowser starts headless Chromium with the listener of browser_test.go; done stops it.
