@@ -394,7 +394,7 @@ func build(lang string, opts Options, d *data) *page {
 	}
 
 	p.drill = d.drill
-	for chart, dim := range map[string]string{"categories": "business_category", "treemap": "business_category",
+	for chart, dim := range map[string]string{"trend": "business_category", "categories": "business_category", "treemap": "business_category",
 		"pareto": "cause", "branches": "branch", "provinces": "province"} {
 		d.drill.nameChart(chart, dim, lang, d.names)
 	}

@@ -154,7 +154,7 @@ const initScript = `(function () {
     if (!drill) { return; }
     var key = p.data && p.data.drill, names = drill.names[id] || {};
     if (!key && p.dataType !== "edge") {
-      key = names[p.name];
+      key = names[p.name] || (p.name === drill.period ? names[p.seriesName] : undefined);
       (p.treePathInfo || []).slice().reverse().forEach(function (n) { key = key || names[n.name]; });
     }
     if (key) { openDrill(key); }
