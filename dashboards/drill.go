@@ -83,7 +83,10 @@ func loadDrill(ctx context.Context, db *sql.DB, lang string, m readmodel.Month, 
 			t("list_status"), t("list_days_overdue")},
 		Text: map[string]string{"total": t("dash_drill_total"), "shown": t("dash_drill_shown"), "command": t("dash_drill_command"),
 			"close": t("dash_drill_close"), "none": t("dash_drill_none"), "count": t("dash_axis_count"), "month": t("dash_drill_month"),
-			"hint": t("dash_drill_hint")},
+			"hint": t("dash_drill_hint"), "colon": "："},
+	}
+	if lang == "en" {
+		doc.Text["colon"] = ": "
 	}
 	if withSummaries {
 		doc.Head = append(doc.Head, t("list_summary"))
@@ -133,7 +136,7 @@ func loadDrill(ctx context.Context, db *sql.DB, lang string, m readmodel.Month, 
 				continue
 			}
 			shown := dimLabel(dd.dim, code, lang, names)
-			c.Title = dimName(dd.dim, lang) + "：" + shown
+			c.Title = dimName(dd.dim, lang) + doc.Text["colon"] + shown
 			c.By = dimName(dd.by, lang)
 			if code != "" {
 				c.Command = listCommand(m, scope, dd.dim, dd.flag, code)

@@ -134,7 +134,7 @@ const initScript = `(function () {
       box.appendChild(el("p", t.none));
     } else {
       box.appendChild(el("h3", c.t + " · " + t.month + " " + drill.period));
-      box.appendChild(el("p", t.total + "：" + grouped(c.n), "drill-total"));
+      box.appendChild(el("p", t.total + t.colon + grouped(c.n), "drill-total"));
       box.appendChild(tableOf([c.by, t.count], c.b)).classList.add("drill-breakdown");
       box.appendChild(tableOf(drill.head, c.r.map(function (i) {
         var r = drill.rows[i].slice();
