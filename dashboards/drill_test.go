@@ -259,3 +259,24 @@ func TestDrillBranchesBounded(t *testing.T) {
 		t.Errorf("branch cells with totals %v, want the two largest (94 and 35)", got)
 	}
 }
+
+// TestListCommand: a cell's command names its period and filter, a branch page's branch and its as-of; a
+// branch's cell lists by that branch.
+func TestListCommand(t *testing.T) {
+	m := mustMonth(t, "2026-10")
+	page := readmodel.Scope{Branch: "BJ000", AsOf: "2026-11-05"}
+	for _, c := range []struct {
+		scope           readmodel.Scope
+		dim, flag, code string
+		want            string
+	}{
+		{readmodel.Scope{}, "business_category", "--category", "credit_card", "complaints list --period 2026-10 --category credit_card"},
+		{page, "cause", "--cause", "pricing_fees", "complaints list --period 2026-10 --cause pricing_fees --branch BJ000 --as-of 2026-11-05"},
+		{page, "branch", "--branch", "BJ001", "complaints list --period 2026-10 --branch BJ001 --as-of 2026-11-05"},
+		{readmodel.Scope{}, "branch", "--branch", "广州 分行", "complaints list --period 2026-10 --branch '广州 分行'"},
+	} {
+		if got := listCommand(m, c.scope, c.dim, c.flag, c.code); got != c.want {
+			t.Errorf("%s %s: %q, want %q", c.dim, c.code, got, c.want)
+		}
+	}
+}
