@@ -135,16 +135,16 @@ const initScript = `(function () {
     } else {
       box.appendChild(el("h3", c.t + " · " + t.month + " " + drill.period));
       box.appendChild(el("p", t.total + t.colon + grouped(c.n), "drill-total"));
+      if (c.c) {
+        box.appendChild(el("p", t.shown, "note"));
+        box.appendChild(el("code", c.c, "drill-command"));
+      }
       box.appendChild(tableOf([c.by, t.count], c.b)).classList.add("drill-breakdown");
       box.appendChild(tableOf(drill.head, c.r.map(function (i) {
         var r = drill.rows[i].slice();
         r[3] = drill.labels[r[3]]; r[4] = drill.labels[r[4]]; r[5] = drill.labels[r[5]];
         return r;
       }))).classList.add("drill-rows");
-      if (c.c) {
-        box.appendChild(el("p", t.shown, "note"));
-        box.appendChild(el("code", c.c, "drill-command"));
-      }
     }
     box.hidden = false;
     box.scrollTop = 0;
@@ -257,6 +257,8 @@ td.drillable { cursor: pointer; color: #1f5f8b; text-decoration: underline dotte
 .drill-close { float: right; font-size: 14px; padding: 4px 12px; }
 .drill-scroll { overflow-x: auto; max-width: 100%; }
 .drill-total { font-weight: 600; }
+.drill th, .drill td { text-align: left; } .drill td { white-space: nowrap; }
+.drill-rows td:nth-child(8) { white-space: normal; min-width: 16em; }
 .drill-command { display: block; padding: 8px; background: #f3f3f3; border: 1px solid var(--line); overflow-wrap: anywhere; white-space: pre-wrap; font-size: 12px; }
 @media (max-width: 600px) {
   .drill { top: 0; left: 0; right: 0; bottom: 0; border-radius: 0; padding: 10px; }
