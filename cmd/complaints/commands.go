@@ -217,7 +217,8 @@ masked, no free text unless --with-summaries) with the total and the complaints 
   complaints dashboard --branch 广州天河支行          # one branch's page (name, alias or code; sub-branches included)
   complaints dashboard --branch GZ001                  # the same by the branch master's code
   complaints dashboard --to 2026-10 --as-of 2026-11-05  # the data as it stood on 5 November
-  complaints dashboard --map                           # add the China map (internal use: it has no 审图号)`,
+  complaints dashboard --map                           # add the China map (internal use: it has no 审图号)
+  complaints dashboard --with-summaries                # drill-down tables with the scrubbed summaries (internal use)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if to == "" {
