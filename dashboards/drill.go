@@ -200,7 +200,7 @@ func dimLabel(dim, code, lang string, names branchNames) string {
 // branch, as the data stood at its as-of; a branch's command includes its sub-branches, as --branch does). An
 // empty code (no branch, no province recorded) has no filter that selects it, and no command.
 func listCommand(m readmodel.Month, scope readmodel.Scope, dim, flag, code string) string {
-	args := []string{"complaints", "list", "--period", m.String()}
+	args := []string{"complaints", "list", "--period", m.String(), "--figure", "received"}
 	branch := scope.Branch
 	if dim == "branch" && code != "" {
 		branch = code

@@ -80,7 +80,7 @@ func TestDrillInBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.MouseClickXY(xy[0], xy[1])); err != nil {
 		t.Fatal(err)
 	}
-	checkDrill(t, ctx, "complaints list --period 2016-09 --category ")
+	checkDrill(t, ctx, "complaints list --period 2016-09 --figure received --category ")
 
 	// A table cell: a branch's name in the branch ranking (its table opened first).
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.getElementById("drill").hidden = true,
@@ -158,7 +158,7 @@ func checkDrill(t *testing.T, ctx context.Context, wantCommand string) {
 	if err != nil {
 		t.Fatalf("no drill-down opened: %v", err)
 	}
-	if s.Rows == 0 || s.Rows > drillMaxRows || s.Total == "" || !strings.HasPrefix(s.Command, "complaints list --period 2016-09") ||
+	if s.Rows == 0 || s.Rows > drillMaxRows || s.Total == "" || !strings.HasPrefix(s.Command, "complaints list --period 2016-09 --figure received") ||
 		!strings.HasPrefix(s.Command, wantCommand) {
 		t.Errorf("drill-down %+v", s)
 	}

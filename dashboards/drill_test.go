@@ -201,10 +201,10 @@ func TestDrillCells(t *testing.T) {
 		}
 		// The command's filters return the total.
 		f := strings.Fields(c.Command)
-		if len(f) != 6 || f[0] != "complaints" || f[1] != "list" || f[2] != "--period" || f[3] != "2016-09" || f[4] != "--category" {
+		if len(f) != 8 || strings.Join(f[:6], " ") != "complaints list --period 2016-09 --figure received" || f[6] != "--category" {
 			t.Fatalf("%s: command %q", key, c.Command)
 		}
-		rows, err := readmodel.ListRows(context.Background(), db, readmodel.ListOptions{Period: f[3], Category: strings.Trim(f[5], "'")})
+		rows, err := readmodel.ListRows(context.Background(), db, readmodel.ListOptions{Period: f[3], Figure: f[5], Category: strings.Trim(f[7], "'")})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -270,10 +270,10 @@ func TestListCommand(t *testing.T) {
 		dim, flag, code string
 		want            string
 	}{
-		{readmodel.Scope{}, "business_category", "--category", "credit_card", "complaints list --period 2026-10 --category credit_card"},
-		{page, "cause", "--cause", "pricing_fees", "complaints list --period 2026-10 --cause pricing_fees --branch BJ000 --as-of 2026-11-05"},
-		{page, "branch", "--branch", "BJ001", "complaints list --period 2026-10 --branch BJ001 --as-of 2026-11-05"},
-		{readmodel.Scope{}, "branch", "--branch", "广州 分行", "complaints list --period 2026-10 --branch '广州 分行'"},
+		{readmodel.Scope{}, "business_category", "--category", "credit_card", "complaints list --period 2026-10 --figure received --category credit_card"},
+		{page, "cause", "--cause", "pricing_fees", "complaints list --period 2026-10 --figure received --cause pricing_fees --branch BJ000 --as-of 2026-11-05"},
+		{page, "branch", "--branch", "BJ001", "complaints list --period 2026-10 --figure received --branch BJ001 --as-of 2026-11-05"},
+		{readmodel.Scope{}, "branch", "--branch", "广州 分行", "complaints list --period 2026-10 --figure received --branch '广州 分行'"},
 	} {
 		if got := listCommand(m, c.scope, c.dim, c.flag, c.code); got != c.want {
 			t.Errorf("%s %s: %q, want %q", c.dim, c.code, got, c.want)
