@@ -395,7 +395,7 @@ func build(lang string, opts Options, d *data) *page {
 
 	p.drill = d.drill
 	for chart, dim := range map[string]string{"trend": "business_category", "categories": "business_category", "treemap": "business_category",
-		"pareto": "cause", "branches": "branch", "provinces": "province"} {
+		"pareto": "cause", "branches": "branch", "heatmap": "branch", "provinces": "province"} {
 		d.drill.nameChart(chart, dim, lang, d.names)
 	}
 	p.Sections = []section{overview, causes, branches, timeliness, geography, recurring}

@@ -36,8 +36,8 @@ const phoneOverflow = `(function () {
   return bad.slice(0, 20);
 })()`
 
-// TestDrillInBrowser clicks a bar of the categories chart (through the canvas) and a name in the branch table of
-// the CFPB extract's page: each opens the table of the month's complaints with the rows and the list command.
+// TestDrillInBrowser clicks a bar of the categories chart and a cell of the heatmap (through the canvas) and a name
+// in the branch table of the CFPB extract's page: each opens the table of the month's complaints with the rows and the list command.
 // In print media every chart fits a page and no panel, chart, table or row breaks (checkPrint); at 390 px wide
 // no element sticks out of the viewport (the page and the open drill-down). Nothing may fail or be fetched.
 func TestDrillInBrowser(t *testing.T) {
@@ -81,6 +81,25 @@ func TestDrillInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkDrill(t, ctx, "complaints list --period 2016-09 --figure received --category ")
+
+	// A heatmap cell opens its branch.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.getElementById("drill").hidden = true, true)`)); err != nil {
+		t.Fatal(err)
+	}
+	xy, err = chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(function () {
+		var el = document.getElementById("chart-heatmap");
+		el.scrollIntoView();
+		var inst = echarts.getInstanceByDom(el), v = inst.getOption().series[0].data[0];
+		var p = inst.convertToPixel({seriesIndex: 0}, [v[0], v[1]]), r = el.getBoundingClientRect();
+		return [r.left + p[0], r.top + p[1]];
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.MouseClickXY(xy[0], xy[1])); err != nil {
+		t.Fatal(err)
+	}
+	checkDrill(t, ctx, "complaints list --period 2016-09 --figure received --branch ")
 
 	// A table cell: a branch's name in the branch ranking (its table opened first).
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(document.getElementById("drill").hidden = true,

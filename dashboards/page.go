@@ -156,6 +156,8 @@ const initScript = `(function () {
     if (!key && p.dataType !== "edge") {
       key = names[p.name] || (p.name === drill.period ? names[p.seriesName] : undefined);
       (p.treePathInfo || []).slice().reverse().forEach(function (n) { key = key || names[n.name]; });
+      var y = data.charts[id].yAxis;
+      if (!key && p.seriesType === "heatmap" && y && y.data && Array.isArray(p.value)) { key = names[y.data[p.value[1]]]; }
     }
     if (key) { openDrill(key); }
   }
