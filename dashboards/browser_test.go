@@ -114,9 +114,9 @@ func TestDashboardInBrowser(t *testing.T) {
 		charts int
 		must   []string // chart ids the page must have
 	}{
-		{"bank", Options{Institution: "示例银行", AsOf: "2026-10-31", RemediationFile: remediation}, 14, []string{"control", "repeats", "rccauses", "rcchannels"}},
-		{"bank-en", Options{Institution: "Example Bank", Lang: "en"}, 14, []string{"control", "repeats", "rccauses", "rcchannels"}},
-		{"map", Options{Institution: "示例银行", AsOf: "2026-10-31", Map: true, RemediationFile: remediation}, 15, []string{"control", "map", "provinces"}},
+		{"bank", Options{Institution: "示例银行", AsOf: "2026-10-31", RemediationFile: remediation}, 15, []string{"control", "repeats", "rccauses", "rcchannels"}},
+		{"bank-en", Options{Institution: "Example Bank", Lang: "en"}, 15, []string{"control", "repeats", "rccauses", "rcchannels"}},
+		{"map", Options{Institution: "示例银行", AsOf: "2026-10-31", Map: true, RemediationFile: remediation}, 16, []string{"control", "map", "provinces"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if c.opts.Map {
@@ -219,6 +219,17 @@ func openInBrowser(t *testing.T, file string, wantCharts int, mustHave []string,
 	}
 	if err := os.WriteFile(shot, png, 0o644); err != nil {
 		t.Fatal(err)
+	}
+	// The phone: at 390 px wide no element sticks out of the viewport (every table opened).
+	if err := chromedp.Do(runCtx, chromedp.EmulateViewport(390, 844)); err != nil {
+		t.Fatal(err)
+	}
+	bad, err := chromedp.Run(runCtx, chromedp.Evaluate[[]string](phoneOverflow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bad {
+		t.Errorf("at 390 px: %s", b)
 	}
 	events.mu.Lock()
 	defer events.mu.Unlock()

@@ -42,6 +42,9 @@ type Options struct {
 	Customers rootcause.Customers
 	// OnTimeTarget is the on-time rate drawn as the target line, a fraction (0.95 when 0).
 	OnTimeTarget float64
+	// WithSummaries adds the complaints' scrubbed summaries (their first 200 characters) to the drill-down tables;
+	// without it they show no free text.
+	WithSummaries bool
 	// Out is the .html path written (through a temporary file beside it).
 	Out string
 }
@@ -77,7 +80,9 @@ type data struct {
 	names       branchNames         // branch codes -> names (branch master)
 	remediation string              // base name of the remediation file applied to findings, "" for none
 	scope       readmodel.Scope
-	coverage    readmodel.Coverage // of from..to: a banner on each incomplete month, '—' before any data
+	coverage    readmodel.Coverage            // of from..to: a banner on each incomplete month, '—' before any data
+	branches    []readmodel.DashBranchFigures // the last month's figures by branch (the branch view)
+	drill       *drillDoc                     // the last month's drill-down cells
 }
 
 // Write writes the dashboard for the months From..To.
@@ -169,11 +174,21 @@ func load(ctx context.Context, db *sql.DB, opts Options, from, to readmodel.Mont
 	if d.provinces, err = readmodel.DashSumDimensions(ctx, db, from, to, "province"); err != nil {
 		return nil, err
 	}
+	if d.branches, err = readmodel.LoadDashBranches(ctx, db, to); err != nil {
+		return nil, err
+	}
 	if d.coverage, err = readmodel.LoadCoverage(ctx, db, readmodel.Period{Kind: readmodel.Monthly, Start: from, Len: int(to-from) + 1}); err != nil {
 		return nil, err
 	}
 	d.asOf = opts.AsOf
 	if d.scope, err = readmodel.LoadScope(ctx, db); err != nil { // a scoped copy (--as-of, --branch) says what it holds
+		return nil, err
+	}
+	lang := opts.Lang
+	if lang != "en" {
+		lang = "zh"
+	}
+	if d.drill, err = loadDrill(ctx, db, lang, to, d.scope, d.names, d.branches, opts.WithSummaries); err != nil {
 		return nil, err
 	}
 	if d.asOf == "" && d.scope.AsOf != "" {
@@ -237,6 +252,7 @@ type page struct {
 	DataTable, NoData              string
 	HasCauses                      bool
 	chartOptions                   map[string]any
+	drill                          *drillDoc
 }
 
 type section struct {
@@ -325,6 +341,10 @@ func build(lang string, opts Options, d *data) *page {
 	heat, heatTable := heatmapChart(lang, heatTitle, from, to, d.branchCau, d.names)
 	add(&causes, "heatmap", heatTitle, t("dash_def_dimensions"), heat, &heatTable)
 
+	branches := section{ID: "branches", Title: t("dash_section_branches")}
+	bview, bviewTable, bviewNote, _ := branchViewChart(lang, to, d.branches, opts.Customers, d.names, d.coverage.IsNoData)
+	add(&branches, "branches", t("dash_branch_view_title")+" · "+to.String(), bviewNote+" "+t("dash_def_branches"), bview, &bviewTable)
+
 	timeliness := section{ID: "timeliness", Title: t("dash_section_timeliness")}
 	recurring := section{ID: "recurring", Title: t("dash_section_recurring")}
 	bands, bandsTable := bandsChart(lang, from, to, d.months)
@@ -373,7 +393,12 @@ func build(lang string, opts Options, d *data) *page {
 		add(&geography, "map", t("dash_map_title"), t("dash_def_map"), mapChart(lang, from, to, d.provinces), nil)
 	}
 
-	p.Sections = []section{overview, causes, timeliness, geography, recurring}
+	p.drill = d.drill
+	for chart, dim := range map[string]string{"trend": "business_category", "categories": "business_category", "treemap": "business_category",
+		"pareto": "cause", "branches": "branch", "heatmap": "branch", "provinces": "province"} {
+		d.drill.nameChart(chart, dim, lang, d.names)
+	}
+	p.Sections = []section{overview, causes, branches, timeliness, geography, recurring}
 	return p
 }
 
@@ -384,7 +409,7 @@ func kpis(lang string, d *data) []kpi {
 	suffix := " · " + to.String()
 	noData := d.coverage.IsNoData
 	count := func(key string, cur, prev, yago int64) kpi {
-		k := kpi{Label: t(key) + suffix, Value: strconv.FormatInt(cur, 10),
+		k := kpi{Label: t(key) + suffix, Value: grouped(cur),
 			MoMLabel: t("mom"), MoM: pctChange(lang, cur, prev), YoYLabel: t("yoy"), YoY: pctChange(lang, cur, yago)}
 		// a month before any data is no data, never 0, and never the base of a change
 		if noData(to) {

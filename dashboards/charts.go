@@ -145,7 +145,8 @@ func sankeyChart(lang string, from, to readmodel.Month, rows []readmodel.DashDim
 			}
 			used[name] = true
 			names[i][r.code] = name
-			nodes = append(nodes, map[string]any{"name": name, "depth": i, "itemStyle": map[string]any{"color": col.of(dim, r.code)}})
+			nodes = append(nodes, map[string]any{"name": name, "depth": i, "itemStyle": map[string]any{"color": col.of(dim, r.code)},
+				"drill": drillKey(dim, r.code)})
 		}
 	}
 	var keys []link
@@ -213,7 +214,7 @@ func heatmapChart(lang, title string, from, to readmodel.Month, rows []readmodel
 		row := []string{names.label(b.code, lang)}
 		for x, c := range causes {
 			v := cell[[2]string{b.code, c.code}]
-			row = append(row, strconv.FormatInt(v, 10))
+			row = append(row, grouped(v))
 			if v > 0 {
 				data = append(data, []any{x, y, v})
 				maxV = max(maxV, v)
@@ -296,9 +297,9 @@ func bandsChart(lang string, from, to readmodel.Month, months map[readmodel.Mont
 		if r, ok := readmodel.Share(b[i], total); ok {
 			share = formatPct(r)
 		}
-		tbl.Rows = append(tbl.Rows, []string{t(k), strconv.FormatInt(b[i], 10), share})
+		tbl.Rows = append(tbl.Rows, []string{t(k), grouped(b[i]), share})
 	}
-	tbl.Rows = append(tbl.Rows, []string{t("total"), strconv.FormatInt(total, 10), ""})
+	tbl.Rows = append(tbl.Rows, []string{t("total"), grouped(total), ""})
 	opt := baseOption(lang, "bands", t("dash_bands_title"), rangeText(from, to))
 	opt["tooltip"] = map[string]any{"trigger": "axis", "axisPointer": map[string]any{"type": "shadow"}}
 	opt["grid"] = map[string]any{"left": 24, "right": 40, "top": 80, "bottom": 40, "containLabel": true}
@@ -326,7 +327,7 @@ func onTimeChart(lang string, from, to readmodel.Month, months map[readmodel.Mon
 		f := months[m]
 		r, i := rate1(f.RegulatoryOnTime, f.RegulatoryKnown), rate1(f.InternalOnTime, f.InternalKnown)
 		reg, inn = append(reg, r), append(inn, i)
-		tbl.Rows = append(tbl.Rows, []string{m.String(), strconv.FormatInt(f.Closed, 10), show(r), show(i)})
+		tbl.Rows = append(tbl.Rows, []string{m.String(), grouped(f.Closed), show(r), show(i)})
 	}
 	targetPct := roundTo1(target * 100)
 	opt := baseOption(lang, "ontime", t("dash_ontime_title"), rangeText(from, to))
@@ -363,7 +364,7 @@ func overdueChart(lang string, from, to readmodel.Month, months map[readmodel.Mo
 		}
 		f := months[m]
 		overdue, open = append(overdue, f.OverdueAtEnd), append(open, f.OpenAtEnd)
-		tbl.Rows = append(tbl.Rows, []string{m.String(), strconv.FormatInt(f.OverdueAtEnd, 10), strconv.FormatInt(f.OpenAtEnd, 10)})
+		tbl.Rows = append(tbl.Rows, []string{m.String(), grouped(f.OverdueAtEnd), grouped(f.OpenAtEnd)})
 	}
 	opt := baseOption(lang, "overdue", t("dash_overdue_title"), rangeText(from, to))
 	opt["tooltip"] = map[string]any{"trigger": "axis", "axisPointer": map[string]any{"type": "shadow"}}
@@ -397,7 +398,7 @@ func provinceChart(lang string, from, to readmodel.Month, rows []readmodel.DashD
 		names = append(names, name)
 		data = append(data, r.n)
 		share, _ := readmodel.Share(r.n, total)
-		tbl.Rows = append(tbl.Rows, []string{name, strconv.FormatInt(r.n, 10), formatPct(share)})
+		tbl.Rows = append(tbl.Rows, []string{name, grouped(r.n), formatPct(share)})
 	}
 	opt := baseOption(lang, "provinces", t("dash_province_title"), rangeText(from, to))
 	opt["tooltip"] = map[string]any{"trigger": "axis", "axisPointer": map[string]any{"type": "shadow"}}
@@ -431,8 +432,8 @@ func repeatsChart(lang string, from, to readmodel.Month, repeats map[readmodel.M
 		if s != nil {
 			st = strconv.FormatFloat(*s, 'f', 1, 64) + "%"
 		}
-		tbl.Rows = append(tbl.Rows, []string{m.String(), strconv.FormatInt(f.Received, 10), strconv.FormatInt(f.RepeatCustomers, 10),
-			strconv.FormatInt(f.RepeatComplaints, 10), st})
+		tbl.Rows = append(tbl.Rows, []string{m.String(), grouped(f.Received), grouped(f.RepeatCustomers),
+			grouped(f.RepeatComplaints), st})
 	}
 	opt := baseOption(lang, "repeats", t("dash_repeats_title"), rangeText(from, to))
 	opt["tooltip"] = map[string]any{"trigger": "axis"}

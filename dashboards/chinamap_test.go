@@ -105,7 +105,7 @@ func TestDashboardMapEqualsFixture(t *testing.T) {
 	}
 	charts := rawCharts(t, page)
 	m := charts["map"]
-	if m == nil || len(charts) != 15 {
+	if m == nil || len(charts) != 16 {
 		t.Fatalf("%d charts; map %v", len(charts), m != nil)
 	}
 	data, _ := get(m, "series", 0, "data").([]any)

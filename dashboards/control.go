@@ -60,7 +60,7 @@ func controlChart(lang string, f *rootcause.Findings, names branchNames, noData 
 			if noData(m) || i >= len(s.Counts) {
 				row = append(row, "—")
 			} else {
-				row = append(row, strconv.Itoa(s.Counts[i]))
+				row = append(row, grouped(int64(s.Counts[i])))
 			}
 		}
 		tbl.Rows = append(tbl.Rows, row)
@@ -114,7 +114,7 @@ func viewChart(lang, id, title string, f *rootcause.Findings, view []rootcause.S
 			if noData(m) {
 				row = append(row, "—")
 			} else {
-				row = append(row, strconv.Itoa(s.Counts[i]))
+				row = append(row, grouped(int64(s.Counts[i])))
 			}
 		}
 		tbl.Rows = append(tbl.Rows, row)
@@ -138,7 +138,7 @@ func findingsTable(lang string, f *rootcause.Findings, names branchNames) table 
 		t("rc_view_expected"), t("rc_view_excess"), t("rc_view_sentence"), t("rc_view_remedy")}}
 	for i, fd := range f.Ranked {
 		tbl.Rows = append(tbl.Rows, []string{strconv.Itoa(i + 1), t("rc_view_type_" + fd.Type), names.keyLabel(fd.Key, lang),
-			orDash(fd.FirstMonth), strconv.Itoa(fd.Observed), strconv.FormatFloat(fd.Expected, 'f', 1, 64),
+			orDash(fd.FirstMonth), grouped(int64(fd.Observed)), strconv.FormatFloat(fd.Expected, 'f', 1, 64),
 			strconv.FormatFloat(fd.Excess, 'f', 1, 64), fd.Sentence[lang], remedyText(lang, fd)})
 	}
 	return tbl
@@ -183,7 +183,7 @@ func recurringTable(lang string, f *rootcause.Findings, names branchNames) table
 		}
 		row := []string{t("rpt_rc_kind_" + r.Key.Kind), names.keyLabel(r.Key, lang), strconv.Itoa(r.MonthsAbove)}
 		for _, n := range r.Counts {
-			row = append(row, strconv.Itoa(n))
+			row = append(row, grouped(int64(n)))
 		}
 		remedy, class := remediationCell(lang, r)
 		tbl.Rows = append(tbl.Rows, append(row, remedy))
@@ -206,9 +206,9 @@ func risingTable(lang string, f *rootcause.Findings, names branchNames) table {
 	for _, r := range f.Rising {
 		row := []string{t("rpt_rc_kind_" + r.Key.Kind), names.keyLabel(r.Key, lang)}
 		for _, n := range r.Counts {
-			row = append(row, strconv.Itoa(n))
+			row = append(row, grouped(int64(n)))
 		}
-		tbl.Rows = append(tbl.Rows, append(row, strconv.Itoa(r.Count), strconv.FormatFloat(r.Expected, 'f', 1, 64)))
+		tbl.Rows = append(tbl.Rows, append(row, grouped(int64(r.Count)), strconv.FormatFloat(r.Expected, 'f', 1, 64)))
 	}
 	return tbl
 }

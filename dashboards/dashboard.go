@@ -70,7 +70,7 @@ func trendChart(lang string, from, to readmodel.Month, cats readmodel.CategoryMo
 		tot := cats.Total(readmodel.Period{Kind: readmodel.Monthly, Start: m, Len: 1})
 		totals = append(totals, tot.Received)
 		closed = append(closed, tot.Closed)
-		tbl.Rows = append(tbl.Rows, []string{m.String(), strconv.FormatInt(tot.Received, 10), strconv.FormatInt(tot.Closed, 10)})
+		tbl.Rows = append(tbl.Rows, []string{m.String(), grouped(tot.Received), grouped(tot.Closed)})
 	}
 	series = append(series,
 		map[string]any{"name": t("total_received"), "type": "line", "data": totals, "symbol": "circle", "symbolSize": 6, "z": 10,
@@ -176,7 +176,7 @@ func paretoChart(lang string, from, to readmodel.Month, sums map[string]int64) (
 		} else {
 			vitalData, otherData = append(vitalData, nil), append(otherData, c.Count)
 		}
-		tbl.Rows = append(tbl.Rows, []string{label, strconv.FormatInt(c.Count, 10),
+		tbl.Rows = append(tbl.Rows, []string{label, grouped(c.Count),
 			strconv.FormatFloat(float64(c.Count)*100/float64(total), 'f', 1, 64) + "%",
 			strconv.FormatFloat(share, 'f', 1, 64) + "%", mark})
 	}
@@ -214,6 +214,7 @@ func paretoChart(lang string, from, to readmodel.Month, sums map[string]int64) (
 type chartData struct {
 	Locale string         `json:"locale"`
 	Charts map[string]any `json:"charts"`
+	Drill  *drillDoc      `json:"drill,omitempty"`
 }
 
 // alignAxisNames keeps value-axis names inside the chart: a name centred on a left axis is cut at the edge, so it
@@ -249,7 +250,7 @@ func render(p *page, echarts, chinaMap []byte) ([]byte, error) {
 	alignAxisNames(p.chartOptions)
 	// encoding/json escapes <, > and & (and U+2028/2029) inside strings, so no data string can close the
 	// <script> element or start markup; functions cannot be expressed in it at all.
-	data, err := json.Marshal(chartData{Locale: p.Locale, Charts: p.chartOptions})
+	data, err := json.Marshal(chartData{Locale: p.Locale, Charts: p.chartOptions, Drill: p.drill})
 	if err != nil {
 		return nil, fmt.Errorf("chart data: %w", err)
 	}

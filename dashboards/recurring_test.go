@@ -106,7 +106,7 @@ func TestDashboardRecurringRemediation(t *testing.T) {
 	page := writeRecurringBank(t, true, file, Options{}, true)
 	for _, want := range []string{
 		`<th>高于预期月数（近6月）</th><th>2026-05</th><th>2026-06</th><th>2026-07</th><th>2026-08</th><th>2026-09</th><th>2026-10</th><th>整改措施</th>`,
-		`<tr class="overdue"><td>机构×原因</td><td>广州分行 × 定价收费</td><td>6</td><td>12</td><td>12</td><td>12</td><td>12</td><td>12</td><td>30</td><td>【整改逾期】 复核收费公示 (运营管理部, 进行中, 2026-09-30)</td></tr>`,
+		`<tr class="overdue"><td>机构×原因</td><td>广州分行 × 定价收费</td><td>6</td><td>12</td><td>12</td><td>12</td><td>12</td><td>12</td><td>30</td><td>【整改超期】 复核收费公示 (运营管理部, 进行中, 2026-09-30)</td></tr>`,
 		`<tr><td>业务类别×原因</td><td>贷款 × 定价收费</td><td>6</td><td>12</td><td>12</td><td>12</td><td>12</td><td>12</td><td>36</td><td>贷款定价培训 (零售信贷部, 进行中, 2026-12-31)</td></tr>`,
 		"整改措施来自整改跟踪文件 remediation.csv",
 	} {

@@ -257,16 +257,21 @@ func (e *Env) Report(ctx context.Context, w *warehouse.Warehouse, period, lang, 
 
 // Dashboard writes the HTML dashboard for the months from..to (of the warehouse or of a scoped copy w);
 // withMap adds the China map (dashboard --map). The recurring findings show the config's remediation actions.
-func (e *Env) Dashboard(ctx context.Context, w *warehouse.Warehouse, from, to, lang, out string, withMap bool) (string, error) {
+// more adjusts the options further (dashboard --with-summaries).
+func (e *Env) Dashboard(ctx context.Context, w *warehouse.Warehouse, from, to, lang, out string, withMap bool, more ...func(*dashboards.Options)) (string, error) {
 	out = e.OutputPath(out, "dashboard.html")
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return "", catalog.Errorf("msg_cli_dashboard_failed", err)
 	}
-	err := dashboards.Write(ctx, w.DB, dashboards.Options{
+	opts := dashboards.Options{
 		From: from, To: to, Lang: e.Lang(lang), Institution: e.Config.Institution, GeneratedAt: e.GeneratedAt(), Out: out,
 		OnTimeTarget: e.Config.Policy.OnTimeTarget, Map: withMap, Customers: e.Customers(),
 		RemediationFile: e.Config.Resolve(e.Config.Remediation),
-	})
+	}
+	for _, f := range more {
+		f(&opts)
+	}
+	err := dashboards.Write(ctx, w.DB, opts)
 	if err != nil {
 		return "", err
 	}

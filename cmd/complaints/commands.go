@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"complaints/catalog"
+	"complaints/dashboards"
 	"complaints/ingest"
 	"complaints/pipeline"
 	"complaints/readmodel"
@@ -203,19 +204,22 @@ volume, judged bank-wide) is refused with exit status 1 unless --allow-incomplet
 func newDashboardCmd(g *globals) *cobra.Command {
 	var from, to, lang, out string
 	var sf scopeFlags
-	var withMap, allowIncomplete bool
+	var withMap, allowIncomplete, withSummaries bool
 	c := &cobra.Command{
 		Use:   "dashboard",
 		Short: "Write the self-contained HTML dashboard (opens with no network)",
 		Long: `dashboard writes one HTML file with the ECharts library inlined: headline figures, the monthly trend by
 business category, the Pareto of causes, timeliness, recurring branch x cause pairs and the geography of
-complaints (with --map, a China map). It opens from a shared drive or an e-mail attachment with no network at all.`,
+complaints (with --map, a China map). It opens from a shared drive or an e-mail attachment with no network at all.
+A click on a bar, a Sankey node or an underlined name opens the last month's complaints behind it (at most 50,
+masked, no free text unless --with-summaries) with the total and the complaints list command that returns them all.`,
 		Example: `  complaints dashboard                                 # the 13 months ending last month
   complaints dashboard --from 2025-11 --to 2026-10 --out /share/dashboard.html
   complaints dashboard --branch 广州天河支行          # one branch's page (name, alias or code; sub-branches included)
   complaints dashboard --branch GZ001                  # the same by the branch master's code
   complaints dashboard --to 2026-10 --as-of 2026-11-05  # the data as it stood on 5 November
-  complaints dashboard --map                           # add the China map (internal use: it has no 审图号)`,
+  complaints dashboard --map                           # add the China map (internal use: it has no 审图号)
+  complaints dashboard --with-summaries                # drill-down tables with the scrubbed summaries (internal use)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if to == "" {
@@ -246,7 +250,8 @@ complaints (with --map, a China map). It opens from a shared drive or an e-mail 
 			if s != nil && out == "" {
 				out = env.OutputPath("", scopedName("dashboard", s)+".html")
 			}
-			path, err := env.Dashboard(cmd.Context(), w, from, to, lang, out, withMap)
+			path, err := env.Dashboard(cmd.Context(), w, from, to, lang, out, withMap,
+				func(o *dashboards.Options) { o.WithSummaries = withSummaries })
 			if err != nil {
 				return err
 			}
@@ -259,6 +264,7 @@ complaints (with --map, a China map). It opens from a shared drive or an e-mail 
 	c.Flags().StringVar(&lang, "lang", "", "zh or en (default: the config's language)")
 	sf.add(c.Flags(), "show one branch's data only: code, name or alias (its sub-branches included)")
 	c.Flags().BoolVar(&allowIncomplete, "allow-incomplete", false, allowIncompleteHelp)
+	c.Flags().BoolVar(&withSummaries, "with-summaries", false, "show the complaints' scrubbed summaries (first 200 characters) in the drill-down tables (off by default: no free text)")
 	c.Flags().BoolVar(&withMap, "map", false, "also draw a China map by province (off by default: a map without an approval number, 审图号, is a compliance risk; needs `make assets`)")
 	c.Flags().StringVar(&out, "out", "", "output file (default: <output_dir>/dashboard.html, or dashboard-<branch code>.html)")
 	return c
