@@ -21,7 +21,8 @@ func newRootcauseCmd(g *globals) *cobra.Command {
 	var exclude, store bool
 	var sf scopeFlags
 	c := &cobra.Command{
-		Use: "rootcause",
+		Use:   "rootcause",
+		Short: catalog.Text("help_rootcause_short", "en"),
 		// Short, Long, Example and the flags' help are set in the user's language when help is shown (helptext.go;
 		// the long help is rootcauseHelp, the method the report's 根因 sheet states too).
 		Example: `  complaints rootcause --period 2026-10
