@@ -7,6 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"complaints/internal/numfmt"
 	"complaints/internal/textwidth"
 	"complaints/readmodel"
 )
@@ -112,24 +113,7 @@ func (g *grid) Merge(r1, c1, r2, c2 int) {
 // as two columns, the rest as one.
 func displayWidth(s string) int { return textwidth.Of(s) }
 
-func groupThousands(v int64) string {
-	s := strconv.FormatInt(v, 10)
-	neg := v < 0
-	if neg {
-		s = s[1:]
-	}
-	var out []byte
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	if neg {
-		return "-" + string(out)
-	}
-	return string(out)
-}
+func groupThousands(v int64) string { return numfmt.Grouped(v) }
 
 const (
 	minColWidth = 8
