@@ -27,6 +27,7 @@ func newIngestCmd(g *globals) *cobra.Command {
 	var maxRejectRate float64
 	var inbox string
 	var adoptKey bool
+	var lakeDir string
 	c := &cobra.Command{
 		Use:   "ingest [FILE...]",
 		Short: "Land export files in the warehouse (every configured source when no file is given)",
@@ -57,6 +58,8 @@ shows read = accepted + rejected for every file.`,
 			switch {
 			case inbox != "" && len(args) > 0:
 				return usageError{catalog.Errorf("msg_cli_inbox_args")}
+			case lakeDir != "":
+				res, err = ingest.IngestLake(cmd.Context(), w, opts, lakeDir)
 			case inbox != "":
 				res, err = ingest.IngestInbox(cmd.Context(), w, opts, inbox)
 			case len(args) > 0:
@@ -77,6 +80,7 @@ shows read = accepted + rejected for every file.`,
 	c.Flags().StringVar(&profile, "profile", "", "source profile to read the files with (default: the profile whose glob matches)")
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "read and report without landing anything")
 	c.Flags().BoolVar(&adoptKey, "adopt-key", false, "record the privacy key as this warehouse's when it holds hashed data but no key fingerprint (built by an earlier version); only with the key it was built with")
+	c.Flags().StringVar(&lakeDir, "lake", "", "take back the complaints of a Parquet lake written by export (its key fingerprint must be this key's)")
 	c.Flags().StringVar(&inbox, "inbox", "", "take every new file dropped in DIR; landed ones move to DIR/done, failed ones to DIR/failed with a .reason.txt")
 	c.Flags().Float64Var(&maxRejectRate, "max-reject-rate", 0.2, "a file rejecting more than this share of its rows is not taken at all (config: ingest.max_reject_rate)")
 	return c
