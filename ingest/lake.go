@@ -16,15 +16,17 @@ import (
 
 // lakeLanded is the landed row of one canonical complaint of the lake: the raw texts the canonical table keeps
 // (intake channel, business channel, category, cause, branch, unmapped status, demand and satisfaction), else
-// the codes (each a spelling of itself), the times in the landing's text form, the flags as text staging reads
+// the codes (each a spelling of itself; so are the category and cause of a crosswalk source, {xw}, whose
+// second-level values the canonical table does not keep), the times in the landing's text form, the flags as text staging reads
 // the same way, the keyed hashes as they are (the lake was exported under the same key). A reply date that was
 // invalid lands as text that does not parse, so it stays invalid; nothing personal is added.
 const lakeLanded = `source_system, source_id, record_type,
     strftime(received_at, '%Y-%m-%d %H:%M:%S') AS received_at, strftime(updated_at, '%Y-%m-%d %H:%M:%S') AS updated_at,
     intake_channel_raw AS intake_channel, business_channel_raw AS business_channel,
-    business_category_raw AS business_category, cause_raw AS cause, complaint_type,
+    CASE WHEN {xw} AND business_category <> 'unmapped' AND category_rule IS NULL THEN business_category ELSE business_category_raw END AS business_category,
+    CASE WHEN {xw} AND cause <> 'unmapped' AND cause_rule IS NULL THEN cause ELSE cause_raw END AS cause, complaint_type,
     coalesce(demand_unmapped, demand) AS demand, branch_raw AS branch, province,
-    customer_id_key, customer_phone_key, customer_card_key, %s AS customer_name_masked, %s AS customer_phone_masked,
+    customer_id_key, customer_phone_key, customer_card_key, {name} AS customer_name_masked, {phone} AS customer_phone_masked,
     coalesce(status_unmapped, status) AS status,
     CASE WHEN replied_at IS NOT NULL THEN strftime(replied_at, '%Y-%m-%d %H:%M:%S') WHEN reply_date_invalid THEN 'invalid' END AS replied_at,
     CAST(paused_days AS VARCHAR) AS paused_days, CAST(extension_tier AS VARCHAR) AS extension_tier,
@@ -87,10 +89,19 @@ func IngestLake(ctx context.Context, w *warehouse.Warehouse, opts Options, dir s
 	if err != nil {
 		return nil, catalog.Errorf("msg_lake_unreadable", dir)
 	}
-	masked := "NULL"
+	name, phone := "NULL", "NULL"
 	if s.MaskedIncluded {
-		masked = ""
+		name, phone = "customer_name_masked", "customer_phone_masked"
 	}
+	xw := "false"
+	if srcs := catalog.CFPBCrosswalk().Sources; len(srcs) > 0 {
+		q := make([]string, len(srcs))
+		for i, x := range srcs {
+			q[i] = sqlString(x)
+		}
+		xw = "source_system IN (" + strings.Join(q, ", ") + ")"
+	}
+	sel := strings.NewReplacer("{name}", name, "{phone}", phone, "{xw}", xw).Replace(lakeLanded)
 	now := time.Now
 	if opts.Now != nil {
 		now = opts.Now
@@ -118,7 +129,7 @@ func IngestLake(ctx context.Context, w *warehouse.Warehouse, opts Options, dir s
 			out = append(out, r)
 			continue
 		}
-		if err := landLake(ctx, w, from, masked, at, asOf[sr.Name], sr.Name, sr.Analytics, &r); err != nil {
+		if err := landLake(ctx, w, from, sel, at, asOf[sr.Name], sr.Name, sr.Analytics, &r); err != nil {
 			return out, err
 		}
 		out = append(out, r)
@@ -127,7 +138,7 @@ func IngestLake(ctx context.Context, w *warehouse.Warehouse, opts Options, dir s
 }
 
 // landLake lands one source system's complaints of the lake as one batch, in one transaction.
-func landLake(ctx context.Context, w *warehouse.Warehouse, from, masked, at, asOf, source string, analytics bool, r *FileResult) error {
+func landLake(ctx context.Context, w *warehouse.Warehouse, from, sel, at, asOf, source string, analytics bool, r *FileResult) error {
 	tx, err := w.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -137,11 +148,6 @@ func landLake(ctx context.Context, w *warehouse.Warehouse, from, masked, at, asO
 		(SELECT coalesce(max(batch_id), 0) FROM batch_removals)) + 1`).Scan(&r.BatchID); err != nil {
 		return err
 	}
-	nameCol, phoneCol := "customer_name_masked", "customer_phone_masked"
-	if masked != "" {
-		nameCol, phoneCol = masked, masked
-	}
-	sel := strings.Replace(strings.Replace(lakeLanded, "%s", nameCol, 1), "%s", phoneCol, 1)
 	// the export's as-of is the source's newest batch's in the exported warehouse, so the marts reach the same months
 	if _, err := tx.ExecContext(ctx, `INSERT INTO batches (batch_id, source_system, file_path, file_sha256, file_size, format,
 		export_as_of, rows_read, rows_accepted, rows_rejected, ingested_at, analytics_only)

@@ -31,10 +31,10 @@ const FormatVersion = 1
 
 // Schema is the schema file: what the lake holds and the key fingerprint its hashes were made with.
 type Schema struct {
-	FormatVersion  int     `json:"format_version"`
-	KeyFingerprint string  `json:"key_fingerprint"`
-	MaskedIncluded bool    `json:"masked_included"`
-	ExportedAt     string  `json:"exported_at"`
+	FormatVersion  int    `json:"format_version"`
+	KeyFingerprint string `json:"key_fingerprint"`
+	MaskedIncluded bool   `json:"masked_included"`
+	ExportedAt     string `json:"exported_at"`
 	// Sources are the as-of of every source system's newest batch: the months the marts and the sources'
 	// coverage reach, which a warehouse rebuilt from the lake must reach as well.
 	Sources []Source `json:"sources"`
