@@ -39,7 +39,8 @@ shows read = accepted + rejected for every file.`,
   complaints ingest exports/hotline_20261105.csv     # one file; its profile is found by glob
   complaints ingest --profile hotline new.csv        # one file read with a named profile
   complaints ingest --dry-run exports/*.xlsx         # read and report, land nothing
-  complaints ingest --inbox /sftp/complaints         # every new file dropped there; moved to done/ or failed/`,
+  complaints ingest --inbox /sftp/complaints         # every new file dropped there; moved to done/ or failed/
+  complaints ingest --lake /data/lake/complaints     # the complaints of a Parquet lake (export), same key`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			env, w, err := g.openKeyed(cmd)
 			if err != nil {
