@@ -19,7 +19,8 @@ func newExportCmd(g *globals) *cobra.Command {
 mart (by its month) and the figures and source coverage (unpartitioned) as zstd Parquet files in --out, with
 a schema file (_schema.json) carrying the privacy key's fingerprint. A partition whose rows changed is
 rewritten whole; an unchanged one is left alone. Masked names and phones are left out unless the config's
-lake.include_masked is true. ingest --lake DIR takes the complaints back under the same key.`,
+lake.include_masked is true. ingest --lake DIR takes the complaints back under the same key. Like report,
+it refuses a warehouse not normalised since its last batch.`,
 		Example: `  complaints export --format parquet --out /data/lake/complaints
   complaints ingest --lake /data/lake/complaints      # into a new warehouse, same key`,
 		Args: cobra.NoArgs,
@@ -44,6 +45,9 @@ lake.include_masked is true. ingest --lake DIR takes the complaints back under t
 			}
 			defer w.Close()
 			if err := ingest.CheckKey(cmd.Context(), w, key, false, false); err != nil {
+				return err
+			}
+			if err := env.RequireNormalised(cmd.Context(), w); err != nil {
 				return err
 			}
 			res, err := lake.Export(cmd.Context(), w, lake.Options{Dir: out, KeyFingerprint: ingest.KeyFingerprint(key),

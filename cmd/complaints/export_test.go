@@ -50,6 +50,18 @@ func TestExportLakeAndIngestItBack(t *testing.T) {
 		t.Errorf("list of the warehouse rebuilt from the lake differs or shows an id in clear:\n%s\nwant\n%s", b, a)
 	}
 
+	// a warehouse with a batch landed after its last normalise is not exported
+	csv2 := filepath.Join(dir, "hotline_20261101.csv")
+	if err := os.WriteFile(csv2, []byte(strings.Replace(body, "A-3", "A-4", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run(t, "--warehouse", wh, "ingest", csv2); err != nil {
+		t.Fatalf("ingest: %v\n%s", err, out)
+	}
+	if _, err := run(t, "--warehouse", wh, "export", "--out", lakeDir); !catalog.HasKey(err, "msg_poison_batch_not_normalised") {
+		t.Errorf("export of a warehouse not normalised: %v", err)
+	}
+
 	t.Setenv("COMPLAINTS_HMAC_KEY", "another-key")
 	out, err := run(t, "--warehouse", filepath.Join(dir, "w3.duckdb"), "--lang", "en", "ingest", "--lake", lakeDir)
 	if !catalog.HasKey(err, "msg_lake_key_differs") || !strings.Contains(err.Error(), "another privacy key") {
