@@ -273,7 +273,11 @@ func exportTable(ctx context.Context, w *warehouse.Warehouse, dir string, s spec
 	keep := map[string]bool{}
 	for _, p := range parts {
 		keep[p.Path] = true
-		if o, ok := old[p.Path]; ok && o.Hash == p.Hash && exists(filepath.Join(root, filepath.FromSlash(p.Path))) {
+		where := filepath.Join(root, filepath.FromSlash(p.Path))
+		if len(s.names) == 0 {
+			where = filepath.Join(root, "data_0.parquet")
+		}
+		if o, ok := old[p.Path]; ok && o.Hash == p.Hash && exists(where) {
 			res.Unchanged++
 			continue
 		}
