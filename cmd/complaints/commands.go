@@ -59,6 +59,8 @@ shows read = accepted + rejected for every file.`,
 			switch {
 			case inbox != "" && len(args) > 0:
 				return usageError{catalog.Errorf("msg_cli_inbox_args")}
+			case lakeDir != "" && (inbox != "" || len(args) > 0):
+				return usageError{catalog.Errorf("msg_lake_with_files")}
 			case lakeDir != "":
 				res, err = ingest.IngestLake(cmd.Context(), w, opts, lakeDir)
 			case inbox != "":

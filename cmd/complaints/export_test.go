@@ -67,6 +67,9 @@ func TestExportLakeAndIngestItBack(t *testing.T) {
 	if !catalog.HasKey(err, "msg_lake_key_differs") || !strings.Contains(err.Error(), "another privacy key") {
 		t.Errorf("another key: %v\n%s", err, out)
 	}
+	if _, err := run(t, "--warehouse", wh, "ingest", "--lake", lakeDir, csv); !catalog.HasKey(err, "msg_lake_with_files") {
+		t.Errorf("ingest --lake with a file: %v", err)
+	}
 	_, err = run(t, "--warehouse", wh, "export", "--format", "csv", "--out", lakeDir)
 	var u usageError
 	if !errors.As(err, &u) || !catalog.HasKey(err, "msg_lake_format") {
