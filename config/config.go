@@ -66,11 +66,20 @@ type Config struct {
 	// SignOff fills the report cover's sign-off block (填报人, 审核人, 负责人, 联系电话, 填报日期); a key left
 	// empty prints a blank line to sign or fill in by hand.
 	SignOff SignOffConfig `yaml:"sign_off"`
+	// Lake settings of `complaints export --format parquet` (the Parquet lake for the group's data platform).
+	Lake LakeConfig `yaml:"lake"`
 
 	// Dir is the folder relative paths are resolved against (the config file's folder); not read from YAML.
 	Dir string `yaml:"-"`
 	// File is the path the config was read from, "" for built-in defaults; not read from YAML.
 	File string `yaml:"-"`
+}
+
+// LakeConfig is lake: what the Parquet export carries beyond the keyed, personal-data-free complaints.
+type LakeConfig struct {
+	// IncludeMasked keeps the masked customer names and phones (张*, 138****5678) in the lake; false (default)
+	// leaves them out. Clear names and phones are never in the warehouse, so never in the lake.
+	IncludeMasked bool `yaml:"include_masked"`
 }
 
 // SignOffConfig is sign_off: the people who prepare, review and answer for a filed workbook, a contact

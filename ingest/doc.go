@@ -9,5 +9,6 @@
 // classification happen in transform's staging SQL. Readers know nothing of DuckDB; they yield raw strings
 // with their physical row numbers, the mapping step turns them into Arrow record batches of the landing
 // schema (in parallel workers, order kept), and land.go loads those batches into the warehouse (through
-// duckdb-go's Arrow interface with the duckdb_arrow build tag, else an Appender).
+// duckdb-go's Arrow interface with the duckdb_arrow build tag, else an Appender). lake.go takes back the
+// complaints of a Parquet lake (package lake) exported under the same key.
 package ingest

@@ -27,6 +27,7 @@ func newIngestCmd(g *globals) *cobra.Command {
 	var maxRejectRate float64
 	var inbox string
 	var adoptKey bool
+	var lakeDir string
 	c := &cobra.Command{
 		Use:   "ingest [FILE...]",
 		Short: "Land export files in the warehouse (every configured source when no file is given)",
@@ -38,7 +39,8 @@ shows read = accepted + rejected for every file.`,
   complaints ingest exports/hotline_20261105.csv     # one file; its profile is found by glob
   complaints ingest --profile hotline new.csv        # one file read with a named profile
   complaints ingest --dry-run exports/*.xlsx         # read and report, land nothing
-  complaints ingest --inbox /sftp/complaints         # every new file dropped there; moved to done/ or failed/`,
+  complaints ingest --inbox /sftp/complaints         # every new file dropped there; moved to done/ or failed/
+  complaints ingest --lake /data/lake/complaints     # the complaints of a Parquet lake (export), same key`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			env, w, err := g.openKeyed(cmd)
 			if err != nil {
@@ -57,6 +59,10 @@ shows read = accepted + rejected for every file.`,
 			switch {
 			case inbox != "" && len(args) > 0:
 				return usageError{catalog.Errorf("msg_cli_inbox_args")}
+			case lakeDir != "" && (inbox != "" || len(args) > 0):
+				return usageError{catalog.Errorf("msg_lake_with_files")}
+			case lakeDir != "":
+				res, err = ingest.IngestLake(cmd.Context(), w, opts, lakeDir)
 			case inbox != "":
 				res, err = ingest.IngestInbox(cmd.Context(), w, opts, inbox)
 			case len(args) > 0:
@@ -77,6 +83,7 @@ shows read = accepted + rejected for every file.`,
 	c.Flags().StringVar(&profile, "profile", "", "source profile to read the files with (default: the profile whose glob matches)")
 	c.Flags().BoolVar(&dryRun, "dry-run", false, "read and report without landing anything")
 	c.Flags().BoolVar(&adoptKey, "adopt-key", false, "record the privacy key as this warehouse's when it holds hashed data but no key fingerprint (built by an earlier version); only with the key it was built with")
+	c.Flags().StringVar(&lakeDir, "lake", "", "take back the complaints of a Parquet lake written by export (its key fingerprint must be this key's)")
 	c.Flags().StringVar(&inbox, "inbox", "", "take every new file dropped in DIR; landed ones move to DIR/done, failed ones to DIR/failed with a .reason.txt")
 	c.Flags().Float64Var(&maxRejectRate, "max-reject-rate", 0.2, "a file rejecting more than this share of its rows is not taken at all (config: ingest.max_reject_rate)")
 	return c
