@@ -39,7 +39,9 @@ type LedgerSummary struct {
 
 // DistinctVersions is the number of distinct rows across the ledgers: what a warehouse that lands each version
 // once holds.
-func (s *LedgerSummary) DistinctVersions() int { return s.Versions[1] + 2*s.Versions[2] + 3*s.Versions[3] }
+func (s *LedgerSummary) DistinctVersions() int {
+	return s.Versions[1] + 2*s.Versions[2] + 3*s.Versions[3]
+}
 
 var ledgerHeader = []string{"工单编号", "受理时间", "客户姓名", "联系电话", "业务类别", "投诉原因", "所属机构", "所属省份",
 	"处理状态", "办结时间", "满意度", "投诉内容", "更新时间"}
