@@ -75,4 +75,3 @@ func newBenchFloorCmd() *cobra.Command {
 	c.Flags().IntVar(&hashes, "hashes", 0, "prepare the row hashes of the first N landed tables")
 	return c
 }
-
