@@ -96,7 +96,7 @@ func Run(ctx context.Context, opts Options, out io.Writer) (*Result, error) {
 	r := &Result{}
 	fmt.Fprintln(out, catalog.Msg("msg_bench_header", opts.Rows, opts.Months, opts.Seed))
 	col := func(key string, w int) string { return padLeft(catalog.Msg(key).Error(), w) }
-	fmt.Fprintf(out, "%s %s %s %s %s  %s\n", pad(catalog.Msg("msg_bench_col_step").Error(), 44), col("msg_bench_col_rows", 11),
+	fmt.Fprintf(out, "%s %s %s %s %s  %s\n", pad(catalog.Msg("msg_bench_col_step").Error(), 54), col("msg_bench_col_rows", 11),
 		col("msg_bench_col_seconds", 9), col("msg_bench_col_rate", 10), col("msg_bench_col_rss", 8), catalog.Msg("msg_bench_col_ratio"))
 	floors := map[Floor]float64{}
 	show := func(s Step) {
@@ -111,7 +111,7 @@ func Run(ctx context.Context, opts Options, out io.Writer) (*Result, error) {
 		if s.Ratio > 0 {
 			ratio = fmt.Sprintf("%.2fx %s", s.Ratio, catalog.Msg("msg_bench_floor_"+string(s.Floor)))
 		}
-		fmt.Fprintf(out, "%s %11d %9.2f %10s %8d  %s\n", pad(catalog.Msg(s.Key, s.Args...).Error(), 44), s.Rows, s.Seconds, rate, s.PeakRSS>>20, ratio)
+		fmt.Fprintf(out, "%s %11d %9.2f %10s %8d  %s\n", pad(catalog.Msg(s.Key, s.Args...).Error(), 54), s.Rows, s.Seconds, rate, s.PeakRSS>>20, ratio)
 	}
 	// run runs one step; step runs and shows it
 	run := func(key string, arg []any, rows int, floor Floor, wd string, args ...string) (Step, error) {
