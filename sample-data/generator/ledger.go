@@ -114,6 +114,8 @@ func pickWeighted(rng *rand.Rand, ws []weighted) string {
 	return ws[len(ws)-1].Code
 }
 
+var ledgerPhonePrefixes = []string{"135", "138", "139", "150", "158", "186", "189", "199"}
+
 // complaint draws complaint i of month j.
 func (b *ledgerBank) complaint(i, j int) ledgerComplaint {
 	rng := rand.New(rand.NewPCG(uint64(b.seed), uint64(i)))
@@ -125,8 +127,7 @@ func (b *ledgerBank) complaint(i, j int) ledgerComplaint {
 	if rng.Float64() < 0.6 {
 		c.name += givenChars[rng.IntN(len(givenChars))]
 	}
-	prefixes := []string{"135", "138", "139", "150", "158", "186", "189", "199"}
-	c.phone = prefixes[rng.IntN(len(prefixes))] + fmt.Sprintf("%08d", rng.IntN(100000000))
+	c.phone = ledgerPhonePrefixes[rng.IntN(len(ledgerPhonePrefixes))] + fmt.Sprintf("%08d", rng.IntN(100000000))
 	c.category = pickWeighted(rng, categoryWeights)
 	c.cause = pickWeighted(rng, causeWeights)
 	c.branch = pickBranchIndex(rng)
