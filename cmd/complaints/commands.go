@@ -355,6 +355,9 @@ generator planted, to check the pipeline against. The same seed gives the same b
 			default:
 				return usageError{catalog.Errorf("msg_bench_ledgers_mode", ledgers)}
 			}
+			// the demo bank holds every record until its truth is computed, a heap that only grows: a lower GC
+			// target keeps its peak RSS nearer the live records (docs/performance.md)
+			defer debug.SetGCPercent(debug.SetGCPercent(25))
 			truth, err := generator.Generate(opts, out)
 			if err != nil {
 				return err
