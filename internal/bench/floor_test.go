@@ -41,7 +41,7 @@ func TestMonthlyFloorKeepsOnlyNewAndChangedRows(t *testing.T) {
 	defer conn.Close()
 	var ids string
 	var hashes int
-	if err := conn.QueryRow(`SELECT string_agg("` + ledgerID + `", ',' ORDER BY "` + ledgerID + `"), (SELECT count(*) FROM row_hashes) FROM next_changed`).Scan(&ids, &hashes); err != nil {
+	if err := conn.QueryRow(`SELECT string_agg("`+ledgerID+`", ',' ORDER BY "`+ledgerID+`"), (SELECT count(*) FROM row_hashes) FROM next_changed`).Scan(&ids, &hashes); err != nil {
 		t.Fatal(err)
 	}
 	// B changed, D is new; A and C are as landed. Hashes: A x2, B, C from the landed ledgers, then B', D.
