@@ -7,7 +7,7 @@ CHINAMAP := dashboards/assets/china.js
 # falls back to without the tag; see ingest/README.md). Every build and test command passes it.
 TAGS := duckdb_arrow
 
-.PHONY: all assets demo test build bench bench-1m clean
+.PHONY: all assets demo test build bench bench-1m bench-ledgers clean
 
 all: build
 
@@ -34,6 +34,14 @@ bench: assets
 # The 1M-complaint end-to-end benchmark (report, dashboard, rootcause as whole processes); see the script.
 bench-1m: assets
 	bash scripts/bench-1m.sh
+
+# The ledger scenario (complaints bench): N complaints as cumulative monthly ledgers, the first load then the next
+# month's job, each step beside DuckDB alone on the same files. BENCH_ROWS and BENCH_MONTHS choose the size.
+BENCH_ROWS ?= 100000
+BENCH_MONTHS ?= 18
+bench-ledgers: assets
+	go build -tags $(TAGS) -o /tmp/complaints-bench-ledgers/complaints ./cmd/complaints
+	/tmp/complaints-bench-ledgers/complaints bench --rows $(BENCH_ROWS) --months $(BENCH_MONTHS) --dir /tmp/complaints-bench-ledgers/run
 
 clean:
 	rm -rf out complaints

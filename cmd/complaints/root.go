@@ -68,7 +68,7 @@ see complaints.example.yaml. Without one, built-in defaults apply.`,
 
 	root.AddCommand(
 		newDemoCmd(g), newSampleCmd(g), newIngestCmd(g), newNormalizeCmd(g),
-		newReportCmd(g), newDashboardCmd(g), newRunCmd(g), newTaxonomyCmd(g), newSourcesCmd(g), newBranchesCmd(g), newBatchesCmd(g), newRootcauseCmd(g), newListCmd(g), newExportCmd(g), newVersionCmd(),
+		newReportCmd(g), newDashboardCmd(g), newRunCmd(g), newTaxonomyCmd(g), newSourcesCmd(g), newBranchesCmd(g), newBatchesCmd(g), newRootcauseCmd(g), newListCmd(g), newExportCmd(g), newVersionCmd(), newBenchCmd(),
 	)
 	useLocalHelp(root, g)
 	return root

@@ -11,6 +11,10 @@
 // Options.NoSignal (complaints sample --no-signal) draws a bank without planted signals, with gamma month effects
 // and working-day and Spring Festival seasonality: the no-signal data the root-cause calibration tests run on.
 //
+// GenerateLedgers (complaints sample --ledgers monthly) writes another bank: cumulative monthly ledgers (every
+// complaint since the start with that month's status, one file a month), streamed with memory that does not grow
+// with the rows; `complaints bench` measures the pipeline on it. It has no truth.json.
+//
 // Production code must not import this package, except the `complaints sample` and `complaints demo`
 // commands; tests of other packages may load truth.json with LoadTruth.
 package generator

@@ -1,10 +1,12 @@
 package generator
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
 )
 
 // row is one physical data row of an export: a record (in a given version) or a junk row.
@@ -118,7 +121,12 @@ func (g *gen) writeHotline(outDir, name string, first bool) (FileTruth, error) {
 		// changed records come in the order of their update, after nothing in particular: sort by update time
 		sort.SliceStable(rows, func(i, k int) bool { return rows[i].r.Updated.Before(rows[k].r.Updated) })
 	}
-	cw := newCSVLines("")
+	f, err := createExport(outDir, name)
+	if err != nil {
+		return ft, err
+	}
+	enc := transform.NewWriter(f, simplifiedchinese.GB18030.NewEncoder())
+	cw := newCSVLines(enc, "")
 	cw.write(hotlineHeader)
 	for _, w := range rows {
 		r := w.r
@@ -194,11 +202,13 @@ func (g *gen) writeHotline(outDir, name string, first bool) (FileTruth, error) {
 		g.countRow(&ft, cw.line, w)
 		cw.write(fields)
 	}
-	enc, err := simplifiedchinese.GB18030.NewEncoder().Bytes(cw.out.Bytes())
-	if err != nil {
+	if cw.err == nil {
+		cw.err = enc.Close()
+	}
+	if err := f.close(cw.err); err != nil {
 		return ft, fmt.Errorf("generator: %s: %w", name, err)
 	}
-	return ft, os.WriteFile(filepath.Join(outDir, "exports", name), enc, 0o644)
+	return ft, nil
 }
 
 func fmtHot(t time.Time) string {
@@ -253,8 +263,11 @@ func (g *gen) writeOnline(outDir string) (FileTruth, error) {
 	name := "online_platform.ndjson"
 	ft := FileTruth{File: "exports/" + name, Source: srcOnline, Format: "ndjson", Encoding: "utf-8", AsOf: fmtD(g.cutOther.AddDate(0, 0, -1))}
 	rows := g.rowsFor(srcOnline, func(*record) bool { return true }, func(*junk) bool { return true })
-	var out bytes.Buffer
-	enc := json.NewEncoder(&out)
+	out, err := createExport(outDir, name)
+	if err != nil {
+		return ft, err
+	}
+	enc := json.NewEncoder(out)
 	enc.SetEscapeHTML(false)
 	for i, w := range rows {
 		r := w.r
@@ -314,10 +327,10 @@ func (g *gen) writeOnline(outDir string) (FileTruth, error) {
 		}
 		g.countRow(&ft, i+1, w)
 		if err := enc.Encode(o); err != nil {
-			return ft, err
+			return ft, out.close(err)
 		}
 	}
-	return ft, os.WriteFile(filepath.Join(outDir, "exports", name), out.Bytes(), 0o644)
+	return ft, out.close(nil)
 }
 
 // ---- XLSX helpers ----
@@ -480,7 +493,11 @@ func (g *gen) writeLetters(outDir string) (FileTruth, error) {
 	name := "letters_comment_box.csv"
 	ft := FileTruth{File: "exports/" + name, Source: srcLetters, Format: "csv", Encoding: "utf-8-bom", HeaderRow: 1, AsOf: fmtD(g.cutOther.AddDate(0, 0, -1))}
 	rows := g.rowsFor(srcLetters, func(*record) bool { return true }, func(*junk) bool { return true })
-	cw := newCSVLines("\ufeff")
+	f, err := createExport(outDir, name)
+	if err != nil {
+		return ft, err
+	}
+	cw := newCSVLines(f, "\ufeff")
 	cw.write(lettersHeader)
 	for _, w := range rows {
 		r := w.r
@@ -513,7 +530,7 @@ func (g *gen) writeLetters(outDir string) (FileTruth, error) {
 		g.countRow(&ft, cw.line, w)
 		cw.write(fields)
 	}
-	return ft, os.WriteFile(filepath.Join(outDir, "exports", name), cw.out.Bytes(), 0o644)
+	return ft, f.close(cw.err)
 }
 
 // ---- referrals XLSX ----
@@ -600,25 +617,54 @@ func (g *gen) saveXLSX(f *excelize.File, path string) error {
 	return os.WriteFile(path, b, 0o644)
 }
 
-// csvLines builds a CRLF CSV file in memory and counts physical lines, so that each record's row number (the line
-// it starts on, quoted newlines included) is known for the truth.
+// csvLines writes a CRLF CSV file as its rows come and counts physical lines, so that each record's row number
+// (the line it starts on, quoted newlines included) is known for the truth. The first write error is kept in err.
 type csvLines struct {
-	out  bytes.Buffer
+	out  io.Writer
+	b    bytes.Buffer
 	line int // the line the next record starts on
+	err  error
 }
 
-func newCSVLines(prefix string) *csvLines {
-	c := &csvLines{line: 1}
-	c.out.WriteString(prefix)
+func newCSVLines(out io.Writer, prefix string) *csvLines {
+	c := &csvLines{out: out, line: 1}
+	_, c.err = io.WriteString(out, prefix)
 	return c
 }
 
 func (c *csvLines) write(fields []string) {
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
+	c.b.Reset()
+	w := csv.NewWriter(&c.b)
 	w.UseCRLF = true
 	_ = w.Write(fields)
 	w.Flush()
-	c.out.Write(b.Bytes())
-	c.line += bytes.Count(b.Bytes(), []byte("\n"))
+	if c.err == nil {
+		_, c.err = c.out.Write(c.b.Bytes())
+	}
+	c.line += bytes.Count(c.b.Bytes(), []byte("\n"))
+}
+
+// exportFile is an export written as its rows come (buffered), so no whole file is held in memory.
+type exportFile struct {
+	*bufio.Writer
+	f *os.File
+}
+
+func createExport(outDir, name string) (*exportFile, error) {
+	f, err := os.OpenFile(filepath.Join(outDir, "exports", name), os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	return &exportFile{Writer: bufio.NewWriterSize(f, 1<<20), f: f}, nil
+}
+
+// close flushes and closes the file; err is an earlier error of the writing, which wins.
+func (e *exportFile) close(err error) error {
+	if err == nil {
+		err = e.Flush()
+	}
+	if cerr := e.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
