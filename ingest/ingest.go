@@ -105,6 +105,9 @@ type FileResult struct {
 	SHA256                                string
 	BatchID                               int64
 	Read, Accepted, Rejected              int
+	// Unchanged of the Accepted rows equal the newest version of their id: recorded as seen, not landed (read =
+	// landed + unchanged + rejected, landed = Accepted - Unchanged).
+	Unchanged int
 	// EncodingGuessed: the encoding was chosen by weighing the file's bytes (no profile encoding, no BOM, not
 	// valid UTF-8 throughout); the summary says so.
 	EncodingGuessed bool
@@ -580,7 +583,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 		case res.Skipped:
 			log.Info("skipped", "reason", res.SkipReason)
 		default:
-			attrs := []any{"source", res.Source, "batch", res.BatchID, "read", res.Read, "accepted", res.Accepted, "rejected", res.Rejected, "dry_run", opts.DryRun}
+			attrs := []any{"source", res.Source, "batch", res.BatchID, "read", res.Read, "accepted", res.Accepted, "unchanged", res.Unchanged, "rejected", res.Rejected, "dry_run", opts.DryRun}
 			if len(res.Content) > 0 {
 				var by []string
 				for _, c := range res.Content {
@@ -673,7 +676,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	id, st, rejects, missing, err := landFile(ctx, w, info, func(emit func(arrow.RecordBatch) error, reject func(Reject) error) (mapStats, error) {
 		return o.mapper.mapTable(ctx, emit, reject)
 	}, opts.MaxRejectRate)
-	res.Read, res.Accepted, res.Rejected, res.Flagged = st.Read, st.Accepted, st.Rejected, st.Flagged
+	res.Read, res.Accepted, res.Rejected, res.Flagged, res.Unchanged = st.Read, st.Accepted, st.Rejected, st.Flagged, st.Unchanged
 	res.Rejects = rejects[:min(len(rejects), keepRejects)]
 	res.Notes = fileNotes(o.mapper, st)
 	if err != nil {

@@ -127,11 +127,13 @@ func PrintIngest(out io.Writer, files []ingest.FileResult) {
 		fmt.Fprintln(out, catalog.Msg("msg_cli_no_files"))
 		return
 	}
-	t := &table{right: []bool{false, false, false, true, true, true}, shrink: []int{0, 1}}
-	for _, k := range []string{"file", "source", "format", "read", "accepted", "rejected", "result"} {
-		t.head = append(t.head, catalog.Msg("msg_cli_col_"+k).Error())
+	t := &table{right: []bool{false, false, false, true, true, true, true}, shrink: []int{0, 1}}
+	for _, k := range []string{"msg_cli_col_file", "msg_cli_col_source", "msg_cli_col_format", "msg_cli_col_read",
+		"msg_unchanged_col_landed", "msg_unchanged_col_unchanged", "msg_cli_col_rejected", "msg_cli_col_result"} {
+		t.head = append(t.head, catalog.Msg(k).Error())
 	}
-	var read, acc, rej int
+	// read = landed + unchanged + rejected
+	var read, landed, unch, rej int
 	for _, f := range files {
 		result := catalog.Msg("msg_cli_landed").Error()
 		switch {
@@ -160,12 +162,13 @@ func PrintIngest(out io.Writer, files []ingest.FileResult) {
 			}
 		}
 		t.add(shorten(termtext.Clean(filepath.Base(f.Path)), fileWidth), shorten(termtext.Clean(f.Source), sourceWidth), termtext.Clean(enc),
-			strconv.Itoa(f.Read), strconv.Itoa(f.Accepted), strconv.Itoa(f.Rejected), termtext.Clean(result))
+			strconv.Itoa(f.Read), strconv.Itoa(f.Accepted-f.Unchanged), strconv.Itoa(f.Unchanged), strconv.Itoa(f.Rejected), termtext.Clean(result))
 		read += f.Read
-		acc += f.Accepted
+		landed += f.Accepted - f.Unchanged
+		unch += f.Unchanged
 		rej += f.Rejected
 	}
-	t.add(catalog.Msg("msg_cli_total").Error(), "", "", strconv.Itoa(read), strconv.Itoa(acc), strconv.Itoa(rej), "")
+	t.add(catalog.Msg("msg_cli_total").Error(), "", "", strconv.Itoa(read), strconv.Itoa(landed), strconv.Itoa(unch), strconv.Itoa(rej), "")
 	t.write(out, TableWidth)
 	for _, f := range files {
 		for _, n := range f.Notes {

@@ -38,7 +38,7 @@ when it was ingested, rows read/accepted/rejected, and when it was removed, if i
 				return nil
 			}
 			tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, catalog.Msg("msg_poison_batches_header"))
+			fmt.Fprintln(tw, catalog.Msg("msg_unchanged_batches_header"))
 			for _, b := range bs {
 				asOf, removed := "-", ""
 				if b.AsOf != nil {
@@ -47,8 +47,9 @@ when it was ingested, rows read/accepted/rejected, and when it was removed, if i
 				if b.RemovedAt != nil {
 					removed = catalog.Msg("msg_poison_batches_removed_at", b.RemovedAt.Format("2006-01-02 15:04")).Error()
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", b.ID, b.Source, b.File, asOf,
-					b.IngestedAt.Format("2006-01-02 15:04"), b.Read, b.Accepted, b.Rejected, removed)
+				// read = landed + unchanged + rejected
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", b.ID, b.Source, b.File, asOf,
+					b.IngestedAt.Format("2006-01-02 15:04"), b.Read, b.Accepted-b.Unchanged, b.Unchanged, b.Rejected, removed)
 			}
 			if err := tw.Flush(); err != nil {
 				return err

@@ -1,0 +1,95 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"testing"
+)
+
+const ledgerHeader = "工单编号,受理时间,客户姓名,联系电话,处理状态,回复时间,投诉内容\n"
+
+// A cumulative ledger re-exported: the rows equal to the newest version of their id are counted unchanged and
+// recorded as seen in the batch, not landed; read = landed + unchanged + rejected in the result, the batch
+// record and ListBatches; the same ledger again (another file) lands nothing.
+func TestUnchangedRowsAreSeenNotLanded(t *testing.T) {
+	w := openTestWarehouse(t)
+	base := t.TempDir()
+	opts := testOptions()
+	opts.BaseDir = base
+	opts.Profiles = []Profile{{Name: "crm", Glob: "crm_*.csv"}}
+	ingest := func(name, body string) FileResult {
+		t.Helper()
+		res, err := IngestFiles(context.Background(), w, opts, []string{writeFile(t, base, name, body)}, "")
+		if err != nil || len(res) != 1 || res[0].Err != nil {
+			t.Fatalf("%s: %+v %v", name, res, err)
+		}
+		return res[0]
+	}
+	a1 := "A1,2026-09-01 10:00,张三,13812345678,处理中,,客户来电13812345678投诉"
+	a2 := "A2,2026-09-02 10:00,李四,13912345678,处理中,,扣费"
+	a3 := "A3,2026-09-03 10:00,王五,13712345678,处理中,,态度"
+	r1 := ingest("crm_20260930.csv", ledgerHeader+strings.Join([]string{a1, a2, a3}, "\n")+"\n")
+	if r1.Read != 3 || r1.Accepted != 3 || r1.Unchanged != 0 {
+		t.Fatalf("first ledger: %+v", r1)
+	}
+	// A2 closed, A4 new, one reject; A1 and A3 as they were
+	a2c := "A2,2026-09-02 10:00,李四,13912345678,已办结,2026-10-10 09:00,扣费"
+	a4 := "A4,2026-10-04 10:00,赵六,13612345678,处理中,,网点"
+	body2 := ledgerHeader + strings.Join([]string{a1, a2c, a3, a4, "A5,坏日期,,,,,"}, "\n") + "\n"
+	r2 := ingest("crm_20261031.csv", body2)
+	if r2.Read != 5 || r2.Rejected != 1 || r2.Unchanged != 2 || r2.Accepted-r2.Unchanged != 2 {
+		t.Errorf("second ledger: read %d = landed %d + unchanged %d + rejected %d, want 5 = 2 + 2 + 1", r2.Read,
+			r2.Accepted-r2.Unchanged, r2.Unchanged, r2.Rejected)
+	}
+	got := rowsOf(t, w, `SELECT batch_id || ' ' || source_id || ' ' || row_number || ' -> ' || version_batch_id || ' ' || version_row_number
+		FROM row_sightings ORDER BY ALL`)
+	if want := "2 A1 2 -> 1 2|2 A3 4 -> 1 4"; strings.Join(got, "|") != want {
+		t.Errorf("row_sightings = %q, want %q", got, want)
+	}
+	if got := rowsOf(t, w, "SELECT source_id FROM landed_rows WHERE batch_id = 2 ORDER BY 1"); strings.Join(got, " ") != "A2 A4" {
+		t.Errorf("batch 2 landed %q, want A2 A4", got)
+	}
+	// The same ledger once more (another file: another sha256) lands nothing new.
+	r3 := ingest("crm_20261101.csv", body2+"\n")
+	if r3.Read != 5 || r3.Unchanged != 4 || r3.Accepted-r3.Unchanged != 0 {
+		t.Errorf("same ledger again: %+v", r3)
+	}
+	if _, landed, _ := tableCounts(t, w); landed != 5 {
+		t.Errorf("landed rows = %d, want 5 (3 + 2 + 0)", landed)
+	}
+	rec := rowsOf(t, w, `SELECT batch_id || ': ' || rows_read || ' = ' || (rows_accepted - rows_unchanged) || ' + ' || rows_unchanged || ' + ' || rows_rejected
+		FROM batches ORDER BY batch_id`)
+	if want := "1: 3 = 3 + 0 + 0|2: 5 = 2 + 2 + 1|3: 5 = 0 + 4 + 1"; strings.Join(rec, "|") != want {
+		t.Errorf("batch records %q, want %q", rec, want)
+	}
+	bs, err := ListBatches(context.Background(), w)
+	if err != nil || len(bs) != 3 || bs[2].Unchanged != 4 || bs[2].Read != bs[2].Accepted+bs[2].Rejected {
+		t.Errorf("ListBatches: %+v %v", bs, err)
+	}
+}
+
+// The row hash is keyed with the privacy key (another key, another hash) and is not a plain hash of the values.
+func TestRowHashIsKeyed(t *testing.T) {
+	hashes := func(key string) []string {
+		w := openTestWarehouse(t)
+		opts := testOptions()
+		opts.HMACKey = []byte(key)
+		p := writeFile(t, t.TempDir(), "crm_20260930.csv", ledgerHeader+"A1,2026-09-01 10:00,张三,13812345678,处理中,,x\n")
+		if res, err := IngestFiles(context.Background(), w, opts, []string{p}, ""); err != nil || res[0].Err != nil {
+			t.Fatal(err, res)
+		}
+		return rowsOf(t, w, "SELECT row_hash FROM landed_rows")
+	}
+	a, b := hashes("key-one"), hashes("key-two")
+	if len(a) != 1 || len(a[0]) != 32 || a[0] == b[0] {
+		t.Errorf("row hashes under two keys: %q %q", a, b)
+	}
+	for _, v := range []string{"A1", "张三", "13812345678", "A1,2026-09-01 10:00,张三,13812345678,处理中,,x"} {
+		s := sha256.Sum256([]byte(v))
+		if strings.HasPrefix(hex.EncodeToString(s[:]), a[0]) {
+			t.Errorf("row hash is the plain sha256 of %q", v)
+		}
+	}
+}
