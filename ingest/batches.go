@@ -28,7 +28,7 @@ type Batch struct {
 	// (Accepted - Unchanged) + Unchanged + Rejected.
 	Unchanged int64
 	Removed   bool
-	RemovedAt                *time.Time
+	RemovedAt *time.Time
 	// Content are the fields the file's columns were mapped to by content (batches.content_columns); none for
 	// a removed batch.
 	Content []ContentColumn
