@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -91,5 +92,46 @@ func TestRowHashIsKeyed(t *testing.T) {
 		if strings.HasPrefix(hex.EncodeToString(s[:]), a[0]) {
 			t.Errorf("row hash is the plain sha256 of %q", v)
 		}
+	}
+}
+
+// Removing a batch promotes the next sighting of each of its landed rows to a version, landed with the sighting's
+// lineage, and points the later sightings of the row at it; the removed batch's own sightings go with it.
+func TestRemovingABatchPromotesTheNextSighting(t *testing.T) {
+	w := openTestWarehouse(t)
+	base := t.TempDir()
+	opts := testOptions()
+	opts.Profiles = []Profile{{Name: "crm", Glob: "crm_*.csv"}}
+	a1 := "A1,2026-09-01 10:00,张三,13812345678,处理中,,x"
+	a2 := "A2,2026-09-02 10:00,李四,13912345678,处理中,,y"
+	for _, f := range []struct{ name, body string }{
+		{"crm_20260930.csv", ledgerHeader + a1 + "\n" + a2 + "\n"}, // batch 1: A1, A2 landed
+		{"crm_20261031.csv", ledgerHeader + a2 + "\n" + a1 + "\n"}, // batch 2: both seen (rows 3 and 2)
+		{"crm_20261130.csv", ledgerHeader + a1 + "\n"},             // batch 3: A1 seen
+	} {
+		if res, err := IngestFiles(context.Background(), w, opts, []string{writeFile(t, base, f.name, f.body)}, ""); err != nil || res[0].Err != nil {
+			t.Fatal(err, res)
+		}
+	}
+	var hash1 string
+	w.DB.QueryRow("SELECT row_hash FROM landed_rows WHERE source_id = 'A1'").Scan(&hash1)
+	r, err := RemoveBatch(context.Background(), w, 1, RemoveOptions{})
+	if err != nil || r.Promoted != 2 || r.Rows != 2 {
+		t.Fatalf("%+v %v", r, err)
+	}
+	landed := rowsOf(t, w, `SELECT source_id || ' ' || batch_id || ' ' || row_number || ' ' || file_path || ' ' || row_hash FROM landed_rows ORDER BY ALL`)
+	want := []string{"A1 2 3 " + filepath.Join(base, "crm_20261031.csv") + " " + hash1}
+	if len(landed) != 2 || landed[0] != want[0] || !strings.HasPrefix(landed[1], "A2 2 2 ") {
+		t.Errorf("landed after removal %q, want A1 and A2 in batch 2 (A1: %q)", landed, want[0])
+	}
+	if got := rowsOf(t, w, `SELECT batch_id || ' ' || source_id || ' -> ' || version_batch_id || ' ' || version_row_number FROM row_sightings`); strings.Join(got, "|") != "3 A1 -> 2 3" {
+		t.Errorf("sightings after removal %q, want batch 3's A1 pointing at batch 2 row 3", got)
+	}
+	// removing batch 3 takes its sighting with it, promoting nothing
+	if r, err := RemoveBatch(context.Background(), w, 3, RemoveOptions{}); err != nil || r.Promoted != 0 || r.Unchanged != 1 {
+		t.Errorf("%+v %v", r, err)
+	}
+	if got := rowsOf(t, w, "SELECT count(*)::VARCHAR FROM row_sightings"); got[0] != "0" {
+		t.Errorf("sightings left: %s", got[0])
 	}
 }
