@@ -236,10 +236,16 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		if st.Read > 0 && float64(st.Rejected)/float64(st.Read) > maxRate {
 			return rejectRateError(st, maxRate, rejects)
 		}
-		if n, err := markUnchanged(ctx, ex, q, batchID, info.Source, st.Ambiguous > 0); err != nil {
-			return err
-		} else {
-			st.Unchanged = n
+		var looked bool
+		st.Unchanged, looked = ld.seenUnchanged()
+		if !looked || st.Ambiguous > 0 {
+			// rows the loader landed that equal their id's newest version: all of them after the Appender,
+			// those whose dates were read only now after the Arrow loader
+			n, err := markUnchanged(ctx, ex, q, batchID, info.Source, st.Ambiguous > 0)
+			if err != nil {
+				return err
+			}
+			st.Unchanged += n
 		}
 		if err := insertRejects(c, batchID, info, rejects); err != nil {
 			return err
@@ -520,6 +526,9 @@ type rowLoader interface {
 	load(rec arrow.RecordBatch) (int, error)
 	finish() (int, error)
 	abort()
+	// seenUnchanged is how many rows the loader recorded in row_sightings instead of landing them, and whether
+	// it looked for them at all.
+	seenUnchanged() (n int, looked bool)
 }
 
 // rejectLateAmbiguous takes back out of the open batch the rows whose receipt date, read only now in the file's
@@ -530,7 +539,8 @@ type rowLoader interface {
 // it: a complaint id is unique in one export, so the column is some other number (a customer's, an account's) and
 // taking it would merge different complaints as versions of one.
 func refuseRepeatedIDs(ctx context.Context, q driver.QueryerContext, batchID int64, column string) error {
-	rows, err := q.QueryContext(ctx, `SELECT max(row_number) FROM landed_rows WHERE batch_id = ?
+	rows, err := q.QueryContext(ctx, `SELECT max(row_number) FROM (SELECT source_id, row_number FROM landed_rows WHERE batch_id = $1
+		UNION ALL SELECT source_id, row_number FROM row_sightings WHERE batch_id = $1)
 		GROUP BY source_id HAVING count(*) > 1 ORDER BY 1 LIMIT 1`, namedValues(batchID))
 	if err != nil {
 		return fmt.Errorf("check ids of batch %d: %w", batchID, err)
