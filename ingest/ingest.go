@@ -499,6 +499,12 @@ func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p
 			t.Close()
 			return nil, fmt.Errorf("profile %q: snapshot %q: use incremental or full", p.Name, p.Snapshot)
 		}
+		switch strings.ToLower(p.LedgerScope) {
+		case "", "auto", ledgerAll, ledgerYear:
+		default:
+			t.Close()
+			return nil, catalog.Errorf("msg_unchanged_ledger_scope_invalid", p.Name, p.LedgerScope)
+		}
 	}
 	if p != nil && p.AsOf != "" {
 		d, err := time.ParseInLocation("2006-01-02", p.AsOf, warehouse.Beijing)
@@ -667,6 +673,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	info := batchInfo{Source: o.source, FilePath: display, SHA256: facts.SHA256, Size: facts.Size, Format: o.table.Format,
 		Encoding: o.table.Encoding, Sheet: o.table.Sheet, AsOf: o.asOf, IngestedAt: opts.Now(),
 		Snapshot: o.profile != nil && strings.EqualFold(o.profile.Snapshot, "full"), Active: o.mapper.activeColumns(),
+		LedgerScope: ledgerScopeOf(o.profile),
 		AnalyticsOnly: o.profile != nil && o.profile.AnalyticsOnly}
 	if cm := o.mapper.cols; cm.By["source_id"] == "content" && cm.Index["source_id"] < len(cm.Header) {
 		info.IDColumn = cm.Header[cm.Index["source_id"]]
@@ -684,6 +691,9 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 		return res
 	}
 	res.BatchID, res.MissingFromSnapshot = id, missing
+	if st.LedgerDetected == ledgerYear {
+		res.Notes = append(res.Notes, catalog.Msg("msg_unchanged_ledger_year_detected", st.LedgerYear))
+	}
 	return res
 }
 

@@ -32,6 +32,8 @@ type batchInfo struct {
 	// Snapshot: the export is a full snapshot of the source (profile snapshot: full); ids of earlier batches
 	// missing from it are listed in missing_from_snapshot.
 	Snapshot bool
+	// LedgerScope is the profile's ledger_scope (ledgerAll, ledgerYear, or "" to detect it), for a Snapshot.
+	LedgerScope string
 	// Active marks the landing columns the file can fill (mapper.activeColumns); nil means all.
 	Active []bool
 	// IDColumn, when set, is the header of a source_id column found by its values (content.go): its values must
@@ -250,8 +252,17 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		if err := insertRejects(c, batchID, info, rejects); err != nil {
 			return err
 		}
+		var scope any
 		if info.Snapshot {
-			if missing, err = listMissing(ctx, c, ex, q, batchID, info, rejects); err != nil {
+			sc, year, err := ledgerScope(ctx, q, batchID, info)
+			if err != nil {
+				return err
+			}
+			if info.LedgerScope == "" {
+				st.LedgerDetected, st.LedgerYear = sc, year
+			}
+			scope = sc
+			if missing, err = listMissing(ctx, c, ex, q, batchID, info, rejects, sc, year); err != nil {
 				return err
 			}
 		}
@@ -273,10 +284,10 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		}
 		_, err = ex.ExecContext(ctx, `INSERT INTO batches (batch_id, source_system, file_path, file_sha256, file_size, format,
 			encoding, sheet, export_as_of, rows_read, rows_accepted, rows_rejected, ingested_at, analytics_only, content_columns,
-			rows_unchanged)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, namedValues(batchID, info.Source, info.FilePath, info.SHA256, info.Size,
+			rows_unchanged, ledger_scope)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, namedValues(batchID, info.Source, info.FilePath, info.SHA256, info.Size,
 			info.Format, enc, sheet, asOf, int64(st.Read), int64(st.Accepted), int64(st.Rejected), ingested, info.AnalyticsOnly, content,
-			int64(st.Unchanged)))
+			int64(st.Unchanged), scope))
 		if err != nil {
 			return fmt.Errorf("record batch %d: %w", batchID, err)
 		}
@@ -314,10 +325,10 @@ const missingFromSnapshotDDL = `CREATE TABLE IF NOT EXISTS missing_from_snapshot
 )`
 
 // listMissing, for a full snapshot, lists the ids of the source present in earlier batches (landed or seen
-// unchanged) but not in this one, in the open transaction: never deleting anything. Earlier batches are those with a smaller id whose
+// unchanged) but not in this one, within the ledger's scope (ledgerYear: received in year), in the open transaction: never deleting anything. Earlier batches are those with a smaller id whose
 // as-of date (when both are known) is not after this export's, so a late-ingested older export is not compared
 // with a newer one. A row of this export that was rejected still counts as present (its id was exported).
-func listMissing(ctx context.Context, c driver.Conn, ex driver.ExecerContext, q driver.QueryerContext, batchID int64, info batchInfo, rejects []Reject) (int, error) {
+func listMissing(ctx context.Context, c driver.Conn, ex driver.ExecerContext, q driver.QueryerContext, batchID int64, info batchInfo, rejects []Reject, scope string, year int) (int, error) {
 	if _, err := ex.ExecContext(ctx, missingFromSnapshotDDL, nil); err != nil {
 		return 0, fmt.Errorf("missing_from_snapshot: %w", err)
 	}
@@ -329,8 +340,14 @@ func listMissing(ctx context.Context, c driver.Conn, ex driver.ExecerContext, q 
 		args = append(args, warehouse.WallClock(*info.AsOf))
 	}
 	query += ` AND NOT EXISTS (SELECT 1 FROM ` + seenRowsSQL + ` n WHERE n.batch_id = ? AND n.source_id = l.source_id)
-		GROUP BY l.source_id ORDER BY l.source_id`
+		GROUP BY l.source_id`
 	args = append(args, batchID)
+	if scope == ledgerYear {
+		// a year-to-date ledger covers the complaints received in its year only
+		query += ` HAVING max(l.received_at) >= ?`
+		args = append(args, fmt.Sprintf("%04d-01-01", year))
+	}
+	query += ` ORDER BY l.source_id`
 	rows, err := q.QueryContext(ctx, query, namedValues(args...))
 	if err != nil {
 		return 0, fmt.Errorf("missing_from_snapshot: %w", err)

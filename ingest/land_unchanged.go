@@ -6,16 +6,69 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"complaints/warehouse"
 )
 
 // landEveryRow, when set (tests), lands every accepted row as a version, as ingest did before unchanged rows
 // were told apart: the figures must be the same either way.
 var landEveryRow bool
 
-// seenRowsSQL are the (source_system, source_id, batch_id) of every row an export had: its landed versions and
-// its unchanged rows (row_sightings). A full snapshot judges missing ids on them.
-const seenRowsSQL = `(SELECT source_system, source_id, batch_id FROM landed_rows
-	UNION ALL SELECT source_system, source_id, batch_id FROM row_sightings)`
+// seenRowsSQL are the (source_system, source_id, batch_id, received_at) of every row an export had: its landed
+// versions and its unchanged rows (row_sightings, with the receipt of the version they equal). A full snapshot
+// judges missing ids on them.
+const seenRowsSQL = `(SELECT source_system, source_id, batch_id, received_at FROM landed_rows
+	UNION ALL SELECT s.source_system, s.source_id, s.batch_id, v.received_at FROM row_sightings s
+	JOIN landed_rows v ON v.batch_id = s.version_batch_id AND v.row_number = s.version_row_number)`
+
+// Ledger scopes (profile ledger_scope, batches.ledger_scope): the ids a full snapshot covers.
+const (
+	ledgerAll  = "all"  // every complaint since the system started
+	ledgerYear = "year" // year to date: the complaints received in the year of the export's as-of date
+)
+
+// ledgerScopeOf is a profile's declared ledger scope ("" : detect it).
+func ledgerScopeOf(p *Profile) string {
+	if p == nil {
+		return ""
+	}
+	switch s := strings.ToLower(p.LedgerScope); s {
+	case ledgerAll, ledgerYear:
+		return s
+	}
+	return ""
+}
+
+// ledgerScope is the scope of full snapshot batchID and the year of its as-of date (else its ingest date): the
+// declared one, else detected: ledgerYear when every row it had was received in that year and earlier batches
+// of the source hold a complaint received before it (a year-to-date ledger), else ledgerAll.
+func ledgerScope(ctx context.Context, q driver.QueryerContext, batchID int64, info batchInfo) (string, int, error) {
+	day := info.IngestedAt.In(warehouse.Beijing)
+	if info.AsOf != nil {
+		day = *info.AsOf
+	}
+	year := day.Year()
+	if info.LedgerScope != "" {
+		return info.LedgerScope, year, nil
+	}
+	start := fmt.Sprintf("%04d-01-01", year)
+	rows, err := q.QueryContext(ctx, `SELECT
+		coalesce((SELECT min(received_at) >= $3 FROM `+seenRowsSQL+` WHERE batch_id = $1), false)
+		AND EXISTS (SELECT 1 FROM `+seenRowsSQL+` WHERE source_system = $2 AND batch_id < $1 AND received_at < $3)`,
+		namedValues(batchID, info.Source, start))
+	if err != nil {
+		return "", 0, fmt.Errorf("ledger scope of batch %d: %w", batchID, err)
+	}
+	defer rows.Close()
+	dest := make([]driver.Value, 1)
+	if err := rows.Next(dest); err != nil {
+		return "", 0, fmt.Errorf("ledger scope of batch %d: %w", batchID, err)
+	}
+	if ytd, _ := dest[0].(bool); ytd {
+		return ledgerYear, year, nil
+	}
+	return ledgerAll, year, nil
+}
 
 // newestSQL selects, per id of source $2 landed before batch $1 (restricted to the ids of batch $1's landed rows
 // when ofBatch), the newest version as transform's staging chooses it (stg_pick: updated-at, then the export's

@@ -677,6 +677,10 @@ type mapStats struct {
 	// Unchanged: accepted rows equal to the newest version of their id, recorded as seen, not landed
 	// (markUnchanged); Accepted - Unchanged rows landed.
 	Unchanged int
+	// LedgerDetected is the scope a full snapshot of profile ledger_scope auto was found to have (ledgerAll,
+	// ledgerYear), LedgerYear the year of a year-to-date one (land_unchanged.go).
+	LedgerDetected string
+	LedgerYear     int
 	// Ambiguous year-last dates landed as placeholders, DateOrder the order they are to be read in, and the note
 	// for the summary (dateorder.go).
 	Ambiguous int64

@@ -135,3 +135,61 @@ func TestRemovingABatchPromotesTheNextSighting(t *testing.T) {
 		t.Errorf("sightings left: %s", got[0])
 	}
 }
+
+// A year-to-date ledger (declared, or detected: every row of its as-of year, older complaints in earlier exports)
+// judges missing ids within its year: in January last year's complaints are not missing; a ledger declared
+// since the system started lists them.
+func TestLedgerScopeJudgesMissingIDsWithinIt(t *testing.T) {
+	run := func(scope string) (missing [][]string, notes []string, scopes []string) {
+		w := openTestWarehouse(t)
+		base := t.TempDir()
+		opts := testOptions()
+		opts.Profiles = []Profile{{Name: "crm", Glob: "crm_*.csv", Snapshot: "full", LedgerScope: scope}}
+		h := "工单编号,受理时间\n"
+		for _, f := range []struct{ name, body string }{
+			{"crm_20251231.csv", h + "B1,2025-03-01\nB2,2025-11-01\n"},
+			{"crm_20260131.csv", h + "C1,2026-01-10\n"},
+			{"crm_20260228.csv", h + "C2,2026-02-05\n"},
+		} {
+			res, err := IngestFiles(context.Background(), w, opts, []string{writeFile(t, base, f.name, f.body)}, "")
+			if err != nil || res[0].Err != nil {
+				t.Fatal(err, res)
+			}
+			for _, n := range res[0].Notes {
+				notes = append(notes, f.name+": "+n.Key)
+			}
+		}
+		for _, b := range []string{"2", "3"} {
+			missing = append(missing, rowsOf(t, w, "SELECT source_id FROM missing_from_snapshot WHERE batch_id = "+b+" ORDER BY 1"))
+		}
+		return missing, notes, rowsOf(t, w, "SELECT coalesce(ledger_scope, '-') FROM batches ORDER BY batch_id")
+	}
+	for _, scope := range []string{"", "auto", "year"} {
+		missing, notes, scopes := run(scope)
+		if len(missing[0]) != 0 || strings.Join(missing[1], " ") != "C1" {
+			t.Errorf("ledger_scope %q: missing from January %q, from February %q; want none, C1", scope, missing[0], missing[1])
+		}
+		if want := "all year year"; scope == "year" {
+			if got := strings.Join(scopes, " "); got != "year year year" {
+				t.Errorf("declared year: batches.ledger_scope %q", got)
+			}
+		} else if got := strings.Join(scopes, " "); got != want {
+			t.Errorf("ledger_scope %q: batches.ledger_scope %q, want %q", scope, got, want)
+		}
+		if detected := scope != "year"; detected != (strings.Join(notes, "|") == "crm_20260131.csv: msg_unchanged_ledger_year_detected|crm_20260228.csv: msg_unchanged_ledger_year_detected") {
+			t.Errorf("ledger_scope %q: notes %q", scope, notes)
+		}
+	}
+	missing, _, _ := run("all")
+	if strings.Join(missing[0], " ") != "B1 B2" || strings.Join(missing[1], " ") != "B1 B2 C1" {
+		t.Errorf("since the system started: missing %q, want [B1 B2] [B1 B2 C1]", missing)
+	}
+	// an unknown scope is refused, naming the choices
+	w := openTestWarehouse(t)
+	opts := testOptions()
+	opts.Profiles = []Profile{{Name: "crm", Glob: "crm_*.csv", Snapshot: "full", LedgerScope: "monthly"}}
+	res, _ := IngestFiles(context.Background(), w, opts, []string{writeFile(t, t.TempDir(), "crm_20260131.csv", "工单编号,受理时间\nC1,2026-01-10\n")}, "")
+	if len(res) != 1 || res[0].Err == nil || !strings.Contains(res[0].Err.Error(), "ledger_scope") {
+		t.Errorf("ledger_scope monthly: %+v", res)
+	}
+}
