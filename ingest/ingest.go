@@ -673,7 +673,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	info := batchInfo{Source: o.source, FilePath: display, SHA256: facts.SHA256, Size: facts.Size, Format: o.table.Format,
 		Encoding: o.table.Encoding, Sheet: o.table.Sheet, AsOf: o.asOf, IngestedAt: opts.Now(),
 		Snapshot: o.profile != nil && strings.EqualFold(o.profile.Snapshot, "full"), Active: o.mapper.activeColumns(),
-		LedgerScope: ledgerScopeOf(o.profile),
+		LedgerScope:   ledgerScopeOf(o.profile),
 		AnalyticsOnly: o.profile != nil && o.profile.AnalyticsOnly}
 	if cm := o.mapper.cols; cm.By["source_id"] == "content" && cm.Index["source_id"] < len(cm.Header) {
 		info.IDColumn = cm.Header[cm.Index["source_id"]]
