@@ -111,7 +111,7 @@ type Removal struct {
 	Batch                  Batch
 	Rows, Rejects, Missing int64    // landed rows, rejects and missing_from_snapshot rows of the batch
 	Unchanged              int64    // its unchanged rows (row_sightings)
-	Promoted               int64    // later sightings of its landed rows that became versions (promoteSightings)
+	Promoted               int64    // later sightings of its landed rows that became (would become) versions (promoteSightings)
 	Filed                  []string // filed periods (filings.period) the batch's complaints fall in
 	Forced, DryRun         bool
 }
@@ -159,7 +159,9 @@ func RemoveBatch(ctx context.Context, w *warehouse.Warehouse, id int64, opts Rem
 	err = tx.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM landed_rows WHERE batch_id = $1),
 		(SELECT count(*) FROM rejects WHERE batch_id = $1),
 		(SELECT count(*) FROM missing_from_snapshot WHERE batch_id = $1),
-		(SELECT count(*) FROM row_sightings WHERE batch_id = $1)`, id).Scan(&r.Rows, &r.Rejects, &r.Missing, &r.Unchanged)
+		(SELECT count(*) FROM row_sightings WHERE batch_id = $1),
+		(SELECT count(DISTINCT version_row_number) FROM row_sightings WHERE version_batch_id = $1 AND batch_id <> $1)`, id).Scan(
+		&r.Rows, &r.Rejects, &r.Missing, &r.Unchanged, &r.Promoted)
 	if err != nil {
 		return nil, fmt.Errorf("remove batch %d: %w", id, err)
 	}

@@ -119,6 +119,9 @@ until the next normalise, which rebuilds the derived tables without the batch.`,
 				key = "msg_poison_batch_would_remove"
 			}
 			fmt.Fprintln(out, catalog.Msg(key, b.ID, b.Source, b.File, r.Rows, r.Rejects, r.Missing))
+			if r.Unchanged > 0 || r.Promoted > 0 {
+				fmt.Fprintln(out, catalog.Msg("msg_unchanged_batch_removed", r.Unchanged, r.Promoted))
+			}
 			if len(r.Filed) > 0 {
 				fmt.Fprintln(out, catalog.Msg("msg_poison_batch_filed_forced", strings.Join(r.Filed, ", ")))
 			}
