@@ -2,7 +2,8 @@
 // character encodings, one reader per format (registered in one list, see reader.go), source profiles,
 // the built-in header synonyms and mapping columns by their values and header words (content.go,
 // content_cues.go; the words live in catalog/header_cues.yaml), the privacy boundary (keyed
-// hashes, masks, scrubbing of free text), lineage, rejects and idempotency. A file is landed as one batch in one DuckDB transaction, or not at all; a batch is
+// hashes, masks, scrubbing of free text), lineage, rejects and idempotency; a re-exported row equal to the newest
+// version of its id is recorded as seen in its batch, not landed again (land_unchanged.go). A file is landed as one batch in one DuckDB transaction, or not at all; a batch is
 // taken back out the same way (batches.go: listing, removal and its audit in batch_removals).
 //
 // It must not know categories, deadlines or figures: every mapped field lands as text, and typing and

@@ -105,6 +105,9 @@ type FileResult struct {
 	SHA256                                string
 	BatchID                               int64
 	Read, Accepted, Rejected              int
+	// Unchanged of the Accepted rows equal the newest version of their id: recorded as seen, not landed (read =
+	// landed + unchanged + rejected, landed = Accepted - Unchanged).
+	Unchanged int
 	// EncodingGuessed: the encoding was chosen by weighing the file's bytes (no profile encoding, no BOM, not
 	// valid UTF-8 throughout); the summary says so.
 	EncodingGuessed bool
@@ -496,6 +499,12 @@ func openWithFacts(ctx context.Context, path, display string, facts fileFacts, p
 			t.Close()
 			return nil, fmt.Errorf("profile %q: snapshot %q: use incremental or full", p.Name, p.Snapshot)
 		}
+		switch strings.ToLower(p.LedgerScope) {
+		case "", "auto", ledgerAll, ledgerYear:
+		default:
+			t.Close()
+			return nil, catalog.Errorf("msg_unchanged_ledger_scope_invalid", p.Name, p.LedgerScope)
+		}
 	}
 	if p != nil && p.AsOf != "" {
 		d, err := time.ParseInLocation("2006-01-02", p.AsOf, warehouse.Beijing)
@@ -580,7 +589,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 		case res.Skipped:
 			log.Info("skipped", "reason", res.SkipReason)
 		default:
-			attrs := []any{"source", res.Source, "batch", res.BatchID, "read", res.Read, "accepted", res.Accepted, "rejected", res.Rejected, "dry_run", opts.DryRun}
+			attrs := []any{"source", res.Source, "batch", res.BatchID, "read", res.Read, "accepted", res.Accepted, "unchanged", res.Unchanged, "rejected", res.Rejected, "dry_run", opts.DryRun}
 			if len(res.Content) > 0 {
 				var by []string
 				for _, c := range res.Content {
@@ -664,6 +673,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	info := batchInfo{Source: o.source, FilePath: display, SHA256: facts.SHA256, Size: facts.Size, Format: o.table.Format,
 		Encoding: o.table.Encoding, Sheet: o.table.Sheet, AsOf: o.asOf, IngestedAt: opts.Now(),
 		Snapshot: o.profile != nil && strings.EqualFold(o.profile.Snapshot, "full"), Active: o.mapper.activeColumns(),
+		LedgerScope:   ledgerScopeOf(o.profile),
 		AnalyticsOnly: o.profile != nil && o.profile.AnalyticsOnly}
 	if cm := o.mapper.cols; cm.By["source_id"] == "content" && cm.Index["source_id"] < len(cm.Header) {
 		info.IDColumn = cm.Header[cm.Index["source_id"]]
@@ -673,7 +683,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	id, st, rejects, missing, err := landFile(ctx, w, info, func(emit func(arrow.RecordBatch) error, reject func(Reject) error) (mapStats, error) {
 		return o.mapper.mapTable(ctx, emit, reject)
 	}, opts.MaxRejectRate)
-	res.Read, res.Accepted, res.Rejected, res.Flagged = st.Read, st.Accepted, st.Rejected, st.Flagged
+	res.Read, res.Accepted, res.Rejected, res.Flagged, res.Unchanged = st.Read, st.Accepted, st.Rejected, st.Flagged, st.Unchanged
 	res.Rejects = rejects[:min(len(rejects), keepRejects)]
 	res.Notes = fileNotes(o.mapper, st)
 	if err != nil {
@@ -681,6 +691,9 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 		return res
 	}
 	res.BatchID, res.MissingFromSnapshot = id, missing
+	if st.LedgerDetected == ledgerYear {
+		res.Notes = append(res.Notes, catalog.Msg("msg_unchanged_ledger_year_detected", st.LedgerYear))
+	}
 	return res
 }
 

@@ -32,6 +32,8 @@ type batchInfo struct {
 	// Snapshot: the export is a full snapshot of the source (profile snapshot: full); ids of earlier batches
 	// missing from it are listed in missing_from_snapshot.
 	Snapshot bool
+	// LedgerScope is the profile's ledger_scope (ledgerAll, ledgerYear, or "" to detect it), for a Snapshot.
+	LedgerScope string
 	// Active marks the landing columns the file can fill (mapper.activeColumns); nil means all.
 	Active []bool
 	// IDColumn, when set, is the header of a source_id column found by its values (content.go): its values must
@@ -67,7 +69,8 @@ var hookAfterBatch func(n int)
 // landFile lands one file as one batch in one transaction on a dedicated connection: BEGIN, the next batch id,
 // the rows through the row loader on that same connection (land_arrow.go: INSERT ... SELECT from the record
 // batches registered as an Arrow view, with the duckdb_arrow build tag; land_appender.go: a DuckDB Appender,
-// without it), the rejects, the batches row, COMMIT. Any error, cancellation or a reject rate above maxRate
+// without it), the unchanged rows taken back out into row_sightings (land_unchanged.go), the rejects, the
+// batches row, COMMIT. Any error, cancellation or a reject rate above maxRate
 // rolls everything back, so no row of the file remains.
 //
 // Both loaders write into the connection's open transaction: the rows become visible only at COMMIT and
@@ -235,11 +238,31 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		if st.Read > 0 && float64(st.Rejected)/float64(st.Read) > maxRate {
 			return rejectRateError(st, maxRate, rejects)
 		}
+		var looked bool
+		st.Unchanged, looked = ld.seenUnchanged()
+		if !looked || st.Ambiguous > 0 {
+			// rows the loader landed that equal their id's newest version: all of them after the Appender,
+			// those whose dates were read only now after the Arrow loader
+			n, err := markUnchanged(ctx, ex, q, batchID, info.Source, st.Ambiguous > 0)
+			if err != nil {
+				return err
+			}
+			st.Unchanged += n
+		}
 		if err := insertRejects(c, batchID, info, rejects); err != nil {
 			return err
 		}
+		var scope any
 		if info.Snapshot {
-			if missing, err = listMissing(ctx, c, ex, q, batchID, info, rejects); err != nil {
+			sc, year, err := ledgerScope(ctx, q, batchID, info)
+			if err != nil {
+				return err
+			}
+			if info.LedgerScope == "" {
+				st.LedgerDetected, st.LedgerYear = sc, year
+			}
+			scope = sc
+			if missing, err = listMissing(ctx, c, ex, q, batchID, info, rejects, sc, year); err != nil {
 				return err
 			}
 		}
@@ -260,9 +283,11 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 			content = string(b)
 		}
 		_, err = ex.ExecContext(ctx, `INSERT INTO batches (batch_id, source_system, file_path, file_sha256, file_size, format,
-			encoding, sheet, export_as_of, rows_read, rows_accepted, rows_rejected, ingested_at, analytics_only, content_columns)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, namedValues(batchID, info.Source, info.FilePath, info.SHA256, info.Size,
-			info.Format, enc, sheet, asOf, int64(st.Read), int64(st.Accepted), int64(st.Rejected), ingested, info.AnalyticsOnly, content))
+			encoding, sheet, export_as_of, rows_read, rows_accepted, rows_rejected, ingested_at, analytics_only, content_columns,
+			rows_unchanged, ledger_scope)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, namedValues(batchID, info.Source, info.FilePath, info.SHA256, info.Size,
+			info.Format, enc, sheet, asOf, int64(st.Read), int64(st.Accepted), int64(st.Rejected), ingested, info.AnalyticsOnly, content,
+			int64(st.Unchanged), scope))
 		if err != nil {
 			return fmt.Errorf("record batch %d: %w", batchID, err)
 		}
@@ -299,24 +324,30 @@ const missingFromSnapshotDDL = `CREATE TABLE IF NOT EXISTS missing_from_snapshot
     last_seen_batch BIGINT NOT NULL    -- the newest earlier batch that had the id
 )`
 
-// listMissing, for a full snapshot, lists the ids of the source present in earlier batches but not in this
-// one, in the open transaction: never deleting anything. Earlier batches are those with a smaller id whose
+// listMissing, for a full snapshot, lists the ids of the source present in earlier batches (landed or seen
+// unchanged) but not in this one, within the ledger's scope (ledgerYear: received in year), in the open transaction: never deleting anything. Earlier batches are those with a smaller id whose
 // as-of date (when both are known) is not after this export's, so a late-ingested older export is not compared
 // with a newer one. A row of this export that was rejected still counts as present (its id was exported).
-func listMissing(ctx context.Context, c driver.Conn, ex driver.ExecerContext, q driver.QueryerContext, batchID int64, info batchInfo, rejects []Reject) (int, error) {
+func listMissing(ctx context.Context, c driver.Conn, ex driver.ExecerContext, q driver.QueryerContext, batchID int64, info batchInfo, rejects []Reject, scope string, year int) (int, error) {
 	if _, err := ex.ExecContext(ctx, missingFromSnapshotDDL, nil); err != nil {
 		return 0, fmt.Errorf("missing_from_snapshot: %w", err)
 	}
-	query := `SELECT l.source_id, max(l.batch_id) FROM landed_rows l JOIN batches b USING (batch_id)
+	query := `SELECT l.source_id, max(l.batch_id) FROM ` + seenRowsSQL + ` l JOIN batches b USING (batch_id)
 		WHERE l.source_system = ? AND l.batch_id < ?`
 	args := []any{info.Source, batchID}
 	if info.AsOf != nil {
 		query += ` AND (b.export_as_of IS NULL OR b.export_as_of <= ?)`
 		args = append(args, warehouse.WallClock(*info.AsOf))
 	}
-	query += ` AND NOT EXISTS (SELECT 1 FROM landed_rows n WHERE n.batch_id = ? AND n.source_id = l.source_id)
-		GROUP BY l.source_id ORDER BY l.source_id`
+	query += ` AND NOT EXISTS (SELECT 1 FROM ` + seenRowsSQL + ` n WHERE n.batch_id = ? AND n.source_id = l.source_id)
+		GROUP BY l.source_id`
 	args = append(args, batchID)
+	if scope == ledgerYear {
+		// a year-to-date ledger covers the complaints received in its year only
+		query += ` HAVING max(l.received_at) >= ?`
+		args = append(args, fmt.Sprintf("%04d-01-01", year))
+	}
+	query += ` ORDER BY l.source_id`
 	rows, err := q.QueryContext(ctx, query, namedValues(args...))
 	if err != nil {
 		return 0, fmt.Errorf("missing_from_snapshot: %w", err)
@@ -512,6 +543,9 @@ type rowLoader interface {
 	load(rec arrow.RecordBatch) (int, error)
 	finish() (int, error)
 	abort()
+	// seenUnchanged is how many rows the loader recorded in row_sightings instead of landing them, and whether
+	// it looked for them at all.
+	seenUnchanged() (n int, looked bool)
 }
 
 // rejectLateAmbiguous takes back out of the open batch the rows whose receipt date, read only now in the file's
@@ -522,7 +556,8 @@ type rowLoader interface {
 // it: a complaint id is unique in one export, so the column is some other number (a customer's, an account's) and
 // taking it would merge different complaints as versions of one.
 func refuseRepeatedIDs(ctx context.Context, q driver.QueryerContext, batchID int64, column string) error {
-	rows, err := q.QueryContext(ctx, `SELECT max(row_number) FROM landed_rows WHERE batch_id = ?
+	rows, err := q.QueryContext(ctx, `SELECT max(row_number) FROM (SELECT source_id, row_number FROM landed_rows WHERE batch_id = $1
+		UNION ALL SELECT source_id, row_number FROM row_sightings WHERE batch_id = $1)
 		GROUP BY source_id HAVING count(*) > 1 ORDER BY 1 LIMIT 1`, namedValues(batchID))
 	if err != nil {
 		return fmt.Errorf("check ids of batch %d: %w", batchID, err)

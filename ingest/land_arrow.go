@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,6 +34,11 @@ type arrowLoader struct {
 	insert  string
 	params  []driver.NamedValue
 	pending []arrow.RecordBatch
+	// seen (unless landEveryRow) records the group's rows equal to the newest version of their id in
+	// row_sightings, and insert then lands the others only (land_unchanged.go); unchanged counts them.
+	seen      string
+	seenArgs  []driver.NamedValue
+	unchanged int
 }
 
 func newRowLoader(ctx context.Context, c driver.Conn, batchID int64, info batchInfo, sheet any, ingested time.Time, active []int) (rowLoader, error) {
@@ -57,8 +63,26 @@ func newRowLoader(ctx context.Context, c driver.Conn, batchID int64, info batchI
 	for _, i := range active {
 		fields = append(fields, landingSchema.Field(i+1))
 	}
-	return &arrowLoader{ctx: ctx, schema: arrow.NewSchema(fields, nil), active: active, ex: ex, ar: ar, insert: insert,
-		params: namedValues(batchID, info.Source, info.FilePath, info.SHA256, sheet, ingested.Format("2006-01-02 15:04:05.999999999"))}, nil
+	l := &arrowLoader{ctx: ctx, schema: arrow.NewSchema(fields, nil), active: active, ex: ex, ar: ar, insert: insert,
+		params: namedValues(batchID, info.Source, info.FilePath, info.SHA256, sheet, ingested.Format("2006-01-02 15:04:05.999999999"))}
+	if !landEveryRow {
+		// The newest version of every id of the source landed before, then per group: the rows into a temporary
+		// table (the registered stream can be read once), those equal to their id's newest version recorded as
+		// seen, the others landed. Rows equal to it never reach landed_rows, whose deleted rows would keep
+		// their space in the file.
+		if _, err := ex.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE ingest_newest AS "+newestSQL(false), namedValues(batchID, info.Source)); err != nil {
+			return nil, fmt.Errorf("newest versions of %s: %w", info.Source, err)
+		}
+		has := func(c string) bool { return slices.Contains(cols, c) }
+		match := `EXISTS (SELECT 1 FROM ingest_newest n WHERE n.source_id = g.source_id AND n.h = g.row_hash) AND NOT ` + placeholderDate("g", has)
+		l.insert = fmt.Sprintf("INSERT INTO landed_rows (%s) SELECT %s FROM ingest_group g WHERE NOT (%s)", strings.Join(cols, ", "), strings.Join(sel, ", "), match)
+		l.seen = `INSERT INTO row_sightings (batch_id, source_system, source_id, row_number, version_batch_id, version_row_number)
+			SELECT CAST(? AS BIGINT), CAST(? AS VARCHAR), g.source_id, g.row_number, n.vb, n.vr
+			FROM ingest_group g JOIN ingest_newest n ON n.source_id = g.source_id AND n.h = g.row_hash
+			WHERE NOT ` + placeholderDate("g", has)
+		l.seenArgs = namedValues(batchID, info.Source)
+	}
+	return l, nil
 }
 
 func (l *arrowLoader) load(rec arrow.RecordBatch) (int, error) {
@@ -96,7 +120,11 @@ func (l *arrowLoader) flush() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	_, err = l.ex.ExecContext(l.ctx, l.insert, l.params)
+	if l.seen != "" {
+		err = l.landChanged()
+	} else {
+		_, err = l.ex.ExecContext(l.ctx, l.insert, l.params)
+	}
 	if err == nil {
 		// DuckDB's arrow scan registers the stream as a view of the database, not a temporary one: once the
 		// stream is released the view points at freed memory, and a later query of it crashes the process. It
@@ -110,7 +138,38 @@ func (l *arrowLoader) flush() (int, error) {
 	return len(recs), nil
 }
 
-func (l *arrowLoader) finish() (int, error) { return l.flush() }
+// landChanged copies the registered group into ingest_group, records its unchanged rows (seen) and lands the
+// others (insert).
+func (l *arrowLoader) landChanged() error {
+	if _, err := l.ex.ExecContext(l.ctx, "CREATE OR REPLACE TEMP TABLE ingest_group AS SELECT * FROM "+arrowViewName, nil); err != nil {
+		return err
+	}
+	res, err := l.ex.ExecContext(l.ctx, l.seen, l.seenArgs)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	l.unchanged += int(n)
+	_, err = l.ex.ExecContext(l.ctx, l.insert, l.params)
+	return err
+}
+
+func (l *arrowLoader) finish() (int, error) {
+	n, err := l.flush()
+	if err == nil && l.seen != "" {
+		for _, t := range []string{"ingest_group", "ingest_newest"} {
+			if _, err = l.ex.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+t, nil); err != nil {
+				break
+			}
+		}
+	}
+	return n, err
+}
+
+func (l *arrowLoader) seenUnchanged() (int, bool) { return l.unchanged, l.seen != "" }
 
 func (l *arrowLoader) abort() {
 	for _, r := range l.pending {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"hash"
@@ -40,6 +41,9 @@ var landingColumns = []string{
 	"source_id_masked", "referral_ref_masked",
 	// the second levels of business_category and cause, and a source's own timeliness verdict (migration 019)
 	"sub_category", "sub_cause", "timely_response",
+	// the keyed hash of the row's other landing values (rowHash): a re-exported row equal to the newest version of
+	// its id is recorded as seen, not landed again (land_unchanged.go)
+	"row_hash",
 }
 
 var landingIndex = func() map[string]int {
@@ -90,6 +94,7 @@ type mapper struct {
 	col    []int
 	values []map[string]string
 	mac    hash.Hash // HMAC-SHA256 keyed with key, Reset per identifier
+	rowMac hash.Hash // HMAC-SHA256 keyed with key, Reset per row (rowHash)
 	active []int     // the landing columns this file can fill (activeColumns)
 	// dataHint (per worker) is the bytes each landing column took in the last chunk.
 	dataHint []int
@@ -130,7 +135,7 @@ var (
 	liSourceID, liReceivedAt, liNameMasked = landingIndex["source_id"], landingIndex["received_at"], landingIndex["customer_name_masked"]
 	liPhoneKey, liPhoneMasked, liIDKey     = landingIndex["customer_phone_key"], landingIndex["customer_phone_masked"], landingIndex["customer_id_key"]
 	liCardKey, liIntake                    = landingIndex["customer_card_key"], landingIndex["intake_channel"]
-	liRowFlags                             = landingIndex["row_flags"]
+	liRowFlags, liRowHash                  = landingIndex["row_flags"], landingIndex["row_hash"]
 	// maskedOf is the landing column of each keyable input field's masked form (-1: none).
 	maskedOf = func() []int {
 		out := make([]int, len(inputFields))
@@ -162,7 +167,29 @@ func (m *mapper) worker() *mapper {
 		w.hints[k] = &h
 	}
 	w.mac = hmac.New(sha256.New, m.key)
+	w.rowMac = hmac.New(sha256.New, m.key)
 	return &w
+}
+
+// rowHash is the keyed hash of a row's landing values (out, indexed like landingColumns, row_hash itself left
+// out): HMAC-SHA256 with the privacy key, so that equal rows can be told without a hash of clear values that
+// anyone could recompute; its first 16 bytes in hex. Each value is written with its length (NULL and "" are the
+// same: both land as NULL), so no two different rows give the same input.
+func (m *mapper) rowHash(out []string) string {
+	if m.rowMac == nil {
+		m.rowMac = hmac.New(sha256.New, m.key)
+	}
+	m.rowMac.Reset()
+	var n [binary.MaxVarintLen64]byte
+	for i, v := range out {
+		if i == liRowHash {
+			continue
+		}
+		m.rowMac.Write(n[:binary.PutUvarint(n[:], uint64(len(v)))])
+		io.WriteString(m.rowMac, v)
+	}
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(m.rowMac.Sum(sum[:0])[:16])
 }
 
 // customerKey is CustomerKey with the worker's HMAC state.
@@ -542,6 +569,7 @@ func (m *mapper) mapRowValues(r rawRow, out []string) *Reject {
 		out[liIntake] = m.intake
 	}
 	out[liRowFlags] = flags
+	out[liRowHash] = m.rowHash(out)
 	return nil
 }
 
@@ -610,6 +638,7 @@ func (m *mapper) activeColumns() []bool {
 	set := func(c string) { act[landingIndex[c]] = true }
 	set("source_id")
 	set("received_at")
+	set("row_hash")
 	for f := range m.cols.Index {
 		if _, ok := landingIndex[f]; ok {
 			set(f)
@@ -645,6 +674,13 @@ func (m *mapper) activeColumns() []bool {
 // mapStats counts what the mapping step did.
 type mapStats struct {
 	Read, Accepted, Rejected int
+	// Unchanged: accepted rows equal to the newest version of their id, recorded as seen, not landed
+	// (markUnchanged); Accepted - Unchanged rows landed.
+	Unchanged int
+	// LedgerDetected is the scope a full snapshot of profile ledger_scope auto was found to have (ledgerAll,
+	// ledgerYear), LedgerYear the year of a year-to-date one (land_unchanged.go).
+	LedgerDetected string
+	LedgerYear     int
 	// Ambiguous year-last dates landed as placeholders, DateOrder the order they are to be read in, and the note
 	// for the summary (dateorder.go).
 	Ambiguous int64

@@ -128,10 +128,13 @@ func PrintIngest(out io.Writer, files []ingest.FileResult) {
 		return
 	}
 	t := &table{right: []bool{false, false, false, true, true, true}, shrink: []int{0, 1}}
-	for _, k := range []string{"file", "source", "format", "read", "accepted", "rejected", "result"} {
-		t.head = append(t.head, catalog.Msg("msg_cli_col_"+k).Error())
+	for _, k := range []string{"msg_cli_col_file", "msg_cli_col_source", "msg_cli_col_format", "msg_cli_col_read",
+		"msg_unchanged_col_landed", "msg_cli_col_rejected", "msg_cli_col_result"} {
+		t.head = append(t.head, catalog.Msg(k).Error())
 	}
-	var read, acc, rej int
+	// read = landed + unchanged + rejected: the unchanged rows (equal to the newest version of their id, seen
+	// but not landed again) are said in the result column, where there are any
+	var read, landed, unch, rej int
 	for _, f := range files {
 		result := catalog.Msg("msg_cli_landed").Error()
 		switch {
@@ -141,6 +144,9 @@ func PrintIngest(out io.Writer, files []ingest.FileResult) {
 			result = catalog.Msg("msg_cli_skipped", f.SkipReason).Error()
 		case f.BatchID > 0:
 			result = catalog.Msg("msg_cli_landed_batch", f.BatchID).Error()
+		}
+		if f.Unchanged > 0 {
+			result += "; " + catalog.Msg("msg_unchanged_rows", f.Unchanged).Error()
 		}
 		if f.MissingFromSnapshot > 0 {
 			result += "; " + catalog.Msg("msg_cli_missing_snapshot", f.MissingFromSnapshot).Error()
@@ -160,12 +166,17 @@ func PrintIngest(out io.Writer, files []ingest.FileResult) {
 			}
 		}
 		t.add(shorten(termtext.Clean(filepath.Base(f.Path)), fileWidth), shorten(termtext.Clean(f.Source), sourceWidth), termtext.Clean(enc),
-			strconv.Itoa(f.Read), strconv.Itoa(f.Accepted), strconv.Itoa(f.Rejected), termtext.Clean(result))
+			strconv.Itoa(f.Read), strconv.Itoa(f.Accepted-f.Unchanged), strconv.Itoa(f.Rejected), termtext.Clean(result))
 		read += f.Read
-		acc += f.Accepted
+		landed += f.Accepted - f.Unchanged
+		unch += f.Unchanged
 		rej += f.Rejected
 	}
-	t.add(catalog.Msg("msg_cli_total").Error(), "", "", strconv.Itoa(read), strconv.Itoa(acc), strconv.Itoa(rej), "")
+	total := ""
+	if unch > 0 {
+		total = catalog.Msg("msg_unchanged_rows", unch).Error()
+	}
+	t.add(catalog.Msg("msg_cli_total").Error(), "", "", strconv.Itoa(read), strconv.Itoa(landed), strconv.Itoa(rej), total)
 	t.write(out, TableWidth)
 	for _, f := range files {
 		for _, n := range f.Notes {

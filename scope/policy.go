@@ -103,15 +103,22 @@ var Policies = []Policy{
 		AsOf: Rule{Action: Filter, Where: q("ingested_at < CAST(? AS TIMESTAMP)", End)},
 		// the marts' months run to the newest export's as-of over every batch: cut after their rebuild, to the
 		// files holding the subtree's rows, counting those rows only
-		Branch: Rule{Action: Prune, After: true, Where: q("batch_id IN (SELECT DISTINCT batch_id FROM main.landed_rows)"),
-			Then: []SQL{q(`UPDATE batches SET rows_accepted = n, rows_read = n, rows_rejected = 0
-		 FROM (SELECT batch_id AS b, count(*) AS n FROM landed_rows GROUP BY ALL) AS kept_rows WHERE batches.batch_id = kept_rows.b`)}}},
+		Branch: Rule{Action: Prune, After: true, Where: q(`batch_id IN (SELECT DISTINCT batch_id FROM main.landed_rows
+			UNION SELECT DISTINCT batch_id FROM main.row_sightings)`),
+			Then: []SQL{q(`UPDATE batches SET rows_accepted = n, rows_read = n, rows_rejected = 0, rows_unchanged = u
+		 FROM (SELECT batch_id AS b, count(*) AS n, count(*) FILTER (WHERE unchanged) AS u FROM (
+		     SELECT batch_id, false AS unchanged FROM landed_rows UNION ALL SELECT batch_id, true FROM row_sightings)
+		     GROUP BY ALL) AS kept_rows WHERE batches.batch_id = kept_rows.b`)}}},
 	{Table: "complaints",
 		AsOf:   Rule{Action: Rebuild},
 		Branch: Rule{Action: Prune, Where: q("coalesce(branch, '') IN (?)", Subtree)}},
 	{Table: "landed_rows",
 		// the bulk of the warehouse: read in place (the warehouse stays attached while the copy is open)
 		AsOf:   Rule{Action: Filter, InPlace: true, Where: q("batch_id IN (SELECT batch_id FROM main.batches)")},
+		Branch: Rule{Action: Prune, Where: q("source_system || ':' || source_id IN (SELECT complaint_key FROM main.complaints)")}},
+	// the unchanged rows of the scope's batches (their versions are in earlier batches, so in the copy too)
+	{Table: "row_sightings",
+		AsOf:   Rule{Action: Filter, Where: q("batch_id IN (SELECT batch_id FROM main.batches)")},
 		Branch: Rule{Action: Prune, Where: q("source_system || ':' || source_id IN (SELECT complaint_key FROM main.complaints)")}},
 	{Table: "rejects",
 		AsOf: Rule{Action: Filter, Where: q("batch_id IN (SELECT batch_id FROM main.batches)")},

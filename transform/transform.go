@@ -318,8 +318,10 @@ func (r *normaliseRun) resetSettings(ctx context.Context) {
 
 // plan decides what this normalise re-derives. Full when asked, on the first run, after a change of anything
 // in the fingerprint (models, catalogue, calendar, branch master, policy) or when a normalised batch was
-// removed. Otherwise scope_keys lists the complaints to re-derive: those in batches not yet normalised and every
-// complaint the corrections file names, before (a withdrawn correction must be undone) or now. With no batch
+// removed. Otherwise scope_keys lists the complaints to re-derive: those with a version in batches not yet
+// normalised, every complaint the corrections file names, before (a withdrawn correction must be undone) or now,
+// and those whose reply date was judged invalid and that a new batch saw unchanged (a later export may make
+// a reply date no longer in the future). An unchanged row changes nothing else: it equals the current version. With no batch
 // landed since the last normalise and the corrections file as it was, it sets nothingNew: re-deriving nothing
 // would recompute the customer links, duplicates, repeats and marts to the same values, and nothing the tables
 // hold depends on the day it runs.
@@ -353,6 +355,9 @@ func (r *normaliseRun) plan(ctx context.Context) error {
 	err = execEach(ctx, r.conn, "scope", `INSERT INTO scope_keys
 		SELECT DISTINCT source_system || ':' || source_id FROM landed_rows
 		WHERE batch_id NOT IN (SELECT batch_id FROM normalised_batches)
+		UNION SELECT s.source_system || ':' || s.source_id FROM row_sightings s
+		JOIN complaints c ON c.complaint_key = s.source_system || ':' || s.source_id
+		WHERE s.batch_id NOT IN (SELECT batch_id FROM normalised_batches) AND c.reply_date_invalid
 		UNION SELECT complaint_key FROM prev_corrections
 		UNION SELECT complaint_key FROM corrections`)
 	r.logStep("plan")

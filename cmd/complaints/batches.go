@@ -38,7 +38,7 @@ when it was ingested, rows read/accepted/rejected, and when it was removed, if i
 				return nil
 			}
 			tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, catalog.Msg("msg_poison_batches_header"))
+			fmt.Fprintln(tw, catalog.Msg("msg_unchanged_batches_header"))
 			for _, b := range bs {
 				asOf, removed := "-", ""
 				if b.AsOf != nil {
@@ -47,8 +47,9 @@ when it was ingested, rows read/accepted/rejected, and when it was removed, if i
 				if b.RemovedAt != nil {
 					removed = catalog.Msg("msg_poison_batches_removed_at", b.RemovedAt.Format("2006-01-02 15:04")).Error()
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n", b.ID, b.Source, b.File, asOf,
-					b.IngestedAt.Format("2006-01-02 15:04"), b.Read, b.Accepted, b.Rejected, removed)
+				// read = landed + unchanged + rejected
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", b.ID, b.Source, b.File, asOf,
+					b.IngestedAt.Format("2006-01-02 15:04"), b.Read, b.Accepted-b.Unchanged, b.Unchanged, b.Rejected, removed)
 			}
 			if err := tw.Flush(); err != nil {
 				return err
@@ -118,6 +119,9 @@ until the next normalise, which rebuilds the derived tables without the batch.`,
 				key = "msg_poison_batch_would_remove"
 			}
 			fmt.Fprintln(out, catalog.Msg(key, b.ID, b.Source, b.File, r.Rows, r.Rejects, r.Missing))
+			if r.Unchanged > 0 || r.Promoted > 0 {
+				fmt.Fprintln(out, catalog.Msg("msg_unchanged_batch_removed", r.Unchanged, r.Promoted))
+			}
 			if len(r.Filed) > 0 {
 				fmt.Fprintln(out, catalog.Msg("msg_poison_batch_filed_forced", strings.Join(r.Filed, ", ")))
 			}

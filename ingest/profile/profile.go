@@ -36,6 +36,11 @@ type Profile struct {
 	AsOf string `yaml:"as_of,omitempty"`
 	// Snapshot is "incremental" (default: an id missing from a later export is not withdrawn) or "full".
 	Snapshot string `yaml:"snapshot,omitempty"`
+	// LedgerScope is the ids a full snapshot covers, within which a missing id is listed: "all" (every complaint
+	// since the system started), "year" (year to date: those received in the year of the export's as-of date),
+	// or "auto" (default: "year" when every row of the export was received in that year and earlier exports of
+	// the source hold complaints received before it, else "all").
+	LedgerScope string `yaml:"ledger_scope,omitempty"`
 	// Columns maps a landing field (source_id, received_at, ..., and the personal fields customer_name,
 	// customer_phone, customer_id_number, customer_card) to the export's header text or, for JSON, a dotted path;
 	// a YAML list gives alternative names, the first the file has is read. Several fields may name one header.

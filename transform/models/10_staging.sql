@@ -127,18 +127,27 @@ SET VARIABLE map_satisfaction = (SELECT map_from_entries(list((raw, {'n': n, 'co
 
 -- stg_pick: the current version of every complaint in scope (domain.md section 5: the newest by the record's own
 -- updated-at, else the export's as-of date, else ingest time), and how many versions were landed; chosen on a
--- narrow projection. A version whose receipt time does not parse is not a version.
+-- narrow projection. A version whose receipt time does not parse is not a version. An unchanged row of a later
+-- export (row_sightings) takes part as the version it equals, seen in its own batch (seen_batch: its as-of date
+-- and ingest time order it, and judge a reply date after the export), so the choice is the one a landed copy of
+-- the row would give.
 CREATE OR REPLACE TEMP TABLE stg_pick AS
 WITH v AS (
-    SELECT l.source_system || ':' || l.source_id AS complaint_key, l.batch_id, l.row_number,
-           TRY_CAST(l.updated_at AS TIMESTAMP) AS updated_ts, b.export_as_of, l.ingested_at
+    SELECT l.source_system || ':' || l.source_id AS complaint_key, l.batch_id, l.row_number, l.batch_id AS seen_batch,
+           l.row_number AS seen_row, true AS landed, TRY_CAST(l.updated_at AS TIMESTAMP) AS updated_ts, b.export_as_of, l.ingested_at
     FROM src_rows l JOIN batches b USING (batch_id)
     WHERE TRY_CAST(l.received_at AS TIMESTAMP) IS NOT NULL
+    UNION ALL
+    SELECT l.source_system || ':' || l.source_id, l.batch_id, l.row_number, s.batch_id, s.row_number, false,
+           TRY_CAST(l.updated_at AS TIMESTAMP), b.export_as_of, b.ingested_at
+    FROM row_sightings s JOIN src_rows l ON l.batch_id = s.version_batch_id AND l.row_number = s.version_row_number
+    JOIN batches b ON b.batch_id = s.batch_id
+    WHERE TRY_CAST(l.received_at AS TIMESTAMP) IS NOT NULL
 )
-SELECT complaint_key, batch_id, row_number, count(*) OVER (PARTITION BY complaint_key) AS version_count
+SELECT complaint_key, batch_id, row_number, seen_batch, count(*) FILTER (WHERE landed) OVER (PARTITION BY complaint_key) AS version_count
 FROM v
 QUALIFY row_number() OVER (PARTITION BY complaint_key
-    ORDER BY updated_ts DESC NULLS LAST, export_as_of DESC NULLS LAST, ingested_at DESC, batch_id DESC, row_number DESC) = 1;
+    ORDER BY updated_ts DESC NULLS LAST, export_as_of DESC NULLS LAST, ingested_at DESC, seen_batch DESC, seen_row DESC) = 1;
 
 -- stg_current: the current versions, typed and mapped to catalogue codes: the columns the canonical rules need
 -- (corrections, customers, clocks, duplicates, repeats). The text columns that only pass through (raw spellings,
@@ -147,7 +156,7 @@ QUALIFY row_number() OVER (PARTITION BY complaint_key
 CREATE OR REPLACE TEMP TABLE stg_current AS
 WITH typed AS (
     SELECT
-        l.batch_id, l.row_number, l.ingested_at, l.branch AS branch_text, l.province AS province_text,
+        l.batch_id, l.row_number, b.ingested_at, l.branch AS branch_text, l.province AS province_text,
         l.customer_id_key, l.customer_phone_key, l.customer_card_key,
         p.complaint_key, p.version_count,
         b.export_as_of,
@@ -167,7 +176,7 @@ WITH typed AS (
         coalesce(b.analytics_only, false) AS analytics_only
     FROM src_rows l
     JOIN stg_pick p ON p.batch_id = l.batch_id AND p.row_number = l.row_number
-    JOIN batches b ON b.batch_id = l.batch_id
+    JOIN batches b ON b.batch_id = p.seen_batch
     LEFT JOIN raw_map m_rt ON m_rt.dimension = 'record_type' AND m_rt.raw = l.record_type
     LEFT JOIN raw_map m_ic ON m_ic.dimension = 'intake_channel' AND m_ic.raw = l.intake_channel
     LEFT JOIN raw_map m_cat ON m_cat.dimension = 'business_category' AND m_cat.raw = l.business_category
