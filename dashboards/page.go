@@ -184,11 +184,15 @@ const initScript = `(function () {
       if (ax && ax.type === "value") {
         ax.axisLabel = ax.axisLabel || {};
         if (!ax.axisLabel.formatter) { ax.axisLabel.formatter = function (v) { return grouped(v); }; }
+        if (ax.axisLabel.hideOverlap === undefined) { ax.axisLabel.hideOverlap = true; }
       }
     });
     [].concat(opt.series || []).forEach(function (s) {
       if (s.label && s.label.show && !s.label.formatter && s.type !== "treemap" && s.type !== "sankey") {
         s.label.formatter = function (p) { return grouped(p.value); };
+      }
+      if (s.label && s.label.show && s.type !== "treemap" && s.type !== "sankey" && !s.labelLayout) {
+        s.labelLayout = { hideOverlap: true };
       }
     });
     return opt;
