@@ -212,6 +212,12 @@ func RemoveBatch(ctx context.Context, w *warehouse.Warehouse, id int64, opts Rem
 	if r.Promoted, err = promoteSightings(ctx, tx, id); err != nil {
 		return nil, fmt.Errorf("remove batch %d: %w", id, err)
 	}
+	// the source's newest versions are computed again by its next batch (newest.go)
+	for _, t := range []string{"row_newest", "row_newest_state"} {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t+" WHERE source_system = ?", b.Source); err != nil {
+			return nil, fmt.Errorf("remove batch %d: %w", id, err)
+		}
+	}
 	for _, t := range []string{"landed_rows", "rejects", "missing_from_snapshot", "row_sightings", "batches"} {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM "+t+" WHERE batch_id = ?", id); err != nil {
 			return nil, fmt.Errorf("remove batch %d: %s: %w", id, t, err)
@@ -233,15 +239,15 @@ func nullText(s string) any {
 // promoteSightings, in tx, lands in its own batch the first later sighting (row_sightings, by batch and row) of each
 // landed row of batch id, as that batch would have landed it had batch id never landed, and points the later
 // sightings of the same row at it; the caller then deletes batch id's rows. Promoted rows keep the version's
-// values and row hash, with the sighting's lineage (batch, file, sheet, ingest time, row number).
+// values and row hash, with the sighting's lineage (batch, file, sheet, ingest time, row number) and raw hash.
 func promoteSightings(ctx context.Context, tx *sql.Tx, id int64) (int64, error) {
 	stmts := []string{
 		`CREATE OR REPLACE TEMP TABLE promoted AS
-		SELECT batch_id, row_number, version_row_number FROM row_sightings WHERE version_batch_id = $1 AND batch_id <> $1
+		SELECT batch_id, row_number, version_row_number, raw_hash FROM row_sightings WHERE version_batch_id = $1 AND batch_id <> $1
 		QUALIFY row_number() OVER (PARTITION BY version_row_number ORDER BY batch_id, row_number) = 1`,
 		`INSERT INTO landed_rows BY NAME
 		SELECT l.* REPLACE (p.batch_id AS batch_id, p.row_number AS row_number, b.file_path AS file_path,
-		       b.file_sha256 AS file_sha256, b.sheet AS sheet, b.ingested_at AS ingested_at)
+		       b.file_sha256 AS file_sha256, b.sheet AS sheet, b.ingested_at AS ingested_at, p.raw_hash AS raw_hash)
 		FROM promoted p JOIN landed_rows l ON l.batch_id = $1 AND l.row_number = p.version_row_number
 		JOIN batches b ON b.batch_id = p.batch_id`,
 		`DELETE FROM row_sightings WHERE EXISTS (SELECT 1 FROM promoted p

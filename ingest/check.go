@@ -130,7 +130,7 @@ func Check(ctx context.Context, path string, p *Profile, opts Options) (*CheckRe
 		for r := 0; r < int(rec.NumRows()) && len(rep.Samples) < 5; r++ {
 			row := map[string]string{"row_number": fmt.Sprint(rec.Column(0).(*array.Int64).Value(r))}
 			for i, c := range landingColumns {
-				if i == liRowHash {
+				if i == liRowHash || i == liRawHash {
 					continue
 				}
 				col := rec.Column(i + 1).(*array.String)

@@ -278,7 +278,7 @@ func keys(m map[int64]map[string]string) []int64 {
 // landedRows reads a batch's landed rows keyed by row number, each as column -> text (NULLs left out).
 func landedRows(t *testing.T, db *sql.DB, batch int64) map[int64]map[string]string {
 	t.Helper()
-	cols := append([]string{"source_system", "file_path", "sheet"}, slices.DeleteFunc(slices.Clone(landingColumns), func(c string) bool { return c == "row_hash" })...)
+	cols := append([]string{"source_system", "file_path", "sheet"}, slices.DeleteFunc(slices.Clone(landingColumns), func(c string) bool { return c == "row_hash" || c == "raw_hash" })...)
 	rs, err := db.Query("SELECT row_number, "+strings.Join(cols, ", ")+" FROM landed_rows WHERE batch_id = ?", batch)
 	if err != nil {
 		t.Fatal(err)

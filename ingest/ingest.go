@@ -131,9 +131,14 @@ type FileResult struct {
 	// Content are the fields mapped by content (recorded in batches.content_columns).
 	Content []ContentColumn
 	Err     error
+	// recognised of the Unchanged rows were recognised by their raw hash before mapping (rawskip.go).
+	recognised int
 }
 
 const keepRejects = 20
+
+// ingestCheckpointThreshold is DuckDB's checkpoint_threshold while a run lands several files.
+const ingestCheckpointThreshold = "256MB"
 
 // progressOutput is where progress bars go (tests silence it).
 var progressOutput io.Writer = os.Stderr
@@ -261,6 +266,14 @@ func run(ctx context.Context, w *warehouse.Warehouse, opts Options, jobs []job) 
 		progress = mpb.NewWithContext(ctx, mpb.WithOutput(progressOutput), mpb.WithWidth(40), mpb.WithAutoRefresh())
 		release := termlog.Stderr.Hold() // log lines wait until the bars are done
 		defer release()
+	}
+	if w != nil && !opts.DryRun && len(jobs) > 1 {
+		// Each file is a transaction; DuckDB checkpoints a commit whose log passed 16 MB, rewriting the row groups
+		// the file touched (row_newest, every month). With a higher threshold the files of one run share fewer
+		// checkpoints, the last one when the warehouse closes (docs/performance.md, "Checkpoints").
+		if _, err := w.DB.ExecContext(ctx, "SET checkpoint_threshold = '"+ingestCheckpointThreshold+"'"); err == nil {
+			defer w.DB.ExecContext(context.Background(), "RESET checkpoint_threshold")
+		}
 	}
 	var results []FileResult
 	for _, j := range jobs {
@@ -680,10 +693,32 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 	}
 	info.ContentColumns = contentColumns(o.mapper.cols)
 	res.Content = info.ContentColumns
+	if !rawSkipOff {
+		o.mapper.sealContext(o.source)
+		o.mapper.skip = &rawSkip{}
+		info.Skip = o.mapper.skip
+	}
 	id, st, rejects, missing, err := landFile(ctx, w, info, func(emit func(arrow.RecordBatch) error, reject func(Reject) error) (mapStats, error) {
 		return o.mapper.mapTable(ctx, emit, reject)
 	}, opts.MaxRejectRate)
+	if errors.Is(err, errRawSkipMissed) {
+		// nothing of the attempt was kept: the file is read again and every row mapped
+		log.Info("landing again without recognising unchanged rows before mapping", "err", err)
+		if o, err = openWithFacts(ctx, j.path, display, facts, j.profile, opts.HMACKey, opts.Limits, branchSet(opts), count); err != nil {
+			res.Err = err
+			return res
+		}
+		defer o.table.Close()
+		o.receiptBounds(opts)
+		o.mapper.sealContext(o.source)
+		info.Skip = nil
+		id, st, rejects, missing, err = landFile(ctx, w, info, func(emit func(arrow.RecordBatch) error, reject func(Reject) error) (mapStats, error) {
+			return o.mapper.mapTable(ctx, emit, reject)
+		}, opts.MaxRejectRate)
+	}
 	res.Read, res.Accepted, res.Rejected, res.Flagged, res.Unchanged = st.Read, st.Accepted, st.Rejected, st.Flagged, st.Unchanged
+	res.recognised = st.Recognised
+	log.Debug("unchanged rows", "recognised_before_mapping", st.Recognised, "unchanged", st.Unchanged)
 	res.Rejects = rejects[:min(len(rejects), keepRejects)]
 	res.Notes = fileNotes(o.mapper, st)
 	if err != nil {

@@ -43,6 +43,9 @@ type batchInfo struct {
 	AnalyticsOnly bool
 	// ContentColumns are the fields mapped by content (contentColumns), recorded in batches.content_columns.
 	ContentColumns []ContentColumn
+	// Skip, when set, is the mapping's set of raw hashes (rawskip.go), which the loader fills before the mapping
+	// starts; nil: every row is mapped.
+	Skip *rawSkip
 }
 
 // recordSource produces a file's mapped rows as Arrow record batches (emit) and its rejects (reject); the
@@ -63,6 +66,10 @@ var errRejectRate = errors.New("too many rejected rows")
 // hookBeforeCommit and hookAfterCommit, when set (tests), run just before and after the COMMIT of a file.
 var hookBeforeCommit, hookAfterCommit func()
 
+// missingByHistory, when set (tests), judges the ids a full snapshot lacks from every earlier batch, never from
+// row_newest: the two must agree.
+var missingByHistory bool
+
 // hookAfterBatch, when set (tests), runs after each loaded record batch.
 var hookAfterBatch func(n int)
 
@@ -81,15 +88,16 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		return 0, mapStats{}, nil, 0, fmt.Errorf("warehouse connection: %w", err)
 	}
 	defer conn.Close()
+	// DuckDB's threads setting (global to the database) is landThreads while the rows are mapped and loaded, and
+	// what it was for the statements before and after (newest versions, sightings, missing ids): those are
+	// DuckDB's own work, with no mapping beside it.
+	var was int
 	if landThreads > 0 {
-		// DuckDB's threads setting is global to the database; it is restored when the file is done.
-		var was int
-		if err := conn.QueryRowContext(ctx, "SELECT current_setting('threads')").Scan(&was); err == nil && was != landThreads {
-			if _, err := conn.ExecContext(ctx, fmt.Sprintf("SET threads = %d", landThreads)); err == nil {
-				defer conn.ExecContext(context.Background(), fmt.Sprintf("SET threads = %d", was))
-			}
+		if err := conn.QueryRowContext(ctx, "SELECT current_setting('threads')").Scan(&was); err != nil || was == landThreads {
+			was = 0
 		}
 	}
+	var setThreads func(n int) // on the driver connection, inside Raw
 	var (
 		batchID int64
 		st      mapStats
@@ -109,6 +117,12 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		if !ok {
 			return fmt.Errorf("warehouse connection cannot query")
 		}
+		setThreads = func(n int) {
+			if was > 0 {
+				ex.ExecContext(context.Background(), fmt.Sprintf("SET threads = %d", n), nil)
+			}
+		}
+		defer setThreads(was)
 		if _, err := ex.ExecContext(ctx, "BEGIN TRANSACTION", nil); err != nil {
 			return fmt.Errorf("begin: %w", err)
 		}
@@ -139,6 +153,14 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 			return err
 		}
 		defer ld.abort()
+		if info.Skip != nil && !landEveryRow {
+			if err := ld.prepareSkip(info.Skip); err != nil {
+				return err
+			}
+			if hookRawSkip != nil {
+				hookRawSkip(info.Skip)
+			}
+		}
 		batches := 0
 		afterBatches := func(n int) {
 			for ; n > 0; n-- {
@@ -151,6 +173,9 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		emit := func(rec arrow.RecordBatch) error {
 			if err := ctx.Err(); err != nil {
 				return err
+			}
+			if isSeen(rec) {
+				return ld.loadSeen(rec)
 			}
 			if len(active) < len(landingColumns) {
 				for i := range landingColumns {
@@ -192,6 +217,7 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 			}, reject)
 		}()
 		var appErr error
+		setThreads(landThreads)
 		for rec := range ch {
 			if appErr == nil {
 				if appErr = emit(rec); appErr != nil {
@@ -201,6 +227,7 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 			rec.Release()
 		}
 		<-prodDone
+		setThreads(was)
 		if appErr != nil {
 			return appErr
 		}
@@ -243,7 +270,7 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		if !looked || st.Ambiguous > 0 {
 			// rows the loader landed that equal their id's newest version: all of them after the Appender,
 			// those whose dates were read only now after the Arrow loader
-			n, err := markUnchanged(ctx, ex, q, batchID, info.Source, st.Ambiguous > 0)
+			n, err := markUnchanged(ctx, ex, q, batchID, info.Source, st.Ambiguous > 0, looked)
 			if err != nil {
 				return err
 			}
@@ -262,13 +289,19 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 				st.LedgerDetected, st.LedgerYear = sc, year
 			}
 			scope = sc
-			if missing, err = listMissing(ctx, c, ex, q, batchID, info, rejects, sc, year); err != nil {
+			if missing, err = listMissing(ctx, c, ex, q, batchID, info, rejects, sc, year, looked); err != nil {
 				return err
 			}
 		}
 		var asOf any
 		if info.AsOf != nil {
 			asOf = warehouse.WallClock(*info.AsOf)
+		}
+		if looked {
+			// the loader read the newest versions from row_newest: this batch's go in (newest.go)
+			if err := advanceNewest(ctx, ex, batchID, info.Source, asOf, ingested); err != nil {
+				return err
+			}
 		}
 		var enc any
 		if info.Encoding != "" {
@@ -328,26 +361,50 @@ const missingFromSnapshotDDL = `CREATE TABLE IF NOT EXISTS missing_from_snapshot
 // unchanged) but not in this one, within the ledger's scope (ledgerYear: received in year), in the open transaction: never deleting anything. Earlier batches are those with a smaller id whose
 // as-of date (when both are known) is not after this export's, so a late-ingested older export is not compared
 // with a newer one. A row of this export that was rejected still counts as present (its id was exported).
-func listMissing(ctx context.Context, c driver.Conn, ex driver.ExecerContext, q driver.QueryerContext, batchID int64, info batchInfo, rejects []Reject, scope string, year int) (int, error) {
+func listMissing(ctx context.Context, c driver.Conn, ex driver.ExecerContext, q driver.QueryerContext, batchID int64, info batchInfo, rejects []Reject, scope string, year int, cached bool) (int, error) {
 	if _, err := ex.ExecContext(ctx, missingFromSnapshotDDL, nil); err != nil {
 		return 0, fmt.Errorf("missing_from_snapshot: %w", err)
 	}
-	query := `SELECT l.source_id, max(l.batch_id) FROM ` + seenRowsSQL + ` l JOIN batches b USING (batch_id)
+	inBatch := `SELECT source_id FROM landed_rows WHERE batch_id = ? UNION ALL SELECT source_id FROM row_sightings WHERE batch_id = ?`
+	cached = cached && !missingByHistory
+	if cached && info.AsOf != nil {
+		// row_newest answers only when no earlier export of the source is dated after this one (none is left out)
+		later, err := queryBool(ctx, q, `SELECT EXISTS (SELECT 1 FROM batches WHERE source_system = ? AND batch_id < ? AND export_as_of > ?)`,
+			namedValues(info.Source, batchID, warehouse.WallClock(*info.AsOf)))
+		if err != nil {
+			return 0, fmt.Errorf("missing_from_snapshot: %w", err)
+		}
+		cached = !later
+	}
+	var query string
+	var args []any
+	if cached {
+		// each id of the earlier batches with the newest batch that had it and its latest receipt (newest.go)
+		query = `SELECT source_id, seen_b FROM row_newest n WHERE source_system = ?
+			AND NOT EXISTS (SELECT 1 FROM (` + inBatch + `) x WHERE x.source_id = n.source_id)`
+		args = []any{info.Source, batchID, batchID}
+		if scope == ledgerYear {
+			query += ` AND recv >= ?`
+			args = append(args, fmt.Sprintf("%04d-01-01", year))
+		}
+		query += ` ORDER BY source_id`
+	} else {
+		query = `SELECT l.source_id, max(l.batch_id) FROM ` + seenRowsSQL + ` l JOIN batches b USING (batch_id)
 		WHERE l.source_system = ? AND l.batch_id < ?`
-	args := []any{info.Source, batchID}
-	if info.AsOf != nil {
-		query += ` AND (b.export_as_of IS NULL OR b.export_as_of <= ?)`
-		args = append(args, warehouse.WallClock(*info.AsOf))
+		args = []any{info.Source, batchID}
+		if info.AsOf != nil {
+			query += ` AND (b.export_as_of IS NULL OR b.export_as_of <= ?)`
+			args = append(args, warehouse.WallClock(*info.AsOf))
+		}
+		query += ` AND NOT EXISTS (SELECT 1 FROM (` + inBatch + `) x WHERE x.source_id = l.source_id) GROUP BY l.source_id`
+		args = append(args, batchID, batchID)
+		if scope == ledgerYear {
+			// a year-to-date ledger covers the complaints received in its year only
+			query += ` HAVING max(l.received_at) >= ?`
+			args = append(args, fmt.Sprintf("%04d-01-01", year))
+		}
+		query += ` ORDER BY l.source_id`
 	}
-	query += ` AND NOT EXISTS (SELECT 1 FROM ` + seenRowsSQL + ` n WHERE n.batch_id = ? AND n.source_id = l.source_id)
-		GROUP BY l.source_id`
-	args = append(args, batchID)
-	if scope == ledgerYear {
-		// a year-to-date ledger covers the complaints received in its year only
-		query += ` HAVING max(l.received_at) >= ?`
-		args = append(args, fmt.Sprintf("%04d-01-01", year))
-	}
-	query += ` ORDER BY l.source_id`
 	rows, err := q.QueryContext(ctx, query, namedValues(args...))
 	if err != nil {
 		return 0, fmt.Errorf("missing_from_snapshot: %w", err)
@@ -546,7 +603,16 @@ type rowLoader interface {
 	// seenUnchanged is how many rows the loader recorded in row_sightings instead of landing them, and whether
 	// it looked for them at all.
 	seenUnchanged() (n int, looked bool)
+	// prepareSkip fills the set of raw hashes of the newest versions of the source's ids (rawskip.go) before the
+	// mapping starts; loadSeen takes the rows the mapping recognised by them (seenSchema), recorded as seen by
+	// finish, which fails with errRawSkipMissed when one finds no version.
+	prepareSkip(s *rawSkip) error
+	loadSeen(rec arrow.RecordBatch) error
 }
+
+// errRawSkipMissed: a row recognised by its raw hash found no version of its id with that hash (a 64-bit hash
+// of another id's row equal by chance). Nothing of the attempt is kept; the file lands again without the set.
+var errRawSkipMissed = errors.New("a row recognised unchanged before mapping has no such version")
 
 // rejectLateAmbiguous takes back out of the open batch the rows whose receipt date, read only now in the file's
 // day/month order, falls after the last day the file may hold (its as-of date, else the ingest date): the

@@ -36,9 +36,15 @@ type arrowLoader struct {
 	pending []arrow.RecordBatch
 	// seen (unless landEveryRow) records the group's rows equal to the newest version of their id in
 	// row_sightings, and insert then lands the others only (land_unchanged.go); unchanged counts them.
+	match     string
 	seen      string
 	seenArgs  []driver.NamedValue
 	unchanged int
+	// rows recognised unchanged before mapping (rawskip.go): record batches waiting to go into the temporary
+	// table ingest_seen, and how many rows went
+	seenPending []arrow.RecordBatch
+	seenRows    int
+	skipping    bool
 }
 
 func newRowLoader(ctx context.Context, c driver.Conn, batchID int64, info batchInfo, sheet any, ingested time.Time, active []int) (rowLoader, error) {
@@ -56,6 +62,10 @@ func newRowLoader(ctx context.Context, c driver.Conn, batchID int64, info batchI
 	sel := []string{"CAST(? AS BIGINT)", "CAST(? AS VARCHAR)", "CAST(? AS VARCHAR)", "CAST(? AS VARCHAR)", "CAST(? AS VARCHAR)", "CAST(? AS TIMESTAMP)", "row_number"}
 	for _, i := range active {
 		cols = append(cols, landingColumns[i])
+		if i == liRawHash {
+			sel = append(sel, "TRY_CAST(raw_hash AS UBIGINT)") // carried as text, like every landing column
+			continue
+		}
 		sel = append(sel, landingColumns[i])
 	}
 	insert := fmt.Sprintf("INSERT INTO landed_rows (%s) SELECT %s FROM %s", strings.Join(cols, ", "), strings.Join(sel, ", "), arrowViewName)
@@ -70,16 +80,32 @@ func newRowLoader(ctx context.Context, c driver.Conn, batchID int64, info batchI
 		// table (the registered stream can be read once), those equal to their id's newest version recorded as
 		// seen, the others landed. Rows equal to it never reach landed_rows, whose deleted rows would keep
 		// their space in the file.
-		if _, err := ex.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE ingest_newest AS "+newestSQL(false), namedValues(batchID, info.Source)); err != nil {
+		q, ok := c.(driver.QueryerContext)
+		if !ok {
+			return nil, fmt.Errorf("warehouse connection cannot query")
+		}
+		if err := prepareNewest(ctx, ex, q, batchID, info.Source); err != nil {
+			return nil, err
+		}
+		// a view (views take no parameters: the source as a quoted literal), read in place
+		if _, err := ex.ExecContext(ctx, "CREATE OR REPLACE TEMP VIEW ingest_newest AS "+newestOfSource(info.Source), nil); err != nil {
 			return nil, fmt.Errorf("newest versions of %s: %w", info.Source, err)
 		}
 		has := func(c string) bool { return slices.Contains(cols, c) }
-		match := `EXISTS (SELECT 1 FROM ingest_newest n WHERE n.source_id = g.source_id AND n.h = g.row_hash) AND NOT ` + placeholderDate("g", has)
-		l.insert = fmt.Sprintf("INSERT INTO landed_rows (%s) SELECT %s FROM ingest_group g WHERE NOT (%s)", strings.Join(cols, ", "), strings.Join(sel, ", "), match)
-		l.seen = `INSERT INTO row_sightings (batch_id, source_system, source_id, row_number, version_batch_id, version_row_number)
-			SELECT CAST(? AS BIGINT), CAST(? AS VARCHAR), g.source_id, g.row_number, n.vb, n.vr
+		rawHash := "NULL"
+		if has("raw_hash") {
+			rawHash = "TRY_CAST(g.raw_hash AS UBIGINT)"
+		}
+		// one join of the group with the newest versions (built on the group, the smaller side), then the
+		// sightings and the landed rows from it
+		l.match = `CREATE OR REPLACE TEMP TABLE ingest_match AS
+			SELECT g.source_id, g.row_number, n.vb, n.vr, ` + rawHash + ` AS rh
 			FROM ingest_group g JOIN ingest_newest n ON n.source_id = g.source_id AND n.h = g.row_hash
 			WHERE NOT ` + placeholderDate("g", has)
+		l.seen = `INSERT INTO row_sightings (batch_id, source_system, source_id, row_number, version_batch_id, version_row_number, raw_hash)
+			SELECT CAST(? AS BIGINT), CAST(? AS VARCHAR), source_id, row_number, vb, vr, rh FROM ingest_match`
+		l.insert = fmt.Sprintf("INSERT INTO landed_rows (%s) SELECT %s FROM ingest_group g WHERE NOT EXISTS (SELECT 1 FROM ingest_match m WHERE m.row_number = g.row_number)",
+			strings.Join(cols, ", "), strings.Join(sel, ", "))
 		l.seenArgs = namedValues(batchID, info.Source)
 	}
 	return l, nil
@@ -138,10 +164,13 @@ func (l *arrowLoader) flush() (int, error) {
 	return len(recs), nil
 }
 
-// landChanged copies the registered group into ingest_group, records its unchanged rows (seen) and lands the
-// others (insert).
+// landChanged copies the registered group into ingest_group, finds its rows equal to their id's newest version
+// (match), records them as seen and lands the others (insert).
 func (l *arrowLoader) landChanged() error {
 	if _, err := l.ex.ExecContext(l.ctx, "CREATE OR REPLACE TEMP TABLE ingest_group AS SELECT * FROM "+arrowViewName, nil); err != nil {
+		return err
+	}
+	if _, err := l.ex.ExecContext(l.ctx, l.match, nil); err != nil {
 		return err
 	}
 	res, err := l.ex.ExecContext(l.ctx, l.seen, l.seenArgs)
@@ -157,11 +186,113 @@ func (l *arrowLoader) landChanged() error {
 	return err
 }
 
+// prepareSkip fills s with the raw hashes of the newest versions (ingest_newest) and makes the table the rows
+// recognised by them go into.
+func (l *arrowLoader) prepareSkip(s *rawSkip) error {
+	if l.seen == "" {
+		return nil
+	}
+	rows, err := l.ar.QueryContext(l.ctx, "SELECT DISTINCT rh FROM ingest_newest WHERE rh IS NOT NULL")
+	if err != nil {
+		return fmt.Errorf("raw hashes of the newest versions: %w", err)
+	}
+	s.set = s.set[:0]
+	for rows.Next() {
+		col, ok := rows.RecordBatch().Column(0).(*array.Uint64)
+		if !ok {
+			rows.Release()
+			return fmt.Errorf("raw hashes of the newest versions: not UBIGINT")
+		}
+		s.set = append(s.set, col.Uint64Values()...)
+	}
+	err = rows.Err()
+	rows.Release()
+	if err != nil {
+		return fmt.Errorf("raw hashes of the newest versions: %w", err)
+	}
+	slices.Sort(s.set)
+	if _, err := l.ex.ExecContext(l.ctx, "CREATE OR REPLACE TEMP TABLE ingest_seen (row_number BIGINT, source_id VARCHAR, rh UBIGINT)", nil); err != nil {
+		return fmt.Errorf("raw hashes of the newest versions: %w", err)
+	}
+	l.skipping = true
+	return nil
+}
+
+func (l *arrowLoader) loadSeen(rec arrow.RecordBatch) error {
+	if !l.skipping {
+		return fmt.Errorf("internal error: rows recognised before mapping without the set")
+	}
+	rec.Retain()
+	l.seenPending = append(l.seenPending, rec)
+	l.seenRows += int(rec.NumRows())
+	if len(l.seenPending) < arrowGroup {
+		return nil
+	}
+	return l.flushSeen()
+}
+
+func (l *arrowLoader) flushSeen() error {
+	if len(l.seenPending) == 0 {
+		return nil
+	}
+	recs := l.seenPending
+	l.seenPending = nil
+	defer func() {
+		for _, r := range recs {
+			r.Release()
+		}
+	}()
+	rr, err := array.NewRecordReader(seenSchema, recs)
+	if err != nil {
+		return err
+	}
+	release, err := l.ar.RegisterView(rr, arrowViewName)
+	rr.Release()
+	if err != nil {
+		return err
+	}
+	_, err = l.ex.ExecContext(l.ctx, "INSERT INTO ingest_seen SELECT row_number, source_id, raw_hash FROM "+arrowViewName, nil)
+	if err == nil {
+		_, err = l.ex.ExecContext(l.ctx, "DROP VIEW IF EXISTS "+arrowViewName, nil)
+	}
+	release()
+	return err
+}
+
+// finishSeen records the rows recognised before mapping as seen, each pointing at its id's newest version with
+// the same raw hash; errRawSkipMissed when one has none.
+func (l *arrowLoader) finishSeen() error {
+	if err := l.flushSeen(); err != nil {
+		return err
+	}
+	if l.seenRows > 0 {
+		res, err := l.ex.ExecContext(l.ctx, `INSERT INTO row_sightings (batch_id, source_system, source_id, row_number, version_batch_id, version_row_number, raw_hash)
+			SELECT CAST(? AS BIGINT), CAST(? AS VARCHAR), s.source_id, s.row_number, n.vb, n.vr, s.rh
+			FROM ingest_seen s JOIN ingest_newest n ON n.source_id = s.source_id AND n.rh = s.rh`, l.seenArgs)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if int(n) != l.seenRows {
+			return errRawSkipMissed
+		}
+		l.unchanged += int(n)
+	}
+	_, err := l.ex.ExecContext(l.ctx, "DROP TABLE IF EXISTS ingest_seen", nil)
+	return err
+}
+
 func (l *arrowLoader) finish() (int, error) {
 	n, err := l.flush()
+	if err == nil && l.skipping {
+		err = l.finishSeen()
+	}
 	if err == nil && l.seen != "" {
-		for _, t := range []string{"ingest_group", "ingest_newest"} {
-			if _, err = l.ex.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+t, nil); err != nil {
+		for _, d := range []string{"TABLE IF EXISTS ingest_group", "TABLE IF EXISTS ingest_match", "VIEW IF EXISTS ingest_newest"} {
+			if _, err = l.ex.ExecContext(l.ctx, "DROP "+d, nil); err != nil {
 				break
 			}
 		}
@@ -176,4 +307,8 @@ func (l *arrowLoader) abort() {
 		r.Release()
 	}
 	l.pending = nil
+	for _, r := range l.seenPending {
+		r.Release()
+	}
+	l.seenPending = nil
 }

@@ -70,31 +70,6 @@ func ledgerScope(ctx context.Context, q driver.QueryerContext, batchID int64, in
 	return ledgerAll, year, nil
 }
 
-// newestSQL selects, per id of source $2 landed before batch $1 (restricted to the ids of batch $1's landed rows
-// when ofBatch), the newest version as transform's staging chooses it (stg_pick: updated-at, then the export's
-// as-of date, then ingest time, then batch and row), a sighting taking part like the version it points to, seen
-// at its own batch's as-of date: source_id, its row hash h, and the landed version (vb, vr).
-func newestSQL(ofBatch bool) string {
-	ids := ""
-	if ofBatch {
-		ids = " AND source_id IN (SELECT source_id FROM landed_rows WHERE batch_id = $1)"
-	}
-	return `WITH cand AS (
-			SELECT l.source_id, l.batch_id AS vb, l.row_number AS vr, l.row_hash AS h, TRY_CAST(l.updated_at AS TIMESTAMP) AS u,
-			       b.export_as_of AS a, b.ingested_at AS i, l.batch_id AS sb, l.row_number AS sr
-			FROM landed_rows l JOIN batches b USING (batch_id)
-			WHERE l.source_system = $2 AND l.batch_id < $1 AND TRY_CAST(l.received_at AS TIMESTAMP) IS NOT NULL` + strings.ReplaceAll(ids, "source_id IN", "l.source_id IN") + `
-			UNION ALL
-			SELECT s.source_id, s.version_batch_id, s.version_row_number, l.row_hash, TRY_CAST(l.updated_at AS TIMESTAMP),
-			       b.export_as_of, b.ingested_at, s.batch_id, s.row_number
-			FROM row_sightings s JOIN landed_rows l ON l.batch_id = s.version_batch_id AND l.row_number = s.version_row_number
-			JOIN batches b ON b.batch_id = s.batch_id
-			WHERE s.source_system = $2 AND s.batch_id < $1` + strings.ReplaceAll(ids, "source_id IN", "s.source_id IN") + `
-		)
-		SELECT source_id, h, vb, vr FROM cand WHERE h IS NOT NULL
-		QUALIFY row_number() OVER (PARTITION BY source_id ORDER BY u DESC NULLS LAST, a DESC NULLS LAST, i DESC, sb DESC, sr DESC) = 1`
-}
-
 // placeholderDate is true of a row (alias g) with a date still to be read in the file's day/month order
 // (dateorder.go): its hash was made from the placeholder, so it is never taken as unchanged before it is read.
 func placeholderDate(alias string, has func(string) bool) string {
@@ -112,10 +87,11 @@ func placeholderDate(alias string, has func(string) bool) string {
 // id landed before it (domain.md section 5, "Re-exports and unchanged rows"): same keyed row hash
 // (landed_rows.row_hash, made by mapper.rowHash after the privacy boundary) and, when the file had ambiguous
 // dates read only after landing (ambiguous), the same date texts. Each is recorded in row_sightings as seen in
-// this batch, pointing at the version it equals, and deleted from landed_rows, in the open transaction; it
+// this batch, pointing at the version it equals, and deleted from landed_rows, in the open transaction (the newest
+// versions read from row_newest when cached, the loader having prepared it: newest.go); it
 // returns how many. The Arrow loader keeps such rows out of landed_rows as it lands them (DuckDB does not give
 // back the space of rows deleted), so after it this finds only rows whose dates were read after landing.
-func markUnchanged(ctx context.Context, ex driver.ExecerContext, q driver.QueryerContext, batchID int64, source string, ambiguous bool) (int, error) {
+func markUnchanged(ctx context.Context, ex driver.ExecerContext, q driver.QueryerContext, batchID int64, source string, ambiguous, cached bool) (int, error) {
 	if landEveryRow {
 		return 0, nil
 	}
@@ -125,14 +101,19 @@ func markUnchanged(ctx context.Context, ex driver.ExecerContext, q driver.Querye
 			same += fmt.Sprintf(" AND n.%[1]s IS NOT DISTINCT FROM v.%[1]s", c)
 		}
 	}
+	newest := newestSQL(true)
+	if cached {
+		newest = `SELECT source_id, h, rh, vb, vr FROM row_newest WHERE source_system = $2 AND ok
+			AND source_id IN (SELECT source_id FROM landed_rows WHERE batch_id = $1)`
+	}
 	stmts := []string{`CREATE OR REPLACE TEMP TABLE ingest_unchanged AS
-		WITH newest AS (` + newestSQL(true) + `)
-		SELECT n.source_id, n.row_number, w.vb, w.vr
+		WITH newest AS (` + newest + `)
+		SELECT n.source_id, n.row_number, w.vb, w.vr, n.raw_hash
 		FROM landed_rows n JOIN newest w ON w.source_id = n.source_id
 		JOIN landed_rows v ON v.batch_id = w.vb AND v.row_number = w.vr
 		WHERE n.batch_id = $1 AND ` + same,
-		`INSERT INTO row_sightings (batch_id, source_system, source_id, row_number, version_batch_id, version_row_number)
-		SELECT $1, $2, source_id, row_number, vb, vr FROM ingest_unchanged`,
+		`INSERT INTO row_sightings (batch_id, source_system, source_id, row_number, version_batch_id, version_row_number, raw_hash)
+		SELECT $1, $2, source_id, row_number, vb, vr, raw_hash FROM ingest_unchanged`,
 		`DELETE FROM landed_rows WHERE batch_id = $1 AND row_number IN (SELECT row_number FROM ingest_unchanged)`,
 	}
 	for _, s := range stmts {

@@ -44,6 +44,10 @@ var landingColumns = []string{
 	// the keyed hash of the row's other landing values (rowHash): a re-exported row equal to the newest version of
 	// its id is recorded as seen, not landed again (land_unchanged.go)
 	"row_hash",
+	// the keyed hash of the row's raw values and its mapping context (rawHash), as a decimal unsigned integer
+	// (landed_rows.raw_hash is UBIGINT): a re-exported row whose raw hash is its id's newest one is recorded as seen
+	// without being mapped (rawskip.go)
+	"raw_hash",
 }
 
 var landingIndex = func() map[string]int {
@@ -95,6 +99,12 @@ type mapper struct {
 	values []map[string]string
 	mac    hash.Hash // HMAC-SHA256 keyed with key, Reset per identifier
 	rowMac hash.Hash // HMAC-SHA256 keyed with key, Reset per row (rowHash)
+	rawMac hash.Hash // HMAC-SHA256 keyed with key, Reset per row (rawHash)
+	// context is the fingerprint of everything besides a row's raw values that decides its mapping
+	// (sealContext); nil: raw hashes are not made. skip, when set, holds the raw hashes of the newest versions
+	// of the source's ids: a row with one of them is recorded as seen, not mapped (rawskip.go).
+	context []byte
+	skip    *rawSkip
 	active []int     // the landing columns this file can fill (activeColumns)
 	// dataHint (per worker) is the bytes each landing column took in the last chunk.
 	dataHint []int
@@ -135,7 +145,7 @@ var (
 	liSourceID, liReceivedAt, liNameMasked = landingIndex["source_id"], landingIndex["received_at"], landingIndex["customer_name_masked"]
 	liPhoneKey, liPhoneMasked, liIDKey     = landingIndex["customer_phone_key"], landingIndex["customer_phone_masked"], landingIndex["customer_id_key"]
 	liCardKey, liIntake                    = landingIndex["customer_card_key"], landingIndex["intake_channel"]
-	liRowFlags, liRowHash                  = landingIndex["row_flags"], landingIndex["row_hash"]
+	liRowFlags, liRowHash, liRawHash       = landingIndex["row_flags"], landingIndex["row_hash"], landingIndex["raw_hash"]
 	// maskedOf is the landing column of each keyable input field's masked form (-1: none).
 	maskedOf = func() []int {
 		out := make([]int, len(inputFields))
@@ -168,6 +178,7 @@ func (m *mapper) worker() *mapper {
 	}
 	w.mac = hmac.New(sha256.New, m.key)
 	w.rowMac = hmac.New(sha256.New, m.key)
+	w.rawMac = hmac.New(sha256.New, m.key)
 	return &w
 }
 
@@ -182,7 +193,7 @@ func (m *mapper) rowHash(out []string) string {
 	m.rowMac.Reset()
 	var n [binary.MaxVarintLen64]byte
 	for i, v := range out {
-		if i == liRowHash {
+		if i == liRowHash || i == liRawHash {
 			continue
 		}
 		m.rowMac.Write(n[:binary.PutUvarint(n[:], uint64(len(v)))])
@@ -639,6 +650,7 @@ func (m *mapper) activeColumns() []bool {
 	set("source_id")
 	set("received_at")
 	set("row_hash")
+	set("raw_hash")
 	for f := range m.cols.Index {
 		if _, ok := landingIndex[f]; ok {
 			set(f)
@@ -688,6 +700,8 @@ type mapStats struct {
 	DateNote  *catalog.Message
 	// Flagged: accepted rows with row flags (invalid text replaced).
 	Flagged int
+	// Recognised: unchanged rows recognised by their raw hash before mapping (rawskip.go), part of Unchanged.
+	Recognised int
 	// Latest (YYYY-MM-DD) is the last receipt day taken, the export's as-of date when LatestIsAsOf, else the
 	// ingest date ("" when unbounded): ambiguous receipt dates are checked against it once read (land.go).
 	Latest       string
@@ -704,6 +718,8 @@ type chunk struct {
 	// After mapping:
 	read     int               // len(rows); rows is dropped once mapped
 	rec      arrow.RecordBatch // nil when every row was rejected
+	seen     arrow.RecordBatch // the rows recognised unchanged before mapping (seenSchema), or nil
+	recognised int
 	rejects  []Reject
 	accepted int
 	flagged  int
@@ -817,6 +833,7 @@ func (m *mapper) mapTable(ctx context.Context, emit func(arrow.RecordBatch) erro
 				st.Read += c.read
 				st.Accepted += c.accepted
 				st.Flagged += c.flagged
+				st.Recognised += c.recognised
 				st.Rejected += len(c.rejects)
 				for _, r := range c.rejects {
 					if err = rejectFn(r); err != nil {
@@ -826,9 +843,15 @@ func (m *mapper) mapTable(ctx context.Context, emit func(arrow.RecordBatch) erro
 				if err == nil && c.rec != nil {
 					err = emit(c.rec)
 				}
+				if err == nil && c.seen != nil {
+					err = emit(c.seen)
+				}
 			}
 			if c.rec != nil {
 				c.rec.Release()
+			}
+			if c.seen != nil {
+				c.seen.Release()
 			}
 			if err != nil {
 				cancel()
@@ -838,6 +861,9 @@ func (m *mapper) mapTable(ctx context.Context, emit func(arrow.RecordBatch) erro
 	for _, c := range pending { // only after an error
 		if c.rec != nil {
 			c.rec.Release()
+		}
+		if c.seen != nil {
+			c.seen.Release()
 		}
 	}
 	if err != nil {
@@ -874,10 +900,30 @@ func (m *mapper) mapChunk(c *chunk, b *array.RecordBuilder) {
 		}
 	}
 	vals := make([]string, len(landingColumns))
+	var seen *seenBuilder
 	for _, r := range c.rows {
+		var raw uint64
+		hashed := m.context != nil && rawHashable(r)
+		if hashed {
+			raw = m.rawHash(r)
+			if m.skip.has(raw) {
+				if id, ok := m.unchangedID(r); ok {
+					if seen == nil {
+						seen = newSeenBuilder(len(c.rows))
+					}
+					seen.add(r.Num, id, raw)
+					c.accepted++
+					c.recognised++
+					continue
+				}
+			}
+		}
 		if rej := m.mapRow(r, vals); rej != nil {
 			c.rejects = append(c.rejects, *rej)
 			continue
+		}
+		if hashed {
+			vals[liRawHash] = strconv.FormatUint(raw, 10)
 		}
 		c.accepted++
 		if vals[liRowFlags] != "" {
@@ -895,12 +941,15 @@ func (m *mapper) mapChunk(c *chunk, b *array.RecordBuilder) {
 	for _, i := range m.active {
 		m.dataHint[i] = strB[i].DataLen()
 	}
-	if c.accepted > 0 {
+	if mapped := rowB.Len(); mapped > 0 {
 		for i := range strB {
-			if strB[i].Len() < c.accepted {
-				strB[i].AppendNulls(c.accepted - strB[i].Len())
+			if strB[i].Len() < mapped {
+				strB[i].AppendNulls(mapped - strB[i].Len())
 			}
 		}
 		c.rec = b.NewRecordBatch()
+	}
+	if seen != nil {
+		c.seen = seen.record()
 	}
 }

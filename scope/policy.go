@@ -120,6 +120,9 @@ var Policies = []Policy{
 	{Table: "row_sightings",
 		AsOf:   Rule{Action: Filter, Where: q("batch_id IN (SELECT batch_id FROM main.batches)")},
 		Branch: Rule{Action: Prune, Where: q("source_system || ':' || source_id IN (SELECT complaint_key FROM main.complaints)")}},
+	// ingest's cache of each id's newest version (ingest/newest.go): a copy recomputes it if it ever lands a batch
+	{Table: "row_newest", AsOf: Rule{Action: Drop}, Branch: Rule{Action: Drop}},
+	{Table: "row_newest_state", AsOf: Rule{Action: Drop}, Branch: Rule{Action: Drop}},
 	{Table: "rejects",
 		AsOf: Rule{Action: Filter, Where: q("batch_id IN (SELECT batch_id FROM main.batches)")},
 		// a reject cannot be attributed to a branch

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"complaints/internal/termtext"
@@ -16,7 +17,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	stopProfile := cpuProfile(os.Getenv("COMPLAINTS_CPUPROFILE"))
 	err := newRoot().ExecuteContext(ctx)
+	stopProfile()
 	stop()
 	if err != nil {
 		for _, line := range errorLines(err) {
@@ -52,3 +55,22 @@ func errorLines(err error) []string {
 
 // isJoin says whether err is what errors.Join makes (its text is its errors' texts, one a line).
 func isJoin(err error) bool { return fmt.Sprintf("%T", err) == "*errors.joinError" }
+
+// cpuProfile writes a CPU profile of the whole command to path (COMPLAINTS_CPUPROFILE, for the measurements of
+// docs/performance.md; "" : none) and returns what stops it.
+func cpuProfile(path string) func() {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "complaints: cpu profile:", err)
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		fmt.Fprintln(os.Stderr, "complaints: cpu profile:", err)
+		return func() {}
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
+}
