@@ -105,7 +105,7 @@ type mapper struct {
 	// of the source's ids: a row with one of them is recorded as seen, not mapped (rawskip.go).
 	context []byte
 	skip    *rawSkip
-	active []int     // the landing columns this file can fill (activeColumns)
+	active  []int // the landing columns this file can fill (activeColumns)
 	// dataHint (per worker) is the bytes each landing column took in the last chunk.
 	dataHint []int
 	// years are the receipt years the calendar covers (yearsText for messages); latest (YYYY-MM-DD) is the last
@@ -716,13 +716,13 @@ type chunk struct {
 	seq  int
 	rows []rawRow
 	// After mapping:
-	read     int               // len(rows); rows is dropped once mapped
-	rec      arrow.RecordBatch // nil when every row was rejected
-	seen     arrow.RecordBatch // the rows recognised unchanged before mapping (seenSchema), or nil
+	read       int               // len(rows); rows is dropped once mapped
+	rec        arrow.RecordBatch // nil when every row was rejected
+	seen       arrow.RecordBatch // the rows recognised unchanged before mapping (seenSchema), or nil
 	recognised int
-	rejects  []Reject
-	accepted int
-	flagged  int
+	rejects    []Reject
+	accepted   int
+	flagged    int
 }
 
 // mapTable reads every row of t and maps it to landing values. Accepted rows are delivered as Arrow record
