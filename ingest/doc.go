@@ -3,8 +3,10 @@
 // the built-in header synonyms and mapping columns by their values and header words (content.go,
 // content_cues.go; the words live in catalog/header_cues.yaml), the privacy boundary (keyed
 // hashes, masks, scrubbing of free text), lineage, rejects and idempotency; a re-exported row equal to the newest
-// version of its id is recorded as seen in its batch, not landed again (land_unchanged.go). A file is landed as one batch in one DuckDB transaction, or not at all; a batch is
-// taken back out the same way (batches.go: listing, removal and its audit in batch_removals).
+// version of its id is recorded as seen in its batch, not landed again (land_unchanged.go), most of them
+// recognised by a keyed hash of their raw values before they are mapped (rawskip.go), each id's newest version
+// kept in row_newest (newest.go). A file is landed as one batch in one DuckDB transaction, or not at all; a
+// batch is taken back out the same way (batches.go: listing, removal and its audit in batch_removals).
 //
 // It must not know categories, deadlines or figures: every mapped field lands as text, and typing and
 // classification happen in transform's staging SQL. Readers know nothing of DuckDB; they yield raw strings
