@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -97,6 +98,26 @@ func TestBenchPlainPrintsRunAndItsFloorRatio(t *testing.T) {
 	for _, f := range []string{"project/out/report-2026-10.xlsx", "project/out/dashboard.html", "hotline_utf8.csv"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// TestBenchAndSampleRefuseMisusedFlags: an unknown scenario, and the ledger mode's flags without --ledgers, are
+// usage errors that name the flag.
+func TestBenchAndSampleRefuseMisusedFlags(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"bench", "--scenario", "million", "--dir", dir, "--lang", "en"}, "--scenario takes ledger or plain"},
+		{[]string{"sample", "--hotline-rows", "10", "--out", dir, "--lang", "en"}, "--ledgers monthly only"},
+		{[]string{"sample", "--ledgers", "monthly", "--last-ledgers", "-1", "--out", dir, "--lang", "en"}, "cannot be negative"},
+	} {
+		out, err := run(t, c.args...)
+		var u usageError
+		if !errors.As(err, &u) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want a usage error with %q\n%s", c.args, err, c.want, out)
 		}
 	}
 }
