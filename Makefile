@@ -7,7 +7,7 @@ CHINAMAP := dashboards/assets/china.js
 # falls back to without the tag; see ingest/README.md). Every build and test command passes it.
 TAGS := duckdb_arrow
 
-.PHONY: all assets demo test build bench bench-1m bench-ledgers clean
+.PHONY: all assets demo test build bench bench-1m bench-ledgers bench-plain clean
 
 all: build
 
@@ -42,6 +42,13 @@ BENCH_MONTHS ?= 18
 bench-ledgers: assets
 	go build -tags $(TAGS) -o /tmp/complaints-bench-ledgers/complaints ./cmd/complaints
 	/tmp/complaints-bench-ledgers/complaints bench --rows $(BENCH_ROWS) --months $(BENCH_MONTHS) --dir /tmp/complaints-bench-ledgers/run
+
+# The plain scenario (complaints bench --scenario plain): the last two ledgers of the same bank plus the hotline's
+# GB18030 export (0.6 x BENCH_ROWS calls), DuckDB alone landing them as text tables, then `complaints run` end to
+# end. BENCH_ROWS=680000 is the issue's plain million (about 1.7M rows).
+bench-plain: assets
+	go build -tags $(TAGS) -o /tmp/complaints-bench-plain/complaints ./cmd/complaints
+	/tmp/complaints-bench-plain/complaints bench --scenario plain --rows $(BENCH_ROWS) --months $(BENCH_MONTHS) --dir /tmp/complaints-bench-plain/run
 
 clean:
 	rm -rf out complaints

@@ -11,19 +11,25 @@ import (
 )
 
 func newBenchCmd() *cobra.Command {
-	var rows, months int
+	var rows, months, hotline int
 	var seed int64
-	var end, dir string
+	var end, dir, scenario string
 	c := &cobra.Command{
 		Use:   "bench",
-		Short: "Measure the first load and the monthly job on generated monthly ledgers, beside DuckDB alone on the same files",
+		Short: "Measure the pipeline on generated ledgers (and a hotline export), beside DuckDB alone on the same files",
 		Long: `bench generates a bank of cumulative monthly ledgers (complaints sample --ledgers monthly), lands all but the
 last ledger with DuckDB alone (the persistent floor), then ingests and normalises them (the first load); then
 DuckDB alone joins the last ledger to the landed rows' hashes (the monthly floor), and the monthly job ingests
 and normalises it and writes the report and the dashboard. Each step runs as a process of its own; bench
-prints its time, rows/s, peak RSS and its ratio to the floor measured in the same run.`,
-		Example: `  complaints bench --rows 100000 --months 18 --dir /tmp/bench`,
-		Args:    cobra.NoArgs,
+prints its time, rows/s, peak RSS and its ratio to the floor measured in the same run.
+
+--scenario plain measures the plain million instead: the last two ledgers of the bank and the hotline's
+GB18030 export (--hotline-rows calls; default 0.6 x --rows), landed by DuckDB alone as text tables (the
+persistent floor; the hotline decoded to UTF-8 beforehand, untimed), then complaints run for the last ledger's
+month end to end, as one step, with its ratio to that floor.`,
+		Example: `  complaints bench --rows 100000 --months 18 --dir /tmp/bench
+  complaints bench --scenario plain --rows 680000 --dir /tmp/bench-plain   # about 1.7M rows`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if dir == "" {
 				return usageError{catalog.Errorf("msg_bench_dir")}
@@ -36,12 +42,26 @@ prints its time, rows/s, peak RSS and its ratio to the floor measured in the sam
 			if err != nil {
 				return err
 			}
-			_, err = bench.Run(cmd.Context(), bench.Options{Dir: dir, Rows: rows, Months: months, Seed: seed, End: endMonth, Exe: exe}, cmd.OutOrStdout())
+			opts := bench.Options{Dir: dir, Rows: rows, Months: months, Seed: seed, End: endMonth, Exe: exe}
+			switch scenario {
+			case "ledger":
+				_, err = bench.Run(cmd.Context(), opts, cmd.OutOrStdout())
+			case "plain":
+				opts.Hotline = hotline
+				if hotline == 0 {
+					opts.Hotline = rows * 3 / 5
+				}
+				_, err = bench.RunPlain(cmd.Context(), opts, cmd.OutOrStdout())
+			default:
+				return usageError{catalog.Errorf("msg_bench_scenario", scenario)}
+			}
 			return err
 		},
 	}
+	c.Flags().StringVar(&scenario, "scenario", "ledger", "ledger: the first load and the monthly job; plain: the last two ledgers and a hotline export, run end to end")
 	c.Flags().IntVar(&rows, "rows", 100000, "distinct complaints in the ledgers")
-	c.Flags().IntVar(&months, "months", 18, "monthly ledgers (the first load takes all but the last)")
+	c.Flags().IntVar(&months, "months", 18, "monthly ledgers (the first load takes all but the last); plain: the months of the window, the last two written")
+	c.Flags().IntVar(&hotline, "hotline-rows", 0, "plain: the hotline's complaint calls (0: 0.6 x --rows)")
 	c.Flags().Int64Var(&seed, "seed", 20261031, "the generator's random seed")
 	c.Flags().StringVar(&end, "end", "2026-10", "the last ledger's month, YYYY-MM")
 	c.Flags().StringVar(&dir, "dir", "", "working folder, emptied of what an earlier bench left (required)")

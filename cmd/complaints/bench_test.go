@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -55,6 +57,67 @@ func TestBenchPrintsStepsAndRatios(t *testing.T) {
 	for _, want := range []string{"of the first load's time", "warehouse ", "persistent floor's database"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+}
+
+// TestBenchPlainPrintsRunAndItsFloorRatio runs a tiny plain scenario: the sample, the persistent floor over the
+// two ledgers and the hotline, and run end to end with its ratio to that floor, each with rows and a peak RSS.
+func TestBenchPlainPrintsRunAndItsFloorRatio(t *testing.T) {
+	dir := t.TempDir()
+	out, err := run(t, "bench", "--scenario", "plain", "--rows", "2000", "--hotline-rows", "1000", "--dir", dir, "--lang", "en")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	num := `\s+(\d+)\s+\d+\.\d\d\s+(\d+|-)\s+(\d+)\s+`
+	rows := map[string]string{}
+	for _, want := range []struct{ step, ratio string }{
+		{`sample: 2 ledgers \+ hotline`, `-`},
+		{`persistent floor: DuckDB lands 2 ledgers \+ hotline`, `-`},
+		{`run 2026-10 \(ingest, normalize, report, dashboard\)`, `\d+\.\d\dx persistent floor`},
+	} {
+		re := regexp.MustCompile(`(?m)^` + want.step + num + want.ratio + `$`)
+		m := re.FindStringSubmatch(out)
+		if m == nil {
+			t.Errorf("no line %q in\n%s", re, out)
+			continue
+		}
+		if m[1] == "0" || m[3] == "0" {
+			t.Errorf("%s: no rows or no peak RSS: %q", want.step, m[0])
+		}
+		rows[want.step] = m[1]
+	}
+	if len(rows) == 3 && (rows[`run 2026-10 \(ingest, normalize, report, dashboard\)`] != rows[`persistent floor: DuckDB lands 2 ledgers \+ hotline`]) {
+		t.Errorf("run and its floor count different rows: %v", rows)
+	}
+	for _, want := range []string{"1000 hotline calls", "warehouse ", "persistent floor's database", "(2 ledgers + hotline)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	for _, f := range []string{"project/out/report-2026-10.xlsx", "project/out/dashboard.html", "hotline_utf8.csv"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestBenchAndSampleRefuseMisusedFlags: an unknown scenario, and the ledger mode's flags without --ledgers, are
+// usage errors that name the flag.
+func TestBenchAndSampleRefuseMisusedFlags(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"bench", "--scenario", "million", "--dir", dir, "--lang", "en"}, "--scenario takes ledger or plain"},
+		{[]string{"sample", "--hotline-rows", "10", "--out", dir, "--lang", "en"}, "--ledgers monthly only"},
+		{[]string{"sample", "--ledgers", "monthly", "--last-ledgers", "-1", "--out", dir, "--lang", "en"}, "cannot be negative"},
+	} {
+		out, err := run(t, c.args...)
+		var u usageError
+		if !errors.As(err, &u) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want a usage error with %q\n%s", c.args, err, c.want, out)
 		}
 	}
 }

@@ -325,7 +325,7 @@ names the source and the newest complete month; --allow-incomplete goes ahead, a
 
 func newSampleCmd(g *globals) *cobra.Command {
 	var seed int64
-	var months, rows int
+	var months, rows, lastLedgers, hotlineRows int
 	var end, out, ledgers string
 	var noSignal bool
 	c := &cobra.Command{
@@ -350,13 +350,23 @@ generator planted, to check the pipeline against. The same seed gives the same b
 			opts := generator.Options{Seed: seed, Months: months, Rows: rows, End: endMonth, NoSignal: noSignal}
 			switch ledgers {
 			case "":
+				if lastLedgers != 0 || hotlineRows != 0 {
+					return usageError{catalog.Errorf("msg_bench_ledgers_only")}
+				}
 			case "monthly":
+				if lastLedgers < 0 || hotlineRows < 0 {
+					return usageError{catalog.Errorf("msg_bench_ledgers_negative")}
+				}
+				opts.LastLedgers, opts.HotlineRows = lastLedgers, hotlineRows
 				s, err := generator.GenerateLedgers(opts, out)
 				if err != nil {
 					return err
 				}
 				fmt.Fprintln(cmd.OutOrStdout(), catalog.Msg("msg_bench_ledgers_written", len(s.Files), s.Complaints, s.Rows,
 					s.DistinctVersions(), s.Versions[1], s.Versions[2], s.Versions[3]))
+				if s.Hotline != nil {
+					fmt.Fprintln(cmd.OutOrStdout(), catalog.Msg("msg_bench_hotline_written", s.Hotline.File, s.Hotline.Rows))
+				}
 				fmt.Fprintln(cmd.OutOrStdout(), catalog.Msg("msg_bench_ledgers_project", out))
 				return nil
 			default:
@@ -380,6 +390,8 @@ generator planted, to check the pipeline against. The same seed gives the same b
 	c.Flags().StringVar(&end, "end", "2026-10", "last month, YYYY-MM")
 	c.Flags().StringVar(&out, "out", "", "folder to write the project to (required)")
 	c.Flags().StringVar(&ledgers, "ledgers", "", "monthly: cumulative monthly ledgers instead (every complaint since the start, with that month's status, one file a month); --rows counts distinct complaints")
+	c.Flags().IntVar(&lastLedgers, "last-ledgers", 0, "with --ledgers: write only the last N ledgers of the window (0: all); they still hold the complaints of every month")
+	c.Flags().IntVar(&hotlineRows, "hotline-rows", 0, "with --ledgers: also write the hotline's GB18030 export of N complaint calls over the window, and its source profile (0: none)")
 	c.Flags().BoolVar(&noSignal, "no-signal", false, "a bank without planted signals (month-to-month noise and working-day seasonality only), to check that root-cause analysis flags nothing")
 	return c
 }

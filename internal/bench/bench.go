@@ -5,6 +5,10 @@
 // normalise, report, dashboard). Every step is a process of its own (the complaints binary), so each step's peak
 // RSS is its own; Run prints each step's time, rows/s, peak RSS and its ratio to the floor.
 //
+// The plain scenario (RunPlain, plain.go) is the issue's "plain million": the last two ledgers of such a bank and
+// the hotline's GB18030 export, landed by DuckDB alone (the persistent floor) and then taken by `complaints run`
+// end to end.
+//
 // It also owns the floors' SQL (floor.go). Figures go into docs/performance.md, never into tests.
 package bench
 
@@ -35,12 +39,13 @@ const benchKey = "complaints-bench-invented-data-key"
 
 // Options choose the scenario.
 type Options struct {
-	Dir    string    // working folder: project/ (exports, warehouse), floor.duckdb, logs/, report and dashboard
-	Rows   int       // distinct complaints
-	Months int       // monthly ledgers (at least 2: the first load takes all but the last)
-	Seed   int64     // the generator's seed
-	End    time.Time // the last ledger's month
-	Exe    string    // the complaints binary each step runs
+	Dir     string    // working folder: project/ (exports, warehouse), floor.duckdb, logs/, report and dashboard
+	Rows    int       // distinct complaints
+	Months  int       // monthly ledgers (at least 2: the first load takes all but the last); plain: the window's months
+	Hotline int       // plain: the hotline's complaint calls
+	Seed    int64     // the generator's seed
+	End     time.Time // the last ledger's month
+	Exe     string    // the complaints binary each step runs
 }
 
 // Floor names the floor a step is compared with.
@@ -69,9 +74,88 @@ type Result struct {
 	Steps          []Step
 	WarehouseBytes int64 // the warehouse after the monthly job
 	FloorBytes     int64 // the persistent floor's database file after the first load's files
-	FirstRows      int   // rows of the first load's ledgers
+	FirstRows      int   // rows of the first load's ledgers (plain: of both ledgers)
 	NextRows       int   // rows of the last ledger
+	HotlineRows    int   // plain: rows of the hotline's export
 	MonthlyShare   float64
+}
+
+// table runs a scenario's steps as processes and prints them as rows of its table.
+type table struct {
+	ctx    context.Context
+	exe    string
+	logs   string
+	out    io.Writer
+	r      *Result
+	floors map[Floor]float64
+}
+
+// start empties the working folder of an earlier bench's project, logs and floor, and prints the header line
+// and the table's column heads.
+func start(ctx context.Context, opts Options, out io.Writer, header string) (t *table, dir, project, floorDB string, err error) {
+	if dir, err = filepath.Abs(opts.Dir); err != nil {
+		return nil, "", "", "", err
+	}
+	project, logs := filepath.Join(dir, "project"), filepath.Join(dir, "logs")
+	floorDB = filepath.Join(dir, "floor.duckdb")
+	for _, p := range []string{project, logs, floorDB, floorDB + ".wal", filepath.Join(dir, plainHotlineUTF8)} {
+		if err := os.RemoveAll(p); err != nil {
+			return nil, "", "", "", err
+		}
+	}
+	if err := os.MkdirAll(logs, 0o755); err != nil {
+		return nil, "", "", "", err
+	}
+	t = &table{ctx: ctx, exe: opts.Exe, logs: logs, out: out, r: &Result{}, floors: map[Floor]float64{}}
+	fmt.Fprintln(out, header)
+	col := func(key string, w int) string { return padLeft(catalog.Msg(key).Error(), w) }
+	fmt.Fprintf(out, "%s %s %s %s %s  %s\n", pad(catalog.Msg("msg_bench_col_step").Error(), 54), col("msg_bench_col_rows", 11),
+		col("msg_bench_col_seconds", 9), col("msg_bench_col_rate", 10), col("msg_bench_col_rss", 8), catalog.Msg("msg_bench_col_ratio"))
+	return t, dir, project, floorDB, nil
+}
+
+// show adds a step to the result, with its ratio to its floor, and prints its row.
+func (t *table) show(s Step) {
+	if f := t.floors[s.Floor]; f > 0 && s.Floor != NoFloor {
+		s.Ratio = s.Seconds / f
+	}
+	t.r.Steps = append(t.r.Steps, s)
+	rate, ratio := "-", "-"
+	if s.Seconds > 0 && s.Rows > 0 {
+		rate = strconv.Itoa(int(float64(s.Rows) / s.Seconds))
+	}
+	if s.Ratio > 0 {
+		ratio = fmt.Sprintf("%.2fx %s", s.Ratio, catalog.Msg("msg_bench_floor_"+string(s.Floor)))
+	}
+	fmt.Fprintf(t.out, "%s %11d %9.2f %10s %8d  %s\n", pad(catalog.Msg(s.Key, s.Args...).Error(), 54), s.Rows, s.Seconds, rate, s.PeakRSS>>20, ratio)
+}
+
+// run runs one step as a process in wd, its output into the logs folder.
+func (t *table) run(key string, arg []any, rows int, floor Floor, wd string, args ...string) (Step, error) {
+	s := Step{Key: key, Args: arg, Rows: rows, Floor: floor}
+	secs, rss, err := runChild(t.ctx, t.exe, wd, filepath.Join(t.logs, fmt.Sprintf("%02d-%s.log", len(t.r.Steps)+1, args[0])), args...)
+	s.Seconds, s.PeakRSS = secs, rss
+	return s, err
+}
+
+// step runs one step and shows it.
+func (t *table) step(key string, arg []any, rows int, floor Floor, wd string, args ...string) (Step, error) {
+	s, err := t.run(key, arg, rows, floor, wd, args...)
+	if err == nil {
+		t.show(s)
+	}
+	return s, err
+}
+
+// sum shows the sum of steps: their times added, the largest peak RSS.
+func (t *table) sum(key string, arg []any, rows int, floor Floor, parts ...Step) Step {
+	s := Step{Key: key, Args: arg, Rows: rows, Floor: floor, Sum: true}
+	for _, p := range parts {
+		s.Seconds += p.Seconds
+		s.PeakRSS = max(s.PeakRSS, p.PeakRSS)
+	}
+	t.show(s)
+	return s
 }
 
 // Run runs the ledger scenario and writes its table to out as it goes.
@@ -79,63 +163,12 @@ func Run(ctx context.Context, opts Options, out io.Writer) (*Result, error) {
 	if opts.Months < 2 || opts.Rows < 1 {
 		return nil, catalog.Errorf("msg_bench_too_small")
 	}
-	dir, err := filepath.Abs(opts.Dir)
+	t, dir, project, floorDB, err := start(ctx, opts, out, catalog.Msg("msg_bench_header", opts.Rows, opts.Months, opts.Seed).Error())
 	if err != nil {
 		return nil, err
 	}
-	project, logs := filepath.Join(dir, "project"), filepath.Join(dir, "logs")
-	floorDB := filepath.Join(dir, "floor.duckdb")
-	for _, p := range []string{project, logs, floorDB, floorDB + ".wal"} {
-		if err := os.RemoveAll(p); err != nil {
-			return nil, err
-		}
-	}
-	if err := os.MkdirAll(logs, 0o755); err != nil {
-		return nil, err
-	}
-	r := &Result{}
-	fmt.Fprintln(out, catalog.Msg("msg_bench_header", opts.Rows, opts.Months, opts.Seed))
-	col := func(key string, w int) string { return padLeft(catalog.Msg(key).Error(), w) }
-	fmt.Fprintf(out, "%s %s %s %s %s  %s\n", pad(catalog.Msg("msg_bench_col_step").Error(), 54), col("msg_bench_col_rows", 11),
-		col("msg_bench_col_seconds", 9), col("msg_bench_col_rate", 10), col("msg_bench_col_rss", 8), catalog.Msg("msg_bench_col_ratio"))
-	floors := map[Floor]float64{}
-	show := func(s Step) {
-		if f := floors[s.Floor]; f > 0 && s.Floor != NoFloor {
-			s.Ratio = s.Seconds / f
-		}
-		r.Steps = append(r.Steps, s)
-		rate, ratio := "-", "-"
-		if s.Seconds > 0 && s.Rows > 0 {
-			rate = strconv.Itoa(int(float64(s.Rows) / s.Seconds))
-		}
-		if s.Ratio > 0 {
-			ratio = fmt.Sprintf("%.2fx %s", s.Ratio, catalog.Msg("msg_bench_floor_"+string(s.Floor)))
-		}
-		fmt.Fprintf(out, "%s %11d %9.2f %10s %8d  %s\n", pad(catalog.Msg(s.Key, s.Args...).Error(), 54), s.Rows, s.Seconds, rate, s.PeakRSS>>20, ratio)
-	}
-	// run runs one step; step runs and shows it
-	run := func(key string, arg []any, rows int, floor Floor, wd string, args ...string) (Step, error) {
-		s := Step{Key: key, Args: arg, Rows: rows, Floor: floor}
-		secs, rss, err := runChild(ctx, opts.Exe, wd, filepath.Join(logs, fmt.Sprintf("%02d-%s.log", len(r.Steps)+1, args[0])), args...)
-		s.Seconds, s.PeakRSS = secs, rss
-		return s, err
-	}
-	step := func(key string, arg []any, rows int, floor Floor, wd string, args ...string) (Step, error) {
-		s, err := run(key, arg, rows, floor, wd, args...)
-		if err == nil {
-			show(s)
-		}
-		return s, err
-	}
-	sum := func(key string, arg []any, rows int, floor Floor, parts ...Step) Step {
-		s := Step{Key: key, Args: arg, Rows: rows, Floor: floor, Sum: true}
-		for _, p := range parts {
-			s.Seconds += p.Seconds
-			s.PeakRSS = max(s.PeakRSS, p.PeakRSS)
-		}
-		show(s)
-		return s
-	}
+	r, floors, logs := t.r, t.floors, t.logs
+	run, step, show, sum := t.run, t.step, t.show, t.sum
 
 	end := opts.End.Format("2006-01")
 	gen, err := run("msg_bench_step_sample", []any{opts.Months}, 0, NoFloor, dir, "sample", "--ledgers", "monthly", "--rows", strconv.Itoa(opts.Rows),

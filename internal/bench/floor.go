@@ -14,12 +14,14 @@ const ledgerID = "工单编号"
 
 // The floors are what DuckDB alone does with the same files, in a database file of its own:
 //   - persistent: each file landed as a text table (CREATE TABLE AS SELECT * FROM read_csv(...), every column
-//     VARCHAR), then CHECKPOINT. The ledgers are UTF-8; a GB18030 file would be decoded beforehand, untimed.
+//     VARCHAR), then CHECKPOINT. The ledgers are UTF-8; the plain scenario's GB18030 hotline export is decoded
+//     beforehand, untimed (RunPlain).
 //   - monthly: the next ledger read and joined to the stored row hashes (id and a hash of the whole row) of the
 //     landed ledgers; the rows whose hash is new are kept with their hashes, then CHECKPOINT. The hashes are
 //     prepared beforehand (FloorHashes), untimed.
 
-// FloorPersistent lands files into the database file db as tables ledger_1, ledger_2, ...
+// FloorPersistent lands files into the database file db as tables ledger_1, ledger_2, ... (in the plain
+// scenario the last one is the hotline's).
 func FloorPersistent(ctx context.Context, db string, files []string) error {
 	return withDB(ctx, db, func(c *sql.Conn) error {
 		for i, f := range files {

@@ -13,7 +13,8 @@
 //
 // GenerateLedgers (complaints sample --ledgers monthly) writes another bank: cumulative monthly ledgers (every
 // complaint since the start with that month's status, one file a month), streamed with memory that does not grow
-// with the rows; `complaints bench` measures the pipeline on it. It has no truth.json.
+// with the rows; `complaints bench` measures the pipeline on it. It has no truth.json. Options.LastLedgers writes
+// only the window's last ledgers; Options.HotlineRows adds the hotline's own GB18030 export (ledger_hotline.go).
 //
 // Production code must not import this package, except the `complaints sample` and `complaints demo`
 // commands; tests of other packages may load truth.json with LoadTruth.

@@ -26,6 +26,11 @@ type Options struct {
 	NoSignal   bool
 	MonthCV    float64
 	CategoryCV float64
+	// Ledger mode only (GenerateLedgers). LastLedgers writes only the last N ledgers of the window (0: all): the
+	// complaints of the earlier months are in them, as a bank's ledgers since it started would be. HotlineRows
+	// adds the hotline's own GB18030 export of that many complaint calls over the window (0: none).
+	LastLedgers int
+	HotlineRows int
 }
 
 // DemoOptions are the options of the committed demo set in sample-data/.

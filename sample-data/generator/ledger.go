@@ -33,8 +33,9 @@ type LedgerFile struct {
 type LedgerSummary struct {
 	Complaints int
 	Files      []LedgerFile
-	Rows       int    // rows in all ledgers
-	Versions   [4]int // Versions[v]: complaints with v distinct versions across the ledgers (v = 1..3)
+	Rows       int          // rows in all ledgers
+	Versions   [4]int       // Versions[v]: complaints with v distinct versions across the written ledgers (v = 1..3)
+	Hotline    *HotlineFile // the hotline's export (Options.HotlineRows), nil without
 }
 
 // DistinctVersions is the number of distinct rows across the ledgers: what a warehouse that lands each version
@@ -197,9 +198,9 @@ func (b *ledgerBank) row(c *ledgerComplaint, j int) []string {
 		spellZH["cause"][c.cause][0], br.Name, br.ProvName, status, replied, satisf, c.narrative, updated.Format(hotlineTime)}
 }
 
-// versions is the number of distinct rows complaint c of month j shows across the ledgers.
-func (b *ledgerBank) versions(c *ledgerComplaint, j int) int {
-	v, last := 1, j
+// versions is the number of distinct rows complaint c of month j shows across the ledgers from ledger from on.
+func (b *ledgerBank) versions(c *ledgerComplaint, j, from int) int {
+	v, last := 1, max(j, from)
 	for _, t := range []time.Time{c.replied, c.satisAt} {
 		if t.IsZero() {
 			break
@@ -212,8 +213,10 @@ func (b *ledgerBank) versions(c *ledgerComplaint, j int) int {
 }
 
 // GenerateLedgers writes the ledger bank's project into outDir: exports/ledger_<as-of>.csv for each month of
-// the window (UTF-8, the hotline's time format), branches.csv and a complaints.yaml that reads the ledgers as
-// one full-snapshot source. opts.Rows is the number of distinct complaints. The same options give the same bytes.
+// the window (UTF-8, the hotline's time format; only the last opts.LastLedgers when set), the hotline's export
+// when opts.HotlineRows is set (ledger_hotline.go), branches.csv and a complaints.yaml that reads the ledgers as
+// one full-snapshot source (and the hotline as another). opts.Rows is the number of distinct complaints in the
+// ledgers. The same options give the same bytes.
 func GenerateLedgers(opts Options, outDir string) (*LedgerSummary, error) {
 	if opts.Months < 1 || opts.Rows < 1 {
 		return nil, fmt.Errorf("generator: ledgers need at least one month and one complaint")
@@ -223,7 +226,11 @@ func GenerateLedgers(opts Options, outDir string) (*LedgerSummary, error) {
 	}
 	b := newLedgerBank(opts)
 	s := &LedgerSummary{Complaints: opts.Rows}
-	for j := range b.months {
+	from := 0
+	if opts.LastLedgers > 0 && opts.LastLedgers < len(b.months) {
+		from = len(b.months) - opts.LastLedgers
+	}
+	for j := from; j < len(b.months); j++ {
 		asOf := b.cut(j).AddDate(0, 0, -1)
 		lf := LedgerFile{File: "exports/ledger_" + asOf.Format("20060102") + ".csv", Month: b.months[j].Format("2006-01"), AsOf: asOf.Format("2006-01-02")}
 		f, err := os.Create(filepath.Join(outDir, lf.File))
@@ -242,7 +249,7 @@ func GenerateLedgers(opts Options, outDir string) (*LedgerSummary, error) {
 				}
 				lf.Rows++
 				if j == len(b.months)-1 {
-					s.Versions[b.versions(&c, m)]++
+					s.Versions[b.versions(&c, m, from)]++
 				}
 			}
 		}
@@ -261,10 +268,19 @@ func GenerateLedgers(opts Options, outDir string) (*LedgerSummary, error) {
 		s.Rows += lf.Rows
 		s.Files = append(s.Files, lf)
 	}
+	conf := ledgerConfig(opts.Seed)
+	if opts.HotlineRows > 0 {
+		h, err := writeLedgerHotline(opts, outDir)
+		if err != nil {
+			return nil, err
+		}
+		s.Hotline = h
+		conf += hotlineConfig()
+	}
 	if err := os.WriteFile(filepath.Join(outDir, "branches.csv"), branchesCSV(), 0o644); err != nil {
 		return nil, err
 	}
-	return s, os.WriteFile(filepath.Join(outDir, "complaints.yaml"), []byte(ledgerConfig(opts.Seed)), 0o644)
+	return s, os.WriteFile(filepath.Join(outDir, "complaints.yaml"), []byte(conf), 0o644)
 }
 
 func ledgerConfig(seed int64) string {

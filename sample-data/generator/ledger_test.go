@@ -5,8 +5,13 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // TestLedgersAreCumulativeAndCountTheirVersions: each month's ledger holds every complaint of the earlier one
@@ -78,5 +83,87 @@ func TestLedgersAreCumulativeAndCountTheirVersions(t *testing.T) {
 		if !bytes.Equal(a, b) {
 			t.Errorf("%s differs between two runs with the same options", f)
 		}
+	}
+}
+
+// TestLedgerHotlineIsGB18030WithItsProfile: a ledger project with hotline rows and only its last two ledgers
+// has the two ledgers (each holding every complaint received by its month; the summary's distinct versions are
+// theirs), and the hotline's export in GB18030
+// (it decodes; its Chinese is not valid UTF-8) with the hotline's header and one data row per call, each a
+// complaint with its own id; complaints.yaml reads it with a hotline profile.
+func TestLedgerHotlineIsGB18030WithItsProfile(t *testing.T) {
+	opts := Options{Seed: 5, Months: 6, Rows: 400, End: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), LastLedgers: 2, HotlineRows: 250}
+	dir := t.TempDir()
+	s, err := GenerateLedgers(opts, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Files) != 2 || s.Files[0].File != "exports/ledger_20260930.csv" || s.Files[1].Rows != opts.Rows || s.Files[0].Rows <= opts.Rows/2 {
+		t.Errorf("ledgers %+v", s.Files)
+	}
+	distinct := map[string]bool{}
+	for _, f := range s.Files {
+		b, err := os.ReadFile(filepath.Join(dir, f.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range recs[1:] {
+			distinct[strings.Join([]string{r[0], r[8], r[9], r[10], r[12]}, "\x00")] = true
+		}
+	}
+	if len(distinct) != s.DistinctVersions() {
+		t.Errorf("%d distinct rows in the two ledgers, summary says %d", len(distinct), s.DistinctVersions())
+	}
+	if s.Hotline == nil || s.Hotline.File != "exports/hotline_20261031.csv" || s.Hotline.Rows != opts.HotlineRows {
+		t.Fatalf("hotline %+v", s.Hotline)
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, s.Hotline.File))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if utf8.Valid(raw) {
+		t.Error("the hotline export is valid UTF-8: not GB18030")
+	}
+	text, err := simplifiedchinese.GB18030.NewDecoder().Bytes(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(text)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(recs[0], hotlineHeader) {
+		t.Errorf("header %q", recs[0])
+	}
+	if len(recs)-1 != opts.HotlineRows {
+		t.Errorf("%d data rows, want %d", len(recs)-1, opts.HotlineRows)
+	}
+	ids := map[string]bool{}
+	for _, r := range recs[1:] {
+		if len(r) != len(hotlineHeader) || !strings.HasPrefix(r[0], "KF") || r[1] != "投诉" || ids[r[0]] {
+			t.Fatalf("row %q", r)
+		}
+		ids[r[0]] = true
+	}
+	conf, err := os.ReadFile(filepath.Join(dir, "complaints.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"- name: ledger", "- name: hotline", "glob: exports/hotline_*.csv", "encoding: gb18030", "source_id: 工单编号, record_type: 工单类型"} {
+		if !strings.Contains(string(conf), want) {
+			t.Errorf("complaints.yaml lacks %q:\n%s", want, conf)
+		}
+	}
+	plain := t.TempDir()
+	opts.HotlineRows = 0
+	if s, err := GenerateLedgers(opts, plain); err != nil || s.Hotline != nil {
+		t.Fatalf("%+v %v", s, err)
+	}
+	if m, _ := filepath.Glob(filepath.Join(plain, "exports", "hotline_*")); len(m) != 0 {
+		t.Errorf("hotline written without hotline rows: %v", m)
 	}
 }
