@@ -43,6 +43,8 @@ func TestBenchPrintsStepsAndRatios(t *testing.T) {
 		{`dashboard \(to 2026-10\)`, `-`},
 		{`= monthly ingest \+ normalize`, `\d+\.\d\dx monthly floor`},
 		{`= monthly job \(ingest, normalize, report, dashboard\)`, `-`},
+		{`each distinct version once: ingest`, `-`},
+		{`each distinct version once: normalize`, `-`},
 	} {
 		re := regexp.MustCompile(`(?m)^` + want.step + num + want.ratio + `$`)
 		m := re.FindStringSubmatch(out)
@@ -53,6 +55,16 @@ func TestBenchPrintsStepsAndRatios(t *testing.T) {
 		if m[1] == "0" || m[3] == "0" {
 			t.Errorf("%s: no rows or no peak RSS: %q", want.step, m[0])
 		}
+	}
+	// the yardstick holds as many rows as the generator says the ledgers have distinct versions
+	cmp := regexp.MustCompile(`warehouse \d+ MB: \d+\.\d\dx a warehouse landing each distinct version once \(\d+ MB, ([1-9]\d*) rows\)`).FindStringSubmatch(out)
+	gen, _ := os.ReadFile(filepath.Join(dir, "logs", "01-sample.log"))
+	versions := regexp.MustCompile(`不同版本 (\d+) 个|(\d+) distinct versions`).FindSubmatch(gen) // the step's own language
+	switch {
+	case cmp == nil:
+		t.Errorf("no comparison with the warehouse landing each distinct version once in\n%s", out)
+	case versions == nil || string(versions[1])+string(versions[2]) != cmp[1]:
+		t.Errorf("the yardstick has %s rows; the generator's log says %q", cmp[1], versions)
 	}
 	for _, want := range []string{"of the first load's time", "warehouse ", "persistent floor's database"} {
 		if !strings.Contains(out, want) {

@@ -73,6 +73,10 @@ type Step struct {
 type Result struct {
 	Steps          []Step
 	WarehouseBytes int64 // the warehouse after the monthly job
+	// VersionsBytes is the warehouse of a project landing each distinct version of the ledgers once, from
+	// VersionsRows rows (versions.go)
+	VersionsBytes int64
+	VersionsRows  int
 	FloorBytes     int64 // the persistent floor's database file after the first load's files
 	FirstRows      int   // rows of the first load's ledgers (plain: of both ledgers)
 	NextRows       int   // rows of the last ledger
@@ -240,8 +244,26 @@ func Run(ctx context.Context, opts Options, out io.Writer) (*Result, error) {
 		r.MonthlyShare = job.Seconds / load.Seconds
 	}
 	r.WarehouseBytes = fileSize(filepath.Join(project, "complaints.duckdb"))
+
+	// the size target's yardstick: every distinct version of the ledgers landed once (versions.go)
+	vp, vrows, err := VersionsProject(ctx, project, dir, files)
+	if err != nil {
+		return r, err
+	}
+	if _, err := step("msg_bench_step_versions_ingest", nil, vrows, NoFloor, vp, "ingest", filepath.Join(vp, "exports", versionsFile)); err != nil {
+		return r, err
+	}
+	if _, err := step("msg_bench_step_versions_normalize", nil, vrows, NoFloor, vp, "normalize"); err != nil {
+		return r, err
+	}
+	r.VersionsRows, r.VersionsBytes = vrows, fileSize(filepath.Join(vp, "complaints.duckdb"))
+
 	fmt.Fprintln(out, catalog.Msg("msg_bench_monthly_share", 100*r.MonthlyShare))
 	fmt.Fprintln(out, catalog.Msg("msg_bench_sizes", r.WarehouseBytes>>20, r.FloorBytes>>20))
+	if r.VersionsBytes > 0 {
+		fmt.Fprintln(out, catalog.Msg("msg_bench_versions_sizes", r.WarehouseBytes>>20, r.VersionsBytes>>20, r.VersionsRows,
+			float64(r.WarehouseBytes)/float64(r.VersionsBytes)))
+	}
 	fmt.Fprintln(out, catalog.Msg("msg_bench_logs", logs))
 	return r, nil
 }
