@@ -34,6 +34,9 @@ type arrowLoader struct {
 	insert  string
 	params  []driver.NamedValue
 	pending []arrow.RecordBatch
+	// pendingNew wait for insertDirect: rows whose id is new to the source (rawSkip.knownID)
+	pendingNew   []arrow.RecordBatch
+	insertDirect string
 	// seen (unless landEveryRow) records the group's rows equal to the newest version of their id in
 	// row_sightings, and insert then lands the others only (land_unchanged.go); unchanged counts them.
 	match     string
@@ -73,7 +76,7 @@ func newRowLoader(ctx context.Context, c driver.Conn, batchID int64, info batchI
 	for _, i := range active {
 		fields = append(fields, landingSchema.Field(i+1))
 	}
-	l := &arrowLoader{ctx: ctx, schema: arrow.NewSchema(fields, nil), active: active, ex: ex, ar: ar, insert: insert,
+	l := &arrowLoader{ctx: ctx, schema: arrow.NewSchema(fields, nil), active: active, ex: ex, ar: ar, insert: insert, insertDirect: insert,
 		params: namedValues(batchID, info.Source, info.FilePath, info.SHA256, sheet, ingested.Format("2006-01-02 15:04:05.999999999"))}
 	if !landEveryRow {
 		// The newest version of every id of the source landed before, then per group: the rows into a temporary
@@ -119,11 +122,52 @@ func (l *arrowLoader) load(rec arrow.RecordBatch) (int, error) {
 	for _, i := range l.active {
 		cols = append(cols, rec.Column(i+1))
 	}
-	l.pending = append(l.pending, array.NewRecordBatch(l.schema, cols, rec.NumRows()))
+	proj := array.NewRecordBatch(l.schema, cols, rec.NumRows())
+	if l.skipping && !isKnown(rec) {
+		// ids new to the source: landed as they are, without the comparison
+		l.pendingNew = append(l.pendingNew, proj)
+		if len(l.pendingNew) < arrowGroup {
+			return 0, nil
+		}
+		return l.flushNew()
+	}
+	l.pending = append(l.pending, proj)
 	if len(l.pending) < arrowGroup {
 		return 0, nil
 	}
 	return l.flush()
+}
+
+// flushNew lands the waiting record batches of rows whose id is new to the source.
+func (l *arrowLoader) flushNew() (int, error) {
+	if len(l.pendingNew) == 0 {
+		return 0, nil
+	}
+	recs := l.pendingNew
+	l.pendingNew = nil
+	defer func() {
+		for _, r := range recs {
+			r.Release()
+		}
+	}()
+	rr, err := array.NewRecordReader(l.schema, recs)
+	if err != nil {
+		return 0, err
+	}
+	release, err := l.ar.RegisterView(rr, arrowViewName)
+	rr.Release()
+	if err != nil {
+		return 0, err
+	}
+	_, err = l.ex.ExecContext(l.ctx, l.insertDirect, l.params)
+	if err == nil {
+		_, err = l.ex.ExecContext(l.ctx, "DROP VIEW IF EXISTS "+arrowViewName, nil)
+	}
+	release()
+	if err != nil {
+		return 0, err
+	}
+	return len(recs), nil
 }
 
 func (l *arrowLoader) flush() (int, error) {
@@ -211,6 +255,27 @@ func (l *arrowLoader) prepareSkip(s *rawSkip) error {
 		return fmt.Errorf("raw hashes of the newest versions: %w", err)
 	}
 	slices.Sort(s.set)
+	ids, err := l.ar.QueryContext(l.ctx, "SELECT source_id FROM ingest_newest")
+	if err != nil {
+		return fmt.Errorf("ids of the newest versions: %w", err)
+	}
+	s.ids = s.ids[:0]
+	for ids.Next() {
+		col, ok := ids.RecordBatch().Column(0).(*array.String)
+		if !ok {
+			ids.Release()
+			return fmt.Errorf("ids of the newest versions: not text")
+		}
+		for i := 0; i < col.Len(); i++ {
+			s.ids = append(s.ids, idHash(col.Value(i)))
+		}
+	}
+	err = ids.Err()
+	ids.Release()
+	if err != nil {
+		return fmt.Errorf("ids of the newest versions: %w", err)
+	}
+	slices.Sort(s.ids)
 	if _, err := l.ex.ExecContext(l.ctx, "CREATE OR REPLACE TEMP TABLE ingest_seen (row_number BIGINT, source_id VARCHAR, rh UBIGINT)", nil); err != nil {
 		return fmt.Errorf("raw hashes of the newest versions: %w", err)
 	}
@@ -287,6 +352,11 @@ func (l *arrowLoader) finishSeen() error {
 
 func (l *arrowLoader) finish() (int, error) {
 	n, err := l.flush()
+	if err == nil {
+		var m int
+		m, err = l.flushNew()
+		n += m
+	}
 	if err == nil && l.skipping {
 		err = l.finishSeen()
 	}
@@ -307,6 +377,10 @@ func (l *arrowLoader) abort() {
 		r.Release()
 	}
 	l.pending = nil
+	for _, r := range l.pendingNew {
+		r.Release()
+	}
+	l.pendingNew = nil
 	for _, r := range l.seenPending {
 		r.Release()
 	}

@@ -68,6 +68,13 @@ var landingSchema = func() *arrow.Schema {
 	return arrow.NewSchema(fs, nil)
 }()
 
+// landingSchemaKnown is landingSchema for the record batches of mapped rows whose id may have an earlier
+// version (mapChunk): the same fields, told apart by the schema itself (isKnown).
+var landingSchemaKnown = arrow.NewSchema(landingSchema.Fields(), nil)
+
+// isKnown says whether a record batch of the landing schema holds rows whose id may have an earlier version.
+func isKnown(rec arrow.RecordBatch) bool { return rec.Schema() == landingSchemaKnown }
+
 // recordBatchRows is the number of rows per Arrow record batch.
 const recordBatchRows = 4096
 
@@ -717,7 +724,8 @@ type chunk struct {
 	rows []rawRow
 	// After mapping:
 	read       int               // len(rows); rows is dropped once mapped
-	rec        arrow.RecordBatch // nil when every row was rejected
+	rec        arrow.RecordBatch // mapped rows whose id is new to the source (every mapped row without a set), or nil
+	known      arrow.RecordBatch // mapped rows whose id may have an earlier version (landingSchemaKnown), or nil
 	seen       arrow.RecordBatch // the rows recognised unchanged before mapping (seenSchema), or nil
 	recognised int
 	rejects    []Reject
@@ -798,10 +806,12 @@ func (m *mapper) mapTable(ctx context.Context, emit func(arrow.RecordBatch) erro
 			w := m.worker()
 			b := array.NewRecordBuilder(memory.DefaultAllocator, landingSchema)
 			defer b.Release()
+			known := array.NewRecordBuilder(memory.DefaultAllocator, landingSchemaKnown)
+			defer known.Release()
 			for c := range work {
 				c.read = len(c.rows)
 				if ctx.Err() == nil {
-					w.mapChunk(c, b)
+					w.mapChunk(c, b, known)
 				}
 				c.rows = nil
 				done <- c // buffered as large as tokens: never blocks
@@ -843,12 +853,18 @@ func (m *mapper) mapTable(ctx context.Context, emit func(arrow.RecordBatch) erro
 				if err == nil && c.rec != nil {
 					err = emit(c.rec)
 				}
+				if err == nil && c.known != nil {
+					err = emit(c.known)
+				}
 				if err == nil && c.seen != nil {
 					err = emit(c.seen)
 				}
 			}
 			if c.rec != nil {
 				c.rec.Release()
+			}
+			if c.known != nil {
+				c.known.Release()
 			}
 			if c.seen != nil {
 				c.seen.Release()
@@ -861,6 +877,9 @@ func (m *mapper) mapTable(ctx context.Context, emit func(arrow.RecordBatch) erro
 	for _, c := range pending { // only after an error
 		if c.rec != nil {
 			c.rec.Release()
+		}
+		if c.known != nil {
+			c.known.Release()
 		}
 		if c.seen != nil {
 			c.seen.Release()
@@ -880,25 +899,22 @@ func (m *mapper) mapTable(ctx context.Context, emit func(arrow.RecordBatch) erro
 	return st, ctx.Err()
 }
 
-// mapChunk maps a chunk's rows with b, setting its record batch, rejects and count of accepted rows.
-func (m *mapper) mapChunk(c *chunk, b *array.RecordBuilder) {
-	rowB := b.Field(0).(*array.Int64Builder)
-	strB := make([]*array.StringBuilder, len(landingColumns))
-	for i := range landingColumns {
-		strB[i] = b.Field(i + 1).(*array.StringBuilder)
-	}
+// mapChunk maps a chunk's rows, setting its record batches, rejects and count of accepted rows: the rows
+// recognised unchanged before mapping (seen), and the mapped rows, built with b, or with known when their id may
+// have an earlier version (rawSkip.knownID; every row when there is no set), whose rows the loader compares
+// with the newest versions before landing them.
+func (m *mapper) mapChunk(c *chunk, b, known *array.RecordBuilder) {
 	// Size the builders once per chunk (the previous chunk's bytes per column as the guess) instead of growing
 	// them value by value.
 	if m.dataHint == nil {
 		m.dataHint = make([]int, len(landingColumns))
 	}
-	rowB.Reserve(len(c.rows))
-	for _, i := range m.active {
-		strB[i].Reserve(len(c.rows))
-		if m.dataHint[i] > 0 {
-			strB[i].ReserveData(m.dataHint[i] + m.dataHint[i]/8)
-		}
+	fresh, old := newLandingBuilder(b), newLandingBuilder(known)
+	main := fresh
+	if m.skip == nil {
+		main = old
 	}
+	main.reserve(m, len(c.rows))
 	vals := make([]string, len(landingColumns))
 	var seen *seenBuilder
 	for _, r := range c.rows {
@@ -929,27 +945,67 @@ func (m *mapper) mapChunk(c *chunk, b *array.RecordBuilder) {
 		if vals[liRowFlags] != "" {
 			c.flagged++
 		}
-		rowB.Append(int64(r.Num))
-		for _, i := range m.active { // the other columns are NULL in every row: appended at once below
-			if v := vals[i]; v == "" {
-				strB[i].AppendNull()
-			} else {
-				strB[i].Append(v)
-			}
+		to := fresh
+		if m.skip == nil || m.skip.knownID(vals[liSourceID]) {
+			to = old
 		}
+		to.append(m, r.Num, vals)
 	}
 	for _, i := range m.active {
-		m.dataHint[i] = strB[i].DataLen()
+		m.dataHint[i] = main.str[i].DataLen()
 	}
-	if mapped := rowB.Len(); mapped > 0 {
-		for i := range strB {
-			if strB[i].Len() < mapped {
-				strB[i].AppendNulls(mapped - strB[i].Len())
-			}
-		}
-		c.rec = b.NewRecordBatch()
-	}
+	c.rec, c.known = fresh.record(), old.record()
 	if seen != nil {
 		c.seen = seen.record()
 	}
+}
+
+// landingBuilder appends mapped rows to a record builder of the landing schema.
+type landingBuilder struct {
+	b   *array.RecordBuilder
+	row *array.Int64Builder
+	str []*array.StringBuilder
+}
+
+func newLandingBuilder(b *array.RecordBuilder) *landingBuilder {
+	lb := &landingBuilder{b: b, row: b.Field(0).(*array.Int64Builder), str: make([]*array.StringBuilder, len(landingColumns))}
+	for i := range landingColumns {
+		lb.str[i] = b.Field(i + 1).(*array.StringBuilder)
+	}
+	return lb
+}
+
+func (lb *landingBuilder) reserve(m *mapper, rows int) {
+	lb.row.Reserve(rows)
+	for _, i := range m.active {
+		lb.str[i].Reserve(rows)
+		if m.dataHint[i] > 0 {
+			lb.str[i].ReserveData(m.dataHint[i] + m.dataHint[i]/8)
+		}
+	}
+}
+
+func (lb *landingBuilder) append(m *mapper, num int, vals []string) {
+	lb.row.Append(int64(num))
+	for _, i := range m.active { // the other columns are NULL in every row: appended at once in record
+		if v := vals[i]; v == "" {
+			lb.str[i].AppendNull()
+		} else {
+			lb.str[i].Append(v)
+		}
+	}
+}
+
+// record is the rows appended since the last record (nil when none).
+func (lb *landingBuilder) record() arrow.RecordBatch {
+	n := lb.row.Len()
+	if n == 0 {
+		return nil
+	}
+	for i := range lb.str {
+		if lb.str[i].Len() < n {
+			lb.str[i].AppendNulls(n - lb.str[i].Len())
+		}
+	}
+	return lb.b.NewRecordBatch()
 }

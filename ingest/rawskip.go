@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
+	"hash/fnv"
 	"io"
 	"runtime/debug"
 	"slices"
@@ -42,6 +43,26 @@ const rawHashVersion = 1
 // recognised before mapping.
 type rawSkip struct {
 	set []uint64
+	// ids are the hashes (idHash) of the ids that have a newest version, sorted: a mapped row whose id is not
+	// among them cannot be unchanged and lands without being compared (knownID).
+	ids []uint64
+}
+
+// knownID says whether a landed id may have a newest version (a chance equal hash says yes: the row is then
+// compared, as every row is without a set).
+func (s *rawSkip) knownID(id string) bool {
+	if s == nil {
+		return true
+	}
+	_, ok := slices.BinarySearch(s.ids, idHash(id))
+	return ok
+}
+
+// idHash is FNV-1a (64 bits) of a landed id, for knownID only: it never leaves the process.
+func idHash(id string) uint64 {
+	h := fnv.New64a()
+	io.WriteString(h, id)
+	return h.Sum64()
 }
 
 func (s *rawSkip) has(h uint64) bool {
