@@ -239,15 +239,16 @@ func nullText(s string) any {
 // promoteSightings, in tx, lands in its own batch the first later sighting (row_sightings, by batch and row) of each
 // landed row of batch id, as that batch would have landed it had batch id never landed, and points the later
 // sightings of the same row at it; the caller then deletes batch id's rows. Promoted rows keep the version's
-// values and row hash, with the sighting's lineage (batch, file, sheet, ingest time, row number) and raw hash.
+// values and row hash, with the sighting's lineage (batch, file, sheet, ingest time, row number) and no raw hash (a
+// sighting's is not kept: its next sighting is compared after mapping).
 func promoteSightings(ctx context.Context, tx *sql.Tx, id int64) (int64, error) {
 	stmts := []string{
 		`CREATE OR REPLACE TEMP TABLE promoted AS
-		SELECT batch_id, row_number, version_row_number, raw_hash FROM row_sightings WHERE version_batch_id = $1 AND batch_id <> $1
+		SELECT batch_id, row_number, version_row_number FROM row_sightings WHERE version_batch_id = $1 AND batch_id <> $1
 		QUALIFY row_number() OVER (PARTITION BY version_row_number ORDER BY batch_id, row_number) = 1`,
 		`INSERT INTO landed_rows BY NAME
 		SELECT l.* REPLACE (p.batch_id AS batch_id, p.row_number AS row_number, b.file_path AS file_path,
-		       b.file_sha256 AS file_sha256, b.sheet AS sheet, b.ingested_at AS ingested_at, p.raw_hash AS raw_hash)
+		       b.file_sha256 AS file_sha256, b.sheet AS sheet, b.ingested_at AS ingested_at, NULL AS raw_hash)
 		FROM promoted p JOIN landed_rows l ON l.batch_id = $1 AND l.row_number = p.version_row_number
 		JOIN batches b ON b.batch_id = p.batch_id`,
 		`DELETE FROM row_sightings WHERE EXISTS (SELECT 1 FROM promoted p

@@ -90,6 +90,10 @@ func newRowLoader(ctx context.Context, c driver.Conn, batchID int64, info batchI
 		if err := prepareNewest(ctx, ex, q, batchID, info.Source); err != nil {
 			return nil, err
 		}
+		// the raw hash of each row of this batch seen unchanged, for its id's newest (advanceNewest)
+		if _, err := ex.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE ingest_sighted (row_number BIGINT, rh UBIGINT)", nil); err != nil {
+			return nil, err
+		}
 		// a view (views take no parameters: the source as a quoted literal), read in place
 		if _, err := ex.ExecContext(ctx, "CREATE OR REPLACE TEMP VIEW ingest_newest AS "+newestOfSource(info.Source), nil); err != nil {
 			return nil, fmt.Errorf("newest versions of %s: %w", info.Source, err)
@@ -105,8 +109,8 @@ func newRowLoader(ctx context.Context, c driver.Conn, batchID int64, info batchI
 			SELECT g.source_id, g.row_number, n.vb, n.vr, ` + rawHash + ` AS rh
 			FROM ingest_group g JOIN ingest_newest n ON n.source_id = g.source_id AND n.h = g.row_hash
 			WHERE NOT ` + placeholderDate("g", has)
-		l.seen = `INSERT INTO row_sightings (batch_id, source_system, source_id, row_number, version_batch_id, version_row_number, raw_hash)
-			SELECT CAST(? AS BIGINT), CAST(? AS VARCHAR), source_id, row_number, vb, vr, rh FROM ingest_match`
+		l.seen = `INSERT INTO row_sightings (batch_id, source_system, source_id, row_number, version_batch_id, version_row_number)
+			SELECT CAST(? AS BIGINT), CAST(? AS VARCHAR), source_id, row_number, vb, vr FROM ingest_match`
 		l.insert = fmt.Sprintf("INSERT INTO landed_rows (%s) SELECT %s FROM ingest_group g WHERE NOT EXISTS (SELECT 1 FROM ingest_match m WHERE m.row_number = g.row_number)",
 			strings.Join(cols, ", "), strings.Join(sel, ", "))
 		l.seenArgs = namedValues(batchID, info.Source)
@@ -221,6 +225,9 @@ func (l *arrowLoader) landChanged() error {
 	if err != nil {
 		return err
 	}
+	if _, err := l.ex.ExecContext(l.ctx, "INSERT INTO ingest_sighted SELECT row_number, rh FROM ingest_match", nil); err != nil {
+		return err
+	}
 	n, err := res.RowsAffected()
 	if err != nil {
 		return err
@@ -331,8 +338,8 @@ func (l *arrowLoader) finishSeen() error {
 		return err
 	}
 	if l.seenRows > 0 {
-		res, err := l.ex.ExecContext(l.ctx, `INSERT INTO row_sightings (batch_id, source_system, source_id, row_number, version_batch_id, version_row_number, raw_hash)
-			SELECT CAST(? AS BIGINT), CAST(? AS VARCHAR), s.source_id, s.row_number, n.vb, n.vr, s.rh
+		res, err := l.ex.ExecContext(l.ctx, `INSERT INTO row_sightings (batch_id, source_system, source_id, row_number, version_batch_id, version_row_number)
+			SELECT CAST(? AS BIGINT), CAST(? AS VARCHAR), s.source_id, s.row_number, n.vb, n.vr
 			FROM ingest_seen s JOIN ingest_newest n ON n.source_id = s.source_id AND n.rh = s.rh`, l.seenArgs)
 		if err != nil {
 			return err
@@ -343,6 +350,9 @@ func (l *arrowLoader) finishSeen() error {
 		}
 		if int(n) != l.seenRows {
 			return errRawSkipMissed
+		}
+		if _, err := l.ex.ExecContext(l.ctx, "INSERT INTO ingest_sighted SELECT row_number, rh FROM ingest_seen", nil); err != nil {
+			return err
 		}
 		l.unchanged += int(n)
 	}

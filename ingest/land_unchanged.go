@@ -112,9 +112,12 @@ func markUnchanged(ctx context.Context, ex driver.ExecerContext, q driver.Querye
 		FROM landed_rows n JOIN newest w ON w.source_id = n.source_id
 		JOIN landed_rows v ON v.batch_id = w.vb AND v.row_number = w.vr
 		WHERE n.batch_id = $1 AND ` + same,
-		`INSERT INTO row_sightings (batch_id, source_system, source_id, row_number, version_batch_id, version_row_number, raw_hash)
-		SELECT $1, $2, source_id, row_number, vb, vr, raw_hash FROM ingest_unchanged`,
+		`INSERT INTO row_sightings (batch_id, source_system, source_id, row_number, version_batch_id, version_row_number)
+		SELECT $1, $2, source_id, row_number, vb, vr FROM ingest_unchanged`,
 		`DELETE FROM landed_rows WHERE batch_id = $1 AND row_number IN (SELECT row_number FROM ingest_unchanged)`,
+	}
+	if cached { // the loader keeps the batch's raw hashes of sightings for row_newest (newest.go)
+		stmts = append(stmts[:2], append([]string{`INSERT INTO ingest_sighted SELECT row_number, raw_hash FROM ingest_unchanged`}, stmts[2:]...)...)
 	}
 	for _, s := range stmts {
 		args := namedValues(batchID, source)

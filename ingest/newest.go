@@ -27,7 +27,7 @@ const newestColumns = "source_id, h, rh, vb, vr, u, a, i, sb, sr, ok, seen_b, re
 // newestSQL selects, per id of source $2 landed before batch $1 (restricted to the ids of batch $1's landed rows
 // when ofBatch), the newest version as transform's staging chooses it (stg_pick: newestOrder), a sighting taking
 // part like the version it points to, seen at its own batch's as-of date: source_id, its row hash h, its raw hash
-// rh (a sighting's own: rawskip.go), and the landed version (vb, vr). row_newest holds the
+// rh (a version's; a sighting's only while its batch lands: rawskip.go), and the landed version (vb, vr). row_newest holds the
 // same without reading every earlier batch (newestOfSource).
 func newestSQL(ofBatch bool) string {
 	ids := ""
@@ -53,6 +53,11 @@ func newestCandidatesSQL(batchOnly bool, idFilter ...string) string {
 	if batchOnly {
 		a, i, vJoin, sJoin, vWhere, sWhere = "CAST($3 AS TIMESTAMP)", "CAST($4 AS TIMESTAMP)", "", "", "l.batch_id = $1", "s.batch_id = $1"
 	}
+	// a sighting's raw hash is known only while its batch lands (ingest_sighted)
+	sightingRH, sightedJoin := "NULL::UBIGINT", ""
+	if batchOnly {
+		sightingRH, sightedJoin = "t.rh", " LEFT JOIN ingest_sighted t ON t.row_number = s.row_number"
+	}
 	for _, f := range idFilter { // a condition on the id: "NOT IN (...)"
 		vWhere += " AND l.source_id " + f
 		sWhere += " AND s.source_id " + f
@@ -63,9 +68,9 @@ func newestCandidatesSQL(batchOnly bool, idFilter ...string) string {
 			FROM landed_rows l` + vJoin + `
 			WHERE l.source_system = $2 AND ` + vWhere + `
 			UNION ALL
-			SELECT s.source_id, l.row_hash, s.raw_hash, s.version_batch_id, s.version_row_number, TRY_CAST(l.updated_at AS TIMESTAMP),
+			SELECT s.source_id, l.row_hash, ` + sightingRH + `, s.version_batch_id, s.version_row_number, TRY_CAST(l.updated_at AS TIMESTAMP),
 			       ` + a + `, ` + i + `, s.batch_id, s.row_number, l.row_hash IS NOT NULL, s.batch_id, l.received_at
-			FROM row_sightings s JOIN landed_rows l ON l.batch_id = s.version_batch_id AND l.row_number = s.version_row_number` + sJoin + `
+			FROM row_sightings s JOIN landed_rows l ON l.batch_id = s.version_batch_id AND l.row_number = s.version_row_number` + sJoin + sightedJoin + `
 			WHERE s.source_system = $2 AND ` + sWhere
 }
 
@@ -119,9 +124,10 @@ func advanceNewest(ctx context.Context, ex driver.ExecerContext, batchID int64, 
 		args []driver.NamedValue
 	}{
 		{`CREATE OR REPLACE TEMP TABLE newest_seen AS
-			SELECT s.source_id, any_value(s.row_number) AS row_number, any_value(s.raw_hash) AS raw_hash
+			SELECT s.source_id, any_value(s.row_number) AS row_number, any_value(t.rh) AS raw_hash
 			FROM row_sightings s JOIN row_newest c ON c.source_system = $2 AND c.source_id = s.source_id
 				AND c.vb = s.version_batch_id AND c.vr = s.version_row_number
+			LEFT JOIN ingest_sighted t ON t.row_number = s.row_number
 			WHERE s.batch_id = $1 AND s.source_system = $2
 				AND NOT EXISTS (SELECT 1 FROM landed_rows l WHERE l.batch_id = $1 AND l.source_id = s.source_id)
 			GROUP BY s.source_id HAVING count(*) = 1`, namedValues(batchID, source)},
@@ -148,6 +154,7 @@ func advanceNewest(ctx context.Context, ex driver.ExecerContext, batchID int64, 
 		{`INSERT INTO row_newest_state VALUES ($1, $2)`, namedValues(source, batchID)},
 		{`DROP TABLE newest_merged`, nil},
 		{`DROP TABLE newest_seen`, nil},
+		{`DROP TABLE IF EXISTS ingest_sighted`, nil},
 	}
 	for _, s := range stmts {
 		if _, err := ex.ExecContext(ctx, s.sql, s.args); err != nil {
