@@ -144,48 +144,38 @@ func (l *arrowLoader) load(rec arrow.RecordBatch) (int, error) {
 
 // flushNew lands the waiting record batches of rows whose id is new to the source.
 func (l *arrowLoader) flushNew() (int, error) {
-	if len(l.pendingNew) == 0 {
-		return 0, nil
-	}
 	recs := l.pendingNew
 	l.pendingNew = nil
-	defer func() {
-		for _, r := range recs {
-			r.Release()
-		}
-	}()
-	rr, err := array.NewRecordReader(l.schema, recs)
-	if err != nil {
-		return 0, err
-	}
-	release, err := l.ar.RegisterView(rr, arrowViewName)
-	rr.Release()
-	if err != nil {
-		return 0, err
-	}
-	_, err = l.ex.ExecContext(l.ctx, l.insertDirect, l.params)
-	if err == nil {
-		_, err = l.ex.ExecContext(l.ctx, "DROP VIEW IF EXISTS "+arrowViewName, nil)
-	}
-	release()
-	if err != nil {
-		return 0, err
-	}
-	return len(recs), nil
+	return l.throughView(l.schema, recs, func() error {
+		_, err := l.ex.ExecContext(l.ctx, l.insertDirect, l.params)
+		return err
+	})
 }
 
 func (l *arrowLoader) flush() (int, error) {
-	if len(l.pending) == 0 {
-		return 0, nil
-	}
 	recs := l.pending
 	l.pending = nil
+	return l.throughView(l.schema, recs, func() error {
+		if l.seen != "" {
+			return l.landChanged()
+		}
+		_, err := l.ex.ExecContext(l.ctx, l.insert, l.params)
+		return err
+	})
+}
+
+// throughView registers recs (released here) as the view arrowViewName, runs fn, which reads it, and drops the
+// view; it returns how many record batches went.
+func (l *arrowLoader) throughView(schema *arrow.Schema, recs []arrow.RecordBatch, fn func() error) (int, error) {
+	if len(recs) == 0 {
+		return 0, nil
+	}
 	defer func() {
 		for _, r := range recs {
 			r.Release()
 		}
 	}()
-	rr, err := array.NewRecordReader(l.schema, recs)
+	rr, err := array.NewRecordReader(schema, recs)
 	if err != nil {
 		return 0, err
 	}
@@ -194,11 +184,7 @@ func (l *arrowLoader) flush() (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if l.seen != "" {
-		err = l.landChanged()
-	} else {
-		_, err = l.ex.ExecContext(l.ctx, l.insert, l.params)
-	}
+	err = fn()
 	if err == nil {
 		// DuckDB's arrow scan registers the stream as a view of the database, not a temporary one: once the
 		// stream is released the view points at freed memory, and a later query of it crashes the process. It
@@ -304,30 +290,12 @@ func (l *arrowLoader) loadSeen(rec arrow.RecordBatch) error {
 }
 
 func (l *arrowLoader) flushSeen() error {
-	if len(l.seenPending) == 0 {
-		return nil
-	}
 	recs := l.seenPending
 	l.seenPending = nil
-	defer func() {
-		for _, r := range recs {
-			r.Release()
-		}
-	}()
-	rr, err := array.NewRecordReader(seenSchema, recs)
-	if err != nil {
+	_, err := l.throughView(seenSchema, recs, func() error {
+		_, err := l.ex.ExecContext(l.ctx, "INSERT INTO ingest_seen SELECT row_number, source_id, raw_hash FROM "+arrowViewName, nil)
 		return err
-	}
-	release, err := l.ar.RegisterView(rr, arrowViewName)
-	rr.Release()
-	if err != nil {
-		return err
-	}
-	_, err = l.ex.ExecContext(l.ctx, "INSERT INTO ingest_seen SELECT row_number, source_id, raw_hash FROM "+arrowViewName, nil)
-	if err == nil {
-		_, err = l.ex.ExecContext(l.ctx, "DROP VIEW IF EXISTS "+arrowViewName, nil)
-	}
-	release()
+	})
 	return err
 }
 

@@ -7,6 +7,21 @@ import (
 	"strings"
 )
 
+// hotlineProfile is the hotline export's source profile, in the demo's config and the ledger bank's (its hotline
+// export: ledger_hotline.go).
+const hotlineProfile = `  - name: hotline
+    label: 客服热线
+    glob: exports/hotline_*.csv
+    format: csv
+    encoding: gb18030
+    delimiter: ","
+    header_row: 1
+    intake_channel: phone
+    date_formats: ["2006/1/2 15:04", "2006/1/2"]
+    snapshot: incremental
+    columns: {source_id: 工单编号, record_type: 工单类型, received_at: 受理时间, customer_name: 客户姓名, customer_phone: 联系电话, customer_id_number: 证件号码, business_channel: 业务渠道, business_category: 业务类别, cause: 投诉原因, complaint_type: 投诉类型, demand: 客户诉求, branch: 所属机构, province: 所属省份, status: 处理状态, replied_at: 办结时间, satisfaction: 满意度, compensation: 补偿金额, summary: 投诉摘要, narrative: 投诉内容, handler: 经办人, reply_facts: 调查核实情况, reply_accountability: 责任人处理意见, reply_remediation: 整改措施, reply_satisfaction: 客户满意程度, reply_time: 处理时间, reply_handler_contact: 经办人联系电话, updated_at: 更新时间}
+`
+
 // configYAML is the demo configuration that reads the exports (paths relative to the file).
 func (g *gen) configYAML() string {
 	return fmt.Sprintf(`# Demo configuration for the bundled sample data. Paths are relative to this file.
@@ -18,18 +33,7 @@ language: zh
 branches: branches.csv
 sources:
   # 客服热线: GB18030 CSV, CRLF, Chinese headers; the later file is an incremental export (newest 更新时间 wins).
-  - name: hotline
-    label: 客服热线
-    glob: exports/hotline_*.csv
-    format: csv
-    encoding: gb18030
-    delimiter: ","
-    header_row: 1
-    intake_channel: phone
-    date_formats: ["2006/1/2 15:04", "2006/1/2"]
-    snapshot: incremental
-    columns: {source_id: 工单编号, record_type: 工单类型, received_at: 受理时间, customer_name: 客户姓名, customer_phone: 联系电话, customer_id_number: 证件号码, business_channel: 业务渠道, business_category: 业务类别, cause: 投诉原因, complaint_type: 投诉类型, demand: 客户诉求, branch: 所属机构, province: 所属省份, status: 处理状态, replied_at: 办结时间, satisfaction: 满意度, compensation: 补偿金额, summary: 投诉摘要, narrative: 投诉内容, handler: 经办人, reply_facts: 调查核实情况, reply_accountability: 责任人处理意见, reply_remediation: 整改措施, reply_satisfaction: 客户满意程度, reply_time: 处理时间, reply_handler_contact: 经办人联系电话, updated_at: 更新时间}
-  # 网上投诉平台/手机银行: NDJSON with nested objects; times are ISO 8601 with +08:00.
+`+hotlineProfile+`  # 网上投诉平台/手机银行: NDJSON with nested objects; times are ISO 8601 with +08:00.
   - name: online
     label: 网上投诉平台
     glob: exports/online_platform.ndjson

@@ -80,16 +80,5 @@ func hotlineRow(b *ledgerBank, c *ledgerComplaint, i, j int) []string {
 
 func hotlineConfig() string {
 	return `  # 客服热线: GB18030 CSV, CRLF, Chinese headers; the calls of the whole window with their latest status.
-  - name: hotline
-    label: 客服热线
-    glob: exports/hotline_*.csv
-    format: csv
-    encoding: gb18030
-    delimiter: ","
-    header_row: 1
-    intake_channel: phone
-    date_formats: ["2006/1/2 15:04", "2006/1/2"]
-    snapshot: incremental
-    columns: {source_id: 工单编号, record_type: 工单类型, received_at: 受理时间, customer_name: 客户姓名, customer_phone: 联系电话, customer_id_number: 证件号码, business_channel: 业务渠道, business_category: 业务类别, cause: 投诉原因, complaint_type: 投诉类型, demand: 客户诉求, branch: 所属机构, province: 所属省份, status: 处理状态, replied_at: 办结时间, satisfaction: 满意度, compensation: 补偿金额, summary: 投诉摘要, narrative: 投诉内容, handler: 经办人, reply_facts: 调查核实情况, reply_accountability: 责任人处理意见, reply_remediation: 整改措施, reply_satisfaction: 客户满意程度, reply_time: 处理时间, reply_handler_contact: 经办人联系电话, updated_at: 更新时间}
-`
+` + hotlineProfile
 }
