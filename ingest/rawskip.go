@@ -100,12 +100,13 @@ func (m *mapper) sealContext(source string) {
 		Layouts: m.layouts, Intake: m.intake, FixedReceipt: m.fixedReceipt, Years: m.yearsText,
 		TextLevel: int(m.table.textLevel), StrictWidth: m.table.StrictWidth, Serials: m.table.Serials, Date904: m.table.Date1904}
 	if bi, ok := debug.ReadBuildInfo(); ok {
+		ctx.Modified = bi.Main.Version // a module build (go install) names its version, a checkout its revision
 		for _, s := range bi.Settings {
 			switch s.Key {
 			case "vcs.revision":
 				ctx.Revision = s.Value
 			case "vcs.modified":
-				ctx.Modified = s.Value
+				ctx.Modified += " " + s.Value
 			}
 		}
 	}
