@@ -39,6 +39,7 @@ type arrowLoader struct {
 	insertDirect string
 	// seen (unless landEveryRow) records the group's rows equal to the newest version of their id in
 	// row_sightings, and insert then lands the others only (land_unchanged.go); unchanged counts them.
+	q         driver.QueryerContext
 	match     string
 	seen      string
 	seenArgs  []driver.NamedValue
@@ -114,6 +115,7 @@ func newRowLoader(ctx context.Context, c driver.Conn, batchID int64, info batchI
 		l.insert = fmt.Sprintf("INSERT INTO landed_rows (%s) SELECT %s FROM ingest_group g WHERE NOT EXISTS (SELECT 1 FROM ingest_match m WHERE m.row_number = g.row_number)",
 			strings.Join(cols, ", "), strings.Join(sel, ", "))
 		l.seenArgs = namedValues(batchID, info.Source)
+		l.q = q
 	}
 	return l, nil
 }
@@ -229,11 +231,17 @@ func (l *arrowLoader) prepareSkip(s *rawSkip) error {
 	if l.seen == "" {
 		return nil
 	}
+	// sized once: a set grows to the source's ids (10M ids: 80 MB each), and append's doubling would hold twice
+	// that for a moment
+	n, err := queryCount(l.ctx, l.q, "SELECT count(*) FROM ingest_newest")
+	if err != nil {
+		return fmt.Errorf("raw hashes of the newest versions: %w", err)
+	}
 	rows, err := l.ar.QueryContext(l.ctx, "SELECT DISTINCT rh FROM ingest_newest WHERE rh IS NOT NULL")
 	if err != nil {
 		return fmt.Errorf("raw hashes of the newest versions: %w", err)
 	}
-	s.set = s.set[:0]
+	s.set = make([]uint64, 0, n)
 	for rows.Next() {
 		col, ok := rows.RecordBatch().Column(0).(*array.Uint64)
 		if !ok {
@@ -252,7 +260,7 @@ func (l *arrowLoader) prepareSkip(s *rawSkip) error {
 	if err != nil {
 		return fmt.Errorf("ids of the newest versions: %w", err)
 	}
-	s.ids = s.ids[:0]
+	s.ids = make([]uint64, 0, n)
 	for ids.Next() {
 		col, ok := ids.RecordBatch().Column(0).(*array.String)
 		if !ok {

@@ -177,3 +177,18 @@ func queryBool(ctx context.Context, q driver.QueryerContext, sql string, args []
 	b, _ := dest[0].(bool)
 	return b, nil
 }
+
+// queryCount is the one integer a query gives.
+func queryCount(ctx context.Context, q driver.QueryerContext, sql string) (int64, error) {
+	rows, err := q.QueryContext(ctx, sql, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	dest := make([]driver.Value, 1)
+	if err := rows.Next(dest); err != nil && err != io.EOF {
+		return 0, err
+	}
+	n, _ := dest[0].(int64)
+	return n, nil
+}

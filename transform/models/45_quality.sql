@@ -108,14 +108,20 @@ FROM (
 
 -- corrections that could not be applied
 DELETE FROM corrections_unmatched;
+-- the complaints the corrections name, found by a semi join that hashes the few corrections and streams the
+-- complaints: NOT IN over every complaint's key hashed them all (out of memory at 8M complaints and 1GB)
+CREATE OR REPLACE TEMP TABLE correction_keys AS
+SELECT complaint_key FROM complaints
+WHERE complaint_key IN (SELECT complaint_key FROM corrections UNION SELECT value FROM corrections WHERE value IS NOT NULL);
 INSERT INTO corrections_unmatched
 SELECT k.seq, k.complaint_key, k.action, k.field, k.value,
-       CASE WHEN k.complaint_key NOT IN (SELECT complaint_key FROM complaints) THEN 'unknown_complaint'
+       CASE WHEN k.complaint_key NOT IN (SELECT complaint_key FROM correction_keys) THEN 'unknown_complaint'
             WHEN k.action = 'duplicate_of' THEN 'unknown_target'
             ELSE 'value_unmapped' END
 FROM corrections k
-WHERE k.complaint_key NOT IN (SELECT complaint_key FROM complaints)
+WHERE k.complaint_key NOT IN (SELECT complaint_key FROM correction_keys)
    OR (k.action = 'duplicate_of' AND (k.value IS NULL OR k.value = k.complaint_key
-                                      OR k.value NOT IN (SELECT complaint_key FROM complaints)))
+                                      OR k.value NOT IN (SELECT complaint_key FROM correction_keys)))
    OR (k.action = 'reclassify' AND NOT EXISTS (
            SELECT 1 FROM taxonomy_map m WHERE m.dimension = k.field AND m.synonym = norm_text(k.value)));
+DROP TABLE correction_keys;
