@@ -262,7 +262,7 @@ func Run(ctx context.Context, opts Options, out io.Writer) (*Result, error) {
 	fmt.Fprintln(out, catalog.Msg("msg_bench_sizes", r.WarehouseBytes>>20, r.FloorBytes>>20))
 	if r.VersionsBytes > 0 {
 		fmt.Fprintln(out, catalog.Msg("msg_bench_versions_sizes", r.WarehouseBytes>>20, r.VersionsBytes>>20, r.VersionsRows,
-			float64(r.WarehouseBytes)/float64(r.VersionsBytes)))
+			fmt.Sprintf("%.2f", float64(r.WarehouseBytes)/float64(r.VersionsBytes))))
 	}
 	fmt.Fprintln(out, catalog.Msg("msg_bench_logs", logs))
 	return r, nil
