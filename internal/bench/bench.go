@@ -77,11 +77,11 @@ type Result struct {
 	// VersionsRows rows (versions.go)
 	VersionsBytes int64
 	VersionsRows  int
-	FloorBytes     int64 // the persistent floor's database file after the first load's files
-	FirstRows      int   // rows of the first load's ledgers (plain: of both ledgers)
-	NextRows       int   // rows of the last ledger
-	HotlineRows    int   // plain: rows of the hotline's export
-	MonthlyShare   float64
+	FloorBytes    int64 // the persistent floor's database file after the first load's files
+	FirstRows     int   // rows of the first load's ledgers (plain: of both ledgers)
+	NextRows      int   // rows of the last ledger
+	HotlineRows   int   // plain: rows of the hotline's export
+	MonthlyShare  float64
 }
 
 // table runs a scenario's steps as processes and prints them as rows of its table.
