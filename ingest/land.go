@@ -157,9 +157,6 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 			if err := ld.prepareSkip(info.Skip); err != nil {
 				return err
 			}
-			if hookRawSkip != nil {
-				hookRawSkip(info.Skip)
-			}
 		}
 		batches := 0
 		afterBatches := func(n int) {

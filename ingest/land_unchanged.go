@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
-	"io"
 	"strings"
 
 	"complaints/warehouse"
@@ -128,19 +127,12 @@ func markUnchanged(ctx context.Context, ex driver.ExecerContext, q driver.Querye
 			return 0, fmt.Errorf("unchanged rows of batch %d: %w", batchID, err)
 		}
 	}
-	rows, err := q.QueryContext(ctx, "SELECT count(*) FROM ingest_unchanged", nil)
+	n, err := queryCount(ctx, q, "SELECT count(*) FROM ingest_unchanged")
 	if err != nil {
-		return 0, fmt.Errorf("unchanged rows of batch %d: %w", batchID, err)
-	}
-	dest := make([]driver.Value, 1)
-	err = rows.Next(dest)
-	rows.Close()
-	if err != nil && err != io.EOF {
 		return 0, fmt.Errorf("unchanged rows of batch %d: %w", batchID, err)
 	}
 	if _, err := ex.ExecContext(ctx, "DROP TABLE IF EXISTS ingest_unchanged", nil); err != nil {
 		return 0, fmt.Errorf("unchanged rows of batch %d: %w", batchID, err)
 	}
-	n, _ := dest[0].(int64)
 	return int(n), nil
 }

@@ -164,31 +164,31 @@ func advanceNewest(ctx context.Context, ex driver.ExecerContext, batchID int64, 
 	return nil
 }
 
-func queryBool(ctx context.Context, q driver.QueryerContext, sql string, args []driver.NamedValue) (bool, error) {
+// queryValue is the one value a query gives (nil when it gives no row), on a driver connection inside a
+// landing transaction.
+func queryValue(ctx context.Context, q driver.QueryerContext, sql string, args []driver.NamedValue) (driver.Value, error) {
 	rows, err := q.QueryContext(ctx, sql, args)
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	defer rows.Close()
 	dest := make([]driver.Value, 1)
 	if err := rows.Next(dest); err != nil && err != io.EOF {
-		return false, err
+		return nil, err
 	}
-	b, _ := dest[0].(bool)
-	return b, nil
+	return dest[0], nil
 }
 
-// queryCount is the one integer a query gives.
+// queryBool is queryValue for a boolean (false when NULL).
+func queryBool(ctx context.Context, q driver.QueryerContext, sql string, args []driver.NamedValue) (bool, error) {
+	v, err := queryValue(ctx, q, sql, args)
+	b, _ := v.(bool)
+	return b, err
+}
+
+// queryCount is queryValue for a count.
 func queryCount(ctx context.Context, q driver.QueryerContext, sql string) (int64, error) {
-	rows, err := q.QueryContext(ctx, sql, nil)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	dest := make([]driver.Value, 1)
-	if err := rows.Next(dest); err != nil && err != io.EOF {
-		return 0, err
-	}
-	n, _ := dest[0].(int64)
-	return n, nil
+	v, err := queryValue(ctx, q, sql, nil)
+	n, _ := v.(int64)
+	return n, err
 }

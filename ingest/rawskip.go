@@ -32,9 +32,6 @@ import (
 // rawSkipOff, when set (tests), maps every row: the landing must be the same either way.
 var rawSkipOff bool
 
-// hookRawSkip, when set (tests), runs on the set once it is filled.
-var hookRawSkip func(*rawSkip)
-
 // rawHashVersion changes whenever the mapping of the same raw values under the same profile changes in a way the
 // build revision does not show (a build without version control information).
 const rawHashVersion = 1
