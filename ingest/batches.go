@@ -131,6 +131,12 @@ func RemoveBatch(ctx context.Context, w *warehouse.Warehouse, id int64, opts Rem
 		return nil, fmt.Errorf("remove batch %d: %w", id, err)
 	}
 	defer conn.Close()
+	// promoting sightings may land many rows (warehouse.UnorderedWrites)
+	restore, err := warehouse.UnorderedWritesOn(ctx, conn)
+	if err != nil {
+		return nil, fmt.Errorf("remove batch %d: %w", id, err)
+	}
+	defer restore()
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("remove batch %d: %w", id, err)

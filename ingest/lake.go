@@ -139,6 +139,12 @@ func IngestLake(ctx context.Context, w *warehouse.Warehouse, opts Options, dir s
 
 // landLake lands one source system's complaints of the lake as one batch, in one transaction.
 func landLake(ctx context.Context, w *warehouse.Warehouse, from, sel, at, asOf, source string, analytics bool, r *FileResult) error {
+	// a lake's complaints land in one INSERT each (warehouse.UnorderedWrites)
+	restore, err := warehouse.UnorderedWritesOn(ctx, w.DB)
+	if err != nil {
+		return err
+	}
+	defer restore()
 	tx, err := w.DB.BeginTx(ctx, nil)
 	if err != nil {
 		return err

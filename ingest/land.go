@@ -117,6 +117,13 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		if !ok {
 			return fmt.Errorf("warehouse connection cannot query")
 		}
+		// nothing here depends on the order rows are stored in (warehouse.UnorderedWrites says why it matters)
+		restore, err := warehouse.UnorderedWrites(func(sql string) (bool, error) { return queryBool(ctx, q, sql, nil) },
+			func(sql string) error { _, err := ex.ExecContext(context.Background(), sql, nil); return err })
+		if err != nil {
+			return err
+		}
+		defer restore()
 		setThreads = func(n int) {
 			if was > 0 {
 				ex.ExecContext(context.Background(), fmt.Sprintf("SET threads = %d", n), nil)
@@ -273,6 +280,9 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 			}
 			st.Unchanged += n
 		}
+		if err := checkEveryRowRecorded(ctx, q, batchID, info, st); err != nil {
+			return err
+		}
 		if err := insertRejects(c, batchID, info, rejects); err != nil {
 			return err
 		}
@@ -339,6 +349,27 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		return 0, st, rejects, 0, err
 	}
 	return batchID, st, rejects, missing, nil
+}
+
+// checkEveryRowRecorded fails the batch when the rows it landed and saw unchanged are not every accepted row: a
+// row the warehouse silently did not take would otherwise be reported as ingested (and a full snapshot would
+// list its id as missing).
+func checkEveryRowRecorded(ctx context.Context, q driver.QueryerContext, batchID int64, info batchInfo, st mapStats) error {
+	v, err := queryValue(ctx, q, `SELECT [(SELECT count(*) FROM landed_rows WHERE batch_id = $1),
+		(SELECT count(*) FROM row_sightings WHERE batch_id = $1)]`, namedValues(batchID))
+	if err != nil {
+		return fmt.Errorf("count the rows of batch %d: %w", batchID, err)
+	}
+	n, _ := v.([]any)
+	if len(n) != 2 {
+		return fmt.Errorf("count the rows of batch %d: %v", batchID, v)
+	}
+	landed, _ := n[0].(int64)
+	seen, _ := n[1].(int64)
+	if landed+seen != int64(st.Accepted) {
+		return catalog.Errorf("msg_unchanged_rows_lost", info.FilePath, st.Accepted, landed+seen, landed, seen)
+	}
+	return nil
 }
 
 // missingFromSnapshotDDL creates the table of ids a full snapshot lacks. The warehouse migration that owns it

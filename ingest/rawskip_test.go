@@ -298,3 +298,43 @@ func TestLateOlderExportKeepsNewestRight(t *testing.T) {
 		t.Errorf("the late export: as-of %s, %d unchanged; want 2025-12-02 and some", res[2].AsOf, res[2].Unchanged)
 	}
 }
+
+// A large ledger re-exported with a few rows changed: the changed rows' comparison records no sighting (an
+// INSERT of no rows), then the rows recognised before mapping go in at once, well over one DuckDB row group.
+// With insertion order kept, DuckDB (1.5.6, and 2.0.0) drops every row of such a large INSERT after an empty one
+// in the same transaction, silently: the batch then said "unchanged" for rows it never recorded, and a full
+// snapshot listed them all as missing. Every row must be landed or seen, and none missing.
+func TestLargeLedgerKeepsEverySighting(t *testing.T) {
+	const n, changed = 400_000, 5
+	export := func(month int) string {
+		var b strings.Builder
+		b.WriteString("工单编号,受理时间,处理状态,回复时间,投诉内容\n")
+		for i := range n {
+			status, replied := "处理中", ""
+			if month == 2 && i < changed {
+				status, replied = "已办结", "2025-03-20 16:00"
+			}
+			fmt.Fprintf(&b, "T%06d,2025-%02d-%02d 10:00,%s,%s,客户来电%d\n", i, 1+i%2, 1+i%28, status, replied, i%97)
+		}
+		return b.String()
+	}
+	w := openTestWarehouse(t)
+	base := t.TempDir()
+	opts := testOptions()
+	opts.BaseDir = base
+	opts.Profiles = []Profile{{Name: "crm", Glob: "crm_*.csv", Snapshot: "full"}}
+	for m := 1; m <= 2; m++ {
+		res, err := IngestFiles(context.Background(), w, opts, []string{writeFile(t, base, fmt.Sprintf("crm_2025033%d.csv", m-1), export(m))}, "")
+		if err != nil || len(res) != 1 || res[0].Err != nil {
+			t.Fatalf("month %d: %+v %v", m, res, err)
+		}
+	}
+	got := rowsOf(t, w, `SELECT concat_ws(' ', b.batch_id, b.rows_unchanged,
+		(SELECT count(*) FROM landed_rows l WHERE l.batch_id = b.batch_id),
+		(SELECT count(*) FROM row_sightings s WHERE s.batch_id = b.batch_id),
+		(SELECT count(*) FROM missing_from_snapshot m WHERE m.batch_id = b.batch_id)) FROM batches b ORDER BY 1`)
+	want := []string{fmt.Sprintf("1 0 %d 0 0", n), fmt.Sprintf("2 %d %d %d 0", n-changed, changed, n-changed)}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("batch, unchanged, landed, sightings, missing:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -24,6 +24,11 @@ func RebuildMarts(ctx context.Context, w *warehouse.Warehouse) error {
 		return fmt.Errorf("rebuild marts: %w", err)
 	}
 	defer discard(conn) // with its temporary tables
+	restore, err := warehouse.UnorderedWritesOn(ctx, conn) // as the normalise's write (prepare)
+	if err != nil {
+		return fmt.Errorf("rebuild marts: %w", err)
+	}
+	defer restore()
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("rebuild marts: begin: %w", err)

@@ -351,3 +351,33 @@ func processName(pid string) string {
 	}
 	return s
 }
+
+// UnorderedWrites sets DuckDB's preserve_insertion_order to false for a transaction that writes many rows, and
+// returns what puts the setting back (it is global to the database). With insertion order kept, DuckDB (1.5.6,
+// and 2.0.0 too) silently loses every row of an INSERT of more than a row group or so that follows an INSERT of
+// no rows into the same table in the same transaction (ingest's TestLargeLedgerKeepsEverySighting); without it,
+// DuckDB writes the rows another way. A write may use it when nothing it does depends on the order rows are
+// stored in. query reads one boolean, exec runs a statement (on the writing connection or the database).
+func UnorderedWrites(query func(string) (bool, error), exec func(string) error) (restore func(), err error) {
+	keep, err := query("SELECT current_setting('preserve_insertion_order')")
+	if err != nil {
+		return nil, fmt.Errorf("warehouse settings: %w", err)
+	}
+	if err := exec("SET preserve_insertion_order = false"); err != nil {
+		return nil, fmt.Errorf("warehouse settings: %w", err)
+	}
+	return func() { exec(fmt.Sprintf("SET preserve_insertion_order = %t", keep)) }, nil
+}
+
+// sqlConn is what *sql.DB and *sql.Conn both do.
+type sqlConn interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// UnorderedWritesOn is UnorderedWrites on a database or a connection of it (the setting is put back even after
+// ctx is cancelled).
+func UnorderedWritesOn(ctx context.Context, c sqlConn) (restore func(), err error) {
+	return UnorderedWrites(func(q string) (b bool, err error) { err = c.QueryRowContext(ctx, q).Scan(&b); return b, err },
+		func(q string) error { _, err := c.ExecContext(context.WithoutCancel(ctx), q); return err })
+}
