@@ -23,7 +23,7 @@ func RebuildMarts(ctx context.Context, w *warehouse.Warehouse) error {
 	if err != nil {
 		return fmt.Errorf("rebuild marts: %w", err)
 	}
-	defer discard(conn) // with its temporary tables
+	defer discard(conn)                                    // with its temporary tables
 	restore, err := warehouse.UnorderedWritesOn(ctx, conn) // as the normalise's write (prepare)
 	if err != nil {
 		return fmt.Errorf("rebuild marts: %w", err)
