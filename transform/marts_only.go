@@ -23,8 +23,9 @@ func RebuildMarts(ctx context.Context, w *warehouse.Warehouse) error {
 	if err != nil {
 		return fmt.Errorf("rebuild marts: %w", err)
 	}
-	defer discard(conn)                                    // with its temporary tables
-	restore, err := warehouse.UnorderedWritesOn(ctx, conn) // as the normalise's write (prepare)
+	defer discard(conn) // with its temporary tables
+	// without insertion order, as the normalise's write (prepare; warehouse.UnorderedWrites)
+	restore, err := warehouse.UnorderedWritesOn(ctx, conn)
 	if err != nil {
 		return fmt.Errorf("rebuild marts: %w", err)
 	}
