@@ -1,9 +1,20 @@
 -- phase: quality
 -- 45_quality: consistency checks (domain.md section 6) and unmapped values. Nothing here changes a figure; it
 -- lists what a person should look at.
+
+-- the complaints whose checks this run works out: every one in a full normalise (and when the marts are rebuilt
+-- on their own); an incremental normalise those it re-derives (scope_keys, which holds the complaints whose reply
+-- date a new export may no longer put in the future). A check reads nothing but the complaint's own row, its
+-- landed row and batch, and the calendar (in the fingerprint: a change of it is a full normalise), so the other
+-- complaints' checks stand as they are.
+CREATE TEMP TABLE IF NOT EXISTS scope_keys (complaint_key VARCHAR);
+CREATE OR REPLACE TEMP VIEW checked AS
+SELECT * FROM complaints
+WHERE NOT coalesce(getvariable('incremental'), false) OR complaint_key IN (SELECT complaint_key FROM scope_keys);
+
 CREATE OR REPLACE TEMP TABLE current_raw AS
 SELECT c.complaint_key, l.replied_at AS replied_raw, c.received_date, b.ingested_at, b.export_as_of
-FROM complaints c
+FROM checked c
 JOIN landed_rows l ON l.batch_id = c.batch_id AND l.row_number = c.row_number
 JOIN batches b ON b.batch_id = c.batch_id
 WHERE c.reply_date_invalid;
@@ -25,18 +36,18 @@ SELECT complaint_key,
 FROM current_raw
 UNION ALL
 SELECT complaint_key, 'closed_without_reply', 'status closed, no reply date'
-FROM complaints WHERE is_complaint AND status = 'closed' AND replied_date IS NULL AND NOT reply_date_invalid
+FROM checked WHERE is_complaint AND status = 'closed' AND replied_date IS NULL AND NOT reply_date_invalid
   AND coalesce(reply_date_recorded, true)  -- a source without reply dates (the CFPB) closes without one
 UNION ALL
 SELECT complaint_key, 'extension_without_approval', 'extension to ' || extension_tier || ' days, approval not recorded'
-FROM complaints WHERE is_complaint AND extension_tier > 0 AND NOT coalesce(extension_approved, false)
+FROM checked WHERE is_complaint AND extension_tier > 0 AND NOT coalesce(extension_approved, false)
 UNION ALL
 SELECT complaint_key, 'late_without_extension',
        'replied ' || strftime(replied_date, '%Y-%m-%d') || ', deadline ' || strftime(regulatory_deadline, '%Y-%m-%d')
-FROM complaints WHERE is_complaint AND extension_tier = 0 AND replied_date > regulatory_deadline
+FROM checked WHERE is_complaint AND extension_tier = 0 AND replied_date > regulatory_deadline
 UNION ALL
 SELECT complaint_key, 'type_missing', 'no complaint type recognised; held to the general limit'
-FROM complaints WHERE is_complaint AND complaint_type IS NULL AND coalesce(reply_date_recorded, true)
+FROM checked WHERE is_complaint AND complaint_type IS NULL AND coalesce(reply_date_recorded, true)
 UNION ALL
 -- clocks left unknown for want of a holiday schedule (25_clocks), with the year to add: the receipt year when the
 -- calendar lacks it, else the first year after it that the calendar lacks
@@ -44,34 +55,36 @@ SELECT c.complaint_key, 'calendar_year_missing',
        'no holiday schedule for ' || CASE WHEN year(c.received_date) IN (SELECT y FROM cal_years) THEN
            coalesce((SELECT min(y) FROM cal_years_missing m WHERE m.y > year(c.received_date)), (SELECT max(y) + 1 FROM cal_years))
            ELSE year(c.received_date) END || ': add its schedule under calendar_files'
-FROM complaints c
+FROM checked c
 WHERE c.is_complaint AND c.received_date IS NOT NULL AND coalesce(c.reply_date_recorded, true)
   AND (c.internal_deadline IS NULL OR c.regulatory_deadline IS NULL
        OR (c.replied_date IS NOT NULL AND NOT c.reply_date_invalid AND c.internal_on_time IS NULL))
 UNION ALL
 -- amounts ingest could not read unambiguously land raw (ingest/amount.go): listed, not silently NULL
 SELECT c.complaint_key, 'compensation_unparseable', 'compensation ' || l.compensation
-FROM complaints c JOIN landed_rows l ON l.batch_id = c.batch_id AND l.row_number = c.row_number
+FROM checked c JOIN landed_rows l ON l.batch_id = c.batch_id AND l.row_number = c.row_number
 WHERE c.compensation IS NULL AND nullif(trim(l.compensation), '') IS NOT NULL
 UNION ALL
 -- accounting brackets (100) land as -100: a negative compensation is worth a look
 SELECT complaint_key, 'compensation_negative', 'compensation ' || CAST(compensation AS VARCHAR)
-FROM complaints WHERE compensation < 0
+FROM checked WHERE compensation < 0
 UNION ALL
 -- bytes that were not text in the file's encoding, replaced by U+FFFD at ingest (landed_rows.row_flags)
 SELECT c.complaint_key, 'invalid_text', 'replaced bytes in ' || substr(l.row_flags, length('invalid_text:') + 1)
-FROM complaints c
+FROM checked c
 JOIN landed_rows l ON l.batch_id = c.batch_id AND l.row_number = c.row_number
 WHERE l.row_flags LIKE 'invalid_text:%';
 -- records of analytics-only sources are checked by none of them
-DELETE FROM issues_now WHERE complaint_key IN (SELECT complaint_key FROM complaints WHERE analytics_only);
+DELETE FROM issues_now WHERE complaint_key IN (SELECT complaint_key FROM checked WHERE analytics_only);
 
 DELETE FROM consistency_issues
-WHERE NOT EXISTS (SELECT 1 FROM issues_now n WHERE n.complaint_key = consistency_issues.complaint_key
+WHERE (NOT coalesce(getvariable('incremental'), false) OR complaint_key IN (SELECT complaint_key FROM scope_keys))
+  AND NOT EXISTS (SELECT 1 FROM issues_now n WHERE n.complaint_key = consistency_issues.complaint_key
                   AND n.check_code = consistency_issues.check_code AND n.detail IS NOT DISTINCT FROM consistency_issues.detail);
 INSERT INTO consistency_issues
 SELECT * FROM issues_now
-EXCEPT SELECT * FROM consistency_issues;
+EXCEPT SELECT * FROM consistency_issues WHERE complaint_key IN (SELECT complaint_key FROM issues_now);
+DROP VIEW checked;
 
 DELETE FROM unmapped_values;
 INSERT INTO unmapped_values
