@@ -136,3 +136,21 @@ func landBoth(t *testing.T, inc, full *warehouse.Warehouse, rows []landed, corre
 		t.Fatalf("batch %d: incremental differs from full\ncorrections:\n%s\n--- incremental\n%s\n--- full\n%s", rows[0].batch, corrections, a, f)
 	}
 }
+
+// TestIncrementalFollowsNewMonthsCovered: a later batch whose complaint is received in a later month moves the
+// months covered on; a complaint still open that the batch does not touch stays open up to the new end, in
+// complaint_figures and the marts, as a full normalise has it.
+func TestIncrementalFollowsNewMonthsCovered(t *testing.T) {
+	inc, full := setup(t, nil), setup(t, nil)
+	landBoth(t, inc, full, []landed{
+		{batch: 1, source: "hotline", id: "A", received: "2026-09-01 10:00:00", category: "信用卡", status: "处理中", phoneKey: "pa"},
+		{batch: 1, source: "hotline", id: "B", received: "2026-09-05 10:00:00", category: "贷款", status: "已办结", replied: "2026-09-20 10:00:00", phoneKey: "pb"},
+	}, "")
+	landBoth(t, inc, full, []landed{
+		{batch: 2, source: "hotline", id: "C", received: "2026-12-02 10:00:00", category: "信用卡", status: "处理中", phoneKey: "pc"},
+	}, "")
+	got := rowsOf(t, inc.DB, "SELECT complaint_key || ' ' || CAST(open_until AS VARCHAR) || ' ' || CAST(covered_until AS VARCHAR) FROM complaint_figures WHERE complaint_key = 'hotline:A'")
+	if len(got) != 1 || got[0] != "hotline:A 2027-01-01 2027-01-01" {
+		t.Fatalf("A's open interval after a later month is covered: %q", got)
+	}
+}

@@ -81,18 +81,29 @@ INSERT INTO complaints SELECT * FROM cx_changed;
 CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx_full WHERE complaint_key NOT IN (SELECT complaint_key FROM stored_keys);
 INSERT INTO complaints BY NAME SELECT * FROM assembled;
 
+-- the stored complaints a new complaint gave another customer, duplicate links or repeat flag
+CREATE OR REPLACE TEMP TABLE relinked AS
+SELECT d.* FROM derived d JOIN complaints c USING (complaint_key)
+WHERE getvariable('incremental') AND c.complaint_key NOT IN (SELECT complaint_key FROM cx_full)
+  AND (c.customer_key IS DISTINCT FROM d.customer_key OR c.duplicate_of IS DISTINCT FROM d.duplicate_of
+       OR c.primary_key IS DISTINCT FROM d.primary_key OR c.is_primary IS DISTINCT FROM d.is_primary
+       OR c.group_regulator_referral IS DISTINCT FROM d.group_regulator_referral
+       OR c.repeat_complainant IS DISTINCT FROM d.repeat_complainant
+       OR c.repeats_since IS DISTINCT FROM d.repeats_since);
 UPDATE complaints SET
     customer_key = d.customer_key, duplicate_of = d.duplicate_of, primary_key = d.primary_key,
     is_primary = d.is_primary, group_regulator_referral = d.group_regulator_referral,
     repeat_complainant = d.repeat_complainant, repeats_since = d.repeats_since
-FROM derived d
-WHERE d.complaint_key = complaints.complaint_key
-  AND getvariable('incremental') AND complaints.complaint_key NOT IN (SELECT complaint_key FROM cx_full)
-  AND (complaints.customer_key IS DISTINCT FROM d.customer_key OR complaints.duplicate_of IS DISTINCT FROM d.duplicate_of
-       OR complaints.primary_key IS DISTINCT FROM d.primary_key OR complaints.is_primary IS DISTINCT FROM d.is_primary
-       OR complaints.group_regulator_referral IS DISTINCT FROM d.group_regulator_referral
-       OR complaints.repeat_complainant IS DISTINCT FROM d.repeat_complainant
-       OR complaints.repeats_since IS DISTINCT FROM d.repeats_since);
+FROM relinked d
+WHERE d.complaint_key = complaints.complaint_key;
+
+-- the complaints an incremental normalise changed (written, relinked or gone): 40_figures rewrites their figure
+-- rows and those of their customers
+CREATE OR REPLACE TEMP TABLE written_keys AS
+SELECT complaint_key FROM cx_full WHERE getvariable('incremental')
+UNION SELECT complaint_key FROM relinked
+UNION SELECT complaint_key FROM scope_keys;
+DROP TABLE relinked;
 
 -- complaint_key is unique (the table has no index to enforce it since migration 008): a duplicate is a bug in
 -- the models above, and fails the normalise before anything is committed

@@ -23,26 +23,56 @@ SELECT date_trunc('month', min(received_date))::DATE AS first_month,
            coalesce((SELECT CAST(max(coalesce(export_as_of, ingested_at)) AS DATE) FROM batches), max(received_date))))::DATE AS last_month
 FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_accepted' AND NOT coalesce(analytics_only, false);
 
+-- which rows this run writes. A full normalise (and a rebuild of the marts on their own) writes every row. An
+-- incremental one writes those of the complaints 38_write changed (written_keys: re-derived, given another
+-- customer, duplicate links or repeat flag, or gone) and of every complaint of their customers, as stored before
+-- and now: a row reads nothing but its complaint's own row, the months covered and, for repeated_in, its
+-- customer's complaints. The other rows take the new months covered: a later last month extends the open
+-- intervals it capped (no stored row has a reply in or after its covered_until, since the months covered reach
+-- every reply); an earlier one (which an incremental normalise does not make) writes every row.
+CREATE TEMP TABLE IF NOT EXISTS written_keys (complaint_key VARCHAR);
+CREATE OR REPLACE TEMP TABLE figure_run AS
+SELECT NOT coalesce(getvariable('incremental'), false) OR covered_until < was AS all_rows, covered_until, was
+FROM (SELECT (SELECT (last_month + INTERVAL 1 MONTH)::DATE FROM figure_bounds) AS covered_until,
+             (SELECT max(covered_until) FROM complaint_figures) AS was);
+CREATE OR REPLACE TEMP TABLE figure_keys AS
+WITH cust AS (
+    SELECT customer_key FROM complaints WHERE complaint_key IN (SELECT complaint_key FROM written_keys)
+    UNION SELECT customer_key FROM complaint_figures WHERE complaint_key IN (SELECT complaint_key FROM written_keys)
+)
+SELECT complaint_key FROM written_keys
+UNION SELECT complaint_key FROM complaints
+WHERE customer_key IN (SELECT customer_key FROM cust WHERE customer_key IS NOT NULL)
+  AND NOT (SELECT all_rows FROM figure_run);
+CREATE OR REPLACE TEMP VIEW figure_scope AS
+SELECT * FROM complaints
+WHERE (SELECT all_rows FROM figure_run) OR complaint_key IN (SELECT complaint_key FROM figure_keys);
+
 -- the months in which a counted complaint is repeated: the months of receipt of the repeat complaints of its
 -- customer that look back to it (35_repeats: received before the repeat, on or after its repeats_since)
 CREATE OR REPLACE TEMP TABLE repeated_months AS
 SELECT e.complaint_key, list_sort(list_distinct(list(date_trunc('month', r.received_date)::DATE))) AS repeated_in
-FROM complaints e JOIN complaints r
+FROM figure_scope e JOIN complaints r
   ON e.customer_key = r.customer_key AND r.repeats_since IS NOT NULL AND e.received_date >= r.repeats_since
  AND received_before(e.received_at, e.complaint_key, r.received_at, r.complaint_key)
 WHERE e.is_complaint AND e.is_primary AND e.status <> 'not_accepted'
   AND r.is_complaint AND r.is_primary AND r.status <> 'not_accepted'
 GROUP BY e.complaint_key;
 
-DELETE FROM complaint_figures;
+DELETE FROM complaint_figures
+WHERE (SELECT all_rows FROM figure_run) OR complaint_key IN (SELECT complaint_key FROM figure_keys);
+UPDATE complaint_figures SET covered_until = f.covered_until,
+    open_until = CASE WHEN complaint_figures.open_until = f.was THEN f.covered_until ELSE complaint_figures.open_until END
+FROM figure_run f
+WHERE NOT f.all_rows AND f.covered_until > f.was;
 INSERT INTO complaint_figures BY NAME
 WITH base AS (
     SELECT c.*, coalesce(c.reply_date_recorded, true) AS date_recorded,
            (c.status = 'closed' AND (c.replied_date IS NOT NULL OR NOT coalesce(c.reply_date_recorded, true))) AS is_closed,
            (c.status <> 'withdrawn' AND NOT c.reply_date_invalid
             AND NOT (c.status = 'closed' AND NOT coalesce(c.reply_date_recorded, true))) AS can_be_open,
-           (b.last_month + INTERVAL 1 MONTH)::DATE AS covered_until, rm.repeated_in
-    FROM complaints c CROSS JOIN figure_bounds b LEFT JOIN repeated_months rm USING (complaint_key)
+           f.covered_until, rm.repeated_in
+    FROM figure_scope c CROSS JOIN figure_run f LEFT JOIN repeated_months rm USING (complaint_key)
     WHERE c.is_complaint AND c.is_primary AND c.status <> 'not_accepted' AND NOT coalesce(c.analytics_only, false)
 )
 SELECT complaint_key, customer_key, business_category, cause,
@@ -78,6 +108,9 @@ SELECT complaint_key, customer_key, business_category, cause,
 FROM base;
 
 DROP TABLE repeated_months;
+DROP VIEW figure_scope;
+DROP TABLE figure_keys;
+DROP TABLE figure_run;
 
 -- figure_members: the complaints each figure of the months first_month..last_month (first days) counts, with
 -- the dimensions the reports break them down by: the one place a figure's membership for a period is written
