@@ -77,6 +77,13 @@ WHERE l.row_flags LIKE 'invalid_text:%';
 -- records of analytics-only sources are checked by none of them
 DELETE FROM issues_now WHERE complaint_key IN (SELECT complaint_key FROM checked WHERE analytics_only);
 
+-- one row per complaint and check (the table has no index to enforce it since migration 034): a second one is a
+-- bug in the checks above, and fails the normalise before anything is written
+SELECT error('normalise: the consistency check ' || min(check_code || ' of complaint ' || complaint_key)
+             || ' would be stored ' || max(n) || ' times; nothing was written. This is a bug in complaints normalise: please report it.')
+FROM (SELECT complaint_key, check_code, count(*) AS n FROM issues_now GROUP BY ALL HAVING count(*) > 1)
+HAVING count(*) > 0;
+
 DELETE FROM consistency_issues
 WHERE (NOT coalesce(getvariable('incremental'), false) OR complaint_key IN (SELECT complaint_key FROM scope_keys))
   AND NOT EXISTS (SELECT 1 FROM issues_now n WHERE n.complaint_key = consistency_issues.complaint_key
