@@ -8,9 +8,11 @@
 -- landed row and batch, and the calendar (in the fingerprint: a change of it is a full normalise), so the other
 -- complaints' checks stand as they are.
 CREATE TEMP TABLE IF NOT EXISTS scope_keys (complaint_key VARCHAR);
+-- Records of analytics-only sources are checked by none of them.
 CREATE OR REPLACE TEMP VIEW checked AS
 SELECT * FROM complaints
-WHERE NOT coalesce(getvariable('incremental'), false) OR complaint_key IN (SELECT complaint_key FROM scope_keys);
+WHERE (NOT coalesce(getvariable('incremental'), false) OR complaint_key IN (SELECT complaint_key FROM scope_keys))
+  AND NOT coalesce(analytics_only, false);
 
 CREATE OR REPLACE TEMP TABLE current_raw AS
 SELECT c.complaint_key, l.replied_at AS replied_raw, c.received_date, b.ingested_at, b.export_as_of
@@ -74,8 +76,6 @@ SELECT c.complaint_key, 'invalid_text', 'replaced bytes in ' || substr(l.row_fla
 FROM checked c
 JOIN landed_rows l ON l.batch_id = c.batch_id AND l.row_number = c.row_number
 WHERE l.row_flags LIKE 'invalid_text:%';
--- records of analytics-only sources are checked by none of them
-DELETE FROM issues_now WHERE complaint_key IN (SELECT complaint_key FROM checked WHERE analytics_only);
 
 -- one row per complaint and check (the table has no index to enforce it since migration 034): a second one is a
 -- bug in the checks above, and fails the normalise before anything is written
@@ -84,8 +84,10 @@ SELECT error('normalise: the consistency check ' || min(check_code || ' of compl
 FROM (SELECT complaint_key, check_code, count(*) AS n FROM issues_now GROUP BY ALL HAVING count(*) > 1)
 HAVING count(*) > 0;
 
+-- a full normalise writes the table anew; an incremental one takes the difference within its scope
+DELETE FROM consistency_issues WHERE NOT coalesce(getvariable('incremental'), false);
 DELETE FROM consistency_issues
-WHERE (NOT coalesce(getvariable('incremental'), false) OR complaint_key IN (SELECT complaint_key FROM scope_keys))
+WHERE coalesce(getvariable('incremental'), false) AND complaint_key IN (SELECT complaint_key FROM scope_keys)
   AND NOT EXISTS (SELECT 1 FROM issues_now n WHERE n.complaint_key = consistency_issues.complaint_key
                   AND n.check_code = consistency_issues.check_code AND n.detail IS NOT DISTINCT FROM consistency_issues.detail);
 INSERT INTO consistency_issues
