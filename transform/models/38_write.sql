@@ -78,8 +78,11 @@ WHERE complaint_key IN (SELECT complaint_key FROM cx_changed)
 
 INSERT INTO complaints SELECT * FROM cx_changed;
 
+-- in order of receipt: a month's re-export changes mostly its recent complaints, whose rows then lie together at
+-- the end of the table, and the checkpoint after an incremental normalise rewrites those few row groups instead of
+-- every one that held a changed row (docs/performance.md)
 CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx_full WHERE complaint_key NOT IN (SELECT complaint_key FROM stored_keys);
-INSERT INTO complaints BY NAME SELECT * FROM assembled;
+INSERT INTO complaints BY NAME SELECT * FROM assembled ORDER BY received_at, complaint_key;
 
 -- the stored complaints a new complaint gave another customer, duplicate links or repeat flag
 CREATE OR REPLACE TEMP TABLE relinked AS
