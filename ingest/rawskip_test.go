@@ -338,3 +338,30 @@ func TestLargeLedgerKeepsEverySighting(t *testing.T) {
 		t.Fatalf("batch, unchanged, landed, sightings, missing:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// The ingest changes DuckDB's global settings while it lands (insertion order) and puts them back: a later
+// statement of the same process sees the warehouse as opened.
+func TestIngestLeavesGlobalSettings(t *testing.T) {
+	w := openTestWarehouse(t)
+	settings := func() string {
+		return strings.Join(rowsOf(t, w, `SELECT current_setting('preserve_insertion_order')::VARCHAR || ' ' || current_setting('memory_limit')::VARCHAR`), "")
+	}
+	before := settings()
+	var share string
+	hookBeforeCommit = func() { share = settings() }
+	defer func() { hookBeforeCommit = nil }()
+	base := t.TempDir()
+	opts := testOptions()
+	opts.BaseDir = base
+	opts.Profiles = []Profile{{Name: "crm", Glob: "crm_*.csv"}}
+	res, err := IngestFiles(context.Background(), w, opts, []string{writeFile(t, base, "crm_20250331.csv", "工单编号,受理时间,处理状态\nA1,2025-03-01 10:00,处理中\n")}, "")
+	if err != nil || len(res) != 1 || res[0].Err != nil {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if before != "true 953.6 MiB" || share != "false 953.6 MiB" {
+		t.Errorf("settings before the ingest %q, while it lands %q; want %q and %q", before, share, "true 953.6 MiB", "false 953.6 MiB")
+	}
+	if after := settings(); after != before {
+		t.Errorf("settings after the ingest %q, before %q", after, before)
+	}
+}

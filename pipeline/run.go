@@ -145,8 +145,13 @@ func PrintIngest(out io.Writer, files []ingest.FileResult) {
 		case f.BatchID > 0:
 			result = catalog.Msg("msg_cli_landed_batch", f.BatchID).Error()
 		}
-		if f.Unchanged > 0 {
-			result += "; " + catalog.Msg("msg_unchanged_rows", f.Unchanged).Error()
+		// a file that failed landed nothing and recorded no row as seen, whatever it read before failing
+		fileLanded, fileUnch := f.Accepted-f.Unchanged, f.Unchanged
+		if f.Err != nil {
+			fileLanded, fileUnch = 0, 0
+		}
+		if fileUnch > 0 {
+			result += "; " + catalog.Msg("msg_unchanged_rows", fileUnch).Error()
 		}
 		if f.MissingFromSnapshot > 0 {
 			result += "; " + catalog.Msg("msg_cli_missing_snapshot", f.MissingFromSnapshot).Error()
@@ -166,10 +171,10 @@ func PrintIngest(out io.Writer, files []ingest.FileResult) {
 			}
 		}
 		t.add(shorten(termtext.Clean(filepath.Base(f.Path)), fileWidth), shorten(termtext.Clean(f.Source), sourceWidth), termtext.Clean(enc),
-			strconv.Itoa(f.Read), strconv.Itoa(f.Accepted-f.Unchanged), strconv.Itoa(f.Rejected), termtext.Clean(result))
+			strconv.Itoa(f.Read), strconv.Itoa(fileLanded), strconv.Itoa(f.Rejected), termtext.Clean(result))
 		read += f.Read
-		landed += f.Accepted - f.Unchanged
-		unch += f.Unchanged
+		landed += fileLanded
+		unch += fileUnch
 		rej += f.Rejected
 	}
 	total := ""
