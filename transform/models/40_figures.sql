@@ -29,10 +29,11 @@ FROM complaints WHERE is_complaint AND is_primary AND status <> 'not_accepted' A
 -- and now: a row reads nothing but its complaint's own row, the months covered and, for repeated_in, its
 -- customer's complaints. The other rows take the new months covered: a later last month extends the open
 -- intervals it capped (no stored row has a reply in or after its covered_until, since the months covered reach
--- every reply); an earlier one (which an incremental normalise does not make) writes every row.
+-- every reply); an earlier one (which an incremental normalise does not make), or none stored or none now,
+-- writes every row.
 CREATE TEMP TABLE IF NOT EXISTS written_keys (complaint_key VARCHAR);
 CREATE OR REPLACE TEMP TABLE figure_run AS
-SELECT NOT coalesce(getvariable('incremental'), false) OR covered_until < was AS all_rows, covered_until, was
+SELECT NOT coalesce(getvariable('incremental'), false) OR coalesce(covered_until < was, true) AS all_rows, covered_until, was
 FROM (SELECT (SELECT (last_month + INTERVAL 1 MONTH)::DATE FROM figure_bounds) AS covered_until,
              (SELECT max(covered_until) FROM complaint_figures) AS was);
 CREATE OR REPLACE TEMP TABLE figure_keys AS
