@@ -355,17 +355,14 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 // row the warehouse silently did not take would otherwise be reported as ingested (and a full snapshot would
 // list its id as missing).
 func checkEveryRowRecorded(ctx context.Context, q driver.QueryerContext, batchID int64, info batchInfo, st mapStats) error {
-	v, err := queryValue(ctx, q, `SELECT [(SELECT count(*) FROM landed_rows WHERE batch_id = $1),
-		(SELECT count(*) FROM row_sightings WHERE batch_id = $1)]`, namedValues(batchID))
+	landed, err := queryCount(ctx, q, `SELECT count(*) FROM landed_rows WHERE batch_id = $1`, namedValues(batchID)...)
 	if err != nil {
 		return fmt.Errorf("count the rows of batch %d: %w", batchID, err)
 	}
-	n, _ := v.([]any)
-	if len(n) != 2 {
-		return fmt.Errorf("count the rows of batch %d: %v", batchID, v)
+	seen, err := queryCount(ctx, q, `SELECT count(*) FROM row_sightings WHERE batch_id = $1`, namedValues(batchID)...)
+	if err != nil {
+		return fmt.Errorf("count the rows of batch %d: %w", batchID, err)
 	}
-	landed, _ := n[0].(int64)
-	seen, _ := n[1].(int64)
 	if landed+seen != int64(st.Accepted) {
 		return catalog.Errorf("msg_unchanged_rows_lost", info.FilePath, st.Accepted, landed+seen, landed, seen)
 	}

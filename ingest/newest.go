@@ -187,8 +187,8 @@ func queryBool(ctx context.Context, q driver.QueryerContext, sql string, args []
 }
 
 // queryCount is queryValue for a count.
-func queryCount(ctx context.Context, q driver.QueryerContext, sql string) (int64, error) {
-	v, err := queryValue(ctx, q, sql, nil)
+func queryCount(ctx context.Context, q driver.QueryerContext, sql string, args ...driver.NamedValue) (int64, error) {
+	v, err := queryValue(ctx, q, sql, args)
 	n, _ := v.(int64)
 	return n, err
 }
