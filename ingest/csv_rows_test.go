@@ -372,6 +372,32 @@ func TestScanFileCountsText(t *testing.T) {
 	}
 }
 
+// A valid UTF-8 file whose characters straddle scanFile's 256 KiB chunks at every split (1|2, 2|1 of a 3-byte
+// character, 1|3, 2|2, 3|1 of a 4-byte one) is valid, with every character counted once.
+func TestScanFileCharactersAcrossChunks(t *testing.T) {
+	const chunk = 256 << 10
+	var b []byte
+	chars := int64(0)
+	for i, c := range []struct {
+		r      string
+		before int
+	}{{"工", 1}, {"工", 2}, {"😀", 1}, {"😀", 2}, {"😀", 3}} {
+		edge := (i + 1) * chunk
+		pad := edge - c.before - len(b)
+		b = append(b, bytes.Repeat([]byte{'a'}, pad)...)
+		b = append(b, c.r...)
+		chars++
+	}
+	b = append(b, '\n')
+	ff, err := scanFile(csvFile(t, "edges.csv", b), DefaultLimits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ff.UTF8 || ff.Text.UTF8Chars != chars || ff.Size != int64(len(b)) {
+		t.Errorf("utf8 %v, %d characters counted (want %d), size %d of %d", ff.UTF8, ff.Text.UTF8Chars, chars, ff.Size, len(b))
+	}
+}
+
 // The mapping step makes every reader's text valid UTF-8 (readers other than CSV do not vouch for it): an
 // invalid field is replaced by U+FFFD and the row flagged.
 func TestMappingFixesInvalidUTF8FromAnyReader(t *testing.T) {

@@ -337,28 +337,32 @@ func scanFile(path string, lim Limits) (fileFacts, error) {
 	}
 	defer f.Close()
 	h := sha256.New()
-	buf := make([]byte, 256<<10)
+	// buf[:4] takes the incomplete rune the last chunk ended with (carry bytes just before buf[4:]), so a chunk
+	// is validated where it was read, never copied
+	buf := make([]byte, 4+256<<10)
 	var ff fileFacts
 	ff.UTF8 = true
 	var carry []byte
 	var detail *textCounter // from the first chunk that is not valid UTF-8 on
 	for {
-		n, err := f.Read(buf)
+		n, err := f.Read(buf[4:])
 		if n > 0 {
-			h.Write(buf[:n])
+			read := buf[4 : 4+n]
+			h.Write(read)
 			ff.Size += int64(n)
 			if ff.Size > lim.MaxFileBytes {
 				return ff, fileTooBig(ff.Size, lim)
 			}
 			if len(ff.Head) < 8192 {
-				ff.Head = append(ff.Head, buf[:min(n, 8192-len(ff.Head))]...)
+				ff.Head = append(ff.Head, read[:min(n, 8192-len(ff.Head))]...)
 			}
-			ff.Text.NUL += nulCount(buf[:n])
+			ff.Text.NUL += nulCount(read)
 			if detail != nil {
-				detail.feed(buf[:n], false)
+				detail.feed(read, false)
 			}
 			if ff.UTF8 {
-				chunk := append(carry, buf[:n]...)
+				chunk := buf[4-len(carry) : 4+n]
+				copy(chunk, carry)
 				// Keep an incomplete rune at the end for the next chunk.
 				cut := len(chunk)
 				for k := 1; k <= 3 && k <= len(chunk); k++ {
@@ -388,7 +392,7 @@ func scanFile(path string, lim Limits) (fileFacts, error) {
 					carry = nil
 				} else {
 					ff.Text.UTF8Chars += leadBytes(chunk[:cut])
-					carry = append([]byte(nil), chunk[cut:]...)
+					carry = append(carry[:0:0], chunk[cut:]...)
 				}
 			}
 		}
@@ -687,7 +691,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 		Encoding: o.table.Encoding, Sheet: o.table.Sheet, AsOf: o.asOf, IngestedAt: opts.Now(),
 		Snapshot: o.profile != nil && strings.EqualFold(o.profile.Snapshot, "full"), Active: o.mapper.activeColumns(),
 		LedgerScope:   ledgerScopeOf(o.profile),
-		AnalyticsOnly: o.profile != nil && o.profile.AnalyticsOnly}
+		AnalyticsOnly: o.profile != nil && o.profile.AnalyticsOnly, Log: log}
 	if cm := o.mapper.cols; cm.By["source_id"] == "content" && cm.Index["source_id"] < len(cm.Header) {
 		info.IDColumn = cm.Header[cm.Index["source_id"]]
 	}

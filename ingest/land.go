@@ -8,6 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"os"
+	"runtime/metrics"
+	"strconv"
 	"strings"
 	"time"
 
@@ -46,6 +50,29 @@ type batchInfo struct {
 	// Skip, when set, is the mapping's set of raw hashes (rawskip.go), which the loader fills before the mapping
 	// starts; nil: every row is mapped.
 	Skip *rawSkip
+	// Log receives each landing step's time at debug level (nil: none).
+	Log *slog.Logger
+}
+
+// stepLog logs, at debug level, the time since the previous call under the step's name, with the memory DuckDB
+// tracks (its largest users), the Go heap and the process's resident memory at its end.
+func (info batchInfo) stepLog(ctx context.Context, q driver.QueryerContext) func(step string) {
+	start := time.Now()
+	return func(step string) {
+		if info.Log != nil && info.Log.Enabled(ctx, slog.LevelDebug) {
+			secs := time.Since(start).Seconds()
+			duck := ""
+			if v, err := queryValue(ctx, q, `SELECT string_agg(tag || ' ' || (memory_usage_bytes >> 20) || ' MB', ', ' ORDER BY memory_usage_bytes DESC)
+				FROM duckdb_memory() WHERE memory_usage_bytes >= 1 << 20`, nil); err == nil {
+				duck, _ = v.(string)
+			}
+			sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+			metrics.Read(sample)
+			info.Log.Debug("landing step", "source", info.Source, "step", step, "seconds", secs, "duckdb_memory", duck,
+				"go_heap_mb", sample[0].Value.Uint64()>>20, "rss_mb", rssMB())
+		}
+		start = time.Now()
+	}
 }
 
 // recordSource produces a file's mapped rows as Arrow record batches (emit) and its rejects (reject); the
@@ -143,6 +170,7 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		if err != nil {
 			return err
 		}
+		step := info.stepLog(ctx, q)
 		// Only the columns this file can fill are loaded: the others get their default (NULL).
 		var active []int // indexes into landingColumns
 		for i := range landingColumns {
@@ -165,6 +193,7 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 				return err
 			}
 		}
+		step("newest versions read")
 		batches := 0
 		afterBatches := func(n int) {
 			for ; n > 0; n-- {
@@ -246,6 +275,7 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 			return fmt.Errorf("load landed rows: %w", err)
 		}
 		afterBatches(n)
+		step("rows loaded")
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -280,6 +310,7 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 			}
 			st.Unchanged += n
 		}
+		step("unchanged rows")
 		if err := checkEveryRowRecorded(ctx, q, batchID, info, st); err != nil {
 			return err
 		}
@@ -300,15 +331,17 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 				return err
 			}
 		}
+		step("missing ids")
 		var asOf any
 		if info.AsOf != nil {
 			asOf = warehouse.WallClock(*info.AsOf)
 		}
 		if looked {
 			// the loader read the newest versions from row_newest: this batch's go in (newest.go)
-			if err := advanceNewest(ctx, ex, batchID, info.Source, asOf, ingested); err != nil {
+			if err := advanceNewest(ctx, ex, q, batchID, info.Source, asOf, ingested, step); err != nil {
 				return err
 			}
+			step("newest versions")
 		}
 		var enc any
 		if info.Encoding != "" {
@@ -340,6 +373,7 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 			return fmt.Errorf("commit: %w", err)
 		}
 		committed = true
+		step("commit")
 		if hookAfterCommit != nil {
 			hookAfterCommit()
 		}
@@ -404,15 +438,24 @@ func listMissing(ctx context.Context, c driver.Conn, ex driver.ExecerContext, q 
 	var query string
 	var args []any
 	if cached {
-		// each id of the earlier batches with the newest batch that had it and its latest receipt (newest.go)
-		query = `SELECT source_id, seen_b FROM row_newest n WHERE source_system = ?
+		// each id of the earlier batches with its latest receipt (newest.go); the newest batch that had it is
+		// the later of row_newest's and its sightings' since (advanceNewest does not write sightings there)
+		gone := `CREATE OR REPLACE TEMP TABLE ingest_gone AS SELECT source_id, seen_b FROM row_newest n WHERE source_system = ?
 			AND NOT EXISTS (SELECT 1 FROM (` + inBatch + `) x WHERE x.source_id = n.source_id)`
-		args = []any{info.Source, batchID, batchID}
+		goneArgs := []any{info.Source, batchID, batchID}
 		if scope == ledgerYear {
-			query += ` AND recv >= ?`
-			args = append(args, fmt.Sprintf("%04d-01-01", year))
+			gone += ` AND recv >= ?`
+			goneArgs = append(goneArgs, fmt.Sprintf("%04d-01-01", year))
 		}
-		query += ` ORDER BY source_id`
+		if _, err := ex.ExecContext(ctx, gone, namedValues(goneArgs...)); err != nil {
+			return 0, fmt.Errorf("missing_from_snapshot: %w", err)
+		}
+		defer ex.ExecContext(context.Background(), "DROP TABLE IF EXISTS ingest_gone", nil)
+		query = `WITH seen AS (SELECT s.source_id, max(s.batch_id) AS b FROM row_sightings s JOIN ingest_gone g USING (source_id)
+				WHERE s.source_system = ? AND s.batch_id < ? GROUP BY s.source_id)
+			SELECT g.source_id, greatest(g.seen_b, coalesce(seen.b, g.seen_b)) FROM ingest_gone g LEFT JOIN seen USING (source_id)
+			ORDER BY g.source_id`
+		args = []any{info.Source, batchID}
 	} else {
 		query = `SELECT l.source_id, max(l.batch_id) FROM ` + seenRowsSQL + ` l JOIN batches b USING (batch_id)
 		WHERE l.source_system = ? AND l.batch_id < ?`
@@ -699,4 +742,15 @@ func rejectLateAmbiguous(ctx context.Context, ex driver.ExecerContext, q driver.
 		}
 	}
 	return out, nil
+}
+
+// rssMB is the process's resident memory in MB (0 where /proc is not there to say).
+func rssMB() int {
+	b, _ := os.ReadFile("/proc/self/statm")
+	f := strings.Fields(string(b))
+	if len(f) < 2 {
+		return 0
+	}
+	n, _ := strconv.Atoi(f[1])
+	return n * os.Getpagesize() >> 20
 }

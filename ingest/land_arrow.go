@@ -91,7 +91,8 @@ func newRowLoader(ctx context.Context, c driver.Conn, batchID int64, info batchI
 		if err := prepareNewest(ctx, ex, q, batchID, info.Source); err != nil {
 			return nil, err
 		}
-		// the raw hash of each row of this batch seen unchanged, for its id's newest (advanceNewest)
+		// the raw hash of each row of this batch mapped and then seen unchanged, for its id's newest (advanceNewest;
+		// a row recognised before mapping has the raw hash row_newest holds)
 		if _, err := ex.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE ingest_sighted (row_number BIGINT, rh UBIGINT)", nil); err != nil {
 			return nil, err
 		}
@@ -326,9 +327,6 @@ func (l *arrowLoader) finishSeen() error {
 		}
 		if int(n) != l.seenRows {
 			return errRawSkipMissed
-		}
-		if _, err := l.ex.ExecContext(l.ctx, "INSERT INTO ingest_sighted SELECT row_number, rh FROM ingest_seen", nil); err != nil {
-			return err
 		}
 		l.unchanged += int(n)
 	}

@@ -14,7 +14,9 @@ import (
 // newest batch the table holds; the table is valid for the source when that is the newest batch of the source
 // in batches, else it is computed again from landed_rows and row_sightings (newestSQL). Removing a batch
 // (RemoveBatch) forgets the source's rows; a batch landed without updating it (the Appender build, tests landing
-// every row) leaves it behind the source's newest batch, so the next batch computes it again.
+// every row) leaves it behind the source's newest batch, so the next batch computes it again. Sightings are not
+// written into it (advanceNewest says why that is exact), so its place in the order and newest batch of an id
+// are those of the id's last merge.
 
 // newestOrder is the order of candidates for an id's newest (stg_pick's), after those that can be compared
 // (ok: hashed, and a version with a receipt date): updated-at, export as-of, ingest time, batch and row of the
@@ -48,15 +50,24 @@ func newestOfSource(source string) string {
 // receipt text (recv), from batches before $1 or of batch $1 alone (batchOnly, with the batch's as-of date $3
 // and ingest time $4, its batches row being still to come).
 func newestCandidatesSQL(batchOnly bool, idFilter ...string) string {
+	versions, sightings := newestCandidateParts(batchOnly, idFilter...)
+	return versions + `
+			UNION ALL
+			` + sightings
+}
+
+// newestCandidateParts are newestCandidatesSQL's versions and sightings, each a SELECT of newestColumns.
+func newestCandidateParts(batchOnly bool, idFilter ...string) (versions, sightings string) {
 	a, i, vJoin, sJoin, vWhere, sWhere := "b.export_as_of", "b.ingested_at", " JOIN batches b USING (batch_id)", " JOIN batches b ON b.batch_id = s.batch_id",
 		"l.batch_id < $1", "s.batch_id < $1"
 	if batchOnly {
 		a, i, vJoin, sJoin, vWhere, sWhere = "CAST($3 AS TIMESTAMP)", "CAST($4 AS TIMESTAMP)", "", "", "l.batch_id = $1", "s.batch_id = $1"
 	}
-	// a sighting's raw hash is known only while its batch lands (ingest_sighted)
+	// a sighting's raw hash is known only while its batch lands: a mapped row's in ingest_sighted, else (a row
+	// recognised before mapping) its version's
 	sightingRH, sightedJoin := "NULL::UBIGINT", ""
 	if batchOnly {
-		sightingRH, sightedJoin = "t.rh", " LEFT JOIN ingest_sighted t ON t.row_number = s.row_number"
+		sightingRH, sightedJoin = "coalesce(t.rh, l.raw_hash)", " LEFT JOIN ingest_sighted t ON t.row_number = s.row_number"
 	}
 	for _, f := range idFilter { // a condition on the id: "NOT IN (...)"
 		vWhere += " AND l.source_id " + f
@@ -66,9 +77,7 @@ func newestCandidatesSQL(batchOnly bool, idFilter ...string) string {
 			       ` + a + ` AS a, ` + i + ` AS i, l.batch_id AS sb, l.row_number AS sr,
 			       l.row_hash IS NOT NULL AND TRY_CAST(l.received_at AS TIMESTAMP) IS NOT NULL AS ok, l.batch_id AS seen_b, l.received_at AS recv
 			FROM landed_rows l` + vJoin + `
-			WHERE l.source_system = $2 AND ` + vWhere + `
-			UNION ALL
-			SELECT s.source_id, l.row_hash, ` + sightingRH + `, s.version_batch_id, s.version_row_number, TRY_CAST(l.updated_at AS TIMESTAMP),
+			WHERE l.source_system = $2 AND ` + vWhere, `SELECT s.source_id, l.row_hash, ` + sightingRH + `, s.version_batch_id, s.version_row_number, TRY_CAST(l.updated_at AS TIMESTAMP),
 			       ` + a + `, ` + i + `, s.batch_id, s.row_number, l.row_hash IS NOT NULL, s.batch_id, l.received_at
 			FROM row_sightings s JOIN landed_rows l ON l.batch_id = s.version_batch_id AND l.row_number = s.version_row_number` + sJoin + sightedJoin + `
 			WHERE s.source_system = $2 AND ` + sWhere
@@ -110,59 +119,130 @@ func prepareNewest(ctx context.Context, ex driver.ExecerContext, q driver.Querye
 	return nil
 }
 
-// advanceNewest takes batch batchID's versions and sightings into row_newest (the newer of each id's stored
-// newest and the batch's), in the open transaction; asOf and ingested are what its batches row will hold.
-func advanceNewest(ctx context.Context, ex driver.ExecerContext, batchID int64, source string, asOf, ingested any) error {
-	// Most rows of a ledger are sightings of their id's newest version, the one row_newest holds: such an id (one
-	// sighting in the batch, no version) keeps its version and takes the sighting's place in the order when it
-	// comes later (as-of date, then ingest time; its batch is the newest), updated in place. The other ids (a new
-	// version, several rows in the file, a new id) are merged with newestPick.
-	later := `(coalesce(CAST($3 AS TIMESTAMP), '-infinity'::TIMESTAMP) > coalesce(c.a, '-infinity'::TIMESTAMP)
-		OR coalesce(CAST($3 AS TIMESTAMP), '-infinity'::TIMESTAMP) = coalesce(c.a, '-infinity'::TIMESTAMP) AND CAST($4 AS TIMESTAMP) >= c.i)`
-	stmts := []struct {
+// advanceNewest takes batch batchID's versions into row_newest (the newer of each id's stored newest and the
+// batch's), in the open transaction; asOf and ingested are what its batches row will hold.
+//
+// Most rows of a ledger are sightings of their id's newest version. A sighting is not written into row_newest
+// (rewriting every id of a ledger each month held the transaction's memory and time): the id keeps its version,
+// its raw hash and the place in the order of its last merge, and its newest sighting stays in row_sightings.
+// That is enough while every batch of the source comes later than all before it (as-of date, then ingest time:
+// inOrderSQL): such a batch's rows outrank any earlier sighting wherever the version's own order (ok, updated-at)
+// leaves them level, exactly as they outrank the earlier place row_newest keeps. So only the ids with a version
+// in the batch are merged with newestPick (with the batch's sightings of those ids), and a sighting is written
+// into row_newest only where it changes what the loader reads: a raw hash that differs from the stored one (the
+// row was mapped to be compared), or a version not comparable (ok false) that its sighting makes comparable. The
+// newest batch that had an id (last_seen_batch of missing_from_snapshot) is read from row_sightings when an id
+// is missing (listMissing). A batch that does not come later than all before it drops the source's rows, which
+// the next batch computes again from every batch (prepareNewest).
+func advanceNewest(ctx context.Context, ex driver.ExecerContext, q driver.QueryerContext, batchID int64, source string, asOf, ingested any, step func(string)) error {
+	inOrder, err := queryBool(ctx, q, inOrderSQL, namedValues(batchID, source, asOf, ingested))
+	if err != nil {
+		return fmt.Errorf("newest versions of %s: %w", source, err)
+	}
+	type stmt struct {
 		sql  string
 		args []driver.NamedValue
-	}{
-		{`CREATE OR REPLACE TEMP TABLE newest_seen AS
-			SELECT s.source_id, any_value(s.row_number) AS row_number, any_value(t.rh) AS raw_hash
-			FROM row_sightings s JOIN row_newest c ON c.source_system = $2 AND c.source_id = s.source_id
-				AND c.vb = s.version_batch_id AND c.vr = s.version_row_number
-			LEFT JOIN ingest_sighted t ON t.row_number = s.row_number
-			WHERE s.batch_id = $1 AND s.source_system = $2
-				AND NOT EXISTS (SELECT 1 FROM landed_rows l WHERE l.batch_id = $1 AND l.source_id = s.source_id)
-			GROUP BY s.source_id HAVING count(*) = 1`, namedValues(batchID, source)},
-		{`UPDATE row_newest c SET rh = CASE WHEN ` + later + ` THEN f.raw_hash ELSE c.rh END,
-			a = CASE WHEN ` + later + ` THEN CAST($3 AS TIMESTAMP) ELSE c.a END,
-			i = CASE WHEN ` + later + ` THEN CAST($4 AS TIMESTAMP) ELSE c.i END,
-			sb = CASE WHEN ` + later + ` THEN $1 ELSE c.sb END,
-			sr = CASE WHEN ` + later + ` THEN f.row_number ELSE c.sr END,
-			seen_b = $1
-			FROM newest_seen f WHERE c.source_system = $2 AND c.source_id = f.source_id`, namedValues(batchID, source, asOf, ingested)},
-		{`CREATE OR REPLACE TEMP TABLE newest_merged AS
-			WITH batch AS (` + newestCandidatesSQL(true, "NOT IN (SELECT source_id FROM newest_seen)") + `)
-			` + newestPick(`SELECT `+newestColumns+` FROM row_newest
-				WHERE source_system = $2 AND source_id IN (SELECT source_id FROM batch)
-				UNION ALL SELECT * FROM batch`), namedValues(batchID, source, asOf, ingested)},
-		// updated in place, then the new ids added: deleting and inserting every id of a ledger made its commit
-		// several times slower (DuckDB logs each deleted row)
-		{`UPDATE row_newest SET h = m.h, rh = m.rh, vb = m.vb, vr = m.vr, u = m.u, a = m.a, i = m.i, sb = m.sb, sr = m.sr, ok = m.ok,
-			seen_b = m.seen_b, recv = m.recv
-			FROM newest_merged m WHERE row_newest.source_system = $1 AND row_newest.source_id = m.source_id`, namedValues(source)},
-		{`INSERT INTO row_newest (source_system, ` + newestColumns + `) SELECT $1, * FROM newest_merged m
-			WHERE NOT EXISTS (SELECT 1 FROM row_newest n WHERE n.source_system = $1 AND n.source_id = m.source_id)`, namedValues(source)},
-		{`DELETE FROM row_newest_state WHERE source_system = $1`, namedValues(source)},
-		{`INSERT INTO row_newest_state VALUES ($1, $2)`, namedValues(source, batchID)},
-		{`DROP TABLE newest_merged`, nil},
-		{`DROP TABLE newest_seen`, nil},
-		{`DROP TABLE IF EXISTS ingest_sighted`, nil},
 	}
+	// the batch's sightings of versions not comparable, when the source has such a version (seldom: a join of
+	// every sighting otherwise)
+	notComparable := ""
+	if n, err := queryCount(ctx, q, `SELECT count(*) FROM row_newest WHERE source_system = $1 AND NOT ok`, namedValues(source)...); err != nil {
+		return fmt.Errorf("newest versions of %s: %w", source, err)
+	} else if n > 0 {
+		notComparable = `
+					UNION ALL
+					SELECT s.source_id, s.row_number, s.version_batch_id, s.version_row_number, NULL
+					FROM (SELECT source_id FROM row_newest WHERE source_system = $2 AND NOT ok) n
+					JOIN row_sightings s ON s.batch_id = $1 AND s.source_system = $2 AND s.source_id = n.source_id`
+	}
+	var stmts []stmt
+	if !inOrder {
+		stmts = []stmt{
+			{`DELETE FROM row_newest WHERE source_system = $1`, namedValues(source)},
+			{`DELETE FROM row_newest_state WHERE source_system = $1`, namedValues(source)},
+		}
+	} else {
+		later := `(coalesce(CAST($3 AS TIMESTAMP), '-infinity'::TIMESTAMP) > coalesce(c.a, '-infinity'::TIMESTAMP)
+			OR coalesce(CAST($3 AS TIMESTAMP), '-infinity'::TIMESTAMP) = coalesce(c.a, '-infinity'::TIMESTAMP) AND CAST($4 AS TIMESTAMP) >= c.i)`
+		landed := "IN (SELECT source_id FROM landed_rows WHERE batch_id = $1 AND source_system = $2)"
+		versions, _ := newestCandidateParts(true, "NOT IN (SELECT source_id FROM newest_multi)")
+		single := versions
+		wins := `NOT (c.ok AND NOT r.ok OR c.ok = r.ok AND coalesce(c.u, '-infinity'::TIMESTAMP) > coalesce(r.u, '-infinity'::TIMESTAMP))`
+		stmts = []stmt{
+			// the sightings that change what row_newest says of an id with no version in the batch: a raw hash
+			// of a mapped row, or a version made comparable
+			// the sightings that change what row_newest says of an id: a raw hash of a row mapped to be compared
+			// (ingest_sighted), or a version made comparable (an id with a version in the batch too is merged
+			// after this, its sighting among the candidates)
+			{`CREATE OR REPLACE TEMP TABLE newest_seen AS
+				WITH cand AS (
+					SELECT s.source_id, s.row_number, s.version_batch_id, s.version_row_number, t.rh
+					FROM ingest_sighted t JOIN row_sightings s ON s.batch_id = $1 AND s.row_number = t.row_number
+` + notComparable + `)
+				SELECT x.source_id, any_value(x.row_number) AS row_number, any_value(x.rh) AS raw_hash
+				FROM cand x JOIN row_newest c ON c.source_system = $2 AND c.source_id = x.source_id
+					AND c.vb = x.version_batch_id AND c.vr = x.version_row_number
+				WHERE NOT c.ok OR x.rh IS NOT NULL AND x.rh IS DISTINCT FROM c.rh
+				GROUP BY x.source_id`, namedValues(batchID, source)},
+			{`UPDATE row_newest c SET rh = coalesce(f.raw_hash, c.rh),
+				ok = true,
+				a = CASE WHEN NOT c.ok OR ` + later + ` THEN CAST($3 AS TIMESTAMP) ELSE c.a END,
+				i = CASE WHEN NOT c.ok OR ` + later + ` THEN CAST($4 AS TIMESTAMP) ELSE c.i END,
+				sb = CASE WHEN NOT c.ok OR ` + later + ` THEN $1 ELSE c.sb END,
+				sr = CASE WHEN NOT c.ok OR ` + later + ` THEN f.row_number ELSE c.sr END,
+				seen_b = $1
+				FROM newest_seen f WHERE c.source_system = $2 AND c.source_id = f.source_id`, namedValues(batchID, source, asOf, ingested)},
+			// ids with more than one row in the batch (several versions, or a version and a sighting) are merged
+			// with newestPick; the others (one version in the batch) are compared with the stored newest
+			{`CREATE OR REPLACE TEMP TABLE newest_multi AS SELECT source_id FROM (
+					SELECT source_id FROM landed_rows WHERE batch_id = $1 AND source_system = $2
+					UNION ALL SELECT source_id FROM row_sightings WHERE batch_id = $1 AND source_system = $2 AND source_id ` + landed + `)
+				GROUP BY source_id HAVING count(*) > 1`, namedValues(batchID, source)},
+			// the batch's version outranks the stored newest unless that one is comparable and it is not, or
+			// its updated-at is later: level on those, the batch comes later (inOrderSQL)
+			{`UPDATE row_newest c SET
+				h = CASE WHEN ` + wins + ` THEN r.h ELSE c.h END, rh = CASE WHEN ` + wins + ` THEN r.rh ELSE c.rh END,
+				vb = CASE WHEN ` + wins + ` THEN r.vb ELSE c.vb END, vr = CASE WHEN ` + wins + ` THEN r.vr ELSE c.vr END,
+				u = CASE WHEN ` + wins + ` THEN r.u ELSE c.u END, a = CASE WHEN ` + wins + ` THEN r.a ELSE c.a END,
+				i = CASE WHEN ` + wins + ` THEN r.i ELSE c.i END, sb = CASE WHEN ` + wins + ` THEN r.sb ELSE c.sb END,
+				sr = CASE WHEN ` + wins + ` THEN r.sr ELSE c.sr END, ok = CASE WHEN ` + wins + ` THEN r.ok ELSE c.ok END,
+				seen_b = r.seen_b, recv = greatest(c.recv, r.recv)
+				FROM (` + single + `) r WHERE c.source_system = $2 AND c.source_id = r.source_id`, namedValues(batchID, source, asOf, ingested)},
+			{`INSERT INTO row_newest (source_system, ` + newestColumns + `) SELECT $2, * FROM (` + single + `) r
+				WHERE NOT EXISTS (SELECT 1 FROM row_newest n WHERE n.source_system = $2 AND n.source_id = r.source_id)`, namedValues(batchID, source, asOf, ingested)},
+			{`CREATE OR REPLACE TEMP TABLE newest_merged AS
+				WITH batch AS (` + newestCandidatesSQL(true, "IN (SELECT source_id FROM newest_multi)") + `)
+				` + newestPick(`SELECT `+newestColumns+` FROM row_newest
+					WHERE source_system = $2 AND source_id IN (SELECT source_id FROM batch)
+					UNION ALL SELECT * FROM batch`), namedValues(batchID, source, asOf, ingested)},
+			{`UPDATE row_newest SET h = m.h, rh = m.rh, vb = m.vb, vr = m.vr, u = m.u, a = m.a, i = m.i, sb = m.sb, sr = m.sr, ok = m.ok,
+				seen_b = m.seen_b, recv = m.recv
+				FROM newest_merged m WHERE row_newest.source_system = $1 AND row_newest.source_id = m.source_id`, namedValues(source)},
+			{`INSERT INTO row_newest (source_system, ` + newestColumns + `) SELECT $1, * FROM newest_merged m
+				WHERE NOT EXISTS (SELECT 1 FROM row_newest n WHERE n.source_system = $1 AND n.source_id = m.source_id)`, namedValues(source)},
+			{`DELETE FROM row_newest_state WHERE source_system = $1`, namedValues(source)},
+			{`INSERT INTO row_newest_state VALUES ($1, $2)`, namedValues(source, batchID)},
+			{`DROP TABLE newest_merged`, nil},
+			{`DROP TABLE newest_multi`, nil},
+			{`DROP TABLE newest_seen`, nil},
+		}
+	}
+	stmts = append(stmts, stmt{`DROP TABLE IF EXISTS ingest_sighted`, nil})
 	for _, s := range stmts {
 		if _, err := ex.ExecContext(ctx, s.sql, s.args); err != nil {
 			return fmt.Errorf("newest versions of %s: %w", source, err)
 		}
+		step("newest versions: " + firstWords(s.sql, 5))
 	}
 	return nil
 }
+
+// inOrderSQL is true when batch $1 of source $2, with as-of date $3 and ingest time $4, comes later in the order
+// of candidates (newestOrder: as-of date, nulls first, then ingest time) than every earlier batch of the source.
+const inOrderSQL = `SELECT NOT EXISTS (SELECT 1 FROM batches c WHERE c.source_system = $2 AND c.batch_id < $1
+	AND NOT (coalesce(CAST($3 AS TIMESTAMP), '-infinity'::TIMESTAMP) > coalesce(c.export_as_of, '-infinity'::TIMESTAMP)
+		OR coalesce(CAST($3 AS TIMESTAMP), '-infinity'::TIMESTAMP) = coalesce(c.export_as_of, '-infinity'::TIMESTAMP)
+			AND CAST($4 AS TIMESTAMP) >= c.ingested_at))`
 
 // queryValue is the one value a query gives (nil when it gives no row), on a driver connection inside a
 // landing transaction.
@@ -191,4 +271,13 @@ func queryCount(ctx context.Context, q driver.QueryerContext, sql string, args .
 	v, err := queryValue(ctx, q, sql, args)
 	n, _ := v.(int64)
 	return n, err
+}
+
+// firstWords are the first n words of a statement, to name it in a debug log.
+func firstWords(sql string, n int) string {
+	w := strings.Fields(sql)
+	if len(w) > n {
+		w = w[:n]
+	}
+	return strings.Join(w, " ")
 }

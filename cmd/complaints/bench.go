@@ -11,7 +11,7 @@ import (
 )
 
 func newBenchCmd() *cobra.Command {
-	var rows, months, hotline int
+	var rows, months, hotline, baseRows int
 	var seed int64
 	var end, dir, scenario string
 	c := &cobra.Command{
@@ -26,9 +26,14 @@ prints its time, rows/s, peak RSS and its ratio to the floor measured in the sam
 --scenario plain measures the plain million instead: the last two ledgers of the bank and the hotline's
 GB18030 export (--hotline-rows calls; default 0.6 x --rows), landed by DuckDB alone as text tables (the
 persistent floor; the hotline decoded to UTF-8 beforehand, untimed), then complaints run for the last ledger's
-month end to end, as one step, with its ratio to that floor.`,
+month end to end, as one step, with its ratio to that floor.
+
+--scenario scale generates two such banks, of --base-rows and --rows complaints (default: a tenth), takes the
+first load of each and gives the large one's as a multiple of the small one's; then the large bank takes the
+monthly job, and bench ends with the largest peak RSS of the large bank's steps (the default memory limit).`,
 		Example: `  complaints bench --rows 100000 --months 18 --dir /tmp/bench
-  complaints bench --scenario plain --rows 680000 --dir /tmp/bench-plain   # about 1.7M rows`,
+  complaints bench --scenario plain --rows 680000 --dir /tmp/bench-plain   # about 1.7M rows
+  complaints bench --scenario scale --rows 10000000 --months 6 --dir /tmp/bench-10m   # against 1M, same run`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if dir == "" {
@@ -52,16 +57,23 @@ month end to end, as one step, with its ratio to that floor.`,
 					opts.Hotline = rows * 3 / 5
 				}
 				_, err = bench.RunPlain(cmd.Context(), opts, cmd.OutOrStdout())
+			case "scale":
+				opts.BaseRows = baseRows
+				if baseRows == 0 {
+					opts.BaseRows = rows / 10
+				}
+				_, err = bench.RunScale(cmd.Context(), opts, cmd.OutOrStdout())
 			default:
 				return usageError{catalog.Errorf("msg_bench_scenario", scenario)}
 			}
 			return err
 		},
 	}
-	c.Flags().StringVar(&scenario, "scenario", "ledger", "ledger: the first load and the monthly job; plain: the last two ledgers and a hotline export, run end to end")
+	c.Flags().StringVar(&scenario, "scenario", "ledger", "ledger: the first load and the monthly job; plain: the last two ledgers and a hotline export, run end to end; scale: a large bank's first load against a small one's, and its monthly job's peak RSS")
 	c.Flags().IntVar(&rows, "rows", 100000, "distinct complaints in the ledgers")
 	c.Flags().IntVar(&months, "months", 18, "monthly ledgers (the first load takes all but the last); plain: the months of the window, the last two written")
 	c.Flags().IntVar(&hotline, "hotline-rows", 0, "plain: the hotline's complaint calls (0: 0.6 x --rows)")
+	c.Flags().IntVar(&baseRows, "base-rows", 0, "scale: the small bank's complaints (0: a tenth of --rows)")
 	c.Flags().Int64Var(&seed, "seed", 20261031, "the generator's random seed")
 	c.Flags().StringVar(&end, "end", "2026-10", "the last ledger's month, YYYY-MM")
 	c.Flags().StringVar(&dir, "dir", "", "working folder, emptied of what an earlier bench left (required)")

@@ -114,6 +114,50 @@ func TestBenchPlainPrintsRunAndItsFloorRatio(t *testing.T) {
 	}
 }
 
+// TestBenchScaleComparesFirstLoads runs a tiny scale scenario: both banks' first loads, the large one's against
+// the small one's, the large bank's monthly job, and the largest peak RSS of its steps. Never its timings.
+func TestBenchScaleComparesFirstLoads(t *testing.T) {
+	dir := t.TempDir()
+	out, err := run(t, "bench", "--scenario", "scale", "--rows", "600", "--base-rows", "200", "--months", "3", "--dir", dir, "--lang", "en")
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	num := `\s+(\d+)\s+\d+\.\d\d\s+(\d+|-)\s+(\d+)\s+`
+	for _, want := range []struct{ step, ratio string }{
+		{`sample: 3 ledgers \(200 complaints\)`, `-`},
+		{`ingest 2 ledgers \(200 complaints\)`, `-`},
+		{`normalize \(200 complaints\)`, `-`},
+		{`= first load \(200 complaints\)`, `-`},
+		{`sample: 3 ledgers \(600 complaints\)`, `-`},
+		{`ingest 2 ledgers \(600 complaints\)`, `\d+\.\d\dx the small bank's first load`},
+		{`normalize \(600 complaints\)`, `\d+\.\d\dx the small bank's first load`},
+		{`= first load \(600 complaints\)`, `\d+\.\d\dx the small bank's first load`},
+		{`ingest the next ledger`, `-`},
+		{`normalize \(monthly\)`, `-`},
+		{`report 2026-10`, `-`},
+		{`dashboard \(to 2026-10\)`, `-`},
+		{`= monthly job \(ingest, normalize, report, dashboard\)`, `-`},
+	} {
+		re := regexp.MustCompile(`(?m)^` + want.step + num + want.ratio + `$`)
+		m := re.FindStringSubmatch(out)
+		if m == nil {
+			t.Errorf("no line %q in\n%s", re, out)
+			continue
+		}
+		if m[1] == "0" || m[3] == "0" {
+			t.Errorf("%s: no rows or no peak RSS: %q", want.step, m[0])
+		}
+	}
+	if !regexp.MustCompile(`largest peak RSS of the 600-complaint steps: [1-9]\d* MB \((ingest|normalize|report|dashboard)`).MatchString(out) {
+		t.Errorf("no largest peak RSS of the large bank's steps in\n%s", out)
+	}
+	for _, f := range []string{"base/complaints.duckdb", "project/complaints.duckdb", "report.xlsx", "dashboard.html"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
 // TestBenchAndSampleRefuseMisusedFlags: an unknown scenario, and the ledger mode's flags without --ledgers, are
 // usage errors that name the flag.
 func TestBenchAndSampleRefuseMisusedFlags(t *testing.T) {
@@ -122,7 +166,7 @@ func TestBenchAndSampleRefuseMisusedFlags(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"bench", "--scenario", "million", "--dir", dir, "--lang", "en"}, "--scenario takes ledger or plain"},
+		{[]string{"bench", "--scenario", "million", "--dir", dir, "--lang", "en"}, "--scenario takes ledger, plain or scale"},
 		{[]string{"sample", "--hotline-rows", "10", "--out", dir, "--lang", "en"}, "--ledgers monthly only"},
 		{[]string{"sample", "--ledgers", "monthly", "--last-ledgers", "-1", "--out", dir, "--lang", "en"}, "cannot be negative"},
 	} {

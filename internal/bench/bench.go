@@ -9,6 +9,9 @@
 // the hotline's GB18030 export, landed by DuckDB alone (the persistent floor) and then taken by `complaints run`
 // end to end.
 //
+// The scale scenario (RunScale, scale.go) compares the first load of a large bank (10M complaints) with a small
+// one's (1M) in one run, and gives the large bank's peak RSS through its monthly job.
+//
 // It also owns the floors' SQL (floor.go). Figures go into docs/performance.md, never into tests.
 package bench
 
@@ -39,13 +42,14 @@ const benchKey = "complaints-bench-invented-data-key"
 
 // Options choose the scenario.
 type Options struct {
-	Dir     string    // working folder: project/ (exports, warehouse), floor.duckdb, logs/, report and dashboard
-	Rows    int       // distinct complaints
-	Months  int       // monthly ledgers (at least 2: the first load takes all but the last); plain: the window's months
-	Hotline int       // plain: the hotline's complaint calls
-	Seed    int64     // the generator's seed
-	End     time.Time // the last ledger's month
-	Exe     string    // the complaints binary each step runs
+	Dir      string    // working folder: project/ (exports, warehouse), floor.duckdb, logs/, report and dashboard
+	Rows     int       // distinct complaints
+	Months   int       // monthly ledgers (at least 2: the first load takes all but the last); plain: the window's months
+	Hotline  int       // plain: the hotline's complaint calls
+	BaseRows int       // scale: the small bank's distinct complaints
+	Seed     int64     // the generator's seed
+	End      time.Time // the last ledger's month
+	Exe      string    // the complaints binary each step runs
 }
 
 // Floor names the floor a step is compared with.
