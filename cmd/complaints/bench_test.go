@@ -21,6 +21,30 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// benchLine is a step's label and its ratio column, as regular expressions.
+type benchLine struct{ step, ratio string }
+
+// benchLines fails unless out has a row for each step, with rows and a peak RSS, and the ratio wanted; it gives
+// each step's rows.
+func benchLines(t *testing.T, out string, want []benchLine) map[string]string {
+	t.Helper()
+	num := `\s+(\d+)\s+\d+\.\d\d\s+(\d+|-)\s+(\d+)\s+`
+	rows := map[string]string{}
+	for _, w := range want {
+		re := regexp.MustCompile(`(?m)^` + w.step + num + w.ratio + `$`)
+		m := re.FindStringSubmatch(out)
+		if m == nil {
+			t.Errorf("no line %q in\n%s", re, out)
+			continue
+		}
+		if m[1] == "0" || m[3] == "0" {
+			t.Errorf("%s: no rows or no peak RSS: %q", w.step, m[0])
+		}
+		rows[w.step] = m[1]
+	}
+	return rows
+}
+
 // TestBenchPrintsStepsAndRatios runs a tiny bench: every step is there with rows, a peak RSS, and the ratio to
 // its floor where it has one. Never its timings.
 func TestBenchPrintsStepsAndRatios(t *testing.T) {
@@ -29,8 +53,7 @@ func TestBenchPrintsStepsAndRatios(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	num := `\s+(\d+)\s+\d+\.\d\d\s+(\d+|-)\s+(\d+)\s+`
-	for _, want := range []struct{ step, ratio string }{
+	benchLines(t, out, []benchLine{
 		{`sample: 3 ledgers`, `-`},
 		{`persistent floor: DuckDB lands 2 ledgers`, `-`},
 		{`ingest 2 ledgers`, `\d+\.\d\dx persistent floor`},
@@ -45,17 +68,7 @@ func TestBenchPrintsStepsAndRatios(t *testing.T) {
 		{`= monthly job \(ingest, normalize, report, dashboard\)`, `-`},
 		{`each distinct version once: ingest`, `-`},
 		{`each distinct version once: normalize`, `-`},
-	} {
-		re := regexp.MustCompile(`(?m)^` + want.step + num + want.ratio + `$`)
-		m := re.FindStringSubmatch(out)
-		if m == nil {
-			t.Errorf("no line %q in\n%s", re, out)
-			continue
-		}
-		if m[1] == "0" || m[3] == "0" {
-			t.Errorf("%s: no rows or no peak RSS: %q", want.step, m[0])
-		}
-	}
+	})
 	// the yardstick holds as many rows as the generator says the ledgers have distinct versions
 	cmp := regexp.MustCompile(`warehouse \d+ MB: \d+\.\d\dx a warehouse landing each distinct version once \(\d+ MB, ([1-9]\d*) rows\)`).FindStringSubmatch(out)
 	gen, _ := os.ReadFile(filepath.Join(dir, "logs", "01-sample.log"))
@@ -81,24 +94,11 @@ func TestBenchPlainPrintsRunAndItsFloorRatio(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	num := `\s+(\d+)\s+\d+\.\d\d\s+(\d+|-)\s+(\d+)\s+`
-	rows := map[string]string{}
-	for _, want := range []struct{ step, ratio string }{
+	rows := benchLines(t, out, []benchLine{
 		{`sample: 2 ledgers \+ hotline`, `-`},
 		{`persistent floor: DuckDB lands 2 ledgers \+ hotline`, `-`},
 		{`run 2026-10 \(ingest, normalize, report, dashboard\)`, `\d+\.\d\dx persistent floor`},
-	} {
-		re := regexp.MustCompile(`(?m)^` + want.step + num + want.ratio + `$`)
-		m := re.FindStringSubmatch(out)
-		if m == nil {
-			t.Errorf("no line %q in\n%s", re, out)
-			continue
-		}
-		if m[1] == "0" || m[3] == "0" {
-			t.Errorf("%s: no rows or no peak RSS: %q", want.step, m[0])
-		}
-		rows[want.step] = m[1]
-	}
+	})
 	if len(rows) == 3 && (rows[`run 2026-10 \(ingest, normalize, report, dashboard\)`] != rows[`persistent floor: DuckDB lands 2 ledgers \+ hotline`]) {
 		t.Errorf("run and its floor count different rows: %v", rows)
 	}
@@ -122,8 +122,7 @@ func TestBenchScaleComparesFirstLoads(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	num := `\s+(\d+)\s+\d+\.\d\d\s+(\d+|-)\s+(\d+)\s+`
-	for _, want := range []struct{ step, ratio string }{
+	benchLines(t, out, []benchLine{
 		{`sample: 3 ledgers \(200 complaints\)`, `-`},
 		{`ingest 2 ledgers \(200 complaints\)`, `-`},
 		{`normalize \(200 complaints\)`, `-`},
@@ -137,17 +136,7 @@ func TestBenchScaleComparesFirstLoads(t *testing.T) {
 		{`report 2026-10`, `-`},
 		{`dashboard \(to 2026-10\)`, `-`},
 		{`= monthly job \(ingest, normalize, report, dashboard\)`, `-`},
-	} {
-		re := regexp.MustCompile(`(?m)^` + want.step + num + want.ratio + `$`)
-		m := re.FindStringSubmatch(out)
-		if m == nil {
-			t.Errorf("no line %q in\n%s", re, out)
-			continue
-		}
-		if m[1] == "0" || m[3] == "0" {
-			t.Errorf("%s: no rows or no peak RSS: %q", want.step, m[0])
-		}
-	}
+	})
 	if !regexp.MustCompile(`largest peak RSS of the 600-complaint steps: [1-9]\d* MB \((ingest|normalize|report|dashboard)`).MatchString(out) {
 		t.Errorf("no largest peak RSS of the large bank's steps in\n%s", out)
 	}
