@@ -143,18 +143,6 @@ func advanceNewest(ctx context.Context, ex driver.ExecerContext, q driver.Querye
 		sql  string
 		args []driver.NamedValue
 	}
-	// the batch's sightings of versions not comparable, when the source has such a version (seldom: a join of
-	// every sighting otherwise)
-	notComparable := ""
-	if n, err := queryCount(ctx, q, `SELECT count(*) FROM row_newest WHERE source_system = $1 AND NOT ok`, namedValues(source)...); err != nil {
-		return fmt.Errorf("newest versions of %s: %w", source, err)
-	} else if n > 0 {
-		notComparable = `
-					UNION ALL
-					SELECT s.source_id, s.row_number, s.version_batch_id, s.version_row_number, NULL
-					FROM (SELECT source_id FROM row_newest WHERE source_system = $2 AND NOT ok) n
-					JOIN row_sightings s ON s.batch_id = $1 AND s.source_system = $2 AND s.source_id = n.source_id`
-	}
 	var stmts []stmt
 	if !inOrder {
 		stmts = []stmt{
@@ -162,15 +150,23 @@ func advanceNewest(ctx context.Context, ex driver.ExecerContext, q driver.Querye
 			{`DELETE FROM row_newest_state WHERE source_system = $1`, namedValues(source)},
 		}
 	} else {
-		later := `(coalesce(CAST($3 AS TIMESTAMP), '-infinity'::TIMESTAMP) > coalesce(c.a, '-infinity'::TIMESTAMP)
-			OR coalesce(CAST($3 AS TIMESTAMP), '-infinity'::TIMESTAMP) = coalesce(c.a, '-infinity'::TIMESTAMP) AND CAST($4 AS TIMESTAMP) >= c.i)`
+		// the batch's sightings of versions not comparable, when the source has such a version (seldom: a join of
+		// every sighting otherwise)
+		notComparable := ""
+		if n, err := queryCount(ctx, q, `SELECT count(*) FROM row_newest WHERE source_system = $1 AND NOT ok`, namedValues(source)...); err != nil {
+			return fmt.Errorf("newest versions of %s: %w", source, err)
+		} else if n > 0 {
+			notComparable = `
+						UNION ALL
+						SELECT s.source_id, s.row_number, s.version_batch_id, s.version_row_number, NULL
+						FROM (SELECT source_id FROM row_newest WHERE source_system = $2 AND NOT ok) n
+						JOIN row_sightings s ON s.batch_id = $1 AND s.source_system = $2 AND s.source_id = n.source_id`
+		}
+		later := laterThan("c.a", "c.i")
 		landed := "IN (SELECT source_id FROM landed_rows WHERE batch_id = $1 AND source_system = $2)"
-		versions, _ := newestCandidateParts(true, "NOT IN (SELECT source_id FROM newest_multi)")
-		single := versions
+		single, _ := newestCandidateParts(true, "NOT IN (SELECT source_id FROM newest_multi)")
 		wins := `NOT (c.ok AND NOT r.ok OR c.ok = r.ok AND coalesce(c.u, '-infinity'::TIMESTAMP) > coalesce(r.u, '-infinity'::TIMESTAMP))`
 		stmts = []stmt{
-			// the sightings that change what row_newest says of an id with no version in the batch: a raw hash
-			// of a mapped row, or a version made comparable
 			// the sightings that change what row_newest says of an id: a raw hash of a row mapped to be compared
 			// (ingest_sighted), or a version made comparable (an id with a version in the batch too is merged
 			// after this, its sighting among the candidates)
@@ -239,10 +235,15 @@ func advanceNewest(ctx context.Context, ex driver.ExecerContext, q driver.Querye
 
 // inOrderSQL is true when batch $1 of source $2, with as-of date $3 and ingest time $4, comes later in the order
 // of candidates (newestOrder: as-of date, nulls first, then ingest time) than every earlier batch of the source.
-const inOrderSQL = `SELECT NOT EXISTS (SELECT 1 FROM batches c WHERE c.source_system = $2 AND c.batch_id < $1
-	AND NOT (coalesce(CAST($3 AS TIMESTAMP), '-infinity'::TIMESTAMP) > coalesce(c.export_as_of, '-infinity'::TIMESTAMP)
-		OR coalesce(CAST($3 AS TIMESTAMP), '-infinity'::TIMESTAMP) = coalesce(c.export_as_of, '-infinity'::TIMESTAMP)
-			AND CAST($4 AS TIMESTAMP) >= c.ingested_at))`
+var inOrderSQL = `SELECT NOT EXISTS (SELECT 1 FROM batches c WHERE c.source_system = $2 AND c.batch_id < $1
+	AND NOT ` + laterThan("c.export_as_of", "c.ingested_at") + `)`
+
+// laterThan is true when the batch being landed (as-of date $3, ingest time $4) comes at or after the place (as-of
+// date asOf, ingest time ingested) in the order of candidates: as-of date, nulls first, then ingest time.
+func laterThan(asOf, ingested string) string {
+	return `(coalesce(CAST($3 AS TIMESTAMP), '-infinity'::TIMESTAMP) > coalesce(` + asOf + `, '-infinity'::TIMESTAMP)
+		OR coalesce(CAST($3 AS TIMESTAMP), '-infinity'::TIMESTAMP) = coalesce(` + asOf + `, '-infinity'::TIMESTAMP) AND CAST($4 AS TIMESTAMP) >= ` + ingested + `)`
+}
 
 // queryValue is the one value a query gives (nil when it gives no row), on a driver connection inside a
 // landing transaction.
