@@ -11,19 +11,17 @@ CREATE TEMP TABLE IF NOT EXISTS scope_keys (complaint_key VARCHAR);
 -- Records of analytics-only sources are checked by none of them. An incremental normalise copies the columns the
 -- checks read of the complaints in scope once: the view reads it several times, and each read of the complaints
 -- filtered by the keys in scope built a table of those keys again (out of memory at 4M in scope and 1GB).
+CREATE OR REPLACE TEMP VIEW check_columns AS
+SELECT complaint_key, batch_id, row_number, received_date, is_complaint, status, replied_date, reply_date_invalid,
+       reply_date_recorded, extension_tier, extension_approved, regulatory_deadline, internal_deadline,
+       internal_on_time, complaint_type, compensation
+FROM complaints
+WHERE NOT coalesce(analytics_only, false);
 CREATE OR REPLACE TEMP TABLE checked_scope AS
-SELECT complaint_key, batch_id, row_number, received_date, is_complaint, status, replied_date, reply_date_invalid,
-       reply_date_recorded, extension_tier, extension_approved, regulatory_deadline, internal_deadline,
-       internal_on_time, complaint_type, compensation
-FROM complaints
-WHERE coalesce(getvariable('incremental'), false) AND complaint_key IN (SELECT complaint_key FROM scope_keys)
-  AND NOT coalesce(analytics_only, false);
+SELECT * FROM check_columns
+WHERE coalesce(getvariable('incremental'), false) AND complaint_key IN (SELECT complaint_key FROM scope_keys);
 CREATE OR REPLACE TEMP VIEW checked AS
-SELECT complaint_key, batch_id, row_number, received_date, is_complaint, status, replied_date, reply_date_invalid,
-       reply_date_recorded, extension_tier, extension_approved, regulatory_deadline, internal_deadline,
-       internal_on_time, complaint_type, compensation
-FROM complaints
-WHERE NOT coalesce(getvariable('incremental'), false) AND NOT coalesce(analytics_only, false)
+SELECT * FROM check_columns WHERE NOT coalesce(getvariable('incremental'), false)
 UNION ALL
 SELECT * FROM checked_scope;
 
@@ -108,6 +106,7 @@ SELECT * FROM issues_now
 EXCEPT SELECT * FROM consistency_issues WHERE complaint_key IN (SELECT complaint_key FROM issues_now);
 DROP VIEW checked;
 DROP TABLE checked_scope;
+DROP VIEW check_columns;
 
 DELETE FROM unmapped_values;
 INSERT INTO unmapped_values
