@@ -65,8 +65,9 @@ type drillCell struct {
 
 func drillKey(dim, code string) string { return dim + ":" + code }
 
-// loadDrill reads the complaints received in month m (readmodel's list of the figure "received") and builds
-// every cell of the dimensions in drillDims.
+// loadDrill builds every cell of the dimensions in drillDims from the complaints received in month m (readmodel's
+// list of the figure "received"): the totals and breakdowns counted by the database, the rows read only for the
+// first drillMaxRows complaints of each cell.
 func loadDrill(ctx context.Context, db *sql.DB, lang string, m readmodel.Month, scope readmodel.Scope, names branchNames,
 	branches []readmodel.DashBranchFigures, withSummaries bool) (*drillDoc, error) {
 	sums := map[string]int64{}
@@ -100,29 +101,50 @@ func loadDrill(ctx context.Context, db *sql.DB, lang string, m readmodel.Month, 
 		doc.Labels = append(doc.Labels, s)
 		return len(doc.Labels) - 1
 	}
-	err := readmodel.EachListRow(ctx, db, readmodel.ListOptions{Period: m.String(), Figure: "received"}, func(r readmodel.ListRow) error {
+	cell := func(dim, code, by string) *drillCell {
+		key := drillKey(dim, code)
+		c := doc.Cells[key]
+		if c == nil {
+			c = &drillCell{counts: map[string]int64{}, byDim: by}
+			doc.Cells[key] = c
+		}
+		return c
+	}
+	var dims []string
+	var pairs [][2]string
+	for _, dd := range drillDims {
+		dims = append(dims, dd.dim)
+		pairs = append(pairs, [2]string{dd.dim, dd.by})
+	}
+	opts := readmodel.ListOptions{Period: m.String(), Figure: "received"}
+	counts, err := readmodel.ListBreakdown(ctx, db, opts, pairs)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range counts {
+		if n.Dim == "branch" && !drillable[n.Code] {
+			continue
+		}
+		c := cell(n.Dim, n.Code, n.By)
+		c.Total += n.N
+		c.counts[n.ByCode] += n.N
+	}
+	// the first drillMaxRows complaints of each cell, in order of receipt
+	opts.First = readmodel.ListFirst{Dims: dims, N: drillMaxRows}
+	err = readmodel.EachListRow(ctx, db, opts, func(r readmodel.ListRow) error {
 		codes := map[string]string{"business_category": r.Category, "cause": r.Cause, "intake_channel": r.IntakeChannel,
 			"branch": r.Branch, "province": r.Province}
 		row := -1
 		for _, dd := range drillDims {
-			if dd.dim == "branch" && !drillable[r.Branch] {
+			c := doc.Cells[drillKey(dd.dim, codes[dd.dim])]
+			if c == nil || len(c.Rows) >= drillMaxRows { // a branch not drilled, or a cell full
 				continue
 			}
-			key := drillKey(dd.dim, codes[dd.dim])
-			c := doc.Cells[key]
-			if c == nil {
-				c = &drillCell{counts: map[string]int64{}, byDim: dd.by}
-				doc.Cells[key] = c
+			if row < 0 {
+				row = len(doc.Rows)
+				doc.Rows = append(doc.Rows, drillRow(r, lang, label, withSummaries))
 			}
-			c.Total++
-			c.counts[codes[dd.by]]++
-			if len(c.Rows) < drillMaxRows {
-				if row < 0 {
-					row = len(doc.Rows)
-					doc.Rows = append(doc.Rows, drillRow(r, lang, label, withSummaries))
-				}
-				c.Rows = append(c.Rows, row)
-			}
+			c.Rows = append(c.Rows, row)
 		}
 		return nil
 	})

@@ -280,3 +280,66 @@ func TestListCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestDrillCellsAreTheListsFirstRows: each cell's total and breakdown are the counts of the month's list, and its
+// rows are the first drillMaxRows complaints of the cell in the list's order, whatever the database reads to
+// find them.
+func TestDrillCellsAreTheListsFirstRows(t *testing.T) {
+	db, doc, _, _ := drillPage(t, false)
+	all, err := readmodel.ListRows(context.Background(), db, readmodel.ListOptions{Period: "2016-09", Figure: "received"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type want struct {
+		total int64
+		by    map[string]int64
+		ids   []string
+	}
+	cells := map[string]*want{}
+	for _, r := range all {
+		codes := map[string]string{"business_category": r.Category, "cause": r.Cause, "intake_channel": r.IntakeChannel,
+			"branch": r.Branch, "province": r.Province}
+		for _, dd := range drillDims {
+			key := drillKey(dd.dim, codes[dd.dim])
+			w := cells[key]
+			if w == nil {
+				w = &want{by: map[string]int64{}}
+				cells[key] = w
+			}
+			w.total++
+			w.by[dimLabel(dd.by, codes[dd.by], "zh", branchNames{})]++
+			if len(w.ids) < drillMaxRows {
+				w.ids = append(w.ids, r.SourceID)
+			}
+		}
+	}
+	full := 0
+	for key, c := range doc.Cells {
+		w := cells[key]
+		if w == nil {
+			t.Errorf("cell %s is not in the list", key)
+			continue
+		}
+		if c.Total != w.total {
+			t.Errorf("%s: total %d, the list has %d", key, c.Total, w.total)
+		}
+		for _, b := range c.Break {
+			if n := int64(b[1].(float64)); n != w.by[b[0].(string)] {
+				t.Errorf("%s: %v counted %d, the list has %d", key, b[0], n, w.by[b[0].(string)])
+			}
+		}
+		var ids []string
+		for _, r := range c.Rows {
+			ids = append(ids, doc.Rows[r][0].(string))
+		}
+		if !reflect.DeepEqual(ids, w.ids) {
+			t.Errorf("%s: rows %v, the list's first are %v", key, ids, w.ids)
+		}
+		if w.total > drillMaxRows {
+			full++
+		}
+	}
+	if full == 0 || len(doc.Cells) < 10 {
+		t.Fatalf("%d cells, %d of them over %d complaints: the test shows nothing", len(doc.Cells), full, drillMaxRows)
+	}
+}

@@ -9,7 +9,9 @@ package readmodel
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -47,6 +49,15 @@ type ListOptions struct {
 	// OverdueFirst orders the complaints overdue at the period's end first, most days overdue first, then the
 	// rest by receipt (the filed workbook's open list); otherwise all are in order of receipt.
 	OverdueFirst bool
+	// First, when its N is above 0, keeps only the first N complaints (in the list's order) of each value of each
+	// of its dimensions: what a drill-down shows of a month, without reading the month whole.
+	First ListFirst
+}
+
+// ListFirst names the dimensions (keys of listDims) whose values each keep their first N complaints.
+type ListFirst struct {
+	Dims []string
+	N    int
 }
 
 // Validate checks the options and fills the defaults (an alias becomes its figure).
@@ -83,6 +94,11 @@ func (o *ListOptions) Validate() error {
 			*c.code = strings.TrimSpace(*c.code)
 		default:
 			return err
+		}
+	}
+	for _, d := range o.First.Dims {
+		if listDims[d] == "" {
+			return fmt.Errorf("list: no dimension %q to keep the first complaints of", d)
 		}
 	}
 	switch o.Class {
@@ -145,16 +161,22 @@ type ListRow struct {
 // landed keyed (138****5678), else the id as exported. The complaint key beside it stays the identity.
 const SourceIDText = `coalesce(source_id_masked, source_id)`
 
-// listQuery is the SQL of a list: the members of the figure ($3) in the months $1..$2 (first days), with the
-// complaint's own columns; $4 is the period's last day; the filters follow.
-func listQuery(o ListOptions) (string, []any) {
+// listDims are the dimensions a list can be counted or cut by (ListBreakdown, ListFirst), each with its SQL over
+// the list's m (figure_members) and c (complaints): the values ListRow holds.
+var listDims = map[string]string{
+	"business_category": "c.business_category", "cause": "c.cause", "intake_channel": "m.intake_channel",
+	"business_channel": "m.business_channel", "province": "m.province", "branch": "coalesce(c.branch, '')",
+}
+
+// listFrom is the list's members and their complaints: the CTE m (the members of the figure $3 in the months
+// $1..$2, first days, filtered) and open_end, the query's remaining arguments ($5 on), and its order of rows.
+func listFrom(o ListOptions) (ctes string, args []any, order string) {
 	where := `m.figure = $3`
-	order := "c.received_at, c.complaint_key"
+	order = "c.received_at, c.complaint_key"
 	if o.OverdueFirst {
 		order = "CASE WHEN o.complaint_key IS NOT NULL AND date_diff('day', c.regulatory_deadline, CAST($4 AS DATE)) > 0 " +
 			"THEN date_diff('day', c.regulatory_deadline, CAST($4 AS DATE)) END DESC NULLS LAST, " + order
 	}
-	var args []any
 	n := 5
 	for _, f := range []struct{ col, v string }{
 		{"business_category", o.Category}, {"cause", o.Cause}, {"intake_channel", o.IntakeChannel},
@@ -167,18 +189,40 @@ func listQuery(o ListOptions) (string, []any) {
 		}
 	}
 	return `WITH m AS (SELECT * FROM figure_members(CAST($1 AS DATE), CAST($2 AS DATE)) m WHERE ` + where + `),
-	open_end AS (SELECT complaint_key FROM figure_members(CAST($1 AS DATE), CAST($2 AS DATE)) WHERE figure = 'open_at_end')
+	open_end AS (SELECT complaint_key FROM figure_members(CAST($1 AS DATE), CAST($2 AS DATE)) WHERE figure = 'open_at_end')`, args, order
+}
+
+// listQuery is the SQL of a list: the members of the figure ($3) in the months $1..$2 (first days), with the
+// complaint's own columns; $4 is the period's last day; the filters follow.
+func listQuery(o ListOptions) (string, []any) {
+	ctes, args, order := listFrom(o)
+	from := `FROM m JOIN complaints c USING (complaint_key)
+	LEFT JOIN open_end o USING (complaint_key)`
+	filter := ""
+	if o.First.N > 0 {
+		var ranks []string
+		for _, d := range o.First.Dims {
+			ranks = append(ranks, `row_number() OVER (PARTITION BY `+listDims[d]+` ORDER BY `+order+`)`)
+		}
+		ctes += `,
+	firsts AS (SELECT c.complaint_key ` + from + ` QUALIFY least(` + strings.Join(ranks, ", ") + `) <= ` + strconv.Itoa(o.First.N) + `)`
+		filter = `
+	WHERE c.complaint_key IN (SELECT complaint_key FROM firsts)`
+	}
+	return ctes + `
 	SELECT c.complaint_key, c.source_system, ` + SourceIDText + `, c.received_at, c.replied_at, c.status, c.reply_date_invalid,
 		c.business_category, coalesce(c.business_category_raw, ''), c.cause, coalesce(c.cause_raw, ''),
 		m.intake_channel, m.business_channel, m.province, coalesce(c.branch, ''), coalesce(l.name, c.branch, ''),
 		coalesce(c.complaint_class, ''), c.internal_deadline, c.regulatory_deadline,
 		CASE WHEN o.complaint_key IS NOT NULL THEN greatest(date_diff('day', c.regulatory_deadline, CAST($4 AS DATE)), 0) END,
 		coalesce(c.handler, ''), coalesce(c.customer_name_masked, ''), coalesce(c.customer_phone_masked, ''), coalesce(nullif(trim(c.summary), ''), c.narrative, '')
-	FROM m JOIN complaints c USING (complaint_key)
-	LEFT JOIN open_end o USING (complaint_key)
-	LEFT JOIN branch_labels l ON l.code = c.branch
+	` + from + `
+	LEFT JOIN branch_labels l ON l.code = c.branch` + filter + `
 	ORDER BY ` + order, args
 }
+
+// listPage is how many rows of a list are read at a time (sqlrows.EachPaged).
+const listPage = 100_000
 
 // EachListRow runs the list's query and calls fn for every row, in order of receipt.
 func EachListRow(ctx context.Context, db *sql.DB, opts ListOptions, fn func(ListRow) error) error {
@@ -189,7 +233,7 @@ func EachListRow(ctx context.Context, db *sql.DB, opts ListOptions, fn func(List
 	q, extra := listQuery(opts)
 	args := append([]any{p.Start.FirstDay(), p.End().FirstDay(), opts.Figure, p.End().LastDay()}, extra...)
 	var stopped error // fn's own error, returned as it is
-	err := sqlrows.Each(ctx, db, func(r *ListRow) []any {
+	err := sqlrows.EachPaged(ctx, db, listPage, func(r *ListRow) []any {
 		return []any{&r.Key, &r.Source, &r.SourceID, &r.Received, &r.Replied, &r.Status, &r.ReplyDateInvalid,
 			&r.Category, &r.CategoryRaw, &r.Cause, &r.CauseRaw, &r.IntakeChannel, &r.BusinessChannel, &r.Province, &r.Branch, &r.BranchName,
 			&r.Class, &r.InternalDeadline, &r.RegulatoryDeadline, &r.DaysOverdue,
@@ -205,6 +249,61 @@ func EachListRow(ctx context.Context, db *sql.DB, opts ListOptions, fn func(List
 		return catalog.Errorf("msg_figures_list_failed", opts.Figure, opts.Period, err)
 	}
 	return nil
+}
+
+// ListCount is how many complaints of a list hold the value Code of the dimension Dim and ByCode of By.
+type ListCount struct {
+	Dim, Code, By, ByCode string
+	N                     int64
+}
+
+// ListBreakdown counts the complaints of a list by each pair of dimensions (keys of listDims), in one reading of
+// the list's members: a drill-down's totals and breakdowns.
+func ListBreakdown(ctx context.Context, db *sql.DB, opts ListOptions, pairs [][2]string) ([]ListCount, error) {
+	if err := opts.Validate(); err != nil {
+		return nil, err
+	}
+	if len(pairs) == 0 {
+		return nil, nil
+	}
+	p, _ := ParsePeriod(opts.Period)
+	ctes, extra, _ := listFrom(opts)
+	var sel []string
+	for i, pr := range pairs {
+		for _, d := range pr {
+			if listDims[d] == "" {
+				return nil, fmt.Errorf("list: no dimension %q to count by", d)
+			}
+		}
+		sel = append(sel, fmt.Sprintf(`SELECT %d AS pair, d%s AS code, d%s AS by_code, count(*) AS n FROM x GROUP BY ALL`,
+			i, pr[0], pr[1]))
+	}
+	var cols []string
+	for d, e := range listDims {
+		cols = append(cols, e+" AS d"+d)
+	}
+	sort.Strings(cols)
+	q := ctes + `,
+	x AS MATERIALIZED (SELECT ` + strings.Join(cols, ", ") + `, CAST($4 AS DATE) AS period_end
+	                   FROM m JOIN complaints c USING (complaint_key))
+	` + strings.Join(sel, "\n\tUNION ALL ") + `
+	ORDER BY ALL`
+	// $4 (the period's last day) counts nothing here; it is read so that the filters keep their numbers
+	args := append([]any{p.Start.FirstDay(), p.End().FirstDay(), opts.Figure, p.End().LastDay()}, extra...)
+	type row struct {
+		pair         int
+		code, byCode sql.NullString
+		n            int64
+	}
+	rows, err := sqlrows.Query(ctx, db, func(r *row) []any { return []any{&r.pair, &r.code, &r.byCode, &r.n} }, q, args...)
+	if err != nil {
+		return nil, catalog.Errorf("msg_figures_list_failed", opts.Figure, opts.Period, err)
+	}
+	out := make([]ListCount, len(rows))
+	for i, r := range rows {
+		out[i] = ListCount{Dim: pairs[r.pair][0], Code: r.code.String, By: pairs[r.pair][1], ByCode: r.byCode.String, N: r.n}
+	}
+	return out, nil
 }
 
 // ListRows returns the whole list (for tests and small periods; reports/list streams).

@@ -8,6 +8,8 @@ package sqlrows
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"sync/atomic"
 )
 
 // Querier is a database, a connection or a transaction.
@@ -34,6 +36,37 @@ func Each[T any](ctx context.Context, q Querier, fields func(*T) []any, fn func(
 	}
 	return rows.Err()
 }
+
+// EachPaged is Each for a result that may be large (a list of a month's complaints): the query's rows are first
+// written, in its order, to a temporary table, which is then read page rows at a time. The DuckDB driver
+// materialises a result whole outside the engine's memory limit before the first row is read; a temporary table
+// is held within that limit and spills to disk. The table is dropped before EachPaged returns.
+func EachPaged[T any](ctx context.Context, db *sql.DB, page int, fields func(*T) []any, fn func(T) error, query string, args ...any) error {
+	if page <= 0 {
+		return fmt.Errorf("sqlrows: page of %d rows", page)
+	}
+	conn, err := db.Conn(ctx) // a temporary table lives on one connection
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	name := fmt.Sprintf("sqlrows_page_%d", pageTables.Add(1))
+	if _, err := conn.ExecContext(ctx, "CREATE TEMP TABLE "+name+" AS "+query, args...); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+name)
+	for from := 0; ; from += page {
+		n := 0
+		err := Each(ctx, conn, fields, func(v T) error { n++; return fn(v) },
+			"SELECT * FROM "+name+" WHERE rowid >= ? AND rowid < ? ORDER BY rowid", from, from+page)
+		if err != nil || n < page {
+			return err
+		}
+	}
+}
+
+// pageTables numbers EachPaged's temporary tables.
+var pageTables atomic.Int64
 
 // Query runs query and returns every row, scanned into a T by the pointers fields gives.
 func Query[T any](ctx context.Context, q Querier, fields func(*T) []any, query string, args ...any) ([]T, error) {
