@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"runtime/debug"
 	"runtime/metrics"
 	"strconv"
 	"strings"
@@ -275,6 +276,10 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 			return fmt.Errorf("load landed rows: %w", err)
 		}
 		afterBatches(n)
+		// the mapping is done: the newest versions' hashes (info.Skip, 16 bytes an id) and the mapping's garbage
+		// go back to the system before the statements that follow, whose memory is DuckDB's
+		info.Skip.release()
+		debug.FreeOSMemory()
 		step("rows loaded")
 		if err := ctx.Err(); err != nil {
 			return err

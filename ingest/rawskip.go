@@ -45,6 +45,13 @@ type rawSkip struct {
 	ids []uint64
 }
 
+// release drops the sets once the mapping is done.
+func (s *rawSkip) release() {
+	if s != nil {
+		s.set, s.ids = nil, nil
+	}
+}
+
 // knownID says whether a landed id may have a newest version (a chance equal hash says yes: the row is then
 // compared, as every row is without a set).
 func (s *rawSkip) knownID(id string) bool {
