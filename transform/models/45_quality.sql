@@ -101,8 +101,11 @@ DELETE FROM consistency_issues
 WHERE coalesce(getvariable('incremental'), false) AND complaint_key IN (SELECT complaint_key FROM scope_keys)
   AND NOT EXISTS (SELECT 1 FROM issues_now n WHERE n.complaint_key = consistency_issues.complaint_key
                   AND n.check_code = consistency_issues.check_code AND n.detail IS NOT DISTINCT FROM consistency_issues.detail);
+-- (a full one inserts the rows as they are: the check above made them distinct, and the table is empty)
 INSERT INTO consistency_issues
-SELECT * FROM issues_now
+SELECT * FROM issues_now WHERE NOT coalesce(getvariable('incremental'), false);
+INSERT INTO consistency_issues
+SELECT * FROM issues_now WHERE coalesce(getvariable('incremental'), false)
 EXCEPT SELECT * FROM consistency_issues WHERE complaint_key IN (SELECT complaint_key FROM issues_now);
 DROP VIEW checked;
 DROP TABLE checked_scope;
