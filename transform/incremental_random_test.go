@@ -154,3 +154,57 @@ func TestIncrementalFollowsNewMonthsCovered(t *testing.T) {
 		t.Fatalf("A's open interval after a later month is covered: %q", got)
 	}
 }
+
+// TestCompactionFollowsTheShareRewritten: a full normalise lets its checkpoint compact the tables; an incremental
+// one does not, and counts the complaints it rewrote, until those rewritten since the last compaction reach a
+// quarter of the complaints: that run compacts and starts the count again.
+func TestCompactionFollowsTheShareRewritten(t *testing.T) {
+	w := setup(t, nil)
+	var rows []landed
+	for i := range 10 {
+		rows = append(rows, landed{batch: 1, source: "hotline", id: fmt.Sprintf("A%d", i), received: "2026-09-01 10:00:00",
+			category: "信用卡", status: "处理中", phoneKey: fmt.Sprintf("p%d", i)})
+	}
+	state := func() (string, string) {
+		t.Helper()
+		var since, tasks string
+		if err := w.DB.QueryRow(`SELECT (SELECT value FROM normalise_state WHERE name = 'rewritten_since_vacuum'),
+			current_setting('max_vacuum_tasks')::VARCHAR`).Scan(&since, &tasks); err != nil {
+			t.Fatal(err)
+		}
+		return since, tasks
+	}
+	// batch by batch: the complaints it adds, then the count and DuckDB's setting after the normalise
+	for i, step := range []struct {
+		add          int
+		full         bool
+		since, tasks string
+	}{
+		{0, true, "0", "100"},  // the first normalise is full
+		{1, false, "1", "0"},   // 1 of 11 rewritten
+		{2, false, "3", "0"},   // 3 of 13
+		{1, false, "0", "100"}, // 4 of 14: a quarter reached, compacted
+		{1, false, "1", "0"},   // counted again from there
+		{0, true, "0", "100"},  // normalise --full
+	} {
+		for j := range step.add {
+			rows = append(rows, landed{batch: int64(i + 1), source: "hotline", id: fmt.Sprintf("B%d_%d", i, j),
+				received: "2026-09-02 10:00:00", category: "贷款", status: "处理中", phoneKey: fmt.Sprintf("q%d_%d", i, j)})
+		}
+		if i > 0 && step.add > 0 {
+			land(t, w, rows[len(rows)-step.add:])
+		} else if i == 0 {
+			land(t, w, rows)
+		}
+		res, err := Normalize(context.Background(), w, Options{Full: step.full && i > 0})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Full != step.full {
+			t.Fatalf("step %d: full %v, want %v", i, res.Full, step.full)
+		}
+		if since, tasks := state(); since != step.since || tasks != step.tasks {
+			t.Errorf("step %d: rewritten since the last compaction %s, max_vacuum_tasks %s; want %s and %s", i, since, tasks, step.since, step.tasks)
+		}
+	}
+}

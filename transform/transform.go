@@ -431,6 +431,9 @@ func (r *normaliseRun) write(ctx context.Context) (*Result, error) {
 	if err := execEach(ctx, tx, "bookkeeping", book...); err != nil {
 		return nil, err
 	}
+	if err := r.planVacuum(ctx, tx); err != nil {
+		return nil, err
+	}
 	res, err := summarise(ctx, tx, &Result{Full: r.full}, true)
 	if err != nil {
 		return nil, err
@@ -440,6 +443,33 @@ func (r *normaliseRun) write(ctx context.Context) (*Result, error) {
 	}
 	r.logStep("write")
 	return res, nil
+}
+
+// vacuumShare is the share of the complaints that incremental normalises may rewrite, in all, before the checkpoint
+// after one of them compacts the row groups their deleted rows left (DuckDB's vacuum).
+const vacuumShare = 0.25
+
+// planVacuum, in the write transaction, decides whether the checkpoint that follows its COMMIT compacts the tables'
+// row groups. A full normalise does. An incremental one rewrites a month's changed complaints, and compacting
+// every row group they touched costs it more than the rows it rewrites; their deleted rows are left in place
+// until the complaints rewritten since the last compaction (normalise_state 'rewritten_since_vacuum') reach
+// vacuumShare of the table, and that run compacts them all. DuckDB's setting is the process's: it holds until the
+// next normalise decides again.
+func (r *normaliseRun) planVacuum(ctx context.Context, tx *sql.Tx) error {
+	var since, written, total int64
+	if err := tx.QueryRowContext(ctx, `SELECT
+		(SELECT coalesce(max(TRY_CAST(value AS BIGINT)), 0) FROM normalise_state WHERE name = 'rewritten_since_vacuum'),
+		(SELECT count(*) FROM written_keys), (SELECT count(*) FROM complaints)`).Scan(&since, &written, &total); err != nil {
+		return fmt.Errorf("normalize: rows rewritten since the last compaction: %w", err)
+	}
+	since += written
+	vacuum := r.full || float64(since) >= vacuumShare*float64(total)
+	set := "SET max_vacuum_tasks = 0"
+	if vacuum {
+		since, set = 0, "RESET max_vacuum_tasks"
+	}
+	return execEach(ctx, tx, "compaction",
+		"INSERT OR REPLACE INTO normalise_state VALUES ('rewritten_since_vacuum', '"+strconv.FormatInt(since, 10)+"')", set)
 }
 
 // runModel runs model m (the i-th) on q, then the Go steps its header names, telling OnModel first. With the
