@@ -196,12 +196,7 @@ func advanceNewest(ctx context.Context, ex driver.ExecerContext, q driver.Querye
 				GROUP BY source_id HAVING count(*) > 1`, namedValues(batchID, source)},
 			// the batch's version outranks the stored newest unless that one is comparable and it is not, or
 			// its updated-at is later: level on those, the batch comes later (inOrderSQL)
-			{`UPDATE row_newest c SET
-				h = CASE WHEN ` + wins + ` THEN r.h ELSE c.h END, rh = CASE WHEN ` + wins + ` THEN r.rh ELSE c.rh END,
-				vb = CASE WHEN ` + wins + ` THEN r.vb ELSE c.vb END, vr = CASE WHEN ` + wins + ` THEN r.vr ELSE c.vr END,
-				u = CASE WHEN ` + wins + ` THEN r.u ELSE c.u END, a = CASE WHEN ` + wins + ` THEN r.a ELSE c.a END,
-				i = CASE WHEN ` + wins + ` THEN r.i ELSE c.i END, sb = CASE WHEN ` + wins + ` THEN r.sb ELSE c.sb END,
-				sr = CASE WHEN ` + wins + ` THEN r.sr ELSE c.sr END, ok = CASE WHEN ` + wins + ` THEN r.ok ELSE c.ok END,
+			{`UPDATE row_newest c SET ` + winnerTakes(wins) + `,
 				seen_b = r.seen_b, recv = greatest(c.recv, r.recv)
 				FROM (` + single + `) r WHERE c.source_system = $2 AND c.source_id = r.source_id`, namedValues(batchID, source, asOf, ingested)},
 			{`INSERT INTO row_newest (source_system, ` + newestColumns + `) SELECT $2, * FROM (` + single + `) r
@@ -231,6 +226,16 @@ func advanceNewest(ctx context.Context, ex driver.ExecerContext, q driver.Querye
 		step("newest versions: " + firstWords(s.sql, 5))
 	}
 	return nil
+}
+
+// winnerTakes is the SET list that gives each column of an id's place in the order (all of newestColumns but the
+// id, seen_b and recv) the batch's value r where wins, else keeps the stored one c.
+func winnerTakes(wins string) string {
+	var set []string
+	for _, col := range []string{"h", "rh", "vb", "vr", "u", "a", "i", "sb", "sr", "ok"} {
+		set = append(set, col+" = CASE WHEN "+wins+" THEN r."+col+" ELSE c."+col+" END")
+	}
+	return strings.Join(set, ", ")
 }
 
 // inOrderSQL is true when batch $1 of source $2, with as-of date $3 and ingest time $4, comes later in the order

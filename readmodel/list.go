@@ -169,8 +169,11 @@ var listDims = map[string]string{
 }
 
 // listFrom is the list's members and their complaints: the CTE m (the members of the figure $3 in the months
-// $1..$2, first days, filtered) and open_end, the query's remaining arguments ($5 on), and its order of rows.
+// $1..$2, first days, filtered) and open_end, the query's arguments ($4 the period's last day, the filters from
+// $5), and its order of rows. o has been validated.
 func listFrom(o ListOptions) (ctes string, args []any, order string) {
+	p, _ := ParsePeriod(o.Period)
+	args = []any{p.Start.FirstDay(), p.End().FirstDay(), o.Figure, p.End().LastDay()}
 	where := `m.figure = $3`
 	order = "c.received_at, c.complaint_key"
 	if o.OverdueFirst {
@@ -229,9 +232,7 @@ func EachListRow(ctx context.Context, db *sql.DB, opts ListOptions, fn func(List
 	if err := opts.Validate(); err != nil {
 		return err
 	}
-	p, _ := ParsePeriod(opts.Period)
-	q, extra := listQuery(opts)
-	args := append([]any{p.Start.FirstDay(), p.End().FirstDay(), opts.Figure, p.End().LastDay()}, extra...)
+	q, args := listQuery(opts)
 	var stopped error // fn's own error, returned as it is
 	err := sqlrows.EachPaged(ctx, db, listPage, func(r *ListRow) []any {
 		return []any{&r.Key, &r.Source, &r.SourceID, &r.Received, &r.Replied, &r.Status, &r.ReplyDateInvalid,
@@ -266,8 +267,7 @@ func ListBreakdown(ctx context.Context, db *sql.DB, opts ListOptions, pairs [][2
 	if len(pairs) == 0 {
 		return nil, nil
 	}
-	p, _ := ParsePeriod(opts.Period)
-	ctes, extra, _ := listFrom(opts)
+	ctes, args, _ := listFrom(opts)
 	var sel []string
 	for i, pr := range pairs {
 		for _, d := range pr {
@@ -289,7 +289,6 @@ func ListBreakdown(ctx context.Context, db *sql.DB, opts ListOptions, pairs [][2
 	` + strings.Join(sel, "\n\tUNION ALL ") + `
 	ORDER BY ALL`
 	// $4 (the period's last day) counts nothing here; it is read so that the filters keep their numbers
-	args := append([]any{p.Start.FirstDay(), p.End().FirstDay(), opts.Figure, p.End().LastDay()}, extra...)
 	type row struct {
 		pair         int
 		code, byCode sql.NullString
