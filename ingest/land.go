@@ -429,7 +429,6 @@ func listMissing(ctx context.Context, c driver.Conn, ex driver.ExecerContext, q 
 	if _, err := ex.ExecContext(ctx, missingFromSnapshotDDL, nil); err != nil {
 		return 0, fmt.Errorf("missing_from_snapshot: %w", err)
 	}
-	inBatch := `SELECT source_id FROM landed_rows WHERE batch_id = ? UNION ALL SELECT source_id FROM row_sightings WHERE batch_id = ?`
 	cached = cached && !missingByHistory
 	if cached && info.AsOf != nil {
 		// row_newest answers only when no earlier export of the source is dated after this one (none is left out)
@@ -444,10 +443,15 @@ func listMissing(ctx context.Context, c driver.Conn, ex driver.ExecerContext, q 
 	var args []any
 	if cached {
 		// each id of the earlier batches with its latest receipt (newest.go); the newest batch that had it is
-		// the later of row_newest's and its sightings' since (advanceNewest does not write sightings there)
-		gone := `CREATE OR REPLACE TEMP TABLE ingest_gone AS SELECT source_id, seen_b FROM row_newest n WHERE source_system = ?
-			AND NOT EXISTS (SELECT 1 FROM (` + inBatch + `) x WHERE x.source_id = n.source_id)`
-		goneArgs := []any{info.Source, batchID, batchID}
+		// the later of row_newest's and its sightings' since (advanceNewest does not write sightings there). An
+		// id this export saw unchanged has a sighting pointing at the version row_newest holds for it (the
+		// loader matched it there; advanceNewest runs after this). Written as NOT EXISTS, the pair of columns was
+		// planned as a correlated subquery.
+		gone := `CREATE OR REPLACE TEMP TABLE ingest_gone AS SELECT source_id, seen_b FROM row_newest n
+			ANTI JOIN (SELECT source_id FROM landed_rows WHERE batch_id = ?) l USING (source_id)
+			ANTI JOIN (SELECT version_batch_id AS vb, version_row_number AS vr FROM row_sightings WHERE batch_id = ?) s USING (vb, vr)
+			WHERE source_system = ?`
+		goneArgs := []any{batchID, batchID, info.Source}
 		if scope == ledgerYear {
 			gone += ` AND recv >= ?`
 			goneArgs = append(goneArgs, fmt.Sprintf("%04d-01-01", year))
@@ -456,8 +460,8 @@ func listMissing(ctx context.Context, c driver.Conn, ex driver.ExecerContext, q 
 			return 0, fmt.Errorf("missing_from_snapshot: %w", err)
 		}
 		defer ex.ExecContext(context.Background(), "DROP TABLE IF EXISTS ingest_gone", nil)
-		query = `WITH seen AS (SELECT s.source_id, max(s.batch_id) AS b FROM row_sightings s JOIN ingest_gone g USING (source_id)
-				WHERE s.source_system = ? AND s.batch_id < ? GROUP BY s.source_id)
+		query = `WITH seen AS (SELECT v.source_id, max(s.batch_id) AS b FROM ` + sightingsSQL + ` JOIN ingest_gone g ON g.source_id = v.source_id
+				WHERE v.source_system = ? AND s.batch_id < ? GROUP BY v.source_id)
 			SELECT g.source_id, greatest(g.seen_b, coalesce(seen.b, g.seen_b)) FROM ingest_gone g LEFT JOIN seen USING (source_id)
 			ORDER BY g.source_id`
 		args = []any{info.Source, batchID}
@@ -469,6 +473,8 @@ func listMissing(ctx context.Context, c driver.Conn, ex driver.ExecerContext, q 
 			query += ` AND (b.export_as_of IS NULL OR b.export_as_of <= ?)`
 			args = append(args, warehouse.WallClock(*info.AsOf))
 		}
+		// the ids this export had: its landed versions', and its sightings' (their versions')
+		inBatch := `SELECT source_id FROM landed_rows WHERE batch_id = ? UNION ALL SELECT v.source_id FROM ` + sightingsSQL + ` WHERE s.batch_id = ?`
 		query += ` AND NOT EXISTS (SELECT 1 FROM (` + inBatch + `) x WHERE x.source_id = l.source_id) GROUP BY l.source_id`
 		args = append(args, batchID, batchID)
 		if scope == ledgerYear {
@@ -696,7 +702,7 @@ var errRawSkipMissed = errors.New("a row recognised unchanged before mapping has
 // taking it would merge different complaints as versions of one.
 func refuseRepeatedIDs(ctx context.Context, q driver.QueryerContext, batchID int64, column string) error {
 	rows, err := q.QueryContext(ctx, `SELECT max(row_number) FROM (SELECT source_id, row_number FROM landed_rows WHERE batch_id = $1
-		UNION ALL SELECT source_id, row_number FROM row_sightings WHERE batch_id = $1)
+		UNION ALL SELECT v.source_id, s.row_number FROM `+sightingsSQL+` WHERE s.batch_id = $1)
 		GROUP BY source_id HAVING count(*) > 1 ORDER BY 1 LIMIT 1`, namedValues(batchID))
 	if err != nil {
 		return fmt.Errorf("check ids of batch %d: %w", batchID, err)

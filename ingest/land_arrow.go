@@ -106,16 +106,20 @@ func newRowLoader(ctx context.Context, c driver.Conn, batchID int64, info batchI
 			rawHash = "TRY_CAST(g.raw_hash AS UBIGINT)"
 		}
 		// one join of the group with the newest versions (built on the group, the smaller side), then the
-		// sightings and the landed rows from it
+		// sightings and the landed rows from it. The sightings are kept in the export's row order, in which
+		// row_sightings' numbers compress to a few bits a row: ingest_match is sorted, and the INSERT reads a
+		// table of this transaction (DuckDB scans it on one thread) with no ORDER BY of its own, which would
+		// keep insertion order and meet the rows lost after an empty INSERT (warehouse.UnorderedWrites).
 		l.match = `CREATE OR REPLACE TEMP TABLE ingest_match AS
 			SELECT g.source_id, g.row_number, n.vb, n.vr, ` + rawHash + ` AS rh
 			FROM ingest_group g JOIN ingest_newest n ON n.source_id = g.source_id AND n.h = g.row_hash
-			WHERE NOT ` + placeholderDate("g", has)
-		l.seen = `INSERT INTO row_sightings (batch_id, source_system, source_id, row_number, version_batch_id, version_row_number)
-			SELECT CAST(? AS BIGINT), CAST(? AS VARCHAR), source_id, row_number, vb, vr FROM ingest_match`
+			WHERE NOT ` + placeholderDate("g", has) + `
+			ORDER BY g.row_number`
+		l.seen = `INSERT INTO row_sightings (batch_id, row_number, version_batch_id, version_row_number)
+			SELECT CAST(? AS BIGINT), row_number, vb, vr FROM ingest_match`
 		l.insert = fmt.Sprintf("INSERT INTO landed_rows (%s) SELECT %s FROM ingest_group g WHERE NOT EXISTS (SELECT 1 FROM ingest_match m WHERE m.row_number = g.row_number)",
 			strings.Join(cols, ", "), strings.Join(sel, ", "))
-		l.seenArgs = namedValues(batchID, info.Source)
+		l.seenArgs = namedValues(batchID)
 		l.q = q
 	}
 	return l, nil
@@ -315,9 +319,13 @@ func (l *arrowLoader) finishSeen() error {
 		return err
 	}
 	if l.seenRows > 0 {
-		res, err := l.ex.ExecContext(l.ctx, `INSERT INTO row_sightings (batch_id, source_system, source_id, row_number, version_batch_id, version_row_number)
-			SELECT CAST(? AS BIGINT), CAST(? AS VARCHAR), s.source_id, s.row_number, n.vb, n.vr
-			FROM ingest_seen s JOIN ingest_newest n ON n.source_id = s.source_id AND n.rh = s.rh`, l.seenArgs)
+		// in the export's row order, as the loader's other sightings (newRowLoader says why)
+		if _, err := l.ex.ExecContext(l.ctx, `CREATE OR REPLACE TEMP TABLE ingest_seen_at AS SELECT s.row_number, n.vb, n.vr
+			FROM ingest_seen s JOIN ingest_newest n ON n.source_id = s.source_id AND n.rh = s.rh ORDER BY s.row_number`, nil); err != nil {
+			return err
+		}
+		res, err := l.ex.ExecContext(l.ctx, `INSERT INTO row_sightings (batch_id, row_number, version_batch_id, version_row_number)
+			SELECT CAST(? AS BIGINT), row_number, vb, vr FROM ingest_seen_at`, l.seenArgs)
 		if err != nil {
 			return err
 		}
@@ -330,7 +338,7 @@ func (l *arrowLoader) finishSeen() error {
 		}
 		l.unchanged += int(n)
 	}
-	_, err := l.ex.ExecContext(l.ctx, "DROP TABLE IF EXISTS ingest_seen", nil)
+	_, err := l.ex.ExecContext(l.ctx, "DROP TABLE IF EXISTS ingest_seen; DROP TABLE IF EXISTS ingest_seen_at", nil)
 	return err
 }
 

@@ -17,8 +17,11 @@ var landEveryRow bool
 // versions and its unchanged rows (row_sightings, with the receipt of the version they equal). A full snapshot
 // judges missing ids on them.
 const seenRowsSQL = `(SELECT source_system, source_id, batch_id, received_at FROM landed_rows
-	UNION ALL SELECT s.source_system, s.source_id, s.batch_id, v.received_at FROM row_sightings s
-	JOIN landed_rows v ON v.batch_id = s.version_batch_id AND v.row_number = s.version_row_number)`
+	UNION ALL SELECT v.source_system, v.source_id, s.batch_id, v.received_at FROM ` + sightingsSQL + `)`
+
+// sightingsSQL joins each unchanged row (row_sightings s) to the landed version it equals (landed_rows v), which
+// holds its source and id (migration 035).
+const sightingsSQL = `row_sightings s JOIN landed_rows v ON v.batch_id = s.version_batch_id AND v.row_number = s.version_row_number`
 
 // Ledger scopes (profile ledger_scope, batches.ledger_scope): the ids a full snapshot covers.
 const (
@@ -110,9 +113,10 @@ func markUnchanged(ctx context.Context, ex driver.ExecerContext, q driver.Querye
 		SELECT n.source_id, n.row_number, w.vb, w.vr, n.raw_hash
 		FROM landed_rows n JOIN newest w ON w.source_id = n.source_id
 		JOIN landed_rows v ON v.batch_id = w.vb AND v.row_number = w.vr
-		WHERE n.batch_id = $1 AND ` + same,
-		`INSERT INTO row_sightings (batch_id, source_system, source_id, row_number, version_batch_id, version_row_number)
-		SELECT $1, $2, source_id, row_number, vb, vr FROM ingest_unchanged`,
+		WHERE n.batch_id = $1 AND ` + same + `
+		ORDER BY n.row_number`,
+		`INSERT INTO row_sightings (batch_id, row_number, version_batch_id, version_row_number)
+		SELECT $1, row_number, vb, vr FROM ingest_unchanged`,
 		`DELETE FROM landed_rows WHERE batch_id = $1 AND row_number IN (SELECT row_number FROM ingest_unchanged)`,
 	}
 	if cached { // the loader keeps the batch's raw hashes of sightings for row_newest (newest.go)

@@ -67,20 +67,24 @@ func newestCandidateParts(batchOnly bool, idFilter ...string) (versions, sightin
 	// recognised before mapping) its version's
 	sightingRH, sightedJoin := "NULL::UBIGINT", ""
 	if batchOnly {
-		sightingRH, sightedJoin = "coalesce(t.rh, l.raw_hash)", " LEFT JOIN ingest_sighted t ON t.row_number = s.row_number"
+		sightingRH, sightedJoin = "coalesce(t.rh, v.raw_hash)", " LEFT JOIN ingest_sighted t ON t.row_number = s.row_number"
 	}
+	// the versions the sightings may point at: the source's, within the id filter, in a subquery of their own (in
+	// the WHERE, DuckDB joined every sighting of the batch to its version before filtering on the id)
+	vOf := "l.source_system = $2"
 	for _, f := range idFilter { // a condition on the id: "NOT IN (...)"
 		vWhere += " AND l.source_id " + f
-		sWhere += " AND s.source_id " + f
+		vOf += " AND l.source_id " + f
 	}
 	return `SELECT l.source_id, l.row_hash AS h, l.raw_hash AS rh, l.batch_id AS vb, l.row_number AS vr, TRY_CAST(l.updated_at AS TIMESTAMP) AS u,
 			       ` + a + ` AS a, ` + i + ` AS i, l.batch_id AS sb, l.row_number AS sr,
 			       l.row_hash IS NOT NULL AND TRY_CAST(l.received_at AS TIMESTAMP) IS NOT NULL AS ok, l.batch_id AS seen_b, l.received_at AS recv
 			FROM landed_rows l` + vJoin + `
-			WHERE l.source_system = $2 AND ` + vWhere, `SELECT s.source_id, l.row_hash, ` + sightingRH + `, s.version_batch_id, s.version_row_number, TRY_CAST(l.updated_at AS TIMESTAMP),
-			       ` + a + `, ` + i + `, s.batch_id, s.row_number, l.row_hash IS NOT NULL, s.batch_id, l.received_at
-			FROM row_sightings s JOIN landed_rows l ON l.batch_id = s.version_batch_id AND l.row_number = s.version_row_number` + sJoin + sightedJoin + `
-			WHERE s.source_system = $2 AND ` + sWhere
+			WHERE l.source_system = $2 AND ` + vWhere, `SELECT v.source_id, v.row_hash, ` + sightingRH + `, s.version_batch_id, s.version_row_number, TRY_CAST(v.updated_at AS TIMESTAMP),
+			       ` + a + `, ` + i + `, s.batch_id, s.row_number, v.row_hash IS NOT NULL, s.batch_id, v.received_at
+			FROM row_sightings s JOIN (SELECT * FROM landed_rows l WHERE ` + vOf + `) v
+				ON v.batch_id = s.version_batch_id AND v.row_number = s.version_row_number` + sJoin + sightedJoin + `
+			WHERE ` + sWhere
 }
 
 // newestPick keeps, of candidates (newestColumns), each id's newest, with the newest batch and latest receipt
@@ -158,9 +162,9 @@ func advanceNewest(ctx context.Context, ex driver.ExecerContext, q driver.Querye
 		} else if n > 0 {
 			notComparable = `
 						UNION ALL
-						SELECT s.source_id, s.row_number, s.version_batch_id, s.version_row_number, NULL
-						FROM (SELECT source_id FROM row_newest WHERE source_system = $2 AND NOT ok) n
-						JOIN row_sightings s ON s.batch_id = $1 AND s.source_system = $2 AND s.source_id = n.source_id`
+						SELECT s.row_number, s.version_batch_id, s.version_row_number, NULL
+						FROM (SELECT vb, vr FROM row_newest WHERE source_system = $2 AND NOT ok) n
+						JOIN row_sightings s ON s.batch_id = $1 AND s.version_batch_id = n.vb AND s.version_row_number = n.vr`
 		}
 		later := laterThan("c.a", "c.i")
 		landed := "IN (SELECT source_id FROM landed_rows WHERE batch_id = $1 AND source_system = $2)"
@@ -169,17 +173,18 @@ func advanceNewest(ctx context.Context, ex driver.ExecerContext, q driver.Querye
 		stmts = []stmt{
 			// the sightings that change what row_newest says of an id: a raw hash of a row mapped to be compared
 			// (ingest_sighted), or a version made comparable (an id with a version in the batch too is merged
-			// after this, its sighting among the candidates)
+			// after this, its sighting among the candidates). A sighting holds no id: each of this batch's points
+			// at the version row_newest holds for its id (the loader matched it there, and nothing has changed
+			// row_newest's versions since), so it is found by that version (vb, vr).
 			{`CREATE OR REPLACE TEMP TABLE newest_seen AS
 				WITH cand AS (
-					SELECT s.source_id, s.row_number, s.version_batch_id, s.version_row_number, t.rh
+					SELECT s.row_number, s.version_batch_id, s.version_row_number, t.rh
 					FROM ingest_sighted t JOIN row_sightings s ON s.batch_id = $1 AND s.row_number = t.row_number
 ` + notComparable + `)
-				SELECT x.source_id, any_value(x.row_number) AS row_number, any_value(x.rh) AS raw_hash
-				FROM cand x JOIN row_newest c ON c.source_system = $2 AND c.source_id = x.source_id
-					AND c.vb = x.version_batch_id AND c.vr = x.version_row_number
+				SELECT c.source_id, any_value(x.row_number) AS row_number, any_value(x.rh) AS raw_hash
+				FROM cand x JOIN row_newest c ON c.source_system = $2 AND c.vb = x.version_batch_id AND c.vr = x.version_row_number
 				WHERE NOT c.ok OR x.rh IS NOT NULL AND x.rh IS DISTINCT FROM c.rh
-				GROUP BY x.source_id`, namedValues(batchID, source)},
+				GROUP BY c.source_id`, namedValues(batchID, source)},
 			{`UPDATE row_newest c SET rh = coalesce(f.raw_hash, c.rh),
 				ok = true,
 				a = CASE WHEN NOT c.ok OR ` + later + ` THEN CAST($3 AS TIMESTAMP) ELSE c.a END,
@@ -192,7 +197,8 @@ func advanceNewest(ctx context.Context, ex driver.ExecerContext, q driver.Querye
 			// with newestPick; the others (one version in the batch) are compared with the stored newest
 			{`CREATE OR REPLACE TEMP TABLE newest_multi AS SELECT source_id FROM (
 					SELECT source_id FROM landed_rows WHERE batch_id = $1 AND source_system = $2
-					UNION ALL SELECT source_id FROM row_sightings WHERE batch_id = $1 AND source_system = $2 AND source_id ` + landed + `)
+					UNION ALL SELECT n.source_id FROM (SELECT source_id, vb, vr FROM row_newest WHERE source_system = $2 AND source_id ` + landed + `) n
+					JOIN row_sightings s ON s.version_batch_id = n.vb AND s.version_row_number = n.vr WHERE s.batch_id = $1)
 				GROUP BY source_id HAVING count(*) > 1`, namedValues(batchID, source)},
 			// the batch's version outranks the stored newest unless that one is comparable and it is not, or
 			// its updated-at is later: level on those, the batch comes later (inOrderSQL)

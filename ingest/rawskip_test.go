@@ -128,7 +128,7 @@ func checkNewestCache(t *testing.T, w *warehouse.Warehouse, source string) {
 	full := rowsOf(t, w, fmt.Sprintf(`SELECT %s FROM (%s) ORDER BY 1`, cols,
 		strings.NewReplacer("$1", fmt.Sprint(next), "$2", "'"+source+"'").Replace(newestPick(newestCandidatesSQL(false)))))
 	kept := rowsOf(t, w, `SELECT `+cols+` FROM (SELECT source_id, h, vb, vr, u, ok, recv,
-		greatest(seen_b, coalesce((SELECT max(batch_id) FROM row_sightings s WHERE s.source_system = n.source_system AND s.source_id = n.source_id), seen_b)) AS seen_b
+		greatest(seen_b, coalesce((SELECT max(s.batch_id) FROM `+sightingsSQL+` WHERE v.source_system = n.source_system AND v.source_id = n.source_id), seen_b)) AS seen_b
 		FROM row_newest n WHERE source_system = '`+source+`') ORDER BY 1`)
 	if strings.Join(full, "\n") != strings.Join(kept, "\n") {
 		for i := range min(len(full), len(kept)) {

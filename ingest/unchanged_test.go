@@ -44,8 +44,8 @@ func TestUnchangedRowsAreSeenNotLanded(t *testing.T) {
 		t.Errorf("second ledger: read %d = landed %d + unchanged %d + rejected %d, want 5 = 2 + 2 + 1", r2.Read,
 			r2.Accepted-r2.Unchanged, r2.Unchanged, r2.Rejected)
 	}
-	got := rowsOf(t, w, `SELECT batch_id || ' ' || source_id || ' ' || row_number || ' -> ' || version_batch_id || ' ' || version_row_number
-		FROM row_sightings ORDER BY ALL`)
+	got := rowsOf(t, w, `SELECT s.batch_id || ' ' || v.source_id || ' ' || s.row_number || ' -> ' || version_batch_id || ' ' || version_row_number
+		FROM `+sightingsSQL+` ORDER BY ALL`)
 	if want := "2 A1 2 -> 1 2|2 A3 4 -> 1 4"; strings.Join(got, "|") != want {
 		t.Errorf("row_sightings = %q, want %q", got, want)
 	}
@@ -124,7 +124,7 @@ func TestRemovingABatchPromotesTheNextSighting(t *testing.T) {
 	if len(landed) != 2 || landed[0] != want[0] || !strings.HasPrefix(landed[1], "A2 2 2 ") {
 		t.Errorf("landed after removal %q, want A1 and A2 in batch 2 (A1: %q)", landed, want[0])
 	}
-	if got := rowsOf(t, w, `SELECT batch_id || ' ' || source_id || ' -> ' || version_batch_id || ' ' || version_row_number FROM row_sightings`); strings.Join(got, "|") != "3 A1 -> 2 3" {
+	if got := rowsOf(t, w, `SELECT s.batch_id || ' ' || v.source_id || ' -> ' || version_batch_id || ' ' || version_row_number FROM `+sightingsSQL); strings.Join(got, "|") != "3 A1 -> 2 3" {
 		t.Errorf("sightings after removal %q, want batch 3's A1 pointing at batch 2 row 3", got)
 	}
 	// removing batch 3 takes its sighting with it, promoting nothing

@@ -116,10 +116,12 @@ var Policies = []Policy{
 		// the bulk of the warehouse: read in place (the warehouse stays attached while the copy is open)
 		AsOf:   Rule{Action: Filter, InPlace: true, Where: q("batch_id IN (SELECT batch_id FROM main.batches)")},
 		Branch: Rule{Action: Prune, Where: q("source_system || ':' || source_id IN (SELECT complaint_key FROM main.complaints)")}},
-	// the unchanged rows of the scope's batches (their versions are in earlier batches, so in the copy too)
+	// the unchanged rows of the scope's batches (their versions are in earlier batches, so in the copy too); a
+	// branch's, those whose version the copy kept (a sighting's id is its version's)
 	{Table: "row_sightings",
-		AsOf:   Rule{Action: Filter, Where: q("batch_id IN (SELECT batch_id FROM main.batches)")},
-		Branch: Rule{Action: Prune, Where: q("source_system || ':' || source_id IN (SELECT complaint_key FROM main.complaints)")}},
+		AsOf: Rule{Action: Filter, Where: q("batch_id IN (SELECT batch_id FROM main.batches)")},
+		Branch: Rule{Action: Prune, Where: q(`EXISTS (SELECT 1 FROM main.landed_rows v
+			WHERE v.batch_id = version_batch_id AND v.row_number = version_row_number)`)}},
 	// ingest's cache of each id's newest version (ingest/newest.go): a copy recomputes it if it ever lands a batch
 	{Table: "row_newest", AsOf: Rule{Action: Drop}, Branch: Rule{Action: Drop}},
 	{Table: "row_newest_state", AsOf: Rule{Action: Drop}, Branch: Rule{Action: Drop}},

@@ -355,8 +355,9 @@ func (r *normaliseRun) plan(ctx context.Context) error {
 	err = execEach(ctx, r.conn, "scope", `INSERT INTO scope_keys
 		SELECT DISTINCT source_system || ':' || source_id FROM landed_rows
 		WHERE batch_id NOT IN (SELECT batch_id FROM normalised_batches)
-		UNION SELECT s.source_system || ':' || s.source_id FROM row_sightings s
-		JOIN complaints c ON c.complaint_key = s.source_system || ':' || s.source_id
+		UNION SELECT c.complaint_key FROM row_sightings s
+		JOIN landed_rows v ON v.batch_id = s.version_batch_id AND v.row_number = s.version_row_number
+		JOIN complaints c ON c.complaint_key = v.source_system || ':' || v.source_id
 		WHERE s.batch_id NOT IN (SELECT batch_id FROM normalised_batches) AND c.reply_date_invalid
 		UNION SELECT complaint_key FROM prev_corrections
 		UNION SELECT complaint_key FROM corrections`)
