@@ -445,19 +445,30 @@ func listMissing(ctx context.Context, c driver.Conn, ex driver.ExecerContext, q 
 		// each id of the earlier batches with its latest receipt (newest.go); the newest batch that had it is
 		// the later of row_newest's and its sightings' since (advanceNewest does not write sightings there). An
 		// id this export saw unchanged has a sighting pointing at the version row_newest holds for it (the
-		// loader matched it there; advanceNewest runs after this). Written as NOT EXISTS, the pair of columns was
-		// planned as a correlated subquery.
-		gone := `CREATE OR REPLACE TEMP TABLE ingest_gone AS SELECT source_id, seen_b FROM row_newest n
+		// loader matched it there; advanceNewest runs after this). Two statements, each with one anti-join: in
+		// one, DuckDB held both joins' tables at once and ran out of memory at 10M ids (written as NOT EXISTS,
+		// the pair of columns was planned as a correlated subquery).
+		notLanded := `CREATE OR REPLACE TEMP TABLE ingest_not_landed AS SELECT source_id, seen_b, vb, vr FROM row_newest n
 			ANTI JOIN (SELECT source_id FROM landed_rows WHERE batch_id = ?) l USING (source_id)
-			ANTI JOIN (SELECT version_batch_id AS vb, version_row_number AS vr FROM row_sightings WHERE batch_id = ?) s USING (vb, vr)
 			WHERE source_system = ?`
-		goneArgs := []any{batchID, batchID, info.Source}
+		notLandedArgs := []any{batchID, info.Source}
 		if scope == ledgerYear {
-			gone += ` AND recv >= ?`
-			goneArgs = append(goneArgs, fmt.Sprintf("%04d-01-01", year))
+			notLanded += ` AND recv >= ?`
+			notLandedArgs = append(notLandedArgs, fmt.Sprintf("%04d-01-01", year))
 		}
-		if _, err := ex.ExecContext(ctx, gone, namedValues(goneArgs...)); err != nil {
-			return 0, fmt.Errorf("missing_from_snapshot: %w", err)
+		for _, st := range []struct {
+			sql  string
+			args []any
+		}{
+			{notLanded, notLandedArgs},
+			{`CREATE OR REPLACE TEMP TABLE ingest_gone AS SELECT source_id, seen_b FROM ingest_not_landed n
+				ANTI JOIN (SELECT version_batch_id AS vb, version_row_number AS vr FROM row_sightings WHERE batch_id = ?) s USING (vb, vr)`,
+				[]any{batchID}},
+			{`DROP TABLE ingest_not_landed`, nil},
+		} {
+			if _, err := ex.ExecContext(ctx, st.sql, namedValues(st.args...)); err != nil {
+				return 0, fmt.Errorf("missing_from_snapshot: %w", err)
+			}
 		}
 		defer ex.ExecContext(context.Background(), "DROP TABLE IF EXISTS ingest_gone", nil)
 		query = `WITH seen AS (SELECT v.source_id, max(s.batch_id) AS b FROM ` + sightingsSQL + ` JOIN ingest_gone g ON g.source_id = v.source_id

@@ -338,8 +338,12 @@ func (l *arrowLoader) finishSeen() error {
 		}
 		l.unchanged += int(n)
 	}
-	_, err := l.ex.ExecContext(l.ctx, "DROP TABLE IF EXISTS ingest_seen; DROP TABLE IF EXISTS ingest_seen_at", nil)
-	return err
+	for _, t := range []string{"ingest_seen", "ingest_seen_at"} {
+		if _, err := l.ex.ExecContext(l.ctx, "DROP TABLE IF EXISTS "+t, nil); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (l *arrowLoader) finish() (int, error) {
