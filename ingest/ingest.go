@@ -315,6 +315,7 @@ func rawDisplayPath(base, path string) string {
 type fileFacts struct {
 	SHA256 string
 	Size   int64
+	ModNS  int64 // modification time before the read, Unix nanoseconds
 	UTF8   bool
 	Head   []byte
 	// Text weighs the bytes as UTF-8 and as GB18030 (encoding detection and the wrong-encoding refusal).
@@ -337,10 +338,10 @@ func scanFile(path string, lim Limits) (fileFacts, error) {
 	}
 	defer f.Close()
 	h := sha256.New()
+	ff := fileFacts{ModNS: st.ModTime().UnixNano()}
 	// buf[:4] takes the incomplete rune the last chunk ended with (carry bytes just before buf[4:]), so a chunk
 	// is validated where it was read, never copied
 	buf := make([]byte, 4+256<<10)
-	var ff fileFacts
 	ff.UTF8 = true
 	var carry []byte
 	var detail *textCounter // from the first chunk that is not valid UTF-8 on
@@ -617,25 +618,47 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 			log.Info("ingested", attrs...)
 		}
 	}()
+	// already ingested: the same path, size and modification time as a landed batch's file (not read at all),
+	// else the same sha256
+	alreadyIngested := func(where string, args ...any) bool {
+		if w == nil {
+			return false
+		}
+		var id int64
+		var at time.Time
+		err := w.DB.QueryRowContext(ctx, "SELECT batch_id, ingested_at, file_sha256 FROM batches WHERE "+where+" ORDER BY batch_id LIMIT 1",
+			args...).Scan(&id, &at, &res.SHA256)
+		switch {
+		case err == nil:
+			res.Skipped, res.BatchID = true, id
+			res.SkipReason = catalog.Msg("msg_cli_already_ingested", id, at.Format("2006-01-02")).Error()
+			return true
+		case !errors.Is(err, sql.ErrNoRows):
+			res.Err = fmt.Errorf("file %q: look it up in batches: %w", display, err)
+			return true
+		}
+		return false
+	}
+	if st, err := regularFile(j.path); err == nil && alreadyIngested("file_path = ? AND file_size = ? AND file_mtime_ns = ?",
+		display, st.Size(), st.ModTime().UnixNano()) {
+		return res
+	}
 	facts, err := scanFile(j.path, opts.Limits)
 	if err != nil {
 		res.Err = fmt.Errorf("read %q: %w", display, err)
 		return res
 	}
 	res.SHA256 = facts.SHA256
-	if w != nil {
-		var id int64
-		var at time.Time
-		err := w.DB.QueryRowContext(ctx, "SELECT batch_id, ingested_at FROM batches WHERE file_sha256 = ?", facts.SHA256).Scan(&id, &at)
-		switch {
-		case err == nil:
-			res.Skipped, res.BatchID = true, id
-			res.SkipReason = catalog.Msg("msg_cli_already_ingested", id, at.Format("2006-01-02")).Error()
-			return res
-		case !errors.Is(err, sql.ErrNoRows):
-			res.Err = fmt.Errorf("file %q: look up its sha256 in batches: %w", display, err)
-			return res
+	if alreadyIngested("file_sha256 = ?", facts.SHA256) {
+		if res.Err == nil && !opts.DryRun {
+			// the landed file at its path with another (or no recorded) modification time: record this one, so
+			// that next time it is skipped unread
+			if _, err := w.DB.ExecContext(ctx, `UPDATE batches SET file_mtime_ns = ? WHERE batch_id = ? AND file_path = ?
+				AND file_mtime_ns IS DISTINCT FROM ?`, facts.ModNS, res.BatchID, display, facts.ModNS); err != nil {
+				res.Err = fmt.Errorf("file %q: record its modification time: %w", display, err)
+			}
 		}
+		return res
 	}
 	var bar *mpb.Bar
 	var count func(int)
@@ -687,7 +710,7 @@ func ingestFile(ctx context.Context, w *warehouse.Warehouse, opts Options, j job
 		}
 		return res
 	}
-	info := batchInfo{Source: o.source, FilePath: display, SHA256: facts.SHA256, Size: facts.Size, Format: o.table.Format,
+	info := batchInfo{Source: o.source, FilePath: display, SHA256: facts.SHA256, Size: facts.Size, ModNS: facts.ModNS, Format: o.table.Format,
 		Encoding: o.table.Encoding, Sheet: o.table.Sheet, AsOf: o.asOf, IngestedAt: opts.Now(),
 		Snapshot: o.profile != nil && strings.EqualFold(o.profile.Snapshot, "full"), Active: o.mapper.activeColumns(),
 		LedgerScope:   ledgerScopeOf(o.profile),

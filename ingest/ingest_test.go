@@ -2,7 +2,9 @@ package ingest
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"complaints/catalog"
 	"complaints/internal/termlog"
@@ -79,6 +82,71 @@ func TestSameFileTwiceIsSkipped(t *testing.T) {
 	if err != nil || res[0].BatchID != 2 {
 		t.Fatalf("third file: %+v %v", res, err)
 	}
+}
+
+// A file with the path, size and modification time of a landed batch's file is skipped without being read; one
+// that differs in its modification time is read, and lands when its bytes differ.
+func TestSameSizeAndTimeSkipsWithoutReading(t *testing.T) {
+	ctx := context.Background()
+	w := openTestWarehouse(t)
+	dir := t.TempDir()
+	p := writeFile(t, dir, "hotline_20251020.csv", bigCSV(10))
+	opts := testOptions()
+	res, err := IngestFiles(ctx, w, opts, []string{p}, "")
+	if err != nil || res[0].Err != nil || res[0].BatchID != 1 {
+		t.Fatalf("first ingest: %+v %v", res, err)
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// other bytes of the same length, the modification time put back: taken for the landed file, unread
+	changed := strings.Replace(bigCSV(10), "第1条投诉", "第9条投诉", 1)
+	if len(changed) != len(bigCSV(10)) || changed == bigCSV(10) {
+		t.Fatal("the changed file must keep its length")
+	}
+	writeFile(t, dir, "hotline_20251020.csv", changed)
+	if err := os.Chtimes(p, st.ModTime(), st.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	res, err = IngestFiles(ctx, w, opts, []string{p}, "")
+	if err != nil || !res[0].Skipped || res[0].BatchID != 1 || res[0].SHA256 != sha256Hex(bigCSV(10)) {
+		t.Fatalf("same path, size and time: %+v %v; want skipped as batch 1 with its sha256", res, err)
+	}
+	// the modification time moved: read, hashed, and landed as a new batch
+	if err := os.Chtimes(p, st.ModTime(), st.ModTime().Add(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	res, err = IngestFiles(ctx, w, opts, []string{p}, "")
+	if err != nil || res[0].Err != nil || res[0].Skipped || res[0].BatchID != 2 || res[0].SHA256 != sha256Hex(changed) {
+		t.Fatalf("a later modification time: %+v %v; want batch 2", res, err)
+	}
+	// and again, unchanged: skipped by its recorded time
+	res, err = IngestFiles(ctx, w, opts, []string{p}, "")
+	if err != nil || !res[0].Skipped || res[0].BatchID != 2 {
+		t.Fatalf("the same file again: %+v %v; want skipped as batch 2", res, err)
+	}
+	// touched, same bytes: skipped by its sha256, and its new time recorded for the next run (as for a batch
+	// landed before the time was recorded)
+	later := st.ModTime().Add(time.Hour)
+	if err := os.Chtimes(p, later, later); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		res, err = IngestFiles(ctx, w, opts, []string{p}, "")
+		if err != nil || !res[0].Skipped || res[0].BatchID != 2 {
+			t.Fatalf("touched: %+v %v; want skipped as batch 2", res, err)
+		}
+	}
+	var ns int64
+	if err := w.DB.QueryRow("SELECT file_mtime_ns FROM batches WHERE batch_id = 2").Scan(&ns); err != nil || ns != later.UnixNano() {
+		t.Errorf("batch 2's recorded modification time %d (%v), want %d", ns, err, later.UnixNano())
+	}
+}
+
+func sha256Hex(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
 }
 
 func TestCancelMidFileLeavesNothing(t *testing.T) {

@@ -29,6 +29,7 @@ type batchInfo struct {
 	FilePath   string
 	SHA256     string
 	Size       int64
+	ModNS      int64 // the file's modification time when read, Unix nanoseconds
 	Format     string
 	Encoding   string
 	Sheet      string
@@ -362,10 +363,10 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		}
 		_, err = ex.ExecContext(ctx, `INSERT INTO batches (batch_id, source_system, file_path, file_sha256, file_size, format,
 			encoding, sheet, export_as_of, rows_read, rows_accepted, rows_rejected, ingested_at, analytics_only, content_columns,
-			rows_unchanged, ledger_scope)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, namedValues(batchID, info.Source, info.FilePath, info.SHA256, info.Size,
+			rows_unchanged, ledger_scope, file_mtime_ns)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, namedValues(batchID, info.Source, info.FilePath, info.SHA256, info.Size,
 			info.Format, enc, sheet, asOf, int64(st.Read), int64(st.Accepted), int64(st.Rejected), ingested, info.AnalyticsOnly, content,
-			int64(st.Unchanged), scope))
+			int64(st.Unchanged), scope, info.ModNS))
 		if err != nil {
 			return fmt.Errorf("record batch %d: %w", batchID, err)
 		}
