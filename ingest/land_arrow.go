@@ -246,26 +246,26 @@ func (l *arrowLoader) prepareSkip(s *rawSkip) error {
 	if err != nil {
 		return fmt.Errorf("raw hashes of the newest versions: %w", err)
 	}
-	s.set = make([]uint64, 0, n)
+	set := make([]uint64, 0, n)
 	for rows.Next() {
 		col, ok := rows.RecordBatch().Column(0).(*array.Uint64)
 		if !ok {
 			rows.Release()
 			return fmt.Errorf("raw hashes of the newest versions: not UBIGINT")
 		}
-		s.set = append(s.set, col.Uint64Values()...)
+		set = append(set, col.Uint64Values()...)
 	}
 	err = rows.Err()
 	rows.Release()
 	if err != nil {
 		return fmt.Errorf("raw hashes of the newest versions: %w", err)
 	}
-	slices.Sort(s.set)
+	s.set = newHashSet(set)
 	ids, err := l.ar.QueryContext(l.ctx, "SELECT source_id FROM ingest_newest")
 	if err != nil {
 		return fmt.Errorf("ids of the newest versions: %w", err)
 	}
-	s.ids = make([]uint64, 0, n)
+	idKeys := make([]uint64, 0, n)
 	for ids.Next() {
 		col, ok := ids.RecordBatch().Column(0).(*array.String)
 		if !ok {
@@ -273,7 +273,7 @@ func (l *arrowLoader) prepareSkip(s *rawSkip) error {
 			return fmt.Errorf("ids of the newest versions: not text")
 		}
 		for i := 0; i < col.Len(); i++ {
-			s.ids = append(s.ids, idHash(col.Value(i)))
+			idKeys = append(idKeys, idHash(col.Value(i)))
 		}
 	}
 	err = ids.Err()
@@ -281,7 +281,7 @@ func (l *arrowLoader) prepareSkip(s *rawSkip) error {
 	if err != nil {
 		return fmt.Errorf("ids of the newest versions: %w", err)
 	}
-	slices.Sort(s.ids)
+	s.ids = newHashSet(idKeys)
 	if _, err := l.ex.ExecContext(l.ctx, "CREATE OR REPLACE TEMP TABLE ingest_seen (row_number BIGINT, source_id VARCHAR, rh UBIGINT)", nil); err != nil {
 		return fmt.Errorf("raw hashes of the newest versions: %w", err)
 	}

@@ -107,6 +107,7 @@ type mapper struct {
 	mac    hash.Hash // HMAC-SHA256 keyed with key, Reset per identifier
 	rowMac hash.Hash // HMAC-SHA256 keyed with key, Reset per row (rowHash)
 	rawMac hash.Hash // HMAC-SHA256 keyed with key, Reset per row (rawHash)
+	hashIn []byte    // the input of rowHash and rawHash, built whole and written at once (the worker's own)
 	// context is the fingerprint of everything besides a row's raw values that decides its mapping
 	// (sealContext); nil: raw hashes are not made. skip, when set, holds the raw hashes of the newest versions
 	// of the source's ids: a row with one of them is recorded as seen, not mapped (rawskip.go).
@@ -186,6 +187,7 @@ func (m *mapper) worker() *mapper {
 	w.mac = hmac.New(sha256.New, m.key)
 	w.rowMac = hmac.New(sha256.New, m.key)
 	w.rawMac = hmac.New(sha256.New, m.key)
+	w.hashIn = nil
 	return &w
 }
 
@@ -197,17 +199,24 @@ func (m *mapper) rowHash(out []string) string {
 	if m.rowMac == nil {
 		m.rowMac = hmac.New(sha256.New, m.key)
 	}
-	m.rowMac.Reset()
-	var n [binary.MaxVarintLen64]byte
+	b := m.hashIn[:0]
 	for i, v := range out {
 		if i == liRowHash || i == liRawHash {
 			continue
 		}
-		m.rowMac.Write(n[:binary.PutUvarint(n[:], uint64(len(v)))])
-		io.WriteString(m.rowMac, v)
+		b = appendWithLen(b, v)
 	}
+	m.hashIn = b
+	m.rowMac.Reset()
+	m.rowMac.Write(b)
 	var sum [sha256.Size]byte
 	return hex.EncodeToString(m.rowMac.Sum(sum[:0])[:16])
+}
+
+// appendWithLen appends v to b after its length (a uvarint): the form each value takes in a row's hash input,
+// so that no two different rows give the same input.
+func appendWithLen(b []byte, v string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(v))), v...)
 }
 
 // customerKey is CustomerKey with the worker's HMAC state.

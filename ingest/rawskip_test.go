@@ -413,3 +413,50 @@ func TestLaterExportWithOlderUpdateKeepsNewest(t *testing.T) {
 		}
 	}
 }
+
+// hashSet finds exactly its keys, whatever their number and however they crowd its directory's runs: evenly
+// spread, all under one leading-bit pattern, at the two ends of the range, with repeats.
+func TestHashSetFindsExactlyItsKeys(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 3))
+	shapes := map[string]func(int) uint64{
+		"spread":  func(int) uint64 { return rng.Uint64() },
+		"crowded": func(int) uint64 { return 0xABCD<<48 | rng.Uint64()>>16 },
+		"ends": func(i int) uint64 {
+			if i%2 == 0 {
+				return uint64(i)
+			}
+			return ^uint64(i)
+		},
+		"repeats": func(int) uint64 { return rng.Uint64N(50) * 0x0123456789ABCDEF },
+	}
+	for name, gen := range shapes {
+		for _, n := range []int{0, 1, 3, 4, 5, 17, 1000, 70000} {
+			in := map[uint64]bool{}
+			keys := make([]uint64, n)
+			for i := range keys {
+				keys[i] = gen(i)
+				in[keys[i]] = true
+			}
+			s := newHashSet(keys)
+			for k := range in {
+				if !s.has(k) {
+					t.Fatalf("%s, %d keys: %#x not found", name, n, k)
+				}
+			}
+			for _, k := range []uint64{0, 1, ^uint64(0), 1 << 63, 0xABCD << 48} {
+				if s.has(k) != in[k] {
+					t.Fatalf("%s, %d keys: has(%#x) = %v", name, n, k, !in[k])
+				}
+			}
+			for range 2000 {
+				k := rng.Uint64()
+				if name == "crowded" {
+					k = 0xABCD<<48 | k>>16
+				}
+				if s.has(k) != in[k] {
+					t.Fatalf("%s, %d keys: has(%#x) = %v", name, n, k, !in[k])
+				}
+			}
+		}
+	}
+}

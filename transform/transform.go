@@ -365,24 +365,31 @@ func (r *normaliseRun) plan(ctx context.Context) error {
 	return err
 }
 
-// stage builds the temporary tables of the stage phase: src_rows (the landed versions to re-derive), then every
-// model of the macros and stage phases with the Go steps their headers name, each statement committed on its
-// own. Nothing the warehouse holds changes. (DuckDB scans a table created or filled in the running transaction
-// with one thread, so these tables are built before the write transaction, not in it: decisions.md.)
+// stage builds the temporary tables of the stage phase: src_versions and src_rows (the landed versions to
+// re-derive, below), then every model of the macros and stage phases with the Go steps their headers name, each
+// statement committed on its own. Nothing the warehouse holds changes. (DuckDB scans a table created or filled in
+// the running transaction with one thread, so these tables are built before the write transaction, not in it:
+// decisions.md.)
 func (r *normaliseRun) stage(ctx context.Context) error {
-	// src_rows: every landed row in a full normalise (a view: copying them would cost more than reading them
-	// twice); an incremental one reads a few thousand of a million, by a filter on every landed row, so they are
-	// copied once (10_staging reads src_rows a dozen times). The source_id filter first, found on a narrow scan,
-	// spares building the key of every wide row.
-	src := "CREATE TEMP VIEW src_rows AS SELECT * FROM landed_rows"
-	if !r.full {
-		src = `CREATE TEMP TABLE src_rows AS SELECT * FROM landed_rows
-			WHERE source_id IN (SELECT source_id FROM landed_rows
-			                    WHERE source_system || ':' || source_id IN (SELECT complaint_key FROM scope_keys))
-			  AND source_system || ':' || source_id IN (SELECT complaint_key FROM scope_keys)`
+	// src_versions: the columns that choose a complaint's current version (10_staging, stg_pick) of every landed
+	// version to re-derive; src_rows: whole landed rows, which the models type and map. A full normalise reads
+	// every landed row through views (copying them would cost more than reading them twice). An incremental one
+	// re-derives a few thousand complaints of a million: their versions' narrow columns are copied by a filter on
+	// every landed row, and src_rows reads src_picked, which 10_staging fills with the whole rows of the current
+	// versions only (the wide copy was most of the time of finding the rows in scope, and the earlier versions
+	// are never typed).
+	versions := "SELECT batch_id, row_number, source_system, source_id, received_at, updated_at, ingested_at FROM landed_rows"
+	stmts := []string{"DROP VIEW IF EXISTS src_rows", "DROP VIEW IF EXISTS src_versions",
+		"CREATE OR REPLACE TEMP TABLE src_picked AS SELECT * FROM landed_rows LIMIT 0"}
+	if r.full {
+		stmts = append(stmts, "CREATE TEMP VIEW src_versions AS "+versions, "CREATE TEMP VIEW src_rows AS SELECT * FROM landed_rows")
+	} else {
+		stmts = append(stmts, "CREATE OR REPLACE TEMP TABLE src_versions AS "+versions+
+			" WHERE source_system || ':' || source_id IN (SELECT complaint_key FROM scope_keys)",
+			"CREATE TEMP VIEW src_rows AS SELECT * FROM src_picked")
 	}
-	if err := execEach(ctx, r.conn, "rows in scope", "DROP VIEW IF EXISTS src_rows", src,
-		fmt.Sprintf("SET VARIABLE incremental = %v", !r.full)); err != nil {
+	stmts = append(stmts, fmt.Sprintf("SET VARIABLE incremental = %v", !r.full))
+	if err := execEach(ctx, r.conn, "rows in scope", stmts...); err != nil {
 		return err
 	}
 	r.logStep("rows in scope")

@@ -1,11 +1,42 @@
 -- phase: stage
 -- 10_staging: every landed version typed and mapped to catalogue codes. A value that maps to nothing becomes
 -- 'unmapped' and keeps its raw text, so nothing is dropped silently.
--- src_rows is set up by transform: every landed row (full normalise) or only the versions of the complaints an
--- incremental normalise re-derives. Raw spellings are folded once per distinct value (norm_text is costly) into
--- small dictionaries (raw_map, fold_text) that stg_current joins; the three that 38_write reads stay MAP
--- variables. Only the current version of each complaint is typed (stg_pick chooses it on a narrow projection
--- first), so the wide landed rows are read and materialised once.
+-- src_versions and src_rows are set up by transform: every landed row (full normalise), or the versions of the
+-- complaints an incremental normalise re-derives (src_versions, their narrow columns) and, once stg_pick has
+-- chosen, the whole landed rows of their current versions (src_picked, which src_rows reads). Raw spellings are
+-- folded once per distinct value (norm_text is costly) into small dictionaries (raw_map, fold_text) that
+-- stg_current joins; the three that 38_write reads stay MAP variables. Only the current version of each
+-- complaint is typed (stg_pick chooses it on the narrow columns first), so the wide landed rows are read and
+-- materialised once.
+
+-- stg_pick: the current version of every complaint in scope (domain.md section 5: the newest by the record's own
+-- updated-at, else the export's as-of date, else ingest time), and how many versions were landed; chosen on a
+-- narrow projection. A version whose receipt time does not parse is not a version. An unchanged row of a later
+-- export (row_sightings) takes part as the version it equals, seen in its own batch (seen_batch: its as-of date
+-- and ingest time order it, and judge a reply date after the export), so the choice is the one a landed copy of
+-- the row would give.
+CREATE OR REPLACE TEMP TABLE stg_pick AS
+WITH v AS (
+    SELECT l.source_system || ':' || l.source_id AS complaint_key, l.batch_id, l.row_number, l.batch_id AS seen_batch,
+           l.row_number AS seen_row, true AS landed, TRY_CAST(l.updated_at AS TIMESTAMP) AS updated_ts, b.export_as_of, l.ingested_at
+    FROM src_versions l JOIN batches b USING (batch_id)
+    WHERE TRY_CAST(l.received_at AS TIMESTAMP) IS NOT NULL
+    UNION ALL
+    SELECT l.source_system || ':' || l.source_id, l.batch_id, l.row_number, s.batch_id, s.row_number, false,
+           TRY_CAST(l.updated_at AS TIMESTAMP), b.export_as_of, b.ingested_at
+    FROM row_sightings s JOIN src_versions l ON l.batch_id = s.version_batch_id AND l.row_number = s.version_row_number
+    JOIN batches b ON b.batch_id = s.batch_id
+    WHERE TRY_CAST(l.received_at AS TIMESTAMP) IS NOT NULL
+)
+SELECT complaint_key, batch_id, row_number, seen_batch, count(*) FILTER (WHERE landed) OVER (PARTITION BY complaint_key) AS version_count
+FROM v
+QUALIFY row_number() OVER (PARTITION BY complaint_key
+    ORDER BY updated_ts DESC NULLS LAST, export_as_of DESC NULLS LAST, ingested_at DESC, seen_batch DESC, seen_row DESC) = 1;
+
+-- an incremental normalise copies the whole landed rows of the current versions once (src_rows reads them)
+INSERT INTO src_picked
+SELECT l.* FROM landed_rows l SEMI JOIN stg_pick p ON p.batch_id = l.batch_id AND p.row_number = l.row_number
+WHERE getvariable('incremental');
 
 -- raw_map: every distinct raw value of a classified column, folded, with its catalogue code (NULL: unmapped):
 -- a spelling's code (exact_code), else the code its own words give (docs/decisions.md, "Values mapped by their
@@ -124,30 +155,6 @@ SET VARIABLE map_business_channel = (SELECT map_from_entries(list((raw, {'n': n,
 SET VARIABLE map_status = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'status');
 SET VARIABLE map_demand = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'demand');
 SET VARIABLE map_satisfaction = (SELECT map_from_entries(list((raw, {'n': n, 'code': code}))) FROM raw_map WHERE dimension = 'satisfaction');
-
--- stg_pick: the current version of every complaint in scope (domain.md section 5: the newest by the record's own
--- updated-at, else the export's as-of date, else ingest time), and how many versions were landed; chosen on a
--- narrow projection. A version whose receipt time does not parse is not a version. An unchanged row of a later
--- export (row_sightings) takes part as the version it equals, seen in its own batch (seen_batch: its as-of date
--- and ingest time order it, and judge a reply date after the export), so the choice is the one a landed copy of
--- the row would give.
-CREATE OR REPLACE TEMP TABLE stg_pick AS
-WITH v AS (
-    SELECT l.source_system || ':' || l.source_id AS complaint_key, l.batch_id, l.row_number, l.batch_id AS seen_batch,
-           l.row_number AS seen_row, true AS landed, TRY_CAST(l.updated_at AS TIMESTAMP) AS updated_ts, b.export_as_of, l.ingested_at
-    FROM src_rows l JOIN batches b USING (batch_id)
-    WHERE TRY_CAST(l.received_at AS TIMESTAMP) IS NOT NULL
-    UNION ALL
-    SELECT l.source_system || ':' || l.source_id, l.batch_id, l.row_number, s.batch_id, s.row_number, false,
-           TRY_CAST(l.updated_at AS TIMESTAMP), b.export_as_of, b.ingested_at
-    FROM row_sightings s JOIN src_rows l ON l.batch_id = s.version_batch_id AND l.row_number = s.version_row_number
-    JOIN batches b ON b.batch_id = s.batch_id
-    WHERE TRY_CAST(l.received_at AS TIMESTAMP) IS NOT NULL
-)
-SELECT complaint_key, batch_id, row_number, seen_batch, count(*) FILTER (WHERE landed) OVER (PARTITION BY complaint_key) AS version_count
-FROM v
-QUALIFY row_number() OVER (PARTITION BY complaint_key
-    ORDER BY updated_ts DESC NULLS LAST, export_as_of DESC NULLS LAST, ingested_at DESC, seen_batch DESC, seen_row DESC) = 1;
 
 -- stg_current: the current versions, typed and mapped to catalogue codes: the columns the canonical rules need
 -- (corrections, customers, clocks, duplicates, repeats). The text columns that only pass through (raw spellings,

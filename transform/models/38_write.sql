@@ -59,29 +59,18 @@ JOIN (SELECT *, coalesce(reply_facts, reply_accountability, reply_remediation, r
 -- comparing every stored row with its re-derived one (measured in docs/performance.md)
 DELETE FROM complaints WHERE NOT getvariable('incremental');
 
--- an incremental normalise rewrites its few re-derived complaints that are already stored: through cx_changed,
--- deleted and inserted again (comparing them with the stored rows would read every stored row). The complaints
--- not stored yet, and every complaint of a full normalise, go straight in at the end.
-CREATE OR REPLACE TEMP TABLE stored_keys AS
-SELECT complaint_key FROM complaints WHERE complaint_key IN (SELECT complaint_key FROM cx_full);
-
-CREATE OR REPLACE TEMP TABLE cx_changed AS SELECT * FROM complaints LIMIT 0;
-
-CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx_full WHERE complaint_key IN (SELECT complaint_key FROM stored_keys);
--- (in a full normalise nothing is stored any more: the constant filter spares reading the landed rows for nothing)
-INSERT INTO cx_changed BY NAME SELECT * FROM assembled WHERE getvariable('incremental');
-
--- (a complaint re-derived now that is not in cx_full any more has no landed version with a valid receipt left)
+-- an incremental normalise rewrites its re-derived complaints: those already stored are deleted (comparing them
+-- with the stored rows would read every stored row), with those in scope that are no longer in cx_full (no landed
+-- version with a valid receipt left), and every re-derived complaint goes in at the end in one INSERT. A full
+-- normalise emptied the table above.
 DELETE FROM complaints
-WHERE complaint_key IN (SELECT complaint_key FROM cx_changed)
-   OR (complaint_key IN (SELECT complaint_key FROM scope_keys) AND complaint_key NOT IN (SELECT complaint_key FROM cx_full));
-
-INSERT INTO complaints SELECT * FROM cx_changed;
+WHERE getvariable('incremental')
+  AND complaint_key IN (SELECT complaint_key FROM scope_keys UNION SELECT complaint_key FROM cx_full);
 
 -- in order of receipt: a month's re-export changes mostly its recent complaints, whose rows then lie together at
 -- the end of the table, and the checkpoint after an incremental normalise rewrites those few row groups instead of
 -- every one that held a changed row (docs/performance.md)
-CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx_full WHERE complaint_key NOT IN (SELECT complaint_key FROM stored_keys);
+CREATE OR REPLACE TEMP VIEW cx_sel AS SELECT * FROM cx_full;
 INSERT INTO complaints BY NAME SELECT * FROM assembled ORDER BY received_at, complaint_key;
 
 -- the stored complaints a new complaint gave another customer, duplicate links or repeat flag
@@ -118,6 +107,5 @@ HAVING count(*) > 0;
 -- the wide temp tables are done with: give their memory back before the marts
 DROP VIEW assembled;
 DROP VIEW cx_sel;
-DROP TABLE cx_changed;
 DROP TABLE cx_full;
 DROP TABLE derived;

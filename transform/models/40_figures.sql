@@ -116,9 +116,11 @@ DROP TABLE figure_run;
 -- figure_members: the complaints each figure of the months first_month..last_month (first days) counts, with
 -- the dimensions the reports break them down by: the one place a figure's membership for a period is written
 -- (stored in the warehouse; migration 017 creates it empty). A new figure is a branch here (and a column above
--- when it needs a fact the table lacks), its key in readmodel.ListFigures, its label and its reader.
+-- when it needs a fact the table lacks), its key in readmodel.ListFigures, its label and its reader. f is not
+-- materialised: each branch a query keeps scans complaint_figures with its own filter, instead of every branch
+-- reading a copy of the whole table (docs/performance.md, "figure_members not materialised").
 CREATE OR REPLACE MACRO figure_members(first_month, last_month) AS TABLE
-WITH f AS (
+WITH f AS NOT MATERIALIZED (
     SELECT *, CAST(first_month AS DATE) AS p_first, CAST(last_month AS DATE) AS p_last FROM complaint_figures
 ), m AS (
     SELECT 'received' AS figure, * FROM f WHERE received_month BETWEEN p_first AND p_last
