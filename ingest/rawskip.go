@@ -38,8 +38,8 @@ var rawSkipOff bool
 // build revision does not show (a build without version control information).
 const rawHashVersion = 1
 
-// rawSkip is the set of raw hashes of the newest versions of a source's ids, sorted; nil or empty: nothing is
-// recognised, every row is mapped.
+// rawSkip is the set of raw hashes of the newest versions of a source's ids; nil or empty: nothing is recognised
+// before mapping.
 type rawSkip struct {
 	set hashSet
 	// ids are the hashes (idHash) of the ids that have a newest version: a mapped row whose id is not among them

@@ -418,18 +418,22 @@ func TestLaterExportWithOlderUpdateKeepsNewest(t *testing.T) {
 // spread, all under one leading-bit pattern, at the two ends of the range, with repeats.
 func TestHashSetFindsExactlyItsKeys(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 3))
-	shapes := map[string]func(int) uint64{
-		"spread":  func(int) uint64 { return rng.Uint64() },
-		"crowded": func(int) uint64 { return 0xABCD<<48 | rng.Uint64()>>16 },
-		"ends": func(i int) uint64 {
+	shapes := []struct {
+		name string
+		gen  func(int) uint64
+	}{
+		{"spread", func(int) uint64 { return rng.Uint64() }},
+		{"crowded", func(int) uint64 { return 0xABCD<<48 | rng.Uint64()>>16 }},
+		{"ends", func(i int) uint64 {
 			if i%2 == 0 {
 				return uint64(i)
 			}
 			return ^uint64(i)
-		},
-		"repeats": func(int) uint64 { return rng.Uint64N(50) * 0x0123456789ABCDEF },
+		}},
+		{"repeats", func(int) uint64 { return rng.Uint64N(50) * 0x0123456789ABCDEF }},
 	}
-	for name, gen := range shapes {
+	for _, shape := range shapes {
+		name, gen := shape.name, shape.gen
 		for _, n := range []int{0, 1, 3, 4, 5, 17, 1000, 70000} {
 			in := map[uint64]bool{}
 			keys := make([]uint64, n)
