@@ -103,6 +103,7 @@ func newHashSet(keys []uint64) hashSet {
 	return s
 }
 
+// has says whether h is one of the set's keys: a binary search of the run of keys sharing h's leading bits.
 func (s hashSet) has(h uint64) bool {
 	keys := s.keys
 	if s.dir != nil {
