@@ -40,6 +40,10 @@ type Options struct {
 	// Customers are the config's personal-customer denominators: with them, the control chart is a u-chart of
 	// complaints per 10,000 customers (rootcause decides per series).
 	Customers rootcause.Customers
+	// Findings, when they are To's, are its root-cause findings already worked out by rootcause.ForMonth with
+	// these Customers, Lang and RemediationFile (`complaints run` passes its report's); otherwise the dashboard
+	// works them out.
+	Findings *rootcause.Findings
 	// OnTimeTarget is the on-time rate drawn as the target line, a fraction (0.95 when 0).
 	OnTimeTarget float64
 	// WithSummaries adds the complaints' scrubbed summaries (their first 200 characters) to the drill-down tables;
@@ -145,21 +149,13 @@ func load(ctx context.Context, db *sql.DB, opts Options, from, to readmodel.Mont
 	if d.repeats, err = readmodel.LoadDashRepeats(ctx, db, from, to); err != nil {
 		return nil, err
 	}
-	excluded, coverage, err := readmodel.ForAnalysis(ctx, db, to, opts.Lang)
-	if err != nil {
-		return nil, err
-	}
-	if d.findings, err = rootcause.Analyze(ctx, db, rootcause.Options{Period: to.String(), Customers: opts.Customers,
-		IncompleteMonths: excluded, Coverage: coverage}); err != nil {
-		return nil, fmt.Errorf("root causes for %s: %w", to, err)
+	if d.findings = opts.Findings; d.findings == nil || d.findings.Period != to.String() {
+		if d.findings, err = rootcause.ForMonth(ctx, db, rootcause.Options{Period: to.String(), Customers: opts.Customers},
+			opts.Lang, opts.RemediationFile); err != nil {
+			return nil, err
+		}
 	}
 	if opts.RemediationFile != "" {
-		acts, err := rootcause.LoadRemediation(opts.RemediationFile)
-		if err != nil {
-			return nil, fmt.Errorf("remediation: %w", err)
-		}
-		d.names.resolveActions(acts)
-		rootcause.ApplyRemediation(d.findings, acts)
 		d.remediation = filepath.Base(opts.RemediationFile)
 	}
 	if d.catCause, err = readmodel.DashSumDimensions(ctx, db, from, to, "business_category", "cause"); err != nil {

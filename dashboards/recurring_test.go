@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"complaints/readmodel"
 )
 
 // writeRecurring writes the bank-wide page of the full fixture plus the recurring one, with a branch master or
@@ -138,23 +137,7 @@ func TestDashboardRecurringRemediation(t *testing.T) {
 	}
 }
 
-// --branch takes a code, a name or an alias of the master (folded like the catalogue); a text no unit claims is
-// kept as the exports' own branch text; a name two units share is an error that asks for the code.
-func TestBranchNamesResolve(t *testing.T) {
-	b := branchNames{units: []readmodel.DashBranchUnit{
-		{Code: "BJ001", Name: "北京分行", Aliases: []string{"京分行"}},
-		{Code: "BJ002", Name: "北京西城支行", Aliases: []string{"西城"}},
-		{Code: "TW001", Name: "同名支行"}, {Code: "TW002", Name: "同名支行"},
-	}}
-	for in, want := range map[string]string{"BJ001": "BJ001", "bj001": "BJ001", "北京分行": "BJ001", " 京分行 ": "BJ001",
-		"西城": "BJ002", "无此支行": "无此支行", "TW002": "TW002"} {
-		if got, err := b.resolve(in); err != nil || got != want {
-			t.Errorf("resolve(%q) = %q, %v; want %q", in, got, err, want)
-		}
-	}
-	if _, err := b.resolve("同名支行"); err == nil || !strings.Contains(err.Error(), "TW001, TW002") {
-		t.Errorf("ambiguous name: %v", err)
-	}
+func TestNoBranchLabel(t *testing.T) {
 	if got := (branchNames{}).label("", "en"); got != "(no branch recorded)" {
 		t.Errorf("empty branch %q", got)
 	}

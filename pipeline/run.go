@@ -10,8 +10,11 @@ import (
 	"strings"
 
 	"complaints/catalog"
+	"complaints/dashboards"
 	"complaints/ingest"
 	"complaints/internal/termtext"
+	"complaints/reports"
+	"complaints/rootcause"
 	"complaints/transform"
 	"complaints/warehouse"
 )
@@ -101,7 +104,13 @@ func (e *Env) Run(ctx context.Context, w *warehouse.Warehouse, o RunOptions) (*S
 		}
 		return s, err
 	}
-	if s.Report, err = e.Report(ctx, w, s.Period, o.Lang, o.ReportOut); err != nil {
+	// the report and the dashboard show the same findings: worked out once
+	findings, err := rootcause.ForMonth(ctx, w.DB, rootcause.Options{Period: s.Period, Customers: e.Customers()},
+		e.Lang(o.Lang), e.Config.Resolve(e.Config.Remediation))
+	if err != nil {
+		return s, err
+	}
+	if s.Report, err = e.Report(ctx, w, s.Period, o.Lang, o.ReportOut, func(r *reports.Options) { r.Findings = findings }); err != nil {
 		return s, err
 	}
 	if o.RecordFiling {
@@ -113,7 +122,8 @@ func (e *Env) Run(ctx context.Context, w *warehouse.Warehouse, o RunOptions) (*S
 	if months <= 0 {
 		months = 13
 	}
-	if s.Dashboard, err = e.Dashboard(ctx, w, AddMonths(s.Period, -(months-1)), s.Period, o.Lang, o.DashOut, false); err != nil {
+	if s.Dashboard, err = e.Dashboard(ctx, w, AddMonths(s.Period, -(months-1)), s.Period, o.Lang, o.DashOut, false,
+		func(d *dashboards.Options) { d.Findings = findings }); err != nil {
 		return s, err
 	}
 	return s, ingestErr

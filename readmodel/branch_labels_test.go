@@ -51,3 +51,22 @@ func TestBranchLabelsRule(t *testing.T) {
 		}
 	}
 }
+
+// A remediation action's branch may be a code, a name or an alias of the master (folded like the catalogue); a
+// text no unit claims is kept as the exports' own branch text; a name two units share is not resolved.
+func TestResolveBranch(t *testing.T) {
+	units := []DashBranchUnit{
+		{Code: "BJ001", Name: "北京分行", Aliases: []string{"京分行"}},
+		{Code: "BJ002", Name: "北京西城支行", Aliases: []string{"西城"}},
+		{Code: "TW001", Name: "同名支行"}, {Code: "TW002", Name: "同名支行"},
+	}
+	for in, want := range map[string]string{"BJ001": "BJ001", "bj001": "BJ001", "北京分行": "BJ001", " 京分行 ": "BJ001",
+		"西城": "BJ002", "无此支行": "无此支行", "TW002": "TW002"} {
+		if got, ok := ResolveBranch(units, in); !ok || got != want {
+			t.Errorf("ResolveBranch(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	if got, ok := ResolveBranch(units, "同名支行"); ok || got != "同名支行" {
+		t.Errorf("ambiguous name: %q, %v", got, ok)
+	}
+}

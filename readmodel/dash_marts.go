@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 
+	"complaints/catalog"
 	"complaints/internal/sqlrows"
 )
 
@@ -141,6 +142,36 @@ func DashSumDimensions(ctx context.Context, db *sql.DB, from, to Month, by ...st
 type DashBranchUnit struct {
 	Code, Name string
 	Aliases    []string
+}
+
+// ResolveBranch turns a branch as a person writes it (a code, a name or an alias of the master, compared after
+// catalog.Normalize) into the code the marts hold. A text no unit claims is returned as given (the marts hold
+// the exported text of branches the master does not know); a text that names two or more units is returned as
+// given with ok false.
+func ResolveBranch(units []DashBranchUnit, text string) (code string, ok bool) {
+	text = strings.TrimSpace(text)
+	for _, u := range units {
+		if u.Code == text {
+			return u.Code, true
+		}
+	}
+	n := catalog.Normalize(text)
+	var codes []string
+	for _, u := range units {
+		for _, s := range append([]string{u.Code, u.Name}, u.Aliases...) {
+			if s != "" && catalog.Normalize(s) == n {
+				codes = append(codes, u.Code)
+				break
+			}
+		}
+	}
+	switch len(codes) {
+	case 0:
+		return text, true
+	case 1:
+		return codes[0], true
+	}
+	return text, false
 }
 
 // DashBranchUnits reads branch_master, one unit per code: its name (the view branch_labels) and every alias of any of its rows. Empty when the config names no branches file.

@@ -44,6 +44,10 @@ type Options struct {
 	// RemediationFile (CSV or YAML, see rootcause) records the actions taken on recurring findings;
 	// the 根因 sheet shows them beside each finding and marks findings with none or an overdue one.
 	RemediationFile string
+	// Findings, when they are a monthly Period's, are its root-cause findings already worked out by
+	// rootcause.ForMonth with this Lang, these customers and RemediationFile (`complaints run` passes them on to
+	// its dashboard); otherwise the report works them out.
+	Findings *rootcause.Findings
 	// Kind is monthly, quarterly or annual (default: DefaultKind of the period); annual adds the disclosure.
 	Kind string
 	// Format is xlsx (default) or csv: every sheet as a UTF-8-with-BOM CSV file (see CSVFiles).
@@ -101,10 +105,12 @@ func WriteMonthly(ctx context.Context, db *sql.DB, opts Options) error {
 	if err != nil {
 		return fmt.Errorf("report %s: %w", p, err)
 	}
-	findings, err := loadFindings(ctx, db, p, lang, opts.RemediationFile, rootcause.Customers{Total: opts.PersonalCustomers,
-		ByMonth: opts.CustomersByMonth, ByBranch: opts.CustomersByBranch})
-	if err != nil {
-		return fmt.Errorf("report %s: %w", p, err)
+	findings := opts.Findings
+	if findings == nil || p.Kind != readmodel.Monthly || findings.Period != p.String() {
+		if findings, err = loadFindings(ctx, db, p, lang, opts.RemediationFile, rootcause.Customers{Total: opts.PersonalCustomers,
+			ByMonth: opts.CustomersByMonth, ByBranch: opts.CustomersByBranch}); err != nil {
+			return fmt.Errorf("report %s: %w", p, err)
+		}
 	}
 	periodFindings, err := loadPeriodFindings(ctx, db, p, lang, opts.RemediationFile, rootcause.Customers{Total: opts.PersonalCustomers,
 		ByMonth: opts.CustomersByMonth, ByBranch: opts.CustomersByBranch})

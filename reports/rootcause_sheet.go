@@ -15,28 +15,16 @@ import (
 	"complaints/rootcause/render"
 )
 
-// loadFindings runs the root-cause analytics for a monthly report (the analytics are defined per month); other
-// period kinds get no 根因 sheet. customers (the config's denominators) give u-charts. Remediation actions, when a file is given, are attached to recurring findings.
-// Months without data or incomplete are left out of the baselines (readmodel.ForAnalysis).
+// loadFindings gives the root-cause findings of a monthly report (the analytics are defined per month; other
+// period kinds get no 根因 sheet): given works them out as every output does (rootcause.ForMonth), with customers
+// (the config's denominators) for u-charts and the remediation actions of remediationFile.
 func loadFindings(ctx context.Context, db *sql.DB, p readmodel.Period, lang, remediationFile string, customers rootcause.Customers) (*rootcause.Findings, error) {
 	if p.Kind != readmodel.Monthly {
 		return nil, nil
 	}
-	excluded, coverage, err := readmodel.ForAnalysis(ctx, db, p.Start, lang)
+	f, err := rootcause.ForMonth(ctx, db, rootcause.Options{Period: p.String(), Customers: customers}, lang, remediationFile)
 	if err != nil {
 		return nil, fmt.Errorf("root causes: %w", err)
-	}
-	f, err := rootcause.Analyze(ctx, db, rootcause.Options{Period: p.String(), Customers: customers,
-		IncompleteMonths: excluded, Coverage: coverage})
-	if err != nil {
-		return nil, fmt.Errorf("root causes: %w", err)
-	}
-	if remediationFile != "" {
-		actions, err := rootcause.LoadRemediation(remediationFile)
-		if err != nil {
-			return nil, err
-		}
-		rootcause.ApplyRemediation(f, actions)
 	}
 	return f, nil
 }

@@ -1052,39 +1052,40 @@ func analyzeSeries(f *Findings, s seriesSet, months []string, firstData string, 
 func repeats(ctx context.Context, db *sql.DB, months []string) (Repeats, error) {
 	var r Repeats
 	period := months[len(months)-1]
-	// a month's figures (figure_members, the figures' one definition): the complaints received and their
-	// customers, the repeat complainants (customers with a repeat complaint received) and their complaints
-	const base = `FROM figure_members(CAST(? AS DATE), CAST(? AS DATE)) WHERE figure IN ('received', 'received_repeat', 'repeat_complaints')`
-	const figs = `count(*) FILTER (WHERE figure = 'received')::BIGINT, count(DISTINCT customer_key) FILTER (WHERE figure = 'received')::BIGINT,
-  count(DISTINCT customer_key) FILTER (WHERE figure = 'received_repeat')::BIGINT, count(*) FILTER (WHERE figure = 'repeat_complaints')::BIGINT`
-	scan := func(q string, args []any, month bool) ([]RepeatRow, error) {
-		out, err := sqlrows.Query(ctx, db, func(x *RepeatRow) []any {
-			label := &x.Branch
-			if month {
-				label = &x.Month
-			}
-			return []any{label, &x.Received, &x.Customers, &x.RepeatCustomers, &x.RepeatComplaints}
-		}, q, args...)
-		if err != nil {
-			return nil, fmt.Errorf("rootcause: repeat complainants: %w", err)
-		}
-		for i := range out {
-			out[i].shares()
-		}
-		return out, nil
+	// each month's figures from mart_month (40_marts aggregates figure_members' received, received_repeat and
+	// repeat_complaints by month): the complaints received and their customers, the repeat complainants
+	// (customers with a repeat complaint received) and their complaints; a month without a row has none
+	byMonth := map[string]RepeatRow{}
+	rows, err := sqlrows.Query(ctx, db, func(x *RepeatRow) []any {
+		return []any{&x.Month, &x.Received, &x.Customers, &x.RepeatCustomers, &x.RepeatComplaints}
+	}, `SELECT strftime(month, '%Y-%m'), received, customers, repeat_customers, repeat_complaints
+		FROM mart_month WHERE month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)`, monthStart(months[0]), monthStart(period))
+	if err != nil {
+		return r, fmt.Errorf("rootcause: repeat complainants: %w", err)
+	}
+	for _, x := range rows {
+		byMonth[x.Month] = x
 	}
 	for _, m := range months {
-		x, err := scan(`SELECT ? AS m, `+figs+` `+base, []any{m, monthStart(m), monthStart(m)}, true)
-		if err != nil {
-			return r, err
-		}
-		r.Months = append(r.Months, x...)
+		x := byMonth[m]
+		x.Month = m
+		x.shares()
+		r.Months = append(r.Months, x)
 	}
 	r.Period = r.Months[len(r.Months)-1]
-	var err error
-	if r.ByBranch, err = scan(`SELECT branch AS b, `+figs+` `+base+` GROUP BY b ORDER BY 5 DESC, 2 DESC, b`,
-		[]any{monthStart(period), monthStart(period)}, false); err != nil {
-		return r, err
+	// the period's by branch: figure_members, the figures' one definition
+	if r.ByBranch, err = sqlrows.Query(ctx, db, func(x *RepeatRow) []any {
+		return []any{&x.Branch, &x.Received, &x.Customers, &x.RepeatCustomers, &x.RepeatComplaints}
+	}, `SELECT branch AS b, count(*) FILTER (WHERE figure = 'received')::BIGINT,
+  count(DISTINCT customer_key) FILTER (WHERE figure = 'received')::BIGINT,
+  count(DISTINCT customer_key) FILTER (WHERE figure = 'received_repeat')::BIGINT,
+  count(*) FILTER (WHERE figure = 'repeat_complaints')::BIGINT
+FROM figure_members(CAST(? AS DATE), CAST(? AS DATE)) WHERE figure IN ('received', 'received_repeat', 'repeat_complaints')
+GROUP BY b ORDER BY 5 DESC, 2 DESC, b`, monthStart(period), monthStart(period)); err != nil {
+		return r, fmt.Errorf("rootcause: repeat complainants: %w", err)
+	}
+	for i := range r.ByBranch {
+		r.ByBranch[i].shares()
 	}
 	return r, nil
 }

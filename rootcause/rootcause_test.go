@@ -481,6 +481,27 @@ func TestSamplePlantedRepeatComplainants(t *testing.T) {
 	if sumMonths < truth.Planted.Repeat.RepeatCustomers {
 		t.Errorf("repeat customers over the months %d < %d", sumMonths, truth.Planted.Repeat.RepeatCustomers)
 	}
+	// each month's row (read from mart_month) is that month's figures as figure_members defines them
+	if len(f.Repeats.Months) < 12 {
+		t.Fatalf("%d months of repeat figures", len(f.Repeats.Months))
+	}
+	for _, r := range f.Repeats.Months {
+		var want RepeatRow
+		if err := db.QueryRow(`SELECT count(*) FILTER (WHERE figure = 'received'), count(DISTINCT customer_key) FILTER (WHERE figure = 'received'),
+			count(DISTINCT customer_key) FILTER (WHERE figure = 'received_repeat'), count(*) FILTER (WHERE figure = 'repeat_complaints')
+			FROM figure_members(CAST(? AS DATE), CAST(? AS DATE))`, r.Month+"-01", r.Month+"-01").Scan(
+			&want.Received, &want.Customers, &want.RepeatCustomers, &want.RepeatComplaints); err != nil {
+			t.Fatal(err)
+		}
+		want.Month = r.Month
+		want.shares()
+		if r != want {
+			t.Errorf("%s: repeat figures %+v, figure_members gives %+v", r.Month, r, want)
+		}
+	}
+	if p := f.Repeats.Months[len(f.Repeats.Months)-1]; f.Repeats.Period != p || p.Received == 0 || p.Customers == 0 {
+		t.Errorf("the period's repeat figures %+v, its month's %+v", f.Repeats.Period, p)
+	}
 	// the findings never carry customer keys (render.Write's JSON is the findings as they are)
 	js, err := json.Marshal(f)
 	if err != nil {

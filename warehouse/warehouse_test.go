@@ -73,6 +73,7 @@ func TestSettingsAreExplicit(t *testing.T) {
 	checks := map[string]string{
 		"threads":                      "1",
 		"autoinstall_known_extensions": "false",
+		"allocator_background_threads": "true",
 		"TimeZone":                     "Asia/Shanghai",
 	}
 	for name, want := range checks {

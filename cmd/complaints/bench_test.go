@@ -66,6 +66,7 @@ func TestBenchPrintsStepsAndRatios(t *testing.T) {
 		{`dashboard \(to 2026-10\)`, `-`},
 		{`= monthly ingest \+ normalize`, `\d+\.\d\dx monthly floor`},
 		{`= monthly job \(ingest, normalize, report, dashboard\)`, `-`},
+		{`run 2026-10: the monthly job in one process`, `-`},
 		{`each distinct version once: ingest`, `-`},
 		{`each distinct version once: normalize`, `-`},
 	})
@@ -79,7 +80,13 @@ func TestBenchPrintsStepsAndRatios(t *testing.T) {
 	case versions == nil || string(versions[1])+string(versions[2]) != cmp[1]:
 		t.Errorf("the yardstick has %s rows; the generator's log says %q", cmp[1], versions)
 	}
-	for _, want := range []string{"of the first load's time", "warehouse ", "persistent floor's database"} {
+	// the run's copy wrote its report and dashboard, and holds what the four processes' warehouse holds
+	for _, name := range []string{"complaints.duckdb", "out/dashboard.html"} {
+		if _, err := os.Stat(filepath.Join(dir, "project-run", name)); err != nil {
+			t.Errorf("the monthly job's run: %v", err)
+		}
+	}
+	for _, want := range []string{"of the first load's time", "the monthly job as one run took", "warehouse ", "persistent floor's database"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("no %q in\n%s", want, out)
 		}

@@ -9,7 +9,6 @@ import (
 
 	"complaints/catalog"
 	"complaints/pipeline"
-	"complaints/readmodel"
 	"complaints/rootcause"
 	"complaints/rootcause/render"
 )
@@ -57,10 +56,8 @@ func newRootcauseCmd(g *globals) *cobra.Command {
 			if baseline < 8 {
 				return usageError{fmt.Errorf("--baseline %d: give at least 8 months (rule 4 needs 8 points)", baseline)}
 			}
-			var acts []rootcause.Action
 			if remediation != "" {
-				var err error
-				if acts, err = rootcause.LoadRemediation(remediation); err != nil {
+				if _, err := rootcause.LoadRemediation(remediation); err != nil {
 					return usageError{err}
 				}
 			}
@@ -69,22 +66,11 @@ func newRootcauseCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer done()
-			pm, err := readmodel.ParseMonth(period)
-			if err != nil {
-				return usageError{err}
-			}
-			excluded, coverage, err := readmodel.ForAnalysis(cmd.Context(), w.DB, pm, env.Lang(lang))
+			f, err := rootcause.ForMonth(cmd.Context(), w.DB, rootcause.Options{Period: period, BaselineMonths: baseline,
+				ExcludeFlaggedFromBaseline: exclude, MinCount: minCount, FDR: fdr, Customers: env.Customers()},
+				env.Lang(lang), remediation)
 			if err != nil {
 				return err
-			}
-			f, err := rootcause.Analyze(cmd.Context(), w.DB, rootcause.Options{Period: period, BaselineMonths: baseline,
-				ExcludeFlaggedFromBaseline: exclude, MinCount: minCount, FDR: fdr, Customers: env.Customers(),
-				IncompleteMonths: excluded, Coverage: coverage})
-			if err != nil {
-				return err
-			}
-			if remediation != "" {
-				rootcause.ApplyRemediation(f, acts)
 			}
 			if store {
 				if err := rootcause.WriteMart(cmd.Context(), w.DB, f); err != nil {

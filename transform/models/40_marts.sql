@@ -100,7 +100,7 @@ WITH q AS (
            count(*) FILTER (WHERE is_complaint AND complaint_type IS NULL) AS type_missing
     FROM complaints WHERE NOT coalesce(analytics_only, false) GROUP BY ALL
 ), f AS (
-    SELECT received_month AS month, count(*) AS received,
+    SELECT received_month AS month, count(*) AS received, count(DISTINCT customer_key) AS customers,
            count(DISTINCT customer_key) FILTER (WHERE repeat_complaint) AS repeat_customers
     FROM complaint_figures GROUP BY ALL
 ), r AS (
@@ -110,7 +110,8 @@ WITH q AS (
         UNION SELECT unnest(repeated_in) AS month, complaint_key FROM complaint_figures WHERE repeated_in IS NOT NULL
     ) GROUP BY month
 )
-SELECT q.*, coalesce(f.received, 0) AS received, coalesce(f.repeat_customers, 0) AS repeat_customers,
+SELECT q.*, coalesce(f.received, 0) AS received, coalesce(f.customers, 0) AS customers,
+       coalesce(f.repeat_customers, 0) AS repeat_customers,
        coalesce(r.repeat_complaints, 0) AS repeat_complaints
 FROM q LEFT JOIN f USING (month) LEFT JOIN r USING (month);
 
