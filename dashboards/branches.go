@@ -52,4 +52,3 @@ func (b branchNames) keyLabel(k rootcause.Key, lang string) string {
 	}
 	return rcrender.KeyLabel(k, lang)
 }
-

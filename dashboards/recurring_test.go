@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
 )
 
 // writeRecurring writes the bank-wide page of the full fixture plus the recurring one, with a branch master or
@@ -137,6 +136,7 @@ func TestDashboardRecurringRemediation(t *testing.T) {
 	}
 }
 
+// A branch-level label with no branch recorded reads as such, not as an empty string.
 func TestNoBranchLabel(t *testing.T) {
 	if got := (branchNames{}).label("", "en"); got != "(no branch recorded)" {
 		t.Errorf("empty branch %q", got)
