@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -30,6 +31,13 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 	out := t.TempDir()
 	cfg.OutputDir = out
+	// a remediation file naming the planted recurring pair's branch by its code in lower case (the master's code
+	// folded, as a person may type it)
+	cfg.Remediation = filepath.Join(out, "remediation.csv")
+	if err := os.WriteFile(cfg.Remediation, []byte("cause,branch,action,status\n"+truth.Planted.Recurring.Cause+","+
+		strings.ToLower(truth.Planted.Recurring.BranchCode)+",柜面服务专项培训,进行中\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	env := &Env{Config: cfg, WarehousePath: filepath.Join(out, "demo.duckdb"),
 		Now: func() time.Time { return time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC) }}
 	w, err := env.OpenWarehouse(ctx, false)
@@ -76,6 +84,41 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 	if _, err := os.Stat(s.Dashboard); err != nil {
 		t.Fatalf("dashboard not written: %v", err)
+	}
+	// run worked the root-cause findings out once for both: its 根因 sheet and its page are those of a report and
+	// a dashboard written on their own, and both mark the planted branch's finding as under remediation (the
+	// action names the branch's code in lower case)
+	alone, err := env.Report(ctx, w, s.Period, "", filepath.Join(out, "alone.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcText := func(path string) string {
+		f, err := excelize.OpenFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		rows, err := f.GetRows(catalog.Text("rpt_rc_sheet", "zh"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, r := range rows {
+			b.WriteString(strings.Join(r, "|") + "\n")
+		}
+		return b.String()
+	}
+	marked := truth.Planted.Recurring.BranchName + " × " + catalog.Label("cause", truth.Planted.Recurring.Cause, "zh")
+	underRemediation := regexp.MustCompile(regexp.QuoteMeta(marked) + `[^\n]*` + regexp.QuoteMeta(catalog.Text("rpt_rc_under_remediation", "zh")))
+	if a, b := rcText(s.Report), rcText(alone); a != b || !underRemediation.MatchString(a) {
+		t.Errorf("the run's 根因 sheet differs from the report's alone (%v), or does not mark %s under remediation:\n%s", a != b, marked, a)
+	}
+	aloneDash, err := env.Dashboard(ctx, w, AddMonths(s.Period, -12), s.Period, "", filepath.Join(out, "alone.html"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := readFile(t, s.Dashboard), readFile(t, aloneDash); a != b || !strings.Contains(a, catalog.Text("rpt_rc_under_remediation", "zh")) {
+		t.Errorf("the run's dashboard differs from the dashboard alone (%v), or marks nothing under remediation", a != b)
 	}
 
 	// R1 read back: received (primaries) and closed per business category, and the total row.
@@ -198,4 +241,13 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 	checkOutageByChannel(t, ctx, env, w, truth, out, july)
 	checkAnnualAndCSV(t, ctx, env, w, truth, out)
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
