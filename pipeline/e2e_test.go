@@ -214,29 +214,17 @@ func TestDemoEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fj, err := excelize.OpenFile(july)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fj.Close()
-	rc, err := fj.GetRows(catalog.Text("rpt_rc_sheet", "zh"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var text strings.Builder
-	for _, r := range rc {
-		text.WriteString(strings.Join(r, "|") + "\n")
-	}
+	text := rcText(july)
 	spike := catalog.Label("business_category", truth.Planted.Spike.BusinessCategory, "zh") + " × " +
 		catalog.Label("cause", truth.Planted.Spike.Cause, "zh")
-	if !strings.Contains(text.String(), spike) {
+	if !strings.Contains(text, spike) {
 		t.Errorf("根因 sheet for %s does not name %q", truth.Planted.Spike.Month, spike)
 	}
 	// The demo config names the branch master, so complaints.branch holds the branch's code (GD001) and the
 	// sheet shows the master's name for it (广州天河支行), never the bare code.
 	cause := " × " + catalog.Label("cause", truth.Planted.Recurring.Cause, "zh")
 	byName, byCode := truth.Planted.Recurring.BranchName+cause, truth.Planted.Recurring.BranchCode+cause
-	if !strings.Contains(text.String(), byName) || strings.Contains(text.String(), byCode) {
+	if !strings.Contains(text, byName) || strings.Contains(text, byCode) {
 		t.Errorf("根因 sheet for %s should name %q (not the code %q)", truth.Planted.Spike.Month, byName, byCode)
 	}
 	checkOutageByChannel(t, ctx, env, w, truth, out, july)
