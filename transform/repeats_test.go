@@ -3,6 +3,8 @@ package transform
 import (
 	"context"
 	"testing"
+
+	"complaints/warehouse"
 )
 
 // repeatBatches: customer P complains on days 0, 30, 100 and 200 (2026-01-05, 02-04, 04-15, 07-24), customer Q
@@ -52,6 +54,23 @@ func TestRepeatsLookBack(t *testing.T) {
 			}
 		}
 	}
+	// a warehouse upgraded to migration 037 before its next normalise: the migration fills the customers as
+	// 40_marts does
+	if _, err := inc.DB.Exec("UPDATE mart_month SET customers = 0"); err != nil {
+		t.Fatal(err)
+	}
+	migs, err := warehouse.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range migs {
+		if m.Name == "037_mart_month_customers" {
+			if _, err := inc.DB.Exec(m.SQL); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	wantRows(t, inc.DB, months, "01|2|0|0", "02|1|1|2", "04|2|1|2", "07|1|0|0")
 	wantRows(t, inc.DB, "SELECT source_id, repeat_complainant FROM complaints ORDER BY received_at, source_id",
 		"P0|false", "Q0|false", "P30|true", "Q95|false", "P100|true", "P200|false")
 	// a period's "their complaints" take the earlier complaints their repeats repeat, from before the period too
