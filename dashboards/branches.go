@@ -14,8 +14,7 @@ import (
 // master's codes, and every label of the page is the unit's name, falling back to the code when the master has no
 // name; without a master the marts hold the exported text, shown as it is.
 type branchNames struct {
-	units []readmodel.DashBranchUnit
-	name  map[string]string // code -> name
+	name map[string]string // code -> name
 }
 
 func loadBranchNames(ctx context.Context, db *sql.DB) (branchNames, error) {
@@ -23,7 +22,7 @@ func loadBranchNames(ctx context.Context, db *sql.DB) (branchNames, error) {
 	if err != nil {
 		return branchNames{}, err
 	}
-	b := branchNames{units: units, name: map[string]string{}}
+	b := branchNames{name: map[string]string{}}
 	for _, u := range units {
 		if u.Name != "" {
 			b.name[u.Code] = u.Name
