@@ -320,6 +320,7 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 		if err := checkEveryRowRecorded(ctx, q, batchID, info, st); err != nil {
 			return err
 		}
+		step("every row recorded")
 		if err := insertRejects(c, batchID, info, rejects); err != nil {
 			return err
 		}
@@ -333,6 +334,7 @@ func landFile(ctx context.Context, w *warehouse.Warehouse, info batchInfo, produ
 				st.LedgerDetected, st.LedgerYear = sc, year
 			}
 			scope = sc
+			step("ledger scope")
 			if missing, err = listMissing(ctx, c, ex, q, batchID, info, rejects, sc, year, looked); err != nil {
 				return err
 			}
