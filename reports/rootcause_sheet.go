@@ -15,9 +15,9 @@ import (
 	"complaints/rootcause/render"
 )
 
-// loadFindings gives the root-cause findings of a monthly report (the analytics are defined per month; other
-// period kinds get no 根因 sheet): given works them out as every output does (rootcause.ForMonth), with customers
-// (the config's denominators) for u-charts and the remediation actions of remediationFile.
+// loadFindings works out the root-cause findings of a monthly report as every output does (rootcause.ForMonth),
+// with customers (the config's denominators) for u-charts and the remediation actions of remediationFile. The
+// analytics are defined per month: other period kinds get none here (loadPeriodFindings runs each month).
 func loadFindings(ctx context.Context, db *sql.DB, p readmodel.Period, lang, remediationFile string, customers rootcause.Customers) (*rootcause.Findings, error) {
 	if p.Kind != readmodel.Monthly {
 		return nil, nil
