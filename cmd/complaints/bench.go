@@ -83,11 +83,11 @@ monthly job, and bench ends with the largest peak RSS of the large bank's steps 
 
 // newBenchFloorCmd is the floor's step, run by bench as a process of its own.
 func newBenchFloorCmd() *cobra.Command {
-	var db, next string
+	var db, next, writes, prepareWrites string
 	var hashes int
 	c := &cobra.Command{
 		Use:     "floor FILE...",
-		Short:   "One floor step of bench: DuckDB alone lands the files, or prepares the row hashes, or joins the next ledger to them",
+		Short:   "One floor step of bench: DuckDB alone lands the files, or prepares the row hashes, or joins the next ledger to them, or makes the monthly job's least writes",
 		Example: `  complaints bench floor --db /tmp/bench/floor.duckdb ledger_20260131.csv ledger_20260228.csv`,
 		Hidden:  true,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -96,6 +96,10 @@ func newBenchFloorCmd() *cobra.Command {
 				return usageError{catalog.Errorf("msg_bench_dir")}
 			case next != "":
 				return bench.FloorMonthly(cmd.Context(), db, next)
+			case prepareWrites != "":
+				return bench.FloorWritesPrepare(cmd.Context(), db, prepareWrites)
+			case writes != "":
+				return bench.FloorWrites(cmd.Context(), db, writes)
 			case hashes > 0:
 				return bench.FloorHashes(cmd.Context(), db, hashes)
 			}
@@ -105,5 +109,7 @@ func newBenchFloorCmd() *cobra.Command {
 	c.Flags().StringVar(&db, "db", "", "the floor's database file")
 	c.Flags().StringVar(&next, "next", "", "the monthly floor: the next ledger to join to the row hashes")
 	c.Flags().IntVar(&hashes, "hashes", 0, "prepare the row hashes of the first N landed tables")
+	c.Flags().StringVar(&prepareWrites, "prepare-writes", "", "copy this warehouse's complaints into the database, for --writes")
+	c.Flags().StringVar(&writes, "writes", "", "the monthly job's least writes for this next ledger")
 	return c
 }

@@ -60,6 +60,7 @@ func TestBenchPrintsStepsAndRatios(t *testing.T) {
 		{`normalize`, `\d+\.\d\dx persistent floor`},
 		{`= first load \(ingest \+ normalize\)`, `\d+\.\d\dx persistent floor`},
 		{`monthly floor: DuckDB joins next ledger to hashes`, `-`},
+		{`DuckDB alone: the monthly job's least writes`, `\d+\.\d\dx monthly floor`},
 		{`ingest the next ledger`, `\d+\.\d\dx monthly floor`},
 		{`normalize \(monthly\)`, `\d+\.\d\dx monthly floor`},
 		{`report 2026-10`, `-`},

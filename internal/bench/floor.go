@@ -19,6 +19,13 @@ const ledgerID = "工单编号"
 //   - monthly: the next ledger read and joined to the stored row hashes (id and a hash of the whole row) of the
 //     landed ledgers; the rows whose hash is new are kept with their hashes, then CHECKPOINT. The hashes are
 //     prepared beforehand (FloorHashes), untimed.
+//   - monthly writes (not a floor the targets are measured against, but the least DuckDB must write for the
+//     monthly job, for comparison with the monthly floor): in one transaction, the monthly floor's join, then a
+//     sighting recorded for every row of the next ledger and as many complaints rewritten (deleted and inserted
+//     again, every column) as the ledger has new and changed rows, each of which the job must re-derive; then
+//     CHECKPOINT. It runs on a copy of the floor's database made before the monthly floor, holding a copy of the
+//     first load's complaints (FloorWritesPrepare), untimed. No mapping, privacy boundary or derivation: those
+//     would only add to it.
 
 // FloorPersistent lands files into the database file db as tables ledger_1, ledger_2, ... (in the plain
 // scenario the last one is the hotline's).
@@ -58,6 +65,56 @@ func FloorMonthly(ctx context.Context, db, next string) error {
 SELECT x.* FROM (SELECT n.*, hash(n) AS row_hash FROM read_csv(%s, header = true, all_varchar = true) n) x
 ANTI JOIN row_hashes r ON r.id = x.%s AND r.h = x.row_hash`, quote(next), quoteIdent(ledgerID))
 		for _, s := range []string{q, fmt.Sprintf("INSERT INTO row_hashes SELECT %s, row_hash FROM next_changed", quoteIdent(ledgerID)), "CHECKPOINT"} {
+			if _, err := c.ExecContext(ctx, s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// FloorWritesPrepare copies the complaints of the warehouse file (after the first load) into db, and an empty
+// table of sightings (a batch and an id per row), for FloorWrites.
+func FloorWritesPrepare(ctx context.Context, db, warehouse string) error {
+	return withDB(ctx, db, func(c *sql.Conn) error {
+		for _, s := range []string{
+			"ATTACH " + quote(warehouse) + " AS wh (READ_ONLY)",
+			"CREATE OR REPLACE TABLE complaints AS SELECT * FROM wh.complaints",
+			"DETACH wh",
+			"CREATE OR REPLACE TABLE sightings (batch INTEGER, id VARCHAR)",
+			"CHECKPOINT",
+		} {
+			if _, err := c.ExecContext(ctx, s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// FloorWrites is the monthly job's least writes (see above): the next ledger joined to the stored row hashes in
+// one read, its new and changed rows kept with their hashes, a sighting of every row, and as many complaints
+// rewritten as it kept rows, in one transaction; then CHECKPOINT.
+func FloorWrites(ctx context.Context, db, next string) error {
+	return withDB(ctx, db, func(c *sql.Conn) error {
+		id := quoteIdent(ledgerID)
+		for _, s := range []string{
+			"BEGIN TRANSACTION",
+			// one read of the ledger: each row's id and hash, the whole row only where its hash is new
+			fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE next_marked AS
+SELECT x.%s AS id, x.row_hash, CASE WHEN r.id IS NULL THEN x END AS full_row
+FROM (SELECT n.*, hash(n) AS row_hash FROM read_csv(%s, header = true, all_varchar = true) n) x
+LEFT JOIN row_hashes r ON r.id = x.%s AND r.h = x.row_hash`, id, quote(next), id),
+			"CREATE OR REPLACE TABLE next_changed AS SELECT unnest(full_row) FROM next_marked WHERE full_row IS NOT NULL",
+			fmt.Sprintf("INSERT INTO row_hashes SELECT %s, row_hash FROM next_changed", id),
+			"INSERT INTO sightings SELECT coalesce((SELECT max(batch) FROM sightings), 0) + 1, id FROM next_marked",
+			// the least a re-derivation can cost: any stored complaints, as many as the rows kept, read as they are
+			"CREATE OR REPLACE TEMP TABLE rederived AS SELECT * FROM complaints LIMIT (SELECT count(*) FROM next_changed)",
+			"DELETE FROM complaints WHERE complaint_key IN (SELECT complaint_key FROM rederived)",
+			"INSERT INTO complaints SELECT * FROM rederived",
+			"COMMIT",
+			"CHECKPOINT",
+		} {
 			if _, err := c.ExecContext(ctx, s); err != nil {
 				return err
 			}
