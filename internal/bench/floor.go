@@ -49,11 +49,7 @@ func FloorHashes(ctx context.Context, db string, n int) error {
 		parts = append(parts, fmt.Sprintf("SELECT %s AS id, hash(t) AS h FROM ledger_%d t", quoteIdent(ledgerID), i))
 	}
 	return withDB(ctx, db, func(c *sql.Conn) error {
-		if _, err := c.ExecContext(ctx, "CREATE OR REPLACE TABLE row_hashes AS SELECT DISTINCT id, h FROM ("+strings.Join(parts, " UNION ALL ")+")"); err != nil {
-			return err
-		}
-		_, err := c.ExecContext(ctx, "CHECKPOINT")
-		return err
+		return execAll(ctx, c, "CREATE OR REPLACE TABLE row_hashes AS SELECT DISTINCT id, h FROM ("+strings.Join(parts, " UNION ALL ")+")", "CHECKPOINT")
 	})
 }
 
@@ -64,12 +60,7 @@ func FloorMonthly(ctx context.Context, db, next string) error {
 		q := fmt.Sprintf(`CREATE OR REPLACE TABLE next_changed AS
 SELECT x.* FROM (SELECT n.*, hash(n) AS row_hash FROM read_csv(%s, header = true, all_varchar = true) n) x
 ANTI JOIN row_hashes r ON r.id = x.%s AND r.h = x.row_hash`, quote(next), quoteIdent(ledgerID))
-		for _, s := range []string{q, fmt.Sprintf("INSERT INTO row_hashes SELECT %s, row_hash FROM next_changed", quoteIdent(ledgerID)), "CHECKPOINT"} {
-			if _, err := c.ExecContext(ctx, s); err != nil {
-				return err
-			}
-		}
-		return nil
+		return execAll(ctx, c, q, fmt.Sprintf("INSERT INTO row_hashes SELECT %s, row_hash FROM next_changed", quoteIdent(ledgerID)), "CHECKPOINT")
 	})
 }
 
@@ -77,18 +68,12 @@ ANTI JOIN row_hashes r ON r.id = x.%s AND r.h = x.row_hash`, quote(next), quoteI
 // table of sightings (a batch and an id per row), for FloorWrites.
 func FloorWritesPrepare(ctx context.Context, db, warehouse string) error {
 	return withDB(ctx, db, func(c *sql.Conn) error {
-		for _, s := range []string{
-			"ATTACH " + quote(warehouse) + " AS wh (READ_ONLY)",
+		return execAll(ctx, c,
+			"ATTACH "+quote(warehouse)+" AS wh (READ_ONLY)",
 			"CREATE OR REPLACE TABLE complaints AS SELECT * FROM wh.complaints",
 			"DETACH wh",
 			"CREATE OR REPLACE TABLE sightings (batch INTEGER, id VARCHAR)",
-			"CHECKPOINT",
-		} {
-			if _, err := c.ExecContext(ctx, s); err != nil {
-				return err
-			}
-		}
-		return nil
+			"CHECKPOINT")
 	})
 }
 
@@ -98,7 +83,7 @@ func FloorWritesPrepare(ctx context.Context, db, warehouse string) error {
 func FloorWrites(ctx context.Context, db, next string) error {
 	return withDB(ctx, db, func(c *sql.Conn) error {
 		id := quoteIdent(ledgerID)
-		for _, s := range []string{
+		return execAll(ctx, c,
 			"BEGIN TRANSACTION",
 			// one read of the ledger: each row's id and hash, the whole row only where its hash is new
 			fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE next_marked AS
@@ -113,14 +98,18 @@ LEFT JOIN row_hashes r ON r.id = x.%s AND r.h = x.row_hash`, id, quote(next), id
 			"DELETE FROM complaints WHERE complaint_key IN (SELECT complaint_key FROM rederived)",
 			"INSERT INTO complaints SELECT * FROM rederived",
 			"COMMIT",
-			"CHECKPOINT",
-		} {
-			if _, err := c.ExecContext(ctx, s); err != nil {
-				return err
-			}
-		}
-		return nil
+			"CHECKPOINT")
 	})
+}
+
+// execAll runs the statements in order, stopping at the first that fails.
+func execAll(ctx context.Context, c *sql.Conn, stmts ...string) error {
+	for _, s := range stmts {
+		if _, err := c.ExecContext(ctx, s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func withDB(ctx context.Context, path string, fn func(*sql.Conn) error) error {

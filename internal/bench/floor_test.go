@@ -13,32 +13,16 @@ import (
 func TestMonthlyFloorKeepsOnlyNewAndChangedRows(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := fileWriter(t, dir)
 	head := ledgerID + ",处理状态,办结时间\n"
 	l1 := write("ledger_1.csv", head+"A,处理中,\nB,处理中,\n")
 	l2 := write("ledger_2.csv", head+"A,已办结,2026/8/1 10:00\nB,处理中,\nC,处理中,\n")
 	next := write("ledger_3.csv", head+"A,已办结,2026/8/1 10:00\nB,已办结,2026/9/2 11:00\nC,处理中,\nD,处理中,\n")
-	db := filepath.Join(dir, "floor.duckdb")
-	if err := FloorPersistent(ctx, db, []string{l1, l2}); err != nil {
-		t.Fatal(err)
-	}
-	if err := FloorHashes(ctx, db, 2); err != nil {
-		t.Fatal(err)
-	}
+	db := landedWithHashes(t, dir, l1, l2)
 	if err := FloorMonthly(ctx, db, next); err != nil {
 		t.Fatal(err)
 	}
-	conn, err := sql.Open("duckdb", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := openDB(t, db)
 	var ids string
 	var hashes int
 	if err := conn.QueryRow(`SELECT string_agg("`+ledgerID+`", ',' ORDER BY "`+ledgerID+`"), (SELECT count(*) FROM row_hashes) FROM next_changed`).Scan(&ids, &hashes); err != nil {
@@ -56,23 +40,11 @@ func TestMonthlyFloorKeepsOnlyNewAndChangedRows(t *testing.T) {
 func TestFloorWritesRecordsEveryRowAndRewritesAsManyComplaints(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	write := func(name, body string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := fileWriter(t, dir)
 	head := ledgerID + ",处理状态\n"
 	l1 := write("ledger_1.csv", head+"A,处理中\nB,处理中\nC,处理中\n")
 	next := write("ledger_2.csv", head+"A,处理中\nB,已办结\nC,处理中\nD,处理中\nE,处理中\n")
-	db := filepath.Join(dir, "floor.duckdb")
-	if err := FloorPersistent(ctx, db, []string{l1}); err != nil {
-		t.Fatal(err)
-	}
-	if err := FloorHashes(ctx, db, 1); err != nil {
-		t.Fatal(err)
-	}
+	db := landedWithHashes(t, dir, l1)
 	// a warehouse of five complaints, one of them with a NULL column
 	wh := filepath.Join(dir, "warehouse.duckdb")
 	w, err := sql.Open("duckdb", wh)
@@ -89,11 +61,7 @@ func TestFloorWritesRecordsEveryRowAndRewritesAsManyComplaints(t *testing.T) {
 	if err := FloorWrites(ctx, db, next); err != nil {
 		t.Fatal(err)
 	}
-	conn, err := sql.Open("duckdb", db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	conn := openDB(t, db)
 	var changed, complaints, stored string
 	var sightings, batches int
 	if err := conn.QueryRow(`SELECT (SELECT string_agg("`+ledgerID+`", ',' ORDER BY "`+ledgerID+`") FROM next_changed),
@@ -114,4 +82,38 @@ func TestFloorWritesRecordsEveryRowAndRewritesAsManyComplaints(t *testing.T) {
 	if complaints != "k0:0:x0,k1:1:x1,k2:2:x2,k3:3:-,k4:4:x4" {
 		t.Errorf("complaints after the rewrite: %s", complaints)
 	}
+}
+
+// fileWriter writes files into dir, giving each one's path.
+func fileWriter(t *testing.T, dir string) func(name, body string) string {
+	return func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+}
+
+// landedWithHashes is a floor database in dir with the ledgers landed (the persistent floor) and their row hashes
+// prepared (as bench does before the monthly floor).
+func landedWithHashes(t *testing.T, dir string, ledgers ...string) string {
+	db := filepath.Join(dir, "floor.duckdb")
+	if err := FloorPersistent(context.Background(), db, ledgers); err != nil {
+		t.Fatal(err)
+	}
+	if err := FloorHashes(context.Background(), db, len(ledgers)); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// openDB opens a database file for the test's queries, closed when the test ends.
+func openDB(t *testing.T, path string) *sql.DB {
+	db, err := sql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
